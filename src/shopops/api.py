@@ -1,0 +1,69 @@
+"""The REST API at /api/v1/ (OpenAPI at /api/v1/openapi.json).
+
+Errors are always JSON ``{"detail": ..., "errors": [{"field", "message"}]}`` with a 4xx code: bad input
+never gives a 500.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from shopops import __version__
+from shopops.catalog.api import router as catalog_router
+from shopops.core.api import router as core_router
+from shopops.core.api_auth import UNDECLARED, needs
+from shopops.core.errors import ShopOpsError
+from shopops.members.api import router as members_router
+from shopops.orders.api import router as orders_router
+
+api = NinjaAPI(
+    title="ShopOps API",
+    version=__version__,
+    description="电商运营工作台 ShopOps: orders, products, customers and more.",
+    auth=needs(UNDECLARED),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def _field_name(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "header")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, _("Invalid input."), errors)
+
+
+@api.exception_handler(ShopOpsError)
+def _shopops_error(request: HttpRequest, exc: ShopOpsError) -> HttpResponse:
+    return _error(request, exc.http_status, exc.detail, [e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, _("Authentication required: log in or send a Bearer token."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+api.add_router("", core_router)
+api.add_router("/products", catalog_router)
+api.add_router("/orders", orders_router)
+api.add_router("/customers", members_router)

@@ -1,0 +1,114 @@
+"""Pure rules for products and SKUs: what a valid SPU with SKUs looks like, before any write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shopops.core.errors import FieldError
+from shopops.core.money import MoneyError, parse_fen
+
+MAX_TITLE = 200
+MAX_CODE = 64
+MAX_SKUS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SkuInput:
+    sku_code: str
+    price: str | Decimal
+    cost: str | Decimal
+    attributes: dict[str, str] = field(default_factory=dict)
+    barcode: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInput:
+    spu_code: str
+    title: str
+    category: str
+    skus: tuple[SkuInput, ...]
+    brand: str = ""
+    description: str = ""
+    launched_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CleanSku:
+    sku_code: str
+    price_fen: int
+    cost_fen: int
+    attributes: dict[str, str]
+    barcode: str
+
+
+def _code_problem(value: str) -> str | None:
+    if not value or not value.strip():
+        return "required"
+    if len(value) > MAX_CODE:
+        return "too_long"
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return "whitespace"
+    return None
+
+
+_MESSAGES = {
+    "required": "必填 / required",
+    "too_long": "太长 / too long",
+    "whitespace": "不能含空白或控制字符 / must not contain whitespace or control characters",
+}
+
+
+def validate_product(data: ProductInput, messages: dict[str, str] | None = None) -> tuple[list[CleanSku], list[FieldError]]:
+    """Check an SPU and its SKUs; return the cleaned SKUs and every problem found (field paths like skus[2].price).
+
+    ``messages`` maps problem codes to text in the user's language (services pass translated text).
+    """
+    text = {**_MESSAGES, **(messages or {})}
+    errors: list[FieldError] = []
+    problem = _code_problem(data.spu_code)
+    if problem:
+        errors.append(FieldError("spu_code", text[problem]))
+    title = (data.title or "").strip()
+    if not title:
+        errors.append(FieldError("title", text["required"]))
+    elif len(title) > MAX_TITLE:
+        errors.append(FieldError("title", text["too_long"]))
+    if not (data.category or "").strip():
+        errors.append(FieldError("category", text["required"]))
+    if not data.skus:
+        errors.append(FieldError("skus", text.get("no_skus", "至少一个 SKU / at least one SKU")))
+    if len(data.skus) > MAX_SKUS:
+        errors.append(FieldError("skus", text["too_long"]))
+    clean: list[CleanSku] = []
+    seen: set[str] = set()
+    for index, sku in enumerate(data.skus):
+        where = f"skus[{index}]"
+        problem = _code_problem(sku.sku_code)
+        if problem:
+            errors.append(FieldError(f"{where}.sku_code", text[problem]))
+        elif sku.sku_code in seen:
+            errors.append(FieldError(f"{where}.sku_code", text.get("duplicate", "重复 / duplicate")))
+        seen.add(sku.sku_code)
+        amounts = {}
+        for name in ("price", "cost"):
+            try:
+                amounts[name] = parse_fen(getattr(sku, name))
+            except MoneyError as exc:
+                message = text.get("negative" if "negative" in str(exc) else "bad_money", str(exc))
+                errors.append(FieldError(f"{where}.{name}", message))
+        attributes = sku.attributes or {}
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()):
+            errors.append(FieldError(f"{where}.attributes", text.get("bad_attributes", "attributes")))
+        if len(amounts) == 2 and not problem:
+            clean.append(CleanSku(sku.sku_code, amounts["price"], amounts["cost"], dict(attributes),
+                                  sku.barcode or ""))
+    return clean, errors
+
+
+def margin_rate(price_fen: int, cost_fen: int) -> float | None:
+    """Gross margin rate 毛利率 = (price − cost) / price, a number in 0..1 (None when price is 0)."""
+    if price_fen <= 0:
+        return None
+    return (price_fen - cost_fen) / price_fen

@@ -1,0 +1,70 @@
+"""API schemas for products and SKUs. Money travels as strings with two decimals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field, field_validator
+
+
+class SkuIn(Schema):
+    sku_code: str = Field(min_length=1, max_length=64)
+    price: str = Field(description='Price in yuan as a string, e.g. "129.00"')
+    cost: str = Field(description='Unit cost in yuan as a string, e.g. "40.00"')
+    attributes: dict[str, str] = {}
+    barcode: str = Field(default="", max_length=32)
+
+    @field_validator("price", "cost", mode="before")
+    @classmethod
+    def _money_is_text(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError('send money as a string with two decimals, e.g. "129.00"')
+        return value
+
+
+class ProductIn(Schema):
+    spu_code: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1, max_length=80, description="Category code or name")
+    brand: str = Field(default="", max_length=80)
+    description: str = Field(default="", max_length=20000)
+    skus: list[SkuIn] = Field(min_length=1, max_length=500)
+
+
+class SkuOut(Schema):
+    id: int
+    sku_code: str
+    price: str
+    cost: str | None
+    attributes: dict[str, str]
+    barcode: str
+    active: bool
+
+
+class ListingOut(Schema):
+    channel: str
+    channel_account: str
+    title: str
+    subtitle: str
+    keywords: list[str]
+    media: list[str]
+    status: str
+
+
+class ProductOut(Schema):
+    id: int
+    spu_code: str
+    title: str
+    category: str
+    category_name: str
+    brand: str
+    status: str
+    launched_on: dt.date | None
+    skus: list[SkuOut]
+    listings: list[ListingOut] = []
+
+
+class ProductPage(Schema):
+    items: list[ProductOut]
+    count: int

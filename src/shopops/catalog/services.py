@@ -1,0 +1,111 @@
+"""Writes for the catalog: products with SKUs, prices (audited), listings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from shopops.catalog.domain import ProductInput, validate_product
+from shopops.catalog.models import Category, Product, Sku
+from shopops.core.errors import Conflict, FieldError, InvalidInput
+from shopops.core.models import Shop
+from shopops.core.money import format_fen, parse_fen
+from shopops.core.services import audit_record
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "required": _("This field is required."),
+        "too_long": _("Too long."),
+        "whitespace": _("Must not contain spaces or control characters."),
+        "no_skus": _("Give at least one SKU."),
+        "duplicate": _("Duplicate SKU code in this request."),
+        "negative": _("Must not be negative."),
+        "bad_money": _("Not an amount of money with at most two decimals."),
+        "bad_attributes": _("Attributes must map text to text."),
+    }
+
+
+def category_find(*, shop: Shop, value: str) -> Category | None:
+    value = (value or "").strip()
+    return Category.objects.filter(shop=shop, code=value).first() or Category.objects.filter(
+        shop=shop, name=value
+    ).first()
+
+
+@transaction.atomic
+def category_create(*, shop: Shop, code: str, name: str) -> Category:
+    category, _created = Category.objects.get_or_create(shop=shop, code=code, defaults={"name": name})
+    return category
+
+
+@transaction.atomic
+def product_create(
+    *, shop: Shop, data: ProductInput, actor: AbstractBaseUser | None = None, audit: bool = True
+) -> Product:
+    """Create an SPU with its SKUs, all or nothing. 422 for bad fields, 409 for a taken code."""
+    clean_skus, errors = validate_product(data, _messages())
+    category = category_find(shop=shop, value=data.category) if data.category else None
+    if data.category and data.category.strip() and category is None:
+        errors.append(FieldError("category", _("Unknown category: %s") % data.category))
+    if errors:
+        raise InvalidInput(_("The product was not saved: please correct the fields below."), errors)
+    if Product.objects.filter(shop=shop, spu_code=data.spu_code).exists():
+        raise Conflict(_("SPU code %s is already used.") % data.spu_code,
+                       [FieldError("spu_code", _("Already used."))])
+    taken = set(
+        Sku.objects.filter(shop=shop, sku_code__in=[s.sku_code for s in clean_skus]).values_list(
+            "sku_code", flat=True
+        )
+    )
+    if taken:
+        raise Conflict(
+            _("SKU code already used: %s") % ", ".join(sorted(taken)),
+            [FieldError(f"skus[{i}].sku_code", _("Already used.")) for i, s in enumerate(clean_skus)
+             if s.sku_code in taken],
+        )
+    try:
+        product = Product.objects.create(
+            shop=shop, spu_code=data.spu_code, title=data.title.strip(), category=category,
+            brand=data.brand, description=data.description, launched_on=data.launched_on,
+        )
+        Sku.objects.bulk_create(
+            Sku(shop=shop, product=product, sku_code=s.sku_code, price_fen=s.price_fen, cost_fen=s.cost_fen,
+                attributes=s.attributes, barcode=s.barcode)
+            for s in clean_skus
+        )
+    except IntegrityError as exc:  # a concurrent request took the code between our check and insert
+        raise Conflict(_("SPU or SKU code is already used.")) from exc
+    if audit:
+        audit_record(
+            action="product.create", object_type="product", object_id=product.pk, shop=shop, actor=actor,
+            object_repr=product.spu_code,
+            changes={s.sku_code: {"price": [None, format_fen(s.price_fen)]} for s in clean_skus},
+        )
+    return product
+
+
+@transaction.atomic
+def sku_set_price(*, sku: Sku, price: str, actor: AbstractBaseUser | None = None) -> Sku:
+    """Change a SKU's price; every change lands in the audit log."""
+    try:
+        price_fen = parse_fen(price)
+    except ValueError as exc:
+        raise InvalidInput(_("Invalid price."), [FieldError("price", _("Not a valid non-negative amount."))]) from exc
+    old = Sku.objects.select_for_update().get(pk=sku.pk).price_fen
+    if old != price_fen:
+        Sku.objects.filter(pk=sku.pk).update(price_fen=price_fen)
+        audit_record(action="sku.price", object_type="sku", object_id=sku.pk, shop=sku.shop, actor=actor,
+                     object_repr=sku.sku_code, changes={"price": [format_fen(old), format_fen(price_fen)]})
+    sku.price_fen = price_fen
+    return sku
+
+
+@transaction.atomic
+def listings_create_bulk(*, shop: Shop, listings: list[dict]) -> int:
+    """Create per-channel listings: dicts with product_id, channel_account_id, title, subtitle, keywords, media."""
+    from shopops.catalog.models import Listing
+
+    Listing.objects.bulk_create(Listing(shop=shop, **item) for item in listings)
+    return len(listings)

@@ -1,0 +1,12 @@
+"""Reads for channel accounts."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from shopops.channels.models import ChannelAccount
+from shopops.core.models import Shop
+
+
+def channel_accounts(*, shop: Shop) -> QuerySet[ChannelAccount]:
+    return ChannelAccount.objects.filter(shop=shop).order_by("id")

@@ -1,0 +1,26 @@
+"""Writes for channel accounts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from shopops.channels.domain import CHANNELS
+from shopops.channels.models import ChannelAccount
+from shopops.core.models import Shop
+
+
+@transaction.atomic
+def channel_accounts_create_defaults(*, shop: Shop) -> list[ChannelAccount]:
+    """One account per known channel, named after the platform, for a new shop."""
+    accounts = []
+    for info in CHANNELS:
+        account, _created = ChannelAccount.objects.get_or_create(
+            shop=shop, name=f"{shop.name}·{info.name_zh}", defaults={"channel": info.code}
+        )
+        accounts.append(account)
+    return accounts
+
+
+def channel_account_ensure(*, shop: Shop, channel: str, name: str) -> ChannelAccount:
+    account, _created = ChannelAccount.objects.get_or_create(shop=shop, name=name, defaults={"channel": channel})
+    return account

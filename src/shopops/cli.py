@@ -1,0 +1,42 @@
+"""The ``shopops`` command: Django management commands with the settings preset.
+
+``--data-dir DIR`` (any command) sets ``SHOPOPS_DATA_DIR`` before Django starts, because the settings
+read it at import. Exit codes: 0 ok, 1 failure, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _take_data_dir(argv: list[str]) -> list[str]:
+    out = []
+    skip = False
+    for index, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg == "--data-dir":
+            if index + 1 >= len(argv):
+                sys.stderr.write("--data-dir needs a directory\n")
+                raise SystemExit(2)
+            os.environ["SHOPOPS_DATA_DIR"] = argv[index + 1]
+            skip = True
+        elif arg.startswith("--data-dir="):
+            os.environ["SHOPOPS_DATA_DIR"] = arg.split("=", 1)[1]
+        else:
+            out.append(arg)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _take_data_dir(list(sys.argv[1:] if argv is None else argv))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopops.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["shopops", *args])
+
+
+if __name__ == "__main__":
+    main()

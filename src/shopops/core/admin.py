@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from shopops.core.models import AuditEntry, Shop, ShopMembership
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "timezone", "currency")
+
+
+@admin.register(ShopMembership)
+class ShopMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "shop")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type")
+
+    def has_change_permission(self, request, obj=None):  # the log is append-only
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,30 @@
+"""Time: store UTC, show the shop's time zone; business dates are local dates (DESIGN.md "Data")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def now() -> dt.datetime:
+    """The current instant, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def local_date(instant: dt.datetime, tz_name: str = DEFAULT_TZ) -> dt.date:
+    """The business date of an instant in the shop's time zone."""
+    return instant.astimezone(ZoneInfo(tz_name)).date()
+
+
+def today(tz_name: str = DEFAULT_TZ) -> dt.date:
+    return local_date(now(), tz_name)
+
+
+def day_bounds(day: dt.date, tz_name: str = DEFAULT_TZ) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC half-open interval [start, end) covering a local business date."""
+    tz = ZoneInfo(tz_name)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = start + dt.timedelta(days=1)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

@@ -1,0 +1,34 @@
+"""Base for ShopOps commands: ``--data-dir`` in the help, ``--json`` output, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shopops.core.errors import ShopOpsError
+
+
+class ShopOpsCommand(BaseCommand):
+    json_option = False
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Bad arguments are bad input: exit 2 (argparse's own convention too).
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--data-dir", help="data directory (default: $SHOPOPS_DATA_DIR or ./shopops-data)")
+        if self.json_option:
+            parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    def emit_json(self, data: Any) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2))
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().execute(*args, **options)
+        except ShopOpsError as exc:
+            lines = [exc.detail, *[f"  {e.field}: {e.message}" for e in exc.errors]]
+            raise CommandError("\n".join(lines), returncode=exc.exit_code) from exc

@@ -1,0 +1,44 @@
+"""Per-request language and shop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from shopops.core.selectors import shop_for_user
+
+SHOP_SESSION_KEY = "shopops_shop_id"
+
+
+class UserLanguageMiddleware:
+    """Activate the language chosen in the user's profile (zh-Hans when none)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            profile = getattr(user, "profile", None)
+            language = profile.language if profile else "zh-hans"
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class CurrentShopMiddleware:
+    """Set ``request.shop``: the shop chosen in the session, if the user may work in it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.shop = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            request.shop = shop_for_user(user=user, shop_id=request.session.get(SHOP_SESSION_KEY))
+        return self.get_response(request)

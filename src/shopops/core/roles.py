@@ -1,0 +1,68 @@
+"""The five roles of DESIGN.md "Roles" and exactly which permissions each holds.
+
+Pure data: ``services.roles_sync`` turns it into Django groups. The role-walk test
+(tests/web/test_role_walk.py) proves every URL honours it.
+"""
+
+from __future__ import annotations
+
+ADMIN = "admin"
+OPERATOR = "operator"
+ADS = "ads"
+SERVICE = "service"
+VIEWER = "viewer"
+ROLES = (ADMIN, OPERATOR, ADS, SERVICE, VIEWER)
+
+ROLE_LABELS = {
+    ADMIN: ("管理员", "Administrator"),
+    OPERATOR: ("运营", "Operator"),
+    ADS: ("推广", "Ads"),
+    SERVICE: ("客服", "Customer service"),
+    VIEWER: ("只读", "Viewer"),
+}
+
+VIEW_DASHBOARD = "core.view_dashboard"
+VIEW_AUDIT = "core.view_auditentry"
+MANAGE_USERS = "core.manage_users"
+VIEW_CHANNEL_ACCOUNTS = "channels.view_channelaccount"
+CHANGE_CHANNEL_ACCOUNTS = "channels.change_channelaccount"
+VIEW_PRODUCTS = "catalog.view_product"
+ADD_PRODUCTS = "catalog.add_product"
+CHANGE_PRODUCTS = "catalog.change_product"
+CHANGE_PRICES = "catalog.change_price"
+VIEW_COSTS = "catalog.view_cost"
+VIEW_ORDERS = "orders.view_order"
+VIEW_REFUNDS = "orders.view_refund"
+CHANGE_REFUNDS = "orders.change_refund"
+VIEW_CUSTOMERS = "members.view_customer"
+CHANGE_CUSTOMERS = "members.change_customer"
+
+_READ = [
+    VIEW_DASHBOARD,
+    VIEW_CHANNEL_ACCOUNTS,
+    VIEW_PRODUCTS,
+    VIEW_ORDERS,
+    VIEW_REFUNDS,
+    VIEW_CUSTOMERS,
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMIN: [
+        *_READ,
+        VIEW_AUDIT,
+        MANAGE_USERS,
+        CHANGE_CHANNEL_ACCOUNTS,
+        ADD_PRODUCTS,
+        CHANGE_PRODUCTS,
+        CHANGE_PRICES,
+        VIEW_COSTS,
+        CHANGE_REFUNDS,
+        CHANGE_CUSTOMERS,
+    ],
+    OPERATOR: [*_READ, ADD_PRODUCTS, CHANGE_PRODUCTS, CHANGE_PRICES, VIEW_COSTS],
+    ADS: [VIEW_DASHBOARD, VIEW_CHANNEL_ACCOUNTS, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_COSTS],
+    # 客服: tickets, returns, members' service view; no prices, no stock edits.
+    SERVICE: [VIEW_DASHBOARD, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_REFUNDS, CHANGE_REFUNDS, VIEW_CUSTOMERS,
+              CHANGE_CUSTOMERS],
+    VIEWER: list(_READ),
+}

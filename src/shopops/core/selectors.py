@@ -1,0 +1,50 @@
+"""Reads for shops, users and tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from shopops.core import roles
+from shopops.core.models import ApiToken, AuditEntry, Shop
+from shopops.core.services import hash_token
+
+
+def shops_for_user(*, user: AbstractBaseUser) -> QuerySet[Shop]:
+    if not user.is_authenticated:
+        return Shop.objects.none()
+    if user.is_superuser:
+        return Shop.objects.all()
+    return Shop.objects.filter(memberships__user=user).order_by("id")
+
+
+def shop_for_user(*, user: AbstractBaseUser, shop_id: int | None = None, code: str | None = None) -> Shop | None:
+    """The shop a request works in: the one asked for if the user may use it, else their first."""
+    shops = shops_for_user(user=user)
+    if code:
+        return shops.filter(code=code).first()
+    if shop_id:
+        found = shops.filter(pk=shop_id).first()
+        if found:
+            return found
+    return shops.first()
+
+
+def user_role(*, user: AbstractBaseUser) -> str | None:
+    names = {g.name for g in user.groups.all()}
+    return next((role for role in roles.ROLES if role in names), None)
+
+
+def token_find(*, clear: str) -> ApiToken | None:
+    """The live token matching a presented clear token, or None."""
+    if not clear.startswith("sho_"):
+        return None
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(clear), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+def audit_entries(*, shop: Shop, limit: int = 200) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(shop__in=[shop.pk, None]).select_related("actor")[:limit]

@@ -1,0 +1,150 @@
+"""Writes for shops, users, roles, tokens and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shopops.core import roles
+from shopops.core.clock import now
+from shopops.core.errors import Conflict, FieldError, InvalidInput
+from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, UserProfile
+
+TOKEN_PREFIX = "sho_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    action: str,
+    object_type: str,
+    object_id: object,
+    shop: Shop | None = None,
+    actor: AbstractBaseUser | None = None,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log (prices, stock, users and permissions)."""
+    return AuditEntry.objects.create(
+        shop=shop,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        changes=changes or {},
+    )
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create or update the five role groups so they hold exactly the permissions of ``core.roles``."""
+    groups = {}
+    for role, perm_names in roles.ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        perms = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(perms)
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def shop_create(*, code: str, name: str, timezone: str = "Asia/Shanghai") -> Shop:
+    if Shop.objects.filter(code=code).exists():
+        raise Conflict(_("A shop with code %(code)s already exists.") % {"code": code})
+    return Shop.objects.create(code=code, name=name, timezone=timezone)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    shops: list[Shop],
+    actor: AbstractBaseUser | None = None,
+    language: str = "zh-hans",
+    validate: bool = True,
+) -> AbstractBaseUser:
+    """Create a user with one role and access to ``shops``; the password must pass the validators."""
+    User = get_user_model()
+    if role not in roles.ROLES:
+        raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("User %(name)s already exists.") % {"name": username})
+    if validate:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise InvalidInput(
+                _("The password is too weak."), [FieldError("password", m) for m in exc.messages]
+            ) from exc
+    user = User.objects.create_user(username=username, password=password)
+    user.is_staff = role == roles.ADMIN
+    user.save(update_fields=["is_staff"])
+    UserProfile.objects.create(user=user, language=language)
+    user_set_role(user=user, role=role, actor=actor)
+    for shop in shops:
+        ShopMembership.objects.get_or_create(user=user, shop=shop)
+    audit_record(action="user.create", object_type="user", object_id=user.pk, actor=actor,
+                 object_repr=username, changes={"role": [None, role]})
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser | None = None) -> None:
+    if role not in roles.ROLES:
+        raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
+    groups = roles_sync() if not Group.objects.filter(name=role).exists() else None
+    group = groups[role] if groups else Group.objects.get(name=role)
+    old = list(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
+    user.groups.remove(*Group.objects.filter(name__in=roles.ROLES))
+    user.groups.add(group)
+    if old != [role]:
+        audit_record(action="user.role", object_type="user", object_id=user.pk, actor=actor,
+                     object_repr=user.get_username(), changes={"role": [old[0] if old else None, role]})
+
+
+def user_set_language(*, user: AbstractBaseUser, language: str) -> None:
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Unknown language."), [FieldError("language", _("Unknown language."))])
+    UserProfile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+    """Make a token for ``user``; returns the record and the clear token, which is never stored."""
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:80], prefix=clear[:12], key_hash=hash_token(clear))
+    audit_record(action="token.create", object_type="user", object_id=user.pk, actor=user,
+                 object_repr=user.get_username(), changes={"token": token.prefix})
+    return token, clear
+
+
+def token_revoke(*, token: ApiToken, actor: AbstractBaseUser | None = None) -> None:
+    token.revoked_at = now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(action="token.revoke", object_type="user", object_id=token.user_id, actor=actor,
+                 changes={"token": token.prefix})
+
+
+def token_touch(*, token: ApiToken) -> None:
+    """Record use, at most once a minute, so a busy integration does not write on every request."""
+    stamp = now()
+    if token.last_used_at is None or (stamp - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=stamp)

@@ -1,0 +1,120 @@
+"""shopops demo: build the deterministic demo shop, then serve it (unless --no-serve)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
+
+from shopops.channels.services import channel_account_ensure
+from shopops.core import roles
+from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.commands.serve import serve_forever
+from shopops.core.models import Shop
+from shopops.core.services import roles_sync, shop_create, user_create
+from shopops.demo.sinks import DatabaseSink
+from shopops.demo.spec import WorldConfig
+from shopops.demo.world import build_world
+
+DEMO_SHOP_CODE = "demo"
+
+
+class Command(ShopOpsCommand):
+    help = "Build the demo shop (a simulated Chinese brand on several channels) and serve it."
+    json_option = True
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--days", type=int, default=365, help="days of history (1..1500)")
+        parser.add_argument("--scale", type=float, default=1.0, help="traffic multiplier (0.01..20)")
+        parser.add_argument("--end-date", type=dt.date.fromisoformat, default=None,
+                            help="last simulated business date (default: yesterday)")
+        parser.add_argument("--password", default=None, help="password for every demo user (default: random)")
+        parser.add_argument("--reset", action="store_true", help="wipe an existing data directory's records first")
+        parser.add_argument("--no-serve", action="store_true")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def _log(self, message: str) -> None:
+        sys.stderr.write(f"[demo] {message}\n")
+        sys.stderr.flush()
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not 1 <= options["days"] <= 1500:
+            raise CommandError("--days must be between 1 and 1500.", returncode=2)
+        if not 0.01 <= options["scale"] <= 20:
+            raise CommandError("--scale must be between 0.01 and 20.", returncode=2)
+        password = options["password"]
+        generated = password is None
+        if generated:
+            password = secrets.token_urlsafe(9)
+        else:
+            try:
+                validate_password(password)
+            except ValidationError as exc:
+                raise CommandError("Password rejected: " + " ".join(exc.messages), returncode=2) from exc
+
+        call_command("migrate", verbosity=0, interactive=False)
+        if Shop.objects.exists() and not options["reset"]:
+            message = (f"{settings.DATA_DIR} already holds a shop; nothing was changed "
+                       "(use --reset to rebuild the demo).")
+            if options["json"]:
+                self.emit_json({"created": False, "data_dir": str(settings.DATA_DIR), "message": message})
+            else:
+                self.stdout.write(message)
+            if not options["no_serve"]:
+                serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)
+            return
+        if options["reset"]:
+            self._log("wiping existing records")
+            call_command("flush", interactive=False, verbosity=0)
+
+        started = time.perf_counter()
+        config = WorldConfig(seed=options["seed"], days=options["days"], end_date=options["end_date"],
+                             scale=options["scale"])
+        self._log(f"simulating {config.days} days (seed {config.seed})")
+        world = build_world(config)
+        simulated = time.perf_counter() - started
+        with transaction.atomic():
+            roles_sync()
+            shop = shop_create(code=DEMO_SHOP_CODE, name=world.shop_name)
+            for channel in world.channels:
+                channel_account_ensure(shop=shop, channel=channel.code, name=channel.account_name)
+            for role in roles.ROLES:
+                user_create(username=role, password=password, role=role, shops=[shop], validate=False)
+            counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+        seconds = time.perf_counter() - started
+        summary = {
+            "created": True,
+            "data_dir": str(settings.DATA_DIR),
+            "shop": shop.name,
+            "from": world.start_date.isoformat(),
+            "to": world.end_date.isoformat(),
+            **counts,
+            "users": list(roles.ROLES),
+            "password": password,
+            "simulate_seconds": round(simulated, 2),
+            "seconds": round(seconds, 2),
+        }
+        if options["json"]:
+            self.emit_json(summary)
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo shop {shop.name}: {counts['orders']} orders, {counts['customers']} customers, "
+                f"{counts['products']} products / {counts['skus']} SKUs, {world.start_date} – {world.end_date}, "
+                f"built in {seconds:.1f} s."
+            ))
+            self.stdout.write(f"Users: {', '.join(roles.ROLES)}  password: {password}"
+                              + ("  (generated; keep it)" if generated else ""))
+        if not options["no_serve"]:
+            serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)

@@ -1,0 +1,115 @@
+"""Outputs of the demo world. ``DatabaseSink`` writes it as records through each app's services.
+
+The channel-data issue adds an export-file sink (each platform's export format, imported through the
+real connectors); the world itself does not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shopops.catalog import selectors as catalog_selectors
+from shopops.catalog import services as catalog_services
+from shopops.catalog.domain import ProductInput, SkuInput
+from shopops.channels import selectors as channel_selectors
+from shopops.core.models import Shop
+from shopops.core.money import format_fen
+from shopops.demo.spec import World
+from shopops.members import services as member_services
+from shopops.members.services import CustomerInput, CustomerStats
+from shopops.orders import selectors as order_selectors
+from shopops.orders import services as order_services
+from shopops.orders.domain import LineInput, OrderInput, RefundInput
+
+Progress = Callable[[str], None]
+
+
+def _noop(_message: str) -> None:
+    return None
+
+
+class DatabaseSink:
+    """Write the world's catalog, customers, orders and refunds into the shop's records."""
+
+    def __init__(self, shop: Shop, progress: Progress = _noop) -> None:
+        self.shop = shop
+        self.progress = progress
+
+    def write(self, world: World) -> dict[str, int]:
+        shop = self.shop
+        accounts = {a.channel: a for a in channel_selectors.channel_accounts(shop=shop)}
+        self.progress("catalog")
+        for category in world.categories:
+            catalog_services.category_create(shop=shop, code=category.code, name=category.name)
+        skus_by_spu: dict[str, list] = {}
+        for sku in world.skus:
+            skus_by_spu.setdefault(sku.spu_code, []).append(sku)
+        listings = []
+        for product in world.products:
+            created = catalog_services.product_create(
+                shop=shop,
+                audit=False,
+                data=ProductInput(
+                    spu_code=product.spu_code, title=product.title, category=product.category_code,
+                    brand=product.brand, description=product.description, launched_on=product.launched_on,
+                    skus=tuple(
+                        SkuInput(s.sku_code, format_fen(s.price_fen), format_fen(s.cost_fen), s.attributes, s.barcode)
+                        for s in skus_by_spu.get(product.spu_code, [])
+                    ),
+                ),
+            )
+            listings.extend(
+                {"product_id": created.pk, "channel_account_id": accounts[li.channel].pk, "title": li.title,
+                 "subtitle": li.subtitle, "keywords": list(li.keywords), "media": list(li.media)}
+                for li in product.listings
+                if li.channel in accounts
+            )
+        catalog_services.listings_create_bulk(shop=shop, listings=listings)
+        sku_ids = {code: sku.pk for code, sku in catalog_selectors.skus_by_code(shop=shop).items()}
+
+        self.progress("customers")
+        customer_ids = member_services.customers_create_bulk(
+            shop=shop,
+            customers=[
+                CustomerInput(code=c.code, name=c.name, created_at=c.created_at, phone_masked=c.phone_masked,
+                              province=c.province, city=c.city, identities=c.identities)
+                for c in world.customers
+            ],
+        )
+
+        self.progress("orders")
+        refunds_by_order: dict[tuple[str, str], list] = {}
+        for refund in world.refunds:
+            refunds_by_order.setdefault((refund.channel, refund.order_no), []).append(refund)
+        orders = [
+            OrderInput(
+                order_no=o.order_no, channel_account_id=accounts[o.channel].pk, channel=o.channel,
+                customer_id=customer_ids[o.customer_code], placed_at=o.placed_at, paid_at=o.paid_at,
+                status=o.status, shipping_fen=o.shipping_fen, promotions=o.promotions, source=o.source,
+                province=o.province, city=o.city,
+                lines=tuple(LineInput(sku_ids[li.sku_code], li.title, li.unit_price_fen, li.qty, li.discount_fen)
+                            for li in o.lines),
+                refunds=tuple(
+                    RefundInput(r.refund_no, r.line_index, r.kind, r.amount_fen, r.reason, r.status, r.requested_at,
+                                r.completed_at)
+                    for r in refunds_by_order.get((o.channel, o.order_no), [])
+                ),
+            )
+            for o in world.orders
+        ]
+        order_services.orders_create_bulk(shop=shop, orders=orders)
+
+        self.progress("customer stats")
+        member_services.customer_stats_apply(
+            shop=shop,
+            stats=(
+                CustomerStats(row["customer_id"], row["n"], row["total"], row["first"], row["last"])
+                for row in order_selectors.customer_order_stats(shop=shop)
+            ),
+        )
+        return {
+            "products": len(world.products), "skus": len(world.skus), "customers": len(world.customers),
+            "orders": len(world.orders), "order_lines": sum(len(o.lines) for o in world.orders),
+            "refunds": len(world.refunds),
+        }
+

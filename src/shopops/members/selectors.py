@@ -1,0 +1,57 @@
+"""Reads for customers."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from shopops.core.models import Shop
+from shopops.core.querying import Sorts
+from shopops.members.models import Customer
+
+CUSTOMER_SORTS = Sorts(
+    fields={
+        "code": ("code",),
+        "name": ("name",),
+        "orders": ("orders_count",),
+        "paid": ("paid_fen_total",),
+        "last_order": ("last_order_at",),
+        "first_seen": ("created_at",),
+    },
+    default="-last_order",
+)
+
+
+def customer_list(
+    *,
+    shop: Shop,
+    q: str = "",
+    channel: str = "",
+    province: str = "",
+    min_orders: int | None = None,
+    sort: str = "",
+) -> tuple[QuerySet[Customer], str]:
+    qs = Customer.objects.filter(shop=shop)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(code__icontains=q) | Q(name__icontains=q) | Q(phone_masked__icontains=q)
+            | Q(identities__external_id=q)
+        ).distinct()
+    if channel:
+        qs = qs.filter(identities__channel=channel).distinct()
+    if province:
+        qs = qs.filter(province=province)
+    if min_orders:
+        qs = qs.filter(orders_count__gte=min_orders)
+    return CUSTOMER_SORTS.apply(qs, sort)
+
+
+def customer_detail(*, shop: Shop, pk: int) -> Customer | None:
+    return Customer.objects.filter(shop=shop, pk=pk).prefetch_related("identities").first()
+
+
+def provinces(*, shop: Shop) -> list[str]:
+    return list(
+        Customer.objects.filter(shop=shop).exclude(province="").values_list("province", flat=True)
+        .distinct().order_by("province")
+    )

@@ -1,0 +1,123 @@
+"""Reads for orders, refunds and the sales numbers of the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+
+from shopops.core.models import Shop
+from shopops.core.querying import Sorts
+from shopops.orders.domain import SalesSummary
+from shopops.orders.models import Order, OrderLine, Refund
+
+ORDER_SORTS = Sorts(
+    fields={
+        "paid_at": ("paid_at",),
+        "paid": ("paid_fen",),
+        "discount": ("discount_fen",),
+        "order_no": ("order_no",),
+        "channel": ("channel",),
+    },
+    default="-paid_at",
+)
+
+
+def order_list(
+    *,
+    shop: Shop,
+    q: str = "",
+    channel: str = "",
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    customer_id: int | None = None,
+    refunded: bool | None = None,
+    sort: str = "",
+) -> tuple[QuerySet[Order], str]:
+    qs = Order.objects.filter(shop=shop).select_related("customer", "channel_account")
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(order_no__icontains=q) | Q(customer__name__icontains=q) | Q(customer__code=q))
+    if channel:
+        qs = qs.filter(channel=channel)
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(paid_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(paid_date__lte=date_to)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if refunded is True:
+        qs = qs.filter(refunded_fen__gt=0)
+    elif refunded is False:
+        qs = qs.filter(refunded_fen=0)
+    return ORDER_SORTS.apply(qs, sort)
+
+
+def order_detail(*, shop: Shop, pk: int) -> Order | None:
+    return (
+        Order.objects.filter(shop=shop, pk=pk)
+        .select_related("customer", "channel_account")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("sku", "sku__product")),
+            Prefetch("refunds", queryset=Refund.objects.select_related("line")),
+        )
+        .first()
+    )
+
+
+def sales_summary(*, shop: Shop, start: dt.date, end: dt.date, channel: str = "") -> SalesSummary:
+    """GMV, orders, distinct buyers and successful refunds for business dates start..end (inclusive)."""
+    orders = Order.objects.filter(shop=shop, paid_date__range=(start, end))
+    refunds = Refund.objects.filter(shop=shop, status=Refund.Status.SUCCESS, completed_date__range=(start, end))
+    if channel:
+        orders = orders.filter(channel=channel)
+        refunds = refunds.filter(order__channel=channel)
+    totals = orders.aggregate(gmv=Sum("paid_fen"), n=Count("id"), buyers=Count("customer_id", distinct=True))
+    refund_total = refunds.aggregate(total=Sum("amount_fen"))["total"] or 0
+    return SalesSummary(
+        gmv_fen=totals["gmv"] or 0, orders=totals["n"], buyers=totals["buyers"], refund_fen=refund_total
+    )
+
+
+def daily_sales(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
+    """Per business date: GMV, orders and buyers; every date in the range appears (zeros included)."""
+    rows = {
+        r["paid_date"]: r
+        for r in Order.objects.filter(shop=shop, paid_date__range=(start, end))
+        .values("paid_date")
+        .annotate(gmv=Sum("paid_fen"), orders=Count("id"), buyers=Count("customer_id", distinct=True))
+    }
+    out = []
+    day = start
+    while day <= end:
+        row = rows.get(day, {})
+        out.append({"date": day, "gmv_fen": row.get("gmv") or 0, "orders": row.get("orders") or 0,
+                    "buyers": row.get("buyers") or 0})
+        day += dt.timedelta(days=1)
+    return out
+
+
+def channel_sales(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
+    return list(
+        Order.objects.filter(shop=shop, paid_date__range=(start, end))
+        .values("channel")
+        .annotate(gmv_fen=Sum("paid_fen"), orders=Count("id"), buyers=Count("customer_id", distinct=True))
+        .order_by("-gmv_fen")
+    )
+
+
+def latest_paid_date(*, shop: Shop) -> dt.date | None:
+    return Order.objects.filter(shop=shop).aggregate(d=Max("paid_date"))["d"]
+
+
+def customer_order_stats(*, shop: Shop) -> QuerySet:
+    """Per customer: order count, total paid, first and last payment (feeds the customer list)."""
+    return (
+        Order.objects.filter(shop=shop)
+        .values("customer_id")
+        .annotate(n=Count("id"), total=Sum("paid_fen"), first=Min("paid_at"), last=Max("paid_at"))
+        .order_by()
+    )

@@ -1,0 +1,32 @@
+"""Production settings: the defaults plus HTTPS hardening, so that ``check --deploy`` is clean.
+
+Serve behind a TLS-terminating proxy that sets ``X-Forwarded-Proto``. ``SHOPOPS_SECRET_KEY`` and
+``SHOPOPS_ALLOWED_HOSTS`` must come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from shopops.settings import *  # noqa: F403
+
+DEBUG = False
+if not os.environ.get("SHOPOPS_SECRET_KEY"):
+    raise ImproperlyConfigured("SHOPOPS_SECRET_KEY must be set in production")
+if not os.environ.get("SHOPOPS_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("SHOPOPS_ALLOWED_HOSTS must be set in production")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

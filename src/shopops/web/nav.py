@@ -1,0 +1,27 @@
+"""The navigation: one entry per module that exists (modules not built yet are absent, never placeholders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from shopops.core import roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Promise
+    perm: str
+    icon: str
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("web:dashboard", _("Dashboard"), roles.VIEW_DASHBOARD, "◧"),
+    NavItem("web:order_list", _("Orders"), roles.VIEW_ORDERS, "▤"),
+    NavItem("web:product_list", _("Products"), roles.VIEW_PRODUCTS, "▦"),
+    NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
+    NavItem("web:audit_log", _("Audit log"), roles.VIEW_AUDIT, "✎"),
+)

@@ -1,0 +1,76 @@
+"""Shared fixtures: one small demo shop loaded once per session, users of every role, API clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from shopops.channels.services import channel_account_ensure
+from shopops.core import roles
+from shopops.core.services import roles_sync, shop_create, token_create, user_create
+from shopops.demo.sinks import DatabaseSink
+from shopops.demo.spec import WorldConfig
+from shopops.demo.world import build_world
+
+PASSWORD = "Test-pass-2026"
+TEST_WORLD = WorldConfig(seed=7, days=60, scale=0.08, end_date=dt.date(2026, 11, 20))
+
+
+@pytest.fixture(scope="session")
+def test_world():
+    return build_world(TEST_WORLD)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, test_world):
+    """The test database holds one small demo shop for the whole session (tests roll back their writes)."""
+    with django_db_blocker.unblock():
+        roles_sync()
+        shop = shop_create(code="demo", name=test_world.shop_name)
+        for channel in test_world.channels:
+            channel_account_ensure(shop=shop, channel=channel.code, name=channel.account_name)
+        for role in roles.ROLES:
+            user_create(username=role, password=PASSWORD, role=role, shops=[shop], validate=False)
+        DatabaseSink(shop).write(test_world)
+
+
+@pytest.fixture
+def shop(db):
+    from shopops.core.models import Shop
+
+    return Shop.objects.get(code="demo")
+
+
+@pytest.fixture
+def user_of(db):
+    from django.contrib.auth import get_user_model
+
+    def get(role: str):
+        return get_user_model().objects.get(username=role)
+
+    return get
+
+
+@pytest.fixture
+def client_as(db, user_of):
+    """A logged-in browser client for a role."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        client.force_login(user_of(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_as(db, user_of):
+    """An API client for a role, authenticated with a real Bearer token."""
+
+    def make(role: str) -> Client:
+        _token, clear = token_create(user=user_of(role), name="test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+
+    return make

@@ -1,0 +1,195 @@
+"""Pages on the demo shop: the dashboard's numbers, list search/filter/sort/paging/xlsx, escaping, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from shopops.catalog.domain import ProductInput, SkuInput
+from shopops.catalog.models import Category, Product
+from shopops.catalog.services import product_create
+from shopops.core.money import format_fen
+from shopops.orders.models import Order
+from shopops.web.dashboard import dashboard_data
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _expected(world, start: dt.date, end: dt.date) -> dict:
+    """The key numbers computed straight from the simulated world, independently of the ORM."""
+    orders = [o for o in world.orders if start <= o.paid_at.astimezone(TZ).date() <= end]
+    refunds = [r for r in world.refunds if r.status == "success" and r.completed_at
+               and start <= r.completed_at.astimezone(TZ).date() <= end]
+    return {
+        "gmv": sum(o.paid_fen for o in orders),
+        "orders": len(orders),
+        "buyers": len({o.customer_code for o in orders}),
+        "refund": sum(r.amount_fen for r in refunds),
+    }
+
+
+def test_dashboard_numbers_match_the_world(shop, test_world):
+    day = test_world.end_date
+    data = dashboard_data(shop=shop, day=day)
+    daily = {k.key: k.value for k in data["daily"]}
+    monthly = {k.key: k.value for k in data["monthly"]}
+    for got, expected in ((daily, _expected(test_world, day, day)),
+                          (monthly, _expected(test_world, day - dt.timedelta(days=29), day))):
+        assert got["gmv"] == expected["gmv"] and got["orders"] == expected["orders"]
+        assert got["buyers"] == expected["buyers"] and got["refund"] == expected["refund"]
+        assert got["aov"] == (expected["gmv"] * 2 + expected["buyers"]) // (2 * expected["buyers"])
+    assert monthly["orders"] > 0
+    trend = data["trend"]
+    assert len(trend) == 90 and trend[-1]["date"] == day
+    assert sum(r["gmv_fen"] for r in trend[-30:]) == monthly["gmv"]
+
+
+def test_buyers_over_a_period_are_distinct_not_summed(shop, test_world):
+    day = test_world.end_date
+    data = dashboard_data(shop=shop, day=day)
+    monthly_buyers = next(k.value for k in data["monthly"] if k.key == "buyers")
+    summed_daily = sum(r["buyers"] for r in data["trend"][-30:])
+    assert monthly_buyers <= summed_daily
+
+
+def test_dashboard_page_shows_real_numbers_and_chart(client_as, test_world):
+    day = test_world.end_date
+    expected = _expected(test_world, day - dt.timedelta(days=29), day)
+    html = client_as("operator").get("/", {"date": day.isoformat()}).content.decode()
+    assert f"¥{int(format_fen(expected['gmv']).split('.')[0]):,}" in html
+    assert 'id="gmv-chart"' in html and "vendor/plotly.min.js" in html and 'id="gmv-data"' in html
+
+
+def test_plotly_is_served_locally(client_as):
+    response = client_as("viewer").get("/static/vendor/plotly.min.js")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"plotly" in body[:2000].lower()
+
+
+def test_order_list_search_filter_sort_page(client_as, shop):
+    client = client_as("operator")
+    order = Order.objects.filter(shop=shop, channel="jd").first()
+    html = client.get("/orders/", {"q": order.order_no}).content.decode()
+    assert html.count(f'href="/orders/{order.pk}/"') == 1
+    jd = client.get("/orders/", {"channel": "jd"}).content.decode()
+    total_jd = Order.objects.filter(shop=shop, channel="jd").count()
+    assert f"{total_jd}" in jd
+    page2 = client.get("/orders/", {"page": 2, "sort": "-paid"})
+    assert page2.status_code == 200
+    assert client.get("/orders/", {"sort": "evil;DROP TABLE", "page": "zzz", "date_from": "nope"}).status_code == 200
+
+
+def test_htmx_request_gets_the_table_partial(client_as):
+    html = client_as("viewer").get("/products/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<table" in html and "<html" not in html
+
+
+@pytest.mark.parametrize(("path", "min_rows"), [("/orders/", 100), ("/products/", 40), ("/customers/", 50)])
+def test_xlsx_export_has_every_filtered_row(client_as, path, min_rows):
+    response = client_as("admin").get(path, {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row - 1 >= min_rows
+
+
+def test_export_respects_filters(client_as, shop):
+    response = client_as("admin").get("/orders/", {"export": "xlsx", "channel": "jd"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row - 1 == Order.objects.filter(shop=shop, channel="jd").count()
+
+
+HOSTILE_TITLE = '=cmd|" /C calc"!A0 <script>alert("x")</script>'
+
+
+def _hostile_product(shop):
+    return product_create(shop=shop, data=ProductInput(
+        spu_code="XSS-1", title=HOSTILE_TITLE,
+        category=Category.objects.filter(shop=shop).first().code,
+        skus=(SkuInput("=HYPERLINK(1)", "10.00", "1.00", {"<b>": "<img src=x onerror=alert(1)>"}),),
+    ))
+
+
+def test_script_in_a_title_is_text_everywhere(client_as, shop):
+    product = _hostile_product(shop)
+    client = client_as("operator")
+    for url in (f"/products/{product.pk}/", "/products/?q=XSS"):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html
+
+
+def test_formulas_are_not_live_in_xlsx(client_as, shop):
+    _hostile_product(shop)
+    response = client_as("operator").get("/products/", {"export": "xlsx", "q": "XSS"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert titles == ["'" + HOSTILE_TITLE]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f"
+
+
+def test_product_form_creates_and_rejects(client_as, shop):
+    client = client_as("operator")
+    category = Category.objects.filter(shop=shop).first().code
+    bad = client.post("/products/new/", {"spu_code": "WEB-1", "title": "", "category": category,
+                                         "sku_code": ["W-1"], "price": ["-3"], "cost": ["1"], "attributes": [""]})
+    assert bad.status_code == 422
+    assert not Product.objects.filter(spu_code="WEB-1").exists()
+    good = client.post("/products/new/", {"spu_code": "WEB-1", "title": "新品 身体乳", "category": category,
+                                          "sku_code": ["W-1", ""], "price": ["59.90", ""], "cost": ["12", ""],
+                                          "attributes": ["规格: 200ml", ""]})
+    assert good.status_code == 302
+    product = Product.objects.get(spu_code="WEB-1")
+    assert product.skus.get().attributes == {"规格": "200ml"}
+
+
+def test_chinese_by_default_english_by_choice(client_as):
+    client = client_as("viewer")
+    assert "订单" in client.get("/orders/").content.decode()
+    client.post("/language/", {"language": "en", "next": "/orders/"})
+    html = client.get("/orders/").content.decode()
+    assert "Orders" in html and "Export xlsx" in html
+    client.post("/language/", {"language": "xx"})
+    assert "Orders" in client.get("/orders/").content.decode()
+
+
+def test_detail_pages_render(client_as, shop):
+    client = client_as("admin")
+    order = Order.objects.filter(shop=shop, refunds__isnull=False).first()
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert order.order_no in html and format_fen(order.paid_fen).split(".")[0] in html.replace(",", "")
+    html = client.get(f"/customers/{order.customer_id}/").content.decode()
+    assert order.order_no in html
+    assert client.get("/orders/999999999/").status_code == 404
+
+
+def test_profile_creates_and_revokes_tokens(client_as, user_of):
+    client = client_as("ads")
+    html = client.post("/profile/", {"action": "token", "name": "bi"}).content.decode()
+    assert "sho_" in html
+    token = user_of("ads").api_tokens.get(name="bi")
+    client.post("/profile/", {"action": "revoke", "token": token.pk})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert client.post("/profile/", {"action": "revoke", "token": 999999}).status_code == 404
+
+
+def test_login_flow(db):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    assert client.get("/orders/").status_code == 302
+    assert client.post("/login/", {"username": "operator", "password": "wrong"}).status_code == 200
+    response = client.post("/login/", {"username": "operator", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post("/logout/")
+    assert client.get("/").status_code == 302

@@ -1,0 +1,139 @@
+"""Every URL and API endpoint, as every role: exactly the expected 200/302/403 (DESIGN.md "Roles").
+
+The tables below are the contract, written out by hand. A new URL or endpoint fails the completeness
+checks until it is added here with its expected status for every role.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from shopops.api import api
+from shopops.catalog.models import Product
+from shopops.core.api_auth import UNDECLARED
+from shopops.members.models import Customer
+from shopops.orders.models import Order
+
+ROLES = ["admin", "operator", "ads", "service", "viewer"]
+ALL_OK = {r: 200 for r in ROLES}
+
+
+def _only(*allowed: str) -> dict[str, int]:
+    return {r: (200 if r in allowed else 403) for r in ROLES}
+
+
+# url name → (expected GET status per role, expected for anonymous)
+PAGES: dict[str, tuple[dict[str, int], int]] = {
+    "web:dashboard": (ALL_OK, 302),
+    "web:order_list": (ALL_OK, 302),
+    "web:order_detail": (ALL_OK, 302),
+    "web:product_list": (ALL_OK, 302),
+    "web:product_detail": (ALL_OK, 302),
+    "web:product_create": (_only("admin", "operator"), 302),
+    "web:customer_list": (_only("admin", "operator", "service", "viewer"), 302),
+    "web:customer_detail": (_only("admin", "operator", "service", "viewer"), 302),
+    "web:audit_log": (_only("admin"), 302),
+    "web:profile": (ALL_OK, 302),
+    "web:login": ({r: 302 for r in ROLES}, 200),  # logged-in users are sent on to the dashboard
+    "web:logout": ({r: 405 for r in ROLES}, 405),  # POST only
+    "web:switch_language": ({r: 405 for r in ROLES}, 302),  # POST only
+    "web:switch_shop": ({r: 405 for r in ROLES}, 302),  # POST only
+}
+
+# (method, path template) → expected status per role, expected for anonymous
+ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
+    ("GET", "/api/v1/health"): (ALL_OK, 200),
+    ("GET", "/api/v1/me"): (ALL_OK, 401),
+    ("GET", "/api/v1/orders"): (ALL_OK, 401),
+    ("GET", "/api/v1/orders/{order_id}"): (ALL_OK, 401),
+    ("GET", "/api/v1/products"): (ALL_OK, 401),
+    ("GET", "/api/v1/products/{product_id}"): (ALL_OK, 401),
+    ("POST", "/api/v1/products"): ({"admin": 422, "operator": 422, "ads": 403, "service": 403, "viewer": 403}, 401),
+    ("GET", "/api/v1/customers"): (_only("admin", "operator", "service", "viewer"), 401),
+    ("GET", "/api/v1/customers/{customer_id}"): (_only("admin", "operator", "service", "viewer"), 401),
+}
+
+
+def _web_patterns() -> dict[str, URLPattern]:
+    found = {}
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in ("web",):
+                    walk(p.url_patterns, p.namespace + ":")
+            elif isinstance(p, URLPattern) and p.name and namespace:
+                found[namespace + p.name] = p
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def _sample_kwargs(shop) -> dict[str, int]:
+    return {
+        "order_detail": Order.objects.filter(shop=shop).first().pk,
+        "product_detail": Product.objects.filter(shop=shop).first().pk,
+        "customer_detail": Customer.objects.filter(shop=shop).first().pk,
+    }
+
+
+def test_every_page_is_in_the_table_and_declares_a_permission():
+    patterns = _web_patterns()
+    assert set(patterns) == set(PAGES), "add new pages to PAGES with their expected status per role"
+    for name, pattern in patterns.items():
+        assert getattr(pattern.callback, "shopops_permission", None), f"{name} declares no permission"
+
+
+def test_every_endpoint_is_in_the_table_and_declares_a_permission():
+    seen = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    full = "/api/v1" + (prefix + path).replace("//", "/").replace("{int:", "{").rstrip("/")
+                    seen.add((method, full))
+                    callbacks = operation.auth_callbacks
+                    if callbacks:
+                        permissions = {getattr(cb, "permission", None) for cb in callbacks}
+                        assert None not in permissions and UNDECLARED not in permissions, full
+                    else:
+                        assert full == "/api/v1/health", f"{full} has no auth"
+    assert seen == set(ENDPOINTS), "add new endpoints to ENDPOINTS with their expected status per role"
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+def test_pages_answer_each_role_as_expected(role, client_as, shop):
+    from django.urls import reverse
+
+    client = client_as(role) if role else Client()
+    samples = _sample_kwargs(shop)
+    for name, (by_role, anonymous) in PAGES.items():
+        short = name.split(":")[1]
+        url = reverse(name, args=[samples[short]] if short in samples else [])
+        status = client.get(url).status_code
+        expected = by_role[role] if role else anonymous
+        assert status == expected, f"{role or 'anonymous'} GET {url}: {status}, expected {expected}"
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+def test_endpoints_answer_each_role_as_expected(role, api_as, shop):
+    client = api_as(role) if role else Client()
+    samples = _sample_kwargs(shop)
+    values = {"order_id": samples["order_detail"], "product_id": samples["product_detail"],
+              "customer_id": samples["customer_detail"]}
+    for (method, template), (by_role, anonymous) in ENDPOINTS.items():
+        url = template.format(**values)
+        if method == "GET":
+            status = client.get(url).status_code
+        else:
+            status = client.post(url, data="{}", content_type="application/json").status_code
+        expected = by_role[role] if role else anonymous
+        assert status == expected, f"{role or 'anonymous'} {method} {url}: {status}, expected {expected}"
+
+
+def test_django_admin_is_for_admins_only(client_as):
+    assert client_as("admin").get("/admin/").status_code == 200
+    for role in ("operator", "ads", "service", "viewer"):
+        assert client_as(role).get("/admin/").status_code == 302
