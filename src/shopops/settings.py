@@ -150,7 +150,6 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "shopops.web.finders.PlotlyFinder",
 ]
-STATIC_ROOT = DATA_DIR / "static"
 # whitenoise serves app static files straight from the finders: nothing to collect for an embedded install.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

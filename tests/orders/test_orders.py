@@ -7,8 +7,16 @@ import pytest
 from shopops.catalog.models import Sku
 from shopops.core.errors import InvalidInput
 from shopops.members.models import Customer
-from shopops.orders.domain import LineAmounts, SalesSummary, allocate_order_discount, change_rate, check_order
-from shopops.orders.domain import LineInput, OrderInput, RefundInput
+from shopops.orders.domain import (
+    LineAmounts,
+    LineInput,
+    OrderInput,
+    RefundInput,
+    SalesSummary,
+    allocate_order_discount,
+    change_rate,
+    check_order,
+)
 from shopops.orders.models import Order, OrderLine, Refund
 from shopops.orders.services import orders_create_bulk
 
@@ -44,12 +52,12 @@ def _order(shop, **changes):
 
     account = ChannelAccount.objects.filter(shop=shop).first()
     paid = dt.datetime(2026, 11, 11, 1, 2, tzinfo=dt.UTC)
-    data = dict(
-        order_no="T-1", channel_account_id=account.pk, channel=account.channel, customer_id=customer.pk,
-        placed_at=paid, paid_at=paid, status="paid",
-        lines=(LineInput(sku.pk, "x", 10000, 2, 1500), LineInput(sku.pk, "y", 5000, 1, 500)),
-        shipping_fen=800,
-    )
+    data = {
+        "order_no": "T-1", "channel_account_id": account.pk, "channel": account.channel, "customer_id": customer.pk,
+        "placed_at": paid, "paid_at": paid, "status": "paid",
+        "lines": (LineInput(sku.pk, "x", 10000, 2, 1500), LineInput(sku.pk, "y", 5000, 1, 500)),
+        "shipping_fen": 800,
+    }
     data.update(changes)
     return OrderInput(**data)
 

@@ -17,7 +17,7 @@ from shopops.members.models import Customer
 from shopops.orders.models import Order
 
 ROLES = ["admin", "operator", "ads", "service", "viewer"]
-ALL_OK = {r: 200 for r in ROLES}
+ALL_OK = dict.fromkeys(ROLES, 200)
 
 
 def _only(*allowed: str) -> dict[str, int]:
@@ -36,10 +36,10 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:customer_detail": (_only("admin", "operator", "service", "viewer"), 302),
     "web:audit_log": (_only("admin"), 302),
     "web:profile": (ALL_OK, 302),
-    "web:login": ({r: 302 for r in ROLES}, 200),  # logged-in users are sent on to the dashboard
-    "web:logout": ({r: 405 for r in ROLES}, 405),  # POST only
-    "web:switch_language": ({r: 405 for r in ROLES}, 302),  # POST only
-    "web:switch_shop": ({r: 405 for r in ROLES}, 302),  # POST only
+    "web:login": (dict.fromkeys(ROLES, 302), 200),  # logged-in users are sent on to the dashboard
+    "web:logout": (dict.fromkeys(ROLES, 405), 405),  # POST only
+    "web:switch_language": (dict.fromkeys(ROLES, 405), 302),  # POST only
+    "web:switch_shop": (dict.fromkeys(ROLES, 405), 302),  # POST only
 }
 
 # (method, path template) → expected status per role, expected for anonymous

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -14,14 +14,12 @@ from shopops.catalog.schemas import ProductIn, ProductOut, ProductPage
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
 from shopops.core.roles import ADD_PRODUCTS, VIEW_COSTS, VIEW_PRODUCTS
-from shopops.core.schemas import ERRORS
+from shopops.core.schemas import ERRORS, PageParams
 
 router = Router(tags=["products"])
 
 
-class ProductFilters(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class ProductFilters(PageParams):
     q: str = Field("", max_length=100)
     category: str = Field("", max_length=40)
     status: str = Field("", max_length=10)

@@ -23,7 +23,7 @@ def _messages() -> dict[str, str]:
         "duplicate": _("Duplicate SKU code in this request."),
         "negative": _("Must not be negative."),
         "bad_money": _("Not an amount of money with at most two decimals."),
-        "bad_attributes": _("Attributes must map text to text."),
+        "bad_attributes": _("Each attribute needs a name and a text value."),
     }
 
 

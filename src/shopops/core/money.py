@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
+MAX_YUAN = Decimal(10) ** 12  # far above any real amount, far below int64 fen
 _CENT = Decimal("0.01")
 
 
@@ -24,7 +25,7 @@ def parse_fen(value: str | Decimal | int, *, allow_negative: bool = False) -> in
 
     Floats are refused because 0.1 + 0.2 is not 0.3: money never passes through a binary float.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError("money must be given as a string or Decimal, not a float")
     if isinstance(value, int):
         amount = Decimal(value)
@@ -40,8 +41,8 @@ def parse_fen(value: str | Decimal | int, *, allow_negative: bool = False) -> in
             raise MoneyError(f"not an amount: {value!r}") from exc
     else:
         raise MoneyError(f"not an amount: {value!r}")
-    if not amount.is_finite():
-        raise MoneyError(f"not a finite amount: {value!r}")
+    if not amount.is_finite() or abs(amount) >= MAX_YUAN:
+        raise MoneyError(f"not a finite amount below {MAX_YUAN}: {value!r}")
     if amount.quantize(_CENT) != amount:
         raise MoneyError(f"more than two decimals: {value!r}")
     if amount < 0 and not allow_negative:

@@ -6,8 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from shopops.core import roles
+from shopops.core.domain import hash_token, looks_like_token
 from shopops.core.models import ApiToken, AuditEntry, Shop
-from shopops.core.services import hash_token
 
 
 def shops_for_user(*, user: AbstractBaseUser) -> QuerySet[Shop]:
@@ -37,7 +37,7 @@ def user_role(*, user: AbstractBaseUser) -> str | None:
 
 def token_find(*, clear: str) -> ApiToken | None:
     """The live token matching a presented clear token, or None."""
-    if not clear.startswith("sho_"):
+    if not looks_like_token(clear):
         return None
     return (
         ApiToken.objects.select_related("user")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -15,14 +14,9 @@ from django.utils.translation import gettext as _
 
 from shopops.core import roles
 from shopops.core.clock import now
+from shopops.core.domain import TOKEN_PREFIX, hash_token
 from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, UserProfile
-
-TOKEN_PREFIX = "sho_"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def audit_record(

@@ -1,7 +1,7 @@
 """The marketing calendar (营销日历): big promotions, monthly member days, weekly and yearly rhythm.
 
-Dates follow the platform calendar in domain-rules.md §3.5: 618 opens its first wave on 20 May at 20:00 and its
-second on 31 May 20:00 (2024); 双11 presale opens around 20 Oct at 20:00, the first 尾款 wave starts 31 Oct
+Dates follow the platform calendar in domain-rules.md §3.5: 618 opens its first wave on 20 May at 20:00 and
+its second on 31 May 20:00 (2024); 双11 presale opens around 20 Oct at 20:00, the first 尾款 wave starts 31 Oct
 20:00 and the day itself peaks at midnight. 年货节 runs about three weeks before Chinese New Year, after which
 couriers stop (快递停运) and sales slump until the Lantern-festival week. The promotion mechanics per campaign
 (单品直降, 跨店每满300减50, 官方立减 in 2025 618, shop coupons) come from domain-rules.md §3.1.

@@ -105,10 +105,8 @@ def _listing(channel: str, product: data.ProductData, cat: data.CategoryData, th
         media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "video.mp4")
         subtitle = f"直播间专享｜{selling}"
     elif channel == "pdd":
-        tail = ["全网最低价"] if "pdd-absolute" in flaws else []
-        title = _fill(f"【官方正品】{brand}{name}", [*words, *tail], lambda t: len(t) <= PDD_TITLE_CHARS)
-        if tail and "全网最低价" not in title:
-            title = title[: PDD_TITLE_CHARS - 5] + "全网最低价"
+        claim = ["全网最低价"] if "pdd-absolute" in flaws else []
+        title = _fill(f"【官方正品】{brand}{name}", [*claim, *words], lambda t: len(t) <= PDD_TITLE_CHARS)
         media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "main_6.jpg",
                  "detail_1.jpg", "detail_2.jpg")
         subtitle = f"品牌直供｜{selling}｜退货包运费"

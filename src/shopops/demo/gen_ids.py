@@ -1,9 +1,9 @@
 """Platform-shaped identifiers: order numbers (订单号), refund numbers (售后单号) and buyer ids per channel.
 
-Shapes mimic the real exports an operator meets: Tmall/Taobao 19-digit numeric order ids, JD 12-digit ids that
-grow over time, Douyin 19-digit ids starting with 6, PDD ``YYMMDD-`` + 15 digits, Xiaohongshu ``P`` + 18 digits;
-buyer ids like Taobao's opaque OUID, JD's ``jd_`` pin, WeChat's 28-character openid starting with ``o`` and
-WeCom's ``wm…`` external user id. Uniqueness is checked, not hoped for.
+Shapes mimic the real exports an operator meets: Tmall/Taobao 19-digit numeric order ids, JD 12-digit ids
+that grow over time, Douyin 19-digit ids starting with 6, PDD ``YYMMDD-`` + 15 digits, Xiaohongshu ``P`` + 18
+digits; buyer ids like Taobao's opaque OUID, JD's ``jd_`` pin, WeChat's 28-character openid starting with
+``o`` and WeCom's ``wm…`` external user id. Uniqueness is checked, not hoped for.
 """
 
 from __future__ import annotations
@@ -60,10 +60,12 @@ def order_numbers(rng: np.random.Generator, channel: str, placed_dates: Sequence
     if channel == "douyin":
         return _unique(lambda at: _numbers(rng, 69 * 10**17, 70 * 10**17, len(at)), count, taken)
     if channel == "jd":  # JD ids increase with time: the platform's own sequence between our orders
+        first = int(rng.integers(280_000_000_000, 320_000_000_000))
         steps = rng.integers(1_000, 400_000, size=count, dtype=np.int64)
-        return [str(v) for v in (300_000_000_000 + np.cumsum(steps)).tolist()]
+        return [str(v) for v in (first + np.cumsum(steps)).tolist()]
     if channel == "xiaohongshu":
-        return _unique(lambda at: ["P" + s for s in _numbers(rng, 7 * 10**17, 8 * 10**17, len(at))], count, taken)
+        return _unique(lambda at: ["P" + s for s in _numbers(rng, 7 * 10**17, 8 * 10**17, len(at))], count,
+                       taken)
     if channel == "shopify":
         return [f"#{1001 + i}" for i in range(count)]
     stamps = [d.strftime("%y%m%d") for d in placed_dates]
@@ -92,7 +94,9 @@ def buyer_ids(rng: np.random.Generator, channel: str, count: int) -> list[str]:
     return _unique(makers[channel], count, taken)
 
 
-def refund_numbers(rng: np.random.Generator, channel: str, dates: Sequence[dt.date], taken: set[str]) -> list[str]:
+def refund_numbers(
+    rng: np.random.Generator, channel: str, dates: Sequence[dt.date], taken: set[str]
+) -> list[str]:
     """售后单号 for one channel's refunds, unique across ``taken`` (all channels share one namespace)."""
     count = len(dates)
     if channel in ("tmall", "taobao"):
@@ -105,5 +109,9 @@ def refund_numbers(rng: np.random.Generator, channel: str, dates: Sequence[dt.da
         return _unique(lambda at: ["R" + s for s in _numbers(rng, 10**17, 10**18, len(at))], count, taken)
     stamps = [d.strftime("%Y%m%d") for d in dates]
     prefix = {"pdd": "PDDAS", "wecom": "RW", "own-site": "RM"}.get(channel, "RF")
-    return _unique(lambda at: [f"{prefix}{stamps[i]}{t}" for i, t in zip(at, _numbers(rng, 10**7, 10**8, len(at)),
-                                                                       strict=True)], count, taken)
+
+    def make(at: list[int]) -> list[str]:
+        tails = _numbers(rng, 10**7, 10**8, len(at))
+        return [f"{prefix}{stamps[i]}{t}" for i, t in zip(at, tails, strict=True)]
+
+    return _unique(make, count, taken)

@@ -7,12 +7,12 @@ real connectors); the world itself does not change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from shopops.catalog import selectors as catalog_selectors
 from shopops.catalog import services as catalog_services
 from shopops.catalog.domain import ProductInput, SkuInput
 from shopops.channels import selectors as channel_selectors
-from shopops.core.models import Shop
 from shopops.core.money import format_fen
 from shopops.demo.spec import World
 from shopops.members import services as member_services
@@ -20,6 +20,9 @@ from shopops.members.services import CustomerInput, CustomerStats
 from shopops.orders import selectors as order_selectors
 from shopops.orders import services as order_services
 from shopops.orders.domain import LineInput, OrderInput, RefundInput
+
+if TYPE_CHECKING:
+    from shopops.core.models import Shop
 
 Progress = Callable[[str], None]
 

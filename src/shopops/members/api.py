@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
 from shopops.core.roles import VIEW_CUSTOMERS
-from shopops.core.schemas import ERRORS
+from shopops.core.schemas import ERRORS, PageParams
 from shopops.members import selectors
 from shopops.members.models import Customer
 from shopops.members.schemas import CustomerOut, CustomerPage
@@ -18,9 +18,7 @@ from shopops.members.schemas import CustomerOut, CustomerPage
 router = Router(tags=["customers"])
 
 
-class CustomerFilters(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class CustomerFilters(PageParams):
     q: str = Field("", max_length=100)
     channel: str = Field("", max_length=20)
     province: str = Field("", max_length=20)

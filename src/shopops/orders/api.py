@@ -6,14 +6,14 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
 from shopops.core.roles import VIEW_ORDERS
-from shopops.core.schemas import ERRORS
+from shopops.core.schemas import ERRORS, PageParams
 from shopops.orders import selectors
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.schemas import OrderOut, OrderPage
@@ -21,9 +21,7 @@ from shopops.orders.schemas import OrderOut, OrderPage
 router = Router(tags=["orders"])
 
 
-class OrderFilters(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class OrderFilters(PageParams):
     q: str = Field("", max_length=100)
     channel: str = Field("", max_length=20)
     status: str = Field("", max_length=10)

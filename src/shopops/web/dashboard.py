@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from shopops.core.models import Shop
 from shopops.orders import selectors as order_selectors
 from shopops.orders.domain import SalesSummary, change_rate
+
+if TYPE_CHECKING:
+    from shopops.core.models import Shop
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shopops.catalog import selectors as catalog_selectors
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     day = _parse_date(request.GET.get("date")) or default_day
     data = dashboard_data(shop=shop, day=day)
     labels = {
-        "gmv": _("GMV"), "orders": _("Orders"), "buyers": _("Buyers"), "aov": _("AOV"),
+        "gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),
         "refund": _("Refund amount"),
     }
     language = translation.get_language() or "zh-hans"
@@ -84,7 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "x": [row["date"].isoformat() for row in data["trend"]],
         "gmv": [str(format_fen(row["gmv_fen"])) for row in data["trend"]],
         "orders": [row["orders"] for row in data["trend"]],
-        "labels": {"gmv": _("GMV (¥)"), "orders": _("Orders")},
+        "labels": {"gmv": _("GMV (¥)"), "orders": _("Paid orders")},
     }
     channels = [
         {**row, "label": channel_label(row["channel"], language),
@@ -99,19 +99,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- orders
 
 ORDER_COLUMNS = [
-    Column("order_no", _lazy("Order number"), lambda o: o.order_no, sort="order_no",
+    Column("order_no", gettext_lazy("Order number"), lambda o: o.order_no, sort="order_no",
            link=lambda o: reverse("web:order_detail", args=[o.pk])),
-    Column("channel", _lazy("Channel"), lambda o: channel_label(o.channel, translation.get_language() or ""),
+    Column("channel", gettext_lazy("Channel"), lambda o: channel_label(o.channel, translation.get_language() or ""),
            sort="channel"),
-    Column("customer", _lazy("Customer"), lambda o: o.customer.name,
+    Column("customer", gettext_lazy("Customer"), lambda o: o.customer.name,
            link=lambda o: reverse("web:customer_detail", args=[o.customer_id])),
-    Column("paid_at", _lazy("Paid at"), lambda o: _local(o.paid_at), sort="paid_at"),
-    Column("status", _lazy("Status"), lambda o: o.get_status_display()),
-    Column("goods", _lazy("Goods"), lambda o: o.goods_fen, money=True),
-    Column("discount", _lazy("Discount"), lambda o: o.discount_fen, money=True, sort="discount"),
-    Column("shipping", _lazy("Shipping"), lambda o: o.shipping_fen, money=True),
-    Column("paid", _lazy("Paid"), lambda o: o.paid_fen, money=True, sort="paid"),
-    Column("refunded", _lazy("Refunded"), lambda o: o.refunded_fen, money=True),
+    Column("paid_at", gettext_lazy("Paid at"), lambda o: _local(o.paid_at), sort="paid_at"),
+    Column("status", gettext_lazy("Status"), lambda o: o.get_status_display()),
+    Column("goods", gettext_lazy("Goods"), lambda o: o.goods_fen, money=True),
+    Column("discount", gettext_lazy("Discount"), lambda o: o.discount_fen, money=True, sort="discount"),
+    Column("shipping", gettext_lazy("Shipping"), lambda o: o.shipping_fen, money=True),
+    Column("paid", gettext_lazy("Paid amount"), lambda o: o.paid_fen, money=True, sort="paid"),
+    Column("refunded", gettext_lazy("Refunded"), lambda o: o.refunded_fen, money=True),
 ]
 
 
@@ -125,17 +125,17 @@ def order_list(request: HttpRequest) -> HttpResponse:
         sort=g.get("sort", ""),
     )
     page = ListPage(
-        title=_lazy("Orders"),
+        title=gettext_lazy("Orders"),
         columns=ORDER_COLUMNS,
         filters=[
-            Filter("channel", _lazy("Channel"), _channel_options()),
-            Filter("status", _lazy("Status"), [(v, str(label)) for v, label in Order.Status.choices]),
-            Filter("refunded", _lazy("Refunds"), [("yes", _("With refunds")), ("no", _("Without refunds"))]),
-            Filter("date_from", _lazy("Paid from"), kind="date"),
-            Filter("date_to", _lazy("Paid to"), kind="date"),
+            Filter("channel", gettext_lazy("Channel"), _channel_options()),
+            Filter("status", gettext_lazy("Status"), [(v, str(label)) for v, label in Order.Status.choices]),
+            Filter("refunded", gettext_lazy("Refunds"), [("yes", _("With refunds")), ("no", _("Without refunds"))]),
+            Filter("date_from", gettext_lazy("Paid from"), kind="date"),
+            Filter("date_to", gettext_lazy("Paid to"), kind="date"),
         ],
         export_name="orders",
-        search_placeholder=_lazy("Order number, customer"),
+        search_placeholder=gettext_lazy("Order number, customer"),
     )
     return render_list(request, page, qs, active_sort)
 
@@ -157,16 +157,16 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _product_columns(show_cost: bool) -> list[Column]:
     return [
-        Column("spu_code", _lazy("SPU code"), lambda p: p.spu_code, sort="spu_code",
+        Column("spu_code", gettext_lazy("SPU code"), lambda p: p.spu_code, sort="spu_code",
                link=lambda p: reverse("web:product_detail", args=[p.pk])),
-        Column("title", _lazy("Title"), lambda p: p.title, sort="title",
+        Column("title", gettext_lazy("Title"), lambda p: p.title, sort="title",
                link=lambda p: reverse("web:product_detail", args=[p.pk])),
-        Column("category", _lazy("Category"), lambda p: p.category.name, sort="category"),
-        Column("skus", _lazy("SKUs"), lambda p: p.sku_count, sort="skus", numeric=True),
-        Column("min_price", _lazy("Lowest price"), lambda p: p.min_price_fen, money=True, sort="price"),
-        Column("max_price", _lazy("Highest price"), lambda p: p.max_price_fen, money=True),
-        Column("status", _lazy("Status"), lambda p: p.get_status_display()),
-        Column("launched", _lazy("Launched"), lambda p: p.launched_on, sort="launched"),
+        Column("category", gettext_lazy("Category"), lambda p: p.category.name, sort="category"),
+        Column("skus", gettext_lazy("SKUs"), lambda p: p.sku_count, sort="skus", numeric=True),
+        Column("min_price", gettext_lazy("Lowest price"), lambda p: p.min_price_fen, money=True, sort="price"),
+        Column("max_price", gettext_lazy("Highest price"), lambda p: p.max_price_fen, money=True),
+        Column("status", gettext_lazy("Status"), lambda p: p.get_status_display()),
+        Column("launched", gettext_lazy("Launched"), lambda p: p.launched_on, sort="launched"),
     ]
 
 
@@ -178,15 +178,15 @@ def product_list(request: HttpRequest) -> HttpResponse:
         sort=g.get("sort", ""),
     )
     page = ListPage(
-        title=_lazy("Products"),
+        title=gettext_lazy("Products"),
         columns=_product_columns(request.user.has_perm(roles.VIEW_COSTS)),
         filters=[
-            Filter("category", _lazy("Category"),
+            Filter("category", gettext_lazy("Category"),
                    [(c.code, c.name) for c in catalog_selectors.categories(shop=request.shop)]),
-            Filter("status", _lazy("Status"), [(v, str(label)) for v, label in Product.Status.choices]),
+            Filter("status", gettext_lazy("Status"), [(v, str(label)) for v, label in Product.Status.choices]),
         ],
         export_name="products",
-        search_placeholder=_lazy("SPU/SKU code, title"),
+        search_placeholder=gettext_lazy("SPU/SKU code, title"),
         actions=[{"url": reverse("web:product_create"), "label": _("New product")}]
         if request.user.has_perm(roles.ADD_PRODUCTS) else [],
     )
@@ -258,16 +258,16 @@ def product_create(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- customers
 
 CUSTOMER_COLUMNS = [
-    Column("code", _lazy("Customer code"), lambda c: c.code, sort="code",
+    Column("code", gettext_lazy("Customer code"), lambda c: c.code, sort="code",
            link=lambda c: reverse("web:customer_detail", args=[c.pk])),
-    Column("name", _lazy("Nickname"), lambda c: c.name, sort="name",
+    Column("name", gettext_lazy("Nickname"), lambda c: c.name, sort="name",
            link=lambda c: reverse("web:customer_detail", args=[c.pk])),
-    Column("province", _lazy("Province"), lambda c: c.province),
-    Column("city", _lazy("City"), lambda c: c.city),
-    Column("orders", _lazy("Orders"), lambda c: c.orders_count, sort="orders", numeric=True),
-    Column("paid", _lazy("Total paid"), lambda c: c.paid_fen_total, money=True, sort="paid"),
-    Column("first_seen", _lazy("First seen"), lambda c: _local(c.created_at), sort="first_seen"),
-    Column("last_order", _lazy("Last order"), lambda c: _local(c.last_order_at), sort="last_order"),
+    Column("province", gettext_lazy("Province"), lambda c: c.province),
+    Column("city", gettext_lazy("City"), lambda c: c.city),
+    Column("orders", gettext_lazy("Orders"), lambda c: c.orders_count, sort="orders", numeric=True),
+    Column("paid", gettext_lazy("Total paid"), lambda c: c.paid_fen_total, money=True, sort="paid"),
+    Column("first_seen", gettext_lazy("First seen"), lambda c: _local(c.created_at), sort="first_seen"),
+    Column("last_order", gettext_lazy("Last order"), lambda c: _local(c.last_order_at), sort="last_order"),
 ]
 
 
@@ -283,16 +283,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         min_orders=min_orders, sort=g.get("sort", ""),
     )
     page = ListPage(
-        title=_lazy("Customers"),
+        title=gettext_lazy("Customers"),
         columns=CUSTOMER_COLUMNS,
         filters=[
-            Filter("channel", _lazy("Channel"), _channel_options()),
-            Filter("province", _lazy("Province"), [(p, p) for p in member_selectors.provinces(shop=request.shop)]),
-            Filter("min_orders", _lazy("Repeat buyers"), [("2", _("2+ orders")), ("3", _("3+ orders")),
+            Filter("channel", gettext_lazy("Channel"), _channel_options()),
+            Filter("province", gettext_lazy("Province"), [(p, p) for p in member_selectors.provinces(shop=request.shop)]),
+            Filter("min_orders", gettext_lazy("Repeat buyers"), [("2", _("2+ orders")), ("3", _("3+ orders")),
                                                           ("5", _("5+ orders"))]),
         ],
         export_name="customers",
-        search_placeholder=_lazy("Code, nickname, phone, channel id"),
+        search_placeholder=gettext_lazy("Code, nickname, phone, channel id"),
     )
     return render_list(request, page, qs, active_sort)
 
@@ -347,10 +347,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("web:profile")
     tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
     return render(request, "web/profile.html", {
-        "tokens": tokens, "new_token": new_token, "role_label": dict(
-            (k, v[0] if (translation.get_language() or "").startswith("zh") else v[1])
+        "tokens": tokens, "new_token": new_token, "role_label": {
+            k: v[0] if (translation.get_language() or "").startswith("zh") else v[1]
             for k, v in roles.ROLE_LABELS.items()
-        ).get(core_selectors.user_role(user=request.user) or "", ""),
+        }.get(core_selectors.user_role(user=request.user) or "", ""),
     })
 
 

@@ -23,6 +23,17 @@ class ShopOpsCommand(BaseCommand):
         if self.json_option:
             parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
+    def ensure_installed(self) -> None:
+        """Commands that work on an existing install say so clearly when there is none (exit 2)."""
+        from django.conf import settings
+        from django.db import connection
+
+        if "core_shop" not in connection.introspection.table_names():
+            raise CommandError(
+                f"No ShopOps install in {settings.DATA_DIR}: run `shopops init` or `shopops demo` first.",
+                returncode=2,
+            )
+
     def emit_json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2))
 

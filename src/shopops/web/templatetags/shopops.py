@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from shopops.core.money import fen_to_decimal
 
@@ -42,7 +43,7 @@ def pct(value: float | None) -> str:
 @register.filter
 def pct_change(value: float | None) -> str:
     if value is None:
-        return format_html('<span class="flat">—</span>')
+        return mark_safe('<span class="flat">—</span>')  # a constant: nothing to escape
     css = "up" if value > 0 else ("down" if value < 0 else "flat")
     arrow = "▲" if value > 0 else ("▼" if value < 0 else "")
     return format_html('<span class="{}">{}{}</span>', css, arrow, f"{abs(value) * 100:.1f}%")

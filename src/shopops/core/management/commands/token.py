@@ -22,6 +22,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("--name", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.ensure_installed()
         user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {options['user']!r}.", returncode=2)

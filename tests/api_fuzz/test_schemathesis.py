@@ -1,0 +1,27 @@
+"""API fuzzing from the OpenAPI schema (schemathesis): no input gives a 500, every response matches the schema."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from shopops.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def operator_token(db, user_of):
+    from shopops.core.services import token_create
+
+    return token_create(user=user_of("operator"), name="fuzz")[1]
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_errors_and_matches_its_schema(case, operator_token):
+    response = case.call(headers={"Authorization": f"Bearer {operator_token}"})
+    assert response.status_code < 500, response.text[:500]
+    case.validate_response(response, checks=[response_schema_conformance])
