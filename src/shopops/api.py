@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from shopops import __version__
 from shopops.catalog.api import router as catalog_router
+from shopops.catalog.api import skus_router
 from shopops.core.api import router as core_router
 from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
@@ -65,5 +66,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("", core_router)
 api.add_router("/products", catalog_router)
+api.add_router("/skus", skus_router)
 api.add_router("/orders", orders_router)
 api.add_router("/customers", members_router)

@@ -159,3 +159,20 @@ def test_unknown_shop_header_is_404(api_as):
 def test_openapi_schema_is_served(db):
     schema = Client().get("/api/v1/openapi.json").json()
     assert {"/api/v1/orders", "/api/v1/products", "/api/v1/customers", "/api/v1/health"} <= set(schema["paths"])
+
+
+def test_patch_sku_price_is_audited_and_guarded(api_as, shop):
+    from shopops.core.models import AuditEntry
+
+    sku = Sku.objects.filter(shop=shop).first()
+    url = f"/api/v1/skus/{sku.sku_code}"
+    patch = lambda client, body: client.patch(url, data=json.dumps(body), content_type="application/json")  # noqa: E731
+    assert patch(api_as("service"), {"price": "1.00"}).status_code == 403
+    assert patch(api_as("viewer"), {"price": "1.00"}).status_code == 403
+    bad = patch(api_as("operator"), {"price": "-1.00"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "price"
+    assert patch(api_as("operator"), {"price": 12.5}).status_code == 422
+    ok = patch(api_as("operator"), {"price": "66.60", "active": False})
+    assert ok.status_code == 200 and ok.json()["price"] == "66.60" and ok.json()["active"] is False
+    assert AuditEntry.objects.filter(action="sku.update", object_id=str(sku.pk)).count() == 1
+    assert api_as("operator").patch("/api/v1/skus/NOPE", data="{}", content_type="application/json").status_code == 404

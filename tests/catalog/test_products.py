@@ -4,7 +4,7 @@ import pytest
 
 from shopops.catalog.domain import ProductInput, SkuInput, margin_rate
 from shopops.catalog.models import Product, Sku
-from shopops.catalog.services import product_create, sku_set_price
+from shopops.catalog.services import product_create, sku_update
 from shopops.core.errors import Conflict, InvalidInput
 from shopops.core.models import AuditEntry
 
@@ -67,14 +67,18 @@ def test_taken_sku_code_is_a_conflict_and_writes_nothing(shop):
 
 def test_price_change_is_audited(shop, user_of):
     sku = Sku.objects.filter(shop=shop).first()
-    old = sku.price_fen
-    sku_set_price(sku=sku, price="88.80", actor=user_of("operator"))
+    old_price, old_cost = sku.price_fen, sku.cost_fen
+    sku_update(sku=sku, price="88.80", cost=f"{old_cost / 100:.2f}", actor=user_of("operator"))
+    sku.refresh_from_db()
+    assert sku.price_fen == 8880 and sku.cost_fen == old_cost
+    entry = AuditEntry.objects.get(action="sku.update", object_id=str(sku.pk))
+    assert entry.changes == {"price": [f"{old_price / 100:.2f}", "88.80"]}  # unchanged cost is not logged
+    assert entry.actor == user_of("operator")
+    with pytest.raises(InvalidInput) as exc:
+        sku_update(sku=sku, price="-1", cost="x")
+    assert [e.field for e in exc.value.errors] == ["price", "cost"]
     sku.refresh_from_db()
     assert sku.price_fen == 8880
-    entry = AuditEntry.objects.get(action="sku.price", object_id=str(sku.pk))
-    assert entry.changes == {"price": [f"{old / 100:.2f}", "88.80"]}
-    with pytest.raises(InvalidInput):
-        sku_set_price(sku=sku, price="-1")
 
 
 def test_margin_rate():

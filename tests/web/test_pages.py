@@ -193,3 +193,43 @@ def test_login_flow(db):
     assert client.get("/").status_code == 200
     client.post("/logout/")
     assert client.get("/").status_code == 302
+
+
+def test_sku_edit_from_the_product_page(client_as, shop):
+    from shopops.catalog.models import Sku
+    from shopops.core.models import AuditEntry
+
+    sku = Sku.objects.filter(shop=shop).first()
+    old_price = format_fen(sku.price_fen)
+    url = f"/products/{sku.product_id}/skus/{sku.pk}/"
+    client = client_as("operator")
+    assert "sku-edit" in client.get(f"/products/{sku.product_id}/").content.decode()
+    assert "sku-edit" not in client_as("service").get(f"/products/{sku.product_id}/").content.decode()
+    client.post(url, {"price": "abc", "cost": "1.00", "active": "on"})
+    sku.refresh_from_db()
+    assert format_fen(sku.price_fen) == old_price and not AuditEntry.objects.filter(action="sku.update").exists()
+    client.post(url, {"price": "77.00", "cost": f"{sku.cost_fen / 100:.2f}", "active": "on"})
+    sku.refresh_from_db()
+    assert sku.price_fen == 7700
+    assert AuditEntry.objects.get(action="sku.update").changes == {"price": [old_price, "77.00"]}
+
+
+def test_users_page_manages_roles_without_lockout(client_as, user_of):
+    from shopops.core.selectors import user_role
+
+    client = client_as("admin")
+    bad = client.post("/users/", {"action": "create", "username": "temp1", "password": "123", "role": "viewer"})
+    assert bad.status_code == 422
+    client.post("/users/", {"action": "create", "username": "temp1", "password": "Temp-pass-2026", "role": "viewer"})
+    temp = user_of("temp1")
+    assert user_role(user=temp) == "viewer" and not temp.is_staff
+    client.post("/users/", {"action": "role", "user": temp.pk, "role": "admin"})
+    temp.refresh_from_db()
+    assert user_role(user=temp) == "admin" and temp.is_staff
+    client.post("/users/", {"action": "active", "user": temp.pk, "active": "0"})
+    temp.refresh_from_db()
+    assert not temp.is_active
+    me = user_of("admin")
+    assert client.post("/users/", {"action": "role", "user": me.pk, "role": "viewer"}).status_code == 422
+    assert client.post("/users/", {"action": "active", "user": me.pk, "active": "0"}).status_code == 422
+    assert user_role(user=me) == "admin" and user_of("admin").is_active

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
 from shopops.catalog import selectors, services
 from shopops.catalog.domain import ProductInput, SkuInput
 from shopops.catalog.models import Product
-from shopops.catalog.schemas import ProductIn, ProductOut, ProductPage
+from shopops.catalog.schemas import ProductIn, ProductOut, ProductPage, SkuOut, SkuPatch
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
-from shopops.core.roles import ADD_PRODUCTS, VIEW_COSTS, VIEW_PRODUCTS
-from shopops.core.schemas import ERRORS, PageParams
+from shopops.core.roles import ADD_PRODUCTS, CHANGE_PRICES, VIEW_COSTS, VIEW_PRODUCTS
+from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 
 router = Router(tags=["products"])
+skus_router = Router(tags=["products"])
 
 
 class ProductFilters(PageParams):
@@ -24,6 +25,18 @@ class ProductFilters(PageParams):
     category: str = Field("", max_length=40)
     status: str = Field("", max_length=10)
     sort: str = Field("", max_length=20)
+
+
+def sku_out(sku, *, show_cost: bool) -> dict:  # noqa: ANN001
+    return {
+        "id": sku.pk,
+        "sku_code": sku.sku_code,
+        "price": format_fen(sku.price_fen),
+        "cost": format_fen(sku.cost_fen) if show_cost else None,
+        "attributes": sku.attributes,
+        "barcode": sku.barcode,
+        "active": sku.active,
+    }
 
 
 def product_out(product: Product, *, show_cost: bool, with_listings: bool = False) -> dict:
@@ -36,18 +49,7 @@ def product_out(product: Product, *, show_cost: bool, with_listings: bool = Fals
         "brand": product.brand,
         "status": product.status,
         "launched_on": product.launched_on,
-        "skus": [
-            {
-                "id": sku.pk,
-                "sku_code": sku.sku_code,
-                "price": format_fen(sku.price_fen),
-                "cost": format_fen(sku.cost_fen) if show_cost else None,
-                "attributes": sku.attributes,
-                "barcode": sku.barcode,
-                "active": sku.active,
-            }
-            for sku in product.skus.all()
-        ],
+        "skus": [sku_out(sku, show_cost=show_cost) for sku in product.skus.all()],
         "listings": [
             {
                 "channel": listing.channel_account.channel,
@@ -76,8 +78,8 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> dict:
     return {"items": [product_out(p, show_cost=show_cost) for p in page], "count": qs.count()}
 
 
-@router.get("/{int:product_id}", response={200: ProductOut, **ERRORS}, auth=needs(VIEW_PRODUCTS))
-def get_product(request: HttpRequest, product_id: int) -> dict:
+@router.get("/{product_id}", response={200: ProductOut, **ERRORS}, auth=needs(VIEW_PRODUCTS))
+def get_product(request: HttpRequest, product_id: int = Path(..., ge=1, le=MAX_DB_ID)) -> dict:
     product = selectors.product_detail(shop=current_shop(request), pk=product_id)
     if product is None:
         raise HttpError(404, "No such product.")
@@ -101,3 +103,14 @@ def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, dict]
     product = services.product_create(shop=shop, data=data, actor=request.auth)
     product = selectors.product_detail(shop=shop, pk=product.pk)
     return 201, product_out(product, show_cost=True, with_listings=True)
+
+
+@skus_router.patch("/{sku_code}", response={200: SkuOut, **ERRORS}, auth=needs(CHANGE_PRICES))
+def update_sku(request: HttpRequest, sku_code: str, payload: SkuPatch) -> dict:
+    """Change a SKU's price, cost or on-sale flag (audited)."""
+    sku = selectors.sku_by_code(shop=current_shop(request), sku_code=sku_code)
+    if sku is None:
+        raise HttpError(404, "No such SKU.")
+    sku = services.sku_update(sku=sku, price=payload.price, cost=payload.cost, active=payload.active,
+                              actor=request.auth)
+    return sku_out(sku, show_cost=True)

@@ -68,3 +68,16 @@ class ProductOut(Schema):
 class ProductPage(Schema):
     items: list[ProductOut]
     count: int
+
+
+class SkuPatch(Schema):
+    price: str | None = Field(default=None, description='New price in yuan, e.g. "129.00"')
+    cost: str | None = Field(default=None, description='New unit cost in yuan')
+    active: bool | None = None
+
+    @field_validator("price", "cost", mode="before")
+    @classmethod
+    def _money_is_text(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError('send money as a string with two decimals, e.g. "129.00"')
+        return value

@@ -57,3 +57,11 @@ def categories(*, shop: Shop) -> QuerySet[Category]:
 
 def skus_by_code(*, shop: Shop) -> dict[str, Sku]:
     return {s.sku_code: s for s in Sku.objects.filter(shop=shop).select_related("product")}
+
+
+def sku_by_code(*, shop: Shop, sku_code: str) -> Sku | None:
+    return Sku.objects.filter(shop=shop, sku_code=sku_code).select_related("product", "shop").first()
+
+
+def sku_of_product(*, shop: Shop, product_id: int, sku_id: int) -> Sku | None:
+    return Sku.objects.filter(shop=shop, product_id=product_id, pk=sku_id).select_related("shop").first()

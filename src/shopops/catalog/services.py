@@ -87,19 +87,37 @@ def product_create(
 
 
 @transaction.atomic
-def sku_set_price(*, sku: Sku, price: str, actor: AbstractBaseUser | None = None) -> Sku:
-    """Change a SKU's price; every change lands in the audit log."""
-    try:
-        price_fen = parse_fen(price)
-    except ValueError as exc:
-        raise InvalidInput(_("Invalid price."), [FieldError("price", _("Not a valid non-negative amount."))]) from exc
-    old = Sku.objects.select_for_update().get(pk=sku.pk).price_fen
-    if old != price_fen:
-        Sku.objects.filter(pk=sku.pk).update(price_fen=price_fen)
-        audit_record(action="sku.price", object_type="sku", object_id=sku.pk, shop=sku.shop, actor=actor,
-                     object_repr=sku.sku_code, changes={"price": [format_fen(old), format_fen(price_fen)]})
-    sku.price_fen = price_fen
-    return sku
+def sku_update(
+    *, sku: Sku, price: str | None = None, cost: str | None = None, active: bool | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> Sku:
+    """Change a SKU's price, cost or on-sale flag; every change lands in the audit log."""
+    errors = []
+    wanted: dict[str, int] = {}
+    for name, value in (("price", price), ("cost", cost)):
+        if value is None:
+            continue
+        try:
+            wanted[f"{name}_fen"] = parse_fen(value)
+        except ValueError:
+            errors.append(FieldError(name, _("Not a valid non-negative amount with at most two decimals.")))
+    if errors:
+        raise InvalidInput(_("The SKU was not changed."), errors)
+    current = Sku.objects.select_for_update().get(pk=sku.pk)
+    changes: dict[str, list] = {}
+    for field, new in wanted.items():
+        old = getattr(current, field)
+        if old != new:
+            changes[field.removesuffix("_fen")] = [format_fen(old), format_fen(new)]
+            setattr(current, field, new)
+    if active is not None and active != current.active:
+        changes["active"] = [current.active, active]
+        current.active = active
+    if changes:
+        current.save(update_fields=["price_fen", "cost_fen", "active"])
+        audit_record(action="sku.update", object_type="sku", object_id=current.pk, shop=current.shop,
+                     actor=actor, object_repr=current.sku_code, changes=changes)
+    return current
 
 
 @transaction.atomic

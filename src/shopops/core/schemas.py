@@ -17,6 +17,9 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] = []
 
 
+MAX_DB_ID = 2**63 - 1  # a larger id cannot exist and would overflow the database driver
+
+
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
@@ -48,3 +49,14 @@ def token_find(*, clear: str) -> ApiToken | None:
 
 def audit_entries(*, shop: Shop, limit: int = 200) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(shop__in=[shop.pk, None]).select_related("actor")[:limit]
+
+
+def users_of_shop(*, shop: Shop) -> QuerySet:
+    return (
+        get_user_model().objects.filter(shop_memberships__shop=shop)
+        .prefetch_related("groups").order_by("username")
+    )
+
+
+def user_in_shop(*, shop: Shop, pk: int) -> AbstractBaseUser | None:
+    return users_of_shop(shop=shop).filter(pk=pk).first()

@@ -88,8 +88,6 @@ def user_create(
                 _("The password is too weak."), [FieldError("password", m) for m in exc.messages]
             ) from exc
     user = User.objects.create_user(username=username, password=password)
-    user.is_staff = role == roles.ADMIN
-    user.save(update_fields=["is_staff"])
     UserProfile.objects.create(user=user, language=language)
     user_set_role(user=user, role=role, actor=actor)
     for shop in shops:
@@ -99,18 +97,41 @@ def user_create(
     return user
 
 
+def _refuse_self_lockout(user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+    if actor is not None and actor.pk == user.pk:
+        raise InvalidInput(_("You cannot take away your own administrator access."),
+                           [FieldError("user", _("Ask another administrator to do this."))])
+
+
 @transaction.atomic
 def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser | None = None) -> None:
     if role not in roles.ROLES:
         raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
+    if role != roles.ADMIN and user.groups.filter(name=roles.ADMIN).exists():
+        _refuse_self_lockout(user, actor)
     groups = roles_sync() if not Group.objects.filter(name=role).exists() else None
     group = groups[role] if groups else Group.objects.get(name=role)
     old = list(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
     user.groups.remove(*Group.objects.filter(name__in=roles.ROLES))
     user.groups.add(group)
+    if user.is_staff != (role == roles.ADMIN):  # administrators also reach the Django admin
+        user.is_staff = role == roles.ADMIN
+        user.save(update_fields=["is_staff"])
     if old != [role]:
         audit_record(action="user.role", object_type="user", object_id=user.pk, actor=actor,
                      object_repr=user.get_username(), changes={"role": [old[0] if old else None, role]})
+
+
+@transaction.atomic
+def user_set_active(*, user: AbstractBaseUser, active: bool, actor: AbstractBaseUser | None = None) -> None:
+    """Deactivate (never delete: the audit log keeps pointing at them) or reactivate a user."""
+    if not active:
+        _refuse_self_lockout(user, actor)
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_record(action="user.active", object_type="user", object_id=user.pk, actor=actor,
+                     object_repr=user.get_username(), changes={"active": [not active, active]})
 
 
 def user_set_language(*, user: AbstractBaseUser, language: str) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
 from shopops.core.roles import VIEW_CUSTOMERS
-from shopops.core.schemas import ERRORS, PageParams
+from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 from shopops.members import selectors
 from shopops.members.models import Customer
 from shopops.members.schemas import CustomerOut, CustomerPage
@@ -53,8 +53,8 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     return {"items": [customer_out(c) for c in page], "count": qs.count()}
 
 
-@router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS}, auth=needs(VIEW_CUSTOMERS))
-def get_customer(request: HttpRequest, customer_id: int) -> dict:
+@router.get("/{customer_id}", response={200: CustomerOut, **ERRORS}, auth=needs(VIEW_CUSTOMERS))
+def get_customer(request: HttpRequest, customer_id: int = Path(..., ge=1, le=MAX_DB_ID)) -> dict:
     customer = selectors.customer_detail(shop=current_shop(request), pk=customer_id)
     if customer is None:
         raise HttpError(404, "No such customer.")

@@ -6,14 +6,14 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
 from shopops.core.roles import VIEW_ORDERS
-from shopops.core.schemas import ERRORS, PageParams
+from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 from shopops.orders import selectors
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.schemas import OrderOut, OrderPage
@@ -27,7 +27,7 @@ class OrderFilters(PageParams):
     status: str = Field("", max_length=10)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    customer: int | None = Field(None, ge=1)
+    customer: int | None = Field(None, ge=1, le=MAX_DB_ID)
     refunded: bool | None = None
     sort: str = Field("", max_length=20)
 
@@ -98,8 +98,8 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict:
     return {"items": [order_out(o) for o in page], "count": qs.count()}
 
 
-@router.get("/{int:order_id}", response={200: OrderOut, **ERRORS}, auth=needs(VIEW_ORDERS))
-def get_order(request: HttpRequest, order_id: int) -> dict:
+@router.get("/{order_id}", response={200: OrderOut, **ERRORS}, auth=needs(VIEW_ORDERS))
+def get_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=MAX_DB_ID)) -> dict:
     order = selectors.order_detail(shop=current_shop(request), pk=order_id)
     if order is None:
         raise HttpError(404, "No such order.")

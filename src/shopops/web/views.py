@@ -209,7 +209,26 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for li in product.listings.all()]
     return render(request, "web/product_detail.html", {
         "product": product, "skus": skus, "listings": listings, "show_cost": show_cost,
+        "can_edit_prices": request.user.has_perm(roles.CHANGE_PRICES),
     })
+
+
+@page_requires(roles.CHANGE_PRICES)
+@require_POST
+def sku_edit(request: HttpRequest, pk: int, sku_pk: int) -> HttpResponse:
+    sku = catalog_selectors.sku_of_product(shop=request.shop, product_id=pk, sku_id=sku_pk)
+    if sku is None:
+        raise Http404
+    try:
+        catalog_services.sku_update(
+            sku=sku, price=request.POST.get("price"), cost=request.POST.get("cost"),
+            active=request.POST.get("active") == "on", actor=request.user,
+        )
+    except ShopOpsError as exc:
+        messages.error(request, f"{sku.sku_code}: {exc.detail} " + " ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, _("SKU %s saved.") % sku.sku_code)
+    return redirect("web:product_detail", pk=pk)
 
 
 @page_requires(roles.ADD_PRODUCTS)
@@ -312,6 +331,48 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_orders": show_orders,
         "aov_fen": customer.paid_fen_total // customer.orders_count if customer.orders_count else None,
     })
+
+
+# ---------------------------------------------------------------- users
+
+
+@page_requires(roles.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def user_list(request: HttpRequest) -> HttpResponse:
+    errors: list = []
+    detail = ""
+    form = {"username": "", "role": roles.OPERATOR}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                form = {"username": request.POST.get("username", "").strip(), "role": request.POST.get("role", "")}
+                core_services.user_create(
+                    username=form["username"], password=request.POST.get("password", ""), role=form["role"],
+                    shops=[request.shop], actor=request.user,
+                )
+                messages.success(request, _("User %s created.") % form["username"])
+                return redirect("web:user_list")
+            target = core_selectors.user_in_shop(shop=request.shop, pk=int(request.POST.get("user") or 0))
+            if target is None:
+                raise Http404
+            if action == "role":
+                core_services.user_set_role(user=target, role=request.POST.get("role", ""), actor=request.user)
+            elif action == "active":
+                core_services.user_set_active(user=target, active=request.POST.get("active") == "1",
+                                              actor=request.user)
+            else:
+                raise Http404
+            messages.success(request, _("User %s saved.") % target.get_username())
+            return redirect("web:user_list")
+        except ShopOpsError as exc:
+            detail, errors = exc.detail, exc.errors
+    language = translation.get_language() or ""
+    role_choices = [(k, v[0] if language.startswith("zh") else v[1]) for k, v in roles.ROLE_LABELS.items()]
+    users = [{"user": u, "role": core_selectors.user_role(user=u)} for u in core_selectors.users_of_shop(shop=request.shop)]
+    return render(request, "web/users.html", {
+        "users": users, "role_choices": role_choices, "errors": errors, "detail": detail, "form": form,
+    }, status=422 if detail else 200)
 
 
 # ---------------------------------------------------------------- audit, profile, shop switch
