@@ -5,22 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import Field
+
+from shopops.core.schemas import MoneyText
 
 
 class SkuIn(Schema):
     sku_code: str = Field(min_length=1, max_length=64)
-    price: str = Field(description='Price in yuan as a string, e.g. "129.00"')
-    cost: str = Field(description='Unit cost in yuan as a string, e.g. "40.00"')
+    price: MoneyText = Field(description='Price in yuan as a string, e.g. "129.00"')
+    cost: MoneyText = Field(description='Unit cost in yuan as a string, e.g. "40.00"')
     attributes: dict[str, str] = {}
     barcode: str = Field(default="", max_length=32)
-
-    @field_validator("price", "cost", mode="before")
-    @classmethod
-    def _money_is_text(cls, value: object) -> object:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValueError('send money as a string with two decimals, e.g. "129.00"')
-        return value
 
 
 class ProductIn(Schema):
@@ -71,13 +66,6 @@ class ProductPage(Schema):
 
 
 class SkuPatch(Schema):
-    price: str | None = Field(default=None, description='New price in yuan, e.g. "129.00"')
-    cost: str | None = Field(default=None, description='New unit cost in yuan')
+    price: MoneyText | None = Field(default=None, description='New price in yuan, e.g. "129.00"')
+    cost: MoneyText | None = Field(default=None, description='New unit cost in yuan')
     active: bool | None = None
-
-    @field_validator("price", "cost", mode="before")
-    @classmethod
-    def _money_is_text(cls, value: object) -> object:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValueError('send money as a string with two decimals, e.g. "129.00"')
-        return value

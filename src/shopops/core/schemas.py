@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 
 class ErrorItem(Schema):
@@ -16,6 +18,15 @@ class ErrorOut(Schema):
     detail: str
     errors: list[ErrorItem] = []
 
+
+def _money_must_be_text(value: object) -> object:
+    """JSON numbers are binary floats: money must arrive as text ("129.00") and is parsed exactly later."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError('send money as a string with two decimals, e.g. "129.00"')
+    return value
+
+
+MoneyText = Annotated[str, BeforeValidator(_money_must_be_text)]
 
 MAX_DB_ID = 2**63 - 1  # a larger id cannot exist and would overflow the database driver
 
