@@ -176,3 +176,20 @@ def test_patch_sku_price_is_audited_and_guarded(api_as, shop):
     assert ok.status_code == 200 and ok.json()["price"] == "66.60" and ok.json()["active"] is False
     assert AuditEntry.objects.filter(action="sku.update", object_id=str(sku.pk)).count() == 1
     assert api_as("operator").patch("/api/v1/skus/NOPE", data="{}", content_type="application/json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/orders?q=a%00b", None),
+        ("get", "/orders/?q=%00", None),
+        ("post", "/api/v1/products", '{"spu_code": "A\\u0000", "title": "x", "category": "c", "skus": []}'),
+    ],
+)
+def test_nul_characters_are_refused_before_any_query(api_as, method, path, body):
+    client = api_as("operator")
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -33,7 +35,10 @@ def operator_token(db, user_of):
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: CI explores the same inputs on every run (a fuzz finding must not make CI flaky); run with
+# SHOPOPS_FUZZ_RANDOM=1 locally to explore new ones.
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize=not os.environ.get("SHOPOPS_FUZZ_RANDOM"), database=None)
 def test_api_never_errors_and_matches_its_schema(case, operator_token):
     response = case.call(headers={"Authorization": f"Bearer {operator_token}"})
     assert response.status_code < 500, response.text[:500]

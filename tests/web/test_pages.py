@@ -233,3 +233,21 @@ def test_users_page_manages_roles_without_lockout(client_as, user_of):
     assert client.post("/users/", {"action": "role", "user": me.pk, "role": "viewer"}).status_code == 422
     assert client.post("/users/", {"action": "active", "user": me.pk, "active": "0"}).status_code == 422
     assert user_role(user=me) == "admin" and user_of("admin").is_active
+
+
+def test_change_password_checks_the_old_one(client_as, user_of):
+    from shopops.core.models import AuditEntry
+    from tests.conftest import PASSWORD
+
+    client = client_as("service")
+    bad = client.post("/profile/", {"action": "password", "old_password": "wrong", "new_password1": "New-pass-2026x",
+                                    "new_password2": "New-pass-2026x"})
+    assert bad.status_code == 200 and user_of("service").check_password(PASSWORD)
+    weak = client.post("/profile/", {"action": "password", "old_password": PASSWORD, "new_password1": "123",
+                                     "new_password2": "123"})
+    assert weak.status_code == 200 and user_of("service").check_password(PASSWORD)
+    ok = client.post("/profile/", {"action": "password", "old_password": PASSWORD, "new_password1": "New-pass-2026x",
+                                   "new_password2": "New-pass-2026x"})
+    assert ok.status_code == 302 and user_of("service").check_password("New-pass-2026x")
+    assert client.get("/profile/").status_code == 200  # still logged in
+    assert AuditEntry.objects.filter(action="user.password").count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
 from shopops.core.selectors import shop_for_user
@@ -41,4 +41,28 @@ class CurrentShopMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             request.shop = shop_for_user(user=user, shop_id=request.session.get(SHOP_SESSION_KEY))
+        return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """Refuse input containing NUL characters (PostgreSQL text cannot hold them; no real input has them).
+
+    Checked once for every request, in the path, the query string and the body (raw or JSON-escaped), so
+    no view, filter or importer can be handed one: 400 instead of a database error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        suspicious = "\x00" in request.path or "%00" in query or "\x00" in query
+        if not suspicious and request.method in ("POST", "PUT", "PATCH"):
+            body = request.body if len(request.body) <= 50_000_000 else b""
+            suspicious = b"\x00" in body or b"\\u0000" in body or b"%00" in body
+        if suspicious:
+            detail = "Input must not contain NUL characters."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": detail, "errors": []}, status=400)
+            return HttpResponseBadRequest(detail)
         return self.get_response(request)

@@ -134,6 +134,13 @@ def user_set_active(*, user: AbstractBaseUser, active: bool, actor: AbstractBase
                      object_repr=user.get_username(), changes={"active": [not active, active]})
 
 
+def user_change_password(*, user: AbstractBaseUser, form: Any) -> None:
+    """Save a validated password-change form (old password checked, validators applied) and audit it."""
+    form.save()
+    audit_record(action="user.password", object_type="user", object_id=user.pk, actor=user,
+                 object_repr=user.get_username())
+
+
 def user_set_language(*, user: AbstractBaseUser, language: str) -> None:
     from django.conf import settings
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -388,9 +390,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     new_token = None
+    password_form = PasswordChangeForm(request.user)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "language":
+        if action == "password":
+            password_form = PasswordChangeForm(request.user, request.POST)
+            if password_form.is_valid():
+                core_services.user_change_password(user=request.user, form=password_form)
+                update_session_auth_hash(request, request.user)
+                messages.success(request, _("Password changed."))
+                return redirect("web:profile")
+        elif action == "language":
             try:
                 core_services.user_set_language(user=request.user, language=request.POST.get("language", ""))
             except ShopOpsError as exc:
@@ -408,7 +418,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("web:profile")
     tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
     return render(request, "web/profile.html", {
-        "tokens": tokens, "new_token": new_token, "role_label": {
+        "tokens": tokens, "new_token": new_token, "password_form": password_form, "role_label": {
             k: v[0] if (translation.get_language() or "").startswith("zh") else v[1]
             for k, v in roles.ROLE_LABELS.items()
         }.get(core_selectors.user_role(user=request.user) or "", ""),
