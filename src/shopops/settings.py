@@ -189,6 +189,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHOPOPS_LOG_LEVEL", "WARNING")},
+    # `shopops worker` (huey's consumer) installs its own handler: do not print each line twice.
+    "loggers": {"huey": {"propagate": False}},
 }
 
 SHOPOPS_ENGINE = os.environ.get("SHOPOPS_ENGINE", "duckdb")
