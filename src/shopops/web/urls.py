@@ -1,24 +1,24 @@
 from django.urls import path
 
-from shopops.web import views
+from shopops.web.views import account, auth, customers, dashboard, orders, products, users
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("orders/", views.order_list, name="order_list"),
-    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
-    path("products/", views.product_list, name="product_list"),
-    path("products/new/", views.product_create, name="product_create"),
-    path("products/<int:pk>/", views.product_detail, name="product_detail"),
-    path("products/<int:pk>/skus/<int:sku_pk>/", views.sku_edit, name="sku_edit"),
-    path("customers/", views.customer_list, name="customer_list"),
-    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
-    path("users/", views.user_list, name="user_list"),
-    path("audit/", views.audit_log, name="audit_log"),
-    path("profile/", views.profile, name="profile"),
-    path("language/", views.switch_language, name="switch_language"),
-    path("shop/", views.switch_shop, name="switch_shop"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("products/", products.product_list, name="product_list"),
+    path("products/new/", products.product_create, name="product_create"),
+    path("products/<int:pk>/", products.product_detail, name="product_detail"),
+    path("products/<int:pk>/skus/<int:sku_pk>/", products.sku_edit, name="sku_edit"),
+    path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
+    path("users/", users.user_list, name="user_list"),
+    path("audit/", account.audit_log, name="audit_log"),
+    path("profile/", account.profile, name="profile"),
+    path("language/", account.switch_language, name="switch_language"),
+    path("shop/", account.switch_shop, name="switch_shop"),
 ]

@@ -1,0 +1,45 @@
+"""The home dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shopops.channels.domain import channel_label
+from shopops.core import roles
+from shopops.core.clock import today
+from shopops.core.money import format_fen
+from shopops.web.dashboard import dashboard_data
+from shopops.web.permissions import page_requires
+from shopops.web.views.common import parse_date
+
+
+@page_requires(roles.VIEW_DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    shop = request.shop
+    default_day = today(shop.timezone) - dt.timedelta(days=1)
+    day = parse_date(request.GET.get("date")) or default_day
+    data = dashboard_data(shop=shop, day=day)
+    labels = {
+        "gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),
+        "refund": _("Refund amount"),
+    }
+    language = translation.get_language() or "zh-hans"
+    chart = {
+        "x": [row["date"].isoformat() for row in data["trend"]],
+        "gmv": [str(format_fen(row["gmv_fen"])) for row in data["trend"]],
+        "orders": [row["orders"] for row in data["trend"]],
+        "labels": {"gmv": _("GMV (¥)"), "orders": _("Paid orders")},
+    }
+    channels = [
+        {**row, "label": channel_label(row["channel"], language),
+         "share": (row["gmv_fen"] / data["gmv30_fen"]) if data["gmv30_fen"] else None}
+        for row in data["channels"]
+    ]
+    return render(request, "web/dashboard.html", {
+        **data, "labels": labels, "chart": chart, "channel_rows": channels,
+    })
