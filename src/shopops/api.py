@@ -19,6 +19,7 @@ from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
 from shopops.members.api import router as members_router
 from shopops.orders.api import router as orders_router
+from shopops.pricing.api import router as pricing_router
 
 api = NinjaAPI(
     title="ShopOps API",
@@ -69,3 +70,4 @@ api.add_router("/products", catalog_router)
 api.add_router("/skus", skus_router)
 api.add_router("/orders", orders_router)
 api.add_router("/customers", members_router)
+api.add_router("/pricing", pricing_router)

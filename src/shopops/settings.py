@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shopops.catalog",
     "shopops.members",
     "shopops.orders",
+    "shopops.pricing",
     "shopops.web",
     "shopops.demo",
 ]

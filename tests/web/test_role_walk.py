@@ -55,6 +55,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
     ("POST", "/api/v1/products"): ({"admin": 422, "operator": 422, "ads": 403, "service": 403, "viewer": 403}, 401),
     ("PATCH", "/api/v1/skus/{sku_code}"): (
         {"admin": 200, "operator": 200, "ads": 403, "service": 403, "viewer": 403}, 401),
+    ("POST", "/api/v1/pricing/quote"): (dict.fromkeys(ROLES, 422), 401),
     ("GET", "/api/v1/customers"): (_only("admin", "operator", "service", "viewer"), 401),
     ("GET", "/api/v1/customers/{customer_id}"): (_only("admin", "operator", "service", "viewer"), 401),
 }

@@ -1,0 +1,50 @@
+"""shopops price quote --cart FILE [--json]: the 到手价 of a cart under a set of promotions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from shopops.core.clock import now
+from shopops.core.management.base import ShopOpsCommand
+from shopops.pricing.contract import quote_from_json
+
+
+class Command(ShopOpsCommand):
+    help = "Quote a cart (JSON file, '-' for standard input) under its promotions: 到手价, discounts, reasons."
+    json_option = True
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=["quote"])
+        parser.add_argument("--cart", required=True, help="cart JSON file, or - for standard input")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        source = options["cart"]
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            data = json.loads(text)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"Cannot read the cart {source}: {exc}", returncode=2) from exc
+        result = quote_from_json(data, now=now())
+        if options["json"]:
+            self.emit_json(result)
+            return
+        table = Table(title="到手价 quote")
+        for column in ("line", "sku", "qty", "price", "item_price", "pay", "discounts"):
+            table.add_column(column, justify="right" if column in ("qty", "price", "item_price", "pay") else "left")
+        for line in result["lines"]:
+            discounts = ", ".join(f"{d['promotion']} −{d['amount']}" for d in line["discounts"])
+            table.add_row(str(line["line"]), str(line["sku"]), str(line["qty"]), line["price"], line["item_price"],
+                          line["pay"], discounts)
+        console = Console(file=self.stdout, width=120)
+        console.print(table)
+        console.print(f"total {result['total_price']}  discount {result['total_discount']}  pay {result['total_pay']}")
+        for rejected in result["rejected"]:
+            console.print(f"[dim]not applied: {rejected['promotion']} — {rejected['reason']}[/dim]")

@@ -1,0 +1,315 @@
+"""The cart and promotion model of the 到手价 quote: pure data, money in integer fen (domain-rules.md §3).
+
+Amounts are fen per unit unless a name says otherwise; thresholds are compared with line totals. Every
+class is a frozen dataclass so a cart can be shared, hashed and reordered without surprises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+Level = Literal["item", "shop", "platform"]
+ITEM: Level = "item"  # 单品级
+SHOP: Level = "shop"  # 店铺级
+PLATFORM: Level = "platform"  # 平台级 (跨店)
+ORDER_LEVELS: tuple[Level, ...] = (SHOP, PLATFORM)  # applied in this order after the item level (§3.1)
+
+
+def _half_up_share(amount: int, basis_points: int) -> int:
+    """amount × basis_points / 10 000, rounded half up to the fen, in integers (no float, no Decimal)."""
+    return (amount * basis_points * 2 + 10_000) // 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One cart line: ``price`` is the unit list price in fen."""
+
+    line: str
+    sku: str
+    shop: str
+    price: int
+    qty: int
+
+    def __post_init__(self) -> None:
+        if self.price < 0 or self.qty < 1:
+            raise ValueError("a line needs a non-negative price and a positive quantity")
+
+    @property
+    def amount(self) -> int:
+        return self.price * self.qty
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The lines a promotion covers: one shop (None = any shop) and some SKUs (empty = every SKU).
+
+    Platform-level promotions ignore ``shop``: 跨店 offers cover every store (§3.1). The JSON contract always
+    names the shop of a shop-level offer; a shop-level offer without one covers every shop, as one group.
+    """
+
+    shop: str | None = None
+    skus: frozenset[str] = frozenset()
+
+    def covers(self, line: Line, level: Level) -> bool:
+        if self.shop is not None and level != PLATFORM and line.shop != self.shop:
+            return False
+        return not self.skus or line.sku in self.skus
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Half-open validity window [start, end); an open side is unbounded. Datetimes are timezone-aware."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def contains(self, at: dt.datetime) -> bool:
+        return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
+
+
+ALL_LINES = Scope()
+ALWAYS = Window()
+
+
+# --- 单品级 item-level offers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDiscount:
+    """单品折扣 / 官方立减: ``basis_points`` off the unit price (1500 = 15 %), at most ``cap`` fen a unit.
+
+    ``stackable`` models 官方立减, which combines with other single-item offers (§3.1, 2025 618 note): it is
+    taken off the price left by the best exclusive offer. A non-stackable discount competes with them.
+    """
+
+    id: str
+    basis_points: int
+    cap: int | None = None
+    stackable: bool = False
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "item_discount"
+    level: ClassVar[Level] = ITEM
+
+    def __post_init__(self) -> None:
+        if not 0 < self.basis_points <= 10_000 or (self.cap is not None and self.cap < 0):
+            raise ValueError("percent off must lie in (0, 100] and the cap must not be negative")
+
+    def unit_price(self, price: int) -> int:
+        off = _half_up_share(price, self.basis_points)
+        if self.cap is not None:
+            off = min(off, self.cap)
+        return price - off
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPrice:
+    """单品直降 (``off`` fen a unit) or 秒杀/活动价 (a fixed unit ``price``): exactly one of the two is set."""
+
+    id: str
+    price: int | None = None
+    off: int | None = None
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "item_price"
+    level: ClassVar[Level] = ITEM
+
+    def __post_init__(self) -> None:
+        values = [v for v in (self.price, self.off) if v is not None]
+        if len(values) != 1 or values[0] < 0:
+            raise ValueError("an item price needs exactly one of price/off, not negative")
+
+    def unit_price(self, price: int) -> int:
+        if self.price is not None:
+            return min(price, self.price)
+        return max(0, price - (self.off or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPrice:
+    """会员价: a unit price for members only (the cart says ``member``); competes with the other item offers."""
+
+    id: str
+    price: int
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "member_price"
+    level: ClassVar[Level] = ITEM
+
+    def __post_init__(self) -> None:
+        if self.price < 0:
+            raise ValueError("a member price must not be negative")
+
+    def unit_price(self, price: int) -> int:
+        return min(price, self.price)
+
+
+@dataclass(frozen=True, slots=True)
+class Presale:
+    """预售: a unit ``deposit`` (定金) and either ``instant_off`` (付定金立减) or ``deposit_worth`` (定金膨胀).
+
+    §3.2: 预售价格 = price − 立减, 尾款 = 预售价格 − 定金; 膨胀: 尾款 = price − 定金 − (抵扣额 − 定金). The
+    reduction counts as an item-level discount, so order-level thresholds see the price after it.
+    """
+
+    id: str
+    deposit: int
+    deposit_worth: int | None = None
+    instant_off: int | None = None
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "presale"
+    level: ClassVar[Level] = ITEM
+
+    def __post_init__(self) -> None:
+        if (self.deposit_worth is None) == (self.instant_off is None):
+            raise ValueError("a presale needs exactly one of deposit_worth/instant_off")
+        if self.deposit <= 0 or (self.instant_off or 0) < 0 or (self.deposit_worth or self.deposit) < self.deposit:
+            raise ValueError("presale amounts out of range")
+
+    @property
+    def reduction(self) -> int:
+        """Unit reduction of the price: the 立减 amount, or the 膨胀 bonus (worth − deposit)."""
+        if self.instant_off is not None:
+            return self.instant_off
+        return (self.deposit_worth or 0) - self.deposit
+
+
+# --- 店铺级 / 平台级 order-level offers -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    threshold: int
+    off: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdOff:
+    """满减 with tiers (满300减30, 满500减60…): the best tier met wins. As ``level=platform``: 跨店满减."""
+
+    id: str
+    tiers: tuple[Tier, ...]
+    level: Level = SHOP
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "threshold_off"
+    family: ClassVar[str] = "threshold"
+
+    def __post_init__(self) -> None:
+        if not self.tiers or any(t.off <= 0 or t.off > t.threshold for t in self.tiers):
+            raise ValueError("tiers need 0 < off ≤ threshold")
+
+    def off_for(self, base: int) -> int:
+        return max((t.off for t in self.tiers if t.threshold <= base), default=0)
+
+    def condition(self) -> int:
+        return min(t.threshold for t in self.tiers)
+
+
+@dataclass(frozen=True, slots=True)
+class EveryOff:
+    """每满减 (每满300减50): ``off`` for every full ``every`` of the base, at most ``cap`` (None = 上不封顶)."""
+
+    id: str
+    every: int
+    off: int
+    cap: int | None = None
+    level: Level = SHOP
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "every_off"
+    family: ClassVar[str] = "threshold"
+
+    def __post_init__(self) -> None:
+        if not 0 < self.off <= self.every or (self.cap is not None and self.cap < self.off):
+            raise ValueError("every_off needs 0 < off ≤ every and cap ≥ off")
+
+    def off_for(self, base: int) -> int:
+        off = base // self.every * self.off
+        return off if self.cap is None else min(off, self.cap)
+
+    def condition(self) -> int:
+        return self.every
+
+
+@dataclass(frozen=True, slots=True)
+class Coupon:
+    """优惠券: ``off`` once the base reaches ``threshold`` (店铺券 at shop level; 品类券/津贴 at platform level)."""
+
+    id: str
+    threshold: int
+    off: int
+    level: Level = SHOP
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "coupon"
+    family: ClassVar[str] = "coupon"
+
+    def __post_init__(self) -> None:
+        if not 0 < self.off <= self.threshold:
+            raise ValueError("a coupon needs 0 < off ≤ threshold")
+
+    def off_for(self, base: int) -> int:
+        return self.off if base >= self.threshold else 0
+
+    def condition(self) -> int:
+        return self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class GiftItem:
+    sku: str
+    qty: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Gift:
+    """满赠: ``gifts`` (赠品) once the item-level amount in scope reaches ``threshold``; moves no money."""
+
+    id: str
+    threshold: int
+    gifts: tuple[GiftItem, ...]
+    level: Level = SHOP
+    scope: Scope = ALL_LINES
+    window: Window = ALWAYS
+    kind: ClassVar[str] = "gift"
+    family: ClassVar[str] = "gift"
+
+    def __post_init__(self) -> None:
+        if self.threshold < 0 or not self.gifts or any(g.qty < 1 for g in self.gifts):
+            raise ValueError("a gift needs a threshold ≥ 0 and at least one gift")
+
+    def condition(self) -> int:
+        return self.threshold
+
+
+PriceOffer = ItemDiscount | ItemPrice | MemberPrice  # offers that set a unit price
+ItemOffer = PriceOffer | Presale
+MoneyOff = ThresholdOff | EveryOff | Coupon
+OrderOffer = MoneyOff | Gift
+Promotion = ItemOffer | OrderOffer
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """What is quoted: lines, promotions, the instant ``at`` (for windows) and whether the buyer is a member."""
+
+    lines: tuple[Line, ...]
+    promotions: tuple[Promotion, ...] = ()
+    at: dt.datetime | None = None
+    member: bool = False
+
+    def __post_init__(self) -> None:
+        if self.at is not None and self.at.utcoffset() is None:
+            raise ValueError("the quote time must be timezone-aware")
+        if len({p.id for p in self.promotions}) != len(self.promotions):
+            raise ValueError("promotion ids must be unique")
+        if len({ln.line for ln in self.lines}) != len(self.lines):
+            raise ValueError("line ids must be unique")
