@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -46,9 +47,8 @@ class BearerToken(HttpBearer):
 class BrowserSession(APIKeyCookie):
     """The browser's Django session; CSRF is checked for unsafe methods."""
 
-    param_name = "sessionid"
-
     def __init__(self, permission: str) -> None:
+        self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__()
         self.permission = permission
 

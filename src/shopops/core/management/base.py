@@ -13,11 +13,6 @@ from shopops.core.errors import ShopOpsError
 class ShopOpsCommand(BaseCommand):
     json_option = False
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # Bad arguments are bad input: exit 2 (argparse's own convention too).
-        return parser
-
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data-dir", help="data directory (default: $SHOPOPS_DATA_DIR or ./shopops-data)")
         if self.json_option:
