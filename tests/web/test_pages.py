@@ -7,6 +7,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from shopops.catalog.domain import ProductInput, SkuInput
@@ -222,10 +223,10 @@ def test_users_page_manages_roles_without_lockout(client_as, user_of):
     assert bad.status_code == 422
     client.post("/users/", {"action": "create", "username": "temp1", "password": "Temp-pass-2026", "role": "viewer"})
     temp = user_of("temp1")
-    assert user_role(user=temp) == "viewer" and not temp.is_staff
+    assert user_role(user=temp) == "viewer"
     client.post("/users/", {"action": "role", "user": temp.pk, "role": "admin"})
     temp.refresh_from_db()
-    assert user_role(user=temp) == "admin" and temp.is_staff
+    assert user_role(user=temp) == "admin" and not temp.is_staff  # the Django admin is for superusers only
     client.post("/users/", {"action": "active", "user": temp.pk, "active": "0"})
     temp.refresh_from_db()
     assert not temp.is_active
@@ -251,3 +252,53 @@ def test_change_password_checks_the_old_one(client_as, user_of):
     assert ok.status_code == 302 and user_of("service").check_password("New-pass-2026x")
     assert client.get("/profile/").status_code == 200  # still logged in
     assert AuditEntry.objects.filter(action="user.password").count() == 1
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{"action": "create", "username": "", "password": "Temp-pass-2026", "role": "viewer"},
+     {"action": "create", "username": "ad\u200bmin", "password": "Temp-pass-2026", "role": "viewer"},
+     {"action": "create", "username": "x" * 151, "password": "Temp-pass-2026", "role": "viewer"},
+     {"action": "create", "username": "bad <b>", "password": "Temp-pass-2026", "role": "viewer"}],
+)
+def test_bad_user_names_are_refused(client_as, form):
+    from django.contrib.auth import get_user_model
+
+    before = get_user_model().objects.count()
+    assert client_as("admin").post("/users/", form).status_code == 422
+    assert get_user_model().objects.count() == before
+
+
+def test_an_admin_cannot_take_over_users_of_other_shops(client_as, shop):
+    from shopops.core import roles
+    from shopops.core.selectors import user_role
+    from shopops.core.services import shop_create, user_create
+
+    other = shop_create(code="shop-b", name="B 店")
+    b_admin = user_create(username="b-admin", password="B-admin-pass-26", role=roles.ADMIN, shops=[other])
+    both = user_create(username="both", password="Both-pass-2026", role=roles.VIEWER, shops=[shop, other])
+    client = Client()
+    client.force_login(b_admin)
+    assert client.post("/users/", {"action": "role", "user": both.pk, "role": "admin"}).status_code == 422
+    assert client.post("/users/", {"action": "active", "user": both.pk, "active": "0"}).status_code == 422
+    both.refresh_from_db()
+    assert user_role(user=both) == roles.VIEWER and both.is_active
+    # An administrator of both shops may.
+    from shopops.core.models import ShopMembership
+
+    ShopMembership.objects.create(user=b_admin, shop=shop)
+    assert client.post("/users/", {"action": "role", "user": both.pk, "role": "operator"}).status_code == 302
+    assert user_role(user=both) == roles.OPERATOR
+
+
+def test_ads_sees_orders_but_not_buyers_or_refunds(client_as, api_as, shop):
+    order = Order.objects.filter(shop=shop, refunds__isnull=False).first()
+    html = client_as("ads").get(f"/orders/{order.pk}/").content.decode()
+    assert order.order_no in html and order.customer.code not in html
+    assert order.refunds.first().refund_no not in html
+    listing = client_as("ads").get("/orders/").content.decode()
+    assert "/customers/" not in listing
+    body = api_as("ads").get(f"/api/v1/orders/{order.pk}").json()
+    assert body["customer"] is None and body["refunds"] == []
+    body = api_as("service").get(f"/api/v1/orders/{order.pk}").json()
+    assert body["customer"]["code"] == order.customer.code and body["refunds"]

@@ -143,7 +143,14 @@ def test_endpoints_answer_each_role_as_expected(role, api_as, shop):
         assert status == expected, f"{role or 'anonymous'} {method} {url}: {status}, expected {expected}"
 
 
-def test_django_admin_is_for_admins_only(client_as):
-    assert client_as("admin").get("/admin/").status_code == 200
-    for role in ("operator", "ads", "service", "viewer"):
+def test_django_admin_is_for_superusers_only(client_as, db):
+    """Roles are per install while records are per shop: the Django admin, which does not scope by shop,
+    is only for the server's superusers (`shopops createsuperuser`)."""
+    from django.contrib.auth import get_user_model
+
+    for role in ROLES:
         assert client_as(role).get("/admin/").status_code == 302
+    root = get_user_model().objects.create_superuser("root", password="Root-pass-2026")
+    client = Client()
+    client.force_login(root)
+    assert client.get("/admin/").status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -76,8 +77,15 @@ def user_create(
 ) -> AbstractBaseUser:
     """Create a user with one role and access to ``shops``; the password must pass the validators."""
     User = get_user_model()
+    username = unicodedata.normalize("NFKC", username or "").strip()
     if role not in roles.ROLES:
         raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
+    try:
+        if not username or len(username) > 150:
+            raise ValidationError(_("Give a user name of 1 to 150 characters."))
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise InvalidInput(_("Invalid user name."), [FieldError("username", m) for m in exc.messages]) from exc
     if User.objects.filter(username=username).exists():
         raise Conflict(_("User %(name)s already exists.") % {"name": username})
     if validate:
@@ -97,6 +105,17 @@ def user_create(
     return user
 
 
+def _refuse_foreign_user(user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+    """Roles are global: an administrator may only change users whose every shop they also work in."""
+    if actor is None or actor.is_superuser:
+        return
+    theirs = set(ShopMembership.objects.filter(user=user).values_list("shop_id", flat=True))
+    mine = set(ShopMembership.objects.filter(user=actor).values_list("shop_id", flat=True))
+    if not theirs <= mine:
+        raise InvalidInput(_("This user also works in shops you do not administer."),
+                           [FieldError("user", _("Ask an administrator of all their shops."))])
+
+
 def _refuse_self_lockout(user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
     if actor is not None and actor.pk == user.pk:
         raise InvalidInput(_("You cannot take away your own administrator access."),
@@ -107,6 +126,7 @@ def _refuse_self_lockout(user: AbstractBaseUser, actor: AbstractBaseUser | None)
 def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser | None = None) -> None:
     if role not in roles.ROLES:
         raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
+    _refuse_foreign_user(user, actor)
     if role != roles.ADMIN and user.groups.filter(name=roles.ADMIN).exists():
         _refuse_self_lockout(user, actor)
     groups = roles_sync() if not Group.objects.filter(name=role).exists() else None
@@ -114,9 +134,6 @@ def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser 
     old = list(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
     user.groups.remove(*Group.objects.filter(name__in=roles.ROLES))
     user.groups.add(group)
-    if user.is_staff != (role == roles.ADMIN):  # administrators also reach the Django admin
-        user.is_staff = role == roles.ADMIN
-        user.save(update_fields=["is_staff"])
     if old != [role]:
         audit_record(action="user.role", object_type="user", object_id=user.pk, actor=actor,
                      object_repr=user.get_username(), changes={"role": [old[0] if old else None, role]})
@@ -125,6 +142,7 @@ def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser 
 @transaction.atomic
 def user_set_active(*, user: AbstractBaseUser, active: bool, actor: AbstractBaseUser | None = None) -> None:
     """Deactivate (never delete: the audit log keeps pointing at them) or reactivate a user."""
+    _refuse_foreign_user(user, actor)
     if not active:
         _refuse_self_lockout(user, actor)
     if user.is_active != active:

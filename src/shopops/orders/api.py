@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 from ninja.errors import HttpError
@@ -12,10 +11,10 @@ from pydantic import Field
 
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
-from shopops.core.roles import VIEW_ORDERS
+from shopops.core.roles import VIEW_CUSTOMERS, VIEW_ORDERS, VIEW_REFUNDS
 from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 from shopops.orders import selectors
-from shopops.orders.models import Order, OrderLine
+from shopops.orders.models import Order
 from shopops.orders.schemas import OrderOut, OrderPage
 
 router = Router(tags=["orders"])
@@ -32,13 +31,15 @@ class OrderFilters(PageParams):
     sort: str = Field("", max_length=20)
 
 
-def order_out(order: Order, *, with_refunds: bool = False) -> dict:
+def order_out(order: Order, *, show_customer: bool, with_refunds: bool = False) -> dict:
     return {
         "id": order.pk,
         "order_no": order.order_no,
         "channel": order.channel,
         "channel_account": order.channel_account.name,
-        "customer": {"id": order.customer.pk, "code": order.customer.code, "name": order.customer.name},
+        "customer": {"id": order.customer.pk, "code": order.customer.code, "name": order.customer.name}
+        if show_customer
+        else None,
         "status": order.status,
         "placed_at": order.placed_at,
         "paid_at": order.paid_at,
@@ -90,12 +91,12 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict:
     qs, _sort = selectors.order_list(
         shop=current_shop(request), q=filters.q, channel=filters.channel, status=filters.status,
         date_from=filters.date_from, date_to=filters.date_to, customer_id=filters.customer,
-        refunded=filters.refunded, sort=filters.sort,
+        refunded=filters.refunded, sort=filters.sort, search_customers=request.auth.has_perm(VIEW_CUSTOMERS),
+        with_lines=True,
     )
-    page = qs.prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("sku")))[
-        filters.offset : filters.offset + filters.limit
-    ]
-    return {"items": [order_out(o) for o in page], "count": qs.count()}
+    page = qs[filters.offset : filters.offset + filters.limit]
+    show_customer = request.auth.has_perm(VIEW_CUSTOMERS)
+    return {"items": [order_out(o, show_customer=show_customer) for o in page], "count": qs.count()}
 
 
 @router.get("/{order_id}", response={200: OrderOut, **ERRORS}, auth=needs(VIEW_ORDERS))
@@ -103,4 +104,5 @@ def get_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=MAX_DB_ID
     order = selectors.order_detail(shop=current_shop(request), pk=order_id)
     if order is None:
         raise HttpError(404, "No such order.")
-    return order_out(order, with_refunds=True)
+    return order_out(order, show_customer=request.auth.has_perm(VIEW_CUSTOMERS),
+                     with_refunds=request.auth.has_perm(VIEW_REFUNDS))

@@ -40,7 +40,7 @@ class OrderOut(Schema):
     order_no: str
     channel: str
     channel_account: str
-    customer: CustomerRef
+    customer: CustomerRef | None  # null for roles without customers.view_customer
     status: str
     placed_at: dt.datetime
     paid_at: dt.datetime

@@ -34,11 +34,18 @@ def order_list(
     customer_id: int | None = None,
     refunded: bool | None = None,
     sort: str = "",
+    search_customers: bool = True,
+    with_lines: bool = False,
 ) -> tuple[QuerySet[Order], str]:
     qs = Order.objects.filter(shop=shop).select_related("customer", "channel_account")
+    if with_lines:
+        qs = qs.prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("sku")))
     if q:
         q = q.strip()
-        qs = qs.filter(Q(order_no__icontains=q) | Q(customer__name__icontains=q) | Q(customer__code=q))
+        matches = Q(order_no__icontains=q)
+        if search_customers:
+            matches |= Q(customer__name__icontains=q) | Q(customer__code=q)
+        qs = qs.filter(matches)
     if channel:
         qs = qs.filter(channel=channel)
     if status:
