@@ -49,7 +49,7 @@ def time_dashboard(data_dir: Path, requests: int) -> tuple[list[float], str]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(get_user_model().objects.get(username="operator"))
     assert client.get("/").status_code == 200  # warm-up: templates, connections
     times = []

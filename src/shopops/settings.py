@@ -46,7 +46,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SHOPOPS_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# Loopback by default (also blocks DNS rebinding); list LAN or public names in SHOPOPS_ALLOWED_HOSTS.
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("SHOPOPS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("SHOPOPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

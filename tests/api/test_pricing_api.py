@@ -47,3 +47,19 @@ def test_quote_needs_credentials(db):
     from django.test import Client
 
     assert _quote(Client(), CART).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"lines": [{"line": "1", "sku": "A1", "shop": "S1", "price": "400.00", "qty": 10**30}]}, "lines[0].qty"),
+        ({"lines": [{"line": str(i), "sku": "A1", "shop": "S1", "price": "1.00", "qty": 1} for i in range(501)]},
+         "lines"),
+        ({"promotions": [{"id": f"p{i}", "type": "item_discount", "percent_off": 10} for i in range(201)]},
+         "promotions"),
+    ],
+)
+def test_oversized_quotes_are_refused_cheaply(api_as, change, field):
+    response = _quote(api_as("viewer"), {**CART, **change})
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["errors"]]

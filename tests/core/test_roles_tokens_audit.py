@@ -51,3 +51,13 @@ def test_tokens_are_stored_hashed_and_revocable(user_of):
     assert token_find(clear=clear + "x") is None
     token_revoke(token=token)
     assert token_find(clear=clear) is None
+
+
+def test_audit_page_shows_user_events_of_this_shop_only(client_as, shop):
+    from shopops.core.services import shop_create
+
+    other = shop_create(code="elsewhere", name="别处")
+    user_create(username="here-user", password="Long-enough-9", role=roles.VIEWER, shops=[shop])
+    user_create(username="there-user", password="Long-enough-9", role=roles.VIEWER, shops=[other])
+    html = client_as("admin").get("/audit/").content.decode()
+    assert "here-user" in html and "there-user" not in html

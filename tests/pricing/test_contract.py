@@ -64,7 +64,7 @@ def test_every_problem_is_reported_at_once_with_its_path():
         ({"type": "threshold_off", "shop": "S1", "tiers": [{"threshold": "5.00", "off": "1.00"},
                                                           {"threshold": "5.00", "off": "2.00"}]},
          "tiers[1].threshold", "duplicate"),
-        ({"type": "gift", "shop": "S1", "threshold": "5.00", "gifts": [{"sku": "G", "qty": 0}]}, "gifts[0].qty", "≥ 1"),
+        ({"type": "gift", "shop": "S1", "threshold": "5.00", "gifts": [{"sku": "G", "qty": 0}]}, "gifts[0].qty", "from 1 to"),
         ({"type": "coupon", "shop": "S1", "threshold": "10.00", "off": "1.00", "threshhold": "1"},
          "threshhold", "unknown field"),
         ({"type": "coupon", "shop": "S2", "skus": ["A1"], "threshold": "10.00", "off": "1.00"},

@@ -302,3 +302,29 @@ def test_ads_sees_orders_but_not_buyers_or_refunds(client_as, api_as, shop):
     assert body["customer"] is None and body["refunds"] == []
     body = api_as("service").get(f"/api/v1/orders/{order.pk}").json()
     assert body["customer"]["code"] == order.customer.code and body["refunds"]
+
+
+@pytest.mark.parametrize("target", ["https://evil.com", "//evil.com", "/\\evil.com", "javascript:alert(1)", "evil"])
+def test_switch_redirects_stay_on_site(client_as, target):
+    response = client_as("viewer").post("/language/", {"language": "en", "next": target},
+                                        HTTP_HOST="localhost")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client_as("viewer").post("/language/", {"language": "en", "next": "/orders/?page=2"})["Location"] == \
+        "/orders/?page=2"
+
+
+def test_unknown_host_is_refused(client_as):
+    assert client_as("viewer").get("/", HTTP_HOST="evil.com").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [("get", "/?date=0001-01-01", None), ("get", "/?date=9999-12-31", None),
+     ("post", "/profile/", {"action": "revoke", "token": "abc"}),
+     ("post", "/users/", {"action": "role", "user": "abc", "role": "viewer"}),
+     ("post", "/users/", {"action": "active", "user": "99999999999999999999999", "active": "0"})],
+)
+def test_odd_input_never_gives_a_500(client_as, method, url, data):
+    client = client_as("admin")
+    response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code in (200, 302, 404)

@@ -12,6 +12,8 @@ from shopops.core.money import MoneyError, parse_fen
 MAX_TITLE = 200
 MAX_CODE = 64
 MAX_SKUS = 500
+MAX_BRAND = 80
+MAX_DESCRIPTION = 20000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,10 @@ def validate_product(data: ProductInput, messages: dict[str, str] | None = None)
         errors.append(FieldError("title", text["required"]))
     elif len(title) > MAX_TITLE:
         errors.append(FieldError("title", text["too_long"]))
+    if len(data.brand or "") > MAX_BRAND:
+        errors.append(FieldError("brand", text["too_long"]))
+    if len(data.description or "") > MAX_DESCRIPTION:
+        errors.append(FieldError("description", text["too_long"]))
     if not (data.category or "").strip():
         errors.append(FieldError("category", text["required"]))
     if not data.skus:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from shopops.core import roles
 from shopops.core.domain import hash_token, looks_like_token
-from shopops.core.models import ApiToken, AuditEntry, Shop
+from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership
 
 
 def shops_for_user(*, user: AbstractBaseUser) -> QuerySet[Shop]:
@@ -48,7 +48,12 @@ def token_find(*, clear: str) -> ApiToken | None:
 
 
 def audit_entries(*, shop: Shop, limit: int = 200) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(shop__in=[shop.pk, None]).select_related("actor")[:limit]
+    """This shop's entries, plus the install-wide user events (roles, passwords, tokens) of its own users."""
+    user_ids = [str(pk) for pk in ShopMembership.objects.filter(shop=shop).values_list("user_id", flat=True)]
+    return (
+        AuditEntry.objects.filter(Q(shop=shop) | Q(shop__isnull=True, object_type="user", object_id__in=user_ids))
+        .select_related("actor")[:limit]
+    )
 
 
 def users_of_shop(*, shop: Shop) -> QuerySet:
@@ -60,3 +65,11 @@ def users_of_shop(*, shop: Shop) -> QuerySet:
 
 def user_in_shop(*, shop: Shop, pk: int) -> AbstractBaseUser | None:
     return users_of_shop(shop=shop).filter(pk=pk).first()
+
+
+def user_tokens(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+def user_token(*, user: AbstractBaseUser, pk: int) -> ApiToken | None:
+    return user_tokens(user=user).filter(pk=pk).first()

@@ -51,6 +51,11 @@ from .promotions import (
 )
 from .quote import Quote, quote
 
+# Bounds keep one request cheap (a quote is a read-only calculation every role may run) and amounts exact.
+MAX_LINES = 500
+MAX_PROMOTIONS = 200
+MAX_QTY = 99_999
+
 _TOP_FIELDS = {"at", "member", "lines", "promotions"}
 _LINE_FIELDS = {"line", "sku", "shop", "price", "qty", "name", "note"}
 _COMMON_FIELDS = {"id", "type", "level", "shop", "skus", "start", "end", "name", "note"}
@@ -170,8 +175,8 @@ class _Reader:
         if value is None:
             self.error(path, "required")
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.error(path, "expected a whole number ≥ 1")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QTY:
+            self.error(path, f"expected a whole number from 1 to {MAX_QTY}")
             return None
         return value
 
@@ -219,6 +224,9 @@ class _Reader:
         if not isinstance(value, list) or not value:
             self.error("lines", "expected a non-empty list of lines")
             return []
+        if len(value) > MAX_LINES:
+            self.error("lines", f"at most {MAX_LINES} lines per quote")
+            return []
         lines: list[Line] = []
         seen: set[str] = set()
         for index, item in enumerate(value):
@@ -246,6 +254,9 @@ class _Reader:
     def promotions(self, value: object, lines: list[Line]) -> list[Promotion]:
         if not isinstance(value, list):
             self.error("promotions", "expected a list")
+            return []
+        if len(value) > MAX_PROMOTIONS:
+            self.error("promotions", f"at most {MAX_PROMOTIONS} promotions per quote")
             return []
         promotions: list[Promotion] = []
         seen: set[str] = set()

@@ -19,6 +19,7 @@ from shopops.core import services as core_services
 from shopops.core.errors import ShopOpsError
 from shopops.core.middleware import SHOP_SESSION_KEY
 from shopops.web.permissions import LOGIN_ONLY, page_requires
+from shopops.web.views.common import parse_id
 
 
 @page_requires(roles.VIEW_AUDIT)
@@ -51,13 +52,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         elif action == "token":
             _token, new_token = core_services.token_create(user=request.user, name=request.POST.get("name", ""))
         elif action == "revoke":
-            token = request.user.api_tokens.filter(pk=request.POST.get("token") or 0, revoked_at__isnull=True).first()
+            token = core_selectors.user_token(user=request.user, pk=parse_id(request.POST.get("token")) or 0)
             if token is None:
                 raise Http404
             core_services.token_revoke(token=token, actor=request.user)
             messages.success(request, _("Token revoked."))
             return redirect("web:profile")
-    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    tokens = core_selectors.user_tokens(user=request.user)
     return render(request, "web/profile.html", {
         "tokens": tokens, "new_token": new_token, "password_form": password_form, "role_label": {
             k: v[0] if (translation.get_language() or "").startswith("zh") else v[1]
@@ -88,6 +89,7 @@ def switch_shop(request: HttpRequest) -> HttpResponse:
 
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only paths on this site: never trust the Host header to decide what counts as "ours".
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=set()):
         target = "/"
     return redirect(target)

@@ -15,14 +15,14 @@ from shopops.core.clock import today
 from shopops.core.money import format_fen
 from shopops.web.dashboard import dashboard_data
 from shopops.web.permissions import page_requires
-from shopops.web.views.common import parse_date
+from shopops.web.views.common import parse_business_date
 
 
 @page_requires(roles.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     shop = request.shop
     default_day = today(shop.timezone) - dt.timedelta(days=1)
-    day = parse_date(request.GET.get("date")) or default_day
+    day = parse_business_date(request.GET.get("date"), default=default_day)
     data = dashboard_data(shop=shop, day=day)
     labels = {
         "gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),

@@ -14,6 +14,7 @@ from shopops.core import selectors as core_selectors
 from shopops.core import services as core_services
 from shopops.core.errors import ShopOpsError
 from shopops.web.permissions import page_requires
+from shopops.web.views.common import parse_id
 
 
 @page_requires(roles.MANAGE_USERS)
@@ -33,7 +34,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("User %s created.") % form["username"])
                 return redirect("web:user_list")
-            target = core_selectors.user_in_shop(shop=request.shop, pk=int(request.POST.get("user") or 0))
+            target = core_selectors.user_in_shop(shop=request.shop, pk=parse_id(request.POST.get("user")) or 0)
             if target is None:
                 raise Http404
             if action == "role":

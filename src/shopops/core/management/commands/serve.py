@@ -24,7 +24,9 @@ class Command(ShopOpsCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--host", default="127.0.0.1",
+                            help="address to listen on; for other machines also set SHOPOPS_ALLOWED_HOSTS to the "
+                                 "names they use (e.g. shop.lan,192.168.1.20)")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
 
