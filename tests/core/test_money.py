@@ -17,7 +17,11 @@ def test_parse_fen_reads_edges(text, fen):
     assert parse_fen(text) == fen
 
 
-@pytest.mark.parametrize("bad", ["", "abc", "1.234", "-1.00", "NaN", "Infinity", 1.5, True, None, "1e400"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "abc", "1.234", "-1.00", "NaN", "Infinity", 1.5, True, None, "1e400", "1e2", "1_000", "12,50", "1,2,3",
+     "1,23.00", "¥5"],
+)
 def test_parse_fen_rejects_bad_input(bad):
     with pytest.raises(MoneyError):
         parse_fen(bad)
@@ -65,3 +69,10 @@ def test_allocate_always_adds_up_and_is_fair(total, weights):
             exact = total * weight / weight_sum
             assert exact - 1 < part < exact + 1
     assert parts == allocate(total, weights)  # deterministic
+
+
+def test_divide_half_up():
+    from shopops.core.money import divide_half_up
+
+    assert divide_half_up(1001, 2) == 501 and divide_half_up(1000, 3) == 333 and divide_half_up(5, 2) == 3
+    assert divide_half_up(-5, 2) == -3 and divide_half_up(7, 0) is None

@@ -82,6 +82,12 @@ def test_orders_are_written_with_consistent_money(shop):
         {"refunds": (RefundInput("R-X", 1, "refund_only", 99999, "quality", "success",
                                  dt.datetime(2026, 11, 12, tzinfo=dt.UTC), None),)},
         {"refunds": (RefundInput("R-Y", 7, "refund_only", 1, "quality", "success",
+                                 dt.datetime(2026, 11, 12, tzinfo=dt.UTC), dt.datetime(2026, 11, 12, tzinfo=dt.UTC)),)},
+        # two refunds on one line that together exceed it
+        {"refunds": tuple(RefundInput(f"R-Z{i}", 1, "refund_only", 3000, "quality", "pending",
+                                      dt.datetime(2026, 11, 12, tzinfo=dt.UTC), None) for i in range(2))},
+        # a successful refund must say when it completed
+        {"refunds": (RefundInput("R-W", 0, "refund_only", 100, "quality", "success",
                                  dt.datetime(2026, 11, 12, tzinfo=dt.UTC), None),)},
     ],
 )
@@ -102,3 +108,22 @@ def test_demo_orders_satisfy_the_money_invariants(shop):
         for refund in order.refunds.all():
             cap = refund.line.paid_fen if refund.line_id else order.paid_fen
             assert 0 < refund.amount_fen <= cap
+
+
+def test_a_rejected_refund_does_not_count_against_what_was_paid(shop):
+    at = dt.datetime(2026, 11, 12, tzinfo=dt.UTC)
+    refunds = (RefundInput("R-REJ", 1, "refund_only", 4500, "quality", "rejected", at, None),
+               RefundInput("R-OK", 1, "refund_only", 4500, "quality", "success", at, at))
+    orders_create_bulk(shop=shop, orders=[_order(shop, order_no="T-RR", refunds=refunds)])
+    assert Order.objects.get(order_no="T-RR").refunded_fen == 4500
+
+
+def test_orders_cannot_point_at_another_shops_records(shop):
+    from shopops.core.services import shop_create
+
+    other = shop_create(code="other-shop", name="别家")
+    before = Order.objects.count()
+    with pytest.raises(InvalidInput) as exc:
+        orders_create_bulk(shop=other, orders=[_order(shop, order_no="T-X")])
+    assert {e.field for e in exc.value.errors} == {"customer", "sku", "channel_account"}
+    assert Order.objects.count() == before

@@ -70,3 +70,15 @@ def test_shops_are_isolated(db, client_as, user_of):
     assert client.post("/shop/", {"shop": "demo"}).status_code == 403  # not a member of the demo shop
     member = client_as("operator")
     assert member.post("/shop/", {"shop": "other"}).status_code == 403
+
+
+def test_api_in_the_browser_follows_the_shop_chosen_in_the_web_ui(client_as, user_of, shop):
+    from shopops.core.models import ShopMembership
+
+    other = shop_create(code="second", name="第二家")
+    ShopMembership.objects.create(user=user_of("viewer"), shop=other)
+    browser = client_as("viewer")
+    assert browser.get("/api/v1/orders").json()["count"] > 0
+    browser.post("/shop/", {"shop": "second"})
+    assert browser.get("/api/v1/orders").json()["count"] == 0
+    assert browser.get("/api/v1/orders", HTTP_X_SHOP="demo").json()["count"] > 0

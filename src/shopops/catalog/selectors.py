@@ -65,3 +65,7 @@ def sku_by_code(*, shop: Shop, sku_code: str) -> Sku | None:
 
 def sku_of_product(*, shop: Shop, product_id: int, sku_id: int) -> Sku | None:
     return Sku.objects.filter(shop=shop, product_id=product_id, pk=sku_id).select_related("shop").first()
+
+
+def sku_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
+    return set(Sku.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))

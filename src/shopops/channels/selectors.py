@@ -10,3 +10,7 @@ from shopops.core.models import Shop
 
 def channel_accounts(*, shop: Shop) -> QuerySet[ChannelAccount]:
     return ChannelAccount.objects.filter(shop=shop).order_by("id")
+
+
+def channel_account_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
+    return set(ChannelAccount.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))

@@ -65,8 +65,10 @@ def needs(permission: str) -> list:
 
 
 def current_shop(request: HttpRequest) -> Shop:
-    """The shop named by the ``X-Shop`` header (its code), else the user's first shop."""
+    """The shop named by the ``X-Shop`` header (its code), else the session's shop, else the user's first."""
     code = request.headers.get("X-Shop", "").strip() or None
+    if code is None and getattr(request, "shop", None) is not None:
+        return request.shop  # a browser session: the shop chosen in the web UI (checked by the middleware)
     shop = shop_for_user(user=request.auth, code=code)
     if shop is None:
         raise HttpError(404 if code else 403, "No such shop for this user." if code else "No shop access.")

@@ -7,6 +7,7 @@ to the whole: the rule used to spread order-level discounts over order lines (do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 FEN_PER_YUAN = 100
 MAX_YUAN = Decimal(10) ** 12  # far above any real amount, far below int64 fen
 _CENT = Decimal("0.01")
+_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 
 
 class MoneyError(ValueError):
@@ -32,11 +34,15 @@ def parse_fen(value: str | Decimal | int, *, allow_negative: bool = False) -> in
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "")
+        text = value.strip()
         if not text:
             raise MoneyError("empty amount")
+        # Digits, an optional point; commas only as thousands separators ("12,50" is not 1250 yuan).
+        # No exponents or underscores, which Decimal would otherwise accept.
+        if not _AMOUNT.fullmatch(text):
+            raise MoneyError(f"not an amount: {value!r}")
         try:
-            amount = Decimal(text)
+            amount = Decimal(text.replace(",", ""))
         except InvalidOperation as exc:
             raise MoneyError(f"not an amount: {value!r}") from exc
     else:
@@ -58,6 +64,14 @@ def fen_to_decimal(fen: int) -> Decimal:
 def format_fen(fen: int) -> str:
     """Fen as the JSON money string: ``"123.45"``."""
     return str(fen_to_decimal(fen))
+
+
+def divide_half_up(total_fen: int, count: int) -> int | None:
+    """An average in fen, rounded half up (how platforms show 客单价); None when there is nothing to divide by."""
+    if count <= 0:
+        return None
+    quotient, remainder = divmod(abs(total_fen) * 2 + count, count * 2)
+    return quotient if total_fen >= 0 else -quotient
 
 
 def yuan_to_fen_rounded(amount: Decimal) -> int:

@@ -55,3 +55,7 @@ def provinces(*, shop: Shop) -> list[str]:
         Customer.objects.filter(shop=shop).exclude(province="").values_list("province", flat=True)
         .distinct().order_by("province")
     )
+
+
+def customer_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
+    return set(Customer.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shopops.core.errors import FieldError
-from shopops.core.money import allocate
+from shopops.core.money import allocate, divide_half_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,7 @@ class SalesSummary:
 
     @property
     def aov_fen(self) -> int | None:  # 客单价
-        if self.buyers == 0:
-            return None
-        return (self.gmv_fen * 2 + self.buyers) // (self.buyers * 2)  # half-up rounding to the fen
+        return divide_half_up(self.gmv_fen, self.buyers)
 
 
 def change_rate(current: float | int | None, previous: float | int | None) -> float | None:
@@ -83,6 +81,9 @@ def change_rate(current: float | int | None, previous: float | int | None) -> fl
     if current is None or previous in (None, 0):
         return None
     return (current - previous) / previous
+
+
+COUNTED_REFUND_STATUSES = ("success", "pending")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +130,24 @@ class OrderInput:
         return [LineAmounts(line.unit_price_fen, line.qty, line.discount_fen) for line in self.lines]
 
     def problems(self) -> list[FieldError]:
-        errors = check_order(self.line_amounts(), self.shipping_fen, [r.amount_fen for r in self.refunds])
+        """Money that does not add up. Only refunds that count (successful or still pending) are held
+        against what was paid: a rejected request followed by a successful one is normal."""
+        live = [r for r in self.refunds if r.status in COUNTED_REFUND_STATUSES]
+        errors = check_order(self.line_amounts(), self.shipping_fen, [r.amount_fen for r in live])
         paid_by_line = [line.paid_fen for line in self.line_amounts()]
+        refunded_by_line: dict[int, int] = {}
         for index, refund in enumerate(self.refunds):
-            if refund.line_index is not None:
-                if not 0 <= refund.line_index < len(self.lines):
-                    errors.append(FieldError(f"refunds[{index}].line", "no such line"))
-                elif refund.amount_fen > paid_by_line[refund.line_index]:
-                    errors.append(FieldError(f"refunds[{index}].amount", "refund exceeds the line's paid amount"))
+            if refund.amount_fen <= 0:
+                errors.append(FieldError(f"refunds[{index}].amount", "refund amount must be positive"))
+            if refund.status == "success" and refund.completed_at is None:
+                errors.append(FieldError(f"refunds[{index}].completed_at", "a successful refund needs its completion time"))
+            if refund.line_index is None:
+                continue
+            if not 0 <= refund.line_index < len(self.lines):
+                errors.append(FieldError(f"refunds[{index}].line", "no such line"))
+            elif refund.status in COUNTED_REFUND_STATUSES:
+                total = refunded_by_line.get(refund.line_index, 0) + refund.amount_fen
+                refunded_by_line[refund.line_index] = total
+                if total > paid_by_line[refund.line_index]:
+                    errors.append(FieldError(f"refunds[{index}].amount", "refunds exceed the line's paid amount"))
         return errors

@@ -7,13 +7,32 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shopops.catalog.selectors import sku_ids_in_shop
+from shopops.channels.selectors import channel_account_ids_in_shop
 from shopops.core.clock import local_date
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
+from shopops.members.selectors import customer_ids_in_shop
 from shopops.orders.domain import OrderInput
 from shopops.orders.models import Order, OrderLine, Refund
 
 BATCH = 2000
+
+
+def _refuse_foreign_ids(shop: Shop, orders: Sequence[OrderInput]) -> None:
+    """Every customer, SKU and channel account an order points at must belong to the same shop."""
+    wanted = {
+        "customer": ({o.customer_id for o in orders}, customer_ids_in_shop),
+        "sku": ({line.sku_id for o in orders for line in o.lines}, sku_ids_in_shop),
+        "channel_account": ({o.channel_account_id for o in orders}, channel_account_ids_in_shop),
+    }
+    errors = []
+    for field, (ids, found_in_shop) in wanted.items():
+        for missing in sorted(ids - found_in_shop(shop=shop, ids=ids))[:20]:
+            errors.append(FieldError(field, _("%(field)s %(id)s does not belong to this shop.")
+                                     % {"field": field, "id": missing}))
+    if errors:
+        raise InvalidInput(_("No order was written: it refers to records of another shop."), errors)
 
 
 @transaction.atomic
@@ -32,6 +51,7 @@ def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
             break
     if errors:
         raise InvalidInput(_("No order was written: some orders do not add up."), errors)
+    _refuse_foreign_ids(shop, orders)
     tz = shop.timezone
     order_rows = []
     for order in orders:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from shopops.channels.domain import channel_label
 from shopops.core import roles
+from shopops.core.money import divide_half_up
 from shopops.members import selectors as member_selectors
 from shopops.orders import selectors as order_selectors
 from shopops.web.listing import Filter, ListPage, render_list
@@ -76,5 +77,5 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/customer_detail.html", {
         "customer": customer, "identities": identities, "orders": orders[:100] if show_orders else [],
         "show_orders": show_orders,
-        "aov_fen": customer.paid_fen_total // customer.orders_count if customer.orders_count else None,
+        "aov_fen": divide_half_up(customer.paid_fen_total, customer.orders_count),
     })
