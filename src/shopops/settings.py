@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -31,17 +33,27 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    """The secret key comes from the environment; an embedded install keeps a generated one in its data dir."""
+    """The secret key comes from the environment; an embedded install keeps a generated one in its data dir.
+
+    Created with O_EXCL and mode 0600, so processes starting together (serve + worker) agree on one key and
+    nobody else can read it.
+    """
     key = os.environ.get("SHOPOPS_SECRET_KEY")
     if key:
         return key
     key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
+    try:
+        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):  # another process may be writing it right now
+            key = key_file.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.1)
+        raise ImproperlyConfigured(f"{key_file} is empty: delete it or set SHOPOPS_SECRET_KEY") from None
     key = secrets.token_urlsafe(50)
-    if DATA_DIR.exists():
-        key_file.write_text(key)
-        key_file.chmod(0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
     return key
 
 
@@ -76,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shopops.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -193,3 +193,12 @@ def test_nul_characters_are_refused_before_any_query(api_as, method, path, body)
     else:
         response = client.post(path, data=body, content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("method", "path", "status"),
+                         [("delete", "/api/v1/orders", 405), ("get", "/api/v1/skus/x", 405),
+                          ("get", "/api/v1/nope", 404)])
+def test_api_errors_are_always_json(api_as, method, path, status):
+    response = getattr(api_as("operator"), method)(path)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json") and "detail" in response.json()

@@ -328,3 +328,18 @@ def test_odd_input_never_gives_a_500(client_as, method, url, data):
     client = client_as("admin")
     response = client.get(url) if method == "get" else client.post(url, data)
     assert response.status_code in (200, 302, 404)
+
+
+def test_htmx_history_restore_gets_the_whole_page(client_as):
+    response = client_as("viewer").get("/orders/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_big_exports_stop_with_a_note(client_as, monkeypatch):
+    from shopops.web import tables
+
+    monkeypatch.setattr(tables, "XLSX_MAX_ROWS", 5)
+    sheet = load_workbook(io.BytesIO(client_as("admin").get("/orders/", {"export": "xlsx"}).content)).active
+    assert sheet.max_row == 1 + 5 + 1
+    assert "5" in str(sheet.cell(row=7, column=1).value)

@@ -57,12 +57,38 @@ class RejectNulBytesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         suspicious = "\x00" in request.path or "%00" in query or "\x00" in query
-        if not suspicious and request.method in ("POST", "PUT", "PATCH"):
-            body = request.body if len(request.body) <= 50_000_000 else b""
-            suspicious = b"\x00" in body or b"\\u0000" in body or b"%00" in body
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if not suspicious and request.method in ("POST", "PUT", "PATCH") and not content_type.startswith(
+            "multipart/"  # uploaded files are binary; importers check their own content
+        ):
+            body = request.body
+            suspicious = b"\x00" in body or b"\\u0000" in body or (
+                content_type.startswith("application/x-www-form-urlencoded") and b"%00" in body
+            )
         if suspicious:
             detail = "Input must not contain NUL characters."
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": detail, "errors": []}, status=400)
             return HttpResponseBadRequest(detail)
         return self.get_response(request)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, every error is JSON ``{"detail", "errors"}``: also Django's own 404, 405 and 500 pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            replacement = JsonResponse({"detail": response.reason_phrase, "errors": []}, status=response.status_code)
+            for header in ("Allow", "WWW-Authenticate"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 
 from shopops.web.tables import Column, cell_value, xlsx_response
@@ -77,5 +78,8 @@ def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort:
         "query_without_page": urlencode(params),
         "export_url": "?" + urlencode({**params, "export": "xlsx"}),
     }
-    template = "web/_list_table.html" if request.htmx and not request.htmx.boosted else "web/list.html"
-    return render(request, template, context)
+    # htmx swaps in the table only; a history restore (cache miss on back/forward) needs the whole page.
+    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    response = render(request, "web/_list_table.html" if partial else "web/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

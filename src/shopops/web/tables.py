@@ -12,12 +12,14 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from shopops.core.money import fen_to_decimal
 
-XLSX_MAX_ROWS = 200_000
+# An export runs inside the request: beyond this many rows, narrow the filters (the file says so).
+XLSX_MAX_ROWS = 50_000
 # Text starting with these characters is read as a formula by spreadsheet programs (CSV/formula injection,
 # OWASP): such cells are written as plain strings with a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,6 +62,8 @@ def xlsx_response(*, filename: str, sheet: str, columns: list[Column], rows: Ite
     worksheet.append([str(c.label) for c in columns])
     for count, row in enumerate(rows):
         if count >= XLSX_MAX_ROWS:
+            worksheet.append([str(_("Only the first %(n)s rows were exported: narrow the filters to export the rest.")
+                                  % {"n": XLSX_MAX_ROWS})])
             break
         cells = []
         for column in columns:
