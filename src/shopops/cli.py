@@ -30,11 +30,23 @@ def _take_data_dir(argv: list[str]) -> list[str]:
     return out
 
 
+def _refuse(message: str) -> None:
+    sys.stderr.write(f"shopops: {message}\n")
+    raise SystemExit(2)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _take_data_dir(list(sys.argv[1:] if argv is None else argv))
+    data_dir = os.environ.get("SHOPOPS_DATA_DIR")
+    if data_dir and os.path.exists(data_dir) and not os.path.isdir(data_dir):
+        _refuse(f"the data directory {data_dir} is a file, not a directory")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopops.settings")
-    from django.core.management import execute_from_command_line
+    import django
+    from django.core.management import execute_from_command_line, get_commands
 
+    django.setup()
+    if args and not args[0].startswith("-") and args[0] != "help" and args[0] not in get_commands():
+        _refuse(f"unknown command {args[0]!r} (shopops help lists them)")
     execute_from_command_line(["shopops", *args])
 
 

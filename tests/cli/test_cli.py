@@ -76,7 +76,10 @@ def test_reset_rebuilds(tmp_path):
     "args",
     [["demo", "--days", "0", "--no-serve"], ["demo", "--password", "123", "--no-serve"],
      ["demo", "--scale", "-1", "--no-serve"], ["demo", "--days", "abc", "--no-serve"],
-     ["init", "--shop", "x", "--admin-password", "short"], ["token", "create", "--user", "nobody"]],
+     ["init", "--shop", "x", "--admin-password", "short"], ["token", "create", "--user", "nobody"],
+     ["init", "--shop", "x", "--code", "Bad Code!", "--admin-password", "Admin-pass-2026"],
+     ["init", "--shop", "店" * 121, "--admin-password", "Admin-pass-2026"],
+     ["demo", "--end-date", "0001-01-02", "--no-serve"], ["no-such-command"]],
 )
 def test_bad_input_exits_2_and_writes_nothing(tmp_path, args):
     result = run(*args, data_dir=tmp_path)
@@ -99,3 +102,16 @@ def test_data_dir_flag_is_honoured(tmp_path):
                  data_dir=tmp_path / "ignored")
     assert result.returncode == 0, result.stderr
     assert (target / "shopops.sqlite3").exists()
+
+
+def test_data_dir_that_is_a_file_is_bad_input(tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("x")
+    result = run("init", "--shop", "店", "--admin-password", "Admin-pass-2026", data_dir=target)
+    assert result.returncode == 2 and "is a file" in result.stderr
+
+
+def test_long_shop_names_fit_their_channel_accounts(tmp_path):
+    result = run("init", "--shop", "超长店名" * 30, "--code", "long", "--admin-password", "Admin-pass-2026",
+                 data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr

@@ -14,8 +14,10 @@ def channel_accounts_create_defaults(*, shop: Shop) -> list[ChannelAccount]:
     """One account per known channel, named after the platform, for a new shop."""
     accounts = []
     for info in CHANNELS:
+        suffix = f"·{info.name_zh}"
+        name = shop.name[: 80 - len(suffix)] + suffix  # the account name column holds 80 characters
         account, _created = ChannelAccount.objects.get_or_create(
-            shop=shop, name=f"{shop.name}·{info.name_zh}", defaults={"channel": info.code}
+            shop=shop, name=name, defaults={"channel": info.code}
         )
         accounts.append(account)
     return accounts

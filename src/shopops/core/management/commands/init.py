@@ -35,8 +35,11 @@ class Command(ShopOpsCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["shop"].strip()
-        if not name:
-            raise CommandError("--shop must not be empty.", returncode=2)
+        if not name or len(name) > 120:
+            raise CommandError("--shop must be 1 to 120 characters.", returncode=2)
+        code = options["code"] or shop_code_for(name)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):
+            raise CommandError("--code must be 1 to 40 lower-case letters, digits or hyphens.", returncode=2)
         try:
             validate_password(options["admin_password"])
         except ValidationError as exc:
@@ -46,7 +49,7 @@ class Command(ShopOpsCommand):
             raise CommandError("This data directory already holds a shop; nothing was changed.", returncode=2)
         with transaction.atomic():
             roles_sync()
-            shop = shop_create(code=options["code"] or shop_code_for(name), name=name)
+            shop = shop_create(code=code, name=name)
             channel_accounts_create_defaults(shop=shop)
             user_create(username="admin", password=options["admin_password"], role=roles.ADMIN, shops=[shop])
         if options["json"]:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from shopops.channels.services import channel_account_ensure
 from shopops.core import roles
+from shopops.core.clock import today
 from shopops.core.management.base import ShopOpsCommand
 from shopops.core.management.commands.serve import serve_forever
 from shopops.core.models import Shop
@@ -54,6 +55,9 @@ class Command(ShopOpsCommand):
             raise CommandError("--days must be between 1 and 1500.", returncode=2)
         if not 0.01 <= options["scale"] <= 20:
             raise CommandError("--scale must be between 0.01 and 20.", returncode=2)
+        end_date = options["end_date"]
+        if end_date is not None and not dt.date(2000, 1, 1) <= end_date <= today() + dt.timedelta(days=366):
+            raise CommandError("--end-date must lie between 2000-01-01 and a year from now.", returncode=2)
         password = options["password"]
         generated = password is None
         if generated:
