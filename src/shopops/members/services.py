@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,54 @@ def customers_create_bulk(*, shop: Shop, customers: Sequence[CustomerInput]) -> 
         batch_size=2000,
     )
     return {row.code: row.pk for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerSeen:
+    """A buyer as a channel export names them: their id on that channel and what else the row says."""
+
+    external_id: str
+    name: str
+    seen_at: dt.datetime
+    province: str = ""
+    city: str = ""
+    phone_masked: str = ""
+
+
+def customer_code_for(channel: str, external_id: str) -> str:
+    """A stable, readable code for a buyer first seen on a channel (ids can be long or contain spaces)."""
+    digest = hashlib.sha1(f"{channel}:{external_id}".encode()).hexdigest()[:12]
+    return f"{channel[:12]}-{digest}"
+
+
+@transaction.atomic
+def customers_resolve(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen]) -> dict[str, int]:
+    """Customer ids for channel buyer ids, creating a customer (and identity) for each buyer not seen before.
+
+    Matching is by the channel identity only: linking the same person across channels is a separate,
+    deliberate step (private-domain work), never a guess made during an import.
+    """
+    wanted = {b.external_id: b for b in buyers}
+    found: dict[str, int] = {}
+    keys = sorted(wanted)
+    for start in range(0, len(keys), 900):
+        found.update(
+            CustomerIdentity.objects.filter(shop=shop, channel=channel, external_id__in=keys[start : start + 900])
+            .values_list("external_id", "customer_id")
+        )
+    missing = [wanted[key] for key in keys if key not in found]
+    created = customers_create_bulk(
+        shop=shop,
+        customers=[
+            CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
+                          created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
+                          identities=((channel, b.external_id),))
+            for b in missing
+        ],
+    )
+    for buyer in missing:
+        found[buyer.external_id] = created[customer_code_for(channel, buyer.external_id)]
+    return found
 
 
 @dataclass(frozen=True, slots=True)

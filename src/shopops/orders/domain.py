@@ -7,6 +7,9 @@ successful refunds by the date they completed.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,6 +90,15 @@ COUNTED_REFUND_STATUSES = ("success", "pending")
 
 
 @dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What an idempotent write did: a re-import of the same file is all ``unchanged``."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class LineInput:
     sku_id: int
     title: str
@@ -151,3 +163,20 @@ class OrderInput:
                 if total > paid_by_line[refund.line_index]:
                     errors.append(FieldError(f"refunds[{index}].amount", "refunds exceed the line's paid amount"))
         return errors
+
+
+def order_fingerprint(order: OrderInput) -> str:
+    """A digest of everything an order says, so a re-import can tell "unchanged" from "corrected"."""
+    parts = [
+        order.order_no, order.channel_account_id, order.channel, order.customer_id, _instant(order.placed_at),
+        _instant(order.paid_at), order.status, order.shipping_fen, list(order.promotions), order.source,
+        order.province, order.city,
+        [[line.sku_id, line.title, line.unit_price_fen, line.qty, line.discount_fen] for line in order.lines],
+        [[r.refund_no, r.line_index, r.kind, r.amount_fen, r.reason, r.status, _instant(r.requested_at),
+          _instant(r.completed_at)] for r in order.refunds],
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def _instant(value: object) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if isinstance(value, dt.datetime) else None

@@ -43,6 +43,7 @@ class Order(ShopScoped):
     source = models.CharField(_("traffic source"), max_length=40, blank=True)
     province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)  # orders.domain.order_fingerprint
 
     class Meta:
         ordering = ["-paid_at", "-id"]

@@ -13,7 +13,7 @@ from shopops.core.clock import local_date
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.members.selectors import customer_ids_in_shop
-from shopops.orders.domain import OrderInput
+from shopops.orders.domain import OrderInput, UpsertCounts, order_fingerprint
 from shopops.orders.models import Order, OrderLine, Refund
 
 BATCH = 2000
@@ -35,15 +35,16 @@ def _refuse_foreign_ids(shop: Shop, orders: Sequence[OrderInput]) -> None:
         raise InvalidInput(_("No order was written: it refers to records of another shop."), errors)
 
 
-@transaction.atomic
-def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
-    """Insert many new orders with their lines and refunds; all or nothing.
-
-    Every order is checked (lines add up, discounts within amounts, refunds within what was paid)
-    before the first row is written, and the errors name the order.
-    """
+def _validate(shop: Shop, orders: Sequence[OrderInput]) -> None:
+    """Every order is checked (lines add up, discounts within amounts, refunds within what was paid, one
+    entry per order number, records of this shop only) before the first row is written."""
     errors: list[FieldError] = []
+    seen: set[tuple[int, str]] = set()
     for index, order in enumerate(orders):
+        key = (order.channel_account_id, order.order_no)
+        if key in seen:
+            errors.append(FieldError("order_no", _("Order %s appears twice.") % order.order_no, row=index + 1))
+        seen.add(key)
         errors.extend(
             FieldError(f"{order.order_no}.{e.field}", e.message, row=index + 1) for e in order.problems()
         )
@@ -52,6 +53,58 @@ def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
     if errors:
         raise InvalidInput(_("No order was written: some orders do not add up."), errors)
     _refuse_foreign_ids(shop, orders)
+
+
+@transaction.atomic
+def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
+    """Insert many new orders with their lines and refunds; all or nothing."""
+    _validate(shop, orders)
+    return _insert(shop, orders)
+
+
+@transaction.atomic
+def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput]) -> UpsertCounts:
+    """Write orders idempotently, keyed by channel account and order number; all or nothing.
+
+    An order whose content is unchanged (same fingerprint) is left alone; a corrected one has its lines
+    and refunds replaced; a new one is inserted. Importing the same file twice changes nothing.
+    """
+    _validate(shop, orders)
+    fingerprints = [order_fingerprint(o) for o in orders]
+    existing: dict[tuple[int, str], tuple[int, str]] = {}
+    numbers = sorted({o.order_no for o in orders})
+    for start in range(0, len(numbers), 900):
+        for pk, account_id, number, fingerprint in Order.objects.filter(
+            shop=shop, order_no__in=numbers[start : start + 900]
+        ).values_list("pk", "channel_account_id", "order_no", "fingerprint"):
+            existing[(account_id, number)] = (pk, fingerprint)
+    new, changed, unchanged = [], [], 0
+    for order, fingerprint in zip(orders, fingerprints, strict=True):
+        found = existing.get((order.channel_account_id, order.order_no))
+        if found is None:
+            new.append(order)
+        elif found[1] == fingerprint:
+            unchanged += 1
+        else:
+            changed.append((found[0], order))
+    if changed:
+        ids = [pk for pk, _order in changed]
+        Refund.objects.filter(order_id__in=ids).delete()
+        OrderLine.objects.filter(order_id__in=ids).delete()
+        _insert(shop, [order for _pk, order in changed], keep_ids=ids)  # same ids: links keep working
+    _insert(shop, new)
+    return UpsertCounts(inserted=len(new), updated=len(changed), unchanged=unchanged)
+
+
+_ORDER_FIELDS = [
+    "channel_account_id", "channel", "order_no", "customer_id", "status", "placed_at", "paid_at", "paid_date",
+    "goods_fen", "discount_fen", "shipping_fen", "paid_fen", "refunded_fen", "promotions", "source", "province",
+    "city", "fingerprint",
+]
+
+
+def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | None = None) -> int:
+    """Write orders with their lines and refunds; with ``keep_ids`` the order rows are updated in place."""
     tz = shop.timezone
     order_rows = []
     for order in orders:
@@ -67,10 +120,15 @@ def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
                 goods_fen=goods, discount_fen=discount, shipping_fen=order.shipping_fen,
                 paid_fen=goods - discount + order.shipping_fen, refunded_fen=refunded,
                 promotions=list(order.promotions), source=order.source, province=order.province,
-                city=order.city,
+                city=order.city, fingerprint=order_fingerprint(order),
             )
         )
-    Order.objects.bulk_create(order_rows, batch_size=BATCH)
+    if keep_ids is None:
+        Order.objects.bulk_create(order_rows, batch_size=BATCH)
+    else:
+        for row, pk in zip(order_rows, keep_ids, strict=True):
+            row.pk = pk
+        Order.objects.bulk_update(order_rows, _ORDER_FIELDS, batch_size=500)
     line_rows: list[OrderLine] = []
     line_owner: list[tuple[int, int]] = []
     for order_row, order in zip(order_rows, orders, strict=True):
