@@ -58,8 +58,6 @@ def check_order(lines: Sequence[LineAmounts], shipping_fen: int, refunds_fen: Se
     if shipping_fen < 0:
         errors.append(FieldError("shipping", "shipping must not be negative"))
     paid = sum(line.paid_fen for line in lines) + shipping_fen
-    if any(r <= 0 for r in refunds_fen):
-        errors.append(FieldError("refunds", "refund amount must be positive"))
     if sum(refunds_fen) > paid:
         errors.append(FieldError("refunds", "refunds exceed what was paid"))
     return errors

@@ -56,11 +56,9 @@ def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort:
     for c in page.columns:
         header: dict[str, Any] = {"label": c.label, "numeric": c.numeric or c.money}
         if c.sort:
-            descending = active_sort == c.sort
             next_sort = f"-{c.sort}" if active_sort == c.sort else c.sort
             header["url"] = "?" + urlencode({**params, "sort": next_sort})
             header["state"] = "asc" if active_sort == c.sort else ("desc" if active_sort == f"-{c.sort}" else "")
-            header["descending"] = descending
         headers.append(header)
     filters = [
         {"name": f.name, "label": f.label, "options": f.options, "kind": f.kind, "value": request.GET.get(f.name, "")}
