@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shopops.members",
     "shopops.orders",
     "shopops.pricing",
+    "shopops.lake",
     "shopops.web",
     "shopops.demo",
 ]

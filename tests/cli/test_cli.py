@@ -115,3 +115,10 @@ def test_long_shop_names_fit_their_channel_accounts(tmp_path):
     result = run("init", "--shop", "超长店名" * 30, "--code", "long", "--admin-password", "Admin-pass-2026",
                  data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_demo_fills_the_lake(demo_dir):
+    data_dir, summary = demo_dir
+    tables = {t["table"]: t for t in json.loads(run("lake", "info", "--json", data_dir=data_dir).stdout)["tables"]}
+    assert tables["orders_fact"]["rows"] == summary["orders"]
+    assert tables["order_lines_fact"]["rows"] == summary["order_lines"]

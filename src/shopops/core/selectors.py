@@ -73,3 +73,7 @@ def user_tokens(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
 
 def user_token(*, user: AbstractBaseUser, pk: int) -> ApiToken | None:
     return user_tokens(user=user).filter(pk=pk).first()
+
+
+def all_shops() -> QuerySet[Shop]:
+    return Shop.objects.order_by("pk")

@@ -25,6 +25,7 @@ from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
+from shopops.lake.services import order_facts_refresh
 
 DEMO_SHOP_CODE = "demo"
 
@@ -97,6 +98,8 @@ class Command(ShopOpsCommand):
             for role in roles.ROLES:
                 user_create(username=role, password=password, role=role, shops=[shop], validate=False)
             counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+        self._log("writing the lake's order facts")
+        order_facts_refresh(shop=shop)
         seconds = time.perf_counter() - started
         summary = {
             "created": True,
