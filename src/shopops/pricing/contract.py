@@ -220,13 +220,18 @@ class _Reader:
 
     # -- lines --
 
+    def bounded_list(self, value: object, path: str, limit: int, *, non_empty: bool) -> list:
+        """A JSON list of at most ``limit`` items (a quote must stay cheap); ``[]`` after reporting otherwise."""
+        if not isinstance(value, list) or (non_empty and not value):
+            self.error(path, f"expected a {'non-empty ' if non_empty else ''}list")
+            return []
+        if len(value) > limit:
+            self.error(path, f"at most {limit} per quote")
+            return []
+        return value
+
     def lines(self, value: object) -> list[Line]:
-        if not isinstance(value, list) or not value:
-            self.error("lines", "expected a non-empty list of lines")
-            return []
-        if len(value) > MAX_LINES:
-            self.error("lines", f"at most {MAX_LINES} lines per quote")
-            return []
+        value = self.bounded_list(value, "lines", MAX_LINES, non_empty=True)
         lines: list[Line] = []
         seen: set[str] = set()
         for index, item in enumerate(value):
@@ -252,12 +257,7 @@ class _Reader:
     # -- promotions --
 
     def promotions(self, value: object, lines: list[Line]) -> list[Promotion]:
-        if not isinstance(value, list):
-            self.error("promotions", "expected a list")
-            return []
-        if len(value) > MAX_PROMOTIONS:
-            self.error("promotions", f"at most {MAX_PROMOTIONS} promotions per quote")
-            return []
+        value = self.bounded_list(value, "promotions", MAX_PROMOTIONS, non_empty=False)
         promotions: list[Promotion] = []
         seen: set[str] = set()
         for index, item in enumerate(value):
