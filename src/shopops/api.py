@@ -12,14 +12,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from shopops import __version__
+from shopops.campaigns.api import router as campaigns_router
 from shopops.catalog.api import router as catalog_router
 from shopops.catalog.api import skus_router
+from shopops.channels.api import router as channels_router
 from shopops.core.api import router as core_router
 from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
+from shopops.inventory.api import router as inventory_router
 from shopops.members.api import router as members_router
 from shopops.orders.api import router as orders_router
 from shopops.pricing.api import router as pricing_router
+from shopops.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="ShopOps API",
@@ -71,3 +75,7 @@ api.add_router("/skus", skus_router)
 api.add_router("/orders", orders_router)
 api.add_router("/customers", members_router)
 api.add_router("/pricing", pricing_router)
+api.add_router("/imports", channels_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/inventory", inventory_router)
+api.add_router("/todos", reports_router)

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "shopops.orders",
     "shopops.pricing",
     "shopops.lake",
+    "shopops.reports",
+    "shopops.campaigns",
+    "shopops.inventory",
     "shopops.web",
     "shopops.demo",
 ]

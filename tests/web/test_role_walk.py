@@ -6,6 +6,8 @@ checks until it is added here with its expected status for every role.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -61,6 +63,15 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
 }
 
 
+# Each app's pages and endpoints live in its own table module (one writer per file); merged here.
+_APP_TABLES = [importlib.import_module(f"tests.web.role_walk_{app}")
+               for app in ("imports", "reports", "campaigns", "inventory")]
+for _table in _APP_TABLES:
+    assert not set(_table.PAGES) & set(PAGES) and not set(_table.ENDPOINTS) & set(ENDPOINTS), _table.__name__
+    PAGES.update(_table.PAGES)
+    ENDPOINTS.update(_table.ENDPOINTS)
+
+
 def _web_patterns() -> dict[str, URLPattern]:
     found = {}
 
@@ -76,12 +87,20 @@ def _web_patterns() -> dict[str, URLPattern]:
     return found
 
 
-def _sample_kwargs(shop) -> dict[str, int]:
-    return {
+def _sample_kwargs(shop) -> dict[str, object]:
+    """url short name → its one positional argument, or a list of them; also path placeholders of endpoints."""
+    samples: dict[str, object] = {
         "order_detail": Order.objects.filter(shop=shop).first().pk,
         "product_detail": Product.objects.filter(shop=shop).first().pk,
         "customer_detail": Customer.objects.filter(shop=shop).first().pk,
     }
+    for table in _APP_TABLES:
+        samples.update(table.samples(shop))
+    return samples
+
+
+def _args(value: object) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def test_every_page_is_in_the_table_and_declares_a_permission():
@@ -120,7 +139,7 @@ def test_pages_answer_each_role_as_expected(role, client_as, shop):
             product = Product.objects.get(pk=samples["product_detail"])
             url = reverse(name, args=[product.pk, product.skus.first().pk])
         else:
-            url = reverse(name, args=[samples[short]] if short in samples else [])
+            url = reverse(name, args=_args(samples[short]) if short in samples else [])
         status = client.get(url).status_code
         expected = by_role[role] if role else anonymous
         assert status == expected, f"{role or 'anonymous'} GET {url}: {status}, expected {expected}"
@@ -130,7 +149,7 @@ def test_pages_answer_each_role_as_expected(role, client_as, shop):
 def test_endpoints_answer_each_role_as_expected(role, api_as, shop):
     client = api_as(role) if role else Client()
     samples = _sample_kwargs(shop)
-    values = {"order_id": samples["order_detail"], "product_id": samples["product_detail"],
+    values = {**samples, "order_id": samples["order_detail"], "product_id": samples["product_detail"],
               "customer_id": samples["customer_detail"],
               "sku_code": Product.objects.get(pk=samples["product_detail"]).skus.first().sku_code}
     for (method, template), (by_role, anonymous) in ENDPOINTS.items():
@@ -139,6 +158,7 @@ def test_endpoints_answer_each_role_as_expected(role, api_as, shop):
             status = client.get(url).status_code
         else:  # an empty body: a no-op PATCH, an invalid POST (422) — after the permission check
             status = client.generic(method, url, data="{}", content_type="application/json").status_code
+
         expected = by_role[role] if role else anonymous
         assert status == expected, f"{role or 'anonymous'} {method} {url}: {status}, expected {expected}"
 

@@ -36,6 +36,13 @@ VIEW_REFUNDS = "orders.view_refund"
 CHANGE_REFUNDS = "orders.change_refund"
 VIEW_CUSTOMERS = "members.view_customer"
 CHANGE_CUSTOMERS = "members.change_customer"
+VIEW_CAMPAIGNS = "campaigns.view_campaign"
+CHANGE_CAMPAIGNS = "campaigns.change_campaign"
+VIEW_STOCK = "inventory.view_stock"
+CHANGE_STOCK = "inventory.change_stock"
+MANAGE_PURCHASING = "inventory.manage_purchasing"
+VIEW_IMPORTS = "channels.view_importjob"
+RUN_IMPORTS = "channels.add_importjob"
 
 _READ = [
     VIEW_DASHBOARD,
@@ -44,6 +51,9 @@ _READ = [
     VIEW_ORDERS,
     VIEW_REFUNDS,
     VIEW_CUSTOMERS,
+    VIEW_CAMPAIGNS,
+    VIEW_STOCK,
+    VIEW_IMPORTS,
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -58,11 +68,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         VIEW_COSTS,
         CHANGE_REFUNDS,
         CHANGE_CUSTOMERS,
+        CHANGE_CAMPAIGNS,
+        CHANGE_STOCK,
+        MANAGE_PURCHASING,
+        RUN_IMPORTS,
     ],
-    OPERATOR: [*_READ, ADD_PRODUCTS, CHANGE_PRODUCTS, CHANGE_PRICES, VIEW_COSTS],
-    ADS: [VIEW_DASHBOARD, VIEW_CHANNEL_ACCOUNTS, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_COSTS],
+    OPERATOR: [*_READ, ADD_PRODUCTS, CHANGE_PRODUCTS, CHANGE_PRICES, VIEW_COSTS, CHANGE_CAMPAIGNS, CHANGE_STOCK,
+               MANAGE_PURCHASING, RUN_IMPORTS],
+    # 推广: ads and content; imports its ad reports, sees campaigns and stock (for budget timing).
+    ADS: [VIEW_DASHBOARD, VIEW_CHANNEL_ACCOUNTS, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_COSTS, VIEW_CAMPAIGNS, VIEW_STOCK,
+          VIEW_IMPORTS, RUN_IMPORTS],
     # 客服: tickets, returns, members' service view; no prices, no stock edits.
     SERVICE: [VIEW_DASHBOARD, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_REFUNDS, CHANGE_REFUNDS, VIEW_CUSTOMERS,
-              CHANGE_CUSTOMERS],
+              CHANGE_CUSTOMERS, VIEW_CAMPAIGNS, VIEW_STOCK],
     VIEWER: list(_READ),
 }

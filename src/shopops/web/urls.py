@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shopops.web import urls_campaigns, urls_imports, urls_inventory, urls_reports
 from shopops.web.views import account, auth, customers, dashboard, orders, products, users
 
 app_name = "web"
@@ -22,3 +23,6 @@ urlpatterns = [
     path("language/", account.switch_language, name="switch_language"),
     path("shop/", account.switch_shop, name="switch_shop"),
 ]
+
+for _module in (urls_campaigns, urls_imports, urls_inventory, urls_reports):
+    urlpatterns += _module.urlpatterns

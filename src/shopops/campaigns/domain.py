@@ -1,0 +1,1 @@
+"""Pure campaign rules: no ORM, no I/O."""

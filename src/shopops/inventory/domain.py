@@ -1,0 +1,1 @@
+"""Pure inventory rules: no ORM, no I/O."""

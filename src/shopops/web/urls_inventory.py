@@ -1,0 +1,5 @@
+"""Pages of the inventory app (included into the web namespace by web/urls.py)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
