@@ -1,0 +1,15 @@
+"""The registry of import formats: ``FORMATS[name]`` (names are the CLI/API contract)."""
+
+from __future__ import annotations
+
+from .base import Format
+from .lake_formats import LAKE_FORMATS
+from .orders_formats import ORDER_FORMATS
+
+FORMATS: dict[str, Format] = {f.name: f for f in (*ORDER_FORMATS, *LAKE_FORMATS)}
+
+
+def register(fmt: Format) -> None:
+    if fmt.name in FORMATS:
+        raise ValueError(f"format {fmt.name} registered twice")
+    FORMATS[fmt.name] = fmt
