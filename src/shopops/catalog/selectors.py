@@ -69,3 +69,13 @@ def sku_of_product(*, shop: Shop, product_id: int, sku_id: int) -> Sku | None:
 
 def sku_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
     return set(Sku.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))
+
+
+def sku_ids_by_code(*, shop: Shop, codes: set[str]) -> dict[str, int]:
+    """SKU ids for seller codes (商家编码), looked up in chunks (imports resolve thousands at once)."""
+    wanted = sorted(codes)
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 900):
+        found.update(Sku.objects.filter(shop=shop, sku_code__in=wanted[start : start + 900])
+                     .values_list("sku_code", "pk"))
+    return found

@@ -1,12 +1,37 @@
-"""Writes for channel accounts."""
+"""Writes for channel accounts and imports (the import pipeline behind CLI, API and web)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shopops.catalog import selectors as catalog_selectors
+from shopops.channels.columns import Column, ColumnConverter, resolve_columns
 from shopops.channels.domain import CHANNELS
-from shopops.channels.models import ChannelAccount
+from shopops.channels.filetypes import ReadError
+from shopops.channels.formats import FORMATS
+from shopops.channels.formats.base import Format, OrderDraft, RowProblem, Skip
+from shopops.channels.formats.samples import SampleLine, SampleOrder, write_order_sample
+from shopops.channels.models import ChannelAccount, ImportJob
+from shopops.channels.readers import read_table
+from shopops.core.clock import now, today
+from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
+from shopops.lake.services import order_facts_refresh
+from shopops.members.services import BuyerSeen, CustomerStats, customer_stats_apply, customers_resolve
+from shopops.orders import selectors as order_selectors
+from shopops.orders.domain import LineAmounts, LineInput, OrderInput, allocate_order_discount
+from shopops.orders.services import orders_upsert
 
 
 @transaction.atomic
@@ -26,3 +51,337 @@ def channel_accounts_create_defaults(*, shop: Shop) -> list[ChannelAccount]:
 def channel_account_ensure(*, shop: Shop, channel: str, name: str) -> ChannelAccount:
     account, _created = ChannelAccount.objects.get_or_create(shop=shop, name=name, defaults={"channel": channel})
     return account
+
+
+# ------------------------------------------------------------------------------------------------- imports
+#
+# One pipeline behind the CLI, the API and the web page: read → convert → group rows into orders → build
+# drafts → resolve SKUs → (write customers, orders, lines in ONE transaction) → refresh the lake facts.
+# Nothing is written before the whole file has been validated; a rejected file, a dry run or a crash leaves
+# the previous state (the transaction rolls back, the lake commit never happens).
+
+IMPORT_ERRORS_SHOWN = 100  # listed in the summary (the CLI/API contract)
+IMPORT_ERRORS_KEPT = 1000  # stored on the job, for the xlsx of errors
+ORDER_WRITE_CHUNK = 5000
+
+
+class _Tally:
+    """Rows by outcome, and the first problems found (sorted by row when reported)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.bad_rows: set[int] = set()
+        self.skipped = 0
+        self.errors: list[FieldError] = []
+
+    def error(self, error: FieldError, rows: Iterable[int] = ()) -> None:
+        if len(self.errors) < IMPORT_ERRORS_KEPT:
+            self.errors.append(error)
+        self.bad_rows.update(rows or ([error.row] if error.row else []))
+
+
+def _language() -> str:
+    return translation.get_language() or "zh-hans"
+
+
+def _job_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _progress_writer(job: ImportJob) -> Callable[[float, str], None]:
+    """Progress goes to a small file, not the DB: the import's transaction holds SQLite's write lock, and a
+    progress bar must be readable by another process while it runs."""
+    target = _job_dir() / f"{job.pk}.progress"
+    last = [-1.0]
+
+    def report(fraction: float, phase: str) -> None:
+        fraction = max(0.0, min(1.0, fraction))
+        if fraction - last[0] < 0.01 and fraction < 1.0:
+            return
+        last[0] = fraction
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"progress": round(fraction, 3), "phase": phase}))
+        os.replace(tmp, target)
+
+    return report
+
+
+def import_progress(*, job: ImportJob) -> dict[str, object]:
+    """Status and progress of a job (a running one reports from its progress file)."""
+    if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+        try:
+            data = json.loads((_job_dir() / f"{job.pk}.progress").read_text())
+        except (OSError, ValueError):
+            data = {"progress": 0.0, "phase": job.status}
+        return {"status": job.status, "progress": data.get("progress", 0.0), "phase": data.get("phase", "")}
+    return {"status": job.status, "progress": 1.0, "phase": job.status}
+
+
+def import_summary(job: ImportJob) -> dict[str, object]:
+    """The summary JSON of the contract: job, format, file, rows, inserted, updated, unchanged, rejected,
+    errors [{row, column, message}] (first 100), seconds; plus status, skipped, dry_run, channel_account."""
+    return {
+        "job": job.pk, "format": job.format, "file": job.file_name, "status": job.status,
+        "channel_account": job.channel_account.name if job.channel_account_id else None,
+        "dry_run": bool(job.options.get("dry_run")), "rows": job.rows, "inserted": job.inserted,
+        "updated": job.updated, "unchanged": job.unchanged, "rejected": job.rejected,
+        "skipped": int(job.options.get("skipped", 0)), "errors": job.errors[:IMPORT_ERRORS_SHOWN],
+        "errors_total": int(job.options.get("errors_total", len(job.errors))), "seconds": round(job.seconds, 3),
+    }
+
+
+def import_job_create(*, shop: Shop, format_name: str, path: str, file_name: str = "",
+                      channel_account: str | None = None, items_path: str | None = None,
+                      skip_invalid: bool = False, dry_run: bool = False, options: dict[str, str] | None = None,
+                      actor: AbstractBaseUser | None = None) -> ImportJob:
+    """Check the request (format, account, options) and record a queued job; the work is import_job_run."""
+    fmt = FORMATS.get(format_name)
+    if fmt is None:
+        raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
+            "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
+    if items_path and not fmt.item_columns:
+        raise InvalidInput(_("The format %(name)s has no item file.") % {"name": format_name},
+                           [FieldError("items", _("Only taobao-orders takes an item file."))])
+    if channel_account:
+        account = ChannelAccount.objects.filter(shop=shop, name=channel_account).first()
+        if account is None:
+            names = ", ".join(ChannelAccount.objects.filter(shop=shop).values_list("name", flat=True))
+            raise InvalidInput(_("No channel account named %(name)s.") % {"name": channel_account},
+                               [FieldError("channel_account", _("Known accounts: %(names)s.") % {"names": names})])
+    else:
+        account = ChannelAccount.objects.filter(shop=shop, channel=fmt.channel, active=True).order_by("id").first()
+        if account is None:
+            account = channel_account_ensure(shop=shop, channel=fmt.channel, name=f"{shop.name[:60]}·{fmt.channel}")
+    return ImportJob.objects.create(
+        shop=shop, format=fmt.name, channel_account=account, file_name=(file_name or Path(path).name)[:255],
+        file_path=str(path), created_by=actor if actor is not None and actor.is_authenticated else None,
+        options={"skip_invalid": skip_invalid, "dry_run": dry_run, "items_path": items_path or "",
+                 "language": _language(), **(options or {})},
+    )
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Do the import of a queued job and record its summary. Data problems end as a rejected job (never an
+    exception); an unexpected failure marks the job failed and re-raises."""
+    job = ImportJob.objects.select_related("shop", "channel_account").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    started = time.perf_counter()
+    progress = _progress_writer(job)
+    language = str(job.options.get("language") or "zh-hans")
+    try:
+        with translation.override(language):
+            outcome = _run(job, FORMATS[job.format], progress, language)
+    except ReadError as exc:
+        outcome = _Outcome(rejected_file=True, errors=[
+            FieldError(e.field, e.message, e.row) for e in (exc.errors or [FieldError("file", exc.message(language))])])
+        if exc.errors:
+            outcome.errors.insert(0, FieldError("file", exc.message(language)))
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=now(),
+                                                   seconds=time.perf_counter() - started)
+        progress(1.0, "failed")
+        raise
+    job.rows, job.inserted, job.updated, job.unchanged = outcome.rows, outcome.inserted, outcome.updated, outcome.unchanged
+    job.rejected = outcome.rejected
+    job.errors = [{"row": e.row, "column": e.field, "message": e.message}
+                  for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
+    job.options = {**job.options, "skipped": outcome.skipped, "errors_total": outcome.errors_total or len(job.errors)}
+    job.status = ImportJob.Status.REJECTED if outcome.rejected_file else ImportJob.Status.DONE
+    job.seconds = time.perf_counter() - started
+    job.finished_at = now()
+    job.progress = 1.0
+    job.save()
+    progress(1.0, job.status)
+    return job
+
+
+@dataclass
+class _Outcome:
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    errors_total: int = 0
+    rejected_file: bool = False
+
+
+def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> _Outcome:
+    if fmt.target == "lake":
+        return _run_lake(job, fmt, progress, language)
+    return _run_orders(job, fmt, progress, language)
+
+
+def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> _Outcome:
+    from shopops.channels.lake_import import import_lake_file
+
+    account = job.channel_account
+    result = import_lake_file(
+        shop_id=job.shop_id, fmt=fmt, path=job.file_path, channel_account_id=account.pk if account else None,
+        channel=account.channel if account else fmt.channel, skip_invalid=bool(job.options.get("skip_invalid")),
+        dry_run=bool(job.options.get("dry_run")), language=language,
+        options={k: str(v) for k, v in job.options.items() if k not in ("skip_invalid", "dry_run", "language")},
+        progress=lambda f: progress(f, "lake"))
+    rejected_file = bool(result.errors) and not job.options.get("skip_invalid")
+    return _Outcome(rows=result.rows, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
+                    rejected=result.rejected, skipped=result.skipped, errors=list(result.errors),
+                    rejected_file=rejected_file)
+
+
+def _read_groups(path: str, columns: Sequence[Column], key: str, tally: _Tally, tz: str, language: str,
+                 progress: Callable[[float], None] | None = None, label: str = "",
+                 ) -> dict[object, list[dict[str, object]]]:
+    """Read, convert and group a file's rows by ``key`` (rows of one order may be anywhere in the file)."""
+    groups: dict[object, list[dict[str, object]]] = {}
+    with read_table(path, language=language) as stream:
+        resolution = resolve_columns(stream.headers, columns, language=language)
+        if resolution.errors:
+            raise ReadError(_say_missing("zh"), _say_missing("en"),
+                            [FieldError(f"{label}{e.field}", e.message, e.row) for e in resolution.errors],
+                            language=language)
+        converter = ColumnConverter(columns, resolution, language=language, tz=tz)
+        size = max(stream.size, 1)
+        read_rows = 0
+        for batch in stream:
+            converted = converter.convert(batch)
+            read_rows += len(converted)
+            for error in converted.errors:
+                tally.error(FieldError(f"{label}{error.field}", error.message, error.row))
+            for record in converted.records(include_bad=True):
+                groups.setdefault(record[key], []).append(record)
+            if progress is not None:  # rows are not bytes: ~150 bytes a row is close for order exports
+                progress(min(read_rows * 150 / size, 1.0))
+    return groups
+
+
+def _say_missing(language: str) -> str:
+    return ("文件缺少必需的列，没有导入任何数据" if language == "zh"
+            else "the file lacks required columns; nothing was imported")
+
+
+def _run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> _Outcome:
+    shop = job.shop
+    skip_invalid = bool(job.options.get("skip_invalid"))
+    tally = _Tally()
+    groups = _read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone, language,
+                          progress=lambda f: progress(0.4 * f, "read"))
+    tally.rows = sum(len(rows) for rows in groups.values())
+    items: dict[object, list[dict[str, object]]] = {}
+    items_path = str(job.options.get("items_path") or "")
+    item_tally = _Tally()
+    if items_path:
+        items = _read_groups(items_path, fmt.item_columns, fmt.item_columns[0].name, item_tally, shop.timezone,
+                             language, label="items:")
+        tally.errors.extend(item_tally.errors)
+    bad_item_orders = {record[fmt.item_columns[0].name] for rows in items.values() for record in rows
+                       if record["_row"] in item_tally.bad_rows} if items else set()
+    progress(0.45, "check")
+    drafts: list[OrderDraft] = []
+    for key, rows in groups.items():
+        row_numbers = [int(r["_row"]) for r in rows]
+        if key is None or any(n in tally.bad_rows for n in row_numbers) or key in bad_item_orders:
+            tally.bad_rows.update(row_numbers)
+            continue
+        try:
+            drafts.append(fmt.build(rows, items.get(key, ()), language))
+        except Skip:
+            tally.skipped += len(rows)
+        except RowProblem as problem:
+            tally.error(FieldError(problem.column, problem.message(language), problem.row), row_numbers)
+    resolved = _resolve_skus(shop, drafts, tally)
+    errors_total = len(tally.errors)
+    if tally.errors and not skip_invalid:
+        return _Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
+                        errors_total=errors_total, rejected_file=True)
+    main_rows = {str(rows[0].get(fmt.order_key)): len(rows) for rows in groups.values() if rows}
+    counts = _write_orders(job, resolved, main_rows, progress, dry_run=bool(job.options.get("dry_run")))
+    return _Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
+                    errors_total=errors_total, **counts)
+
+
+def _resolve_skus(shop: Shop, drafts: list[OrderDraft], tally: _Tally) -> list[tuple[OrderDraft, list[int]]]:
+    """Each draft with its lines' SKU ids; a line whose seller code is not in the catalog is a row error."""
+    codes = {line.sku_code for draft in drafts for line in draft.lines}
+    known = catalog_selectors.sku_ids_by_code(shop=shop, codes=codes)
+    kept = []
+    for draft in drafts:
+        unknown = [line for line in draft.lines if line.sku_code not in known]
+        if not unknown:
+            kept.append((draft, [known[line.sku_code] for line in draft.lines]))
+            continue
+        line = unknown[0]
+        tally.error(FieldError("sku", _("Unknown SKU code %(code)s: add it to the catalog first.")
+                               % {"code": line.sku_code}, line.row), draft.rows or (draft.row,))
+    return kept
+
+
+def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, sku_ids: Sequence[int]) -> OrderInput:
+    amounts = [LineAmounts(line.unit_price_fen, line.qty, 0) for line in draft.lines]
+    shares = allocate_order_discount(draft.discount_fen, amounts)
+    lines = tuple(LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share)
+                  for line, sku_id, share in zip(draft.lines, sku_ids, shares, strict=True))
+    return OrderInput(
+        order_no=draft.order_no, channel_account_id=account.pk, channel=account.channel, customer_id=customer_id,
+        placed_at=draft.placed_at, paid_at=draft.paid_at, status=draft.status, lines=lines,
+        shipping_fen=draft.shipping_fen, promotions=draft.promotions, source=draft.source,
+        province=draft.province, city=draft.city)
+
+
+def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], rows_of: dict[str, int],
+                  progress: Callable[[float, str], None], *, dry_run: bool) -> dict[str, int]:
+    """Customers, orders, lines: one transaction (rolled back for a dry run); then the lake facts."""
+    shop, account = job.shop, job.channel_account
+    outcomes: dict[str, str] = {}
+    drafts = [draft for draft, _ids in resolved]
+    with transaction.atomic():
+        buyers = {d.buyer_id: BuyerSeen(d.buyer_id, d.buyer_name[:120], d.paid_at, d.province, d.city)
+                  for d in drafts}
+        customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=list(buyers.values()))
+        for start in range(0, len(resolved), ORDER_WRITE_CHUNK):
+            chunk = resolved[start : start + ORDER_WRITE_CHUNK]
+            orders_upsert(shop=shop, outcomes=outcomes, orders=[
+                _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
+            progress(0.5 + 0.4 * (start + len(chunk)) / max(len(drafts), 1), "write")
+        changed = any(outcome != "unchanged" for outcome in outcomes.values())
+        progress(0.9, "write")
+        if changed:
+            customer_stats_apply(shop=shop, stats=(
+                CustomerStats(row["customer_id"], row["n"], row["total"], row["first"], row["last"])
+                for row in order_selectors.customer_order_stats(shop=shop)))
+        if dry_run:
+            transaction.set_rollback(True)
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    for order_no, outcome in outcomes.items():
+        counts[outcome] += rows_of.get(order_no, 1)
+    if changed and not dry_run:
+        progress(0.92, "lake")
+        order_facts_refresh(shop=shop)
+    return counts
+
+
+def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000) -> dict[str, object]:
+    """A realistic file in ``format_name`` from the shop's own data (the demo world), ready to import."""
+    fmt = FORMATS.get(format_name)
+    if fmt is None:
+        raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
+            "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
+    if fmt.target == "lake":
+        from shopops.channels.formats.lake_formats import write_sample
+
+        skus = [(s.sku_code, s.product.title) for s in catalog_selectors.skus_by_code(shop=shop).values()]
+        rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
+        return {"format": format_name, "file": str(path), "rows": rows}
+    orders = order_selectors.orders_for_export(shop=shop, channel=fmt.channel, limit=limit) or \
+        order_selectors.orders_for_export(shop=shop, limit=limit)
+    samples = [SampleOrder(
+        order_no=o["order_no"], buyer=(o["customer__name"] or f"buyer{o['customer_id']}")[:40],
+        placed_at=o["placed_at"], paid_at=o["paid_at"], status=o["status"], paid_fen=o["paid_fen"],
+        shipping_fen=o["shipping_fen"], province=o["province"], city=o["city"], source=o["source"],
+        lines=tuple(SampleLine(li["sku__sku_code"], li["title"], li["unit_price_fen"], li["qty"])
+                    for li in o["lines"]))
+        for o in orders if o["lines"]]
+    return write_order_sample(format_name, path, samples)

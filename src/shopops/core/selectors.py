@@ -77,3 +77,9 @@ def user_token(*, user: AbstractBaseUser, pk: int) -> ApiToken | None:
 
 def all_shops() -> QuerySet[Shop]:
     return Shop.objects.order_by("pk")
+
+
+def shop_by_code(*, code: str | None = None) -> Shop | None:
+    """The shop with ``code``, or the install's first shop when no code is given (one-shop installs)."""
+    qs = Shop.objects.order_by("id")
+    return qs.filter(code=code).first() if code else qs.first()

@@ -160,3 +160,22 @@ def _columns(rows, names: tuple[str, ...]) -> dict[str, list]:  # noqa: ANN001
         for append, value in zip(appenders, row, strict=True):
             append(value)
     return columns
+
+
+def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | None = None) -> list[dict]:
+    """Orders with their lines (SKU code, title, price, qty) and buyer, newest first — for sample exports."""
+    qs = Order.objects.filter(shop=shop)
+    if channel:
+        qs = qs.filter(channel=channel)
+    orders = list(qs.order_by("-paid_at", "-pk").values(
+        "pk", "order_no", "customer__name", "customer_id", "placed_at", "paid_at", "status", "paid_fen",
+        "shipping_fen", "province", "city", "source")[:limit])
+    by_order: dict[int, list[dict]] = {o["pk"]: [] for o in orders}
+    ids = list(by_order)
+    for start in range(0, len(ids), 900):
+        for line in OrderLine.objects.filter(order_id__in=ids[start : start + 900]).order_by("pk").values(
+                "order_id", "sku__sku_code", "title", "unit_price_fen", "qty"):
+            by_order[line["order_id"]].append(line)
+    for order in orders:
+        order["lines"] = by_order[order["pk"]]
+    return orders

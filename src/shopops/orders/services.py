@@ -63,11 +63,14 @@ def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
 
 
 @transaction.atomic
-def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput]) -> UpsertCounts:
+def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput],
+                  outcomes: dict[str, str] | None = None) -> UpsertCounts:
     """Write orders idempotently, keyed by channel account and order number; all or nothing.
 
     An order whose content is unchanged (same fingerprint) is left alone; a corrected one has its lines
     and refunds replaced; a new one is inserted. Importing the same file twice changes nothing.
+    ``outcomes``, when given, receives ``order_no → "inserted" | "updated" | "unchanged"`` (imports count
+    the file's rows by what happened to their order).
     """
     _validate(shop, orders)
     fingerprints = [order_fingerprint(o) for o in orders]
@@ -83,10 +86,15 @@ def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput]) -> UpsertCounts:
         found = existing.get((order.channel_account_id, order.order_no))
         if found is None:
             new.append(order)
+            outcome = "inserted"
         elif found[1] == fingerprint:
             unchanged += 1
+            outcome = "unchanged"
         else:
             changed.append((found[0], order))
+            outcome = "updated"
+        if outcomes is not None:
+            outcomes[order.order_no] = outcome
     if changed:
         ids = [pk for pk, _order in changed]
         Refund.objects.filter(order_id__in=ids).delete()

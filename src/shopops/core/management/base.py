@@ -29,6 +29,20 @@ class ShopOpsCommand(BaseCommand):
                 returncode=2,
             )
 
+    @staticmethod
+    def add_shop_argument(parser: CommandParser) -> None:
+        parser.add_argument("--shop", help="shop code (default: the first shop)")
+
+    def resolve_shop(self, code: str | None) -> Any:
+        """The shop a command works on; a clear exit 2 when it does not exist."""
+        from shopops.core.selectors import shop_by_code
+
+        shop = shop_by_code(code=code)
+        if shop is None:
+            raise CommandError(f"No shop {code!r}." if code else "No shop yet: run `shopops init` or `shopops demo`.",
+                               returncode=2)
+        return shop
+
     def emit_json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2))
 
