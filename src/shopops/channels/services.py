@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -385,3 +386,37 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000)
                     for li in o["lines"]))
         for o in orders if o["lines"]]
     return write_order_sample(format_name, path, samples)
+
+
+def import_upload_store(*, uploaded: object, file_name: str) -> str:
+    """Keep an uploaded file under the data dir (the task reads it later); the stored name is ours, never the
+    user's path."""
+    import uuid
+
+    folder = _job_dir() / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    suffix = Path(file_name).suffix.lower()
+    target = folder / f"upload{suffix if suffix in ('.csv', '.txt', '.xlsx', '.parquet', '.tsv') else ''}"
+    with target.open("wb") as out:
+        for chunk in uploaded.chunks():  # type: ignore[attr-defined]
+            out.write(chunk)
+    return str(target)
+
+
+def import_submit(*, shop: Shop, actor: AbstractBaseUser, format_name: str, uploaded: object, file_name: str,
+                  items: object | None = None, items_name: str = "", channel_account: str | None = None,
+                  skip_invalid: bool = False, dry_run: bool = False,
+                  options: dict[str, str] | None = None) -> ImportJob:
+    """Store an upload, record the job and queue it (the web page and the API)."""
+    from shopops.channels.tasks import import_job_task
+
+    fmt = FORMATS.get(format_name)
+    if fmt is not None and fmt.target == "orders" and not actor.has_perm("catalog.change_product"):
+        raise PermissionDenied(_("Importing orders needs the operator role."))
+    path = import_upload_store(uploaded=uploaded, file_name=file_name)
+    items_path = import_upload_store(uploaded=items, file_name=items_name) if items is not None else None
+    job = import_job_create(shop=shop, format_name=format_name, path=path, file_name=file_name,
+                            channel_account=channel_account, items_path=items_path, skip_invalid=skip_invalid,
+                            dry_run=dry_run, options=options, actor=actor)
+    transaction.on_commit(lambda: import_job_task(job.pk))
+    return job

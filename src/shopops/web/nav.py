@@ -23,6 +23,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:order_list", _("Orders"), roles.VIEW_ORDERS, "▤"),
     NavItem("web:product_list", _("Products"), roles.VIEW_PRODUCTS, "▦"),
     NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
+    NavItem("web:import_list", _("Imports"), roles.VIEW_IMPORTS, "⇪"),
     NavItem("web:user_list", _("Users"), roles.MANAGE_USERS, "☺"),
     NavItem("web:audit_log", _("Audit log"), roles.VIEW_AUDIT, "✎"),
 )

@@ -1,5 +1,14 @@
-"""Pages of the imports app (included into the web namespace by web/urls.py)."""
+"""Pages of the import flow (included into the web namespace by web/urls.py)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from shopops.channels import views
+
+urlpatterns: list = [
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+]
