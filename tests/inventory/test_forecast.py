@@ -293,3 +293,27 @@ def test_backtest_seasonal_naive_is_perfect_on_a_weekly_series():
 def test_seasonal_naive_repeats_the_last_week():
     hist = np.arange(14.0)[None, :]
     assert seasonal_naive(hist, 9).tolist() == [[7, 8, 9, 10, 11, 12, 13, 7, 8]]
+
+
+def test_ets_option_uses_the_models_own_intervals():
+    """model="ets": AutoETS(season_length=7) with its own 80 % interval (not the ±zσ approximation)."""
+    rng = np.random.default_rng(0)
+    y = np.tile([10.0, 12, 11, 9, 14, 20, 18], 10) + rng.normal(0, 1, 70)
+    fc = forecast_series(y, h=14, model="ets")
+    assert fc.model == "ets"
+    assert (fc.lower <= fc.mean).all() and (fc.mean <= fc.upper).all()
+    np.testing.assert_allclose(fc.mean[:7], [10, 12, 11, 9, 14, 20, 18], atol=1.5)  # the weekday pattern
+    assert 0.5 < fc.sigma < 1.5  # the noise sd is 1
+
+
+def test_empty_batch():
+    batch = forecast_many(np.empty((0, 100)), h=5)
+    assert len(batch) == 0 and batch.mean.shape == (0, 5) and batch.daily_demand(7).shape == (0,)
+
+
+def test_as_dict_is_json_ready():
+    import json
+
+    d = forecast_series(Y, h=2).as_dict()
+    assert json.loads(json.dumps(d))["demand_class"] == "intermittent"
+    assert d["model"] == "sba" and d["level"] == 80 and len(d["mean"]) == 2
