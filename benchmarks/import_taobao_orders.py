@@ -1,0 +1,124 @@
+"""Benchmark: import N order lines in the taobao-orders format (GBK order report + item report) end to end.
+
+End to end = ``shopops import taobao-orders orders.csv --items items.csv`` through the same service the CLI
+uses: read and normalise both files, group, build drafts, resolve SKUs and buyers, write customers, orders
+and lines in one transaction on SQLite, refresh the lake facts. Baselines in the same run, on the same files:
+a bare ``pyarrow.csv.read_csv`` and a bare ``pandas.read_csv`` of both files (strings only, no checks, no
+writes). Prints JSON. Issue 3's goal: ≥ 30,000 lines/s end to end on SQLite for 1,000,000 lines.
+
+    .venv/bin/python benchmarks/import_taobao_orders.py [--lines 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOPOPS = str(ROOT / ".venv/bin/shopops")
+
+
+def _shopops(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SHOPOPS_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([SHOPOPS, *args], capture_output=True, text=True, env=env, check=False)
+
+
+def _write_files(data_dir: Path, lines: int, seed: int = 5) -> tuple[Path, Path, int]:
+    """Orders averaging 1.6 lines over the demo shop's SKUs, written by the export-sample writer."""
+    code = (
+        "import os, sys, random, datetime as dt, django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shopops.settings'); django.setup()\n"
+        "from shopops.catalog.selectors import skus_by_code\n"
+        "from shopops.core.selectors import shop_by_code\n"
+        "from shopops.channels.formats.samples import SampleLine, SampleOrder, write_order_sample\n"
+        "lines, path, seed = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])\n"
+        "skus = [(s.sku_code, s.product.title, s.price_fen) for s in skus_by_code(shop=shop_by_code()).values()]\n"
+        "rnd = random.Random(seed); start = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)\n"
+        "def orders():\n"
+        "    made = 0; n = 0\n"
+        "    while made < lines:\n"
+        "        k = min(rnd.choice((1, 1, 1, 2, 2, 3)), lines - made); made += k; n += 1\n"
+        "        picked = tuple(SampleLine(c, t, p, rnd.choice((1, 1, 2))) for c, t, p in rnd.sample(skus, k))\n"
+        "        goods = sum(l.unit_price_fen * l.qty for l in picked); ship = rnd.choice((0, 0, 600))\n"
+        "        at = start + dt.timedelta(seconds=rnd.randint(0, 50 * 86400))\n"
+        "        yield SampleOrder(f'38{n:017d}', f'tb_buyer{rnd.randint(1, lines // 4 + 1)}', at, at,\n"
+        "                          rnd.choice(('completed', 'completed', 'shipped', 'paid')),\n"
+        "                          goods + ship - rnd.randint(0, goods // 10), ship, picked, '浙江省', '杭州市')\n"
+        "r = write_order_sample('taobao-orders', path, orders()); print(r['item_rows'])\n"
+    )
+    orders = data_dir / "orders.csv"
+    env = {**os.environ, "SHOPOPS_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", code, str(lines), str(orders), str(seed)], capture_output=True,
+                         text=True, env=env, check=True)
+    return orders, data_dir / "orders.items.csv", int(out.stdout.strip())
+
+
+def _baseline(orders: Path, items: Path) -> dict[str, float]:
+    code = (
+        "import sys, time, resource, pyarrow.csv as pc, pandas as pd\n"
+        "o, i = sys.argv[1], sys.argv[2]; t = time.perf_counter()\n"
+        "opts = pc.ReadOptions(encoding='gb18030', block_size=4 << 20)\n"
+        "conv = pc.ConvertOptions(strings_can_be_null=False, check_utf8=False)\n"
+        "n = pc.read_csv(o, read_options=opts).num_rows + pc.read_csv(i, read_options=opts).num_rows\n"
+        "a = time.perf_counter() - t; t = time.perf_counter()\n"
+        "m = len(pd.read_csv(o, encoding='gb18030', dtype=str)) + len(pd.read_csv(i, encoding='gb18030', dtype=str))\n"
+        "b = time.perf_counter() - t\n"
+        "print(a, b, n, m)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(orders), str(items)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return {"pyarrow_seconds": float(out[0]), "pandas_seconds": float(out[1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--keep", help="keep the data dir here")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="shopops-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        demo = _shopops(work, "demo", "--no-serve", "--days", "7", "--scale", "0.2", "--end-date", "2026-09-30",
+                        "--password", "Bench-pass-2026")
+        if demo.returncode:
+            raise SystemExit(demo.stderr)
+        orders, items, lines = _write_files(work, args.lines)
+        order_rows = sum(1 for _ in orders.open(encoding="gbk")) - 1
+        started = time.perf_counter()
+        result = _shopops(work, "import", "taobao-orders", str(orders), "--items", str(items), "--json")
+        seconds = time.perf_counter() - started
+        if result.returncode:
+            raise SystemExit(result.stdout[-3000:] + result.stderr[-3000:])
+        summary = json.loads(result.stdout)
+        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+        base = _baseline(orders, items)
+        print(json.dumps({
+            "benchmark": "import taobao-orders (order report + item report), SQLite, end to end",
+            "lines": lines, "orders": order_rows, "seconds": round(seconds, 2),
+            "lines_per_s": round(lines / seconds), "goal_lines_per_s": 30_000,
+            "inserted_rows": summary["inserted"], "import_seconds_reported": summary["seconds"],
+            "peak_rss_mib": child_rss,
+            "baseline_pyarrow_read_seconds": round(base["pyarrow_seconds"], 2),
+            "baseline_pandas_read_seconds": round(base["pandas_seconds"], 2),
+            "baseline_pyarrow_lines_per_s": round(lines / base["pyarrow_seconds"]),
+            "baseline_pandas_lines_per_s": round(lines / base["pandas_seconds"]),
+        }, indent=2))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
