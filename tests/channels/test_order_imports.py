@@ -177,3 +177,11 @@ def test_cli_export_sample_import_and_reject(tmp_path):
     assert rejected.returncode == 2
     assert json.loads(rejected.stdout)["errors"]
     assert run("import", "no-such-format", str(path), data_dir=tmp_path).returncode == 2
+
+
+def test_docs_describe_every_order_format_and_its_required_columns():
+    text = (Path(__file__).resolve().parents[2] / "docs/formats.md").read_text(encoding="utf-8")
+    for name in ORDER_FORMATS:
+        assert f"`{name}`" in text
+        for column in FORMATS[name].required:
+            assert f"| {column} | yes |" in text, (name, column)
