@@ -1,7 +1,117 @@
-"""/api/v1/campaigns/..."""
+"""/api/v1/campaigns: list, read, create and change campaign plans; simulate before launch; review after;
+lotteries. Money as strings with two decimals, rates as numbers in 0..1."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Path, Query, Router
+from ninja.errors import HttpError
+from pydantic import Field
+
+from shopops.campaigns import selectors, services
+from shopops.campaigns.models import Campaign
+from shopops.core.api_auth import current_shop, needs
+from shopops.core.money import format_fen
+from shopops.core.roles import CHANGE_CAMPAIGNS, VIEW_CAMPAIGNS, VIEW_COSTS, VIEW_CUSTOMERS
+from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 
 router = Router(tags=["campaigns"])
+
+CampaignId = Path(..., ge=1, le=MAX_DB_ID)
+
+
+class CampaignFilters(PageParams):
+    q: str = Field("", max_length=100)
+    status: str = Field("", pattern="^(|upcoming|running|ended)$")
+
+
+class SimulationQuery(PageParams):
+    """limit/offset over the rows, most risky first."""
+
+    limit: int = Field(200, ge=1, le=100_000)
+
+
+def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    campaign = selectors.campaign_detail(shop=current_shop(request), pk=campaign_id)
+    if campaign is None:
+        raise HttpError(404, "No such campaign.")
+    return campaign
+
+
+@router.get("", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_CAMPAIGNS))
+def list_campaigns(request: HttpRequest, filters: Query[CampaignFilters]) -> dict:
+    qs = selectors.campaign_list(shop=current_shop(request), q=filters.q, status=filters.status)
+    page = qs.select_related("shop")[filters.offset : filters.offset + filters.limit]
+    return {"items": [selectors.campaign_dict(c, full=False) for c in page], "count": qs.count()}
+
+
+@router.post("", response={201: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
+def create_campaign(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> tuple[int, dict]:  # noqa: B008
+    """Create a plan. Promotions are the pricing contract's JSON (see /pricing/quote), checked on save:
+    an invalid one answers 422 naming the field (``promotions[1].off``)."""
+    campaign = services.campaign_save(shop=current_shop(request), data=payload, actor=request.auth)
+    return 201, selectors.campaign_dict(selectors.campaign_detail(shop=campaign.shop, pk=campaign.pk))
+
+
+@router.get("/{campaign_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_CAMPAIGNS))
+def get_campaign(request: HttpRequest, campaign_id: int = CampaignId) -> dict:
+    return selectors.campaign_dict(_campaign(request, campaign_id))
+
+
+@router.patch("/{campaign_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
+def update_campaign(request: HttpRequest, campaign_id: int = CampaignId,
+                    payload: dict[str, Any] = Body(...)) -> dict:  # noqa: B008
+    """Change the fields given (the others stay); ``skus`` and ``checklist`` replace the lists."""
+    campaign = services.campaign_save(shop=current_shop(request), data=payload, actor=request.auth,
+                                      campaign=_campaign(request, campaign_id))
+    return selectors.campaign_dict(selectors.campaign_detail(shop=campaign.shop, pk=campaign.pk))
+
+
+@router.get("/{campaign_id}/simulate", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_CAMPAIGNS))
+def simulate(request: HttpRequest, query: Query[SimulationQuery], campaign_id: int = CampaignId) -> dict:
+    """Worst-case 到手价 and margin per SKU in scope, with flags, most risky first. Cost and margin numbers
+    only for roles that may see costs."""
+    report = selectors.campaign_simulation(campaign=_campaign(request, campaign_id))
+    report["rows"] = report["rows"][query.offset : query.offset + query.limit]
+    return report if request.auth.has_perm(VIEW_COSTS) else selectors.strip_costs(report)
+
+
+@router.get("/{campaign_id}/review", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_CAMPAIGNS))
+def review(request: HttpRequest, campaign_id: int = CampaignId) -> dict:
+    """The post-mortem: KPIs vs goals and vs a weekday-aligned baseline, incremental GMV, what carried it."""
+    return selectors.campaign_review(campaign=_campaign(request, campaign_id))
+
+
+@router.post("/{campaign_id}/lotteries", response={201: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
+def create_lottery(request: HttpRequest, campaign_id: int = CampaignId,
+                   payload: dict[str, Any] = Body(...)) -> tuple[int, dict]:  # noqa: B008
+    """{name, min_paid, prizes: [{name, value, count}]}; a prize above ¥50,000 answers 422."""
+    lottery = services.lottery_create(campaign=_campaign(request, campaign_id), data=payload, actor=request.auth)
+    return 201, _lottery_out(request, lottery)
+
+
+@router.post("/{campaign_id}/lotteries/{lottery_id}/draw", response={200: dict[str, Any], **ERRORS},
+             auth=needs(CHANGE_CAMPAIGNS))
+def draw_lottery(request: HttpRequest, campaign_id: int = CampaignId, lottery_id: int = Path(..., ge=1, le=MAX_DB_ID),
+                 payload: dict[str, Any] = Body(...)) -> dict:  # noqa: B008
+    """Draw once with ``seed`` (random when absent); the seed and the eligible-list hash are recorded."""
+    lottery = selectors.lottery_detail(campaign=_campaign(request, campaign_id), pk=lottery_id)
+    if lottery is None:
+        raise HttpError(404, "No such lottery.")
+    seed = payload.get("seed", "") if isinstance(payload, dict) else ""
+    if not isinstance(seed, str):
+        raise HttpError(422, "seed must be text.")
+    return _lottery_out(request, services.lottery_draw(lottery=lottery, seed=seed, actor=request.auth))
+
+
+def _lottery_out(request: HttpRequest, lottery: Any) -> dict:
+    show = request.auth.has_perm(VIEW_CUSTOMERS)
+    return {"id": lottery.pk, "name": lottery.name, "min_paid": format_fen(lottery.min_paid_fen),
+            "prizes": [{"name": p["name"], "value": format_fen(p["value_fen"]), "count": p["count"]}
+                       for p in lottery.prizes],
+            "seed": lottery.seed, "eligible_hash": lottery.eligible_hash, "eligible_count": lottery.eligible_count,
+            "drawn_at": lottery.drawn_at,
+            "winners": [{"prize": w["prize"], "customer": w["customer_code"] if show else None}
+                        for w in lottery.winners]}

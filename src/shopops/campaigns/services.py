@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shopops.campaigns import domain, selectors
+from shopops.campaigns import analysis, domain
 from shopops.campaigns.models import CalendarPreset, Campaign, CampaignSku, ChecklistItem, Lottery
 from shopops.catalog import selectors as catalog_selectors
 from shopops.core import roles
@@ -230,7 +230,7 @@ def _read_promotions(reader: _Input, raw: object, shop: Shop, scope: set[str], c
             if isinstance(gift, Mapping) and gift.get("sku") not in catalog:
                 reader.errors.add(f"{path}.gifts[{j}].sku", _("Unknown SKU %(sku)s.") % {"sku": gift.get("sku")})
                 bad = True
-        promotion, problems = selectors.promotion_parse(shop_code=shop.code, item=item, prices=prices)
+        promotion, problems = analysis.promotion_parse(shop_code=shop.code, item=item, prices=prices)
         for field, message in problems:
             if field.startswith("skus") and bad:
                 continue
@@ -295,9 +295,9 @@ def campaign_save(*, shop: Shop, data: Mapping[str, Any], actor: AbstractBaseUse
     preset = None
     if r.has("preset") and data.get("preset"):
         year = r.count("year", data.get("year"), low=2000, high=2100)
-        preset = selectors.calendar_entry(shop=shop, code=str(data["preset"]), year=year)
+        preset = analysis.calendar_entry(shop=shop, code=str(data["preset"]), year=year)
         if preset is None:
-            preset = selectors.calendar_entry(shop=shop, code=str(data["preset"]), year=None)
+            preset = analysis.calendar_entry(shop=shop, code=str(data["preset"]), year=None)
         if preset is None:
             r.errors.add("preset", _("No calendar entry %(code)s for that year.") % {"code": data["preset"]})
         else:
@@ -372,7 +372,7 @@ def campaign_save(*, shop: Shop, data: Mapping[str, Any], actor: AbstractBaseUse
     if r.has("skus"):
         skus = _read_skus(r, data["skus"], catalog)
     scope = {s["sku"] for s in skus} if skus is not None else (
-        {row.sku_code for row in selectors.campaign_skus(campaign=campaign)} if campaign else set())
+        {row.sku_code for row in analysis.campaign_skus(campaign=campaign)} if campaign else set())
     if r.has("promotions"):
         promotions = _read_promotions(r, data["promotions"], shop, scope, catalog)
         if promotions is not None:
@@ -411,7 +411,7 @@ def _show(value: object) -> object:
 
 def _replace_skus(campaign: Campaign, skus: list[dict]) -> dict[str, list]:
     """Replace the SKU scope; returns the audit changes of floors and claimed 原价 (prices of the campaign)."""
-    old = {row.sku_code: (row.floor_fen, row.claimed_fen) for row in selectors.campaign_skus(campaign=campaign)}
+    old = {row.sku_code: (row.floor_fen, row.claimed_fen) for row in analysis.campaign_skus(campaign=campaign)}
     CampaignSku.objects.filter(campaign=campaign).delete()
     CampaignSku.objects.bulk_create(
         [CampaignSku(shop=campaign.shop, campaign=campaign, sku_code=s["sku"], floor_fen=s["floor"],
@@ -494,7 +494,7 @@ SNAPSHOT_ROWS = 200
 @transaction.atomic
 def campaign_simulate(*, campaign: Campaign, as_of: dt.date | None = None) -> dict:
     """Run the simulation and keep its summary and riskiest rows on the campaign (for the pages and the demo)."""
-    report = selectors.campaign_simulation(campaign=campaign, as_of=as_of)
+    report = analysis.campaign_simulation(campaign=campaign, as_of=as_of)
     campaign.simulation = {**report, "rows": report["rows"][:SNAPSHOT_ROWS]}
     campaign.simulated_at = now()
     campaign.save(update_fields=["simulation", "simulated_at", "updated_at"])
@@ -503,7 +503,7 @@ def campaign_simulate(*, campaign: Campaign, as_of: dt.date | None = None) -> di
 
 @transaction.atomic
 def campaign_review_save(*, campaign: Campaign) -> dict:
-    report = selectors.campaign_review(campaign=campaign)
+    report = analysis.campaign_review(campaign=campaign)
     campaign.review = report
     campaign.reviewed_at = now()
     campaign.save(update_fields=["review", "reviewed_at", "updated_at"])
@@ -558,7 +558,7 @@ def lottery_draw(*, lottery: Lottery, seed: str = "", actor: AbstractBaseUser | 
     seed = (seed or "").strip() or secrets.token_hex(8)
     if len(seed) > 64:
         raise InvalidInput(_("Invalid seed."), [])
-    eligible = selectors.lottery_eligible(campaign=lottery.campaign, min_paid_fen=lottery.min_paid_fen)
+    eligible = analysis.lottery_eligible(campaign=lottery.campaign, min_paid_fen=lottery.min_paid_fen)
     winners = domain.draw(seed=seed, eligible=eligible, prizes=lottery.prizes)
     lottery.seed = seed
     lottery.eligible_hash = domain.eligible_hash(eligible)
@@ -584,7 +584,7 @@ def calendar_entry_save(*, shop: Shop, data: Mapping[str, Any], actor: AbstractB
     r = _Input(data)
     code = r.text("code", max_length=40, required=True)
     year = r.count("year", data.get("year"), low=2000, high=2100)
-    current = selectors.calendar_entry(shop=shop, code=code or "", year=year) if code else None
+    current = analysis.calendar_entry(shop=shop, code=code or "", year=year) if code else None
     name = r.text("name", max_length=80) or (current or {}).get("name") or ""
     if not name:
         r.errors.add("name", _("Required."))
@@ -618,10 +618,10 @@ def calendar_entry_save(*, shop: Shop, data: Mapping[str, Any], actor: AbstractB
 
 
 def _preset_for(shop: Shop, code: str, year: int) -> dict:
-    entry = selectors.calendar_entry(shop=shop, code=code, year=year)
+    entry = analysis.calendar_entry(shop=shop, code=code, year=year)
     if entry is not None:
         return entry
-    template = selectors.calendar_entry(shop=shop, code=code, year=2026)
+    template = analysis.calendar_entry(shop=shop, code=code, year=2026)
     assert template is not None
     shifted = {k: template[k].replace(year=year) for k in ("warmup_start", "main_start", "main_end", "return_end")}
     return {**template, **shifted, "year": year}

@@ -1,0 +1,414 @@
+"""Campaign pages: list, calendar, plan (create/edit with checklist), simulation, review, lottery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shopops.campaigns import domain, selectors, services
+from shopops.campaigns.models import Campaign, ChecklistItem
+from shopops.campaigns.review_xlsx import review_workbook
+from shopops.channels.domain import channel_label
+from shopops.core import roles
+from shopops.core import selectors as core_selectors
+from shopops.core.clock import today
+from shopops.core.errors import ShopOpsError
+from shopops.core.money import format_fen, parse_fen
+from shopops.web.listing import Filter, ListPage, render_list
+from shopops.web.permissions import page_requires
+from shopops.web.tables import Column, xlsx_response
+from shopops.web.views.common import parse_date, parse_id
+
+STATUS_LABELS = {
+    "planned": gettext_lazy("Planned"), "warmup": gettext_lazy("Warm-up"), "live": gettext_lazy("Live"),
+    "return": gettext_lazy("Return period"), "ended": gettext_lazy("Ended"),
+}
+FLAG_LABELS = {
+    "loss": gettext_lazy("Sells at a loss"), "below_floor": gettext_lazy("Below the price floor"),
+    "reference_price": gettext_lazy("Claimed original price above the lowest recent price"),
+    "below_min_margin": gettext_lazy("Below the minimum margin"),
+}
+LESSON_TEXT = {
+    "incremental": gettext_lazy("Incremental GMV over the baseline: %(amount)s (%(share)s of the campaign GMV)."),
+    "top_channel": gettext_lazy("%(channel)s added the most over its baseline: %(amount)s."),
+    "weak_channel": gettext_lazy("%(channel)s sold less than in its baseline: %(amount)s."),
+    "top_skus": gettext_lazy("The top three SKUs (%(skus)s) carried %(share)s of the GMV."),
+    "top_mechanic": gettext_lazy("Most GMV came with %(label)s (%(share)s of the GMV)."),
+    "unused_promotions": gettext_lazy("No order carried these planned promotions: %(promotions)s."),
+    "goal_gmv": gettext_lazy("GMV goal reached to %(attainment)s."),
+    "goal_new_buyers": gettext_lazy("New-buyer goal reached to %(attainment)s."),
+}
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    campaign = selectors.campaign_detail(shop=request.shop, pk=pk)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _channel_names() -> list[tuple[str, str]]:
+    language = translation.get_language() or "zh-hans"
+    return [(code, channel_label(code, language)) for code in domain.DEFAULT_CHANNEL_COSTS]
+
+
+# --- list and calendar -------------------------------------------------------------------------------------
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    day = today(request.shop.timezone)
+    qs = selectors.campaign_list(shop=request.shop, q=request.GET.get("q", ""), status=request.GET.get("status", ""))
+
+    def status(c: Campaign) -> str:
+        return str(STATUS_LABELS[domain.campaign_status(selectors.phases_of(c), day)])
+
+    link = lambda c: reverse("web:campaign_detail", args=[c.pk])  # noqa: E731
+    page = ListPage(
+        title=gettext_lazy("Campaigns"),
+        columns=[
+            Column("name", gettext_lazy("Name"), lambda c: c.name, link=link),
+            Column("status", gettext_lazy("Status"), status),
+            Column("warmup", gettext_lazy("Warm-up starts"), lambda c: c.warmup_start),
+            Column("main", gettext_lazy("Main period"), lambda c: f"{c.main_start} – {c.main_end}"),
+            Column("return", gettext_lazy("Return period ends"), lambda c: c.return_end),
+            Column("goal", gettext_lazy("GMV goal"), lambda c: c.goal_gmv_fen, money=True),
+            Column("budget", gettext_lazy("Budget"), lambda c: c.budget_fen, money=True),
+        ],
+        filters=[Filter("status", gettext_lazy("Status"), [("upcoming", _("Upcoming")), ("running", _("Running")),
+                                                           ("ended", _("Ended"))])],
+        export_name="campaigns",
+        search_placeholder=gettext_lazy("Campaign name"),
+        actions=[{"url": reverse("web:campaign_calendar"), "label": _("Marketing calendar")}]
+        + ([{"url": reverse("web:campaign_create"), "label": _("New campaign")}]
+           if request.user.has_perm(roles.CHANGE_CAMPAIGNS) else []),
+    )
+    return render_list(request, page, qs, "")
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+def campaign_calendar(request: HttpRequest) -> HttpResponse:
+    day = today(request.shop.timezone)
+    try:
+        year = int(request.GET.get("year") or day.year)
+    except ValueError:
+        year = day.year
+    year = min(max(year, 2000), 2100)
+    entries = selectors.calendar_entries(shop=request.shop, year=year)
+    occurrences = selectors.calendar_occurrences(shop=request.shop, start=dt.date(year, 1, 1),
+                                                 end=dt.date(year, 12, 31))
+    months = []
+    for month in range(1, 13):
+        first = dt.date(year, month, 1)
+        last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+        months.append({"month": first, "items": [o for o in occurrences if o["start"] <= last and o["end"] >= first]})
+    return render(request, "campaigns/calendar.html", {
+        "year": year, "entries": [e for e in entries if e["year"] == year], "themes": [e for e in entries if e["year"] is None],
+        "months": months, "can_edit": request.user.has_perm(roles.CHANGE_CAMPAIGNS),
+    })
+
+
+@page_requires(roles.CHANGE_CAMPAIGNS)
+@require_POST
+def campaign_calendar_save(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    data = {k: p.get(k) for k in ("code", "name", "kind", "warmup_start", "main_start", "main_end", "return_end",
+                                  "day_of_month", "length_days", "note") if k in p}
+    data["year"] = p.get("year") or None
+    data["hidden"] = p.get("hidden") == "on"
+    try:
+        services.calendar_entry_save(shop=request.shop, data=data, actor=request.user)
+    except ShopOpsError as exc:
+        messages.error(request, f"{exc.detail} " + " ".join(f"{e.field}: {e.message}" for e in exc.errors))
+    else:
+        messages.success(request, _("Calendar entry saved."))
+    return redirect(f"{reverse('web:campaign_calendar')}?year={data['year'] or ''}")
+
+
+# --- plan ---------------------------------------------------------------------------------------------------
+
+
+def _form_data(request: HttpRequest) -> tuple[dict, list]:
+    """The plan form as the service's input; JSON fields that do not parse become field errors."""
+    p = request.POST
+    problems = []
+    data: dict = {k: p.get(k, "") for k in ("name", "kind", "warmup_start", "main_start", "main_end", "return_end",
+                                            "budget", "notes", "reference_days", "reference_basis", "min_margin",
+                                            "default_floor")}
+    if p.get("preset"):
+        data["preset"], data["year"] = p.get("preset"), p.get("year") or None
+    data["goals"] = {"gmv": p.get("goal_gmv", ""), "uv": p.get("goal_uv", ""), "new_buyers": p.get("goal_new_buyers", "")}
+    data["channels"] = p.getlist("channels")
+    for key in ("reference_days",):
+        data[key] = data[key] or None
+    for key in ("min_margin", "default_floor", "budget"):
+        if not data[key]:
+            data.pop(key)
+    skus = []
+    for line in p.get("skus", "").splitlines():
+        parts = [x.strip() for x in line.replace("，", ",").split(",")]
+        if not parts[0]:
+            continue
+        entry = {"sku": parts[0]}
+        if len(parts) > 1 and parts[1]:
+            entry["floor"] = parts[1]
+        if len(parts) > 2 and parts[2]:
+            entry["claimed_original"] = parts[2]
+        skus.append(entry)
+    data["skus"] = skus
+    for key in ("promotions", "costs"):
+        text = p.get(key, "").strip()
+        try:
+            data[key] = json.loads(text) if text else ([] if key == "promotions" else {})
+        except json.JSONDecodeError as exc:
+            problems.append({"field": key, "message": _("Not valid JSON: %(error)s") % {"error": exc}})
+            data.pop(key)
+    return data, problems
+
+
+def _form_context(request: HttpRequest, campaign: Campaign | None, post: dict | None = None) -> dict:
+    if post is not None:
+        form = post
+    elif campaign is not None:
+        form = {"name": campaign.name, "kind": campaign.kind, "warmup_start": campaign.warmup_start.isoformat(),
+                "main_start": campaign.main_start.isoformat(), "main_end": campaign.main_end.isoformat(),
+                "return_end": campaign.return_end.isoformat(),
+                "goal_gmv": _money(campaign.goal_gmv_fen), "goal_uv": campaign.goal_uv or "",
+                "goal_new_buyers": campaign.goal_new_buyers or "", "budget": _money(campaign.budget_fen),
+                "channels": campaign.channels, "notes": campaign.notes,
+                "promotions": json.dumps(campaign.promotions, ensure_ascii=False, indent=1),
+                "costs": json.dumps(campaign.costs, ensure_ascii=False) if campaign.costs else "",
+                "skus": "\n".join(",".join([s.sku_code, _money(s.floor_fen), _money(s.claimed_fen)]).rstrip(",")
+                                  for s in campaign.skus.all()),
+                "min_margin": campaign.min_margin_bp / 10_000, "default_floor": campaign.floor_bp / 10_000,
+                "reference_days": campaign.reference_days, "reference_basis": campaign.reference_basis}
+    else:
+        form = {"channels": ["tmall"], "min_margin": 0.1, "default_floor": 0.5, "reference_days": 7,
+                "reference_basis": "paid", "kind": "custom"}
+    day = today(request.shop.timezone)
+    presets = [e for e in selectors.calendar_entries(shop=request.shop) if e["year"] is None or e["year"] >= day.year - 1]
+    return {"form": form, "campaign": campaign, "channels": _channel_names(), "presets": presets,
+            "kinds": Campaign.Kind.choices, "bases": Campaign.ReferenceBasis.choices,
+            "default_costs": {ch: {k: getattr(c, k) for k in domain.ChannelCosts.FIELDS}
+                              for ch, c in domain.DEFAULT_CHANNEL_COSTS.items()}}
+
+
+def _money(fen: int | None) -> str:
+    return format_fen(fen) if fen is not None else ""
+
+
+@page_requires(roles.CHANGE_CAMPAIGNS)
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    errors: list = []
+    detail = ""
+    post = None
+    if request.method == "POST":
+        data, errors = _form_data(request)
+        post = {**request.POST.dict(), "channels": request.POST.getlist("channels")}
+        if not errors:
+            try:
+                campaign = services.campaign_save(shop=request.shop, data=data, actor=request.user)
+            except ShopOpsError as exc:
+                detail, errors = exc.detail, [e.as_dict() for e in exc.errors]
+            else:
+                messages.success(request, _("Campaign %s created.") % campaign.name)
+                return redirect("web:campaign_detail", pk=campaign.pk)
+    context = _form_context(request, None, post)
+    return render(request, "campaigns/form.html", {**context, "errors": errors, "detail": detail},
+                  status=422 if errors else 200)
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+@require_http_methods(["GET", "POST"])
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    can_edit = request.user.has_perm(roles.CHANGE_CAMPAIGNS)
+    errors: list = []
+    detail = ""
+    post = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        data, errors = _form_data(request)
+        post = {**request.POST.dict(), "channels": request.POST.getlist("channels")}
+        data.pop("preset", None)
+        if not errors:
+            try:
+                services.campaign_save(shop=request.shop, data=data, actor=request.user, campaign=campaign)
+            except ShopOpsError as exc:
+                detail, errors = exc.detail, [e.as_dict() for e in exc.errors]
+            else:
+                messages.success(request, _("Campaign saved."))
+                return redirect("web:campaign_detail", pk=campaign.pk)
+    context = _form_context(request, campaign, post)
+    phases = selectors.phases_of(campaign)
+    users = core_selectors.users_of_shop(shop=request.shop)
+    return render(request, "campaigns/detail.html", {
+        **context, "errors": errors, "detail": detail, "can_edit": can_edit,
+        "status": STATUS_LABELS[domain.campaign_status(phases, today(request.shop.timezone))],
+        "checklist": campaign.checklist.all(), "kinds_checklist": ChecklistItem.Kind.choices, "users": users,
+        "data": selectors.campaign_dict(campaign),
+    }, status=422 if errors else 200)
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+@require_POST
+def campaign_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add, tick off, reopen or remove a checklist item. Planners may do everything; an item's owner may tick
+    their own item (the CS scripts owner is often 客服, who cannot change campaigns)."""
+    campaign = _campaign(request, pk)
+    can_edit = request.user.has_perm(roles.CHANGE_CAMPAIGNS)
+    action = request.POST.get("action", "")
+    try:
+        if action == "add":
+            if not can_edit:
+                raise PermissionDenied
+            owner_id = parse_id(request.POST.get("owner"))
+            owner = core_selectors.user_in_shop(shop=request.shop, pk=owner_id) if owner_id else None
+            services.checklist_item_add(campaign=campaign, kind=request.POST.get("kind", "other"),
+                                        title=request.POST.get("title", ""), owner=owner,
+                                        due_date=parse_date(request.POST.get("due_date")))
+        else:
+            item = selectors.checklist_item(campaign=campaign, pk=parse_id(request.POST.get("item")) or 0)
+            if item is None:
+                raise Http404
+            if not (can_edit or (action in ("done", "undo") and item.owner_id == request.user.pk)):
+                raise PermissionDenied
+            if action in ("done", "undo"):
+                services.checklist_item_set_done(item=item, done=action == "done")
+            elif action == "delete":
+                services.checklist_item_delete(item=item)
+            else:
+                raise Http404
+    except ShopOpsError as exc:
+        messages.error(request, f"{exc.detail} " + " ".join(e.message for e in exc.errors))
+    return redirect(reverse("web:campaign_detail", args=[campaign.pk]) + "#checklist")
+
+
+# --- simulation and review ------------------------------------------------------------------------------------
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+def campaign_simulate(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    show_costs = request.user.has_perm(roles.VIEW_COSTS)
+    report = selectors.campaign_simulation(campaign=campaign)
+    if not show_costs:
+        report = selectors.strip_costs(report)
+    rows = report["rows"]
+    for row in rows:
+        row["flag_labels"] = [str(FLAG_LABELS[f]) for f in row["flags"]]
+    if request.GET.get("export") == "xlsx":
+        columns = [Column("sku", _("SKU code"), lambda r: r["sku"]), Column("title", _("Title"), lambda r: r["title"]),
+                   Column("price", _("List price"), lambda r: parse_fen(r["price"]), money=True),
+                   Column("pay", _("Worst-case price paid per unit"), lambda r: parse_fen(r["worst_unit_pay"]),
+                          money=True),
+                   Column("floor", _("Price floor"), lambda r: parse_fen(r["floor"]), money=True),
+                   Column("reference", _("Lowest recent price"),
+                          lambda r: parse_fen(r["reference_price"]) if r["reference_price"] else None, money=True)]
+        if show_costs:
+            columns += [Column("margin", _("Margin per unit"), lambda r: parse_fen(r["margin"]), money=True),
+                        Column("rate", _("Margin rate"), lambda r: r["margin_rate"])]
+        columns.append(Column("flags", _("Flags"), lambda r: ", ".join(r["flag_labels"])))
+        return xlsx_response(filename=f"simulation-{campaign.pk}.xlsx", sheet=_("Simulation"), columns=columns,
+                             rows=rows)
+    flagged = [r for r in rows if r["flags"]]
+    return render(request, "campaigns/simulate.html", {
+        "campaign": campaign, "report": report, "rows": rows[:300], "flagged": len(flagged), "show_costs": show_costs,
+        "flag_counts": [(FLAG_LABELS[k], v) for k, v in report["flag_counts"].items()],
+    })
+
+
+def _lesson_text(lesson: dict) -> str:
+    params = {k: (_pct(v) if k in ("share", "attainment") else (", ".join(v) if isinstance(v, list) else v))
+              for k, v in lesson.items()}
+    if "amount" in params:
+        params["amount"] = f"¥{params['amount']}"
+    return str(LESSON_TEXT[lesson["code"]]) % params
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    report = selectors.campaign_review(campaign=campaign)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(review_workbook(report),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="review-{campaign.pk}.xlsx"'
+        return response
+    language = translation.get_language() or "zh-hans"
+    chart = {
+        "x": [d["date"] for d in report["daily"]], "gmv": [d["gmv"] for d in report["daily"]],
+        "baseline": [d["baseline_gmv"] for d in report["daily"]],
+        "channels": [channel_label(c["channel"], language) for c in report["channels"]],
+        "channel_gmv": [c["gmv"] for c in report["channels"]],
+        "channel_baseline": [c["baseline_gmv"] for c in report["channels"]],
+        "labels": {"gmv": _("GMV (¥)"), "baseline": _("Baseline (same weekdays before)"),
+                   "campaign": _("Campaign")},
+    }
+    kpi_labels = {"gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),
+                  "promotion_cost": _("Promotion cost (allocated discounts)"), "refunded": _("Refunded"),
+                  "new_buyers": _("New buyers"), "returning_buyers": _("Returning buyers")}
+    kpis = [{"label": kpi_labels[k], "value": v, "baseline": report["baseline"][k],
+             "money": k in ("gmv", "aov", "promotion_cost", "refunded")} for k, v in report["kpis"].items()]
+    for row in report["channels"]:
+        row["label"] = channel_label(row["channel"], language)
+    return render(request, "campaigns/review.html", {
+        "campaign": campaign, "report": report, "kpis": kpis, "chart": chart,
+        "lessons": [_lesson_text(lesson) for lesson in report["lessons"]],
+        "goals": [(_("GMV"), report["goals"]["gmv"]), (_("New buyers"), report["goals"]["new_buyers"]),
+                  (_("Visitors (UV)"), report["goals"]["uv"])],
+    })
+
+
+# --- lottery ------------------------------------------------------------------------------------------------
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+@require_http_methods(["GET", "POST"])
+def campaign_lottery(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    can_edit = request.user.has_perm(roles.CHANGE_CAMPAIGNS)
+    errors: list = []
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        p = request.POST
+        try:
+            if p.get("action") == "draw":
+                lottery = selectors.lottery_detail(campaign=campaign, pk=parse_id(p.get("lottery")) or 0)
+                if lottery is None:
+                    raise Http404
+                services.lottery_draw(lottery=lottery, seed=p.get("seed", ""), actor=request.user)
+                messages.success(request, _("Lottery drawn."))
+            else:
+                prizes = [{"name": n, "value": v, "count": c or 1}
+                          for n, v, c in zip(p.getlist("prize_name"), p.getlist("prize_value"),
+                                             p.getlist("prize_count"), strict=False) if n.strip() or v.strip()]
+                services.lottery_create(campaign=campaign, data={"name": p.get("name", ""),
+                                                                 "min_paid": p.get("min_paid") or "0",
+                                                                 "prizes": prizes}, actor=request.user)
+                messages.success(request, _("Lottery created."))
+            return redirect("web:campaign_lottery", pk=campaign.pk)
+        except ShopOpsError as exc:
+            errors = [{"field": "", "message": exc.detail}, *[e.as_dict() for e in exc.errors]]
+    show_customers = request.user.has_perm(roles.VIEW_CUSTOMERS)
+    return render(request, "campaigns/lottery.html", {
+        "campaign": campaign, "lotteries": campaign.lotteries.all(), "can_edit": can_edit, "errors": errors,
+        "show_customers": show_customers, "cap": domain.LOTTERY_PRIZE_CAP_FEN,
+    }, status=422 if errors else 200)
