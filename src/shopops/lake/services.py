@@ -1,15 +1,25 @@
 """Writes to the lake: the derived order facts (DESIGN.md: refreshed after every order import;
-`shopops lake rebuild` recreates them from the DB)."""
+`shopops lake rebuild` recreates them from the DB) and the import-fed tables (:class:`FeedWriter`: one
+import of one source = one Delta commit, or none when nothing changed).
+
+``lake_rebuild`` recreates derived tables only: import-fed tables (events, traffic_daily, ad_daily,
+search_terms, competitor_snapshots) are the only copy of what the exports said and are never touched by it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from shopops.core import selectors as core_selectors
+from shopops.lake import storage
 from shopops.lake.storage import replace_rows
-from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT
+from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT, LakeTable
 from shopops.orders import selectors as order_selectors
 
 if TYPE_CHECKING:
@@ -42,5 +52,228 @@ def order_facts_refresh(*, shop: Shop) -> dict[str, int]:
 
 
 def lake_rebuild() -> list[dict]:
-    """Recreate every derived table from the DB, shop by shop."""
+    """Recreate every derived table from the DB, shop by shop (import-fed tables are left alone)."""
     return [{"shop": shop.code, **order_facts_refresh(shop=shop)} for shop in core_selectors.all_shops()]
+
+
+# ------------------------------------------------------------------------------------ import-fed tables
+
+
+@dataclass
+class FeedResult:
+    """What one import did to its feed, in rows (``deleted``: old rows of the date range that are gone)."""
+
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    written: bool = False
+    version: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class FeedWriter:
+    """One import of one feed into an import-fed table: stage files, compare, then one commit (or none).
+
+    ``add`` takes Arrow tables in the table's schema (``date`` set; ``feed`` is implied) in any order and
+    writes one parquet file per date, buffering up to ``buffer_rows`` rows per date so row groups stay
+    large and memory stays bounded. ``finish`` compares the staged rows with the feed's rows of the same
+    date range and commits only when something changed:
+
+    * keyed tables (``table.key``): rows match by key hash; same content hash → unchanged, else updated;
+      unmatched new rows are inserted, unmatched old rows deleted;
+    * ``events`` (no key, a multiset): per date, the digests (stored in each file's footer) are compared;
+      a date whose digest differs is compared exactly as sorted multisets of row hashes (numpy, no Python
+      objects per row): common rows are unchanged, the rest inserted/deleted.
+
+    The commit removes all of the feed's files dated within [first date, last date] of the new data and adds
+    the staged files: "a re-import replaces exactly the rows of its source and date range in one Delta
+    commit, so a crash leaves the previous version" (DESIGN.md, Data). Use as a context manager: leaving it
+    without ``finish`` (an exception) deletes the staged files.
+    """
+
+    def __init__(self, table: LakeTable, feed: str, *, buffer_rows: int = 1 << 20) -> None:
+        if not table.fed_by_imports:
+            raise ValueError(f"{table.name} is not an import-fed table")
+        self.table = table
+        self.feed = storage.check_feed(feed)
+        self.buffer_rows = buffer_rows
+        self.rows = 0
+        self._columns = table.data_columns
+        self._files: dict[dt.date, storage.PartitionFile] = {}
+        self._buffers: dict[dt.date, list[pa.Table]] = {}
+        self._buffered: dict[dt.date, int] = {}
+        self._digests: dict[dt.date, storage.Digest] = {}
+        self._finished = False
+
+    def __enter__(self) -> FeedWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._finished:
+            self.discard()
+
+    def add(self, data: pa.Table, *, hashes: np.ndarray | None = None, sorted_by_date: bool = False) -> None:
+        """Stage rows (``hashes``: their :func:`storage.row_hashes`, when the caller computed them cheaper)."""
+        if not data.num_rows:
+            return
+        days = data.column("date")
+        if days.null_count:
+            raise ValueError("rows without a date")
+        if not sorted_by_date:
+            order = pc.sort_indices(days)
+            data = data.take(order)
+            days = data.column("date")
+            if hashes is not None:
+                hashes = hashes[order.to_numpy()]
+        numbers = days.combine_chunks().cast(pa.int32()).to_numpy()
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(numbers)) + 1])
+        ends = np.concatenate([starts[1:], [len(numbers)]])
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            day = dt.date(1970, 1, 1) + dt.timedelta(days=int(numbers[start]))
+            piece = data.slice(start, end - start).select(self._columns)
+            if not self.table.key:
+                part = hashes[start:end] if hashes is not None else storage.row_hashes(piece, self._columns)
+                self._digests.setdefault(day, storage.Digest()).add(part)
+            self._buffers.setdefault(day, []).append(piece)
+            self._buffered[day] = self._buffered.get(day, 0) + piece.num_rows
+            self.rows += piece.num_rows
+            if self._buffered[day] >= self.buffer_rows:
+                self._flush(day)
+
+    def _flush(self, day: dt.date) -> None:
+        pieces = self._buffers.pop(day, [])
+        self._buffered.pop(day, None)
+        if not pieces:
+            return
+        file = self._files.get(day)
+        if file is None:
+            file = self._files[day] = storage.PartitionFile(self.table, day, self.feed)
+        file.write(pa.concat_tables(pieces))
+
+    def discard(self) -> None:
+        """Delete every staged file (nothing was committed)."""
+        self._finished = True
+        self._buffers.clear()
+        for file in self._files.values():
+            file.discard()
+
+    def finish(self, *, commit: bool = True, metadata: dict[str, object] | None = None) -> FeedResult:
+        """Compare with the stored feed and commit when something changed (and ``commit``)."""
+        for day in list(self._buffers):
+            self._flush(day)
+        self._finished = True
+        written = False
+        try:
+            adds = {day: file.close(self._digests.get(day)) for day, file in self._files.items()}
+            adds = {day: add for day, add in adds.items() if add is not None}
+            result = FeedResult(rows=self.rows)
+            if not adds:
+                return result
+            result.date_from, result.date_to = min(adds), max(adds)
+            old = storage.feed_files(self.table, self.feed, date_from=result.date_from, date_to=result.date_to)
+            old_by_day: dict[dt.date, list[storage.FeedFile]] = {}
+            for file in old:
+                old_by_day.setdefault(file.date, []).append(file)
+            for day in sorted(set(adds) | set(old_by_day)):
+                new_file = self._files.get(day)
+                counts = self._compare(new_file.absolute if new_file and day in adds else None,
+                                       old_by_day.get(day, []), self._digests.get(day))
+                result.inserted += counts[0]
+                result.updated += counts[1]
+                result.unchanged += counts[2]
+                result.deleted += counts[3]
+            changed = result.inserted or result.updated or result.deleted
+            if changed and commit:
+                result.version = storage.commit_feed(
+                    self.table, self.feed, remove=old, add=list(adds.values()),
+                    metadata={"shopops.rows": self.rows, **(metadata or {})})
+                result.written = written = True
+            else:
+                result.version = storage.table_version(self.table)
+            return result
+        finally:
+            if not written:  # nothing committed (unchanged, dry run, or a failure): the staged files go
+                for file in self._files.values():
+                    file.discard()
+
+    # --------------------------------------------------------------------------------------- compare
+
+    def _read(self, path: str, absolute: bool) -> pa.Table:
+        return storage.read_feed_file(self.table, path, columns=self._columns, absolute=absolute)
+
+    def _compare(self, new_path: str | None, old_files: list[storage.FeedFile],
+                 new_digest: storage.Digest | None) -> tuple[int, int, int, int]:
+        """(inserted, updated, unchanged, deleted) for one date."""
+        if self.table.key:
+            return self._compare_keyed(new_path, old_files)
+        new_rows = new_digest.rows if new_digest else 0
+        if not old_files:
+            return new_rows, 0, 0, 0
+        old_digest = storage.Digest()
+        for file in old_files:
+            stored = storage.file_digest(self.table, file.path)
+            if stored is None:
+                stored = storage.Digest()
+                stored.add(storage.row_hashes(self._read(file.path, False), self._columns))
+            old_digest = old_digest + stored
+        if new_digest is not None and old_digest == new_digest:
+            return 0, 0, new_rows, 0
+        new_hashes = self._hashes([new_path] if new_path else [], True)
+        old_hashes = self._hashes([f.path for f in old_files], False)
+        common = _multiset_common(new_hashes, old_hashes)
+        return len(new_hashes) - common, 0, common, len(old_hashes) - common
+
+    def _hashes(self, paths: list[str], absolute: bool) -> np.ndarray:
+        parts = [storage.row_hashes(self._read(p, absolute), self._columns) for p in paths]
+        return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+
+    def _compare_keyed(self, new_path: str | None, old_files: list[storage.FeedFile]) -> tuple[int, int, int, int]:
+        new = self._read(new_path, True) if new_path else None
+        olds = [self._read(f.path, False) for f in old_files]
+        old = pa.concat_tables(olds) if olds else None
+        if new is None:
+            return 0, 0, 0, old.num_rows if old is not None else 0
+        if old is None or not old.num_rows:
+            return new.num_rows, 0, 0, 0
+        key = list(self.table.key)
+        new_key, old_key = storage.row_hashes(new, key), storage.row_hashes(old, key)
+        new_full, old_full = storage.row_hashes(new, self._columns), storage.row_hashes(old, self._columns)
+        order = np.argsort(old_key, kind="stable")
+        sorted_keys = old_key[order]
+        at = np.minimum(np.searchsorted(sorted_keys, new_key), len(sorted_keys) - 1)
+        matched = sorted_keys[at] == new_key
+        same = matched & (old_full[order][at] == new_full)
+        matched_count = int(matched.sum())
+        unchanged = int(same.sum())
+        return new.num_rows - matched_count, matched_count - unchanged, unchanged, old.num_rows - matched_count
+
+
+def _multiset_common(first: np.ndarray, second: np.ndarray) -> int:
+    """How many values two multisets share (with multiplicity), by sorting: no Python object per row."""
+    if not len(first) or not len(second):
+        return 0
+    a_values, a_counts = np.unique(first, return_counts=True)
+    b_values, b_counts = np.unique(second, return_counts=True)
+    _common, a_at, b_at = np.intersect1d(a_values, b_values, assume_unique=True, return_indices=True)
+    return int(np.minimum(a_counts[a_at], b_counts[b_at]).sum())
+
+
+def feed_id(*, shop_id: int, source: str, channel_account_id: int | None, variant: str = "") -> str:
+    """The id of the rows one source owns: ``s{shop}.{source}.a{account or 0}[.{variant}]``."""
+    feed = f"s{int(shop_id)}.{source}.a{int(channel_account_id or 0)}"
+    return storage.check_feed(f"{feed}.{variant}" if variant else feed)
+
+
+def feed_rows(*, table: LakeTable, feed: str) -> pa.Table:
+    """Every row of a feed in the current version (for tests and small tables; partition columns added)."""
+    parts = []
+    for file in storage.feed_files(table, feed):
+        data = storage.read_feed_file(table, file.path)
+        data = data.append_column("date", pa.array([file.date] * data.num_rows, pa.date32()))
+        parts.append(data.append_column("feed", pa.array([feed] * data.num_rows, pa.string())))
+    if not parts:
+        return table.schema.empty_table()
+    return pa.concat_tables(parts).select(table.schema.names).cast(table.schema)
