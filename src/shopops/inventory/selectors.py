@@ -159,3 +159,164 @@ def channel_rules(*, shop: Shop) -> list[ChannelRule]:
 
 def channel_synced(*, shop: Shop) -> dict[tuple[str, int], int]:
     return {(s.channel, s.sku_id): s.qty for s in ChannelSync.objects.filter(shop=shop)}
+
+
+def sync_plan(*, shop: Shop) -> list[dict]:
+    """Per SKU × channel: the quantity to publish now, what was published last, and the change.
+
+    Channels are those of the shop's active channel accounts. Each channel's rule is its SKU rule, else its
+    default rule, else an equal share (ratio 1/n) of the sellable units; the SKU's buffer is the largest of its
+    rules' buffers. ``inventory.domain.allocate_channels`` floors every share, so Σ published ≤ available.
+    """
+    from decimal import Decimal
+
+    from shopops.catalog.selectors import skus_by_code
+    from shopops.channels.selectors import channel_accounts
+    from shopops.inventory.domain import ChannelRuleSpec, allocate_channels
+
+    channels = sorted({a.channel for a in channel_accounts(shop=shop) if a.active})
+    if not channels:
+        return []
+    rules = channel_rules(shop=shop)
+    defaults = {r.channel: r for r in rules if r.sku_id is None}
+    specific = {(r.channel, r.sku_id): r for r in rules if r.sku_id is not None}
+    stock = stock_by_sku(shop=shop)
+    previous = channel_synced(shop=shop)
+    equal = Decimal(1) / Decimal(len(channels))
+    out = []
+    for code, sku in sorted(skus_by_code(shop=shop).items()):
+        if not sku.active:
+            continue
+        totals = stock.get(sku.pk, {"available": 0, "in_transit": 0})
+        specs, buffer = [], 0
+        for channel in channels:
+            rule = specific.get((channel, sku.pk)) or defaults.get(channel)
+            if rule is None:
+                specs.append(ChannelRuleSpec(channel, ratio=equal))
+                continue
+            buffer = max(buffer, rule.buffer)
+            specs.append(ChannelRuleSpec(channel, ratio=rule.ratio, cap=rule.cap, priority=rule.priority,
+                                         presale=rule.presale))
+        for share in allocate_channels(available=totals["available"], in_transit=totals["in_transit"],
+                                       buffer=buffer, rules=specs):
+            last = previous.get((share.channel, sku.pk))
+            out.append({"sku": code, "sku_id": sku.pk, "channel": share.channel, "qty": share.qty,
+                        "stock": share.stock, "presale": share.presale, "previous": last,
+                        "change": share.qty - (last or 0)})
+    return out
+
+
+# ---------------------------------------------------------------- demand history, forecasts, replenishment
+
+HISTORY_DAYS = 180
+REVIEW_DAYS = 7
+SERVICE_LEVEL = 0.95
+DEFAULT_LEAD_DAYS = 7.0
+
+
+def sales_history(*, shop: Shop, end, days: int = HISTORY_DAYS) -> tuple[list[int], object]:  # noqa: ANN001
+    """(sku ids, units sold per SKU × day as a float array) for the ``days`` business dates up to ``end``.
+
+    Read through ``orders.selectors.line_fact_columns`` (the only per-line read orders offers today); a
+    dedicated ``daily_units_by_sku(shop, start, end)`` selector in orders would make this a GROUP BY.
+    """
+    import datetime as dt
+
+    import numpy as np
+
+    from shopops.catalog.selectors import skus_by_code
+    from shopops.orders.selectors import line_fact_columns
+
+    sku_ids = sorted(s.pk for s in skus_by_code(shop=shop).values())
+    index = {pk: i for i, pk in enumerate(sku_ids)}
+    start = end - dt.timedelta(days=days - 1)
+    Y = np.zeros((len(sku_ids), days))
+    cols = line_fact_columns(shop=shop)
+    for day, sku_id, qty in zip(cols["order__paid_date"], cols["sku_id"], cols["qty"], strict=True):
+        if start <= day <= end and sku_id in index:
+            Y[index[sku_id], (day - start).days] += qty
+    return sku_ids, Y
+
+
+def replenishment_plan(*, shop: Shop, end, lang: str = "en") -> list[dict]:  # noqa: ANN001
+    """One row per active SKU: stock, forecast demand, safety stock, reorder point and the suggested order
+    (inventory.forecast + inventory.replenishment; suppliers give lead time, MOQ and case pack)."""
+    import numpy as np
+
+    from shopops.catalog.selectors import skus_by_code
+    from shopops.inventory.forecast import forecast_many
+    from shopops.inventory.replenishment import explain, plan_replenishment
+
+    skus = {s.pk: s for s in skus_by_code(shop=shop).values() if s.active}
+    ids, Y = sales_history(shop=shop, end=end)
+    keep = [i for i, pk in enumerate(ids) if pk in skus]
+    ids = [ids[i] for i in keep]
+    if not ids:
+        return []
+    Y = Y[keep]
+    links = supplier_by_sku(shop=shop)
+    stock = stock_by_sku(shop=shop)
+    drafts = open_po_units(shop=shop)
+    zero = {"on_hand": 0, "reserved": 0, "pooled": 0, "in_transit": 0, "available": 0}
+
+    def supplier_value(pk: int, name: str, default: float) -> float:
+        link = links.get(pk)
+        if link is None:
+            return default
+        own = getattr(link, name, None) if name in ("moq", "case_pack") else None
+        return float(own or getattr(link.supplier, name))
+
+    lead = np.array([supplier_value(pk, "lead_time_days", DEFAULT_LEAD_DAYS) for pk in ids])
+    lead_sd = np.array([supplier_value(pk, "lead_time_sd_days", 0.0) for pk in ids])
+    moq = np.array([supplier_value(pk, "moq", 1) for pk in ids])
+    case = np.array([int(supplier_value(pk, "case_pack", 1)) for pk in ids])
+    batch = forecast_many(Y, ids=ids)
+    horizon = np.maximum(1, np.ceil(lead + REVIEW_DAYS)).astype(int)
+    demand = batch.daily_demand(horizon)
+    on_hand = np.array([stock.get(pk, zero)["on_hand"] for pk in ids], dtype=float)
+    reserved = np.array([stock.get(pk, zero)["reserved"] + stock.get(pk, zero)["pooled"] for pk in ids], dtype=float)
+    in_transit = np.array([stock.get(pk, zero)["in_transit"] + drafts.get(pk, 0) for pk in ids], dtype=float)
+    plan = plan_replenishment(
+        on_hand=on_hand, demand_daily=demand, sigma_daily=batch.sigma, lead_time_days=lead, in_transit=in_transit,
+        reserved=reserved, lead_time_sigma_days=lead_sd, review_days=REVIEW_DAYS, service_level=SERVICE_LEVEL,
+        moq=moq, case_pack=case)
+    rows = []
+    for i, pk in enumerate(ids):
+        r = plan.row(i)
+        s = stock.get(pk, zero)
+        link = links.get(pk)
+        rows.append({
+            "sku": skus[pk].sku_code, "sku_id": pk, "title": skus[pk].product.title,
+            "on_hand": s["on_hand"], "available": s["available"], "in_transit": s["in_transit"],
+            "on_draft_po": drafts.get(pk, 0), "forecast_daily": r["demand_daily"],
+            "safety_stock": r["safety_stock"], "reorder_point": r["reorder_point"],
+            "order_up_to": r["order_up_to"], "suggested_qty": r["suggested_qty"],
+            "reason": explain(r["reason"], r["reason_params"], lang), "reason_code": r["reason"],
+            "lead_time_days": float(lead[i]), "demand_class": str(batch.demand_class[i]),
+            "model": str(batch.model[i]), "supplier": link.supplier.code if link else None,
+            "sold_last_30": int(Y[i, -30:].sum()),
+        })
+    return rows
+
+
+def sku_forecast(*, shop: Shop, sku_id: int, end, history_days: int = 90, h: int = 28) -> dict | None:  # noqa: ANN001
+    """History and forecast (mean and interval) of one SKU, for the SKU page's chart."""
+    import datetime as dt
+
+    from shopops.inventory.forecast import forecast_many
+
+    ids, Y = sales_history(shop=shop, end=end)
+    if sku_id not in ids:
+        return None
+    y = Y[ids.index(sku_id)]
+    batch = forecast_many(y[None, :], h=h, ids=[sku_id])
+    f = batch.row(0)
+    start = end - dt.timedelta(days=len(y) - 1)
+    return {
+        "history_dates": [(start + dt.timedelta(days=i)).isoformat() for i in range(len(y))][-history_days:],
+        "history": [float(v) for v in y][-history_days:],
+        "dates": [(end + dt.timedelta(days=i + 1)).isoformat() for i in range(h)],
+        "mean": [round(float(v), 3) for v in f.mean], "lower": [round(float(v), 3) for v in f.lower],
+        "upper": [round(float(v), 3) for v in f.upper], "model": f.model, "demand_class": str(f.demand_class),
+        "level": f.level,
+    }

@@ -711,3 +711,241 @@ def po_receive(*, shop: Shop, po_id: int, ref: str, lines: dict[str, int] | None
         raise
     return PurchaseOrder.objects.get(pk=po_id)
 
+
+
+# ---------------------------------------------------------------- channel sync
+
+
+def channel_rule_set(*, shop: Shop, channel: str, sku_code: str | None = None, ratio: object = 1,
+                     cap: int | None = None, priority: int = 100, buffer: int = 0, presale: int = 0):  # noqa: ANN201
+    """Create or replace one channel's publishing rule (for all SKUs, or one)."""
+    from decimal import Decimal, InvalidOperation
+
+    from shopops.channels.domain import CHANNEL_CODES
+    from shopops.inventory.models import ChannelRule
+
+    if channel not in CHANNEL_CODES:
+        raise InvalidInput(_("Unknown channel %(c)s.") % {"c": channel}, [FieldError("channel", _("Unknown channel."))])
+    try:
+        value = Decimal(str(ratio))
+        if not 0 <= value <= 1:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise InvalidInput(_("The ratio is a number from 0 to 1."), [FieldError("ratio", _("From 0 to 1."))]) from None
+    sku_id = _sku(shop, sku_code).pk if sku_code else None
+    rule, _created = ChannelRule.objects.update_or_create(
+        shop=shop, channel=channel, sku_id=sku_id,
+        defaults={"ratio": value, "cap": cap, "priority": priority, "buffer": max(0, buffer),
+                  "presale": max(0, presale)})
+    return rule
+
+
+def stock_sync(*, shop: Shop, adapter, now: dt.datetime | None = None) -> dict:  # noqa: ANN001 (a StockAdapter)
+    """Publish every channel's quantities through ``adapter`` (compare-and-set against our last push) and
+    remember what each channel accepted. Returns the plan rows with each item's push status."""
+    from shopops.inventory.adapters import PushItem
+    from shopops.inventory.models import ChannelSync
+    from shopops.inventory.selectors import sync_plan
+
+    at = now or clock_now()
+    plan = sync_plan(shop=shop)
+    by_channel: dict[str, list[dict]] = {}
+    for row in plan:
+        by_channel.setdefault(row["channel"], []).append(row)
+    accepted = []
+    for channel, rows in sorted(by_channel.items()):
+        results = adapter.push(channel=channel, items=[PushItem(r["sku"], r["previous"], r["qty"]) for r in rows],
+                               at=at)
+        for row, result in zip(rows, results, strict=True):
+            row["status"] = result.status
+            row["platform_qty"] = result.platform_qty
+            if result.status == "ok":
+                accepted.append(ChannelSync(shop=shop, channel=channel, sku_id=row["sku_id"], qty=row["qty"],
+                                            synced_at=at))
+    ChannelSync.objects.bulk_create(accepted, update_conflicts=True, unique_fields=["shop", "channel", "sku"],
+                                    update_fields=["qty", "synced_at"])
+    return {"at": at, "rows": plan,
+            "files": [str(p) for p in getattr(adapter, "written", [])],
+            "stale": sum(1 for r in plan if r.get("status") == "stale")}
+
+
+# ---------------------------------------------------------------- replenishment
+
+
+def replenishment_approve(*, shop: Shop, sku_codes: list[str], end: dt.date,
+                          quantities: dict[str, int] | None = None) -> tuple[list[PurchaseOrder], list[str]]:
+    """Turn the suggestions for ``sku_codes`` into draft purchase orders, one per supplier.
+
+    ``quantities`` may override a suggested quantity. SKUs without a supplier or with nothing to order are
+    returned as skipped. Drafts count as incoming in the next plan, so approving twice does not order twice.
+    """
+    from shopops.inventory.selectors import replenishment_plan
+
+    wanted = set(sku_codes)
+    by_supplier: dict[str, list[tuple[str, int]]] = {}
+    skipped = []
+    for row in replenishment_plan(shop=shop, end=end):
+        if row["sku"] not in wanted:
+            continue
+        qty = (quantities or {}).get(row["sku"], row["suggested_qty"])
+        if not row["supplier"] or not qty or qty <= 0:
+            skipped.append(row["sku"])
+            continue
+        by_supplier.setdefault(row["supplier"], []).append((row["sku"], int(qty)))
+    with transaction.atomic():
+        orders = [po_create(shop=shop, supplier_code=code, lines=lines, note=_("From replenishment"))
+                  for code, lines in sorted(by_supplier.items())]
+    return orders, skipped
+
+
+# ---------------------------------------------------------------- alerts into the to-do list
+
+ALERT_SOURCE = "inventory"
+
+
+def inventory_alerts_run(*, shop: Shop, date: dt.date) -> dict[str, int]:
+    """Raise or refresh the stock alerts of the operator's to-do list, and close those whose condition cleared.
+
+    Kinds (issue 6 §7): ``stockout_risk`` (days of cover of available + in transit below the lead time),
+    ``overstock``, ``slow_mover`` (inventory.domain.classify) and ``channel_sync`` (what a channel shows
+    differs from what it should publish now: run `shopops stock sync`). Keys are ``<kind>:<SKU code>``.
+    """
+    from django.urls import reverse
+
+    from shopops.inventory.domain import AlertInput, classify
+    from shopops.inventory.selectors import replenishment_plan, sync_plan
+    from shopops.reports.services import todo_close_missing, todo_upsert
+
+    titles = {
+        "stockout_risk": _("Stockout risk: %(sku)s covers %(days)s days, lead time %(lead)s days"),
+        "overstock": _("Overstock: %(sku)s covers %(days)s days"),
+        "slow_mover": _("Slow mover: %(sku)s sold nothing in 30 days"),
+        "channel_sync": _("Channel stock out of sync: %(sku)s"),
+    }
+    keep: set[str] = set()
+    counts: dict[str, int] = {}
+
+    def raise_item(kind: str, sku: str, severity: str, params: dict, data: dict) -> None:
+        key = f"{kind}:{sku}"
+        keep.add(key)
+        counts[kind] = counts.get(kind, 0) + 1
+        todo_upsert(shop=shop, source=ALERT_SOURCE, key=key, title=titles[kind] % {"sku": sku, **params},
+                    severity=severity, role="operator", due_date=date, data=data, reopen=kind == "stockout_risk",
+                    url=reverse("web:inventory_sku", args=[sku]))
+
+    for row in replenishment_plan(shop=shop, end=date):
+        item = AlertInput(sku=row["sku"], available=row["available"], in_transit=row["in_transit"],
+                          daily_demand=float(row["forecast_daily"] or 0), lead_time_days=row["lead_time_days"],
+                          sold_last_30=row["sold_last_30"])
+        for alert in classify(item):
+            days = "∞" if alert.days_of_cover is None else f"{alert.days_of_cover:.1f}"
+            raise_item(alert.kind, row["sku"], alert.severity,
+                       {"days": days, "lead": f"{row['lead_time_days']:g}"},
+                       {"available": row["available"], "in_transit": row["in_transit"],
+                        "forecast_daily": row["forecast_daily"], "suggested_qty": row["suggested_qty"]})
+    out_of_sync: dict[str, list[str]] = {}
+    for row in sync_plan(shop=shop):
+        if row["previous"] is not None and row["change"] != 0:
+            out_of_sync.setdefault(row["sku"], []).append(f"{row['channel']} {row['previous']}→{row['qty']}")
+    for sku, changes in out_of_sync.items():
+        raise_item("channel_sync", sku, "warning", {}, {"changes": changes})
+    todo_close_missing(shop=shop, source=ALERT_SOURCE, keep_keys=keep)
+    return counts
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def inventory_demo_seed(*, shop: Shop, end_date: dt.date, seed: int) -> dict[str, int]:
+    """Locations, suppliers, receipts, sales in the ledger and purchase orders consistent with the shop's
+    orders up to ``end_date``: for every SKU, an opening receipt before its first sale, replenishment receipts
+    along the way, and one ``sale`` line per SKU and day equal to the units sold, so the ledger explains today's
+    stock. Some SKUs end low (stockout alerts), some high (overstock). Deterministic for a seed; does nothing
+    when the shop already has suppliers."""
+    import random
+    from collections import defaultdict
+    from zoneinfo import ZoneInfo
+
+    from shopops.catalog.selectors import skus_by_code
+    from shopops.orders.selectors import line_fact_columns
+
+    if Supplier.objects.filter(shop=shop).exists():
+        return {"created": 0}
+    rng = random.Random(seed)
+    tz = ZoneInfo(shop.timezone)
+    with transaction.atomic():
+        main = location_default(shop=shop)
+        Location.objects.get_or_create(shop=shop, code="east", defaults={"name": _("East China warehouse"),
+                                                                          "priority": 10})
+        Location.objects.get_or_create(shop=shop, code="store-sh", defaults={
+            "name": _("Shanghai store"), "kind": Location.Kind.STORE, "priority": 50})
+        suppliers = [
+            supplier_upsert(shop=shop, code="yiwu-textile", name="义乌纺织", lead_time_days=12, lead_time_sd_days=3,
+                            moq=50, case_pack=10),
+            supplier_upsert(shop=shop, code="guangzhou-oem", name="广州代工厂", lead_time_days=20,
+                            lead_time_sd_days=5, moq=100, case_pack=20),
+            supplier_upsert(shop=shop, code="local-pack", name="本地包装", lead_time_days=5, lead_time_sd_days=1,
+                            moq=20, case_pack=5),
+        ]
+        skus = sorted(skus_by_code(shop=shop).values(), key=lambda s: s.sku_code)
+        SupplierSku.objects.bulk_create([
+            SupplierSku(shop=shop, supplier=suppliers[i % len(suppliers)], sku=s, unit_cost_fen=s.cost_fen)
+            for i, s in enumerate(skus)])
+        sold: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+        cols = line_fact_columns(shop=shop)
+        for day, sku_id, qty in zip(cols["order__paid_date"], cols["sku_id"], cols["qty"], strict=True):
+            if day <= end_date:
+                sold[sku_id][day] += qty
+        moves, balances = [], []
+        for s in skus:
+            days = sorted(sold[s.pk])
+            total = sum(sold[s.pk].values())
+            first = days[0] if days else end_date - dt.timedelta(days=30)
+            rate = total / max(1, (end_date - first).days + 1)
+            # end cover in days: mostly healthy, some short (stockout alerts) and some long (overstock)
+            cover = rng.choice([2, 5, 20, 30, 30, 45, 60, 240]) if total else rng.choice([0, 15])
+            closing = int(round(rate * cover)) + (rng.randint(5, 30) if not total and cover else 0)
+            receipts_total = total + closing
+            opening = receipts_total if not days else max(1, receipts_total // 2)
+            refill = receipts_total - opening
+            at = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(9), tzinfo=tz)
+            moves.append(StockMove(shop=shop, sku=s, location=main, type=StockMove.Type.RECEIPT, qty=opening,
+                                   ref=f"demo-open:{s.sku_code}", at=at, note=_("Opening stock")))
+            running = opening
+            refilled = False
+            for day in days:
+                qty = sold[s.pk][day]
+                if refill and not refilled and running - qty < refill // 2 + 1:
+                    running += refill
+                    refilled = True
+                    moves.append(StockMove(shop=shop, sku=s, location=main, type=StockMove.Type.RECEIPT, qty=refill,
+                                           ref=f"demo-refill:{s.sku_code}",
+                                           at=dt.datetime.combine(day, dt.time(8), tzinfo=tz)))
+                running -= qty
+                moves.append(StockMove(shop=shop, sku=s, location=main, type=StockMove.Type.SALE, qty=-qty,
+                                       ref=f"demo-sale:{s.sku_code}:{day.isoformat()}",
+                                       at=dt.datetime.combine(day, dt.time(20), tzinfo=tz)))
+            if refill and not refilled:
+                running += refill
+                moves.append(StockMove(shop=shop, sku=s, location=main, type=StockMove.Type.RECEIPT, qty=refill,
+                                       ref=f"demo-refill:{s.sku_code}",
+                                       at=dt.datetime.combine(end_date, dt.time(8), tzinfo=tz)))
+            balances.append(Balance(shop=shop, sku=s, location=main, on_hand=running))
+        Balance.objects.bulk_create(balances)
+        StockMove.objects.bulk_create(moves, batch_size=2000)
+        # purchase orders: one received, one on its way, one draft
+        pos = 0
+        for supplier, status in zip(suppliers, ("received", "ordered", "draft"), strict=True):
+            lines = [(s.sku_code, supplier.moq) for s in skus
+                     if SupplierSku.objects.filter(sku=s, supplier=supplier).exists()][:3]
+            if not lines:
+                continue
+            order = po_create(shop=shop, supplier_code=supplier.code, lines=lines, note=_("Demo"),
+                              expected_date=end_date + dt.timedelta(days=int(supplier.lead_time_days)))
+            pos += 1
+            if status in ("received", "ordered"):
+                po_place(shop=shop, po_id=order.pk)
+            if status == "received":
+                po_receive(shop=shop, po_id=order.pk, ref="demo-delivery")
+    return {"created": 1, "locations": Location.objects.filter(shop=shop).count(), "suppliers": len(suppliers),
+            "moves": StockMove.objects.filter(shop=shop).count(), "purchase_orders": pos}

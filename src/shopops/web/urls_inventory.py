@@ -2,4 +2,18 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from shopops.inventory import views
+
+urlpatterns: list = [
+    path("stock/", views.stock_list, name="inventory_stock"),
+    path("stock/sku/<str:code>/", views.sku_page, name="inventory_sku"),
+    path("stock/replenishment/", views.replenishment, name="inventory_replenishment"),
+    path("stock/replenishment/approve/", views.replenishment_approve, name="inventory_replenishment_approve"),
+    path("stock/purchase-orders/", views.po_list, name="inventory_po_list"),
+    path("stock/purchase-orders/<int:pk>/", views.po_detail, name="inventory_po_detail"),
+    path("stock/purchase-orders/<int:pk>/action/", views.po_action, name="inventory_po_action"),
+    path("stock/sync/", views.sync_page, name="inventory_sync"),
+    path("stock/sync/run/", views.sync_run, name="inventory_sync_run"),
+]

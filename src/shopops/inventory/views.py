@@ -1,0 +1,208 @@
+"""Inventory pages: stock overview, SKU page, replenishment, purchase orders, channel sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shopops.core import roles
+from shopops.core.clock import today
+from shopops.core.errors import ShopOpsError
+from shopops.inventory import selectors, services
+from shopops.inventory.adapters import FileAdapter
+from shopops.inventory.models import PurchaseOrder
+from shopops.web.listing import Filter, ListPage, render_list
+from shopops.web.permissions import page_requires
+from shopops.web.tables import Column
+from shopops.web.views.common import parse_business_date
+
+
+def _plan_date(request: HttpRequest) -> dt.date:
+    return parse_business_date(request.GET.get("date"), default=today(request.shop.timezone))
+
+
+@page_requires(roles.VIEW_STOCK)
+def stock_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    qs, active = selectors.stock_overview(shop=request.shop, q=g.get("q", ""), location=g.get("location", ""),
+                                          state=g.get("state", ""), sort=g.get("sort", ""))
+    link = lambda r: reverse("web:inventory_sku", args=[r["sku__sku_code"]])  # noqa: E731
+    page = ListPage(
+        title=gettext_lazy("Stock"),
+        columns=[
+            Column("sku", gettext_lazy("SKU code"), lambda r: r["sku__sku_code"], sort="sku", link=link),
+            Column("title", gettext_lazy("Product"), lambda r: r["sku__product__title"]),
+            Column("on_hand", gettext_lazy("On hand"), lambda r: r["on_hand"], sort="on_hand", numeric=True),
+            Column("reserved", gettext_lazy("Reserved"), lambda r: r["reserved"], sort="reserved", numeric=True),
+            Column("available", gettext_lazy("Available"), lambda r: r["available"], sort="available", numeric=True),
+            Column("in_transit", gettext_lazy("In transit"), lambda r: r["in_transit"], sort="in_transit",
+                   numeric=True),
+        ],
+        filters=[
+            Filter("location", gettext_lazy("Location"),
+                   [(loc.code, loc.name) for loc in selectors.locations(shop=request.shop)]),
+            Filter("state", gettext_lazy("Stock state"), [("in", str(_("In stock"))), ("out", str(_("Out of stock"))),
+                                                          ("reserved", str(_("With reservations")))]),
+        ],
+        export_name="stock",
+        search_placeholder=gettext_lazy("SKU code, product title"),
+        actions=[{"url": reverse("web:inventory_replenishment"), "label": _("Replenishment")},
+                 {"url": reverse("web:inventory_po_list"), "label": _("Purchase orders")},
+                 {"url": reverse("web:inventory_sync"), "label": _("Channel sync")}],
+    )
+    return render_list(request, page, qs, active)
+
+
+@page_requires(roles.VIEW_STOCK)
+def sku_page(request: HttpRequest, code: str) -> HttpResponse:
+    sku = selectors.sku_get(shop=request.shop, sku_code=code)
+    if sku is None:
+        raise Http404
+    day = _plan_date(request)
+    forecast = selectors.sku_forecast(shop=request.shop, sku_id=sku.pk, end=day)
+    chart = None
+    if forecast:
+        chart = {**forecast, "labels": {"history": _("Units sold"), "forecast": _("Forecast"),
+                                        "interval": _("%(level)s%% interval") % {"level": forecast["level"]}}}
+    return render(request, "inventory/sku.html", {
+        "sku": sku, "balances": selectors.balances_for_sku(shop=request.shop, sku_id=sku.pk),
+        "moves": selectors.ledger(shop=request.shop, sku_id=sku.pk, limit=100),
+        "held": selectors.reservations_held(shop=request.shop, sku_id=sku.pk)[:50],
+        "chart": chart, "forecast": forecast, "day": day,
+    })
+
+
+@page_requires(roles.VIEW_STOCK)
+def replenishment(request: HttpRequest) -> HttpResponse:
+    day = _plan_date(request)
+    rows = selectors.replenishment_plan(shop=request.shop, end=day, lang=request.LANGUAGE_CODE or "zh-hans")
+    show_all = request.GET.get("all") == "1"
+    if not show_all:
+        rows = [r for r in rows if r["suggested_qty"] > 0]
+    return render(request, "inventory/replenishment.html", {
+        "rows": rows, "day": day, "show_all": show_all,
+        "can_approve": request.user.has_perm(roles.MANAGE_PURCHASING)})
+
+
+@page_requires(roles.MANAGE_PURCHASING)
+@require_POST
+def replenishment_approve(request: HttpRequest) -> HttpResponse:
+    codes = request.POST.getlist("sku")
+    day = parse_business_date(request.POST.get("date"), default=today(request.shop.timezone))
+    if not codes:
+        messages.error(request, _("Choose at least one SKU."))
+        return redirect("web:inventory_replenishment")
+    orders, skipped = services.replenishment_approve(shop=request.shop, sku_codes=codes, end=day)
+    if orders:
+        messages.success(request, _("Draft purchase orders created: %(numbers)s")
+                         % {"numbers": ", ".join(o.number for o in orders)})
+    if skipped:
+        messages.warning(request, _("Skipped (no supplier or nothing to order): %(skus)s")
+                         % {"skus": ", ".join(skipped)})
+    return redirect("web:inventory_po_list")
+
+
+@page_requires(roles.VIEW_STOCK)
+def po_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    qs, active = selectors.purchase_orders(shop=request.shop, status=g.get("status", ""),
+                                           supplier=g.get("supplier", ""), q=g.get("q", ""), sort=g.get("sort", ""))
+    link = lambda o: reverse("web:inventory_po_detail", args=[o.pk])  # noqa: E731
+    page = ListPage(
+        title=gettext_lazy("Purchase orders"),
+        columns=[
+            Column("number", gettext_lazy("PO number"), lambda o: o.number, sort="number", link=link),
+            Column("supplier", gettext_lazy("Supplier"), lambda o: o.supplier.name),
+            Column("location", gettext_lazy("Location"), lambda o: o.location.name),
+            Column("status", gettext_lazy("Status"), lambda o: o.get_status_display(), sort="status"),
+            Column("units", gettext_lazy("Units"), lambda o: o.units, numeric=True),
+            Column("received", gettext_lazy("Received"), lambda o: o.received, numeric=True),
+            Column("expected", gettext_lazy("Expected"), lambda o: o.expected_date),
+            Column("created", gettext_lazy("Created"), lambda o: o.created_at, sort="created"),
+        ],
+        filters=[
+            Filter("status", gettext_lazy("Status"), [(v, str(label)) for v, label in PurchaseOrder.Status.choices]),
+            Filter("supplier", gettext_lazy("Supplier"),
+                   [(s.code, s.name) for s in selectors.suppliers(shop=request.shop)]),
+        ],
+        export_name="purchase-orders",
+        search_placeholder=gettext_lazy("PO number"),
+    )
+    return render_list(request, page, qs, active)
+
+
+@page_requires(roles.VIEW_STOCK)
+def po_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.purchase_order(shop=request.shop, pk=pk)
+    if order is None:
+        raise Http404
+    lines = [{"line": li, "open": li.qty_ordered - li.qty_received}
+             for li in selectors.purchase_order_lines(order=order)]
+    return render(request, "inventory/po_detail.html", {
+        "order": order, "lines": lines, "can_manage": request.user.has_perm(roles.MANAGE_PURCHASING)})
+
+
+@page_requires(roles.MANAGE_PURCHASING)
+@require_POST
+def po_action(request: HttpRequest, pk: int) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "place":
+            services.po_place(shop=request.shop, po_id=pk)
+        elif action == "cancel":
+            services.po_cancel(shop=request.shop, po_id=pk)
+        elif action == "receive":
+            order = selectors.purchase_order(shop=request.shop, pk=pk)
+            if order is None:
+                raise Http404
+            wanted = {}
+            for li in selectors.purchase_order_lines(order=order):
+                value = request.POST.get(f"qty_{li.pk}", "").strip()
+                if value and value != "0":
+                    wanted[li.sku.sku_code] = value
+            services.po_receive(shop=request.shop, po_id=pk, ref=request.POST.get("ref", ""), lines=wanted or None,
+                                actor=request.user)
+        else:
+            messages.error(request, _("Unknown action."))
+            return redirect("web:inventory_po_detail", pk=pk)
+    except ShopOpsError as exc:
+        messages.error(request, exc.detail + " " + " ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, _("Purchase order updated."))
+    return redirect("web:inventory_po_detail", pk=pk)
+
+
+@page_requires(roles.VIEW_STOCK)
+def sync_page(request: HttpRequest) -> HttpResponse:
+    rows = selectors.sync_plan(shop=request.shop)
+    changed = [r for r in rows if r["change"] != 0]
+    channels: dict[str, dict] = {}
+    for r in rows:
+        c = channels.setdefault(r["channel"], {"channel": r["channel"], "qty": 0, "change": 0, "changed": 0})
+        c["qty"] += r["qty"]
+        c["change"] += r["change"]
+        c["changed"] += r["change"] != 0
+    return render(request, "inventory/sync.html", {
+        "channels": list(channels.values()), "changed": changed[:500], "n_changed": len(changed),
+        "can_sync": request.user.has_perm(roles.CHANGE_STOCK)})
+
+
+@page_requires(roles.CHANGE_STOCK)
+@require_POST
+def sync_run(request: HttpRequest) -> HttpResponse:
+    result = services.stock_sync(shop=request.shop, adapter=FileAdapter(Path(settings.EXPORTS_DIR) / "stock-sync"))
+    messages.success(request, _("Synced %(n)s SKU × channel quantities; %(stale)s refused as stale; %(files)s files "
+                                "written.") % {"n": len(result["rows"]), "stale": result["stale"],
+                                               "files": len(result["files"])})
+    return redirect("web:inventory_sync")
+
+
