@@ -129,10 +129,10 @@ def create_pool(request: HttpRequest, payload: PoolIn) -> tuple[int, dict]:
 
 
 class PoolPath(Schema):
-    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    pool_code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
 
 
-@router.post("/pools/{code}/close", response={200: PoolOut, **ERRORS}, auth=needs(CHANGE_STOCK))
+@router.post("/pools/{pool_code}/close", response={200: PoolOut, **ERRORS}, auth=needs(CHANGE_STOCK))
 def close_pool(request: HttpRequest, path: Path[PoolPath]) -> dict:
-    return pool_out(services.pool_close(shop=current_shop(request), code=path.code))
+    return pool_out(services.pool_close(shop=current_shop(request), code=path.pool_code))
 

@@ -48,10 +48,10 @@ def balances_for_sku(*, shop: Shop, sku_id: int) -> dict:
 STOCK_SORTS = Sorts(
     fields={
         "sku": ("sku__sku_code",),
-        "on_hand": ("on_hand",),
-        "available": ("available",),
-        "reserved": ("reserved",),
-        "in_transit": ("in_transit",),
+        "on_hand": ("t_on_hand",),
+        "available": ("t_available",),
+        "reserved": ("t_reserved",),
+        "in_transit": ("t_in_transit",),
     },
     default="sku",
 )
@@ -67,15 +67,15 @@ def stock_overview(*, shop: Shop, q: str = "", location: str = "", state: str = 
         qs = qs.filter(Q(sku__sku_code__icontains=q.strip()) | Q(sku__product__title__icontains=q.strip()))
     qs = (
         qs.values("sku_id", "sku__sku_code", "sku__product__title")
-        .annotate(on_hand=Sum("on_hand"), reserved=Sum(F("reserved") + F("pooled")), in_transit=Sum("in_transit"),
-                  available=Sum(F("on_hand") - F("reserved") - F("pooled")))
+        .annotate(t_available=Sum(F("on_hand") - F("reserved") - F("pooled")), t_on_hand=Sum("on_hand"),
+                  t_reserved=Sum(F("reserved") + F("pooled")), t_in_transit=Sum("in_transit"))
     )
     if state == "out":
-        qs = qs.filter(available__lte=0)
+        qs = qs.filter(t_available__lte=0)
     elif state == "in":
-        qs = qs.filter(available__gt=0)
+        qs = qs.filter(t_available__gt=0)
     elif state == "reserved":
-        qs = qs.filter(reserved__gt=0)
+        qs = qs.filter(t_reserved__gt=0)
     active, ordering = STOCK_SORTS.resolve(sort)
     return qs.order_by(*ordering, "sku_id"), active
 

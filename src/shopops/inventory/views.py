@@ -41,10 +41,10 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         columns=[
             Column("sku", gettext_lazy("SKU code"), lambda r: r["sku__sku_code"], sort="sku", link=link),
             Column("title", gettext_lazy("Product"), lambda r: r["sku__product__title"]),
-            Column("on_hand", gettext_lazy("On hand"), lambda r: r["on_hand"], sort="on_hand", numeric=True),
-            Column("reserved", gettext_lazy("Reserved"), lambda r: r["reserved"], sort="reserved", numeric=True),
-            Column("available", gettext_lazy("Available"), lambda r: r["available"], sort="available", numeric=True),
-            Column("in_transit", gettext_lazy("In transit"), lambda r: r["in_transit"], sort="in_transit",
+            Column("on_hand", gettext_lazy("On hand"), lambda r: r["t_on_hand"], sort="on_hand", numeric=True),
+            Column("reserved", gettext_lazy("Reserved"), lambda r: r["t_reserved"], sort="reserved", numeric=True),
+            Column("available", gettext_lazy("Available"), lambda r: r["t_available"], sort="available", numeric=True),
+            Column("in_transit", gettext_lazy("In transit"), lambda r: r["t_in_transit"], sort="in_transit",
                    numeric=True),
         ],
         filters=[
