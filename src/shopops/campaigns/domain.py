@@ -221,6 +221,11 @@ BASKET_SKU = "(basket)"  # the rest of a typical basket, as one line in scope of
 _FAMILY_ORDER = {"threshold": 0, "coupon": 1, "gift": 2}  # as pricing.quote: 满减, then coupon, gifts
 
 
+def _bool(values: np.ndarray) -> np.ndarray:
+    """Comparisons of object (big-integer) arrays give object arrays: make them real booleans."""
+    return np.asarray(values, dtype=bool)
+
+
 def _half_up_bp(amount: np.ndarray, basis_points: int) -> np.ndarray:
     """amount × bp / 10 000 rounded half up, in integers (the engine's ``_half_up_share``)."""
     return (amount * (basis_points * 2) + 10_000) // 20_000
@@ -310,7 +315,7 @@ def simulate_carts(batch: CartBatch, promotions: Sequence[Promotion], *, member:
     """
     n = len(batch.price)
     big = int(max(batch.price.max(initial=0) * batch.qty.max(initial=1), batch.rest.max(initial=0)))
-    dtype: type | str = np.int64 if big < 2**40 else object  # products of two amounts must stay exact
+    dtype: type | str = np.int64 if big < 2**30 else object  # a product of two amounts must fit in int64
     price = np.stack([batch.price, batch.rest], axis=1).astype(dtype)
     qty = np.stack([batch.qty, np.ones(n, dtype=np.int64)], axis=1).astype(dtype)
     present = np.stack([np.ones(n, dtype=bool), batch.rest > 0], axis=1)
@@ -332,18 +337,18 @@ def simulate_carts(batch: CartBatch, promotions: Sequence[Promotion], *, member:
                  and not (isinstance(p, ItemDiscount) and p.stackable)]
     for promotion in exclusive:
         candidate = _unit_price(promotion, price)
-        item = np.where(cover[promotion.id] & (candidate < item), candidate, item)
+        item = np.where(cover[promotion.id] & _bool(candidate < item), candidate, item)
     for promotion in (p for p in live if isinstance(p, ItemDiscount) and p.stackable):
         candidate = _unit_price(promotion, item)
-        item = np.where(cover[promotion.id] & (candidate < item), candidate, item)
+        item = np.where(cover[promotion.id] & _bool(candidate < item), candidate, item)
     deposit_unit = np.zeros_like(item)
     best_reduction = np.full(item.shape, -1, dtype=np.int64).astype(dtype)
     for promotion in (p for p in live if isinstance(p, Presale)):
-        fits = cover[promotion.id] & (promotion.deposit + promotion.reduction <= item)
-        wins = fits & (promotion.reduction > best_reduction)
+        fits = cover[promotion.id] & _bool(promotion.deposit + promotion.reduction <= item)
+        wins = fits & _bool(promotion.reduction > best_reduction)
         best_reduction = np.where(wins, promotion.reduction, best_reduction)
         deposit_unit = np.where(wins, promotion.deposit, deposit_unit)
-    has_presale = best_reduction >= 0
+    has_presale = _bool(best_reduction >= 0)
     item = np.where(has_presale, item - best_reduction, item)
     item_amount = item * qty
     deposit = deposit_unit * qty
@@ -363,7 +368,7 @@ def simulate_carts(batch: CartBatch, promotions: Sequence[Promotion], *, member:
             for gift in (p for p in group if isinstance(p, Gift)):
                 covered = cover[gift.id]
                 base = (item_amount * covered).sum(axis=1)
-                gifts[gift.id] = covered.any(axis=1) & (base >= gift.threshold)
+                gifts[gift.id] = covered.any(axis=1) & _bool(base >= gift.threshold)
             money = [p for p in group if isinstance(p, ThresholdOff | EveryOff | Coupon)]
             if money:
                 order_off = _apply_best(money, cover, item_amount, order_off, deposit)
@@ -388,11 +393,11 @@ def _apply_best(group: Sequence[ThresholdOff | EveryOff | Coupon], cover: dict[s
         weights = item_amount * covered
         nominal = _off_for(promotion, weights.sum(axis=1))
         shares = _allocate(nominal, weights) * covered
-        blocked = ((deposit > 0) & (shares > 0) & (shares >= balance) & covered).any(axis=1)
+        blocked = _bool((deposit > 0) & (shares > 0) & (shares >= balance) & covered).any(axis=1)
         effective = np.minimum(shares, remaining) * covered
         saved = effective.sum(axis=1)
-        valid = (nominal > 0) & ~blocked & (saved > 0)
-        better = valid & ((saved > best_saved) | ((saved == best_saved) & (nominal > best_nominal)))
+        valid = _bool(nominal > 0) & ~blocked & _bool(saved > 0)
+        better = valid & _bool((saved > best_saved) | ((saved == best_saved) & (nominal > best_nominal)))
         best_saved = np.where(better, saved, best_saved)
         best_nominal = np.where(better, nominal, best_nominal)
         best_effective = np.where(better[:, None], effective, best_effective)

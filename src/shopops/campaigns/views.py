@@ -155,9 +155,9 @@ def _form_data(request: HttpRequest) -> tuple[dict, list]:
     data["channels"] = p.getlist("channels")
     for key in ("reference_days",):
         data[key] = data[key] or None
-    for key in ("min_margin", "default_floor", "budget"):
+    for key in ("min_margin", "default_floor", "budget", "kind", "reference_basis"):
         if not data[key]:
-            data.pop(key)
+            data.pop(key, None)
     skus = []
     for line in p.get("skus", "").splitlines():
         parts = [x.strip() for x in line.replace("，", ",").split(",")]
@@ -176,7 +176,7 @@ def _form_data(request: HttpRequest) -> tuple[dict, list]:
             data[key] = json.loads(text) if text else ([] if key == "promotions" else {})
         except json.JSONDecodeError as exc:
             problems.append({"field": key, "message": _("Not valid JSON: %(error)s") % {"error": exc}})
-            data.pop(key)
+            data.pop(key, None)
     return data, problems
 
 
