@@ -1,0 +1,144 @@
+"""Reservations on one hot SKU: 8 concurrent workers through the service layer vs a bare conditional UPDATE.
+
+Issue 6 target: the service layer reaches at least half the throughput of a bare
+``UPDATE … SET reserved = reserved + 1 WHERE … AND on_hand - reserved - pooled >= 1`` on the same database,
+with zero oversell; on SQLite and PostgreSQL (architecture-anchors.md §5 measured the bare statement).
+
+Each worker is a process (8 × real concurrency, no shared GIL) with its own connection. The service run calls
+``inventory.services.reservation_create`` (SKU lookup, one conditional UPDATE choosing the location, the
+reservation row, idempotency by ref); the baseline runs the bare UPDATE on another SKU of the same database.
+
+Usage: python benchmarks/reservations.py [--attempts N] [--postgres]
+  SQLite always (a fresh WAL file); PostgreSQL when DATABASE_URL is set, or with --postgres (a throw-away server
+  via scripts/with-postgres.sh). Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.inventory import race  # noqa: E402  (fresh database + spawn helpers shared with the race test)
+
+WORKERS = 8
+
+
+def _setup(stock: int) -> None:
+    race.setup_stock(stock, 0, 1)
+    from shopops.catalog.domain import ProductInput, SkuInput
+    from shopops.catalog.services import product_create
+    from shopops.core.selectors import all_shops
+    from shopops.inventory import services
+
+    shop = all_shops().get(code="race")
+    product_create(shop=shop, data=ProductInput(spu_code="B", title="B", category="c",
+                                                skus=(SkuInput("BARE", "10.00", "5.00"),)), audit=False)
+    services.stock_move(shop=shop, sku_code="BARE", qty=stock, type="receipt", ref="initial-bare")
+
+
+def _worker(env: dict, mode: str, attempts: int, worker: int, start, results) -> None:  # noqa: ANN001
+    race.init_django(env)
+    from django.db import connection
+
+    from shopops.core.selectors import all_shops
+    from shopops.inventory import services
+    from shopops.inventory.models import Balance
+
+    shop = all_shops().get(code="race")
+    bare_id = Balance.objects.get(sku__sku_code="BARE").pk
+    connection.ensure_connection()
+    ok = 0
+    start.wait()
+    t0 = time.perf_counter()
+    if mode == "service":
+        for n in range(attempts):
+            try:
+                services.reservation_create(shop=shop, sku_code="HOT", qty=1, ref=f"b{worker}-{n}", channel="tmall")
+                ok += 1
+            except services.StockConflict:
+                pass
+    else:
+        with connection.cursor() as cursor:
+            for _n in range(attempts):
+                cursor.execute("UPDATE inventory_balance SET reserved = reserved + 1 "
+                               "WHERE id = %s AND on_hand - reserved - pooled >= 1", [bare_id])
+                ok += cursor.rowcount
+    t1 = time.perf_counter()
+    results.put((ok, t0, t1))
+
+
+def _run(env: dict, mode: str, attempts: int) -> dict:
+    start = race.CTX.Barrier(WORKERS)
+    results = race.CTX.Queue()
+    procs = [race.CTX.Process(target=_worker, args=(env, mode, attempts, w, start, results)) for w in range(WORKERS)]
+    for p in procs:
+        p.start()
+    rows = [results.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = max(r[2] for r in rows) - min(r[1] for r in rows)
+    return {"attempts": WORKERS * attempts, "succeeded": sum(r[0] for r in rows), "seconds": round(elapsed, 3),
+            "per_second": round(WORKERS * attempts / elapsed, 1)}
+
+
+def _check() -> dict:
+    from shopops.inventory.models import Balance, Reservation
+
+    hot = Balance.objects.get(sku__sku_code="HOT")
+    bare = Balance.objects.get(sku__sku_code="BARE")
+    held = Reservation.objects.filter(sku__sku_code="HOT", status="held").count()
+    return {"service_oversold": max(0, hot.reserved - hot.on_hand) + abs(hot.reserved - held),
+            "bare_oversold": max(0, bare.reserved - bare.on_hand)}
+
+
+def measure(database: str, attempts: int) -> dict:
+    settings_dict = None
+    if database == "postgresql":
+        import dj_database_url
+
+        parsed = dj_database_url.parse(os.environ["DATABASE_URL"])
+        settings_dict = {**parsed, "ENGINE": "django.db.backends.postgresql"}
+    stock = WORKERS * attempts * 2  # enough for every attempt: we measure throughput, then check oversell
+    with race.race_database(settings_dict) as env:
+        race._in_child(env, _setup, stock)
+        service = _run(env, "service", attempts)
+        bare = _run(env, "bare", attempts)
+        check = race._in_child(env, _check)
+    return {"database": database, "workers": WORKERS, "service": service, "bare_update": bare,
+            "ratio": round(service["per_second"] / bare["per_second"], 3), **check,
+            "oversell": check["service_oversold"] + check["bare_oversold"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attempts", type=int, default=300, help="attempts per worker")
+    parser.add_argument("--postgres", action="store_true", help="also run on a throw-away PostgreSQL")
+    parser.add_argument("--pg-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    out = []
+    if args.pg_only:
+        print(json.dumps(measure("postgresql", args.attempts)))
+        return
+    saved = os.environ.pop("DATABASE_URL", None)
+    out.append(measure("sqlite", args.attempts))
+    if saved:
+        os.environ["DATABASE_URL"] = saved
+        out.append(measure("postgresql", args.attempts))
+    elif args.postgres:
+        done = subprocess.run([str(ROOT / "scripts/with-postgres.sh"), sys.executable, __file__, "--pg-only",
+                               "--attempts", str(args.attempts)], capture_output=True, text=True, check=True)
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(json.dumps({"benchmark": "reservations", "results": out,
+                      "target": "service per_second >= 0.5 x bare_update per_second, oversell 0"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
