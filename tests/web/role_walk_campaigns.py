@@ -58,6 +58,5 @@ def samples(shop) -> dict[str, object]:
         services.lottery_create(campaign=campaign, data={"name": "抽奖", "min_paid": "100.00",
                                                          "prizes": [{"name": "礼盒", "value": "199.00", "count": 2}]})
     lottery = campaign.lotteries.first()
-    pages = {name: campaign.pk for name in ("campaign_detail", "campaign_checklist", "campaign_simulate",
-                                             "campaign_review", "campaign_lottery")}
+    pages = dict.fromkeys(("campaign_detail", "campaign_checklist", "campaign_simulate", "campaign_review", "campaign_lottery"), campaign.pk)
     return {**pages, "campaign_id": campaign.pk, "lottery_id": lottery.pk}
