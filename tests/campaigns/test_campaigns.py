@@ -183,3 +183,17 @@ def test_calendar_presets_are_data_and_editable_per_shop(client_as, shop):
 def test_create_from_a_calendar_preset(shop, codes):
     campaign = services.campaign_save(shop=shop, data={"preset": "double12", "year": 2026, "skus": codes[:2]})
     assert campaign.name == "双12 2026" and str(campaign.main_start) == "2026-12-12" and campaign.kind == "platform"
+
+
+def test_an_empty_campaign_simulates_and_reviews_cleanly(api_as, client_as, shop):
+    campaign = services.campaign_save(shop=shop, data={
+        "name": "空活动", "warmup_start": "2027-03-01", "main_start": "2027-03-06", "main_end": "2027-03-08",
+        "return_end": "2027-03-08"})
+    sim = api_as("admin").get(f"/api/v1/campaigns/{campaign.pk}/simulate").json()
+    assert sim["skus"] == 0 and sim["rows"] == []
+    review = api_as("viewer").get(f"/api/v1/campaigns/{campaign.pk}/review").json()
+    assert review["kpis"]["gmv"] == "0.00" and review["kpis"]["aov"] is None and not review["complete"]
+    for page in ("", "simulate/", "review/", "lottery/"):
+        assert client_as("viewer").get(f"/campaigns/{campaign.pk}/{page}").status_code == 200, page
+    with __import__("django").utils.translation.override("en"):
+        assert client_as("admin").get(f"/campaigns/{campaign.pk}/review/").status_code == 200

@@ -8,7 +8,16 @@ import numpy as np
 
 from shopops.campaigns import domain
 from shopops.campaigns.analysis import History, reference_prices
-from shopops.pricing.domain import PLATFORM, Coupon, EveryOff, ItemDiscount, MemberPrice, Scope, ThresholdOff, Tier
+from shopops.pricing.domain import (
+    PLATFORM,
+    Coupon,
+    EveryOff,
+    ItemDiscount,
+    MemberPrice,
+    Scope,
+    ThresholdOff,
+    Tier,
+)
 
 FREE = domain.ChannelCosts(commission_bp=0, payment_fee_bp=0, shipping_fen=0, return_rate_bp=0, return_cost_fen=0,
                            ad_cost_fen=0)
