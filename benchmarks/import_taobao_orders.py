@@ -12,10 +12,8 @@ writes). Prints JSON. Issue 3's goal: ≥ 30,000 lines/s end to end on SQLite fo
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import random
 import resource
 import shutil
 import subprocess

@@ -25,6 +25,8 @@ from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
+from shopops.campaigns.services import campaigns_demo_seed
+from shopops.inventory.services import inventory_demo_seed
 from shopops.lake.services import order_facts_refresh
 
 DEMO_SHOP_CODE = "demo"
@@ -98,8 +100,12 @@ class Command(ShopOpsCommand):
             for role in roles.ROLES:
                 user_create(username=role, password=password, role=role, shops=[shop], validate=False)
             counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+            self._log("campaigns: a reviewed 双11 and a simulated 双12")
+            campaigns_demo_seed(shop=shop, end_date=world.end_date)
         self._log("writing the lake's order facts")
         order_facts_refresh(shop=shop)
+        self._log("stock: locations, suppliers, receipts and purchase orders")
+        stock = inventory_demo_seed(shop=shop, end_date=world.end_date, seed=config.seed)
         seconds = time.perf_counter() - started
         summary = {
             "created": True,
@@ -108,6 +114,7 @@ class Command(ShopOpsCommand):
             "from": world.start_date.isoformat(),
             "to": world.end_date.isoformat(),
             **counts,
+            "inventory": stock,
             "users": list(roles.ROLES),
             "password": password,
             "simulate_seconds": round(simulated, 2),
