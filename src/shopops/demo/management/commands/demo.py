@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
+from shopops.campaigns.services import campaigns_demo_seed
 from shopops.channels.services import channel_account_ensure
 from shopops.core import roles
 from shopops.core.clock import today
@@ -25,7 +26,6 @@ from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
-from shopops.campaigns.services import campaigns_demo_seed
 from shopops.inventory.services import inventory_demo_seed
 from shopops.lake.services import order_facts_refresh
 
