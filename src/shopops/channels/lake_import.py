@@ -637,7 +637,10 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: _Context,
                 if not ctx.staging or not keep.any():
                     continue
                 kept_days = days[keep]
-                order = np.argsort(kept_days, kind="stable")
+                # days relative to the window fit 16 bits, where numpy's stable sort is a radix sort: O(n)
+                relative = kept_days - first_day
+                order = np.argsort(relative.astype(np.int16) if last_day - first_day < 32_000 else relative,
+                                   kind="stable")
                 take = np.flatnonzero(keep)[order]
                 take_array = pa.array(take)
                 user = users.take(take_array)
@@ -647,10 +650,9 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: _Context,
                 behavior_code = code.take(take_array)
                 m = len(take)
                 data = pa.table({
-                    "shop_id": pa.array(np.full(m, ctx.shop_id, np.int64)),
-                    "channel": pa.array(np.full(m, ctx.channel, object), pa.string()),
-                    "channel_account_id": pa.nulls(m, pa.int64()) if ctx.account is None
-                    else pa.array(np.full(m, ctx.account, np.int64)),
+                    "shop_id": pa.repeat(pa.scalar(ctx.shop_id, pa.int64()), m),
+                    "channel": pa.repeat(pa.scalar(ctx.channel, pa.string()), m),
+                    "channel_account_id": pa.repeat(pa.scalar(ctx.account, pa.int64()), m),
                     "ts": moment,
                     "user_id": pc.cast(user, pa.string()), "item_id": pc.cast(item, pa.string()),
                     "category_id": pc.cast(category, pa.string()), "sku_id": pa.nulls(m, pa.string()),
@@ -658,7 +660,7 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: _Context,
                     "session_id": pa.nulls(m, pa.string()), "price_fen": pa.nulls(m, pa.int64()),
                     "date": pa.array(kept_days[order].astype(np.int32), pa.int32()).cast(pa.date32()),
                 })
-                precomputed = {name: np.full(m, value, np.uint64) for name, value in constants.items()}
+                precomputed: dict[str, Any] = dict(constants)  # scalars: the same on every row
                 precomputed["user_id"] = storage.integer_text_hash(user.to_numpy(zero_copy_only=False))
                 precomputed["item_id"] = storage.integer_text_hash(item.to_numpy(zero_copy_only=False))
                 precomputed["category_id"] = storage.integer_text_hash(category.to_numpy(zero_copy_only=False))

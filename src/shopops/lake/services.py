@@ -8,7 +8,10 @@ search_terms, competitor_snapshots) are the only copy of what the exports said a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -107,6 +110,11 @@ class FeedWriter:
         self._buffered: dict[dt.date, int] = {}
         self._digests: dict[dt.date, storage.Digest] = {}
         self._finished = False
+        # Parquet encoding runs on one background thread (it releases the GIL), overlapping the caller's
+        # parsing; one worker keeps each file's row groups in order, and at most two pending writes bound
+        # the memory held.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"lake-{table.name}")
+        self._pending: deque[Future] = deque()
 
     def __enter__(self) -> FeedWriter:
         return self
@@ -151,22 +159,37 @@ class FeedWriter:
         file = self._files.get(day)
         if file is None:
             file = self._files[day] = storage.PartitionFile(self.table, day, self.feed)
-        file.write(pa.concat_tables(pieces))
+        while len(self._pending) >= 2:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(file.write, pa.concat_tables(pieces)))
+
+    def _drain(self) -> None:
+        """Wait for the background writes; the first failure is raised."""
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self._pending.clear()
 
     def discard(self) -> None:
         """Delete every staged file (nothing was committed)."""
         self._finished = True
         self._buffers.clear()
+        with contextlib.suppress(Exception):
+            self._drain()
+        self._pool.shutdown(wait=True)
         for file in self._files.values():
             file.discard()
 
     def finish(self, *, commit: bool = True, metadata: dict[str, object] | None = None) -> FeedResult:
         """Compare with the stored feed and commit when something changed (and ``commit``)."""
-        for day in list(self._buffers):
-            self._flush(day)
         self._finished = True
         written = False
         try:
+            for day in list(self._buffers):
+                self._flush(day)
+            self._drain()
+            self._pool.shutdown(wait=True)
             adds = {day: file.close(self._digests.get(day)) for day, file in self._files.items()}
             adds = {day: add for day, add in adds.items() if add is not None}
             result = FeedResult(rows=self.rows)
@@ -196,6 +219,9 @@ class FeedWriter:
             return result
         finally:
             if not written:  # nothing committed (unchanged, dry run, or a failure): the staged files go
+                with contextlib.suppress(Exception):
+                    self._drain()
+                self._pool.shutdown(wait=True)
                 for file in self._files.values():
                     file.discard()
 

@@ -208,12 +208,12 @@ class PartitionFile:
 def commit_feed(table: LakeTable, feed: str, *, remove: list[FeedFile], add: list[AddAction],
                 metadata: dict[str, object] | None = None) -> int:
     """ONE Delta commit that removes ``remove`` and adds ``add`` (files already written); the new version."""
+    _before_commit(table, feed)
     delta = ensure_table(table)
     now = int(time.time() * 1000)
     actions: list[AddAction | RemoveAction] = [
         RemoveAction(f.path, True, now, f.size, {"date": f.date.isoformat(), "feed": feed}) for f in remove]
     actions.extend(add)
-    _before_commit(table, feed)
     delta.create_write_transaction(
         actions, mode="append", schema=table.schema, partition_by=list(table.partition_by),
         commit_properties=CommitProperties(custom_metadata={"shopops.feed": feed, **(metadata or {})}))
@@ -333,15 +333,23 @@ def _multiplier(index: int) -> np.uint64:
     return _U(int(_mix(np.array([index + 1], np.uint64))[0]) | 1)
 
 
-def row_hashes(data: pa.Table, columns: list[str], *, precomputed: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def row_hashes(data: pa.Table, columns: list[str], *,
+               precomputed: dict[str, np.ndarray | np.uint64] | None = None) -> np.ndarray:
     """One uint64 per row over ``columns`` (order matters); ``precomputed`` supplies column hashes already
-    known (the bulk importer's integer ids)."""
+    known — an array, or one uint64 for a column that is the same on every row (the bulk importer's
+    integer ids and constants)."""
     total = np.zeros(data.num_rows, np.uint64)
+    constant = 0
     with np.errstate(over="ignore"):
         for index, name in enumerate(columns):
             given = (precomputed or {}).get(name)
+            if given is not None and np.ndim(given) == 0:
+                constant = (constant + int(given) * int(_multiplier(index))) % 2**64
+                continue
             hashed = given if given is not None else column_hash(data.column(name))
             total += hashed * _multiplier(index)
+        if constant:
+            total += _U(constant)
     return _mix(total)
 
 
