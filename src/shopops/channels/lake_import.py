@@ -174,7 +174,7 @@ def _context(fmt: LakeFormat, *, options: dict[str, str], language: str, **kwarg
                          f"{'“' + platform + '”' if platform else 'none was given'} is not one of them")
         ctx.platform = platform
     else:
-        ctx.platform = (options.get("platform") or "").strip().lower()
+        ctx.platform = (options.get("platform") or "").strip().lower() or fmt.platform
     currency = (options.get("currency") or "").strip().upper()
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
         raise refuse(f"选项 currency 必须是三位货币代码（如 USD）：“{currency}”",
@@ -236,7 +236,7 @@ def _import_records(fmt: LakeFormat, path: str, table: LakeTable,
             for batch in stream:
                 converted = converter.convert(batch)
                 rows += len(converted)
-                data = _records_table(fmt, layout, table, ctx, converted, level, target_field, seen)
+                data = _records_table(layout, table, ctx, converted, level, target_field, seen, present)
                 if data is not None and ctx.staging:
                     writer.add(data)
                 ctx.tick(0.8 * min(1.0, rows * 100 / size))
@@ -247,8 +247,8 @@ def _import_records(fmt: LakeFormat, path: str, table: LakeTable,
             return feed, rows, writer.finish(commit=not ctx.dry_run, metadata={"shopops.format": fmt.name})
 
 
-def _records_table(fmt: LakeFormat, layout: Layout, table: LakeTable, ctx: _Context, converted: Any, level: str,
-                   target_field: str | None, seen: dict[tuple, int]) -> pa.Table | None:
+def _records_table(layout: Layout, table: LakeTable, ctx: _Context, converted: Any, level: str,
+                   target_field: str | None, seen: dict[tuple, int], present: set[str]) -> pa.Table | None:
     values: dict[str, list[object]] = converted.values
     numbers = list(converted.row_numbers)
     bad = set(converted.bad_rows)
@@ -304,7 +304,7 @@ def _records_table(fmt: LakeFormat, layout: Layout, table: LakeTable, ctx: _Cont
         first = seen.setdefault(identity, numbers[i])
         if first != numbers[i]:
             shown = " / ".join(str(v) for v in identity[1:] if v) or dates[i].isoformat()
-            _row_error(ctx, bad, numbers[i], fields[_key_field(layout, key)].name, ctx.say(
+            _row_error(ctx, bad, numbers[i], fields[_key_field(key, present, target_field)].name, ctx.say(
                 f"与第 {first} 行重复（同一日期和“{shown}”）", f"duplicates row {first} (same date and “{shown}”)"))
     keep = [i for i in range(count) if numbers[i] not in bad]
     ctx.rejected += count - len(keep)
@@ -335,9 +335,12 @@ def _records_table(fmt: LakeFormat, layout: Layout, table: LakeTable, ctx: _Cont
     return pa.table(columns).cast(pa.schema([table.schema.field(n) for n in columns]))
 
 
-def _key_field(layout: Layout, key: tuple[str, ...]) -> str:
+def _key_field(key: tuple[str, ...], present: set[str], target_field: str | None) -> str:
+    """The file column to name for a repeated key: the most specific key column the file has."""
     for name in reversed(key):
-        if name in layout.fields:
+        if name == "target" and target_field:
+            return target_field
+        if name in present:
             return name
     return "date"
 

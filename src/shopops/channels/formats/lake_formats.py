@@ -90,6 +90,7 @@ class LakeFormat(Format):
     layouts: Mapping[str, Layout] = field(default_factory=dict)  # by options["platform"] (ad-report)
     options_help: tuple[tuple[str, str], ...] = ()  # option → what it does
     encoding: str = "gbk"  # of the sample file
+    platform: str = ""  # stored in `platform` (ad-report: options["platform"]; else options, this, the channel)
 
     def layout_for(self, platform: str | None) -> Layout:
         if self.layouts:
@@ -204,6 +205,7 @@ SYCM_LAYOUT = Layout(
 SYCM_TRAFFIC = LakeFormat(
     name="sycm-traffic", title_zh="生意参谋 流量（按天×来源/商品）", title_en="生意参谋 traffic by day and source/item",
     channel="tmall", target="lake", columns=SYCM_LAYOUT.columns, table="traffic_daily", layout=SYCM_LAYOUT,
+    platform="sycm",
     quirks=("GBK CSV or xlsx from 生意参谋; one row per 日期 × 流量来源 (store level) or × 商品ID (item level)",
             "访客数/支付买家数/加购人数/收藏人数 are distinct counts for that day: never summed across days "
             "(multi-day values are re-computed by the platform; 跳失率 over days is the mean of daily rates)",
@@ -237,6 +239,7 @@ AMAZON_BUSINESS_REPORT = LakeFormat(
     name="amazon-business-report", title_zh="Amazon 业务报告（按子商品/按日期）",
     title_en="Amazon Business Report (by child item / by date)", channel="amazon", target="lake",
     columns=AMAZON_BR_LAYOUT.columns, table="traffic_daily", layout=AMAZON_BR_LAYOUT, encoding="utf-8",
+    platform="amazon",
     quirks=("UTF-8 CSV from Seller Central → Reports → Business Reports (domain-rules.md §5.2)",
             "By Date: one row per Date (store level); By Child Item: one row per (Child) ASIN and no Date column — "
             "export one day at a time and give options date=YYYY-MM-DD",
