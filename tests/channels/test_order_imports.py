@@ -185,3 +185,16 @@ def test_docs_describe_every_order_format_and_its_required_columns():
         assert f"`{name}`" in text
         for column in FORMATS[name].required:
             assert f"| {column} | yes |" in text, (name, column)
+
+
+@pytest.mark.parametrize("name", [n for n, f in FORMATS.items() if f.target == "lake"])
+def test_lake_formats_import_through_the_same_pipeline(shop, tmp_path, name):
+    path = tmp_path / f"{name}.csv"
+    export_sample(shop=shop, format_name=name, path=str(path))
+    options = {"platform": "ztc"} if name == "ad-report" else None
+    first = _import(shop, name, path, options=options)
+    assert first["status"] == "done", first["errors"][:3]
+    assert first["rows"] > 0
+    again = _import(shop, name, path, options=options)
+    assert again["status"] == "done" and again["unchanged"] == again["rows"] - again["skipped"] - again["rejected"]
+    assert again["inserted"] == again["updated"] == 0

@@ -31,6 +31,7 @@ def import_create(request: HttpRequest, format: str = Form(..., max_length=40), 
                   items: UploadedFile | None = File(None),  # noqa: B008
                   channel_account: str | None = Form(None, max_length=80),  # noqa: B008
                   platform: str | None = Form(None, max_length=20),  # noqa: B008
+                  date: str | None = Form(None, max_length=10),  # noqa: B008
                   skip_invalid: bool = Form(False),  # noqa: B008
                   dry_run: bool = Form(False)) -> tuple[int, dict[str, int]]:  # noqa: B008
     """Multipart: ``format``, ``file`` (+ ``items`` for taobao-orders), options. The import runs as a task:
@@ -40,7 +41,7 @@ def import_create(request: HttpRequest, format: str = Form(..., max_length=40), 
             shop=current_shop(request), actor=request.user, format_name=format, uploaded=file,
             file_name=file.name or "upload.csv", items=items, items_name=items.name if items else "",
             channel_account=channel_account, skip_invalid=skip_invalid, dry_run=dry_run,
-            options={"platform": platform} if platform else None)
+            options={k: v for k, v in (("platform", platform), ("date", date)) if v} or None)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     return 202, {"job": job.pk}

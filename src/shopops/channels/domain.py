@@ -21,6 +21,7 @@ CHANNELS: tuple[ChannelInfo, ...] = (
     ChannelInfo("pdd", "拼多多", "Pinduoduo"),
     ChannelInfo("xiaohongshu", "小红书", "Xiaohongshu"),
     ChannelInfo("shopify", "Shopify 独立站", "Shopify"),
+    ChannelInfo("amazon", "亚马逊", "Amazon"),
     ChannelInfo("own-site", "自有小程序", "Own site"),
     ChannelInfo("wecom", "企业微信私域", "WeCom private domain", private_domain=True),
 )

@@ -225,7 +225,8 @@ def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None
         shop_id=job.shop_id, fmt=fmt, path=job.file_path, channel_account_id=account.pk if account else None,
         channel=account.channel if account else fmt.channel, skip_invalid=bool(job.options.get("skip_invalid")),
         dry_run=bool(job.options.get("dry_run")), language=language,
-        options={k: str(v) for k, v in job.options.items() if k not in ("skip_invalid", "dry_run", "language")},
+        options={"tz": job.shop.timezone, **{k: str(v) for k, v in job.options.items() if v not in ("", None)
+                                              and k not in ("skip_invalid", "dry_run", "language", "items_path")}},
         progress=lambda f: progress(f, "lake"))
     rejected_file = bool(result.errors) and not job.options.get("skip_invalid")
     return _Outcome(rows=result.rows, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,

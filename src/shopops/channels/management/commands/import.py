@@ -26,6 +26,10 @@ class Command(ShopOpsCommand):
         parser.add_argument("--channel-account", help="channel account name (default: the format's channel)")
         parser.add_argument("--items", help="taobao-orders: the item detail report (订单宝贝报表)")
         parser.add_argument("--platform", help="ad-report: ztc | ylmf | wxt | jdkc | qianchuan | amazon-sp")
+        parser.add_argument("--date", help="files without a date column (e.g. Amazon by child item): their day")
+        parser.add_argument("--date-from", help="taobao-userbehavior: first day kept (default: the dataset's)")
+        parser.add_argument("--date-to", help="taobao-userbehavior: last day kept")
+        parser.add_argument("--currency", help="lake formats: the currency of money columns (default: the shop's)")
         parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the rest")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
@@ -39,7 +43,7 @@ class Command(ShopOpsCommand):
         if not options["path"]:
             raise CommandError("give the file to import: shopops import FORMAT PATH", returncode=2)
         shop = self.resolve_shop(options["shop"])
-        extra = {"platform": options["platform"]} if options["platform"] else {}
+        extra = {key: options[key] for key in ("platform", "date", "date_from", "date_to", "currency") if options[key]}
         with translation.override(options["language"]):
             job = services.import_job_create(
                 shop=shop, format_name=options["format"], path=options["path"],
