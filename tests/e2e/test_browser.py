@@ -11,12 +11,13 @@ from tests.e2e.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
+STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-orders/"]
 NAV_BY_ROLE = {
-    "admin": ["/", "/orders/", "/products/", "/customers/", "/users/", "/audit/"],
-    "operator": ["/", "/orders/", "/products/", "/customers/"],
-    "ads": ["/", "/orders/", "/products/"],
-    "service": ["/", "/orders/", "/products/", "/customers/"],
-    "viewer": ["/", "/orders/", "/products/", "/customers/"],
+    "admin": ["/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/", "/users/", "/audit/"],
+    "operator": ["/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
+    "ads": ["/", "/orders/", "/products/", *STOCK, "/imports/"],
+    "service": ["/", "/orders/", "/products/", "/customers/", *STOCK],
+    "viewer": ["/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
 }
 
 
