@@ -13,11 +13,11 @@ pytestmark = pytest.mark.e2e
 
 STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-orders/"]
 NAV_BY_ROLE = {
-    "admin": ["/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/", "/users/", "/audit/"],
-    "operator": ["/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
-    "ads": ["/", "/orders/", "/products/", *STOCK, "/imports/"],
-    "service": ["/", "/orders/", "/products/", "/customers/", *STOCK],
-    "viewer": ["/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
+    "admin": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/", "/users/", "/audit/"],
+    "operator": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
+    "ads": ["/", "/todos/", "/orders/", "/products/", *STOCK, "/imports/"],
+    "service": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK],
+    "viewer": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
 }
 
 
@@ -41,7 +41,7 @@ def test_each_role_sees_its_navigation_and_every_page_opens(page, server, role):
         assert response.status == 200, href
         assert page.locator("h1").first.inner_text().strip()
         rows = page.locator("table.data tbody tr a")
-        if href not in ("/", "/audit/", "/users/") and rows.count():
+        if href not in ("/", "/audit/", "/users/", "/todos/") and rows.count():
             rows.first.click()
             page.wait_for_load_state()
             assert page.locator("h1").first.inner_text().strip()

@@ -15,10 +15,16 @@ def _only(*allowed: str, ok: int = 200) -> dict[str, int]:
     return {r: (ok if r in allowed else 403) for r in ROLES}
 
 
-PAGES: dict[str, tuple[dict[str, int], int]] = {}
+PAGES: dict[str, tuple[dict[str, int], int]] = {
+    "web:todo_list": (ALL_OK, 302),
+    "web:todo_set_status": (dict.fromkeys(ROLES, 405), 302),  # POST only
+}
 
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
 
 
 def samples(shop) -> dict[str, object]:
-    return {}
+    from shopops.reports.services import todo_upsert
+
+    item = todo_upsert(shop=shop, source="test", key="role-walk", title="role walk")
+    return {"todo_set_status": item.pk}

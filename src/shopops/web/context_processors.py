@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shopops.core.selectors import shops_for_user, user_role
 from shopops.web.nav import NAV
+from shopops.web.permissions import LOGIN_ONLY
 
 
 def workbench(request: HttpRequest) -> dict:
@@ -16,7 +17,7 @@ def workbench(request: HttpRequest) -> dict:
     path = request.path
     nav = []
     for item in NAV:
-        if user.has_perm(item.perm):
+        if item.perm == LOGIN_ONLY or user.has_perm(item.perm):
             url = reverse(item.url_name)
             active = path == url if url == "/" else path.startswith(url)
             nav.append({"url": url, "label": item.label, "icon": item.icon, "active": active})

@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shopops.core import roles
+from shopops.web.permissions import LOGIN_ONLY
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("web:dashboard", _("Dashboard"), roles.VIEW_DASHBOARD, "◧"),
+    NavItem("web:todo_list", _("My to-do list"), LOGIN_ONLY, "☑"),
     NavItem("web:order_list", _("Orders"), roles.VIEW_ORDERS, "▤"),
     NavItem("web:product_list", _("Products"), roles.VIEW_PRODUCTS, "▦"),
     NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
