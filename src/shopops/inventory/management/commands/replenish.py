@@ -12,7 +12,6 @@ from rich.table import Table
 from shopops.core.clock import today
 from shopops.core.management.base import ShopOpsCommand
 from shopops.inventory import selectors, services
-from shopops.inventory.management.commands._shop import pick_shop
 
 FIELDS = ("sku", "on_hand", "available", "in_transit", "forecast_daily", "safety_stock", "reorder_point",
           "suggested_qty", "reason")
@@ -25,14 +24,14 @@ class Command(ShopOpsCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--shop", help="shop code (default: the first shop)")
+        self.add_shop_argument(parser)
         parser.add_argument("--date", help="plan as of this business date (default: today, or the last sale)")
         parser.add_argument("--all", action="store_true", help="list every SKU, not only those to reorder")
         parser.add_argument("--approve", nargs="+", metavar="SKU", help="create draft POs for these SKUs")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
-        shop = pick_shop(options["shop"])
+        shop = self.resolve_shop(options["shop"])
         try:
             end = dt.date.fromisoformat(options["date"]) if options["date"] else today(shop.timezone)
         except ValueError as exc:

@@ -15,7 +15,6 @@ from rich.table import Table
 from shopops.core.management.base import ShopOpsCommand
 from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter
-from shopops.inventory.management.commands._shop import pick_shop
 
 
 class Command(ShopOpsCommand):
@@ -26,7 +25,7 @@ class Command(ShopOpsCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("action", choices=["move", "show", "sync"])
-        parser.add_argument("--shop", help="shop code (default: the first shop)")
+        self.add_shop_argument(parser)
         parser.add_argument("--sku")
         parser.add_argument("--qty")
         parser.add_argument("--type", default="receipt", choices=["receipt", "adjustment", "count", "return"])
@@ -35,7 +34,7 @@ class Command(ShopOpsCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
-        shop = pick_shop(options["shop"])
+        shop = self.resolve_shop(options["shop"])
         getattr(self, f"_{options['action']}")(shop, options)
 
     def _need(self, options: dict, *names: str) -> None:
