@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: PostgreSQL (second database run), Chromium + driver (browser
-# suite), gettext (translations). Installs only what is missing; needs root (CI runs as root).
+# suite), gettext (translations), a Java 17 runtime (Spark in local mode for tests/conformance). Installs only what is missing; needs root (CI runs as root).
 set -euo pipefail
 need=()
-for pkg in postgresql chromium chromium-driver gettext; do
+for pkg in postgresql chromium chromium-driver gettext openjdk-17-jre-headless; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

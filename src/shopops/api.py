@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from shopops import __version__
+from shopops.analytics.api import router as analytics_router
 from shopops.campaigns.api import router as campaigns_router
 from shopops.catalog.api import router as catalog_router
 from shopops.catalog.api import skus_router
@@ -79,3 +80,4 @@ api.add_router("/imports", channels_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/todos", reports_router)
+api.add_router("/analytics", analytics_router)

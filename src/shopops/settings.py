@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "shopops.reports",
     "shopops.campaigns",
     "shopops.inventory",
+    "shopops.analytics",
     "shopops.web",
     "shopops.demo",
 ]

@@ -43,6 +43,8 @@ CHANGE_STOCK = "inventory.change_stock"
 MANAGE_PURCHASING = "inventory.manage_purchasing"
 VIEW_IMPORTS = "channels.view_importjob"
 RUN_IMPORTS = "channels.add_importjob"
+VIEW_ANALYTICS = "analytics.view_analytics"
+RUN_ALERTS = "analytics.run_alerts"
 
 _READ = [
     VIEW_DASHBOARD,
@@ -54,6 +56,7 @@ _READ = [
     VIEW_CAMPAIGNS,
     VIEW_STOCK,
     VIEW_IMPORTS,
+    VIEW_ANALYTICS,
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -72,12 +75,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         CHANGE_STOCK,
         MANAGE_PURCHASING,
         RUN_IMPORTS,
+        RUN_ALERTS,
     ],
     OPERATOR: [*_READ, ADD_PRODUCTS, CHANGE_PRODUCTS, CHANGE_PRICES, VIEW_COSTS, CHANGE_CAMPAIGNS, CHANGE_STOCK,
-               MANAGE_PURCHASING, RUN_IMPORTS],
+               MANAGE_PURCHASING, RUN_IMPORTS, RUN_ALERTS],
     # 推广: ads and content; imports its ad reports, sees campaigns and stock (for budget timing).
     ADS: [VIEW_DASHBOARD, VIEW_CHANNEL_ACCOUNTS, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_COSTS, VIEW_CAMPAIGNS, VIEW_STOCK,
-          VIEW_IMPORTS, RUN_IMPORTS],
+          VIEW_IMPORTS, RUN_IMPORTS, VIEW_ANALYTICS],
     # 客服: tickets, returns, members' service view; no prices, no stock edits.
     SERVICE: [VIEW_DASHBOARD, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_REFUNDS, CHANGE_REFUNDS, VIEW_CUSTOMERS,
               CHANGE_CUSTOMERS, VIEW_CAMPAIGNS, VIEW_STOCK],

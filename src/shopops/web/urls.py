@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shopops.web import urls_campaigns, urls_imports, urls_inventory, urls_reports
+from shopops.web import urls_analytics, urls_campaigns, urls_imports, urls_inventory, urls_reports
 from shopops.web.views import account, auth, customers, dashboard, orders, products, users
 
 app_name = "web"
@@ -24,5 +24,5 @@ urlpatterns = [
     path("shop/", account.switch_shop, name="switch_shop"),
 ]
 
-for _module in (urls_campaigns, urls_imports, urls_inventory, urls_reports):
+for _module in (urls_analytics, urls_campaigns, urls_imports, urls_inventory, urls_reports):
     urlpatterns += _module.urlpatterns

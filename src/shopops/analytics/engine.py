@@ -1,0 +1,231 @@
+"""Where analytics queries run: Ibis over the lake, DuckDB in-process by default, PySpark on demand.
+
+DESIGN.md "Stack": queries are written once as Ibis expressions and executed embedded (DuckDB) or
+distributed (``SHOPOPS_ENGINE=pyspark``, Spark in local mode here). Every query module takes a
+:class:`Tables` — a mapping from lake table name to an Ibis table already narrowed to one shop — so the same
+expression runs on the lake (:class:`LakeTables`) or on a hand-built data set in tests
+(:class:`MemoryTables`), on either engine (tests/conformance runs both and requires equal results).
+
+Pitfalls handled here rather than in every query (architecture-anchors.md, stack pitfalls):
+
+* No DuckDB extensions (nothing may download at run time): Delta tables are opened with ``deltalake`` and
+  handed to DuckDB as Arrow datasets (lazy, with filter/projection push-down), and to Spark as the current
+  version's parquet files with the table's schema (partition values come from the hive-style paths).
+* DuckDB connections are not safe to share between threads: one connection per thread.
+* Spark binds to loopback only, runs in UTC and with few shuffle partitions (2 cores).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from shopops.lake.tables import TABLES
+
+ENGINES = ("duckdb", "pyspark")
+
+
+def engine_name() -> str:
+    """The engine chosen by ``SHOPOPS_ENGINE`` (``duckdb`` unless set)."""
+    name = os.environ.get("SHOPOPS_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if name not in ENGINES:
+        raise ValueError(f"SHOPOPS_ENGINE must be one of {', '.join(ENGINES)}, not {name!r}")
+    return name
+
+
+@dataclass
+class Engine:
+    """One Ibis backend plus the bookkeeping of what lake tables it has been shown."""
+
+    name: str
+    backend: ibis.BaseBackend
+    _registered: dict[str, str] = field(default_factory=dict)  # lake uri@version -> view name
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
+        return self.backend.to_pyarrow(expr)
+
+    def rows(self, expr: ir.Table) -> list[dict]:
+        """The result as plain Python rows (ints, floats, strings, dates)."""
+        return self.to_pyarrow(expr).to_pylist()
+
+    def scalar(self, expr: ir.Scalar) -> object:
+        return self.backend.to_pyarrow(expr).as_py()
+
+    def lake_table(self, name: str) -> ir.Table:
+        """The current version of lake table ``name`` (all shops); an empty table when it does not exist."""
+        from deltalake import DeltaTable
+
+        from shopops.lake.storage import table_uri
+
+        schema = TABLES[name].schema
+        uri = table_uri(name)
+        if not DeltaTable.is_deltatable(uri):
+            return self.memtable(schema.empty_table())
+        delta = DeltaTable(uri)
+        key = f"{uri}@{delta.version()}"
+        with self._lock:
+            view = self._registered.get(key)
+            if view is None:
+                view = f"lake_{name}_v{delta.version()}_{len(self._registered)}"
+                if self.name == "duckdb":
+                    self.backend.con.register(view, delta.to_pyarrow_dataset())
+                else:
+                    _spark_view(self.backend, view, uri, delta.file_uris(), schema)
+                self._registered[key] = view
+        return self.backend.table(view)
+
+    def memtable(self, data: pa.Table) -> ir.Table:
+        """A small in-memory table (tests, parameters) usable in expressions on this engine."""
+        return ibis.memtable(data)
+
+
+def _spark_view(backend: ibis.BaseBackend, view: str, uri: str, files: list[str], schema: pa.Schema) -> None:
+    session = backend._session
+    spark_schema = _spark_schema(schema)
+    if files:
+        frame = session.read.schema(spark_schema).option("basePath", uri).parquet(*files)
+    else:
+        frame = session.createDataFrame([], spark_schema)
+    frame.select(*schema.names).createOrReplaceTempView(view)
+
+
+def _spark_schema(schema: pa.Schema):  # -> pyspark StructType
+    from pyspark.sql import types as T
+
+    def spark_type(arrow: pa.DataType):
+        if pa.types.is_int64(arrow):
+            return T.LongType()
+        if pa.types.is_int32(arrow):
+            return T.IntegerType()
+        if pa.types.is_floating(arrow):
+            return T.DoubleType()
+        if pa.types.is_boolean(arrow):
+            return T.BooleanType()
+        if pa.types.is_date(arrow):
+            return T.DateType()
+        if pa.types.is_timestamp(arrow):
+            return T.TimestampType()
+        if pa.types.is_string(arrow) or pa.types.is_large_string(arrow) or pa.types.is_dictionary(arrow):
+            return T.StringType()
+        raise TypeError(f"no Spark type for {arrow}")
+
+    return T.StructType([T.StructField(f.name, spark_type(f.type), True) for f in schema])
+
+
+_local = threading.local()
+
+
+def _duckdb() -> Engine:
+    engine = getattr(_local, "duckdb", None)
+    if engine is None:
+        backend = ibis.duckdb.connect(threads=int(os.environ.get("SHOPOPS_DUCKDB_THREADS", os.cpu_count() or 2)))
+        limit = os.environ.get("SHOPOPS_DUCKDB_MEMORY_LIMIT")
+        if limit:
+            backend.raw_sql(f"SET memory_limit = '{limit}'")
+        engine = _local.duckdb = Engine("duckdb", backend)
+    return engine
+
+
+@cache
+def _pyspark() -> Engine:
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
+    session = (
+        SparkSession.builder.master(os.environ.get("SHOPOPS_SPARK_MASTER", "local[2]"))
+        .appName("shopops")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", os.environ.get("SHOPOPS_SPARK_SHUFFLE_PARTITIONS", "4"))
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.driver.memory", os.environ.get("SHOPOPS_SPARK_DRIVER_MEMORY", "2g"))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return Engine("pyspark", ibis.pyspark.connect(session))
+
+
+def get_engine(name: str | None = None) -> Engine:
+    """The engine for this thread: ``name`` or the one ``SHOPOPS_ENGINE`` chooses."""
+    name = name or engine_name()
+    if name == "duckdb":
+        return _duckdb()
+    if name == "pyspark":
+        return _pyspark()
+    raise ValueError(f"unknown engine {name!r}")
+
+
+class Tables(Mapping[str, ir.Table]):
+    """Lake table name → Ibis table holding one shop's rows. Query modules read only through this."""
+
+    engine: Engine
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+
+class LakeTables(Tables):
+    """The lake as it is now, narrowed to ``shop_id``."""
+
+    def __init__(self, engine: Engine, shop_id: int) -> None:
+        self.engine = engine
+        self.shop_id = shop_id
+        self._cache: dict[str, ir.Table] = {}
+
+    def __getitem__(self, name: str) -> ir.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name not in self._cache:
+            table = self.engine.lake_table(name)
+            self._cache[name] = table.filter(table.shop_id == self.shop_id)
+        return self._cache[name]
+
+
+class MemoryTables(Tables):
+    """Hand-built tables (tests, benchmarks): missing columns of the lake schema are filled with nulls or ""."""
+
+    def __init__(self, engine: Engine, data: Mapping[str, pa.Table | dict], *, shop_id: int = 1) -> None:
+        self.engine = engine
+        self.shop_id = shop_id
+        self._data = {name: conform(name, table, shop_id=shop_id) for name, table in data.items()}
+        self._cache: dict[str, ir.Table] = {}
+
+    def __getitem__(self, name: str) -> ir.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name not in self._cache:
+            data = self._data.get(name, TABLES[name].schema.empty_table())
+            self._cache[name] = self.engine.memtable(data)
+        return self._cache[name]
+
+
+def conform(name: str, data: pa.Table | dict, *, shop_id: int = 1) -> pa.Table:
+    """Shape ``data`` (a pyarrow table or a dict of columns) to lake table ``name``'s schema."""
+    schema = TABLES[name].schema
+    if isinstance(data, dict):
+        data = pa.table(data)
+    rows = data.num_rows
+    columns = []
+    for f in schema:
+        if f.name in data.column_names:
+            columns.append(data[f.name].cast(f.type))
+        elif f.name == "shop_id":
+            columns.append(pa.array([shop_id] * rows, pa.int64()))
+        elif pa.types.is_string(f.type):
+            columns.append(pa.array([""] * rows, pa.string()))
+        else:
+            columns.append(pa.nulls(rows, f.type))
+    return pa.Table.from_arrays(columns, schema=schema)

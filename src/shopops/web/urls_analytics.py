@@ -1,0 +1,5 @@
+"""Pages of the analytics app (included into the web namespace by web/urls.py)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
