@@ -197,3 +197,19 @@ def test_an_empty_campaign_simulates_and_reviews_cleanly(api_as, client_as, shop
         assert client_as("viewer").get(f"/campaigns/{campaign.pk}/{page}").status_code == 200, page
     with __import__("django").utils.translation.override("en"):
         assert client_as("admin").get(f"/campaigns/{campaign.pk}/review/").status_code == 200
+
+
+def test_promotion_days_cover_platform_events_store_themes_and_the_shops_campaigns(shop, codes):
+    import datetime as dt
+
+    from shopops.campaigns.selectors import promotion_days
+
+    services.campaign_save(shop=shop, data={**plan(codes), "name": "秋季清仓", "warmup_start": "2026-09-01",
+                                            "main_start": "2026-09-03", "main_end": "2026-09-04",
+                                            "return_end": "2026-09-05"})
+    days = promotion_days(shop=shop, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 30))
+    assert days[dt.date(2026, 11, 11)] == ["双11"]  # the main period of the platform event
+    assert "会员日" in days[dt.date(2026, 11, 16)]  # a monthly store theme
+    assert days[dt.date(2026, 9, 3)] == ["秋季清仓"] and days[dt.date(2026, 9, 4)] == ["秋季清仓"]
+    assert dt.date(2026, 9, 2) not in days and dt.date(2026, 9, 5) not in days  # warm-up and returns are not
+    assert dt.date(2026, 11, 20) not in days

@@ -77,6 +77,36 @@ def calendar_entry(*, shop: Shop, code: str, year: int | None) -> dict | None:
     return next((r for r in calendar_entries(shop=shop) if r["code"] == code and r["year"] == year), None)
 
 
+def promotion_days(*, shop: Shop, start: dt.date, end: dt.date) -> dict[dt.date, list[str]]:
+    """Each day in ``start..end`` that lies in the main period (正式期) of a platform event, a store theme or one
+    of the shop's campaigns, with the names of what runs that day.
+
+    Analytics compares such days with other promotion days, never with ordinary ones (a 双11 day against a
+    normal Tuesday is always an "anomaly"); forecasts treat them as known uplift events.
+    """
+    spans: list[tuple[dt.date, dt.date, str]] = []
+    for row in calendar_entries(shop=shop):
+        if row.get("hidden"):
+            continue
+        if row["year"] is not None and row["main_start"] and row["main_end"]:
+            spans.append((row["main_start"], row["main_end"], row["name"]))
+        elif row["day_of_month"]:
+            length = max(row["length_days"] or 1, 1)
+            for day in domain.monthly_occurrences(row["day_of_month"], length, start, end):
+                spans.append((day, day + dt.timedelta(days=length - 1), row["name"]))
+    for campaign in Campaign.objects.filter(shop=shop, main_start__lte=end, main_end__gte=start):
+        spans.append((campaign.main_start, campaign.main_end, campaign.name))
+    days: dict[dt.date, list[str]] = {}
+    for first, last, name in spans:
+        day = max(first, start)
+        while day <= min(last, end):
+            names = days.setdefault(day, [])
+            if name not in names:
+                names.append(name)
+            day += dt.timedelta(days=1)
+    return dict(sorted(days.items()))
+
+
 def calendar_occurrences(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
     """What happens between ``start`` and ``end``: platform events, monthly store themes and the campaigns."""
     out = []

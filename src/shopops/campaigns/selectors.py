@@ -17,6 +17,7 @@ from shopops.campaigns.analysis import (  # noqa: F401 — the faces read these 
     campaign_skus,
     lottery_eligible,
     phases_of,
+    promotion_days,
     strip_costs,
 )
 from shopops.campaigns.models import Campaign, ChecklistItem, Lottery

@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from shopops.analytics.views import behaviour, metrics
+
+urlpatterns: list = [*metrics.urlpatterns, *behaviour.urlpatterns]

@@ -1,4 +1,4 @@
-"""Role-walk table of the analytics pages and endpoints (merged by test_role_walk.py).
+"""Role-walk table of the analytics behaviour pages and endpoints (merged by test_role_walk.py).
 
 PAGES: url name → (GET status per role, status for anonymous); ENDPOINTS: (method, path template) → the same.
 samples(shop) gives the arguments of pages (by url short name) and the path placeholders of endpoints.

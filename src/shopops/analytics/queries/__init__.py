@@ -1,0 +1,1 @@
+"""Queries written once as Ibis expressions over :class:`shopops.analytics.engine.Tables`."""

@@ -1,0 +1,5 @@
+"""Analytics pages: behaviour."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Analytics pages: metrics."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
