@@ -210,6 +210,6 @@ def test_promotion_days_cover_platform_events_store_themes_and_the_shops_campaig
     days = promotion_days(shop=shop, start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 30))
     assert days[dt.date(2026, 11, 11)] == ["双11"]  # the main period of the platform event
     assert "会员日" in days[dt.date(2026, 11, 16)]  # a monthly store theme
-    assert days[dt.date(2026, 9, 3)] == ["秋季清仓"] and days[dt.date(2026, 9, 4)] == ["秋季清仓"]
-    assert dt.date(2026, 9, 2) not in days and dt.date(2026, 9, 5) not in days  # warm-up and returns are not
+    assert "秋季清仓" in days[dt.date(2026, 9, 3)] and "秋季清仓" in days[dt.date(2026, 9, 4)]
+    assert "秋季清仓" not in days.get(dt.date(2026, 9, 2), []) + days.get(dt.date(2026, 9, 5), [])  # warm-up, returns
     assert dt.date(2026, 11, 20) not in days
