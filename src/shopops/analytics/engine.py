@@ -18,6 +18,7 @@ Pitfalls handled here rather than in every query (architecture-anchors.md, stack
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def _duckdb() -> Engine:
 def _pyspark() -> Engine:
     from pyspark.sql import SparkSession
 
-    os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers use this virtualenv
     session = (
         SparkSession.builder.master(os.environ.get("SHOPOPS_SPARK_MASTER", "local[2]"))
         .appName("shopops")
