@@ -1,0 +1,465 @@
+"""The metric layer: one definition of every shop metric, computed with Ibis on DuckDB or Spark alike.
+
+Definitions follow the platforms (domain-rules.md §2.1; analytics-anchors.md §2.2, §2.4):
+
+* 访客数 UV, 支付买家数, 加购人数, 收藏人数 are **distinct counts**: never summed across days, channels or
+  sources — every row and the total are recomputed from the underlying rows ("all-terminal UV = de-dup of PC +
+  mobile, not the sum"; Cube: non-additive measures only roll up to the exact same dimensions).
+* 支付金额 GMV = money paid incl. postage; **refunds are not deducted** (haomu.top, 生意参谋 指标解释).
+* 跳失率 = visitors with exactly one page view / visitors, per day; over several days the **mean of the daily
+  rates** (plasticfilm.com.cn quoting 生意参谋). Our log has no reliable entry/visit marker, so a "visitor" is a
+  user with ≥ 1 pv that day in the row's slice, and one-page visitors are those with exactly one pv there.
+* 退款率 = 近30天成功退款笔数 / 近30天子订单数, a 30-day window ending on the row's last day (maijiaw.com).
+  The lake keeps refunds per order (``orders_fact.refunded_fen``) without a refund date, so the window is by
+  payment date; a fully refunded order counts all its sub-orders (lines) as refunded, a partly refunded one
+  counts one sub-order (exact for one-line orders and for full refunds).
+* Own-site behaviour (uv, pv, cart, fav, bounce) comes from ``events``; for a channel without events the
+  platform-reported ``traffic_daily`` store-level rows are used, whose visitors are distinct per day and
+  source only: a multi-day or multi-source total from them is a sum, reported with ``deduplicated: false``.
+
+Entry points: :func:`compute` (what the faces use) and :func:`daily_by_channel` (per day × channel rows, for
+alerts). Output: counts are ``int``, money a string with two decimals in yuan (integer fen inside), rates
+floats 0..1 rounded to 6 places or ``None`` when the denominator is 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from shopops.analytics.engine import Tables
+from shopops.core.money import format_fen
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    zh: str
+    en: str
+    formula: str
+    kind: str  # count | money | rate
+    additive: bool  # may a total be the sum of its parts?
+    grain: str  # how the metric rolls up over days / groups
+    sources: tuple[str, ...]
+
+
+_EV = ("events", "traffic_daily")
+_OF = ("orders_fact", "order_lines_fact")
+
+METRICS: dict[str, Metric] = {m.name: m for m in (
+    Metric("uv", "访客数", "Visitors", "distinct users with ≥1 page view", "count", False,
+           "distinct per row: recomputed from events, never summed over days/channels", _EV),
+    Metric("pv", "浏览量", "Page views", "count of pv events", "count", True, "sum", _EV),
+    Metric("buyers", "支付买家数", "Paying buyers", "distinct customers with a paid order", "count", False,
+           "distinct per row: recomputed from orders", _OF),
+    Metric("orders", "支付订单数", "Paid orders", "count of paid orders", "count", True, "sum", _OF),
+    Metric("gmv", "支付金额", "GMV (paid amount)", "Σ paid incl. shipping; refunds not deducted", "money", True,
+           "sum", _OF),
+    Metric("cvr", "支付转化率", "Conversion rate", "buyers / uv", "rate", False, "ratio of the row's totals",
+           _EV + _OF),
+    Metric("aov", "客单价", "Average order value per buyer", "gmv / buyers", "money", False,
+           "ratio of the row's totals", _OF),
+    Metric("uv_value", "UV价值", "Value per visitor", "gmv / uv", "money", False, "ratio of the row's totals",
+           _EV + _OF),
+    Metric("bounce_rate", "跳失率", "Bounce rate", "visitors with exactly 1 pv / visitors, per day",
+           "rate", False, "mean of the daily rates over the row's days", ("events",)),
+    Metric("cart_rate", "加购率", "Add-to-cart rate", "distinct users who added to cart / uv", "rate", False,
+           "ratio of the row's distinct counts", _EV),
+    Metric("fav_rate", "收藏率", "Favourite rate", "distinct users who favourited / uv", "rate", False,
+           "ratio of the row's distinct counts", _EV),
+    Metric("refund_amount", "退款金额", "Refunded amount", "Σ refunded of orders paid in the period", "money", True,
+           "sum (by payment date)", ("orders_fact",)),
+    Metric("refund_rate", "退款率", "Refund rate",
+           "successful refunds in 30 days / sub-orders in 30 days (window ending on the row's last day)", "rate",
+           False, "30-day window, recomputed", _OF),
+    Metric("new_buyers", "新买家数", "New buyers", "buyers with no paid order before the row's first day", "count",
+           False, "distinct per row", ("orders_fact",)),
+    Metric("returning_buyers", "老买家数", "Returning buyers", "buyers with a paid order before the row's first day",
+           "count", False, "distinct per row", ("orders_fact",)),
+    Metric("repurchase_rate", "重复购买率", "Repurchase rate", "buyers with ≥2 orders in the row / buyers", "rate",
+           False, "recomputed per row", ("orders_fact",)),
+)}
+
+BY = ("day", "week", "month", "channel", "source", "product", "category")
+TIME_BY = ("day", "week", "month")
+_RATE_PLACES = 6
+
+
+def _rate(num: int | float, den: int | float) -> float | None:
+    return round(num / den, _RATE_PLACES) if den else None
+
+
+def _money_ratio(fen: int, den: int) -> str | None:
+    """fen / den as yuan with 2 decimals (round half up in integer arithmetic), None when den is 0."""
+    if not den:
+        return None
+    q, r = divmod(2 * fen + den, 2 * den)  # floor((fen/den) + 1/2) for non-negative fen
+    return format_fen(q)
+
+
+# ---------------------------------------------------------------- group keys per table
+
+def _key_expr(table: ir.Table, name: str, dim: str) -> ir.Value:
+    date_col = {"events": "date", "traffic_daily": "date", "orders_fact": "paid_date",
+                "order_lines_fact": "paid_date"}[name]
+    d = table[date_col]
+    if dim == "day":
+        return d
+    if dim == "week":
+        return d.truncate("W").cast("date")
+    if dim == "month":
+        return d.truncate("M").cast("date")
+    if dim in ("product", "category"):
+        column = {("events", "product"): "item_id", ("order_lines_fact", "product"): "spu_code",
+                  ("events", "category"): "category_id", ("order_lines_fact", "category"): "category"}
+        return table[column[(name, dim)]] if (name, dim) in column else ibis.literal("")
+    return table[dim]
+
+
+def _keys(table: ir.Table, name: str, dims: Sequence[str]) -> dict[str, ir.Value]:
+    return {f"k_{dim}": _key_expr(table, name, dim) for dim in dims}
+
+
+def _key_of(row: dict, dims: Sequence[str]) -> tuple:
+    return tuple(_plain(row[f"k_{dim}"]) for dim in dims)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _row_start(dims: Sequence[str], key: tuple, date_from: dt.date) -> dt.date:
+    """The first day of a row's slice (for new/returning buyers)."""
+    for dim, value in zip(dims, key, strict=True):
+        if dim in TIME_BY:
+            return max(dt.date.fromisoformat(value), date_from)
+    return date_from
+
+
+def _row_end(dims: Sequence[str], key: tuple, date_to: dt.date) -> dt.date:
+    for dim, value in zip(dims, key, strict=True):
+        if dim in TIME_BY:
+            start = dt.date.fromisoformat(value)
+            if dim == "day":
+                end = start
+            elif dim == "week":
+                end = start + dt.timedelta(days=6)
+            else:
+                nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                end = nxt - dt.timedelta(days=1)
+            return min(end, date_to)
+    return date_to
+
+
+# ---------------------------------------------------------------- the queries
+
+def _events(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
+    ev = tables["events"]
+    ev = ev.filter(ev.date.between(date_from, date_to))
+    if channel:
+        ev = ev.filter(ev.channel == channel)
+    return ev
+
+
+def _orders(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
+    of = tables["orders_fact"]
+    of = of.filter(of.paid_date.between(date_from, date_to))
+    if channel:
+        of = of.filter(of.channel == channel)
+    return of
+
+
+def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
+                    channel: str | None = None) -> ir.Table:
+    """Per group: uv, pv, cart_users, fav_users — distinct people recomputed from the events of the group."""
+    ev = _events(tables, date_from, date_to, channel)
+    keys = _keys(ev, "events", dims)
+    per_user = ev.group_by([*(v.name(k) for k, v in keys.items()), ev.user_id]).aggregate(
+        pv=(ev.behavior == "pv").sum().cast("int64"),
+        cart=(ev.behavior == "cart").any(),
+        fav=(ev.behavior == "fav").any(),
+    )
+    group = list(keys)
+    return per_user.group_by(group).aggregate(
+        uv=(per_user.pv > 0).sum().cast("int64"),
+        pv=per_user.pv.sum().cast("int64"),
+        cart_users=per_user.cart.cast("int64").sum().cast("int64"),
+        fav_users=per_user.fav.cast("int64").sum().cast("int64"),
+    ) if group else per_user.aggregate(
+        uv=(per_user.pv > 0).sum().cast("int64"),
+        pv=per_user.pv.sum().cast("int64"),
+        cart_users=per_user.cart.cast("int64").sum().cast("int64"),
+        fav_users=per_user.fav.cast("int64").sum().cast("int64"),
+    )
+
+
+def bounce_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
+                 channel: str | None = None) -> ir.Table:
+    """Per group and day: visitors (≥1 pv) and one-page visitors (exactly 1 pv) that day."""
+    ev = _events(tables, date_from, date_to, channel)
+    ev = ev.filter(ev.behavior == "pv")
+    keys = _keys(ev, "events", dims)
+    per_user = ev.group_by([*(v.name(k) for k, v in keys.items()), ev.date.name("d"), ev.user_id]).aggregate(
+        n=ev.count())
+    return per_user.group_by([*keys, "d"]).aggregate(
+        visitors=per_user.count(), one_page=(per_user.n == 1).sum().cast("int64"))
+
+
+def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
+                   channel: str | None = None) -> ir.Table:
+    """Platform-reported store-level traffic of the channels that have no events in the period.
+
+    ``parts`` is the number of (date, source, terminal) rows summed: more than one means the visitor counts
+    are not de-duplicated.
+    """
+    td = tables["traffic_daily"]
+    td = td.filter(td.date.between(date_from, date_to) & td.level.isin(["store", ""]))
+    if channel:
+        td = td.filter(td.channel == channel)
+    ev = _events(tables, date_from, date_to, channel)
+    with_events = ev.select(ev.channel).distinct()
+    td = td.anti_join(with_events, td.channel == with_events.channel)
+    keys = _keys(td, "traffic_daily", dims)
+    aggs = dict(
+        uv=td.visitors.sum().cast("int64"), pv=td.page_views.sum().cast("int64"),
+        cart_users=td.cart_users.sum().cast("int64"), fav_users=td.fav_users.sum().cast("int64"),
+        parts=td.count(), channels=td.channel.nunique(),
+    )
+    if keys:
+        return td.group_by([v.name(k) for k, v in keys.items()]).aggregate(**aggs)
+    return td.aggregate(**aggs)
+
+
+def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
+                 channel: str | None = None) -> ir.Table:
+    """Per group: orders, buyers, gmv_fen, refund_fen, returning buyers, repeat buyers (≥2 orders).
+
+    Product/category groups read order lines (GMV of the lines, without shipping). A buyer is *returning* in
+    a row when the shop has a paid order of theirs (any channel) before the row's first day.
+    """
+    product_level = any(d in ("product", "category") for d in dims)
+    of_all = tables["orders_fact"]
+    first = of_all.group_by(of_all.customer_id).aggregate(first_date=of_all.paid_date.min())
+    if product_level:
+        li = tables["order_lines_fact"]
+        li = li.filter(li.paid_date.between(date_from, date_to))
+        if channel:
+            li = li.filter(li.channel == channel)
+        keys = _keys(li, "order_lines_fact", dims)
+        base = li.select(*(v.name(k) for k, v in keys.items()), li.order_id, li.customer_id, li.paid_date,
+                         paid=li.paid_fen, refunded=ibis.literal(0, "int64"))
+    else:
+        of = _orders(tables, date_from, date_to, channel)
+        keys = _keys(of, "orders_fact", dims)
+        base = of.select(*(v.name(k) for k, v in keys.items()), of.order_id, of.customer_id, of.paid_date,
+                         paid=of.paid_fen, refunded=of.refunded_fen)
+    group = list(keys)
+    # the row's first day: the time bucket (not before date_from) or date_from
+    time_dims = [d for d in dims if d in TIME_BY]
+    start = (ibis.greatest(base[f"k_{time_dims[0]}"], ibis.literal(date_from)) if time_dims
+             else ibis.literal(date_from))
+    base = base.mutate(start=start)
+    per_buyer = base.group_by([*group, "customer_id", "start"]).aggregate(
+        n_orders=base.order_id.nunique(), paid=base.paid.sum(), refunded=base.refunded.sum())
+    per_buyer = per_buyer.join(first, per_buyer.customer_id == first.customer_id, how="left")
+    per_buyer = per_buyer.mutate(returning=(per_buyer.first_date < per_buyer.start).fill_null(False))
+    aggs = dict(
+        orders=per_buyer.n_orders.sum().cast("int64"), buyers=per_buyer.count(),
+        gmv_fen=per_buyer.paid.sum().cast("int64"), refund_fen=per_buyer.refunded.sum().cast("int64"),
+        returning=per_buyer.returning.cast("int64").sum().cast("int64"),
+        repeat=(per_buyer.n_orders >= 2).cast("int64").sum().cast("int64"),
+    )
+    if group:
+        return per_buyer.group_by(group).aggregate(**aggs)
+    return per_buyer.aggregate(**aggs)
+
+
+def refund_daily_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
+                       channel: str | None = None) -> ir.Table:
+    """Per non-time group and payment day (from date_from − 29): sub-orders and refunded sub-orders."""
+    of = tables["orders_fact"]
+    li = tables["order_lines_fact"]
+    start = date_from - dt.timedelta(days=29)
+    of = of.filter(of.paid_date.between(start, date_to))
+    if channel:
+        of = of.filter(of.channel == channel)
+    lines = li.group_by(li.order_id).aggregate(n_lines=li.count())
+    j = of.join(lines, of.order_id == lines.order_id, how="left")
+    n = j.n_lines.fill_null(1)
+    refunded = ibis.cases((j.refunded_fen <= 0, 0), (j.refunded_fen >= j.paid_fen, n), else_=1)
+    keys = {f"k_{d}": j[d] for d in dims if d in ("channel", "source")}
+    return j.group_by([*(v.name(k) for k, v in keys.items()), j.paid_date.name("d")]).aggregate(
+        subs=n.sum().cast("int64"), refunds=refunded.sum().cast("int64"))
+
+
+# ---------------------------------------------------------------- assembly
+
+@dataclass
+class _Acc:
+    uv: int = 0
+    pv: int = 0
+    cart_users: int = 0
+    fav_users: int = 0
+    platform_parts: int = 0
+    platform_channels: int = 0
+    has_events: bool = False
+    orders: int = 0
+    buyers: int = 0
+    gmv_fen: int = 0
+    refund_fen: int = 0
+    returning: int = 0
+    repeat: int = 0
+    bounce_rates: list | None = None
+    refund_rate: float | None = None
+    refund_known: bool = True
+
+
+def _gather(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, date_to, channel) -> dict[tuple, _Acc]:
+    accs: dict[tuple, _Acc] = defaultdict(_Acc)
+    kw = dict(date_from=date_from, date_to=date_to, channel=channel)
+    for r in engine_rows(behaviour_query(tables, dims, **kw)):
+        a = accs[_key_of(r, dims)]
+        a.uv, a.pv, a.cart_users, a.fav_users = (int(r[c] or 0) for c in ("uv", "pv", "cart_users", "fav_users"))
+        a.has_events = True
+    product_level = any(d in ("product", "category") for d in dims)
+    if not product_level:
+        for r in engine_rows(platform_query(tables, dims, **kw)):
+            if not r["parts"]:
+                continue
+            a = accs[_key_of(r, dims)]
+            a.uv += int(r["uv"] or 0)
+            a.pv += int(r["pv"] or 0)
+            a.cart_users += int(r["cart_users"] or 0)
+            a.fav_users += int(r["fav_users"] or 0)
+            a.platform_parts += int(r["parts"])
+            a.platform_channels += int(r["channels"])
+    daily: dict[tuple, list] = defaultdict(list)
+    for r in engine_rows(bounce_query(tables, dims, **kw)):
+        if r["visitors"]:
+            daily[_key_of(r, dims)].append(r["one_page"] / r["visitors"])
+    for key, rates in daily.items():
+        accs[key].bounce_rates = rates
+    for r in engine_rows(orders_query(tables, dims, **kw)):
+        if not r["buyers"]:
+            continue
+        a = accs[_key_of(r, dims)]
+        for c in ("orders", "buyers", "gmv_fen", "refund_fen", "returning", "repeat"):
+            setattr(a, c, int(r[c] or 0))
+    if product_level:
+        for a in accs.values():
+            a.refund_known = False
+    else:
+        series: dict[tuple, dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+        plain = [d for d in dims if d in ("channel", "source")]
+        for r in engine_rows(refund_daily_query(tables, dims, **kw)):
+            day = r["d"] if isinstance(r["d"], dt.date) else dt.date.fromisoformat(str(r["d"])[:10])
+            if isinstance(day, dt.datetime):
+                day = day.date()
+            series[_key_of(r, plain)][day] = (int(r["subs"] or 0), int(r["refunds"] or 0))
+        for key, a in accs.items():
+            sub_key = tuple(v for d, v in zip(dims, key, strict=True) if d in ("channel", "source"))
+            end = _row_end(dims, key, date_to)
+            days = series.get(sub_key, {})
+            subs = refunds = 0
+            for i in range(30):
+                s, f = days.get(end - dt.timedelta(days=i), (0, 0))
+                subs += s
+                refunds += f
+            a.refund_rate = _rate(refunds, subs)
+    return accs
+
+
+def _values(a: _Acc, dims: Sequence[str], key: tuple, date_from: dt.date) -> dict:
+    bounce = (round(sum(a.bounce_rates) / len(a.bounce_rates), _RATE_PLACES) if a.bounce_rates else None)
+    new = a.buyers - a.returning
+    return {
+        "uv": a.uv, "pv": a.pv, "buyers": a.buyers, "orders": a.orders, "gmv": format_fen(a.gmv_fen),
+        "cvr": _rate(a.buyers, a.uv), "aov": _money_ratio(a.gmv_fen, a.buyers),
+        "uv_value": _money_ratio(a.gmv_fen, a.uv), "bounce_rate": bounce,
+        "cart_rate": _rate(a.cart_users, a.uv), "fav_rate": _rate(a.fav_users, a.uv),
+        "refund_amount": format_fen(a.refund_fen) if a.refund_known else None,
+        "refund_rate": a.refund_rate if a.refund_known else None,
+        "new_buyers": new, "returning_buyers": a.returning, "repurchase_rate": _rate(a.repeat, a.buyers),
+    }
+
+
+def _dedup(a: _Acc) -> bool:
+    """False when the visitor counts include a sum of platform daily distinct counts over >1 row/channel."""
+    if not a.platform_parts:
+        return True
+    return a.platform_parts == 1 and not a.has_events
+
+
+def _parse_by(by: str | Sequence[str] | None) -> tuple[str, ...]:
+    if by is None or by == "":
+        return ()
+    dims = (by,) if isinstance(by, str) else tuple(by)
+    for d in dims:
+        if d not in BY:
+            raise ValueError(f"unknown grouping {d!r}")
+    return dims
+
+
+def compute(tables: Tables, *, date_from: dt.date, date_to: dt.date, by: str | Sequence[str] | None = None,
+            channel: str | None = None, metrics: Iterable[str] | None = None) -> dict:
+    """Metrics of one shop over ``date_from..date_to`` (inclusive, business dates), optionally grouped.
+
+    Returns ``{"rows": [{<by>: key, ..., <metric>: value, "deduplicated": bool}], "totals": {<metric>: value,
+    "deduplicated": bool}, "notes": [str], "by": [dims], "metrics": [names]}``. Rows are sorted by key. The
+    totals are recomputed from the rows of the whole period (not a sum of the rows' values).
+    ``by`` may be one dimension of :data:`BY` or a tuple of them (e.g. ``("day", "channel")``).
+    """
+    dims = _parse_by(by)
+    names = list(metrics) if metrics else list(METRICS)
+    unknown = [m for m in names if m not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metrics: {', '.join(unknown)}")
+    rows_of = tables.engine.rows
+    kw = dict(date_from=date_from, date_to=date_to, channel=channel or None)
+    accs = _gather(rows_of, tables, dims, **kw) if dims else {}
+    total = _gather(rows_of, tables, (), **kw).get((), _Acc())
+    out_rows = []
+    for key in sorted(accs, key=lambda k: tuple(str(v) for v in k)):
+        a = accs[key]
+        values = _values(a, dims, key, date_from)
+        row = {d: v for d, v in zip(dims, key, strict=True)}
+        row.update({m: values[m] for m in names})
+        row["deduplicated"] = _dedup(a)
+        out_rows.append(row)
+    tv = _values(total, (), (), date_from)
+    totals = {m: tv[m] for m in names}
+    totals["deduplicated"] = _dedup(total)
+    notes = []
+    if not totals["deduplicated"] or any(not r["deduplicated"] for r in out_rows):
+        notes.append("platform_uv_not_deduplicated")
+    if any(d in ("product", "category") for d in dims):
+        notes.append("product_rows_gmv_without_shipping_refunds_unknown")
+    return {"rows": out_rows, "totals": totals, "notes": notes, "by": list(dims), "metrics": names}
+
+
+def daily_by_channel(tables: Tables, *, date_from: dt.date, date_to: dt.date,
+                     metrics: Iterable[str] | None = None) -> list[dict]:
+    """One row per (day, channel) with data: ``{"day": "YYYY-MM-DD", "channel": str, <metric>: value, ...}``.
+
+    The same values as ``compute(by=("day", "channel"))["rows"]`` (for alerts).
+    """
+    return compute(tables, date_from=date_from, date_to=date_to, by=("day", "channel"), metrics=metrics)["rows"]
+
+
+NOTES = {
+    "platform_uv_not_deduplicated": ("部分访客数来自平台日报，跨天或跨来源相加，未去重",
+                                     "Some visitor counts are platform daily figures summed over days or "
+                                     "sources: not de-duplicated"),
+    "product_rows_gmv_without_shipping_refunds_unknown": ("商品行的支付金额不含运费；退款按订单记录，无法分到商品",
+                                                          "Product rows: GMV excludes shipping; refunds are "
+                                                          "kept per order and cannot be split by product"),
+}
