@@ -1,0 +1,134 @@
+"""Funnels over the behaviour log (lake table ``events``), written once in Ibis for DuckDB and Spark.
+
+``funnel(tables, steps=["pv", "cart", "buy"], window_seconds=86400, mode="sequential", ...)`` answers, per
+step, how many people reached at least that step. Definitions (analytics-anchors.md §2.1, PostHog funnels and
+ClickHouse ``windowFunnel``):
+
+* **Events considered**: the shop's events whose ``date`` (shop-local business date) lies in
+  ``[date_from, date_to]`` and whose ``behavior`` is one of the steps. Steps must be distinct behaviours.
+  A person is ``user_id``. Events are ordered by ``ts`` (UTC), then by step order, so a step-2 event at the
+  same instant as a step-1 event counts as after it (PostHog processes equal timestamps in step order).
+* **Attempt and window**: every step-1 event starts an attempt; the window of an attempt runs from that
+  step-1 event to ``ts + window_seconds`` inclusive (PostHog: ``timestamp - step0 <= window``). A person is
+  counted at the **furthest step reached in any attempt** (PostHog: "furthest step reached over all
+  attempts"; ClickHouse ``windowFunnel`` returns the max level likewise), so somebody who repeats a step or
+  buys twice is counted once.
+* ``sequential``: the steps in order, any other events allowed between them.
+* ``strict``: the steps in order, and each step must be the **very next funnel event** of that person after
+  the previous step (events of behaviours outside the funnel, e.g. ``fav`` in a pv→cart→buy funnel, are
+  ignored). ``pv cart pv buy`` therefore reaches step 2 only; ``pv pv cart buy`` reaches step 3 (the second
+  ``pv`` starts a new attempt). This follows ClickHouse ``windowFunnel(...)(…, 'strict_order')`` — "don't allow
+  interventions of other events" — applied to the funnel's own events, with one deliberate difference:
+  ClickHouse lets a repeated earlier step slip through (its ``pv cart pv buy`` reaches 3), we do not, so
+  "strict" means exactly "no other funnel event between consecutive steps".
+* ``any``: the steps in any order; a person's level is the largest number of *distinct* steps done within one
+  window that starts at any of their funnel events. Step ``k`` of an ``any`` funnel is "did at least ``k`` of
+  the steps" (as in PostHog's any-order funnels).
+* ``by``: a column (``channel`` or ``source``); the funnel is computed separately within each value's events,
+  so a person active in two channels is counted in each — like 生意参谋's by-channel visitors, the rows are
+  not additive.
+
+Everything is set-based: one or a few window passes over the events (explicit ``ROWS`` frames), no per-user
+Python. Sequential mode uses one running max per step: for a step-``k`` event, ``start_k`` = the latest
+attempt start from which steps 1..k can be done in order ending at this event (``start_k`` = max of
+``start_{k-1}`` over the earlier step-``k-1`` events). The latest start is the best one for the window, so
+step ``k`` is reached iff some step-``k`` event has ``ts <= start_k + window``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from shopops.analytics.engine import Tables
+
+MODES = ("sequential", "strict", "any")
+BY_COLUMNS = ("channel", "source")
+MAX_STEPS = 10
+
+
+def funnel_events(tables: Tables, *, steps: Sequence[str], date_from: dt.date, date_to: dt.date,
+                  by: str | None = None) -> ir.Table:
+    """The funnel's events: ``user_id``, ``grp`` (the ``by`` value, "" without one), ``ts``, ``k`` (0-based step)."""
+    events = tables["events"]
+    events = events.filter(events.date >= date_from, events.date <= date_to, events.behavior.isin(list(steps)))
+    k = ibis.cases(*[(events.behavior == name, i) for i, name in enumerate(steps)], else_=-1)
+    group = events[by] if by else ibis.literal("")
+    return events.select(user_id=events.user_id, grp=group.cast("string"), ts=events.ts, k=k.cast("int64"))
+
+
+def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str,
+                  date_from: dt.date, date_to: dt.date, by: str | None = None) -> ir.Table:
+    """One row per person (and ``by`` value): ``user_id``, ``grp``, ``level`` = furthest step reached (1..n)."""
+    _check(steps, window_seconds, mode, by)
+    e = funnel_events(tables, steps=steps, date_from=date_from, date_to=date_to, by=by)
+    window = ibis.interval(seconds=int(window_seconds))
+    keys = [e.user_id, e.grp]
+    if mode == "sequential":
+        prior = ibis.window(group_by=keys, order_by=[e.ts, e.k], rows=(None, -1))
+        e = e.mutate(start_0=ibis.cases((e.k == 0, e.ts), else_=ibis.null("timestamp")))
+        for i in range(1, len(steps)):
+            previous = e[f"start_{i - 1}"]
+            latest = ibis.cases((e.k == i - 1, previous), else_=ibis.null("timestamp")).max().over(prior)
+            e = e.mutate(**{f"start_{i}": ibis.cases((e.k == i, latest), else_=ibis.null("timestamp"))})
+            prior = ibis.window(group_by=[e.user_id, e.grp], order_by=[e.ts, e.k], rows=(None, -1))
+        reached = ibis.cases(*[((e.k == i) & e[f"start_{i}"].notnull() & (e.ts <= e[f"start_{i}"] + window), i + 1)
+                               for i in range(len(steps))], else_=0)
+        rows = e.select(user_id=e.user_id, grp=e.grp, level=reached)
+    elif mode == "strict":
+        e = e.mutate(prev_k=e.k.lag().over(ibis.window(group_by=keys, order_by=[e.ts, e.k])))
+        e = e.mutate(brk=ibis.cases((e.prev_k.isnull() | (e.k != e.prev_k + 1), 1), else_=0))
+        running = ibis.window(group_by=[e.user_id, e.grp], order_by=[e.ts, e.k], rows=(None, 0))
+        e = e.mutate(run=e.brk.sum().over(running))
+        run = ibis.window(group_by=[e.user_id, e.grp, e.run])
+        e = e.mutate(run_start=e.ts.min().over(run), run_first_k=e.k.min().over(run))
+        reached = ibis.cases(((e.run_first_k == 0) & (e.ts <= e.run_start + window), e.k + 1), else_=0)
+        rows = e.select(user_id=e.user_id, grp=e.grp, level=reached)
+    else:  # any
+        following = ibis.window(group_by=keys, order_by=[e.ts, e.k], rows=(0, None))
+        nexts = {f"next_{i}": ibis.cases((e.k == i, e.ts), else_=ibis.null("timestamp")).min().over(following)
+                 for i in range(len(steps))}
+        e = e.mutate(**nexts)
+        done = sum((ibis.cases((e[f"next_{i}"].notnull() & (e[f"next_{i}"] <= e.ts + window), 1), else_=0)
+                    for i in range(len(steps))), ibis.literal(0))
+        rows = e.select(user_id=e.user_id, grp=e.grp, level=done)
+    return rows.group_by(["user_id", "grp"]).aggregate(level=rows.level.max())
+
+
+def funnel(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str = "sequential",
+           date_from: dt.date, date_to: dt.date, by: str | None = None) -> ir.Table:
+    """Per step (and ``by`` value): ``step`` (1-based), ``behavior``, ``people`` who reached at least that step.
+
+    Columns: [``by`` value as ``grp``,] ``step``, ``behavior``, ``people``; one row for every step of every
+    group that has at least one person in the funnel (``people`` may be 0 for later steps).
+    """
+    levels = person_levels(tables, steps=steps, window_seconds=window_seconds, mode=mode,
+                           date_from=date_from, date_to=date_to, by=by)
+    levels = levels.filter(levels.level > 0)
+    counts = levels.group_by(["grp", "level"]).aggregate(n=levels.count())
+    step_table = ibis.memtable({"step": list(range(1, len(steps) + 1)), "behavior": list(steps)})
+    # people at step s = Σ persons whose furthest level ≥ s; every group that has anyone gets every step
+    joined = counts.join(step_table, counts.level >= step_table.step)
+    reached = joined.group_by(["grp", "step"]).aggregate(people=joined.n.sum())
+    grid = counts.select("grp").distinct().cross_join(step_table)
+    out = grid.left_join(reached, [grid.grp == reached.grp, grid.step == reached.step])
+    out = out.select(grp=grid.grp, step=grid.step, behavior=grid.behavior,
+                     people=out.people.fill_null(0).cast("int64"))
+    if not by:
+        out = out.drop("grp")
+    return out.order_by([c for c in ("grp", "step") if c in out.columns])
+
+
+def _check(steps: Sequence[str], window_seconds: int, mode: str, by: str | None) -> None:
+    """Programming errors only: the selectors validate user input with field names before calling."""
+    if not 1 <= len(steps) <= MAX_STEPS or len(set(steps)) != len(steps):
+        raise ValueError("steps must be 1..10 distinct behaviours")
+    if window_seconds <= 0:
+        raise ValueError("window_seconds must be positive")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    if by is not None and by not in BY_COLUMNS:
+        raise ValueError(f"by must be one of {BY_COLUMNS}")

@@ -1,0 +1,79 @@
+"""Paths through the behaviour log: sessions, their first steps, and the step-to-step edges of a Sankey.
+
+Definitions (analytics-anchors.md §2.1 PostHog paths, §2.3 Shopify/GA4 sessions):
+
+* **Session**: the log's ``session_id`` when it has one (per person); otherwise a person's events split after
+  30 idle minutes (Shopify and GA4 expire a session after 30 minutes of inactivity, PostHog paths cut at 30
+  minutes). A gap of **exactly** ``idle_seconds`` starts a new session: the session had already timed out.
+* **Steps**: the session's events in time order (``ts``, then behaviour name, so equal instants order
+  deterministically), named by ``behavior``; consecutive repeats are collapsed (``pv pv cart`` → ``pv cart``).
+* ``start``: the path begins at the session's first ``start`` event; sessions without one are left out.
+* **Path** = the first ``max_steps`` steps (PostHog's default step limit is 5); **edges** = step ``i`` → step
+  ``i+1`` among those, counted in sessions; nodes are (step number, behaviour) so loops (pv → cart → pv) stay
+  drawable as a Sankey.
+* Date range: events whose ``date`` lies in ``[date_from, date_to]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.types as ir
+
+from shopops.analytics.engine import Tables
+
+IDLE_SECONDS = 30 * 60
+MAX_STEPS = 5
+
+
+def session_steps(tables: Tables, *, date_from: dt.date, date_to: dt.date, start: str | None = None,
+                  idle_seconds: int = IDLE_SECONDS) -> ir.Table:
+    """One row per collapsed step: ``user_id``, ``session`` (text key), ``step`` (1-based), ``behavior``, ``ts``."""
+    events = tables["events"]
+    e = events.filter(events.date >= date_from, events.date <= date_to)
+    e = e.select("user_id", "session_id", "ts", "behavior")
+    by_user = ibis.window(group_by=[e.user_id, e.session_id], order_by=[e.ts, e.behavior])
+    e = e.mutate(prev_ts=e.ts.lag().over(by_user))
+    gap = e.prev_ts.isnull() | (e.ts >= e.prev_ts + ibis.interval(seconds=int(idle_seconds)))
+    e = e.mutate(new=ibis.cases(((e.session_id == "") & gap, 1), else_=0))
+    running = ibis.window(group_by=[e.user_id, e.session_id], order_by=[e.ts, e.behavior], rows=(None, 0))
+    e = e.mutate(seq=e.new.sum().over(running))
+    # A logged session keeps its id; an unlogged one is "~<n>" (its number among the person's sessions).
+    session = ibis.cases((e.session_id == "", ibis.literal("~") + e.seq.cast("string")), else_=e.session_id)
+    e = e.select(user_id=e.user_id, session=session, ts=e.ts, behavior=e.behavior)
+    in_session = ibis.window(group_by=[e.user_id, e.session], order_by=[e.ts, e.behavior])
+    e = e.mutate(prev=e.behavior.lag().over(in_session))
+    e = e.filter(e.prev.isnull() | (e.prev != e.behavior)).drop("prev")
+    if start:
+        whole = ibis.window(group_by=[e.user_id, e.session])
+        first_start = ibis.cases((e.behavior == start, e.ts), else_=ibis.null("timestamp")).min().over(whole)
+        e = e.mutate(first_start=first_start)
+        # keep the start event and what follows it in (ts, behavior) order
+        after = (e.ts > e.first_start) | ((e.ts == e.first_start) & (e.behavior >= start))
+        e = e.filter(e.first_start.notnull(), after).drop("first_start")
+    numbered = ibis.window(group_by=[e.user_id, e.session], order_by=[e.ts, e.behavior], rows=(None, 0))
+    return e.mutate(step=ibis.row_number().over(numbered) + 1)
+
+
+def top_paths(tables: Tables, *, date_from: dt.date, date_to: dt.date, start: str | None = None,
+              max_steps: int = MAX_STEPS, idle_seconds: int = IDLE_SECONDS) -> ir.Table:
+    """Sessions per path: columns ``step_1`` … ``step_<max_steps>`` (null past the path's end), ``sessions``."""
+    s = session_steps(tables, date_from=date_from, date_to=date_to, start=start, idle_seconds=idle_seconds)
+    s = s.filter(s.step <= max_steps)
+    pivot = {f"step_{i}": ibis.cases((s.step == i, s.behavior), else_=ibis.null("string")).max()
+             for i in range(1, max_steps + 1)}
+    per_session = s.group_by([s.user_id, s.session]).aggregate(**pivot)
+    columns = [f"step_{i}" for i in range(1, max_steps + 1)]
+    return per_session.group_by(columns).aggregate(sessions=per_session.count())
+
+
+def path_edges(tables: Tables, *, date_from: dt.date, date_to: dt.date, start: str | None = None,
+               max_steps: int = MAX_STEPS, idle_seconds: int = IDLE_SECONDS) -> ir.Table:
+    """Edges of the Sankey: ``step`` (of the source), ``source``, ``target`` (behaviours), ``sessions``."""
+    s = session_steps(tables, date_from=date_from, date_to=date_to, start=start, idle_seconds=idle_seconds)
+    s = s.filter(s.step <= max_steps)
+    following = ibis.window(group_by=[s.user_id, s.session], order_by=[s.step])
+    s = s.mutate(target=s.behavior.lead().over(following))
+    s = s.filter(s.target.notnull())
+    return s.group_by([s.step, s.behavior.name("source"), s.target]).aggregate(sessions=s.count())
