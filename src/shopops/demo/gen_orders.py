@@ -169,6 +169,14 @@ def build_orders(
     n_lines = np.bincount(line_order, minlength=n)
     line_start = np.concatenate(([0], np.cumsum(n_lines)))
     qty = segment_choice(rng, QTY_P, big[line_order].astype(np.int64)) + 1
+    if "pdd" in codes:
+        # A PDD order holds one SKU (拼单 is per item; the pdd-orders export has one row per order): a PDD
+        # basket keeps its first line. Dropped after the draws, so every other channel's orders stay the same.
+        head = np.arange(len(line_order)) == line_start[:-1][line_order]
+        single = head | (channel[line_order] != codes.index("pdd"))
+        line_order, sku, qty = line_order[single], sku[single], qty[single]
+        n_lines = np.bincount(line_order, minlength=n)
+        line_start = np.concatenate(([0], np.cumsum(n_lines)))
 
     # --- how much: single-item price, order-level promotions, shipping
     promo_ids: dict = {}

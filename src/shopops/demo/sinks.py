@@ -14,7 +14,7 @@ from shopops.catalog import services as catalog_services
 from shopops.catalog.domain import ProductInput, SkuInput
 from shopops.channels import selectors as channel_selectors
 from shopops.core.money import format_fen
-from shopops.demo.spec import World
+from shopops.demo.spec import OrderSpec, RefundSpec, World
 from shopops.members import services as member_services
 from shopops.members.services import CustomerInput, CustomerStats
 from shopops.orders import selectors as order_selectors
@@ -39,8 +39,23 @@ class DatabaseSink:
         self.progress = progress
 
     def write(self, world: World) -> dict[str, int]:
+        sku_ids = self.write_catalog(world)
+        customer_ids = self.write_customers(world)
+        self.progress("orders")
+        accounts = self.accounts()
+        order_services.orders_create_bulk(
+            shop=self.shop, orders=[order_input(o, accounts[o.channel], sku_ids, customer_ids, refunds)
+                                    for o, refunds in orders_with_refunds(world)])
+        self.write_customer_stats()
+        return world_counts(world)
+
+    def accounts(self) -> dict[str, object]:
+        return {a.channel: a for a in channel_selectors.channel_accounts(shop=self.shop)}
+
+    def write_catalog(self, world: World) -> dict[str, int]:
+        """Categories, products with SKUs, channel listings; returns SKU ids by code."""
         shop = self.shop
-        accounts = {a.channel: a for a in channel_selectors.channel_accounts(shop=shop)}
+        accounts = self.accounts()
         self.progress("catalog")
         for category in world.categories:
             catalog_services.category_create(shop=shop, code=category.code, name=category.name)
@@ -68,11 +83,13 @@ class DatabaseSink:
                 if li.channel in accounts
             )
         catalog_services.listings_create_bulk(shop=shop, listings=listings)
-        sku_ids = {code: sku.pk for code, sku in catalog_selectors.skus_by_code(shop=shop).items()}
+        return {code: sku.pk for code, sku in catalog_selectors.skus_by_code(shop=shop).items()}
 
+    def write_customers(self, world: World) -> dict[str, int]:
+        """Customers with their channel identities; returns customer ids by code."""
         self.progress("customers")
-        customer_ids = member_services.customers_create_bulk(
-            shop=shop,
+        return member_services.customers_create_bulk(
+            shop=self.shop,
             customers=[
                 CustomerInput(code=c.code, name=c.name, created_at=c.created_at, phone_masked=c.phone_masked,
                               province=c.province, city=c.city, identities=c.identities)
@@ -80,39 +97,42 @@ class DatabaseSink:
             ],
         )
 
-        self.progress("orders")
-        refunds_by_order: dict[tuple[str, str], list] = {}
-        for refund in world.refunds:
-            refunds_by_order.setdefault((refund.channel, refund.order_no), []).append(refund)
-        orders = [
-            OrderInput(
-                order_no=o.order_no, channel_account_id=accounts[o.channel].pk, channel=o.channel,
-                customer_id=customer_ids[o.customer_code], placed_at=o.placed_at, paid_at=o.paid_at,
-                status=o.status, shipping_fen=o.shipping_fen, promotions=o.promotions, source=o.source,
-                province=o.province, city=o.city,
-                lines=tuple(LineInput(sku_ids[li.sku_code], li.title, li.unit_price_fen, li.qty, li.discount_fen)
-                            for li in o.lines),
-                refunds=tuple(
-                    RefundInput(r.refund_no, r.line_index, r.kind, r.amount_fen, r.reason, r.status, r.requested_at,
-                                r.completed_at)
-                    for r in refunds_by_order.get((o.channel, o.order_no), [])
-                ),
-            )
-            for o in world.orders
-        ]
-        order_services.orders_create_bulk(shop=shop, orders=orders)
-
+    def write_customer_stats(self) -> None:
         self.progress("customer stats")
         member_services.customer_stats_apply(
-            shop=shop,
+            shop=self.shop,
             stats=(
                 CustomerStats(row["customer_id"], row["n"], row["total"], row["first"], row["last"])
-                for row in order_selectors.customer_order_stats(shop=shop)
+                for row in order_selectors.customer_order_stats(shop=self.shop)
             ),
         )
-        return {
-            "products": len(world.products), "skus": len(world.skus), "customers": len(world.customers),
-            "orders": len(world.orders), "order_lines": sum(len(o.lines) for o in world.orders),
-            "refunds": len(world.refunds),
-        }
 
+
+def world_counts(world: World) -> dict[str, int]:
+    return {
+        "products": len(world.products), "skus": len(world.skus), "customers": len(world.customers),
+        "orders": len(world.orders), "order_lines": sum(len(o.lines) for o in world.orders),
+        "refunds": len(world.refunds),
+    }
+
+
+def orders_with_refunds(world: World) -> list[tuple[OrderSpec, list[RefundSpec]]]:
+    """Each order of the world with its refunds (in the world's order)."""
+    refunds_by_order: dict[tuple[str, str], list[RefundSpec]] = {}
+    for refund in world.refunds:
+        refunds_by_order.setdefault((refund.channel, refund.order_no), []).append(refund)
+    return [(o, refunds_by_order.get((o.channel, o.order_no), [])) for o in world.orders]
+
+
+def order_input(o: OrderSpec, account: object, sku_ids: dict[str, int], customer_ids: dict[str, int],
+                refunds: list[RefundSpec]) -> OrderInput:
+    return OrderInput(
+        order_no=o.order_no, channel_account_id=account.pk, channel=o.channel,  # type: ignore[attr-defined]
+        customer_id=customer_ids[o.customer_code], placed_at=o.placed_at, paid_at=o.paid_at,
+        status=o.status, shipping_fen=o.shipping_fen, promotions=o.promotions, source=o.source,
+        province=o.province, city=o.city,
+        lines=tuple(LineInput(sku_ids[li.sku_code], li.title, li.unit_price_fen, li.qty, li.discount_fen)
+                    for li in o.lines),
+        refunds=tuple(RefundInput(r.refund_no, r.line_index, r.kind, r.amount_fen, r.reason, r.status,
+                                  r.requested_at, r.completed_at) for r in refunds),
+    )

@@ -23,6 +23,7 @@ from shopops.core.management.base import ShopOpsCommand
 from shopops.core.management.commands.serve import serve_forever
 from shopops.core.models import Shop
 from shopops.core.services import roles_sync, shop_create, user_create
+from shopops.demo.export_sink import ExportFileSink
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
@@ -45,6 +46,9 @@ class Command(ShopOpsCommand):
                             help="last simulated business date (default: yesterday)")
         parser.add_argument("--password", default=None, help="password for every demo user (default: random)")
         parser.add_argument("--reset", action="store_true", help="wipe an existing data directory's records first")
+        parser.add_argument("--sink", choices=("exports", "database"), default="exports",
+                            help="exports: write each channel's export files and import them (default); "
+                                 "database: write the records directly")
         parser.add_argument("--no-serve", action="store_true")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
@@ -92,6 +96,7 @@ class Command(ShopOpsCommand):
         self._log(f"simulating {config.days} days (seed {config.seed})")
         world = build_world(config)
         simulated = time.perf_counter() - started
+        imports: list[dict[str, Any]] = []
         with transaction.atomic():
             roles_sync()
             shop = shop_create(code=DEMO_SHOP_CODE, name=world.shop_name)
@@ -99,7 +104,18 @@ class Command(ShopOpsCommand):
                 channel_account_ensure(shop=shop, channel=channel.code, name=channel.account_name)
             for role in roles.ROLES:
                 user_create(username=role, password=password, role=role, shops=[shop], validate=False)
-            counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+            if options["sink"] == "database":
+                counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+        if options["sink"] == "exports":
+            # each import commits on its own (its lake commit follows its DB transaction)
+            sink = ExportFileSink(shop, settings.DATA_DIR, progress=lambda step: self._log(step),
+                                  log=lambda s: self._log(
+                                      f"  imported {s['format']} {s['file']}: {s['rows']} rows, {s['inserted']} "
+                                      f"inserted, {s['rejected']} rejected, {s['seconds']} s"))
+            counts = sink.write(world)
+            imports = [{k: s[k] for k in ("job", "format", "file", "channel_account", "rows", "inserted", "updated",
+                                          "unchanged", "rejected", "seconds")} for s in sink.imports]
+        with transaction.atomic():
             self._log("campaigns: a reviewed 双11 and a simulated 双12")
             campaigns_demo_seed(shop=shop, end_date=world.end_date)
         self._log("writing the lake's order facts")
@@ -115,6 +131,8 @@ class Command(ShopOpsCommand):
             "to": world.end_date.isoformat(),
             **counts,
             "inventory": stock,
+            "sink": options["sink"],
+            "imports": imports,
             "users": list(roles.ROLES),
             "password": password,
             "simulate_seconds": round(simulated, 2),
