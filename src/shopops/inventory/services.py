@@ -853,6 +853,26 @@ def inventory_alerts_run(*, shop: Shop, date: dt.date) -> dict[str, int]:
     return counts
 
 
+def inventory_alerts_all(*, date: dt.date | None = None) -> dict[str, dict[str, int]]:
+    """``inventory_alerts_run`` for every shop (the daily periodic task), each on its own local date unless
+    ``date`` is given. A shop whose run fails is logged and reported as ``{"error": 1}``; the others still run.
+    Returns {shop code: counts by kind}."""
+    import logging
+
+    from shopops.core.clock import today
+    from shopops.core.selectors import all_shops
+
+    out: dict[str, dict[str, int]] = {}
+    for shop in all_shops():
+        try:
+            with transaction.atomic():
+                out[shop.code] = inventory_alerts_run(shop=shop, date=date or today(shop.timezone))
+        except Exception:  # noqa: BLE001 (one shop's bad data must not stop the others' alerts)
+            logging.getLogger(__name__).exception("stock alerts failed for shop %s", shop.code)
+            out[shop.code] = {"error": 1}
+    return out
+
+
 # ---------------------------------------------------------------- demo data
 
 
