@@ -1,0 +1,53 @@
+"""shopops alerts run [--date D] [--shop CODE] [--dry-run] [--json]: metric anomalies into the to-do list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from shopops.core.clock import today
+from shopops.core.management.base import ShopOpsCommand
+
+
+class Command(ShopOpsCommand):
+    help = ("Compare a business day's metrics per channel with a weekday-aligned, promotion-aware baseline and "
+            "put every anomaly in the operator's to-do list (run: default yesterday).")
+    json_option = True
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=["run"], help="run: check the day and update the to-do list")
+        self.add_shop_argument(parser)
+        parser.add_argument("--date", help="business date YYYY-MM-DD (default: yesterday)")
+        parser.add_argument("--dry-run", action="store_true", help="compute only; do not touch the to-do list")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from shopops.analytics.selectors.alerts import alerts_check
+        from shopops.analytics.services.alerts import analytics_alerts_run
+
+        self.ensure_installed()
+        shop = self.resolve_shop(options["shop"])
+        try:
+            day = (dt.date.fromisoformat(options["date"]) if options["date"]
+                   else today(shop.timezone) - dt.timedelta(days=1))
+        except ValueError as exc:
+            raise CommandError(f"--date: {exc}", returncode=2) from exc
+        if options["dry_run"]:
+            result = alerts_check(shop=shop, date=day)
+        else:
+            result = analytics_alerts_run(shop=shop, date=day)
+        if options["json"]:
+            self.emit_json(result)
+            return
+        promo = f" ({'、'.join(result['promotion'])})" if result["promotion"] else ""
+        self.stdout.write(f"{result['date']}{promo}: {result['status']}, {result['checked']} checked, "
+                          f"{len(result['alerts'])} alerts (baseline {result['baseline']['kind']}: "
+                          f"{', '.join(result['baseline']['days']) or '—'})")
+        for a in result["alerts"]:
+            change = "—" if a["change"] is None else f"{a['change'] * 100:+.1f}%"
+            self.stdout.write(f"  [{a['severity']}] {a['metric']} {a['channel']}: {a['value']} vs {a['baseline']} "
+                              f"({change}, z {a['z']:+.2f})")
+        if "todos" in result:
+            self.stdout.write(f"to-do: {result['todos']['raised']} raised, {result['todos']['closed']} closed")

@@ -1,0 +1,170 @@
+"""Reads for alerts and the dashboard's KPI cards: run the metric layer for one shop, judge, shape the JSON.
+
+``alerts_check`` computes the anomalies of one business day without writing anything (the GET endpoint, and
+the first half of ``services.alerts.analytics_alerts_run``). The baseline rule (weekday-aligned, promotion
+aware) and the robust score live in the pure module :mod:`shopops.analytics.anomaly`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from shopops.analytics import anomaly
+from shopops.analytics.engine import LakeTables, Tables, get_engine
+from shopops.analytics.metrics import METRICS, compute
+from shopops.analytics.queries.alerts import ALERT_METRICS, DENOMINATOR, TOTAL, daily_values, first_data_day
+from shopops.campaigns.selectors import promotion_days
+from shopops.core.money import format_fen, parse_fen
+from shopops.orders.domain import change_rate
+
+if TYPE_CHECKING:
+    from shopops.core.models import Shop
+
+ALL_CHANNELS = "all"  # how the shop total is named in alerts and to-do keys
+
+
+def shop_tables(shop: Shop) -> Tables:
+    """The lake narrowed to ``shop`` on the configured engine (tests replace this with MemoryTables)."""
+    return LakeTables(get_engine(), shop.pk)
+
+
+def _out(metric: str, value: float | None) -> object:
+    """A metric value as JSON carries it: money a string with two decimals, rates floats, counts ints."""
+    if value is None:
+        return None
+    kind = METRICS[metric].kind
+    if kind == "money":
+        return format_fen(round(value))
+    if kind == "count":
+        return round(value) if float(value).is_integer() else round(value, 2)
+    return round(value, 6)
+
+
+def _clamp(z: float) -> float:
+    return round(max(-999.0, min(999.0, z)), 2)
+
+
+def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
+                 metrics: tuple[str, ...] = ALERT_METRICS) -> dict:
+    """Anomalies of ``date`` per metric × channel (and the shop total) against the promotion-aware baseline.
+
+    ``{"date", "status": "ok"|"no_data", "promotion": [names], "baseline": {"kind", "days"}, "alerts": [...],
+    "checked": n}``; each alert ``{"metric", "channel", "value", "baseline", "change", "z", "direction",
+    "severity", "promotion", "baseline_days"}``. ``checked`` counts the (metric, channel) pairs judged.
+    """
+    tables = tables or shop_tables(shop)
+    first = first_data_day(tables)
+    lookback = date - dt.timedelta(days=anomaly.PROMO_LOOKBACK_DAYS)
+    promos = promotion_days(shop=shop, start=lookback, end=date)
+    base = anomaly.baseline_days(date, promos, first_day=first)
+    result = {"date": date.isoformat(), "status": "ok", "promotion": list(base.promotion),
+              "baseline": {"kind": base.kind, "days": [d.isoformat() for d in base.days]},
+              "alerts": [], "checked": 0}
+    if first is None or first > date:
+        result["status"] = "no_data"
+        return result
+    start = min(base.days, default=date)
+    values = daily_values(tables, date_from=start, date_to=date, metrics=metrics)
+    if (date, TOTAL) not in values:
+        result["status"] = "no_data"  # nothing imported for the day yet: judging zeros would cry wolf
+        return result
+    channels = sorted({ch for (day, ch) in values if day == date or day in base.days})
+    alerts = []
+    checked = 0
+    for channel in channels:
+        today_row = values.get((date, channel), {})
+        for metric in metrics:
+            kind = METRICS[metric].kind
+            additive = kind != "rate" and metric not in DENOMINATOR  # a missing row means 0 for counts/sums
+
+            def value_of(row: dict, m: str = metric, zero: bool = additive) -> float | None:
+                v = row.get(m)
+                return 0 if v is None and zero and not row else v
+
+            value = value_of(today_row)
+            if value is None:
+                continue
+            history = [value_of(values.get((d, channel), {})) for d in base.days]
+            score = anomaly.robust_score(value, history)
+            volume = None
+            if metric in DENOMINATOR:
+                den = [values.get((d, channel), {}).get(DENOMINATOR[metric]) or 0 for d in base.days]
+                volume = sorted(den)[len(den) // 2] if den else 0
+                if metric == "refund_rate":
+                    volume *= 30  # a 30-day window of sub-orders
+            verdict = anomaly.judge(metric, score, volume=volume)
+            if verdict.reason != "few_days":
+                checked += 1
+            if not verdict.alert:
+                continue
+            alerts.append({
+                "metric": metric, "channel": channel or ALL_CHANNELS,
+                "value": _out(metric, score.value), "baseline": _out(metric, score.baseline),
+                "change": None if score.change is None else round(score.change, 4),
+                "z": _clamp(score.z), "direction": verdict.direction, "severity": verdict.severity,
+                "promotion": list(base.promotion), "baseline_days": [d.isoformat() for d in base.days],
+                "baseline_kind": base.kind,
+            })
+    order = {"critical": 0, "warning": 1, "info": 2}
+    alerts.sort(key=lambda a: (order[a["severity"]], a["channel"] != ALL_CHANNELS, -abs(a["z"]), a["metric"],
+                               a["channel"]))
+    result["alerts"] = alerts
+    result["checked"] = checked
+    return result
+
+
+# ---------------------------------------------------------------- dashboard KPI cards
+
+KPI_METRICS = ("gmv", "uv", "buyers", "cvr", "aov", "orders", "refund_amount")
+PERIODS = (1, 7, 30)
+
+
+def _kpi_numbers(totals: dict) -> dict[str, int | float | None]:
+    out = {}
+    for m in KPI_METRICS:
+        v = totals.get(m)
+        if v is None:
+            out[m] = None
+        elif METRICS[m].kind == "money":
+            out[m] = parse_fen(str(v), allow_negative=True)
+        else:
+            out[m] = v
+    return out
+
+
+def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None = None) -> dict:
+    """The dashboard's KPI cards for the ``days`` ending on ``end``: each metric's value, its change vs the
+    previous period of the same length and vs the same period one week earlier (the same weekday last week
+    for one day). Three metric-layer computations (one per period), whatever the number of cards; period
+    totals are recomputed from rows (distinct visitors and buyers are never summed over days).
+
+    Money values are integer fen; ``change_prev``/``change_wow`` are relative changes or None (undefined).
+    """
+    tables = tables or shop_tables(shop)
+    start = end - dt.timedelta(days=days - 1)
+    span = dt.timedelta(days=days)
+    week = dt.timedelta(days=7)
+
+    def totals(a: dt.date, b: dt.date) -> tuple[dict, bool]:
+        result = compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
+        return _kpi_numbers(result["totals"]), bool(result["totals"].get("deduplicated", True))
+
+    current, dedup = totals(start, end)
+    previous, _d = totals(start - span, end - span)
+    if days == 7:
+        week_ago = previous  # the same 7 days one week earlier are the previous period
+    else:
+        week_ago, _d = totals(start - week, end - week)
+    cards = []
+    for m in KPI_METRICS:
+        meta = METRICS[m]
+        cards.append({
+            "key": m, "zh": meta.zh, "en": meta.en, "kind": meta.kind, "value": current[m],
+            "previous": previous[m], "week_ago": week_ago[m],
+            "change_prev": change_rate(current[m], previous[m]),
+            "change_wow": change_rate(current[m], week_ago[m]),
+        })
+    return {"start": start, "end": end, "days": days, "cards": cards, "deduplicated": dedup,
+            "previous_start": start - span, "previous_end": end - span,
+            "week_start": start - week, "week_end": end - week}
