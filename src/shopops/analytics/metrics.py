@@ -229,11 +229,11 @@ def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, d
     with_events = ev.select(ev.channel).distinct()
     td = td.anti_join(with_events, td.channel == with_events.channel)
     keys = _keys(td, "traffic_daily", dims)
-    aggs = dict(
-        uv=td.visitors.sum().cast("int64"), pv=td.page_views.sum().cast("int64"),
-        cart_users=td.cart_users.sum().cast("int64"), fav_users=td.fav_users.sum().cast("int64"),
-        parts=td.count(), channels=td.channel.nunique(),
-    )
+    aggs = {
+        "uv": td.visitors.sum().cast("int64"), "pv": td.page_views.sum().cast("int64"),
+        "cart_users": td.cart_users.sum().cast("int64"), "fav_users": td.fav_users.sum().cast("int64"),
+        "parts": td.count(), "channels": td.channel.nunique(),
+    }
     if keys:
         return td.group_by([v.name(k) for k, v in keys.items()]).aggregate(**aggs)
     return td.aggregate(**aggs)
@@ -272,12 +272,12 @@ def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, dat
         n_orders=base.order_id.nunique(), paid=base.paid.sum(), refunded=base.refunded.sum())
     per_buyer = per_buyer.join(first, per_buyer.customer_id == first.customer_id, how="left")
     per_buyer = per_buyer.mutate(returning=(per_buyer.first_date < per_buyer.start).fill_null(False))
-    aggs = dict(
-        orders=per_buyer.n_orders.sum().cast("int64"), buyers=per_buyer.count(),
-        gmv_fen=per_buyer.paid.sum().cast("int64"), refund_fen=per_buyer.refunded.sum().cast("int64"),
-        returning=per_buyer.returning.cast("int64").sum().cast("int64"),
-        repeat=(per_buyer.n_orders >= 2).cast("int64").sum().cast("int64"),
-    )
+    aggs = {
+        "orders": per_buyer.n_orders.sum().cast("int64"), "buyers": per_buyer.count(),
+        "gmv_fen": per_buyer.paid.sum().cast("int64"), "refund_fen": per_buyer.refunded.sum().cast("int64"),
+        "returning": per_buyer.returning.cast("int64").sum().cast("int64"),
+        "repeat": (per_buyer.n_orders >= 2).cast("int64").sum().cast("int64"),
+    }
     if group:
         return per_buyer.group_by(group).aggregate(**aggs)
     return per_buyer.aggregate(**aggs)
@@ -325,11 +325,11 @@ class _Acc:
 
 def _gather(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, date_to, channel) -> dict[tuple, _Acc]:
     accs: dict[tuple, _Acc] = defaultdict(_Acc)
-    kw = dict(date_from=date_from, date_to=date_to, channel=channel)
+    kw = {"date_from": date_from, "date_to": date_to, "channel": channel}
     for r in engine_rows(behaviour_query(tables, dims, **kw)):
         a = accs[_key_of(r, dims)]
         a.uv, a.pv, a.cart_users, a.fav_users = (int(r[c] or 0) for c in ("uv", "pv", "cart_users", "fav_users"))
-        a.has_events = True
+        a.has_events = bool(a.uv or a.pv or a.cart_users or a.fav_users)
     product_level = any(d in ("product", "category") for d in dims)
     if not product_level:
         for r in engine_rows(platform_query(tables, dims, **kw)):
@@ -424,14 +424,14 @@ def compute(tables: Tables, *, date_from: dt.date, date_to: dt.date, by: str | S
     if unknown:
         raise ValueError(f"unknown metrics: {', '.join(unknown)}")
     rows_of = tables.engine.rows
-    kw = dict(date_from=date_from, date_to=date_to, channel=channel or None)
+    kw = {"date_from": date_from, "date_to": date_to, "channel": channel or None}
     accs = _gather(rows_of, tables, dims, **kw) if dims else {}
     total = _gather(rows_of, tables, (), **kw).get((), _Acc())
     out_rows = []
     for key in sorted(accs, key=lambda k: tuple(str(v) for v in k)):
         a = accs[key]
         values = _values(a, dims, key, date_from)
-        row = {d: v for d, v in zip(dims, key, strict=True)}
+        row = dict(zip(dims, key, strict=True))
         row.update({m: values[m] for m in names})
         row["deduplicated"] = _dedup(a)
         out_rows.append(row)

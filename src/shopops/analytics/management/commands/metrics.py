@@ -1,0 +1,49 @@
+"""shopops metrics --from D --to D [--by day|week|month|channel|source|product|category] [--channel C]
+[--metrics a,b] [--json]: the metric layer for one shop (``{"rows": [...], "totals": {...}}``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from shopops.analytics.metrics import BY
+from shopops.analytics.selectors import metrics as selectors
+from shopops.core.management.base import ShopOpsCommand
+
+
+class Command(ShopOpsCommand):
+    help = ("Shop metrics (UV, PV, buyers, orders, GMV, CVR, AOV, UV value, bounce/cart/fav rates, refunds, new and "
+            "returning buyers, repurchase rate) over a period, optionally grouped. Distinct counts are recomputed "
+            "per row, never summed.")
+    json_option = True
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        self.add_shop_argument(parser)
+        parser.add_argument("--from", dest="date_from", required=True, help="first business date (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="date_to", required=True, help="last business date (YYYY-MM-DD)")
+        parser.add_argument("--by", choices=BY, help="group the rows")
+        parser.add_argument("--channel", help="only this channel (e.g. tmall)")
+        parser.add_argument("--metrics", help="comma-separated metric names (default: all)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.ensure_installed()
+        shop = self.resolve_shop(options["shop"])
+        result = selectors.metrics_report(shop=shop, date_from=options["date_from"], date_to=options["date_to"],
+                                          by=options["by"], channel=options["channel"], metrics=options["metrics"])
+        if options["json"]:
+            self.emit_json(result)
+            return
+        names = result["metrics"]
+        keys = result["by"]
+        table = Table(title=f"{result['period']['from']} – {result['period']['to']}")
+        for column in [*keys, *names]:
+            table.add_column(column, justify="left" if column in keys else "right")
+        for row in [*result["rows"], {**dict.fromkeys(keys, "total"), **result["totals"]}]:
+            table.add_row(*("—" if row.get(c) is None else str(row.get(c)) for c in [*keys, *names]))
+        Console(file=self.stdout, width=250).print(table)
+        for note in result["notes"]:
+            self.stdout.write(f"note: {note}")

@@ -1,0 +1,70 @@
+"""GMV explanation: the change in 支付金额 between two periods split into the parts due to UV, CVR and AOV.
+
+DESIGN.md "日常数据监控" and analytics-anchors.md §6.5 (KPI decomposition): GMV = UV × CVR × AOV
+(domain-rules.md §2.1 identity 支付金额 = 访客数 × 支付转化率 × 客单价). The split is the exact Shapley
+decomposition of :func:`shopops.analytics.domain.decompose_gmv`: each group's parts add up to that group's
+change to the fen, and the total's parts to the total change. UV and buyers are distinct counts, so the
+total is decomposed from the shop's de-duplicated totals — the groups' UV/CVR/AOV parts need not add up to
+the total's parts (their GMV changes do).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shopops.analytics.domain import FACTORS, Period, decompose_gmv
+from shopops.analytics.engine import Tables
+from shopops.analytics.metrics import compute
+from shopops.core.money import format_fen, parse_fen
+
+BY = ("channel", "source")
+_NEEDED = ["uv", "buyers", "gmv", "cvr", "aov"]
+
+
+def _period(values: dict | None) -> Period:
+    if not values:
+        return Period(uv=0, buyers=0, gmv_fen=0)
+    return Period(uv=int(values["uv"]), buyers=int(values["buyers"]), gmv_fen=parse_fen(values["gmv"]))
+
+
+def _side(values: dict | None) -> dict:
+    values = values or {}
+    return {"uv": int(values.get("uv", 0)), "buyers": int(values.get("buyers", 0)), "gmv": values.get("gmv", "0.00"),
+            "cvr": values.get("cvr"), "aov": values.get("aov")}
+
+
+def _explain(before: dict | None, after: dict | None) -> dict:
+    result = decompose_gmv(_period(before), _period(after))
+    return {
+        "before": _side(before), "after": _side(after), "change": format_fen(result.change_fen),
+        "parts": {f: format_fen(result.parts_fen[f]) for f in FACTORS},
+        "parts_fen": dict(result.parts_fen), "change_fen": result.change_fen, "consistent": result.consistent,
+    }
+
+
+def gmv_explain(tables: Tables, *, date_from: dt.date, date_to: dt.date, vs_from: dt.date, vs_to: dt.date,
+                by: str | None = None) -> dict:
+    """``{"period", "vs", "by", "total": {before, after, change, parts{uv,cvr,aov}, ...}, "groups": [...]}``.
+
+    ``before`` is the ``vs`` period, ``after`` the ``from..to`` period; money as strings in yuan (and in fen
+    under ``*_fen``). A group present in one period only is compared with zeros.
+    """
+    if by is not None and by not in BY:
+        raise ValueError(f"unknown grouping {by!r}")
+    now = compute(tables, date_from=date_from, date_to=date_to, by=by, metrics=_NEEDED)
+    then = compute(tables, date_from=vs_from, date_to=vs_to, by=by, metrics=_NEEDED)
+    groups = []
+    if by:
+        now_rows = {r[by]: r for r in now["rows"]}
+        then_rows = {r[by]: r for r in then["rows"]}
+        for key in sorted(set(now_rows) | set(then_rows), key=str):
+            groups.append({by: key, **_explain(then_rows.get(key), now_rows.get(key))})
+        groups.sort(key=lambda g: (-abs(g["change_fen"]), str(g[by])))
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "vs": {"from": vs_from.isoformat(), "to": vs_to.isoformat()},
+        "by": by,
+        "total": _explain(then["totals"], now["totals"]),
+        "groups": groups,
+        "notes": sorted(set(now["notes"]) | set(then["notes"])),
+    }

@@ -1,0 +1,128 @@
+"""Reads for the metric faces (CLI ``shopops metrics`` / ``gmv explain``, /api/v1/analytics/metrics and
+/gmv-explain, the traffic-sources and GMV-explanation pages): validate the input, run the metric layer for one
+shop on the configured engine, return the JSON of :func:`shopops.analytics.metrics.compute`.
+
+Bad input raises :class:`InvalidInput` naming the field (``from``, ``to``, ``vs``, ``by``, ``channel``,
+``metrics``) in the user's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from shopops.analytics import metrics as layer
+from shopops.analytics.engine import LakeTables, Tables, get_engine
+from shopops.analytics.queries import explain
+from shopops.core.errors import ErrorCollector
+
+MAX_DAYS = 800  # one query over more than two years is a batch job, not a page view
+
+
+def shop_tables(*, shop) -> Tables:  # noqa: ANN001 (a core Shop)
+    """The shop's lake tables on the configured engine."""
+    return LakeTables(get_engine(), shop.pk)
+
+
+def _date(value: object, field: str, errors: ErrorCollector) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        errors.add(field, _("Enter a date (YYYY-MM-DD)."))
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors.add(field, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text[:40]})
+        return None
+
+
+def parse_period(date_from: object, date_to: object, *, errors: ErrorCollector, field_from: str = "from",
+                 field_to: str = "to") -> tuple[dt.date, dt.date] | None:
+    start = _date(date_from, field_from, errors)
+    end = _date(date_to, field_to, errors)
+    if start is None or end is None:
+        return None
+    if end < start:
+        errors.add(field_to, _("The end date is before the start date."))
+        return None
+    if (end - start).days + 1 > MAX_DAYS:
+        errors.add(field_to, _("The period is longer than %(n)s days.") % {"n": MAX_DAYS})
+        return None
+    return start, end
+
+
+def parse_range(value: object, *, field: str, errors: ErrorCollector) -> tuple[dt.date, dt.date] | None:
+    """``D..D`` (a comparison period)."""
+    text = str(value or "").strip()
+    if ".." not in text:
+        errors.add(field, _("Enter a period as YYYY-MM-DD..YYYY-MM-DD."))
+        return None
+    start, end = text.split("..", 1)
+    return parse_period(start, end, errors=errors, field_from=field, field_to=field)
+
+
+def parse_metrics(value: object, *, errors: ErrorCollector) -> list[str] | None:
+    if value is None or value == "" or value == []:
+        return None
+    names = ([v.strip() for v in str(value).split(",")] if isinstance(value, str)
+             else [str(v).strip() for v in value])  # type: ignore[union-attr]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in layer.METRICS]
+    if unknown:
+        errors.add("metrics", _("Unknown metrics: %(names)s (known: %(known)s).")
+                   % {"names": ", ".join(unknown)[:200], "known": ", ".join(layer.METRICS)})
+        return None
+    return names or None
+
+
+def _by(value: object, allowed: Iterable[str], errors: ErrorCollector) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    allowed = tuple(allowed)
+    if text not in allowed:
+        errors.add("by", _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)})
+        return None
+    return text
+
+
+def metrics_report(*, shop, date_from: object, date_to: object, by: object = None,  # noqa: ANN001
+                   channel: object = None, metrics: object = None, tables: Tables | None = None) -> dict:
+    """``compute`` for one shop with validated input; adds ``period`` and ``channel``."""
+    errors = ErrorCollector()
+    period = parse_period(date_from, date_to, errors=errors)
+    grouping = _by(by, layer.BY, errors)
+    names = parse_metrics(metrics, errors=errors)
+    channel_text = str(channel or "").strip()
+    if len(channel_text) > 40:
+        errors.add("channel", _("Too long (at most %(n)s characters).") % {"n": 40})
+    errors.raise_if_any(_("The metrics request is not valid."))
+    assert period is not None
+    result = layer.compute(tables if tables is not None else shop_tables(shop=shop), date_from=period[0],
+                           date_to=period[1], by=grouping, channel=channel_text or None, metrics=names)
+    result["period"] = {"from": period[0].isoformat(), "to": period[1].isoformat()}
+    result["channel"] = channel_text or None
+    return result
+
+
+def gmv_explanation(*, shop, date_from: object, date_to: object, vs: object, by: object = None,  # noqa: ANN001
+                    tables: Tables | None = None) -> dict:
+    """The GMV change of ``from..to`` against ``vs`` split into UV, CVR and AOV parts (per group and total)."""
+    errors = ErrorCollector()
+    period = parse_period(date_from, date_to, errors=errors)
+    baseline = parse_range(vs, field="vs", errors=errors)
+    grouping = _by(by, explain.BY, errors)
+    errors.raise_if_any(_("The GMV explanation request is not valid."))
+    assert period is not None and baseline is not None
+    return explain.gmv_explain(tables if tables is not None else shop_tables(shop=shop), date_from=period[0],
+                               date_to=period[1], vs_from=baseline[0], vs_to=baseline[1], by=grouping)
+
+
+def metric_catalog() -> list[dict]:
+    """Every metric's definition (for docs, pages and the API)."""
+    return [{"name": m.name, "zh": m.zh, "en": m.en, "formula": m.formula, "kind": m.kind, "additive": m.additive,
+             "grain": m.grain, "sources": list(m.sources)} for m in layer.METRICS.values()]

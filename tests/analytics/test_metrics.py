@@ -1,0 +1,140 @@
+"""The metric layer on a small hand-checked shop (tests/analytics/metrics_data.py), DuckDB.
+
+Every trap of issue #4 "Done when" with its source: domain-rules.md §2.1 and analytics-anchors.md §2.2.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shopops.analytics.engine import MemoryTables, get_engine
+from shopops.analytics.metrics import BY, METRICS, compute, daily_by_channel
+from tests.analytics.metrics_data import D0, D1, D2, shop_data, traffic_data
+
+
+@pytest.fixture
+def tables():
+    return MemoryTables(get_engine("duckdb"), shop_data())
+
+
+def test_totals_hand_checked(tables):
+    t = compute(tables, date_from=D1, date_to=D2)["totals"]
+    assert t == {
+        "uv": 3, "pv": 9, "buyers": 2, "orders": 3, "gmv": "170.00", "cvr": 0.666667, "aov": "85.00",
+        "uv_value": "56.67", "bounce_rate": 0.583333, "cart_rate": 0.333333, "fav_rate": 0.333333,
+        "refund_amount": "105.00", "refund_rate": 0.75, "new_buyers": 1, "returning_buyers": 1,
+        "repurchase_rate": 0.5, "deduplicated": True,
+    }
+
+
+def test_uv_is_not_summed_across_days_or_channels(tables):
+    """访客数 is de-duplicated over the period; channel UVs are not additive (生意参谋, analytics-anchors §2.2)."""
+    by_day = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["uv"])
+    assert [r["uv"] for r in by_day["rows"]] == [3, 2] and by_day["totals"]["uv"] == 3
+    by_channel = compute(tables, date_from=D1, date_to=D2, by="channel", metrics=["uv"])
+    assert {r["channel"]: r["uv"] for r in by_channel["rows"]} == {"app": 2, "site": 2}
+    assert by_channel["totals"]["uv"] == 3
+
+
+def test_bounce_rate_over_days_is_the_mean_of_daily_rates(tables):
+    """跳失率 multi-day = mean of daily rates (domain-rules §2.1): (2/3 + 1/2) / 2, not pooled 3/5."""
+    result = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["bounce_rate"])
+    assert [r["bounce_rate"] for r in result["rows"]] == [0.666667, 0.5]
+    assert result["totals"]["bounce_rate"] == round(7 / 12, 6) != 0.6
+    site = compute(tables, date_from=D1, date_to=D2, by="channel", metrics=["bounce_rate"])["rows"]
+    assert {r["channel"]: r["bounce_rate"] for r in site} == {"app": 1.0, "site": 0.25}  # (1/2 + 0) / 2
+
+
+def test_refunds_are_not_deducted_from_gmv(tables):
+    """支付金额 includes postage and does not deduct refunds (haomu.top via domain-rules §2.1)."""
+    t = compute(tables, date_from=D1, date_to=D1, metrics=["gmv", "refund_amount"])["totals"]
+    assert t == {"gmv": "100.00", "refund_amount": "100.00", "deduplicated": True}  # fully refunded, still GMV
+
+
+def test_a_buyer_who_buys_twice_counts_once(tables):
+    result = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["buyers", "orders", "repurchase_rate"])
+    assert [(r["buyers"], r["orders"]) for r in result["rows"]] == [(1, 1), (2, 2)]
+    assert (result["totals"]["buyers"], result["totals"]["orders"]) == (2, 3)
+    assert result["totals"]["repurchase_rate"] == 0.5
+
+
+def test_new_and_returning_buyers_per_row(tables):
+    """c1's first order is on day 1: new on day 1, returning on day 2; c2 bought before the period."""
+    result = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["new_buyers", "returning_buyers"])
+    assert [(r["new_buyers"], r["returning_buyers"]) for r in result["rows"]] == [(1, 0), (0, 2)]
+    assert (result["totals"]["new_buyers"], result["totals"]["returning_buyers"]) == (1, 1)
+
+
+def test_refund_rate_is_30_day_sub_orders(tables):
+    """退款率 = 近30天成功退款笔数 / 近30天子订单数 (maijiaw.com via domain-rules §2.1).
+
+    Window ending 11-02: sub-orders o1×2, o2, o3 = 4 (o10 on 10-01 is 32 days before); refunded: o1 fully (2
+    sub-orders) + o3 partly (1) = 3. Ending 11-01: o1 only → 2/2.
+    """
+    result = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["refund_rate"])
+    assert [r["refund_rate"] for r in result["rows"]] == [1.0, 0.75]
+    wide = compute(tables, date_from=D0, date_to=D0, metrics=["refund_rate"])["totals"]
+    assert wide["refund_rate"] == 0.0
+
+
+def test_rates_are_null_when_undefined(tables):
+    t = compute(tables, date_from=D0, date_to=D0)["totals"]
+    assert t["uv"] == 0 and t["cvr"] is None and t["uv_value"] is None and t["bounce_rate"] is None
+    assert t["buyers"] == 1 and t["aov"] == "30.00" and t["gmv"] == "30.00"
+    empty = compute(MemoryTables(get_engine("duckdb"), {}), date_from=D1, date_to=D2, by="day")
+    assert empty["rows"] == [] and empty["totals"]["gmv"] == "0.00" and empty["totals"]["aov"] is None
+
+
+def test_channel_filter_and_metric_selection(tables):
+    result = compute(tables, date_from=D1, date_to=D2, channel="site", metrics=["uv", "gmv"])
+    assert result["totals"] == {"uv": 2, "gmv": "150.00", "deduplicated": True}
+    with pytest.raises(ValueError):
+        compute(tables, date_from=D1, date_to=D2, metrics=["nope"])
+
+
+def test_product_and_category_rows(tables):
+    result = compute(tables, date_from=D1, date_to=D2, by="product", metrics=["uv", "buyers", "gmv", "refund_rate"])
+    assert result["rows"] == [
+        {"product": "A", "uv": 2, "buyers": 1, "gmv": "110.00", "refund_rate": None, "deduplicated": True},
+        {"product": "B", "uv": 3, "buyers": 2, "gmv": "50.00", "refund_rate": None, "deduplicated": True},
+    ]
+    assert "product_rows_gmv_without_shipping_refunds_unknown" in result["notes"]
+
+
+def test_platform_traffic_totals_are_flagged_not_deduplicated():
+    """traffic_daily visitors are daily distinct counts per source: their sum is flagged, never presented as UV
+    de-duplicated (lake/tables.py, additive: no)."""
+    data = {**shop_data(), **traffic_data()}
+    result = compute(MemoryTables(get_engine("duckdb"), data), date_from=D1, date_to=D2, by="channel",
+                     metrics=["uv", "pv"])
+    rows = {r["channel"]: r for r in result["rows"]}
+    assert rows["jd"] == {"channel": "jd", "uv": 27, "pv": 56, "deduplicated": False}
+    assert rows["site"]["deduplicated"] is True
+    assert result["totals"] == {"uv": 30, "pv": 65, "deduplicated": False}
+    assert result["notes"] == ["platform_uv_not_deduplicated"]
+    one_day = compute(MemoryTables(get_engine("duckdb"), traffic_data()), date_from=D2, date_to=D2,
+                      metrics=["uv"])
+    assert one_day["totals"] == {"uv": 12, "deduplicated": True}  # one day, one source: as reported
+
+
+def test_daily_by_channel_matches_compute(tables):
+    rows = daily_by_channel(tables, date_from=D1, date_to=D2, metrics=["uv", "gmv"])
+    assert rows == [
+        {"day": "2026-11-01", "channel": "app", "uv": 2, "gmv": "0.00", "deduplicated": True},
+        {"day": "2026-11-01", "channel": "site", "uv": 2, "gmv": "100.00", "deduplicated": True},
+        {"day": "2026-11-02", "channel": "app", "uv": 1, "gmv": "20.00", "deduplicated": True},
+        {"day": "2026-11-02", "channel": "site", "uv": 1, "gmv": "50.00", "deduplicated": True},
+    ]
+
+
+@pytest.mark.parametrize("by", BY)
+def test_every_grouping_has_the_same_totals(tables, by):
+    result = compute(tables, date_from=D1, date_to=D2, by=by)
+    assert result["totals"] == compute(tables, date_from=D1, date_to=D2)["totals"]
+    assert set(result["rows"][0]) == {by, *METRICS, "deduplicated"}
+
+
+def test_identity_gmv_equals_uv_times_cvr_times_aov(tables):
+    """支付金额 = 访客数 × 支付转化率 × 客单价 (domain-rules §2.1 identity), up to rounding of the shown values."""
+    t = compute(tables, date_from=D1, date_to=D2)["totals"]
+    assert abs(t["uv"] * t["cvr"] * float(t["aov"]) - float(t["gmv"])) < 0.01
