@@ -1,4 +1,5 @@
-"""The home dashboard."""
+"""The home dashboard: KPI cards from the analytics metric layer for a chosen period, then the last 30 days,
+the GMV trend and the channels (from the orders records)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from shopops.analytics.selectors.alerts import PERIODS, kpi_cards
 from shopops.channels.domain import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
@@ -18,16 +20,29 @@ from shopops.web.permissions import page_requires
 from shopops.web.views.common import parse_business_date
 
 
+def _period(value: str | None) -> int:
+    try:
+        days = int(value or 1)
+    except ValueError:
+        return 1
+    return days if days in PERIODS else 1
+
+
 @page_requires(roles.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     shop = request.shop
     default_day = today(shop.timezone) - dt.timedelta(days=1)
     day = parse_business_date(request.GET.get("date"), default=default_day)
+    days = _period(request.GET.get("days"))
     data = dashboard_data(shop=shop, day=day)
+    kpis = kpi_cards(shop=shop, end=day, days=days)  # three metric-layer computations, whatever the cards
     labels = {
         "gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),
-        "refund": _("Refund amount"),
+        "refund": _("Refund amount"), "refund_amount": _("Refund amount"), "uv": _("Visitors"),
+        "cvr": _("Conversion rate"),
     }
+    periods = [{"days": 1, "label": _("Yesterday") if day == default_day else _("1 day")},
+               {"days": 7, "label": _("7 days")}, {"days": 30, "label": _("30 days")}]
     language = translation.get_language() or "zh-hans"
     chart = {
         "x": [row["date"].isoformat() for row in data["trend"]],
@@ -41,5 +56,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for row in data["channels"]
     ]
     return render(request, "web/dashboard.html", {
-        **data, "labels": labels, "chart": chart, "channel_rows": channels,
+        **data, "labels": labels, "chart": chart, "channel_rows": channels, "kpis": kpis, "periods": periods,
+        "days": days,
     })
