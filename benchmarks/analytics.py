@@ -1,0 +1,639 @@
+"""Benchmark: the analytics suite (daily metrics, pv→cart→buy funnel, daily retention, top items) on the lake.
+
+Issue 4, "Performance": a behaviour log shaped like the public Taobao UserBehavior data (analytics-anchors.md;
+100,150,807 rows, 987,994 users, 4,162,024 items, 9,439 categories, 9 days 2017-11-25..12-03, pv/cart/fav/buy
+≈ 89.6/5.5/2.9/2.0 %) is generated (numpy, vectorised, not timed: users with a heavy-tailed activity, their
+events grouped into sessions, Zipf-like item popularity, items in categories), written as the headerless
+Tianchi CSV and imported into the lake ``events`` table through ``channels.lake_import.import_lake_file``
+(the code path of ``shopops import taobao-userbehavior``) in a temp ``SHOPOPS_DATA_DIR``/``SHOPOPS_LAKE_URI``.
+
+Then, each phase in a fresh process (its own peak RSS), the same four queries are timed:
+
+* ``ours``: the analytics app — Ibis expressions over ``LakeTables(get_engine("duckdb"), shop_id)``
+  (the query modules where they exist; ``implementation`` in the JSON names what ran);
+* ``duckdb_sql``: hand-written DuckDB SQL on the same Delta table's parquet files (``read_parquet`` with
+  hive partitions, same thread count and memory limit);
+* ``duckdb_sql_arrow`` (diagnostic): the same SQL over the Delta table's pyarrow dataset — the input path
+  ``engine.Engine.lake_table`` uses — to tell the scan's cost from the query's;
+* on a ``--pandas-rows`` slice (the first rows of the CSV: whole users, all 9 days) imported into a second
+  lake: ``pandas`` (read the lake's parquet with pyarrow → pandas, then the same work), ``ours`` and
+  ``duckdb_sql`` on that slice, for a like-for-like comparison.
+
+Definitions shared by all implementations (results must be equal, and the JSON says whether they are):
+
+* daily: per ``date`` — uv = distinct users with any event, pv = pv events, buyers/cart_users/fav_users =
+  distinct users with a buy/cart/fav event that day;
+* funnel pv→cart→buy, sequential, 1-day window measured from the entry (step 1) timestamp, each person
+  counted at the furthest step reached over all attempts (PostHog semantics, analytics-anchors.md §2.1;
+  events with equal timestamps are taken in step order): reached cart ⇔ some cart c has a pv p ≤ c with
+  c − p ≤ 1 day; reached buy ⇔ some buy b has a cart c ≤ b and a pv p ≤ c with b − p ≤ 1 day;
+* retention: cohort = a user's first active date; users of each cohort active on cohort + k days;
+* top items: the 100 items with the most pv events, and the 100 with the most buy events (ties by item_id).
+
+    .venv/bin/python benchmarks/analytics.py [--rows 100150807] [--pandas-rows 10000000] [--skip-pandas] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The public file (analytics-anchors.md; Tianchi UserBehavior).
+FULL_ROWS = 100_150_807
+FULL_USERS = 987_994
+FULL_ITEMS = 4_162_024
+FULL_CATEGORIES = 9_439
+DAYS = 9
+START = 1_511_539_200  # 2017-11-25 00:00 Asia/Shanghai, unix seconds
+FIRST_DATE = dt.date(2017, 11, 25)
+MIX = {"pv": 0.896, "cart": 0.055, "fav": 0.029, "buy": 0.020}
+SHOP_ID = 1
+WINDOW_SECONDS = 86_400
+TOP_N = 100
+QUERIES = ("daily", "funnel", "retention", "top_items")
+GOALS = {"suite_seconds": 60.0, "peak_gib": 6.0, "ratio_sql": 1.5, "speedup_pandas": 10.0}
+
+
+# ------------------------------------------------------------------------------------------------ generation
+
+def generate(path: Path, rows: int, *, slice_path: Path | None = None, slice_rows: int = 0, seed: int = 4) -> dict:
+    """Write ``rows`` headerless UserBehavior lines to ``path`` (and the first ``slice_rows`` to ``slice_path``).
+
+    Users get a lognormal activity (≥ 1 event each) and 1 + Poisson(events/12) sessions; a session starts at a
+    day-weighted, hour-weighted moment in the 9 days and its events fall within 40 minutes of it. Items are
+    drawn from a continuous power law over popularity ranks (exponent 0.9, offset 50: the top item has ≈ 0.1 %
+    of events), each item in one category (categories are power-law sized too). Lines are sorted by user, then
+    time, like the published file. Everything scales with ``rows / 100,150,807``.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rng = np.random.default_rng(seed)
+    scale = rows / FULL_ROWS
+    n_users = max(20, min(rows, round(FULL_USERS * scale)))
+    n_items = max(50, round(FULL_ITEMS * scale))
+    n_categories = max(10, round(FULL_CATEGORIES * scale))
+    user_ids = np.sort(rng.choice(np.arange(1, 1_018_012), n_users, replace=False)) if n_users <= 1_018_011 \
+        else np.arange(1, n_users + 1)
+    item_ids = rng.choice(np.arange(1, 5_163_071), n_items, replace=False) if n_items <= 5_163_070 \
+        else rng.permutation(n_items) + 1
+    category_ids = rng.choice(np.arange(1, 5_162_430), n_categories, replace=False)
+    item_category = category_ids[_power_law_ranks(rng, n_items, n_categories, exponent=1.0, offset=5)]
+
+    activity = rng.lognormal(0.0, 1.1, n_users)
+    counts = 1 + rng.multinomial(rows - n_users, activity / activity.sum())
+    sessions = np.minimum(counts, 1 + rng.poisson((counts - 1) / 12))
+    day_weights = np.array([1.0, 1.0, 0.95, 0.95, 0.95, 0.97, 1.0, 1.25, 1.3])  # the last weekend is busier
+    hour_weights = np.array([3, 1.5, 1, .6, .5, .6, 1, 2, 3, 4, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5, 4.5, 5,
+                             6, 7, 7, 5.5])
+    codes_p = np.array(list(MIX.values()))
+    codes_p = codes_p / codes_p.sum()
+    behaviours = pa.array(list(MIX))
+    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+    written = 0
+    chunk_rows = 4_000_000
+    ends = np.searchsorted(np.cumsum(counts), np.arange(chunk_rows, rows + chunk_rows, chunk_rows), side="right")
+    sinks = [pa.OSFile(str(path), "wb")]
+    if slice_path is not None:
+        sinks.append(pa.OSFile(str(slice_path), "wb"))
+    try:
+        first = 0
+        for end in [*np.unique(np.clip(ends, 1, n_users)).tolist()]:
+            if end <= first:
+                continue
+            c = counts[first:end]
+            s = sessions[first:end]
+            n = int(c.sum())
+            user_of_event = np.repeat(np.arange(first, end), c)
+            session_base = np.repeat(np.concatenate([[0], np.cumsum(s)[:-1]]), c)
+            session_of_event = session_base + (rng.random(n) * np.repeat(s, c)).astype(np.int64)
+            m = int(s.sum())
+            day = rng.choice(DAYS, m, p=day_weights / day_weights.sum())
+            hour = rng.choice(24, m, p=hour_weights / hour_weights.sum())
+            session_start = START + day * 86_400 + hour * 3_600 + rng.integers(0, 3_600, m)
+            stamps = session_start[session_of_event] + rng.integers(0, 2_400, n)
+            stamps = np.minimum(stamps, START + DAYS * 86_400 - 1)
+            order = np.lexsort((stamps, user_of_event))
+            user_of_event = user_of_event[order]
+            stamps = stamps[order]
+            ranks = _power_law_ranks(rng, n, n_items, exponent=0.9, offset=50)
+            code = np.searchsorted(np.cumsum(codes_p), rng.random(n), side="right").clip(0, 3)
+            table = pa.table({
+                "user_id": user_ids[user_of_event], "item_id": item_ids[ranks], "category_id": item_category[ranks],
+                "behavior_type": behaviours.take(pa.array(code)), "timestamp": stamps,
+            })
+            pacsv.write_csv(table, sinks[0], write_options=options)
+            if len(sinks) > 1 and written < slice_rows:
+                pacsv.write_csv(table.slice(0, slice_rows - written), sinks[1], write_options=options)
+            written += n
+            first = end
+    finally:
+        for sink in sinks:
+            sink.close()
+    return {"rows": written, "users": n_users, "items": n_items, "categories": n_categories}
+
+
+def _power_law_ranks(rng, n: int, size: int, *, exponent: float, offset: float):
+    """``n`` ranks in [0, size) with density ∝ (rank + offset)^-exponent (inverse CDF of the continuous law)."""
+    import numpy as np
+
+    a = 1.0 - exponent
+    lo, hi = offset ** a, (size + offset) ** a if a else None
+    u = rng.random(n)
+    if a:
+        x = (lo + u * (hi - lo)) ** (1.0 / a)
+    else:
+        x = offset * np.exp(u * np.log((size + offset) / offset))
+    return np.clip((x - offset).astype(np.int64), 0, size - 1)
+
+
+# ------------------------------------------------------------------------------------------------ our suite
+
+LAST_DATE = FIRST_DATE + dt.timedelta(days=DAYS - 1)
+PERIOD = {"date_from": FIRST_DATE, "date_to": LAST_DATE}
+
+
+def ours_queries() -> dict:
+    """Query name → (implementation, run(engine, tables) → canonical rows), through the analytics modules."""
+    from shopops.analytics import metrics
+    from shopops.analytics.queries import funnels, retention
+
+    def daily(engine, tables):
+        out = metrics.compute(tables, by="day", **PERIOD)
+        rows = [[r["day"], r["uv"], r["pv"], r["cart_rate"], r["fav_rate"], r["bounce_rate"]] for r in out["rows"]]
+        t = out["totals"]
+        return sorted(rows) + [["total", t["uv"], t["pv"], t["cart_rate"], t["fav_rate"], t["bounce_rate"]]]
+
+    def funnel(engine, tables):
+        rows = engine.rows(funnels.funnel(tables, steps=["pv", "cart", "buy"], window_seconds=WINDOW_SECONDS,
+                                          mode="sequential", **PERIOD))
+        return [r["people"] for r in sorted(rows, key=lambda r: r["step"])]
+
+    def cohorts(engine, tables):
+        rows = engine.rows(retention.retention(tables, cohort="first_event", period="day", active="any", **PERIOD))
+        return sorted([_iso(r["cohort"]), r["period"], r["users"], r["cohort_users"]] for r in rows)
+
+    def top_items(engine, tables):
+        return _top_rows([engine.to_pyarrow(x) for x in _ibis_top_items(tables)])
+
+    return {
+        "daily": ("shopops.analytics.metrics.compute(by='day')", daily),
+        "funnel": ("shopops.analytics.queries.funnels.funnel(mode='sequential', window_seconds=86400)", funnel),
+        "retention": ("shopops.analytics.queries.retention.retention(cohort='first_event', period='day')", cohorts),
+        "top_items": ("benchmark-local (no module offers top items from events)", top_items),
+    }
+
+
+def _ibis_top_items(tables):
+    """Top items by pv and by buys: an Ibis expression over LakeTables (no module offers it from events)."""
+    e = tables["events"]
+    e = e.filter(e.date.between(FIRST_DATE, LAST_DATE))
+
+    def top(behaviour):
+        t = e.filter(e.behavior == behaviour).group_by("item_id").agg(n=lambda t: t.count())
+        return t.order_by([t.n.desc(), t.item_id]).limit(TOP_N)
+
+    return [top("pv"), top("buy")]
+
+
+def _patch_scan(scan: str) -> None:
+    """Diagnostics: open lake tables another way than ``Engine.lake_table`` does (see the module docstring).
+
+    ``arrow``: a pyarrow dataset over the Delta table's current files with hive partitions and no Delta-log
+    statistics; ``parquet``: a DuckDB view over ``read_parquet`` of the same files (DuckDB's own scan).
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    from deltalake import DeltaTable
+
+    from shopops.analytics import engine as engine_module
+    from shopops.lake.storage import table_uri
+    from shopops.lake.tables import TABLES
+
+    def lake_table(self, name):
+        table = TABLES[name]
+        uri = table_uri(name)
+        if not DeltaTable.is_deltatable(uri) or not DeltaTable(uri).file_uris():
+            return self.memtable(table.schema.empty_table())
+        delta = DeltaTable(uri)
+        view = f"lake_{name}_{scan}_v{delta.version()}"
+        if view not in self._registered.values():
+            files = delta.file_uris()
+            if scan == "arrow":
+                parts = pa.schema([table.schema.field(p) for p in table.partition_by])
+                dataset = ds.dataset(files, schema=table.schema, format="parquet", partition_base_dir=uri,
+                                     partitioning=ds.partitioning(parts, flavor="hive"))
+                self.backend.con.register(view, dataset)
+            else:
+                listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                types = ", ".join(f"'{p}': {'DATE' if p == 'date' else 'VARCHAR'}" for p in table.partition_by)
+                self.backend.raw_sql(
+                    f"CREATE OR REPLACE VIEW {view} AS SELECT {', '.join(table.schema.names)} FROM read_parquet("
+                    f"[{listing}], hive_partitioning = true, hive_types = {{{types}}})")
+            self._registered[f"{uri}@{delta.version()}/{scan}"] = view
+        return self.backend.table(view)
+
+    engine_module.Engine.lake_table = lake_table
+
+
+def phase_ours(lake: Path, scan: str = "engine") -> dict:
+    import django
+
+    django.setup()
+    from shopops.analytics.engine import LakeTables, get_engine
+
+    if scan != "engine":
+        _patch_scan(scan)
+    engine = get_engine("duckdb")
+    tables = LakeTables(engine, SHOP_ID)
+    out = {"seconds": {}, "results": {}, "implementation": {}}
+    for name, (implementation, run) in ours_queries().items():
+        started = time.perf_counter()
+        out["results"][name] = run(engine, tables)
+        out["seconds"][name] = time.perf_counter() - started
+        out["implementation"][name] = implementation
+    return out
+
+
+def phase_ours_arrow(lake: Path) -> dict:
+    return phase_ours(lake, "arrow")
+
+
+def phase_ours_parquet(lake: Path) -> dict:
+    return phase_ours(lake, "parquet")
+
+
+# ------------------------------------------------------------------------------------------------ SQL baseline
+
+_D0, _D1 = FIRST_DATE.isoformat(), LAST_DATE.isoformat()
+SQL = {
+    # what metrics.compute(by="day") computes from events: per day and for the period, visitors (≥ 1 pv), pv,
+    # cart and fav people, and per day the one-page visitors (bounce); totals are distinct over the period
+    "daily": [f"""
+        WITH per AS MATERIALIZED (
+            SELECT date, user_id, count(*) FILTER (WHERE behavior = 'pv') AS pv,
+                   bool_or(behavior = 'cart') AS cart, bool_or(behavior = 'fav') AS fav
+            FROM events WHERE date BETWEEN DATE '{_D0}' AND DATE '{_D1}' GROUP BY date, user_id
+        )
+        SELECT CAST(date AS VARCHAR) AS day, count(*) FILTER (WHERE pv > 0) AS uv, sum(pv) AS pv,
+               count(*) FILTER (WHERE cart) AS cart_users, count(*) FILTER (WHERE fav) AS fav_users,
+               count(*) FILTER (WHERE pv = 1) AS one_page
+        FROM per GROUP BY date
+        UNION ALL
+        SELECT 'total', count(DISTINCT user_id) FILTER (WHERE pv > 0), sum(pv),
+               count(DISTINCT user_id) FILTER (WHERE cart), count(DISTINCT user_id) FILTER (WHERE fav), NULL
+        FROM per"""],
+    "funnel": [f"""
+        WITH f AS (
+            SELECT user_id, ts, CASE behavior WHEN 'pv' THEN 0 WHEN 'cart' THEN 1 ELSE 2 END AS step
+            FROM events WHERE date BETWEEN DATE '{_D0}' AND DATE '{_D1}' AND behavior IN ('pv', 'cart', 'buy')
+        ), a AS (
+            SELECT *, max(CASE WHEN step = 0 THEN ts END) OVER w AS last_pv FROM f
+            WINDOW w AS (PARTITION BY user_id ORDER BY ts, step ROWS UNBOUNDED PRECEDING)
+        ), b AS (
+            SELECT *, max(CASE WHEN step = 1 THEN last_pv END) OVER w AS cart_pv FROM a
+            WINDOW w AS (PARTITION BY user_id ORDER BY ts, step ROWS UNBOUNDED PRECEDING)
+        ), u AS (
+            SELECT user_id, bool_or(step = 0) AS s1,
+                   bool_or(step = 1 AND ts <= last_pv + INTERVAL {WINDOW_SECONDS} SECOND) AS s2,
+                   bool_or(step = 2 AND ts <= cart_pv + INTERVAL {WINDOW_SECONDS} SECOND) AS s3
+            FROM b GROUP BY user_id
+        )
+        SELECT count(*) FILTER (WHERE s1) AS pv, count(*) FILTER (WHERE s2) AS cart,
+               count(*) FILTER (WHERE s3) AS buy FROM u"""],
+    "retention": [f"""
+        WITH active AS (SELECT DISTINCT user_id, date FROM events WHERE date <= DATE '{_D1}'),
+             first AS (SELECT user_id, min(date) AS cohort FROM active GROUP BY user_id
+                       HAVING min(date) >= DATE '{_D0}')
+        SELECT CAST(cohort AS VARCHAR) AS cohort, period, users,
+               max(users) FILTER (WHERE period = 0) OVER (PARTITION BY cohort) AS cohort_users
+        FROM (SELECT cohort, date - cohort AS period, count(*) AS users
+              FROM active JOIN first USING (user_id) GROUP BY cohort, period)"""],
+    "top_items": [f"""
+        SELECT item_id, count(*) AS n FROM events
+        WHERE date BETWEEN DATE '{_D0}' AND DATE '{_D1}' AND behavior = '{b}'
+        GROUP BY item_id ORDER BY n DESC, item_id LIMIT {TOP_N}""" for b in ("pv", "buy")],
+}
+
+
+def _rate(num, den):
+    """As metrics._rate: a fraction rounded to 6 places, None for a zero denominator."""
+    return round(num / den, 6) if den else None
+
+
+def _daily_rows(per_day: list[dict], total: dict) -> list:
+    """Canonical daily rows from counts: [day, uv, pv, cart_rate, fav_rate, bounce_rate] + the period's row."""
+    rows, rates = [], []
+    for r in sorted(per_day, key=lambda r: r["day"]):
+        bounce = _rate(r["one_page"], r["uv"])
+        if r["uv"]:
+            rates.append(r["one_page"] / r["uv"])
+        rows.append([r["day"], int(r["uv"]), int(r["pv"]), _rate(r["cart_users"], r["uv"]),
+                     _rate(r["fav_users"], r["uv"]), bounce])
+    bounce = round(sum(rates) / len(rates), 6) if rates else None
+    rows.append(["total", int(total["uv"]), int(total["pv"]), _rate(total["cart_users"], total["uv"]),
+                 _rate(total["fav_users"], total["uv"]), bounce])
+    return rows
+
+
+def _top_rows(tables: list) -> list:
+    return [[part, r["item_id"], int(r["n"])] for part, t in enumerate(tables) for r in t.to_pylist()]
+
+
+def _iso(value) -> str:
+    return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
+
+
+def _sql_canonical(name: str, tables: list) -> list:
+    if name == "daily":
+        rows = tables[0].to_pylist()
+        return _daily_rows([r for r in rows if r["day"] != "total"], next(r for r in rows if r["day"] == "total"))
+    if name == "funnel":
+        r = tables[0].to_pylist()[0]
+        return [r["pv"], r["cart"], r["buy"]]
+    if name == "retention":
+        return sorted([r["cohort"], r["period"], r["users"], r["cohort_users"]] for r in tables[0].to_pylist())
+    return _top_rows(tables)
+
+
+def _duckdb_connection():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET threads = {int(os.environ.get('SHOPOPS_DUCKDB_THREADS', os.cpu_count() or 2))}")
+    if os.environ.get("SHOPOPS_DUCKDB_MEMORY_LIMIT"):
+        con.execute(f"SET memory_limit = '{os.environ['SHOPOPS_DUCKDB_MEMORY_LIMIT']}'")
+    return con
+
+
+def phase_sql(lake: Path) -> dict:
+    from deltalake import DeltaTable
+
+    delta = DeltaTable(str(lake / "events"))
+    con = _duckdb_connection()
+    files = ", ".join(f"'{f}'" for f in delta.file_uris())
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet([{files}], hive_partitioning = true, "
+                f"hive_types = {{'date': DATE, 'feed': VARCHAR}}) WHERE shop_id = {SHOP_ID}")
+    out = {"seconds": {}, "results": {}}
+    for name, statements in SQL.items():
+        started = time.perf_counter()
+        out["results"][name] = _sql_canonical(name, [con.execute(sql).to_arrow_table() for sql in statements])
+        out["seconds"][name] = time.perf_counter() - started
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ pandas
+
+def phase_pandas(lake: Path) -> dict:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    from deltalake import DeltaTable
+
+    out = {"seconds": {}, "results": {}}
+    started = time.perf_counter()
+    uri = str(lake / "events")
+    dataset = ds.dataset(DeltaTable(uri).file_uris(), format="parquet", partition_base_dir=uri,
+                         partitioning=ds.partitioning(pa.schema([("date", pa.date32()), ("feed", pa.string())]),
+                                                      flavor="hive"))
+    df = dataset.to_table(columns=["shop_id", "date", "ts", "user_id", "item_id", "behavior"]).to_pandas()
+    df = df[(df.shop_id == SHOP_ID) & (df.date >= FIRST_DATE) & (df.date <= LAST_DATE)]
+    out["load_seconds"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    per = df.assign(is_pv=df.behavior == "pv", cart=df.behavior == "cart", fav=df.behavior == "fav")
+    per = per.groupby(["date", "user_id"], sort=False).agg(pv=("is_pv", "sum"), cart=("cart", "any"), fav=("fav", "any"))
+    per = per.reset_index()
+    visitors = per[per.pv > 0]
+    day = pd.DataFrame({"uv": visitors.groupby("date").size(), "pv": per.groupby("date").pv.sum(),
+                        "cart_users": per[per.cart].groupby("date").size(),
+                        "fav_users": per[per.fav].groupby("date").size(),
+                        "one_page": per[per.pv == 1].groupby("date").size()}).fillna(0).astype("int64")
+    per_day = [{"day": _iso(d), **{k: int(v) for k, v in r.items()}} for d, r in day.iterrows()]
+    total = {"uv": visitors.user_id.nunique(), "pv": int(per.pv.sum()), "cart_users": per[per.cart].user_id.nunique(),
+             "fav_users": per[per.fav].user_id.nunique()}
+    out["results"]["daily"] = _daily_rows(per_day, total)
+    out["seconds"]["daily"] = time.perf_counter() - started
+    del per, visitors
+
+    started = time.perf_counter()
+    f = df.loc[df.behavior.isin(["pv", "cart", "buy"]), ["user_id", "ts", "behavior"]]
+    f = f.assign(step=f.behavior.map({"pv": 0, "cart": 1, "buy": 2}).astype("int8"),
+                 t=f.ts.astype("int64"))
+    unit = 10 ** {"s": 0, "ms": 3, "us": 6, "ns": 9}[np.datetime_data(f.ts.dtype.base if hasattr(f.ts.dtype, "base")
+                                                                    else f.ts.dtype)[0]]
+    f = f.sort_values(["user_id", "t", "step"], kind="stable")
+    low = np.iinfo(np.int64).min
+    f["last_pv"] = f.t.where(f.step == 0, low).groupby(f.user_id, sort=False).cummax()
+    f["cart_pv"] = f.last_pv.where(f.step == 1, low).groupby(f.user_id, sort=False).cummax()
+    window = WINDOW_SECONDS * unit
+    s2 = (f.step == 1) & (f.last_pv != low) & (f.t - f.last_pv <= window)
+    s3 = (f.step == 2) & (f.cart_pv != low) & (f.t - f.cart_pv <= window)
+    out["results"]["funnel"] = [int(f.loc[f.step == 0, "user_id"].nunique()), int(f.loc[s2, "user_id"].nunique()),
+                                int(f.loc[s3, "user_id"].nunique())]
+    del f, s2, s3
+    out["seconds"]["funnel"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    active = df[["user_id", "date"]].drop_duplicates()
+    active = active.assign(cohort=active.groupby("user_id").date.transform("min"))
+    active["period"] = (pd.to_datetime(active.date) - pd.to_datetime(active.cohort)).dt.days
+    cells = active.groupby(["cohort", "period"]).size().rename("users").reset_index()
+    sizes = active[active.period == 0].groupby("cohort").size().rename("cohort_users").reset_index()
+    cells = cells.merge(sizes, on="cohort")
+    out["results"]["retention"] = sorted([_iso(r.cohort), int(r.period), int(r.users), int(r.cohort_users)]
+                                         for r in cells.itertuples())
+    out["seconds"]["retention"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    tops = []
+    for part, behaviour in enumerate(("pv", "buy")):
+        counts = df.loc[df.behavior == behaviour, "item_id"].value_counts().rename("n").reset_index()
+        counts = counts.sort_values(["n", "item_id"], ascending=[False, True]).head(TOP_N)
+        tops.extend([part, r.item_id, int(r.n)] for r in counts.itertuples())
+    out["results"]["top_items"] = tops
+    out["seconds"]["top_items"] = time.perf_counter() - started
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ plumbing
+
+def peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase_import(path: Path) -> dict:
+    import django
+
+    django.setup()
+    from shopops.channels.formats import FORMATS
+    from shopops.channels.lake_import import import_lake_file
+
+    started = time.perf_counter()
+    result = import_lake_file(shop_id=SHOP_ID, fmt=FORMATS["taobao-userbehavior"], path=str(path),
+                              channel_account_id=None, channel="taobao", skip_invalid=False, dry_run=False,
+                              language="en", options={})
+    return {"rows": result.rows, "inserted": result.inserted, "skipped": result.skipped,
+            "seconds": time.perf_counter() - started}
+
+
+PHASES = {"import": phase_import, "ours": phase_ours, "ours_arrow": phase_ours_arrow,
+          "ours_parquet": phase_ours_parquet, "duckdb_sql": phase_sql, "pandas": phase_pandas}
+SCANS = {"engine": "ours", "arrow": "ours_arrow", "parquet": "ours_parquet"}
+
+
+def run_phase(name: str, target: Path, workdir: Path) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shopops.settings", "SHOPOPS_DATA_DIR": str(workdir / "data"),
+           "SHOPOPS_LAKE_URI": str(workdir / target.stem if name == "import" else target),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, __file__, "--phase", name, "--target", str(target)],
+                            capture_output=True, text=True, check=False, env=env)
+    if result.returncode:
+        raise SystemExit(f"phase {name} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def summarise(phase: dict, rows: int) -> dict:
+    seconds = {k: round(v, 3) for k, v in phase["seconds"].items()}
+    total = sum(phase["seconds"].values())
+    out = {"seconds": seconds, "total_seconds": round(total, 3), "rows_per_s": round(rows / total) if total else None,
+           "peak_rss_mib": phase["peak_rss_mib"]}
+    if "load_seconds" in phase:
+        out["load_seconds"] = round(phase["load_seconds"], 3)
+        out["total_with_load_seconds"] = round(total + phase["load_seconds"], 3)
+    if "implementation" in phase:
+        out["implementation"] = phase["implementation"]
+    return out
+
+
+def agree(a: dict, b: dict) -> dict:
+    return {name: a["results"][name] == b["results"][name] for name in QUERIES}
+
+
+def digest(phase: dict) -> dict:
+    """Small, human-checkable parts of the results."""
+    r = phase["results"]
+    return {"funnel_people": r["funnel"], "period_row": r["daily"][-1] if r["daily"] else None,
+            "retention_cells": len(r["retention"]), "top_pv_item": r["top_items"][0][1:] if r["top_items"] else None}
+
+
+def ratio(a: dict, b: dict, *, load: bool = False) -> dict:
+    out = {q: round(a["seconds"][q] / b["seconds"][q], 2) if b["seconds"][q] else None for q in QUERIES}
+    total_b = sum(b["seconds"].values()) + (b.get("load_seconds", 0) if load else 0)
+    out["total"] = round(sum(a["seconds"].values()) / total_b, 2)
+    return out
+
+
+def suite(phases: dict, rows: int, *, reference: str = "duckdb_sql") -> dict:
+    """Figures of each phase, the ratios to the reference and whether each result equals the reference's."""
+    ref = phases[reference]
+    out = {name: summarise(p, rows) | ({"agrees_with_" + reference: agree(p, ref)} if name != reference else {})
+           for name, p in phases.items()}
+    for name, p in phases.items():
+        if name.startswith("ours"):
+            out[name]["ratio_to_" + reference] = ratio(p, ref)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=FULL_ROWS)
+    parser.add_argument("--pandas-rows", type=int, default=10_000_000)
+    parser.add_argument("--skip-pandas", action="store_true", help="no slice: no pandas and no like-for-like pair")
+    parser.add_argument("--scans", default="engine,arrow,parquet",
+                        help="how 'ours' opens the lake: engine (as shipped) and the diagnostics arrow, parquet")
+    parser.add_argument("--json", action="store_true", help="print compact JSON (default: indented)")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        result = PHASES[args.phase](args.target)
+        result["peak_rss_mib"] = round(peak_rss_mib(), 1)
+        print(json.dumps(result, default=str))
+        return
+    scans = [s for s in args.scans.split(",") if s]
+    if "engine" not in scans or any(s not in SCANS for s in scans):
+        parser.error("--scans: engine plus any of arrow, parquet")
+    os.environ.setdefault("SHOPOPS_DUCKDB_MEMORY_LIMIT", "4GB")
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="shopops-analytics-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    slice_rows = 0 if args.skip_pandas else min(args.pandas_rows, args.rows)
+    try:
+        data, slice_data = workdir / "lake.csv", workdir / "slice.csv"
+        started = time.perf_counter()
+        shape = generate(data, args.rows, slice_path=slice_data if slice_rows else None, slice_rows=slice_rows)
+        generated = time.perf_counter() - started
+        imported = run_phase("import", data, workdir)
+        data.unlink()
+        lake = workdir / "lake"
+        phases = {SCANS[s]: run_phase(SCANS[s], lake, workdir) for s in scans}
+        phases["duckdb_sql"] = run_phase("duckdb_sql", lake, workdir)
+        rows = imported["rows"] - imported["skipped"]
+        full = suite(phases, rows)
+        report = {
+            "rows": rows, **{k: shape[k] for k in ("users", "items", "categories")}, "days": DAYS,
+            "cpus": os.cpu_count(), "duckdb_memory_limit": os.environ["SHOPOPS_DUCKDB_MEMORY_LIMIT"],
+            "generate_seconds": round(generated, 1), "import_seconds": round(imported["seconds"], 1),
+            "import_peak_rss_mib": imported["peak_rss_mib"], **full,
+            "digest": {"ours": digest(phases["ours"]), "duckdb_sql": digest(phases["duckdb_sql"])},
+        }
+        sliced = None
+        if slice_rows:
+            s_import = run_phase("import", slice_data, workdir)
+            slice_data.unlink()
+            slice_lake = workdir / "slice"
+            s_phases = {SCANS[s]: run_phase(SCANS[s], slice_lake, workdir) for s in scans}
+            s_phases["duckdb_sql"] = run_phase("duckdb_sql", slice_lake, workdir)
+            s_phases["pandas"] = run_phase("pandas", slice_lake, workdir)
+            s_rows = s_import["rows"] - s_import["skipped"]
+            sliced = suite(s_phases, s_rows)
+            for name, p in s_phases.items():
+                if name.startswith("ours"):
+                    sliced[name]["speedup_vs_pandas"] = {
+                        q: round(1 / v, 1) if v else None for q, v in ratio(p, s_phases["pandas"]).items()}
+                    sliced[name]["speedup_vs_pandas"]["total_with_pandas_load"] = round(
+                        1 / ratio(p, s_phases["pandas"], load=True)["total"], 1)
+            sliced["pandas"]["agrees_with_duckdb_sql"] = agree(s_phases["pandas"], s_phases["duckdb_sql"])
+            report["slice"] = {"rows": s_rows, **sliced, "digest": {"ours": digest(s_phases["ours"])}}
+
+        def goals(name: str) -> dict:
+            g = {"suite_under_60s": full[name]["total_seconds"] < GOALS["suite_seconds"],
+                 "peak_under_6gib": full[name]["peak_rss_mib"] < GOALS["peak_gib"] * 1024,
+                 "within_1_5x_sql": full[name]["ratio_to_duckdb_sql"]["total"] <= GOALS["ratio_sql"],
+                 "10x_pandas": (sliced[name]["speedup_vs_pandas"]["total_with_pandas_load"] >= GOALS["speedup_pandas"]
+                                if sliced else None)}
+            g["results_equal_sql"] = all(full[name]["agrees_with_duckdb_sql"].values())
+            return g
+
+        report["goals"] = goals("ours")
+        for s in scans[1:]:
+            report[f"goals_with_{s}_scan"] = goals(SCANS[s])
+        report["all_agree"] = all(all(v["agrees_with_duckdb_sql"].values()) for k, v in full.items() if k != "duckdb_sql")
+        if sliced:
+            report["slice_all_agree"] = all(all(v["agrees_with_duckdb_sql"].values()) for k, v in sliced.items()
+                                            if k != "duckdb_sql")
+        print(json.dumps(report, separators=(",", ":")) if args.json else json.dumps(report, indent=2))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
