@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo
 
 from shopops.channels.formats.samples import SHOPIFY_HEADER, SampleLine, SampleOrder, write_order_sample
 from shopops.channels.services import import_job_create, import_job_run, import_summary
+from shopops.demo.gen_events import CHANNEL as EVENTS_CHANNEL
+from shopops.demo.gen_events import build_events, write_events_csv
 from shopops.demo.sinks import DatabaseSink, Progress, _noop, order_input, orders_with_refunds, world_counts
 from shopops.demo.spec import OrderSpec, World
 from shopops.orders import services as order_services
@@ -201,6 +203,23 @@ class ExportFileSink:
             path = self.folder / f"{channel}-sycm-traffic.csv"
             if traffic_file(world, channel, path):
                 self._import(format_name="sycm-traffic", path=path, account=names[channel])
+        self.progress("own-site behaviour log → events")
+        self.imports.append(demo_events_import(self.shop, world, self.folder.parent, log=self.log))
         return {**world_counts(world), "imports": len(self.imports),
                 "imported_rows": sum(int(s["rows"]) for s in self.imports)}
 
+
+
+def demo_events_import(shop: object, world: World, data_dir: Path | str,
+                       log: Callable[[dict[str, object]], None] | None = None) -> dict[str, object]:
+    """Generate the world's own-site behaviour log (demo.gen_events), write it as an ``events`` CSV under
+    ``data_dir/demo-exports/`` and import it through the ImportJob pipeline into the lake's ``events``."""
+    folder = Path(data_dir) / "demo-exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{EVENTS_CHANNEL}-events.csv"
+    write_events_csv(build_events(world), path, world.config.tz)
+    account = next(c.account_name for c in world.channels if c.code == EVENTS_CHANNEL)
+    summary = run_import(shop=shop, format_name="events", path=path, account=account)
+    if log is not None:
+        log(summary)
+    return summary
