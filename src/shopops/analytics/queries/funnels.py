@@ -95,7 +95,8 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
         done = sum((ibis.cases((e[f"next_{i}"].notnull() & (e[f"next_{i}"] <= e.ts + window), 1), else_=0)
                     for i in range(len(steps))), ibis.literal(0))
         rows = e.select(user_id=e.user_id, grp=e.grp, level=done)
-    return rows.group_by(["user_id", "grp"]).aggregate(level=rows.level.max())
+    levels = rows.group_by(["user_id", "grp"]).aggregate(level=rows.level.max())
+    return levels.filter(levels.level > 0)  # people with funnel events who never did step 1 are not in it
 
 
 def funnel(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str = "sequential",
@@ -107,7 +108,6 @@ def funnel(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: s
     """
     levels = person_levels(tables, steps=steps, window_seconds=window_seconds, mode=mode,
                            date_from=date_from, date_to=date_to, by=by)
-    levels = levels.filter(levels.level > 0)
     counts = levels.group_by(["grp", "level"]).aggregate(n=levels.count())
     step_table = ibis.memtable({"step": list(range(1, len(steps) + 1)), "behavior": list(steps)})
     # people at step s = Σ persons whose furthest level ≥ s; every group that has anyone gets every step
