@@ -103,6 +103,7 @@ def generate(path: Path, rows: int, *, slice_path: Path | None = None, slice_row
     behaviours = pa.array(list(MIX))
     options = pacsv.WriteOptions(include_header=False, quoting_style="none")
     written = 0
+    mix = np.zeros(4, np.int64)
     chunk_rows = 4_000_000
     ends = np.searchsorted(np.cumsum(counts), np.arange(chunk_rows, rows + chunk_rows, chunk_rows), side="right")
     sinks = [pa.OSFile(str(path), "wb")]
@@ -130,6 +131,7 @@ def generate(path: Path, rows: int, *, slice_path: Path | None = None, slice_row
             stamps = stamps[order]
             ranks = _power_law_ranks(rng, n, n_items, exponent=0.9, offset=50)
             code = np.searchsorted(np.cumsum(codes_p), rng.random(n), side="right").clip(0, 3)
+            mix += np.bincount(code, minlength=4)
             table = pa.table({
                 "user_id": user_ids[user_of_event], "item_id": item_ids[ranks], "category_id": item_category[ranks],
                 "behavior_type": behaviours.take(pa.array(code)), "timestamp": stamps,
@@ -142,7 +144,8 @@ def generate(path: Path, rows: int, *, slice_path: Path | None = None, slice_row
     finally:
         for sink in sinks:
             sink.close()
-    return {"rows": written, "users": n_users, "items": n_items, "categories": n_categories}
+    return {"rows": written, "users": n_users, "items": n_items, "categories": n_categories,
+            "behaviour_mix": {b: round(int(k) / written, 4) for b, k in zip(MIX, mix, strict=True)}}
 
 
 def _power_law_ranks(rng, n: int, size: int, *, exponent: float, offset: float):
@@ -588,7 +591,7 @@ def main() -> None:
         rows = imported["rows"] - imported["skipped"]
         full = suite(phases, rows)
         report = {
-            "rows": rows, **{k: shape[k] for k in ("users", "items", "categories")}, "days": DAYS,
+            "rows": rows, **{k: shape[k] for k in ("users", "items", "categories", "behaviour_mix")}, "days": DAYS,
             "cpus": os.cpu_count(), "duckdb_memory_limit": os.environ["SHOPOPS_DUCKDB_MEMORY_LIMIT"],
             "generate_seconds": round(generated, 1), "import_seconds": round(imported["seconds"], 1),
             "import_peak_rss_mib": imported["peak_rss_mib"], **full,
