@@ -108,6 +108,9 @@ def build_events(world: World) -> EventLog:
         for (sku, behavior), gap in zip(plan, gaps, strict=True):
             emit(t, user, sku, behavior, o.source, sid, _yuan(sku_info[sku][2]) if behavior == "cart" else "")
             t += dt.timedelta(seconds=gap)
+        last = t - dt.timedelta(seconds=gaps[-1])
+        if (o.paid_at - last).total_seconds() >= IDLE_GAP_S - 60:  # paid long after ordering: came back to pay
+            emit(last + dt.timedelta(seconds=int((o.paid_at - last).total_seconds()) // 2), user, o.lines[0].sku_code, "pv", o.source, sid)
         for line in o.lines:
             emit(o.paid_at, user, line.sku_code, "buy", o.source, sid, _yuan(line.unit_price_fen))
         earlier = o.placed_at - dt.timedelta(seconds=int(rng.integers(2 * 3600, 72 * 3600)) + sum(gaps))
