@@ -92,7 +92,7 @@ def test_weekday_baseline_skips_promotion_days():
 
 def test_promotion_baseline_prefers_the_same_promotion_then_any():
     day = dt.date(2026, 11, 11)
-    same = {day - dt.timedelta(days=i): ["双11"] for i in range(0, 12)}
+    same = {day - dt.timedelta(days=i): ["双11"] for i in range(12)}
     base = anomaly.baseline_days(day, {**same, dt.date(2026, 10, 16): ["会员日"]})
     assert base.kind == "promotion_same" and base.promotion == ("双11",)
     assert base.days == tuple(day - dt.timedelta(days=i) for i in range(1, 9))

@@ -51,7 +51,7 @@ def known(monkeypatch):
 
 def test_one_day_cards_and_their_changes(shop, known):
     cards = {c["key"]: c for c in kpi_cards(shop=shop, end=DAY, days=1)["cards"]}
-    assert [c for c in cards] == ["gmv", "uv", "buyers", "cvr", "aov", "orders", "refund_amount"]
+    assert list(cards) == ["gmv", "uv", "buyers", "cvr", "aov", "orders", "refund_amount"]
     assert cards["gmv"]["value"] == 8000 and cards["orders"]["value"] == 3 and cards["buyers"]["value"] == 2
     assert cards["uv"]["value"] == 4 and cards["cvr"]["value"] == pytest.approx(0.5)
     assert cards["aov"]["value"] == 4000 and cards["refund_amount"]["value"] == 500
