@@ -222,3 +222,11 @@ def retention_report(*, shop: Any, date_from: Any, date_to: Any, cohort: Any = "
     max_period = max((len(c["periods"]) for c in cohorts), default=0) - 1
     return {"from": begin.isoformat(), "to": end.isoformat(), "cohort": cohort, "period": period, "active": active,
             "max_period": max(max_period, 0) if cohorts else None, "cohorts": cohorts}
+
+
+def behaviour_span(*, shop: Any, tables: Tables | None = None) -> tuple[dt.date, dt.date] | None:
+    """First and last business date in the shop's behaviour log; None when it is empty (pages default to it)."""
+    tables = tables or tables_for(shop)
+    events = tables["events"]
+    row = _rows(tables, events.aggregate(first=events.date.min(), last=events.date.max()))[0]
+    return (row["first"], row["last"]) if row["first"] is not None else None

@@ -1,5 +1,183 @@
-"""Analytics pages: behaviour."""
+"""Analytics pages: funnel builder, paths (Sankey) and retention (heatmap); each with a table and xlsx.
+
+Thin: the selectors validate and compute (analytics/selectors/behaviour.py); a bad parameter shows the field's
+message above the form instead of a chart. Charts are drawn by static/analytics/behaviour.js from a
+``json_script`` block (no inline script), with the Plotly bundle served locally.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shopops.analytics.selectors import behaviour as selectors
+from shopops.core import roles
+from shopops.core.clock import today
+from shopops.core.errors import InvalidInput
+from shopops.web.permissions import page_requires
+from shopops.web.tables import Column, xlsx_response
+
+BEHAVIOUR_LABELS = {"pv": gettext_lazy("View"), "cart": gettext_lazy("Add to cart"),
+                    "fav": gettext_lazy("Favourite"), "buy": gettext_lazy("Buy")}
+MODE_LABELS = {"sequential": gettext_lazy("Sequential (other events allowed between)"),
+               "strict": gettext_lazy("Strict (no other funnel event between steps)"),
+               "any": gettext_lazy("Any order")}
+BY_LABELS = {"": gettext_lazy("Whole shop"), "channel": gettext_lazy("By channel"),
+             "source": gettext_lazy("By source")}
+COHORT_LABELS = {"first_event": gettext_lazy("First event"), "first_buy": gettext_lazy("First purchase")}
+PERIOD_LABELS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week")}
+ACTIVE_LABELS = {"any": gettext_lazy("Any event"), "buy": gettext_lazy("Purchase")}
+DEFAULT_DAYS = 30
+STEP_SLOTS = 5
+
+
+def label(behaviour: str | None) -> str:
+    return str(BEHAVIOUR_LABELS.get(behaviour, behaviour or "")) if behaviour else ""
+
+
+def _dates(request: HttpRequest, *, days: int = DEFAULT_DAYS) -> tuple[str, str]:
+    """The range asked for, else the last ``days`` days of the behaviour log (or up to today when it is empty)."""
+    span = selectors.behaviour_span(shop=request.shop)
+    end = span[1] if span else today(request.shop.timezone)
+    start = max(end - dt.timedelta(days=days - 1), span[0]) if span else end - dt.timedelta(days=days - 1)
+    return request.GET.get("from") or start.isoformat(), request.GET.get("to") or end.isoformat()
+
+
+def _xlsx(name: str, sheet: str, columns: list[Column], rows: list[Any]) -> HttpResponse:
+    return xlsx_response(filename=name, sheet=sheet, columns=columns, rows=rows)
+
+
+# --- funnel ----------------------------------------------------------------------------------------------------
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def funnel_page(request: HttpRequest) -> HttpResponse:
+    present = selectors.behaviours_present(shop=request.shop)
+    date_from, date_to = _dates(request)
+    chosen = [s for s in request.GET.getlist("step") if s.strip()]
+    if not chosen and request.GET.get("steps"):
+        chosen = [s for s in request.GET["steps"].split(",") if s.strip()]
+    if not chosen:
+        chosen = [s for s in ("pv", "cart", "buy") if s in present] or present[:3]
+    params = {"window": request.GET.get("window", "1d"), "mode": request.GET.get("mode", "sequential"),
+              "by": request.GET.get("by", "")}
+    report, errors, detail = None, [], ""
+    if len(chosen) >= 2 or request.GET:
+        try:
+            report = selectors.funnel_report(shop=request.shop, steps=chosen, date_from=date_from, date_to=date_to,
+                                             **params)
+        except InvalidInput as exc:
+            errors, detail = [e.as_dict() for e in exc.errors], exc.detail
+    groups = []
+    if report:
+        groups = [{"value": "", "label": str(BY_LABELS[""]), "rows": report["rows"]}]
+        groups += [{"value": g["value"], "label": g["value"] or "—", "rows": g["rows"]} for g in report["groups"]]
+        for group in groups:
+            for row in group["rows"]:
+                row["label"] = label(row["behavior"])
+    if report and request.GET.get("export") == "xlsx":
+        columns = [Column("group", _("Group"), lambda r: r[0]), Column("step", _("Step"), lambda r: r[1]["step"]),
+                   Column("behavior", _("Event"), lambda r: r[1]["behavior"]),
+                   Column("people", _("People"), lambda r: r[1]["people"]),
+                   Column("prev", _("Conversion from previous step"), lambda r: r[1]["conversion_from_previous"]),
+                   Column("first", _("Conversion from first step"), lambda r: r[1]["conversion_from_first"])]
+        return _xlsx("funnel.xlsx", _("Funnel"), columns, [(g["label"], r) for g in groups for r in g["rows"]])
+    chart = None
+    if report:
+        chart = {"series": [{"name": g["label"], "x": [f"{r['step']}. {r['label']}" for r in g["rows"]],
+                             "y": [r["people"] for r in g["rows"]]} for g in groups[:8]],
+                 "labels": {"people": _("People")}}
+    slots = (chosen + [""] * STEP_SLOTS)[:max(STEP_SLOTS, len(chosen))]
+    return render(request, "analytics/funnel.html", {
+        "report": report, "groups": groups, "chart": chart, "errors": errors, "detail": detail,
+        "slots": slots, "behaviours": [(b, label(b)) for b in present], "date_from": date_from, "date_to": date_to,
+        "params": params, "modes": list(MODE_LABELS.items()), "bys": list(BY_LABELS.items()),
+        "query": request.GET.urlencode(),
+    })
+
+
+# --- paths -----------------------------------------------------------------------------------------------------
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def paths_page(request: HttpRequest) -> HttpResponse:
+    present = selectors.behaviours_present(shop=request.shop)
+    date_from, date_to = _dates(request, days=7)
+    start = request.GET.get("start", "")
+    report, errors, detail = None, [], ""
+    try:
+        report = selectors.paths_report(shop=request.shop, date_from=date_from, date_to=date_to, start=start or None,
+                                        limit=request.GET.get("limit", selectors.DEFAULT_PATHS))
+    except InvalidInput as exc:
+        errors, detail = [e.as_dict() for e in exc.errors], exc.detail
+    if report:
+        for p in report["paths"]:
+            p["labels"] = [label(s) for s in p["steps"]]
+    if report and request.GET.get("export") == "xlsx":
+        columns = [Column("path", _("Path"), lambda p: " → ".join(p["steps"])),
+                   Column("sessions", _("Sessions"), lambda p: p["sessions"]),
+                   Column("share", _("Share of sessions"), lambda p: p["share"])]
+        return _xlsx("paths.xlsx", _("Paths"), columns, report["paths"])
+    chart = None
+    if report and report["edges"]:
+        nodes: dict[tuple[int, str], int] = {}
+        for e in report["edges"]:
+            for key in ((e["step"], e["source"]), (e["step"] + 1, e["target"])):
+                nodes.setdefault(key, len(nodes))
+        chart = {"labels": [f"{step}. {label(b)}" for (step, b) in nodes],
+                 "source": [nodes[(e["step"], e["source"])] for e in report["edges"]],
+                 "target": [nodes[(e["step"] + 1, e["target"])] for e in report["edges"]],
+                 "value": [e["sessions"] for e in report["edges"]]}
+    return render(request, "analytics/paths.html", {
+        "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
+        "date_to": date_to, "start": start, "behaviours": [(b, label(b)) for b in present],
+        "query": request.GET.urlencode(),
+    })
+
+
+# --- retention -------------------------------------------------------------------------------------------------
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def retention_page(request: HttpRequest) -> HttpResponse:
+    date_from, date_to = _dates(request)
+    params = {"cohort": request.GET.get("cohort", "first_event"), "period": request.GET.get("period", "day"),
+              "active": request.GET.get("active", "any")}
+    report, errors, detail = None, [], ""
+    try:
+        report = selectors.retention_report(shop=request.shop, date_from=date_from, date_to=date_to, **params)
+    except InvalidInput as exc:
+        errors, detail = [e.as_dict() for e in exc.errors], exc.detail
+    periods = list(range((report["max_period"] or 0) + 1)) if report and report["cohorts"] else []
+    if report and request.GET.get("export") == "xlsx":
+        columns = [Column("cohort", _("Cohort"), lambda c: c["cohort"]),
+                   Column("users", _("People"), lambda c: c["users"])]
+        columns += [Column(f"p{n}", _("Period %(n)s") % {"n": n},
+                           lambda c, n=n: c["periods"][n]["rate"] if n < len(c["periods"]) else None)
+                    for n in periods]
+        return _xlsx("retention.xlsx", _("Retention"), columns, report["cohorts"])
+    chart = None
+    if report and report["cohorts"]:
+        chart = {"x": [str(n) for n in periods], "y": [c["cohort"] for c in report["cohorts"]],
+                 "z": [[p["rate"] for p in c["periods"]] + [None] * (len(periods) - len(c["periods"]))
+                       for c in report["cohorts"]],
+                 "labels": {"period": _("Period"), "cohort": _("Cohort"), "rate": _("Retention")}}
+    return render(request, "analytics/retention.html", {
+        "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
+        "date_to": date_to, "params": params, "periods": periods, "cohorts": list(COHORT_LABELS.items()),
+        "period_choices": list(PERIOD_LABELS.items()), "actives": list(ACTIVE_LABELS.items()),
+        "query": request.GET.urlencode(),
+    })
+
+
+urlpatterns = [
+    path("analytics/funnel/", funnel_page, name="analytics_funnel"),
+    path("analytics/paths/", paths_page, name="analytics_paths"),
+    path("analytics/retention/", retention_page, name="analytics_retention"),
+]
