@@ -25,7 +25,7 @@ def test_abc_classes_follow_cumulative_gmv_share():
     """Shares 50/25/10/8/5/2 %: cumulative before = 0, 50, 75 → A; 85, 93 → B; 98 → C; no sales → C."""
     catalog = {c: _sku(c, 9900) for c in ("a1", "a2", "a3", "b1", "b2", "c1", "z0")}
     sales = _sales(a1=50_000, a2=25_000, a3=10_000, b1=8_000, b2=5_000, c1=2_000)
-    result = analyze(sales, catalog, {c: 10 for c in catalog}, date_from=D1, date_to=END)
+    result = analyze(sales, catalog, dict.fromkeys(catalog, 10), date_from=D1, date_to=END)
     classes = {i["sku"]: i["abc"] for i in result["skus"]}
     assert classes == {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C", "z0": "C"}
     assert result["abc"]["A"] == {"skus": 3, "skus_sold": 3, "units": 85, "gmv": "850.00", "share": 0.85}

@@ -1,5 +1,345 @@
-"""Analytics pages: metrics."""
+"""Analytics pages: traffic sources & metrics, product analysis, GMV explanation.
+
+Each chart is also a table on the page and an xlsx download (``?export=xlsx&table=<name>``). Charts are Plotly,
+served locally (static ``vendor/plotly.min.js``), drawn by ``analytics/metrics_charts.js`` from json_script data.
+Bad input shows the errors on the page (nothing crashes); an empty shop or lake shows zeros and dashes.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shopops.analytics.metrics import METRICS
+from shopops.analytics.selectors import metrics as metric_selectors
+from shopops.analytics.selectors import products as product_selectors
+from shopops.channels.domain import channel_label
+from shopops.core import roles
+from shopops.core.clock import today
+from shopops.core.errors import ShopOpsError
+from shopops.web.permissions import page_requires
+from shopops.web.tables import Column, xlsx_response
+
+DEFAULT_DAYS = 30
+
+METRIC_LABELS = {
+    "uv": gettext_lazy("Visitors (UV)"), "pv": gettext_lazy("Page views (PV)"),
+    "buyers": gettext_lazy("Paying buyers"), "orders": gettext_lazy("Paid orders"),
+    "gmv": gettext_lazy("GMV (paid amount)"), "cvr": gettext_lazy("Conversion rate"),
+    "aov": gettext_lazy("Average order value"), "uv_value": gettext_lazy("Value per visitor"),
+    "bounce_rate": gettext_lazy("Bounce rate"), "cart_rate": gettext_lazy("Add-to-cart rate"),
+    "fav_rate": gettext_lazy("Favourite rate"), "refund_amount": gettext_lazy("Refunded amount"),
+    "refund_rate": gettext_lazy("Refund rate (30 days)"), "new_buyers": gettext_lazy("New buyers"),
+    "returning_buyers": gettext_lazy("Returning buyers"), "repurchase_rate": gettext_lazy("Repurchase rate"),
+}
+NOTE_TEXT = {
+    "platform_uv_not_deduplicated": gettext_lazy(
+        "Some visitor counts are platform daily figures added over days or sources: they are not de-duplicated."),
+    "product_rows_gmv_without_shipping_refunds_unknown": gettext_lazy(
+        "Product rows: GMV without shipping; refunds are kept per order and cannot be split by product."),
+    "stock_absent": gettext_lazy("Stock is not available: sell-through cannot be computed."),
+    "skus_not_in_catalog": gettext_lazy("Some SKUs that sold are no longer in the catalog."),
+}
+GROUP_LABELS = {"channel": gettext_lazy("Channel"), "source": gettext_lazy("Traffic source"),
+                "day": gettext_lazy("Date")}
+
+
+def _period(request: HttpRequest) -> tuple[str, str]:
+    end = today(request.shop.timezone)
+    start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    return (request.GET.get("from", "").strip() or start.isoformat(),
+            request.GET.get("to", "").strip() or end.isoformat())
+
+
+def _errors(exc: ShopOpsError) -> list[str]:
+    return [f"{e.field}: {e.message}" for e in exc.errors] or [exc.detail]
+
+
+def _value(row: dict, key: str) -> Any:
+    value = row.get(key)
+    kind = METRICS[key].kind if key in METRICS else ""
+    if value is not None and kind == "money":
+        return Decimal(value)
+    return value
+
+
+def _label(key: str, value: object, language: str) -> str:
+    if key == "channel":
+        return channel_label(str(value), language) if value else "—"
+    return str(value) if value not in (None, "") else "—"
+
+
+def _metric_columns(group: str | None, names: list[str], language: str) -> list[Column]:
+    columns = []
+    if group:
+        columns.append(Column(group, GROUP_LABELS.get(group, group),
+                              lambda r, g=group: _label(g, r.get(g), language)))
+    for name in names:
+        columns.append(Column(name, METRIC_LABELS[name], lambda r, n=name: _value(r, n), numeric=True))
+    return columns
+
+
+def _table(columns: list[Column], rows: list[dict], *, kinds: dict[str, str] | None = None) -> dict:
+    """Headers and cells for the metrics_table.html include (money/rate formatting in the template)."""
+    kinds = kinds or {}
+    return {
+        "headers": [{"label": c.label, "numeric": c.numeric} for c in columns],
+        "rows": [[{"value": c.value(r), "numeric": c.numeric,
+                   "kind": kinds.get(c.key) or (METRICS[c.key].kind if c.key in METRICS else "")}
+                  for c in columns] for r in rows],
+    }
+
+
+def _export(request: HttpRequest, tables: dict[str, tuple[str, list[Column], list[dict]]]) -> HttpResponse | None:
+    if request.GET.get("export") != "xlsx":
+        return None
+    name = request.GET.get("table", "")
+    if name not in tables:
+        name = next(iter(tables))
+    title, columns, rows = tables[name]
+    return xlsx_response(filename=f"{name}.xlsx", sheet=title, columns=columns, rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------------- traffic
+
+TRAFFIC_METRICS = ["uv", "pv", "buyers", "orders", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "cart_rate",
+                   "fav_rate", "refund_amount", "refund_rate", "new_buyers", "returning_buyers", "repurchase_rate"]
+CARD_METRICS = ["uv", "buyers", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "refund_rate"]
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def traffic_sources(request: HttpRequest) -> HttpResponse:
+    """Metrics by day (chart + table) and by traffic source or channel (table), for the period."""
+    language = translation.get_language() or "zh-hans"
+    date_from, date_to = _period(request)
+    group = request.GET.get("by", "source") if request.GET.get("by") in ("source", "channel") else "source"
+    channel = request.GET.get("channel", "").strip()
+    errors: list[str] = []
+    daily = grouped = None
+    try:
+        daily = metric_selectors.metrics_report(shop=request.shop, date_from=date_from, date_to=date_to, by="day",
+                                                channel=channel, metrics=TRAFFIC_METRICS)
+        grouped = metric_selectors.metrics_report(shop=request.shop, date_from=date_from, date_to=date_to,
+                                                  by=group, channel=channel, metrics=TRAFFIC_METRICS)
+    except ShopOpsError as exc:
+        errors = _errors(exc)
+    day_rows = daily["rows"] if daily else []
+    group_rows = grouped["rows"] if grouped else []
+    day_columns = _metric_columns("day", TRAFFIC_METRICS, language)
+    group_columns = _metric_columns(group, TRAFFIC_METRICS, language)
+    exported = _export(request, {"daily": (str(_("Metrics by day")), day_columns, day_rows),
+                                 "groups": (str(GROUP_LABELS[group]), group_columns, group_rows)})
+    if exported:
+        return exported
+    totals = daily["totals"] if daily else {}
+    cards = [{"label": METRIC_LABELS[m], "value": totals.get(m), "kind": METRICS[m].kind} for m in CARD_METRICS]
+    chart = {
+        "data": [
+            {"x": [r["day"] for r in day_rows], "y": [r["uv"] for r in day_rows], "type": "bar",
+             "name": str(METRIC_LABELS["uv"]), "marker": {"color": "#91caff"}},
+            {"x": [r["day"] for r in day_rows], "y": [r["buyers"] for r in day_rows], "type": "bar",
+             "name": str(METRIC_LABELS["buyers"]), "marker": {"color": "#1677ff"}},
+            {"x": [r["day"] for r in day_rows], "y": [float(r["gmv"]) for r in day_rows], "type": "scatter",
+             "mode": "lines+markers", "name": str(_("GMV (¥)")), "yaxis": "y2", "line": {"color": "#d4380d"}},
+        ],
+        "layout": {"barmode": "group", "height": 340, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
+                   "legend": {"orientation": "h", "y": -0.2}, "yaxis": {"title": str(_("People")),
+                                                                        "rangemode": "tozero"},
+                   "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right",
+                              "rangemode": "tozero"}, "hovermode": "x unified"},
+    }
+    share_chart = {
+        "data": [{"x": [_label(group, r[group], language) for r in group_rows], "y": [r["uv"] for r in group_rows],
+                  "type": "bar", "name": str(METRIC_LABELS["uv"]), "marker": {"color": "#91caff"}},
+                 {"x": [_label(group, r[group], language) for r in group_rows],
+                  "y": [float(r["gmv"]) for r in group_rows], "type": "bar", "name": str(_("GMV (¥)")),
+                  "yaxis": "y2", "marker": {"color": "#d4380d"}}],
+        "layout": {"barmode": "group", "height": 300, "margin": {"l": 60, "r": 60, "t": 10, "b": 60},
+                   "legend": {"orientation": "h", "y": -0.3},
+                   "yaxis": {"title": str(METRIC_LABELS["uv"]), "rangemode": "tozero"},
+                   "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right", "rangemode": "tozero"}},
+    }
+    notes = sorted(set((daily or {}).get("notes", [])) | set((grouped or {}).get("notes", [])))
+    return render(request, "analytics/traffic_sources.html", {
+        "date_from": date_from, "date_to": date_to, "group": group, "channel": channel, "errors": errors,
+        "cards": cards, "chart": chart, "share_chart": share_chart,
+        "daily_table": _table(day_columns, day_rows), "group_table": _table(group_columns, group_rows),
+        "group_label": GROUP_LABELS[group], "notes": [NOTE_TEXT[n] for n in notes if n in NOTE_TEXT],
+        "has_data": bool(day_rows or group_rows),
+    })
+
+
+# ---------------------------------------------------------------------------------------------------- products
+
+def _product_columns() -> list[Column]:
+    return [
+        Column("sku", gettext_lazy("SKU code"), lambda r: r["sku"]),
+        Column("spu", gettext_lazy("SPU code"), lambda r: r["spu"]),
+        Column("title", gettext_lazy("Title"), lambda r: r["title"]),
+        Column("abc", gettext_lazy("ABC class"), lambda r: r["abc"]),
+        Column("price", gettext_lazy("List price"), lambda r: Decimal(r["price"]) if r["price"] else None,
+               numeric=True),
+        Column("units", gettext_lazy("Units sold"), lambda r: r["units"], numeric=True),
+        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: Decimal(r["gmv"]), numeric=True),
+        Column("share", gettext_lazy("Share"), lambda r: r["share"], numeric=True),
+        Column("cumulative_share", gettext_lazy("Cumulative share"), lambda r: r["cumulative_share"], numeric=True),
+        Column("on_hand", gettext_lazy("On hand"), lambda r: r["on_hand"], numeric=True),
+        Column("sell_through", gettext_lazy("Sell-through"), lambda r: r["sell_through"], numeric=True),
+        Column("new", gettext_lazy("New product"), lambda r: _("yes") if r["new"] else _("no")),
+    ]
+
+
+def _group_columns(key: str, label: Any) -> list[Column]:
+    return [
+        Column(key, label, lambda r: r[key]),
+        Column("skus", gettext_lazy("SKUs"), lambda r: r["skus"], numeric=True),
+        Column("skus_sold", gettext_lazy("SKUs sold"), lambda r: r["skus_sold"], numeric=True),
+        Column("units", gettext_lazy("Units sold"), lambda r: r["units"], numeric=True),
+        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: Decimal(r["gmv"]), numeric=True),
+        Column("share", gettext_lazy("Share"), lambda r: r["share"], numeric=True),
+    ]
+
+
+RATE_KINDS = {"share": "rate", "cumulative_share": "rate", "sell_through": "rate", "gmv": "money", "price": "money"}
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def products_analysis(request: HttpRequest) -> HttpResponse:
+    date_from, date_to = _period(request)
+    errors: list[str] = []
+    result = None
+    try:
+        result = product_selectors.products_analysis(shop=request.shop, date_from=date_from, date_to=date_to)
+    except ShopOpsError as exc:
+        errors = _errors(exc)
+    skus = result["skus"] if result else []
+    abc = [{"class": k, **v} for k, v in result["abc"].items()] if result else []
+    bands = result["price_bands"] if result else []
+    new_old = ([{**g, "group": str(_("New products") if g["group"] == "new" else _("Older products"))}
+                for g in result["new_vs_old"]] if result else [])
+    sku_cols = _product_columns()
+    abc_cols = _group_columns("class", gettext_lazy("ABC class"))
+    band_cols = _group_columns("band", gettext_lazy("Price band (¥)"))
+    new_cols = _group_columns("group", gettext_lazy("Products"))
+    exported = _export(request, {"skus": (str(_("SKUs")), sku_cols, skus), "abc": ("ABC", abc_cols, abc),
+                                 "price_bands": (str(_("Price bands")), band_cols, bands),
+                                 "new_vs_old": (str(_("New vs older products")), new_cols, new_old)})
+    if exported:
+        return exported
+    abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [float(a["gmv"]) for a in abc], "type": "bar",
+                           "name": str(_("GMV (¥)")), "marker": {"color": "#d4380d"}},
+                          {"x": [a["class"] for a in abc], "y": [a["skus"] for a in abc], "type": "bar",
+                           "name": str(_("SKUs")), "yaxis": "y2", "marker": {"color": "#bfbfbf"}}],
+                 "layout": {"barmode": "group", "height": 280, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
+                            "legend": {"orientation": "h", "y": -0.2}, "yaxis": {"title": str(_("GMV (¥)"))},
+                            "yaxis2": {"title": str(_("SKUs")), "overlaying": "y", "side": "right"}}}
+    band_chart = {"data": [{"x": [b["band"] for b in bands], "y": [float(b["gmv"]) for b in bands], "type": "bar",
+                            "name": str(_("GMV (¥)")), "marker": {"color": "#1677ff"}}],
+                  "layout": {"height": 260, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
+                             "xaxis": {"title": str(_("Price band (¥)"))}, "yaxis": {"title": str(_("GMV (¥)"))}}}
+    return render(request, "analytics/products_analysis.html", {
+        "date_from": date_from, "date_to": date_to, "errors": errors, "totals": result["totals"] if result else {},
+        "abc_chart": abc_chart, "band_chart": band_chart,
+        "abc_table": _table(abc_cols, abc, kinds=RATE_KINDS), "band_table": _table(band_cols, bands, kinds=RATE_KINDS),
+        "new_table": _table(new_cols, new_old, kinds=RATE_KINDS),
+        "sku_table": _table(sku_cols, skus[:200], kinds=RATE_KINDS), "sku_count": len(skus),
+        "notes": [NOTE_TEXT[n] for n in (result or {}).get("notes", []) if n in NOTE_TEXT],
+        "new_since": (result or {}).get("new_since"),
+    })
+
+
+# ---------------------------------------------------------------------------------------------------- GMV explain
+
+def _explain_columns(group: str | None, language: str) -> list[Column]:
+    columns = []
+    if group:
+        columns.append(Column(group, GROUP_LABELS[group], lambda r, g=group: _label(g, r.get(g), language)))
+    else:
+        columns.append(Column("label", gettext_lazy("Scope"), lambda r: r["label"]))
+    columns += [
+        Column("before_gmv", gettext_lazy("GMV before"), lambda r: Decimal(r["before"]["gmv"]), numeric=True),
+        Column("after_gmv", gettext_lazy("GMV after"), lambda r: Decimal(r["after"]["gmv"]), numeric=True),
+        Column("change", gettext_lazy("Change"), lambda r: Decimal(r["change"]), numeric=True),
+        Column("uv", gettext_lazy("Due to visitors (UV)"), lambda r: Decimal(r["parts"]["uv"]), numeric=True),
+        Column("cvr", gettext_lazy("Due to conversion (CVR)"), lambda r: Decimal(r["parts"]["cvr"]), numeric=True),
+        Column("aov", gettext_lazy("Due to order value (AOV)"), lambda r: Decimal(r["parts"]["aov"]), numeric=True),
+        Column("before_uv", gettext_lazy("UV before"), lambda r: r["before"]["uv"], numeric=True),
+        Column("after_uv", gettext_lazy("UV after"), lambda r: r["after"]["uv"], numeric=True),
+        Column("before_cvr", gettext_lazy("CVR before"), lambda r: r["before"]["cvr"], numeric=True),
+        Column("after_cvr", gettext_lazy("CVR after"), lambda r: r["after"]["cvr"], numeric=True),
+        Column("before_aov", gettext_lazy("AOV before"),
+               lambda r: Decimal(r["before"]["aov"]) if r["before"]["aov"] else None, numeric=True),
+        Column("after_aov", gettext_lazy("AOV after"),
+               lambda r: Decimal(r["after"]["aov"]) if r["after"]["aov"] else None, numeric=True),
+    ]
+    return columns
+
+
+EXPLAIN_KINDS = {"before_gmv": "money", "after_gmv": "money", "change": "money", "uv": "money", "cvr": "money",
+                 "aov": "money", "before_cvr": "rate", "after_cvr": "rate", "before_aov": "money",
+                 "after_aov": "money", "before_uv": "count", "after_uv": "count"}
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def gmv_explain(request: HttpRequest) -> HttpResponse:
+    """The GMV change against a comparison period (default: the same number of days just before)."""
+    language = translation.get_language() or "zh-hans"
+    date_from, date_to = _period(request)
+    vs = request.GET.get("vs", "").strip()
+    if not vs:
+        try:
+            start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
+            days = (end - start).days + 1
+            vs = f"{start - dt.timedelta(days=days)}..{start - dt.timedelta(days=1)}"
+        except ValueError:
+            vs = ""
+    group = request.GET.get("by", "channel") if request.GET.get("by") in ("channel", "source") else "channel"
+    errors: list[str] = []
+    result = None
+    try:
+        result = metric_selectors.gmv_explanation(shop=request.shop, date_from=date_from, date_to=date_to, vs=vs,
+                                                  by=group)
+    except ShopOpsError as exc:
+        errors = _errors(exc)
+    total_rows = [{**result["total"], "label": str(_("Whole shop"))}] if result else []
+    groups = result["groups"] if result else []
+    total_cols = _explain_columns(None, language)
+    group_cols = _explain_columns(group, language)
+    exported = _export(request, {"total": (str(_("Whole shop")), total_cols, total_rows),
+                                 "groups": (str(GROUP_LABELS[group]), group_cols, groups)})
+    if exported:
+        return exported
+    chart = {}
+    if result:
+        t = result["total"]
+        chart = {"data": [{
+            "type": "waterfall", "orientation": "v",
+            "measure": ["absolute", "relative", "relative", "relative", "total"],
+            "x": [str(_("GMV before")), str(_("Visitors (UV)")), str(_("Conversion (CVR)")),
+                  str(_("Order value (AOV)")), str(_("GMV after"))],
+            "y": [float(t["before"]["gmv"]), float(t["parts"]["uv"]), float(t["parts"]["cvr"]),
+                  float(t["parts"]["aov"]), float(t["after"]["gmv"])],
+            "connector": {"line": {"color": "#8c8c8c"}},
+        }], "layout": {"height": 320, "margin": {"l": 70, "r": 20, "t": 10, "b": 40},
+                       "yaxis": {"title": str(_("GMV (¥)"))}}}
+    return render(request, "analytics/explain_gmv.html", {
+        "date_from": date_from, "date_to": date_to, "vs": vs, "group": group, "errors": errors, "result": result,
+        "chart": chart, "total_table": _table(total_cols, total_rows, kinds=EXPLAIN_KINDS),
+        "group_table": _table(group_cols, groups, kinds=EXPLAIN_KINDS), "group_label": GROUP_LABELS[group],
+        "notes": [NOTE_TEXT[n] for n in (result or {}).get("notes", []) if n in NOTE_TEXT],
+    })
+
+
+urlpatterns: list = [
+    path("analytics/traffic/", traffic_sources, name="analytics_traffic"),
+    path("analytics/products/", products_analysis, name="analytics_products"),
+    path("analytics/gmv-explain/", gmv_explain, name="analytics_gmv_explain"),
+]
