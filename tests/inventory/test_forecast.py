@@ -21,8 +21,10 @@ from shopops.inventory.forecast import (
     classify_demand,
     classify_many,
     clean_history,
+    estimate_uplift,
     forecast_many,
     forecast_series,
+    promotion_uplift,
     seasonal_naive,
 )
 
@@ -317,3 +319,78 @@ def test_as_dict_is_json_ready():
     d = forecast_series(Y, h=2).as_dict()
     assert json.loads(json.dumps(d))["demand_class"] == "intermittent"
     assert d["model"] == "sba" and d["level"] == 80 and len(d["mean"]) == 2
+
+
+# ---------------------------------------------------------------- promotion days as known uplift events
+
+
+def test_uplift_ratio_is_promotion_sales_over_the_surrounding_ordinary_days():
+    """A flat 10/day SKU selling 40 on three promotion days: ratio (120 + 3·4) / (30 + 3) = 4 exactly (its
+    own group's pooled ratio is 4 too, so the shrinkage changes nothing)."""
+    y = np.full(120, 10.0)
+    promo = np.zeros(120, dtype=bool)
+    promo[[60, 61, 62]] = True
+    y[promo] = 40.0
+    np.testing.assert_allclose(estimate_uplift(y[None, :], promo), [4.0])
+    # no promotion days at all → 1 (nothing to learn); a pre-launch SKU (NaN history) → the group's ratio
+    assert estimate_uplift(y[None, :], np.zeros(120, dtype=bool))[0] == 1.0
+    Y = np.vstack([y, np.full(120, np.nan)])
+    np.testing.assert_allclose(estimate_uplift(Y, promo), [4.0, 4.0])
+
+
+def test_a_sku_with_little_evidence_is_shrunk_toward_its_category():
+    days = 120
+    promo = np.zeros(days, dtype=bool)
+    promo[[30, 90]] = True
+    big = np.full(days, 50.0)
+    big[promo] = 150.0  # ×3, lots of evidence
+    quiet = np.zeros(days)
+    quiet[[10, 50, 90]] = 1.0  # one unit happens to fall on a promotion day: raw ratio ≈ 30
+    other = np.full(days, 50.0)
+    other[promo] = 50.0  # another category: no uplift
+    ratio = estimate_uplift(np.vstack([big, quiet, other]), promo, groups=["a", "a", "b"])
+    assert ratio[0] == pytest.approx(3.0, rel=0.01)
+    assert 1.0 < ratio[1] < 10.0  # pulled toward category a's 3, far from its own raw 30
+    assert ratio[2] == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        estimate_uplift(np.vstack([big, quiet]), promo, groups=["a"])
+
+
+def test_a_double_eleven_spike_forecasts_the_next_promotion_days_higher():
+    """Issue 6 §5: campaign days as known uplift events. A SKU selling ×5 on last year's 双11-style days is
+    forecast ×5 on the next promotion days, and its ordinary days are not inflated by the spike."""
+    weekly = np.tile([10.0, 12, 11, 9, 14, 20, 18], 20)  # 140 days
+    promo = np.zeros(140, dtype=bool)
+    promo[[40, 41, 42, 100, 101]] = True
+    y = weekly.copy()
+    y[promo] *= 5
+    future = np.zeros(14, dtype=bool)
+    future[[3, 4]] = True
+    up = promotion_uplift(y, promo, future)
+    assert up.ratio[0] == pytest.approx(5.0, rel=0.1)
+    lifted = forecast_many(y[None, :], h=14, history_uplift=up.history_uplift, future_uplift=up.future_uplift)
+    clean = forecast_many(weekly[None, :], h=14)
+    ordinary = ~future
+    np.testing.assert_allclose(lifted.mean[0, ordinary], clean.mean[0, ordinary], rtol=0.1)
+    for day in (3, 4):  # ×5 the same weekday's everyday forecast, above every ordinary day
+        assert lifted.mean[0, day] == pytest.approx(5 * clean.mean[0, day], rel=0.15)
+        assert lifted.mean[0, day] > 2 * lifted.mean[0, ordinary].max()
+    # without the promotion signal the spikes leak into every day's forecast
+    naive = forecast_many(y[None, :], h=14)
+    assert naive.mean[0, 3] < lifted.mean[0, 3]
+
+
+def test_backtest_with_promotion_days_scores_them_and_beats_seasonal_naive():
+    rng = np.random.default_rng(3)
+    weekly = np.tile([10.0, 12, 11, 9, 14, 20, 18], 30)  # 210 days
+    promo = np.zeros(210, dtype=bool)
+    promo[[50, 51, 120, 121, 190, 191, 204]] = True  # the last windows hold promotion days too
+    Y = np.vstack([weekly * f for f in (1.0, 2.0, 0.5)]) + rng.normal(0, 0.5, (3, 210))
+    Y[:, promo] *= 4
+    Y = np.clip(Y, 0, None)
+    with_promo = backtest(Y, h=7, n_windows=4, promo=promo)
+    without = backtest(Y, h=7, n_windows=4)
+    assert with_promo.model.wape < without.model.wape
+    assert with_promo.model.wape < with_promo.baseline.wape
+    assert with_promo.model.mase < with_promo.baseline.mase
+    assert set(with_promo.as_dict()) >= {"model", "seasonal_naive", "windows"}

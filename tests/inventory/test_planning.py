@@ -150,3 +150,38 @@ def test_alerts_go_to_the_todo_list_and_close_when_cleared(seeded):
     services.stock_move(shop=shop, sku_code=code, qty=100_000, type="receipt", ref="fix")
     services.inventory_alerts_run(shop=shop, date=END)
     assert not TodoItem.objects.filter(shop=shop, source="inventory", key=risk.key, status="open").exists()
+
+
+def test_forecasts_take_the_shops_promotion_days_as_uplift_events(shop, monkeypatch):
+    """Issue 6 §5: the selectors feed campaigns.selectors.promotion_days (history and horizon) into the
+    forecast. We mark a SKU's five best past days and two future days as promotion days: its uplift ratio is
+    above 1 and the forecast on the future promotion days is above the same weekday a week apart."""
+    import numpy as np
+
+    import shopops.campaigns.selectors as campaign_selectors
+
+    ids, Y = selectors.sales_history(shop=shop, end=END)
+    i = int(np.argmax(Y.sum(axis=1)))
+    start = END - dt.timedelta(days=Y.shape[1] - 1)
+    best = {start + dt.timedelta(days=int(j)) for j in np.argsort(Y[i])[-5:]}
+    future = {END + dt.timedelta(days=3), END + dt.timedelta(days=4)}
+    seen = {}
+
+    def fake(*, shop, start, end):  # noqa: ANN001, ANN202
+        seen["range"] = (start, end)
+        return {d: ["双11"] for d in sorted(best | future) if start <= d <= end}
+
+    monkeypatch.setattr(campaign_selectors, "promotion_days", fake)
+    out = selectors.sku_forecast(shop=shop, sku_id=ids[i], end=END, h=14)
+    assert seen["range"] == (start, END + dt.timedelta(days=14))
+    assert out["promotion_uplift"] > 1
+    assert set(out["promotions"]) == {d.isoformat() for d in future}
+    mean = out["mean"]
+    assert mean[2] > mean[2 + 7] and mean[3] > mean[3 + 7]  # day 3 and 4 of the horizon vs a week later
+    rows = {r["sku_id"]: r for r in selectors.replenishment_plan(shop=shop, end=END)}
+    assert rows[ids[i]]["promotion_uplift"] == out["promotion_uplift"]
+
+    monkeypatch.setattr(campaign_selectors, "promotion_days", lambda **kw: {})
+    plain = selectors.sku_forecast(shop=shop, sku_id=ids[i], end=END, h=14)
+    assert plain["promotion_uplift"] == 1.0 and plain["promotions"] == {}
+    assert plain["mean"][2] == pytest.approx(plain["mean"][2 + 7], abs=0.01)  # no event: no bump on day 3

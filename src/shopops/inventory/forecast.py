@@ -65,6 +65,11 @@ Campaign days
   everyday rate. A masked day is replaced by the same weekday one week earlier (already cleaned), or by
   the SKU's mean over unmasked days in the first week. ``history_uplift`` (float > 0, same shape, 1 =
   normal) divides known uplifted days instead: y / uplift.
+- Estimated: ``promotion_uplift(Y, promo_history, promo_future, groups=)`` turns the shop's promotion days
+  (campaigns.selectors.promotion_days: platform events such as 双11/618, store themes, the shop's own
+  campaigns) into both arrays: ``estimate_uplift`` takes each SKU's ratio of sales on past promotion days
+  to the ordinary days around them (±14 days), shrunk toward its category's pooled ratio when the SKU has
+  little evidence; the inventory selectors use it for the replenishment plan and the SKU page.
 - Future: ``future_uplift`` (float ≥ 0, shape h or SKUs × h, 1 = normal) multiplies mean, lower and upper
   of each horizon day (e.g. 3.0 on 双11). σ stays the everyday σ; ``ForecastBatch.daily_demand`` averages
   the uplifted means over a window (a campaign inside the lead time raises the reorder point).
@@ -307,6 +312,84 @@ def clean_history(
 
 
 # --------------------------------------------------------------------------------------------------------
+# promotion days as known uplift events
+
+UPLIFT_WINDOW = 14  # days either side of a promotion day whose ordinary days give its baseline
+UPLIFT_PRIOR = 3.0  # strength (in baseline units) of the shrinkage of a SKU's ratio toward its group's
+UPLIFT_MIN, UPLIFT_MAX = 0.2, 20.0
+
+
+def estimate_uplift(
+    Y: Any,
+    promo: Any,
+    *,
+    groups: Any = None,
+    window: int = UPLIFT_WINDOW,
+    prior: float = UPLIFT_PRIOR,
+) -> np.ndarray:
+    """Each row's uplift ratio on promotion days (1 = no effect), from its own history.
+
+    ``promo`` (bool, one per day or SKUs × days) marks the promotion days (campaigns.selectors.promotion_days).
+    For every promotion day the *baseline* is the mean of the row's ordinary (non-promotion, non-NaN) days
+    within ``window`` days either side. A row's raw ratio is Σ sales on its promotion days / Σ their
+    baselines (a ratio of sums, so a quiet SKU's single lucky day weighs little). It is shrunk toward its
+    group's pooled ratio R_g (``groups``: one label per row, e.g. the category; all rows one group when
+    None): r = (S + prior·R_g) / (B + prior), so a SKU with little evidence on promotion days gets the
+    category's uplift, a SKU with a clear spike (S, B ≫ prior) keeps its own. Rows with no baseline at all
+    get R_g; R_g is 1 when the group has none. Clipped to [0.2, 20].
+    """
+    arr = _as_2d(Y)
+    n, t = arr.shape
+    pm = np.broadcast_to(np.asarray(promo, dtype=bool), arr.shape)
+    if window < 1 or prior < 0:
+        raise ValueError("window must be ≥ 1 and prior ≥ 0")
+    valid = ~np.isnan(arr)
+    ordinary = valid & ~pm
+    vals = np.concatenate([np.zeros((n, 1)), np.cumsum(np.where(ordinary, arr, 0.0), axis=1)], axis=1)
+    cnts = np.concatenate([np.zeros((n, 1)), np.cumsum(ordinary, axis=1)], axis=1)
+    days = np.arange(t)
+    lo, hi = np.clip(days - window, 0, t), np.clip(days + window + 1, 0, t)
+    wsum, wcnt = vals[:, hi] - vals[:, lo], cnts[:, hi] - cnts[:, lo]
+    baseline = np.where(wcnt > 0, wsum / np.maximum(wcnt, 1), np.nan)
+    on = pm & valid & ~np.isnan(baseline)
+    S = np.where(on, arr, 0.0).sum(axis=1)
+    B = np.where(on, baseline, 0.0).sum(axis=1)
+    labels = np.zeros(n, dtype=int) if groups is None else np.unique(np.asarray(groups), return_inverse=True)[1]
+    if labels.shape != (n,):
+        raise ValueError("groups must give one label per row")
+    gS, gB = np.bincount(labels, S, labels.max() + 1 if n else 0), np.bincount(labels, B, labels.max() + 1 if n else 0)
+    pooled = np.where(gB > 0, gS / np.where(gB > 0, gB, 1.0), 1.0)[labels] if n else np.ones(0)
+    ratio = (S + prior * pooled) / (B + prior) if prior > 0 else np.where(B > 0, S / np.where(B > 0, B, 1), pooled)
+    ratio = np.where(B > 0, ratio, pooled)
+    return np.clip(ratio, UPLIFT_MIN, UPLIFT_MAX)
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionUplift:
+    """What ``forecast_many`` needs: ``history_uplift`` (SKUs × days), ``future_uplift`` (SKUs × h), the ratio."""
+
+    ratio: np.ndarray  # (n,)
+    history_uplift: np.ndarray
+    future_uplift: np.ndarray
+
+
+def promotion_uplift(
+    Y: Any, promo_history: Any, promo_future: Any, *, groups: Any = None, window: int = UPLIFT_WINDOW,
+    prior: float = UPLIFT_PRIOR,
+) -> PromotionUplift:
+    """Promotion days as known uplift events: estimate each row's ratio (``estimate_uplift``) on the past
+    promotion days, divide it out of those days before fitting (``history_uplift``) and multiply it back
+    on the future promotion days (``future_uplift``, one flag per horizon day or SKUs × h)."""
+    arr = _as_2d(Y)
+    n, t = arr.shape
+    ratio = estimate_uplift(arr, promo_history, groups=groups, window=window, prior=prior)
+    ph = np.broadcast_to(np.asarray(promo_history, dtype=bool), (n, t))
+    pf = np.asarray(promo_future, dtype=bool)
+    pf = np.broadcast_to(pf, (n, pf.shape[-1]))
+    return PromotionUplift(ratio, np.where(ph, ratio[:, None], 1.0), np.where(pf, ratio[:, None], 1.0))
+
+
+# --------------------------------------------------------------------------------------------------------
 # forecasting
 
 
@@ -535,6 +618,8 @@ def backtest(
     policy: Mapping[DemandClass | str, str] | None = None,
     model: str | None = None,
     season_length: int = SEASON,
+    promo: Any = None,
+    groups: Any = None,
 ) -> BacktestResult:
     """Rolling-origin backtest with WAPE and MASE against the seasonal-naive baseline.
 
@@ -544,6 +629,11 @@ def backtest(
     not NaN. WAPE = Σ|y−ŷ| / Σ|y| over all windows and SKUs. MASE per SKU and window = MAE / mean |y_t −
     y_{t−m}| over that window's training history (Hyndman & Koehler 2006); the reported MASE is the mean
     over SKU-windows with a non-zero scale.
+
+    ``promo`` (bool per day or SKUs × days, the promotion days as known in advance): at each origin the
+    uplift ratios are estimated on the training days only (``promotion_uplift``), taken out of the training
+    history and put back on the promotion days of the test window, which are scored like any other day.
+    The seasonal-naive baseline stays naive.
     """
     arr = _as_2d(Y)
     n, t = arr.shape
@@ -565,7 +655,12 @@ def backtest(
         train, test = arr[:, :origin], arr[:, origin : origin + h]
         scored = ~np.isnan(test) & ~mask[:, origin : origin + h]
         clean_train, _, _ = clean_history(train, history_mask=mask[:, :origin])
-        ours = forecast_many(train, h=h, history_mask=mask[:, :origin], policy=policy, model=model).mean
+        lift = {}
+        if promo is not None:
+            pm = np.broadcast_to(np.asarray(promo, dtype=bool), arr.shape)
+            up = promotion_uplift(train, pm[:, :origin], pm[:, origin : origin + h], groups=groups)
+            lift = {"history_uplift": up.history_uplift, "future_uplift": up.future_uplift}
+        ours = forecast_many(train, h=h, history_mask=mask[:, :origin], policy=policy, model=model, **lift).mean
         base = seasonal_naive(np.nan_to_num(clean_train), h, season_length)
         ct = np.nan_to_num(clean_train)
         diffs = np.abs(ct[:, season_length:] - ct[:, :-season_length])

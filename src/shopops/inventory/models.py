@@ -61,7 +61,12 @@ class Location(ShopScoped):
 
 
 class Balance(ShopScoped):
+    """Stock of one SKU at one location. ``sku_code`` repeats the catalog's seller code (SKU codes are never
+    renamed: the catalog has no service that changes one) so the reservation hot path finds the row by the
+    code the caller sends without a catalog lookup; rows written before it existed are filled on first miss."""
+
     sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
+    sku_code = models.CharField(_("SKU code"), max_length=64, blank=True, default="")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="balances",
                                  verbose_name=_("location"))
     on_hand = models.BigIntegerField(_("on hand"), default=0)
@@ -81,7 +86,7 @@ class Balance(ShopScoped):
             models.CheckConstraint(condition=Q(on_hand__gte=F("reserved") + F("pooled")),
                                    name="balance_available_non_negative"),
         ]
-        indexes = [models.Index(fields=["shop", "sku"])]
+        indexes = [models.Index(fields=["shop", "sku"]), models.Index(fields=["shop", "sku_code"])]
 
     @property
     def available(self) -> int:
@@ -170,15 +175,27 @@ class PoolCustomer(models.Model):
 
 
 class Reservation(ShopScoped):
+    """A hold on ``qty`` units until ``expires_at``.
+
+    Few indexes on purpose: every index is one more B-tree page written by each reservation's commit (on
+    SQLite a commit writes whole pages to the WAL; measured: the four foreign-key indexes and two composite
+    indexes Django would add made a reservation's commit about 4× slower, see benchmarks/reservations.py).
+    Kept: the unique (shop, ref) (idempotency) and one partial index of the held ones by expiry (the expiry
+    task; it also serves "held reservations of a SKU", a small set). The foreign keys have no index of their own:
+    only deleting a SKU, location or pool (rare, and PROTECTed) looks them up."""
+
     class Status(models.TextChoices):
         HELD = "held", _("Held")
         COMMITTED = "committed", _("Committed")
         RELEASED = "released", _("Released")
         EXPIRED = "expired", _("Expired")
 
-    sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="reservations")
-    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.PROTECT, related_name="reservations")
+    shop = models.ForeignKey("core.Shop", on_delete=models.CASCADE, related_name="+", verbose_name=_("shop"),
+                             db_index=False)  # the unique (shop, ref) index starts with it
+    sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"), db_index=False)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="reservations", db_index=False)
+    pool = models.ForeignKey(Pool, null=True, blank=True, on_delete=models.PROTECT, related_name="reservations",
+                             db_index=False)
     qty = models.BigIntegerField(_("quantity"))
     ref = models.CharField(_("reference"), max_length=100)
     channel = models.CharField(_("channel"), max_length=20, blank=True)
@@ -195,7 +212,7 @@ class Reservation(ShopScoped):
             models.UniqueConstraint(fields=["shop", "ref"], name="uniq_reservation_ref"),
             models.CheckConstraint(condition=Q(qty__gt=0), name="reservation_qty_positive"),
         ]
-        indexes = [models.Index(fields=["status", "expires_at"]), models.Index(fields=["shop", "sku", "status"])]
+        indexes = [models.Index(fields=["expires_at"], condition=Q(status="held"), name="reservation_held_expiry")]
 
 
 class Supplier(ShopScoped):

@@ -238,13 +238,45 @@ def sales_history(*, shop: Shop, end, days: int = HISTORY_DAYS) -> tuple[list[in
     return sku_ids, Y
 
 
+FORECAST_DAYS = 28
+
+
+def promotion_calendar(*, shop: Shop, end, days: int, h: int) -> tuple[object, object, dict]:  # noqa: ANN001
+    """(history flags, horizon flags, {date: names}) of the shop's promotion days for the ``days`` business
+    dates up to ``end`` and the ``h`` days after it (campaigns.selectors.promotion_days: platform events'
+    main periods, store themes, the shop's campaigns)."""
+    import datetime as dt
+
+    import numpy as np
+
+    from shopops.campaigns.selectors import promotion_days
+
+    start = end - dt.timedelta(days=days - 1)
+    found = promotion_days(shop=shop, start=start, end=end + dt.timedelta(days=h))
+    flags = np.zeros(days + h, dtype=bool)
+    for day in found:
+        flags[(day - start).days] = True
+    return flags[:days], flags[days:], found
+
+
+def _forecast_with_promotions(shop: Shop, end, Y, ids: list[int], groups: list, h: int):  # noqa: ANN001, ANN202
+    """forecast_many with the promotion days as known uplift events (forecast.promotion_uplift); returns
+    (batch, uplift, promotion days by date)."""
+    from shopops.inventory.forecast import forecast_many, promotion_uplift
+
+    past, future, days = promotion_calendar(shop=shop, end=end, days=Y.shape[1], h=h)
+    uplift = promotion_uplift(Y, past, future, groups=groups)
+    batch = forecast_many(Y, h=h, ids=ids, history_uplift=uplift.history_uplift,
+                          future_uplift=uplift.future_uplift)
+    return batch, uplift, days
+
+
 def replenishment_plan(*, shop: Shop, end, lang: str = "en") -> list[dict]:  # noqa: ANN001
     """One row per active SKU: stock, forecast demand, safety stock, reorder point and the suggested order
     (inventory.forecast + inventory.replenishment; suppliers give lead time, MOQ and case pack)."""
     import numpy as np
 
     from shopops.catalog.selectors import skus_by_code
-    from shopops.inventory.forecast import forecast_many
     from shopops.inventory.replenishment import explain, plan_replenishment
 
     skus = {s.pk: s for s in skus_by_code(shop=shop).values() if s.active}
@@ -270,7 +302,8 @@ def replenishment_plan(*, shop: Shop, end, lang: str = "en") -> list[dict]:  # n
     lead_sd = np.array([supplier_value(pk, "lead_time_sd_days", 0.0) for pk in ids])
     moq = np.array([supplier_value(pk, "moq", 1) for pk in ids])
     case = np.array([int(supplier_value(pk, "case_pack", 1)) for pk in ids])
-    batch = forecast_many(Y, ids=ids)
+    batch, uplift, _days = _forecast_with_promotions(shop, end, Y, ids, [skus[pk].product.category_id for pk in ids],
+                                                     FORECAST_DAYS)
     horizon = np.maximum(1, np.ceil(lead + REVIEW_DAYS)).astype(int)
     demand = batch.daily_demand(horizon)
     on_hand = np.array([stock.get(pk, zero)["on_hand"] for pk in ids], dtype=float)
@@ -294,7 +327,7 @@ def replenishment_plan(*, shop: Shop, end, lang: str = "en") -> list[dict]:  # n
             "reason": explain(r["reason"], r["reason_params"], lang), "reason_code": r["reason"],
             "lead_time_days": float(lead[i]), "demand_class": str(batch.demand_class[i]),
             "model": str(batch.model[i]), "supplier": link.supplier.code if link else None,
-            "sold_last_30": int(Y[i, -30:].sum()),
+            "sold_last_30": int(Y[i, -30:].sum()), "promotion_uplift": round(float(uplift.ratio[i]), 3),
         })
     return rows
 
@@ -303,13 +336,21 @@ def sku_forecast(*, shop: Shop, sku_id: int, end, history_days: int = 90, h: int
     """History and forecast (mean and interval) of one SKU, for the SKU page's chart."""
     import datetime as dt
 
-    from shopops.inventory.forecast import forecast_many
+    from shopops.catalog.selectors import skus_by_code
 
     ids, Y = sales_history(shop=shop, end=end)
     if sku_id not in ids:
         return None
-    y = Y[ids.index(sku_id)]
-    batch = forecast_many(y[None, :], h=h, ids=[sku_id])
+    category = {s.pk: s.product.category_id for s in skus_by_code(shop=shop).values()}
+    # the SKU's ratio is shrunk toward its category's: estimate on the whole shop, forecast the one row
+    from shopops.inventory.forecast import forecast_many, promotion_uplift
+
+    past, future, days = promotion_calendar(shop=shop, end=end, days=Y.shape[1], h=h)
+    uplift = promotion_uplift(Y, past, future, groups=[category.get(pk) or 0 for pk in ids])
+    i = ids.index(sku_id)
+    y = Y[i]
+    batch = forecast_many(y[None, :], h=h, ids=[sku_id], history_uplift=uplift.history_uplift[i][None, :],
+                          future_uplift=uplift.future_uplift[i][None, :])
     f = batch.row(0)
     start = end - dt.timedelta(days=len(y) - 1)
     return {
@@ -318,5 +359,6 @@ def sku_forecast(*, shop: Shop, sku_id: int, end, history_days: int = 90, h: int
         "dates": [(end + dt.timedelta(days=i + 1)).isoformat() for i in range(h)],
         "mean": [round(float(v), 3) for v in f.mean], "lower": [round(float(v), 3) for v in f.lower],
         "upper": [round(float(v), 3) for v in f.upper], "model": f.model, "demand_class": str(f.demand_class),
-        "level": f.level,
+        "level": f.level, "promotion_uplift": round(float(uplift.ratio[i]), 3),
+        "promotions": {d.isoformat(): names for d, names in days.items() if d > end},
     }
