@@ -90,17 +90,41 @@ def test_weekday_baseline_skips_promotion_days():
     assert min(base.days) >= dt.date(2026, 1, 1)
 
 
-def test_promotion_baseline_prefers_the_same_promotion_then_any():
-    day = dt.date(2026, 11, 11)
-    same = {day - dt.timedelta(days=i): ["双11"] for i in range(12)}
-    base = anomaly.baseline_days(day, {**same, dt.date(2026, 10, 16): ["会员日"]})
-    assert base.kind == "promotion_same" and base.promotion == ("双11",)
-    assert base.days == tuple(day - dt.timedelta(days=i) for i in range(1, 9))
-    few = {day: ["双11"], dt.date(2026, 11, 10): ["双11"], dt.date(2026, 10, 16): ["会员日"],
+def _run(first: dt.date, last: dt.date, name: str) -> dict[dt.date, list[str]]:
+    return {first + dt.timedelta(days=i): [name] for i in range((last - first).days + 1)}
+
+
+def test_promotion_days_are_peaks_or_body():
+    promos = {**_run(dt.date(2026, 10, 31), dt.date(2026, 11, 11), "双11"), dt.date(2026, 10, 16): ["会员日"]}
+    assert anomaly.promotion_role(dt.date(2026, 11, 11), promos) == "peak"  # the last day of the main period
+    assert anomaly.promotion_role(dt.date(2026, 10, 31), promos) == "peak"  # its opening
+    assert anomaly.promotion_role(dt.date(2026, 11, 5), promos) == "body"
+    assert anomaly.promotion_role(dt.date(2026, 10, 16), promos) == "peak"  # a one-day store theme
+    assert anomaly.promotion_role(dt.date(2026, 10, 20), promos) == ""
+
+
+def test_promotion_baseline_prefers_the_same_promotion_and_role_then_similar_then_any():
+    this_year = _run(dt.date(2026, 10, 31), dt.date(2026, 11, 11), "双11")
+    last_year = _run(dt.date(2025, 10, 15), dt.date(2025, 11, 11), "双11")
+    themes = {dt.date(2026, m, 16): ["会员日"] for m in range(1, 11)}
+    promos = {**this_year, **last_year, **themes}
+    body = anomaly.baseline_days(dt.date(2026, 11, 5), promos)
+    assert body.kind == "promotion_same" and body.role == "body" and body.promotion == ("双11",)
+    assert body.days[:4] == (dt.date(2026, 11, 4), dt.date(2026, 11, 3), dt.date(2026, 11, 2), dt.date(2026, 11, 1))
+    assert dt.date(2026, 10, 31) not in body.days  # the opening is a peak, not a body day
+    peak = anomaly.baseline_days(dt.date(2026, 11, 11), promos)
+    assert peak.kind == "promotion_same" and peak.role == "peak"
+    assert set(peak.days) == {dt.date(2026, 10, 31), dt.date(2025, 11, 11), dt.date(2025, 10, 15)}
+    # without last year's 双11 in the data, the peak is compared with other peaks (会员日), not the body days
+    similar = anomaly.baseline_days(dt.date(2026, 11, 11), promos, first_day=dt.date(2026, 1, 1))
+    assert similar.kind == "promotion_similar"
+    assert similar.days == (dt.date(2026, 10, 31), *(dt.date(2026, m, 16) for m in range(10, 3, -1)))
+    few = {**_run(dt.date(2026, 11, 9), dt.date(2026, 11, 12), "双11"), dt.date(2026, 10, 16): ["会员日"],
            dt.date(2026, 9, 16): ["会员日"]}
-    fallback = anomaly.baseline_days(day, few)
-    assert fallback.kind == "promotion_any"
-    assert set(fallback.days) == {dt.date(2026, 11, 10), dt.date(2026, 10, 16), dt.date(2026, 9, 16)}
+    fallback = anomaly.baseline_days(dt.date(2026, 11, 11), few)  # a body day with one earlier body day
+    assert fallback.kind == "promotion_any" and fallback.role == "body"
+    assert set(fallback.days) == {dt.date(2026, 11, 10), dt.date(2026, 11, 9), dt.date(2026, 10, 16),
+                                  dt.date(2026, 9, 16)}
 
 
 def test_robust_score_median_mad_and_flat_baseline_floor():
@@ -159,8 +183,10 @@ def test_a_drop_on_an_ordinary_tuesday_is_an_alert(shop, promos):
 def test_double11_is_compared_with_promotion_days_not_ordinary_ones(shop, promos, monkeypatch):
     tables = world(end=DOUBLE11, promos=promos)
     result = alerts_check(shop=shop, date=DOUBLE11, tables=tables)
-    assert result["baseline"]["kind"] == "promotion_same" and "双11" in result["promotion"]
-    assert all("双11" in promos[dt.date.fromisoformat(d)] for d in result["baseline"]["days"])
+    assert result["baseline"]["kind"].startswith("promotion_") and "双11" in result["promotion"]
+    assert result["baseline"]["role"] == "peak"  # 11-11 closes the 双11 main period
+    assert len(result["baseline"]["days"]) >= 3
+    assert all(dt.date.fromisoformat(d) in promos for d in result["baseline"]["days"])
     assert _find(result, "gmv") is None and _find(result, "uv") is None
     # the same day judged against ordinary Wednesdays is a (good-news) anomaly
     monkeypatch.setattr(alert_selectors, "promotion_days", lambda **kw: {})

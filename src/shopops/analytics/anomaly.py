@@ -4,11 +4,15 @@ The rule (issue 4 §3 ``shopops alerts run``; analytics-anchors.md §5 and §6.8
 
 * **Baseline days.** An ordinary day ``D`` is compared with the same weekday of the previous 8 weeks
   (``D-7``, ``D-14``, … ``D-56``), leaving out every promotion day, so a 会员日 or the 双11 main period never
-  inflates an ordinary Tuesday's baseline. A promotion day is compared with earlier promotion days
-  (up to :data:`PROMO_LOOKBACK_DAYS` back, so last year's 双11 counts), preferring days of the same promotion
-  (a shared name, e.g. 「双11」) and falling back to any promotion day when fewer than :data:`MIN_BASELINE` of
-  those exist; the weekday is not aligned there (the promotion effect dwarfs the weekday effect). This is the
-  "seasonality-aware alerts with promo calendars" gap of analytics-anchors.md §6.8.
+  inflates an ordinary Tuesday's baseline. A promotion day is compared with earlier promotion days (up to
+  :data:`PROMO_LOOKBACK_DAYS` back, so last year's 双11 counts) of the same kind where possible. Its *role*
+  is ``peak`` when it opens or closes a run of one of its promotions (双11's 11-11, 618's 6-18, the first
+  hours of a main period, every one-day 会员日) and ``body`` otherwise (the days in between). The baseline is,
+  in order of preference, the most recent :data:`PROMO_BASELINE_DAYS` earlier days with a shared promotion
+  name and the same role (``promotion_same``), with the same role (``promotion_similar``), or any promotion
+  day (``promotion_any``) — the first with at least :data:`MIN_BASELINE` days. The weekday is not aligned
+  there (the promotion effect dwarfs the weekday effect). This is the "seasonality-aware alerts with promo
+  calendars" gap of analytics-anchors.md §6.8.
 * **Score.** Robust z-score against the baseline: ``z = (x − median) / (1.4826 · MAD)`` — the median/MAD
   z-score vs a same-weekday baseline that PostHog adopted for its anomaly alerts (analytics-anchors.md §5,
   PR #62037); 1.4826 makes the MAD a consistent estimator of σ under normality. When the MAD is 0 (a flat
@@ -57,26 +61,46 @@ class Baseline:
 
     day: dt.date
     days: tuple[dt.date, ...]
-    kind: str  # "weekday" | "promotion_same" | "promotion_any"
+    kind: str  # "weekday" | "promotion_same" | "promotion_similar" | "promotion_any"
     promotion: tuple[str, ...] = ()
+    role: str = ""  # "peak" | "body" for a promotion day
+
+
+def promotion_role(day: dt.date, promotions: Mapping[dt.date, Sequence[str]]) -> str:
+    """``peak`` when ``day`` opens or closes a run of one of its promotions, else ``body`` ("" when none).
+
+    ``promotions`` must cover the day before and the day after ``day`` to tell.
+    """
+    names = promotions.get(day, ())
+    if not names:
+        return ""
+    one = dt.timedelta(days=1)
+    before, after = promotions.get(day - one, ()), promotions.get(day + one, ())
+    return "peak" if any(n not in before or n not in after for n in names) else "body"
 
 
 def baseline_days(day: dt.date, promotions: Mapping[dt.date, Sequence[str]], *,
                   first_day: dt.date | None = None) -> Baseline:
-    """The baseline days of ``day`` (see the module docstring); ``first_day`` is the first day with data."""
+    """The baseline days of ``day`` (see the module docstring); ``first_day`` is the first day with data.
+
+    ``promotions``: the promotion days from :data:`PROMO_LOOKBACK_DAYS` + 1 before ``day`` to the day after.
+    """
     names = tuple(promotions.get(day, ()))
     earliest = first_day or dt.date.min
     if not names:
         days = tuple(d for d in (day - dt.timedelta(weeks=k) for k in range(1, WEEKS_BACK + 1))
                      if d >= earliest and not promotions.get(d))
         return Baseline(day, days, "weekday")
+    role = promotion_role(day, promotions)
     past = sorted((d for d, n in promotions.items()
                    if n and d < day and d >= max(earliest, day - dt.timedelta(days=PROMO_LOOKBACK_DAYS))),
                   reverse=True)
-    same = [d for d in past if set(promotions[d]) & set(names)]
-    if len(same) >= MIN_BASELINE:
-        return Baseline(day, tuple(same[:PROMO_BASELINE_DAYS]), "promotion_same", names)
-    return Baseline(day, tuple(past[:PROMO_BASELINE_DAYS]), "promotion_any", names)
+    same_role = [d for d in past if promotion_role(d, promotions) == role]
+    same = [d for d in same_role if set(promotions[d]) & set(names)]
+    for kind, days in (("promotion_same", same), ("promotion_similar", same_role)):
+        if len(days) >= MIN_BASELINE:
+            return Baseline(day, tuple(days[:PROMO_BASELINE_DAYS]), kind, names, role)
+    return Baseline(day, tuple(past[:PROMO_BASELINE_DAYS]), "promotion_any", names, role)
 
 
 @dataclass(frozen=True)

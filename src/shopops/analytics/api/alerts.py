@@ -39,6 +39,7 @@ class AlertOut(Schema):
 
 class BaselineOut(Schema):
     kind: str
+    role: str = ""
     days: list[str]
 
 

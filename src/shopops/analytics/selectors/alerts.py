@@ -55,11 +55,11 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
     """
     tables = tables or shop_tables(shop)
     first = first_data_day(tables)
-    lookback = date - dt.timedelta(days=anomaly.PROMO_LOOKBACK_DAYS)
-    promos = promotion_days(shop=shop, start=lookback, end=date)
+    lookback = date - dt.timedelta(days=anomaly.PROMO_LOOKBACK_DAYS + 1)
+    promos = promotion_days(shop=shop, start=lookback, end=date + dt.timedelta(days=1))  # ± 1 day: peak or body
     base = anomaly.baseline_days(date, promos, first_day=first)
     result = {"date": date.isoformat(), "status": "ok", "promotion": list(base.promotion),
-              "baseline": {"kind": base.kind, "days": [d.isoformat() for d in base.days]},
+              "baseline": {"kind": base.kind, "role": base.role, "days": [d.isoformat() for d in base.days]},
               "alerts": [], "checked": 0}
     if first is None or first > date:
         result["status"] = "no_data"
