@@ -874,16 +874,19 @@ def replenishment_approve(*, shop: Shop, sku_codes: list[str], end: dt.date,
     """Turn the suggestions for ``sku_codes`` into draft purchase orders, one per supplier.
 
     ``quantities`` may override a suggested quantity. SKUs without a supplier or with nothing to order are
-    returned as skipped. Drafts count as incoming in the next plan, so approving twice does not order twice.
+    returned as skipped, and so are codes that are not active SKUs of the shop. Drafts count as incoming in
+    the next plan, so approving twice does not order twice.
     """
     from shopops.inventory.selectors import replenishment_plan
 
     wanted = set(sku_codes)
     by_supplier: dict[str, list[tuple[str, int]]] = {}
     skipped = []
+    seen = set()
     for row in replenishment_plan(shop=shop, end=end):
         if row["sku"] not in wanted:
             continue
+        seen.add(row["sku"])
         qty = (quantities or {}).get(row["sku"], row["suggested_qty"])
         if not row["supplier"] or not qty or qty <= 0:
             skipped.append(row["sku"])
@@ -892,7 +895,7 @@ def replenishment_approve(*, shop: Shop, sku_codes: list[str], end: dt.date,
     with transaction.atomic():
         orders = [po_create(shop=shop, supplier_code=code, lines=lines, note=_("From replenishment"))
                   for code, lines in sorted(by_supplier.items())]
-    return orders, skipped
+    return orders, skipped + sorted(wanted - seen)
 
 
 # ---------------------------------------------------------------- alerts into the to-do list

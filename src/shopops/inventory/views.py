@@ -81,27 +81,39 @@ def sku_page(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-@page_requires(roles.VIEW_STOCK)
-def replenishment(request: HttpRequest) -> HttpResponse:
-    day = _plan_date(request)
+def _error_text(exc: ShopOpsError) -> str:
+    return " ".join([exc.detail, *(e.message for e in exc.errors)])
+
+
+def _replenishment_page(request: HttpRequest, day: dt.date, show_all: bool, status: int = 200) -> HttpResponse:
     rows = selectors.replenishment_plan(shop=request.shop, end=day, lang=request.LANGUAGE_CODE or "zh-hans")
-    show_all = request.GET.get("all") == "1"
     if not show_all:
         rows = [r for r in rows if r["suggested_qty"] > 0]
     return render(request, "inventory/replenishment.html", {
         "rows": rows, "day": day, "show_all": show_all,
-        "can_approve": request.user.has_perm(roles.MANAGE_PURCHASING)})
+        "can_approve": request.user.has_perm(roles.MANAGE_PURCHASING)}, status=status)
+
+
+@page_requires(roles.VIEW_STOCK)
+def replenishment(request: HttpRequest) -> HttpResponse:
+    return _replenishment_page(request, _plan_date(request), request.GET.get("all") == "1")
 
 
 @page_requires(roles.MANAGE_PURCHASING)
 @require_POST
 def replenishment_approve(request: HttpRequest) -> HttpResponse:
-    codes = request.POST.getlist("sku")
+    """Approve suggestions → draft purchase orders (one per supplier), then the PO list. Nothing chosen or
+    a bad request: the replenishment page again with the message (422; 409 on a conflict), nothing written."""
+    codes = [c.strip() for c in request.POST.getlist("sku") if c.strip()]
     day = parse_business_date(request.POST.get("date"), default=today(request.shop.timezone))
     if not codes:
         messages.error(request, _("Choose at least one SKU."))
-        return redirect("web:inventory_replenishment")
-    orders, skipped = services.replenishment_approve(shop=request.shop, sku_codes=codes, end=day)
+        return _replenishment_page(request, day, False, status=422)
+    try:
+        orders, skipped = services.replenishment_approve(shop=request.shop, sku_codes=codes, end=day)
+    except ShopOpsError as exc:
+        messages.error(request, _error_text(exc))
+        return _replenishment_page(request, day, False, status=exc.http_status)
     if orders:
         messages.success(request, _("Draft purchase orders created: %(numbers)s")
                          % {"numbers": ", ".join(o.number for o in orders)})
@@ -140,21 +152,31 @@ def po_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, page, qs, active)
 
 
-@page_requires(roles.VIEW_STOCK)
-def po_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _po_page(request: HttpRequest, pk: int, status: int = 200) -> HttpResponse:
     order = selectors.purchase_order(shop=request.shop, pk=pk)
     if order is None:
         raise Http404
     lines = [{"line": li, "open": li.qty_ordered - li.qty_received}
              for li in selectors.purchase_order_lines(order=order)]
     return render(request, "inventory/po_detail.html", {
-        "order": order, "lines": lines, "can_manage": request.user.has_perm(roles.MANAGE_PURCHASING)})
+        "order": order, "lines": lines, "can_manage": request.user.has_perm(roles.MANAGE_PURCHASING)},
+        status=status)
+
+
+@page_requires(roles.VIEW_STOCK)
+def po_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _po_page(request, pk)
 
 
 @page_requires(roles.MANAGE_PURCHASING)
 @require_POST
 def po_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """place / cancel / receive (partly: qty_<line id> fields; fully: none given) a purchase order. Success
+    redirects to the PO; bad input answers the PO page with the message: 422 (bad quantities), 409 (wrong
+    status), 400 (unknown action), 404 (not this shop's PO); nothing is written then."""
     action = request.POST.get("action")
+    if selectors.purchase_order(shop=request.shop, pk=pk) is None:
+        raise Http404
     try:
         if action == "place":
             services.po_place(shop=request.shop, po_id=pk)
@@ -164,20 +186,24 @@ def po_action(request: HttpRequest, pk: int) -> HttpResponse:
             order = selectors.purchase_order(shop=request.shop, pk=pk)
             if order is None:
                 raise Http404
-            wanted = {}
+            # quantity fields sent: receive what they say (all empty or 0 is "nothing to receive", 422);
+            # none sent at all: receive everything still open
+            wanted, sent = {}, False
             for li in selectors.purchase_order_lines(order=order):
-                value = request.POST.get(f"qty_{li.pk}", "").strip()
+                value = request.POST.get(f"qty_{li.pk}")
+                sent |= value is not None
+                value = (value or "").strip()
                 if value and value != "0":
                     wanted[li.sku.sku_code] = value
-            services.po_receive(shop=request.shop, po_id=pk, ref=request.POST.get("ref", ""), lines=wanted or None,
-                                actor=request.user)
+            services.po_receive(shop=request.shop, po_id=pk, ref=request.POST.get("ref", ""),
+                                lines=wanted if sent else None, actor=request.user)
         else:
             messages.error(request, _("Unknown action."))
-            return redirect("web:inventory_po_detail", pk=pk)
+            return _po_page(request, pk, status=400)
     except ShopOpsError as exc:
-        messages.error(request, exc.detail + " " + " ".join(e.message for e in exc.errors))
-    else:
-        messages.success(request, _("Purchase order updated."))
+        messages.error(request, _error_text(exc))
+        return _po_page(request, pk, status=exc.http_status)
+    messages.success(request, _("Purchase order updated."))
     return redirect("web:inventory_po_detail", pk=pk)
 
 
@@ -199,7 +225,12 @@ def sync_page(request: HttpRequest) -> HttpResponse:
 @page_requires(roles.CHANGE_STOCK)
 @require_POST
 def sync_run(request: HttpRequest) -> HttpResponse:
-    result = services.stock_sync(shop=request.shop, adapter=FileAdapter(Path(settings.EXPORTS_DIR) / "stock-sync"))
+    try:
+        result = services.stock_sync(shop=request.shop,
+                                     adapter=FileAdapter(Path(settings.EXPORTS_DIR) / "stock-sync"))
+    except ShopOpsError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("web:inventory_sync")
     messages.success(request, _("Synced %(n)s SKU × channel quantities; %(stale)s refused as stale; %(files)s files "
                                 "written.") % {"n": len(result["rows"]), "stale": result["stale"],
                                                "files": len(result["files"])})
