@@ -63,3 +63,13 @@ def test_source_grouping(tables):
     assert {g["source"] for g in result["groups"]} == {"search", "direct"}
     for g in result["groups"]:
         _sums(g)
+
+
+def test_sales_without_visitor_data_are_flagged():
+    """GMV with no visitors at all cannot satisfy GMV = UV × CVR × AOV: said, not hidden."""
+    data = shop_data()
+    del data["events"]
+    result = gmv_explain(MemoryTables(get_engine("duckdb"), data), date_from=D2, date_to=D2, vs_from=D1,
+                         vs_to=D1)
+    assert result["total"]["consistent"] is False and "gmv_without_visitors" in result["notes"]
+    _sums(result["total"])

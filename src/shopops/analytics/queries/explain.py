@@ -60,11 +60,14 @@ def gmv_explain(tables: Tables, *, date_from: dt.date, date_to: dt.date, vs_from
         for key in sorted(set(now_rows) | set(then_rows), key=str):
             groups.append({by: key, **_explain(then_rows.get(key), now_rows.get(key))})
         groups.sort(key=lambda g: (-abs(g["change_fen"]), str(g[by])))
+    total = _explain(then["totals"], now["totals"])
+    parts = [total, *groups]
     return {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "vs": {"from": vs_from.isoformat(), "to": vs_to.isoformat()},
         "by": by,
-        "total": _explain(then["totals"], now["totals"]),
+        "total": total,
         "groups": groups,
-        "notes": sorted(set(now["notes"]) | set(then["notes"])),
+        "notes": sorted(set(now["notes"]) | set(then["notes"])
+                        | ({"gmv_without_visitors"} if not all(p["consistent"] for p in parts) else set())),
     }

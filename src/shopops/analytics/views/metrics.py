@@ -47,6 +47,9 @@ NOTE_TEXT = {
         "Product rows: GMV without shipping; refunds are kept per order and cannot be split by product."),
     "stock_absent": gettext_lazy("Stock is not available: sell-through cannot be computed."),
     "skus_not_in_catalog": gettext_lazy("Some SKUs that sold are no longer in the catalog."),
+    "gmv_without_visitors": gettext_lazy(
+        "Some periods have sales but no visitor data (no behaviour log or platform traffic imported): the split "
+        "into visitors, conversion and order value is not meaningful there."),
 }
 GROUP_LABELS = {"channel": gettext_lazy("Channel"), "source": gettext_lazy("Traffic source"),
                 "day": gettext_lazy("Date")}
