@@ -27,8 +27,9 @@ from functools import cache
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.dataset as ds
 
-from shopops.lake.tables import TABLES
+from shopops.lake.tables import TABLES, LakeTable
 
 ENGINES = ("duckdb", "pyspark")
 
@@ -77,7 +78,7 @@ class Engine:
             if view is None:
                 view = f"lake_{name}_v{delta.version()}_{len(self._registered)}"
                 if self.name == "duckdb":
-                    self.backend.con.register(view, delta.to_pyarrow_dataset())
+                    self.backend.con.register(view, _arrow_dataset(uri, delta.file_uris(), TABLES[name]))
                 else:
                     _spark_view(self.backend, view, uri, delta.file_uris(), schema)
                 self._registered[key] = view
@@ -86,6 +87,29 @@ class Engine:
     def memtable(self, data: pa.Table) -> ir.Table:
         """A small in-memory table (tests, parameters) usable in expressions on this engine."""
         return ibis.memtable(data)
+
+
+def _arrow_dataset(uri: str, files: list[str], table: LakeTable) -> ds.Dataset:
+    """The current version's files as an Arrow dataset: partition values from the hive-style paths, pruning
+    from the parquet footers.
+
+    Not ``DeltaTable.to_pyarrow_dataset()``: it turns Delta file stats into fragment guarantees, and a column
+    without min/max in the stats becomes ``column >= null``, which makes every filter on it drop the whole
+    file (found by benchmarks/analytics.py on the import-fed tables, whose stats cover integer columns only).
+    """
+    schema = table.schema
+    partitioning = ds.partitioning(pa.schema([schema.field(n) for n in table.partition_by]), flavor="hive")
+    if not files:
+        return ds.dataset(schema.empty_table())
+    dataset = ds.dataset([_local_path(f) for f in files], schema=schema, format="parquet",
+                         partitioning=partitioning, partition_base_dir=_local_path(uri))
+    return dataset
+
+
+def _local_path(uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path) if uri.startswith("file://") else uri
 
 
 def _spark_view(backend: ibis.BaseBackend, view: str, uri: str, files: list[str], schema: pa.Schema) -> None:
