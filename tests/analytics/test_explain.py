@@ -71,5 +71,8 @@ def test_sales_without_visitor_data_are_flagged():
     del data["events"]
     result = gmv_explain(MemoryTables(get_engine("duckdb"), data), date_from=D2, date_to=D2, vs_from=D1,
                          vs_to=D1)
-    assert result["total"]["consistent"] is False and "gmv_without_visitors" in result["notes"]
-    _sums(result["total"])
+    total = result["total"]
+    assert total["consistent"] is False and total["basis"] == "buyers" and "gmv_without_visitors" in result["notes"]
+    # buyers 1 → 2, AOV 100.00 → 35.00: buyers part = ΔB·(A0 + A1)/2 = 6750, AOV part = ΔA·(B0 + B1)/2 = −9750
+    assert total["parts_fen"] == {"uv": 6750, "cvr": 0, "aov": -9750}
+    _sums(total)

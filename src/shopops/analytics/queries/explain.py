@@ -33,12 +33,25 @@ def _side(values: dict | None) -> dict:
             "cvr": values.get("cvr"), "aov": values.get("aov")}
 
 
+def _no_visitors(period: Period) -> bool:
+    return period.uv == 0 and period.gmv_fen != 0
+
+
 def _explain(before: dict | None, after: dict | None) -> dict:
-    result = decompose_gmv(_period(before), _period(after))
+    p0, p1 = _period(before), _period(after)
+    basis = "uv"
+    if _no_visitors(p0) or _no_visitors(p1):
+        # Sales without visitor data: GMV ≠ UV × CVR × AOV. Split GMV = buyers × AOV instead (UV := buyers,
+        # CVR = 1): the "uv" part is then the change due to the number of buyers, "cvr" is 0 — still exact.
+        basis = "buyers"
+        p0 = Period(uv=p0.buyers, buyers=p0.buyers, gmv_fen=p0.gmv_fen)
+        p1 = Period(uv=p1.buyers, buyers=p1.buyers, gmv_fen=p1.gmv_fen)
+    result = decompose_gmv(p0, p1)
     return {
         "before": _side(before), "after": _side(after), "change": format_fen(result.change_fen),
         "parts": {f: format_fen(result.parts_fen[f]) for f in FACTORS},
-        "parts_fen": dict(result.parts_fen), "change_fen": result.change_fen, "consistent": result.consistent,
+        "parts_fen": dict(result.parts_fen), "change_fen": result.change_fen,
+        "consistent": result.consistent and basis == "uv", "basis": basis,
     }
 
 

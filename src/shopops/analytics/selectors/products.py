@@ -25,8 +25,11 @@ def catalog_skus(*, shop) -> dict[str, query.CatalogSku]:  # noqa: ANN001
     return out
 
 
-def stock_on_hand(*, shop, catalog_map: dict[str, query.CatalogSku]) -> dict[str, int]:  # noqa: ANN001
+def stock_on_hand(*, shop, catalog_map: dict[str, query.CatalogSku]) -> dict[str, int] | None:  # noqa: ANN001
+    """SKU code → units on hand now (active locations); None when the shop keeps no stock in ShopOps."""
     by_id = inventory.stock_by_sku(shop=shop)
+    if not by_id:
+        return None
     ids = catalog.sku_ids_by_code(shop=shop, codes=set(catalog_map))
     return {code: int(by_id.get(pk, {}).get("on_hand", 0)) for code, pk in ids.items()}
 

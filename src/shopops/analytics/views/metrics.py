@@ -48,8 +48,8 @@ NOTE_TEXT = {
     "stock_absent": gettext_lazy("Stock is not available: sell-through cannot be computed."),
     "skus_not_in_catalog": gettext_lazy("Some SKUs that sold are no longer in the catalog."),
     "gmv_without_visitors": gettext_lazy(
-        "Some periods have sales but no visitor data (no behaviour log or platform traffic imported): the split "
-        "into visitors, conversion and order value is not meaningful there."),
+        "Some periods have sales but no visitor data (no behaviour log or platform traffic imported): there GMV is "
+        "split into buyers × order value, and the visitors part shows the change due to the number of buyers."),
 }
 GROUP_LABELS = {"channel": gettext_lazy("Channel"), "source": gettext_lazy("Traffic source"),
                 "day": gettext_lazy("Date")}
@@ -270,7 +270,7 @@ def _explain_columns(group: str | None, language: str) -> list[Column]:
     columns += [
         Column("before_gmv", gettext_lazy("GMV before"), lambda r: Decimal(r["before"]["gmv"]), numeric=True),
         Column("after_gmv", gettext_lazy("GMV after"), lambda r: Decimal(r["after"]["gmv"]), numeric=True),
-        Column("change", gettext_lazy("Change"), lambda r: Decimal(r["change"]), numeric=True),
+        Column("change", gettext_lazy("GMV change"), lambda r: Decimal(r["change"]), numeric=True),
         Column("uv", gettext_lazy("Due to visitors (UV)"), lambda r: Decimal(r["parts"]["uv"]), numeric=True),
         Column("cvr", gettext_lazy("Due to conversion (CVR)"), lambda r: Decimal(r["parts"]["cvr"]), numeric=True),
         Column("aov", gettext_lazy("Due to order value (AOV)"), lambda r: Decimal(r["parts"]["aov"]), numeric=True),
