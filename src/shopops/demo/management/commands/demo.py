@@ -23,7 +23,7 @@ from shopops.core.management.base import ShopOpsCommand
 from shopops.core.management.commands.serve import serve_forever
 from shopops.core.models import Shop
 from shopops.core.services import roles_sync, shop_create, user_create
-from shopops.demo.export_sink import ExportFileSink
+from shopops.demo.export_sink import ExportFileSink, demo_events_import
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
@@ -115,6 +115,11 @@ class Command(ShopOpsCommand):
             counts = sink.write(world)
             imports = [{k: s[k] for k in ("job", "format", "file", "channel_account", "rows", "inserted", "updated",
                                           "unchanged", "rejected", "seconds")} for s in sink.imports]
+        else:
+            self._log("own-site behaviour log → events")
+            summary = demo_events_import(shop, world, settings.DATA_DIR)
+            imports = [{k: summary[k] for k in ("job", "format", "file", "channel_account", "rows", "inserted",
+                                                "updated", "unchanged", "rejected", "seconds")}]
         with transaction.atomic():
             self._log("campaigns: a reviewed 双11 and a simulated 双12")
             campaigns_demo_seed(shop=shop, end_date=world.end_date)
