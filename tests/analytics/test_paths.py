@@ -65,3 +65,13 @@ def test_bad_input_names_the_field(kwargs, field):
     with pytest.raises(InvalidInput) as caught:
         report(**kwargs)
     assert [e.field for e in caught.value.errors] == [field]
+
+
+def test_report_edges_equal_the_edge_builder():
+    from shopops.analytics.queries.paths import path_edges
+
+    t = tables()
+    day = PATH_ROWS[0][1].date()
+    built = {(r["step"], r["source"], r["target"]): r["sessions"]
+             for r in t.engine.rows(path_edges(t, date_from=day, date_to=day))}
+    assert built == {(e["step"], e["source"], e["target"]): e["sessions"] for e in report()["edges"]}

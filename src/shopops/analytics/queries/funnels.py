@@ -68,25 +68,24 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
     window = ibis.interval(seconds=int(window_seconds))
     keys = [e.user_id, e.grp]
     if mode == "sequential":
-        prior = ibis.window(group_by=keys, order_by=[e.ts, e.k], rows=(None, -1))
-        e = e.mutate(start_0=ibis.cases((e.k == 0, e.ts), else_=ibis.null("timestamp")))
-        for i in range(1, len(steps)):
-            previous = e[f"start_{i - 1}"]
-            latest = ibis.cases((e.k == i - 1, previous), else_=ibis.null("timestamp")).max().over(prior)
-            e = e.mutate(**{f"start_{i}": ibis.cases((e.k == i, latest), else_=ibis.null("timestamp"))})
-            prior = ibis.window(group_by=[e.user_id, e.grp], order_by=[e.ts, e.k], rows=(None, -1))
-        reached = ibis.cases(*[((e.k == i) & e[f"start_{i}"].notnull() & (e.ts <= e[f"start_{i}"] + window), i + 1)
-                               for i in range(len(steps))], else_=0)
-        rows = e.select(user_id=e.user_id, grp=e.grp, level=reached)
+        rows = _sequential(e, len(steps), window)
     elif mode == "strict":
-        e = e.mutate(prev_k=e.k.lag().over(ibis.window(group_by=keys, order_by=[e.ts, e.k])))
-        e = e.mutate(brk=ibis.cases((e.prev_k.isnull() | (e.k != e.prev_k + 1), 1), else_=0))
-        running = ibis.window(group_by=[e.user_id, e.grp], order_by=[e.ts, e.k], rows=(None, 0))
-        e = e.mutate(run=e.brk.sum().over(running))
-        run = ibis.window(group_by=[e.user_id, e.grp, e.run])
-        e = e.mutate(run_start=e.ts.min().over(run), run_first_k=e.k.min().over(run))
-        reached = ibis.cases(((e.run_first_k == 0) & (e.ts <= e.run_start + window), e.k + 1), else_=0)
-        rows = e.select(user_id=e.user_id, grp=e.grp, level=reached)
+        # One pass: a step-k row completes a strict chain iff the k rows before it (among the person's funnel
+        # events) are steps k-1, …, 0 and the chain's step-1 row is within the window.
+        ordered = ibis.window(group_by=keys, order_by=[e.ts, e.k])
+        lags = {}
+        for j in range(1, len(steps)):
+            lags[f"k_{j}"] = e.k.lag(j).over(ordered)
+            lags[f"ts_{j}"] = e.ts.lag(j).over(ordered)
+        e = e.mutate(**lags)
+        cases = [(e.k == 0, 1)]
+        for k in range(1, len(steps)):
+            chain = e.k == k
+            for j in range(1, k + 1):
+                chain &= e[f"k_{j}"] == k - j
+            cases.append((chain & (e.ts <= e[f"ts_{k}"] + window), k + 1))
+        # a step-k row whose chain fails can still show an earlier step reached: its predecessors carry it
+        rows = e.select(user_id=e.user_id, grp=e.grp, level=ibis.cases(*cases, else_=0))
     else:  # any
         following = ibis.window(group_by=keys, order_by=[e.ts, e.k], rows=(0, None))
         nexts = {f"next_{i}": ibis.cases((e.k == i, e.ts), else_=ibis.null("timestamp")).min().over(following)
@@ -96,7 +95,32 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
                     for i in range(len(steps))), ibis.literal(0))
         rows = e.select(user_id=e.user_id, grp=e.grp, level=done)
     levels = rows.group_by(["user_id", "grp"]).aggregate(level=rows.level.max())
+    levels = levels.mutate(level=levels.level.cast("int64"))
     return levels.filter(levels.level > 0)  # people with funnel events who never did step 1 are not in it
+
+
+def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar) -> ir.Table:
+    """Per funnel event: the step it completes (``k + 1``) when some in-order chain reaches it in the window.
+
+    ``start_k`` = the latest attempt start from which steps 1..k can be done in order ending at this event:
+    the running max of ``start_{k-1}`` over the person's earlier step-``k-1`` events (a step-0 event is its
+    own start). The latest start is the best for the window. After the first pass only events of step ≥ 1
+    are carried on (step-1 events just give level 1), so later passes run over the few cart/buy rows.
+    """
+    level_one = e.filter(e.k == 0).select("user_id", "grp", level=ibis.literal(1))
+    carried = e
+    parts = [level_one]
+    for i in range(1, n):
+        prior = ibis.window(group_by=[carried.user_id, carried.grp], order_by=[carried.ts, carried.k], rows=(None, -1))
+        previous = carried.ts if i == 1 else carried[f"start_{i - 1}"]
+        latest = ibis.cases((carried.k == i - 1, previous), else_=ibis.null("timestamp")).max().over(prior)
+        carried = carried.mutate(**{f"start_{i}": ibis.cases((carried.k == i, latest), else_=ibis.null("timestamp"))})
+        reached = carried.filter(carried.k == i, carried[f"start_{i}"].notnull(),
+                                 carried.ts <= carried[f"start_{i}"] + window)
+        parts.append(reached.select("user_id", "grp", level=ibis.literal(i + 1)))
+        # the next pass needs the step-i events that have a start and the later steps' events
+        carried = carried.filter((carried.k > i) | ((carried.k == i) & carried[f"start_{i}"].notnull()))
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
 
 
 def funnel(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str = "sequential",

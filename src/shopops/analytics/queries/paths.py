@@ -33,27 +33,26 @@ def session_steps(tables: Tables, *, date_from: dt.date, date_to: dt.date, start
     events = tables["events"]
     e = events.filter(events.date >= date_from, events.date <= date_to)
     e = e.select("user_id", "session_id", "ts", "behavior")
+    # Pass 1: the previous event of the person (in the same logged session, or in the unlogged log).
     by_user = ibis.window(group_by=[e.user_id, e.session_id], order_by=[e.ts, e.behavior])
-    e = e.mutate(prev_ts=e.ts.lag().over(by_user))
+    e = e.mutate(prev_ts=e.ts.lag().over(by_user), prev=e.behavior.lag().over(by_user))
     gap = e.prev_ts.isnull() | (e.ts >= e.prev_ts + ibis.interval(seconds=int(idle_seconds)))
-    e = e.mutate(new=ibis.cases(((e.session_id == "") & gap, 1), else_=0))
+    new = ibis.cases(((e.session_id == "") & gap, 1), (e.prev_ts.isnull(), 1), else_=0)
+    e = e.mutate(new=new)
+    # a repeat of the previous event in the same session is collapsed
+    e = e.filter((e.new == 1) | (e.prev != e.behavior))
+    # Pass 2: session number (unlogged logs) and the row's index among the person's kept events.
     running = ibis.window(group_by=[e.user_id, e.session_id], order_by=[e.ts, e.behavior], rows=(None, 0))
-    e = e.mutate(seq=e.new.sum().over(running))
+    e = e.mutate(seq=e.new.sum().over(running), idx=ibis.row_number().over(running))
     # A logged session keeps its id; an unlogged one is "~<n>" (its number among the person's sessions).
     session = ibis.cases((e.session_id == "", ibis.literal("~") + e.seq.cast("string")), else_=e.session_id)
-    e = e.select(user_id=e.user_id, session=session, ts=e.ts, behavior=e.behavior)
-    in_session = ibis.window(group_by=[e.user_id, e.session], order_by=[e.ts, e.behavior])
-    e = e.mutate(prev=e.behavior.lag().over(in_session))
-    e = e.filter(e.prev.isnull() | (e.prev != e.behavior)).drop("prev")
-    if start:
-        whole = ibis.window(group_by=[e.user_id, e.session])
-        first_start = ibis.cases((e.behavior == start, e.ts), else_=ibis.null("timestamp")).min().over(whole)
-        e = e.mutate(first_start=first_start)
-        # keep the start event and what follows it in (ts, behavior) order
-        after = (e.ts > e.first_start) | ((e.ts == e.first_start) & (e.behavior >= start))
-        e = e.filter(e.first_start.notnull(), after).drop("first_start")
-    numbered = ibis.window(group_by=[e.user_id, e.session], order_by=[e.ts, e.behavior], rows=(None, 0))
-    return e.mutate(step=ibis.row_number().over(numbered) + 1)
+    e = e.select(user_id=e.user_id, session=session, ts=e.ts, behavior=e.behavior, idx=e.idx)
+    # Pass 3: where the path begins in its session (the first event, or the first ``start`` event).
+    whole = ibis.window(group_by=[e.user_id, e.session])
+    first = e.idx if not start else ibis.cases((e.behavior == start, e.idx), else_=ibis.null("int64"))
+    e = e.mutate(begin=first.min().over(whole))
+    e = e.filter(e.begin.notnull(), e.idx >= e.begin)
+    return e.select("user_id", "session", "ts", "behavior", step=(e.idx - e.begin + 1).cast("int64"))
 
 
 def top_paths(tables: Tables, *, date_from: dt.date, date_to: dt.date, start: str | None = None,

@@ -55,7 +55,7 @@ def retention(tables: Tables, *, date_from: dt.date, date_to: dt.date, cohort: s
     number = days if period == "day" else days // 7
     joined = joined.select(cohort=joined.cohort, period=number.cast("int64"), user_id=joined.user_id)
     joined = joined.filter(joined.period >= 0)
-    counts = joined.group_by(["cohort", "period"]).aggregate(users=joined.user_id.nunique())
+    counts = joined.group_by(["cohort", "period"]).aggregate(users=joined.count())  # (user, period) is unique
     out = counts.join(sizes, counts.cohort == sizes.cohort)
     return out.select(cohort=counts.cohort, period=counts.period, users=counts.users.cast("int64"),
                       cohort_users=sizes.cohort_users.cast("int64")).order_by(["cohort", "period"])
