@@ -176,3 +176,11 @@ def test_empty_shop_and_lake_render(settings, tmp_path, db):
         assert client.get(url).status_code == 200, url
     data = client.get("/api/v1/analytics/metrics?from=2026-11-01&to=2026-11-20&by=day").json()
     assert data["rows"] == [] and data["totals"]["gmv"] == "0.00" and data["totals"]["cvr"] is None
+
+
+def test_api_metric_definitions(api_as):
+    data = api_as("viewer").get("/api/v1/analytics/metrics/definitions").json()
+    by_name = {d["name"]: d for d in data}
+    assert by_name["uv"]["zh"] == "访客数" and by_name["uv"]["additive"] is False
+    assert by_name["gmv"]["kind"] == "money" and by_name["bounce_rate"]["grain"].startswith("mean of the daily")
+    assert api_as("service").get("/api/v1/analytics/metrics/definitions").status_code == 403
