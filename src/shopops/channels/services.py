@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -31,7 +32,7 @@ from shopops.core.models import Shop
 from shopops.lake.services import order_facts_refresh
 from shopops.members.services import BuyerSeen, CustomerStats, customer_stats_apply, customers_resolve
 from shopops.orders import selectors as order_selectors
-from shopops.orders.domain import LineAmounts, LineInput, OrderInput, allocate_order_discount
+from shopops.orders.domain import LineAmounts, LineInput, OrderInput, RefundInput, allocate_order_discount
 from shopops.orders.services import orders_upsert
 
 
@@ -322,15 +323,29 @@ def _resolve_skus(shop: Shop, drafts: list[OrderDraft], tally: _Tally) -> list[t
 
 
 def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, sku_ids: Sequence[int]) -> OrderInput:
-    amounts = [LineAmounts(line.unit_price_fen, line.qty, 0) for line in draft.lines]
-    shares = allocate_order_discount(draft.discount_fen, amounts)
-    lines = tuple(LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share)
-                  for line, sku_id, share in zip(draft.lines, sku_ids, shares, strict=True))
+    lines = draft.lines
+    goods = 0
+    for line in lines:
+        goods += line.unit_price_fen * line.qty
+    discount = goods + draft.shipping_fen - draft.paid_fen
+    if discount == 0:
+        shares: Sequence[int] = [0] * len(lines)
+    elif len(lines) == 1 and 0 < discount <= goods:  # what allocate_order_discount gives one line
+        shares = [discount]
+    else:
+        shares = allocate_order_discount(discount, [LineAmounts(li.unit_price_fen, li.qty, 0) for li in lines])
+    line_inputs = tuple(LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share)
+                        for line, sku_id, share in zip(lines, sku_ids, shares, strict=True))
+    refunds = tuple(
+        RefundInput(refund_no=f"{account.channel}-{r.refund_no}"[:64], line_index=r.line_index, kind=r.kind,
+                    amount_fen=r.amount_fen, reason=r.reason, status=r.status, requested_at=r.requested_at,
+                    completed_at=r.completed_at)
+        for r in draft.refunds)
     return OrderInput(
         order_no=draft.order_no, channel_account_id=account.pk, channel=account.channel, customer_id=customer_id,
-        placed_at=draft.placed_at, paid_at=draft.paid_at, status=draft.status, lines=lines,
+        placed_at=draft.placed_at, paid_at=draft.paid_at, status=draft.status, lines=line_inputs,
         shipping_fen=draft.shipping_fen, promotions=draft.promotions, source=draft.source,
-        province=draft.province, city=draft.city)
+        province=draft.province, city=draft.city, refunds=refunds)
 
 
 def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], rows_of: dict[str, int],
@@ -339,21 +354,24 @@ def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], 
     shop, account = job.shop, job.channel_account
     outcomes: dict[str, str] = {}
     drafts = [draft for draft, _ids in resolved]
+    touched_customers: set[int] = set()
+    touched_dates: set[dt.date] = set()
     with transaction.atomic():
         buyers = {d.buyer_id: BuyerSeen(d.buyer_id, d.buyer_name[:120], d.paid_at, d.province, d.city)
                   for d in drafts}
         customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=list(buyers.values()))
         for start in range(0, len(resolved), ORDER_WRITE_CHUNK):
             chunk = resolved[start : start + ORDER_WRITE_CHUNK]
-            orders_upsert(shop=shop, outcomes=outcomes, orders=[
-                _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
+            orders_upsert(shop=shop, outcomes=outcomes, touched_customers=touched_customers,
+                          touched_dates=touched_dates, orders=[
+                              _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
             progress(0.5 + 0.4 * (start + len(chunk)) / max(len(drafts), 1), "write")
         changed = any(outcome != "unchanged" for outcome in outcomes.values())
         progress(0.9, "write")
-        if changed:
+        if touched_customers:  # only the customers whose orders changed (before and after the change)
             customer_stats_apply(shop=shop, stats=(
-                CustomerStats(row["customer_id"], row["n"], row["total"], row["first"], row["last"])
-                for row in order_selectors.customer_order_stats(shop=shop)))
+                CustomerStats(*row)
+                for row in order_selectors.customer_order_stats_rows(shop=shop, customer_ids=touched_customers)))
         if dry_run:
             transaction.set_rollback(True)
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
@@ -361,7 +379,8 @@ def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], 
         counts[outcome] += rows_of.get(order_no, 1)
     if changed and not dry_run:
         progress(0.92, "lake")
-        order_facts_refresh(shop=shop)
+        # only the paid dates the import touched: the lake's other dates already match the DB
+        order_facts_refresh(shop=shop, date_from=min(touched_dates), date_to=max(touched_dates))
     return counts
 
 

@@ -38,14 +38,35 @@ _LINE_NAMES = {
 
 def _table(columns: dict[str, list], renames: dict[str, str], schema: pa.Schema) -> pa.Table:
     named = {renames.get(name, name): values for name, values in columns.items()}
-    return pa.table({field.name: pa.array(named[field.name], type=field.type) for field in schema}, schema=schema)
+    return pa.table({field.name: _array(named[field.name], field.type) for field in schema}, schema=schema)
 
 
-def order_facts_refresh(*, shop: Shop) -> dict[str, int]:
-    """Replace the shop's rows of orders_fact and order_lines_fact with the DB's, one commit per table."""
-    orders = _table(order_selectors.order_fact_columns(shop=shop), _ORDER_NAMES, ORDERS_FACT.schema)
-    lines = _table(order_selectors.line_fact_columns(shop=shop), _LINE_NAMES, ORDER_LINES_FACT.schema)
+def _array(values: list, kind: pa.DataType) -> pa.Array:
+    """A column as Arrow; timestamps and dates given as SQLite's ISO text (naive UTC) are cast column-wise."""
+    if (pa.types.is_timestamp(kind) or pa.types.is_date(kind)) and any(isinstance(v, str) for v in values[:1]):
+        text = pa.array(values, pa.string())
+        if pa.types.is_date(kind):
+            return text.cast(kind)
+        return text.cast(pa.timestamp(kind.unit)).cast(kind)
+    return pa.array(values, type=kind)
+
+
+def order_facts_refresh(*, shop: Shop, date_from: dt.date | None = None,
+                        date_to: dt.date | None = None) -> dict[str, int]:
+    """Replace the shop's rows of orders_fact and order_lines_fact with the DB's, one commit per table.
+
+    With ``date_from``/``date_to`` only the paid dates in that range are replaced (an import passes the range
+    of the dates its new and changed orders had and have: every other date's rows are the same in the DB
+    and the lake); the tables' partitions are by paid date, so the commit rewrites only those.
+    """
+    ranged = date_from is not None and date_to is not None
+    orders = _table(order_selectors.order_fact_raw_columns(shop=shop, date_from=date_from, date_to=date_to),
+                    _ORDER_NAMES, ORDERS_FACT.schema)
+    lines = _table(order_selectors.line_fact_raw_columns(shop=shop, date_from=date_from, date_to=date_to),
+                   _LINE_NAMES, ORDER_LINES_FACT.schema)
     predicate = f"shop_id = {int(shop.pk)}"
+    if ranged:
+        predicate += f" AND paid_date >= '{date_from.isoformat()}' AND paid_date <= '{date_to.isoformat()}'"
     return {
         "orders_fact": replace_rows(ORDERS_FACT, orders, predicate=predicate),
         "order_lines_fact": replace_rows(ORDER_LINES_FACT, lines, predicate=predicate),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 
 from shopops.core.models import Shop
@@ -130,6 +132,43 @@ def customer_order_stats(*, shop: Shop) -> QuerySet:
     )
 
 
+def customer_order_stats_rows(*, shop: Shop, customer_ids: Iterable[int] | None = None,
+                              ) -> list[tuple[int, int, int, dt.datetime | None, dt.datetime | None]]:
+    """``customer_order_stats`` as plain tuples ``(customer_id, n, total, first, last)`` by raw SQL, for the
+    given customers only (all of the shop's when None). A customer given without orders gets ``(id, 0, 0,
+    None, None)``, so a corrected import that moved their last order away resets them."""
+    table = Order._meta.db_table
+    sql = (f"SELECT customer_id, COUNT(*), SUM(paid_fen), MIN(paid_at), MAX(paid_at) FROM {table} "
+           f"WHERE shop_id = %s")
+    rows: list[tuple] = []
+    wanted = None if customer_ids is None else sorted(set(customer_ids))
+    with connection.cursor() as cursor:
+        if wanted is None or len(wanted) > 20000:  # most of the shop: one aggregate beats many lookups
+            cursor.execute(sql + " GROUP BY customer_id", [shop.pk])
+            rows = cursor.fetchall()
+            if wanted is not None:
+                keep = set(wanted)
+                rows = [row for row in rows if row[0] in keep]
+        else:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                cursor.execute(sql + f" AND customer_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY customer_id",
+                               [shop.pk, *chunk])
+                rows.extend(cursor.fetchall())
+    found = {row[0] for row in rows}
+    out = [(int(c), int(n), int(total or 0), _instant(first), _instant(last)) for c, n, total, first, last in rows]
+    if wanted is not None:
+        out.extend((c, 0, 0, None, None) for c in wanted if c not in found)
+    return out
+
+
+def _instant(value: object) -> dt.datetime | None:
+    """A datetime read by raw SQL: SQLite gives Django's naive-UTC text, PostgreSQL an aware datetime."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
 ORDER_FACT_FIELDS = (
     "shop_id", "pk", "order_no", "channel", "channel_account_id", "customer_id", "status", "placed_at", "paid_at",
     "paid_date", "goods_fen", "discount_fen", "shipping_fen", "paid_fen", "refunded_fen", "source", "province",
@@ -179,3 +218,53 @@ def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | No
     for order in orders:
         order["lines"] = by_order[order["pk"]]
     return orders
+
+
+def _fact_range(table: str, date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
+    if date_from is None or date_to is None:
+        return "", []
+    adapt = connection.ops.adapt_datefield_value
+    return f" AND {table}.paid_date BETWEEN %s AND %s", [adapt(date_from), adapt(date_to)]
+
+
+def order_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
+                           date_to: dt.date | None = None) -> dict[str, list]:
+    """``order_fact_columns`` by raw SQL (no ORM conversion per value), optionally for paid dates in
+    [date_from, date_to]. Timestamps and dates come as the database gives them: on SQLite ISO text (naive UTC,
+    the way Django stores them), on PostgreSQL datetime/date objects; the caller casts column-wise."""
+    table = Order._meta.db_table
+    names = [("id" if name == "pk" else name) for name in ORDER_FACT_FIELDS]
+    where, params = _fact_range(table, date_from, date_to)
+    sql = f"SELECT {', '.join(names)} FROM {table} WHERE shop_id = %s{where} ORDER BY id"
+    return _raw_columns(sql, [shop.pk, *params], ORDER_FACT_FIELDS)
+
+
+def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
+                          date_to: dt.date | None = None) -> dict[str, list]:
+    """``line_fact_columns`` by raw SQL (see :func:`order_fact_raw_columns`), in ``LINE_FACT_FIELDS`` order."""
+    line, order = OrderLine._meta.db_table, Order._meta.db_table
+    sku_model = OrderLine._meta.get_field("sku").related_model
+    product_model = sku_model._meta.get_field("product").related_model
+    category_model = product_model._meta.get_field("category").related_model
+    sku, product, category = sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
+    where, params = _fact_range(order, date_from, date_to)
+    sql = (
+        f"SELECT l.shop_id, l.order_id, l.id, {order}.paid_date, {order}.channel, {order}.customer_id, l.sku_id, "
+        f"s.sku_code, s.product_id, p.spu_code, c.code, l.qty, l.unit_price_fen, l.amount_fen, l.discount_fen, "
+        f"l.paid_fen FROM {line} AS l JOIN {order} ON {order}.id = l.order_id JOIN {sku} AS s ON s.id = l.sku_id "
+        f"JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
+        f"WHERE l.shop_id = %s{where} ORDER BY l.id"
+    )
+    return _raw_columns(sql, [shop.pk, *params], LINE_FACT_FIELDS)
+
+
+def _raw_columns(sql: str, params: list, names: tuple[str, ...]) -> dict[str, list]:
+    parts: list[list[tuple]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            chunk = cursor.fetchmany(50000)
+            if not chunk:
+                break
+            parts.append(list(zip(*chunk, strict=True)))
+    return {name: [value for part in parts for value in part[i]] for i, name in enumerate(names)}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from shopops.core.clock import local_date
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.members.selectors import customer_ids_in_shop
+from shopops.members.services import db_datetime_adapter
 from shopops.orders.domain import OrderInput, UpsertCounts, order_fingerprint
 from shopops.orders.models import Order, OrderLine, Refund
 
@@ -36,6 +39,17 @@ def _refuse_foreign_ids(shop: Shop, orders: Sequence[OrderInput]) -> None:
         raise InvalidInput(_("No order was written: it refers to records of another shop."), errors)
 
 
+def _money_ok(order: OrderInput) -> bool:
+    """The common case of ``order.problems()`` without building objects: no refunds, every line sane."""
+    if order.refunds or not order.lines or order.shipping_fen < 0:
+        return False
+    for line in order.lines:
+        if line.qty <= 0 or line.unit_price_fen < 0 or line.discount_fen < 0 \
+                or line.discount_fen > line.unit_price_fen * line.qty:
+            return False
+    return True
+
+
 def _validate(shop: Shop, orders: Sequence[OrderInput]) -> None:
     """Every order is checked (lines add up, discounts within amounts, refunds within what was paid, one
     entry per order number, records of this shop only) before the first row is written."""
@@ -46,6 +60,8 @@ def _validate(shop: Shop, orders: Sequence[OrderInput]) -> None:
         if key in seen:
             errors.append(FieldError("order_no", _("Order %s appears twice.") % order.order_no, row=index + 1))
         seen.add(key)
+        if _money_ok(order):
+            continue
         errors.extend(
             FieldError(f"{order.order_no}.{e.field}", e.message, row=index + 1) for e in order.problems()
         )
@@ -64,45 +80,77 @@ def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
 
 
 @transaction.atomic
-def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput],
-                  outcomes: dict[str, str] | None = None) -> UpsertCounts:
+def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput], outcomes: dict[str, str] | None = None,
+                  touched_customers: set[int] | None = None, touched_dates: set[dt.date] | None = None,
+                  ) -> UpsertCounts:
     """Write orders idempotently, keyed by channel account and order number; all or nothing.
 
     An order whose content is unchanged (same fingerprint) is left alone; a corrected one has its lines
     and refunds replaced; a new one is inserted. Importing the same file twice changes nothing.
     ``outcomes``, when given, receives ``order_no → "inserted" | "updated" | "unchanged"`` (imports count
-    the file's rows by what happened to their order).
+    the file's rows by what happened to their order). ``touched_customers`` and ``touched_dates``, when
+    given, receive the customers and business (paid) dates of inserted and updated orders, before and after
+    the change, so derived figures (customer statistics, the lake's order facts) are recomputed for those only.
     """
     _validate(shop, orders)
     fingerprints = [order_fingerprint(o) for o in orders]
-    existing: dict[tuple[int, str], tuple[int, str]] = {}
-    numbers = sorted({o.order_no for o in orders})
-    for start in range(0, len(numbers), 900):
-        for pk, account_id, number, fingerprint in Order.objects.filter(
-            shop=shop, order_no__in=numbers[start : start + 900]
-        ).values_list("pk", "channel_account_id", "order_no", "fingerprint"):
-            existing[(account_id, number)] = (pk, fingerprint)
-    new, changed, unchanged = [], [], 0
+    existing = _existing(shop, orders)
+    zone = ZoneInfo(shop.timezone)
+    new, new_prints, changed, changed_prints, unchanged = [], [], [], [], 0
     for order, fingerprint in zip(orders, fingerprints, strict=True):
         found = existing.get((order.channel_account_id, order.order_no))
+        if found is not None and found[1] != fingerprint:
+            if touched_customers is not None:
+                touched_customers.add(found[2])
+            if touched_dates is not None:
+                touched_dates.add(found[3])
+        if (found is None or found[1] != fingerprint) and (touched_customers is not None
+                                                           or touched_dates is not None):
+            if touched_customers is not None:
+                touched_customers.add(order.customer_id)
+            if touched_dates is not None:
+                touched_dates.add(order.paid_at.astimezone(zone).date())
         if found is None:
             new.append(order)
+            new_prints.append(fingerprint)
             outcome = "inserted"
         elif found[1] == fingerprint:
             unchanged += 1
             outcome = "unchanged"
         else:
             changed.append((found[0], order))
+            changed_prints.append(fingerprint)
             outcome = "updated"
         if outcomes is not None:
             outcomes[order.order_no] = outcome
     if changed:
         ids = [pk for pk, _order in changed]
-        Refund.objects.filter(order_id__in=ids).delete()
-        OrderLine.objects.filter(order_id__in=ids).delete()
-        _insert(shop, [order for _pk, order in changed], keep_ids=ids)  # same ids: links keep working
-    _insert(shop, new)
+        for start in range(0, len(ids), 900):  # refunds first: they may point at the lines
+            Refund.objects.filter(order_id__in=ids[start : start + 900]).delete()
+            OrderLine.objects.filter(order_id__in=ids[start : start + 900]).delete()
+        # same ids: links keep working; the refunds are replaced by the file's (none when it lists none)
+        _insert(shop, [order for _pk, order in changed], keep_ids=ids, fingerprints=changed_prints)
+    _insert(shop, new, fingerprints=new_prints)
     return UpsertCounts(inserted=len(new), updated=len(changed), unchanged=unchanged)
+
+
+def _existing(shop: Shop, orders: Sequence[OrderInput]) -> dict[tuple[int, str], tuple[int, str, int, dt.date]]:
+    """(account, order number) → (id, fingerprint, customer, paid date) of the orders already stored (one
+    indexed query per 900 numbers)."""
+    existing: dict[tuple[int, str], tuple[int, str, int, dt.date]] = {}
+    numbers = sorted({o.order_no for o in orders})
+    table = Order._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(numbers), 900):
+            chunk = numbers[start : start + 900]
+            cursor.execute(f"SELECT id, channel_account_id, order_no, fingerprint, customer_id, paid_date FROM {table} "
+                           f"WHERE shop_id = %s AND order_no IN ({', '.join(['%s'] * len(chunk))})",
+                           [shop.pk, *chunk])
+            for pk, account_id, number, fingerprint, customer_id, paid_date in cursor.fetchall():
+                if not isinstance(paid_date, dt.date):  # SQLite gives the ISO text
+                    paid_date = dt.date.fromisoformat(str(paid_date))
+                existing[(account_id, number)] = (pk, fingerprint, customer_id, paid_date)
+    return existing
 
 
 _ORDER_FIELDS = [
@@ -112,13 +160,16 @@ _ORDER_FIELDS = [
 ]
 
 
-def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | None = None) -> int:
+def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | None = None,
+            fingerprints: Sequence[str] | None = None) -> int:
     """Write orders with their lines and refunds; with ``keep_ids`` the order rows are updated in place."""
+    if fingerprints is None:
+        fingerprints = [order_fingerprint(o) for o in orders]
     if keep_ids is None and not any(order.refunds for order in orders):
-        return _insert_plain(shop, orders)
+        return _insert_plain(shop, orders, fingerprints)
     tz = shop.timezone
     order_rows = []
-    for order in orders:
+    for order, fingerprint in zip(orders, fingerprints, strict=True):
         amounts = order.line_amounts()
         goods = sum(a.amount_fen for a in amounts)
         discount = sum(a.discount_fen for a in amounts)
@@ -131,7 +182,7 @@ def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | 
                 goods_fen=goods, discount_fen=discount, shipping_fen=order.shipping_fen,
                 paid_fen=goods - discount + order.shipping_fen, refunded_fen=refunded,
                 promotions=list(order.promotions), source=order.source, province=order.province,
-                city=order.city, fingerprint=order_fingerprint(order),
+                city=order.city, fingerprint=fingerprint,
             )
         )
     if keep_ids is None:
@@ -175,48 +226,51 @@ _LINE_COLUMNS = ("shop_id", "order_id", "sku_id", "title", "unit_price_fen", "qt
                  "paid_fen")
 
 
-def _insert_plain(shop: Shop, orders: Sequence[OrderInput]) -> int:
+def _insert_plain(shop: Shop, orders: Sequence[OrderInput], fingerprints: Sequence[str]) -> int:
     """New orders without refunds (what imports write) by ``executemany``: the ORM's per-field preparation cost
     more than the database itself (benchmarks/import_taobao_orders.py). The CHECK constraints still hold the
     money rules, and the values are the same the ORM path computes."""
     if not orders:
         return 0
-    ops, tz = connection.ops, shop.timezone
+    adapt = db_datetime_adapter()
+    adapt_date = connection.ops.adapt_datefield_value
+    zone = ZoneInfo(shop.timezone)
     order_columns = ["shop_id", *_ORDER_FIELDS]  # attribute names are the column names here
+    shop_id = shop.pk
     rows = []
-    for order in orders:
-        goods = sum(line.unit_price_fen * line.qty for line in order.lines)
-        discount = sum(line.discount_fen for line in order.lines)
-        values = {
-            "channel_account_id": order.channel_account_id, "channel": order.channel, "order_no": order.order_no,
-            "customer_id": order.customer_id, "status": order.status,
-            "placed_at": ops.adapt_datetimefield_value(order.placed_at),
-            "paid_at": ops.adapt_datetimefield_value(order.paid_at),
-            "paid_date": ops.adapt_datefield_value(local_date(order.paid_at, tz)), "goods_fen": goods,
-            "discount_fen": discount, "shipping_fen": order.shipping_fen,
-            "paid_fen": goods - discount + order.shipping_fen, "refunded_fen": 0,
-            "promotions": json.dumps(list(order.promotions)), "source": order.source, "province": order.province,
-            "city": order.city, "fingerprint": order_fingerprint(order),
-        }
-        rows.append((shop.pk, *(values[f] for f in _ORDER_FIELDS)))
+    empty_promotions = json.dumps([])
+    for order, fingerprint in zip(orders, fingerprints, strict=True):
+        goods = discount = 0
+        for line in order.lines:
+            goods += line.unit_price_fen * line.qty
+            discount += line.discount_fen
+        paid_at = order.paid_at
+        rows.append((
+            shop_id, order.channel_account_id, order.channel, order.order_no, order.customer_id, order.status,
+            adapt(order.placed_at), adapt(paid_at), adapt_date(paid_at.astimezone(zone).date()), goods, discount,
+            order.shipping_fen, goods - discount + order.shipping_fen, 0,
+            json.dumps(list(order.promotions)) if order.promotions else empty_promotions, order.source,
+            order.province, order.city, fingerprint,
+        ))
     table, line_table = Order._meta.db_table, OrderLine._meta.db_table
     marks = ", ".join(["%s"] * len(order_columns))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
+        for start in range(0, len(rows), BATCH * 5):
             cursor.executemany(f"INSERT INTO {table} ({', '.join(order_columns)}) VALUES ({marks})",
-                               rows[start : start + BATCH])
+                               rows[start : start + BATCH * 5])
         ids: dict[tuple[int, str], int] = {}
         numbers = [order.order_no for order in orders]
         for start in range(0, len(numbers), 900):
             chunk = numbers[start : start + 900]
             cursor.execute(f"SELECT id, channel_account_id, order_no FROM {table} WHERE shop_id = %s AND order_no IN "
-                           f"({', '.join(['%s'] * len(chunk))})", [shop.pk, *chunk])
+                           f"({', '.join(['%s'] * len(chunk))})", [shop_id, *chunk])
             ids.update({(account, number): pk for pk, account, number in cursor.fetchall()})
         line_rows = [
-            (shop.pk, ids[(order.channel_account_id, order.order_no)], line.sku_id, line.title, line.unit_price_fen,
-             line.qty, line.unit_price_fen * line.qty, line.discount_fen,
-             line.unit_price_fen * line.qty - line.discount_fen)
-            for order in orders for line in order.lines
+            (shop_id, order_id, line.sku_id, line.title, line.unit_price_fen, line.qty, line.unit_price_fen * line.qty,
+             line.discount_fen, line.unit_price_fen * line.qty - line.discount_fen)
+            for order in orders
+            for order_id in (ids[(order.channel_account_id, order.order_no)],)
+            for line in order.lines
         ]
         line_marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
         for start in range(0, len(line_rows), BATCH * 5):

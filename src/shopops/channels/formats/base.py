@@ -53,7 +53,7 @@ class LineDraft:
 class RefundDraft:
     refund_no: str
     amount_fen: int
-    status: str  # orders.Refund.Status values: requested | success | rejected
+    status: str  # orders.Refund.Status values: pending | success | rejected | closed
     requested_at: dt.datetime
     completed_at: dt.datetime | None
     reason: str = ""
@@ -87,6 +87,8 @@ class OrderDraft:
     promotions: tuple[str, ...] = ()
     paid_column: str = ""  # the column the paid amount came from, for error messages
     rows: tuple[int, ...] = ()  # every source row of the order
+    refund_column: str = ""  # the column the refunds came from, for error messages
+    refund_row: int = 0  # the row that column was read on (0: the order's first row)
 
     @property
     def goods_fen(self) -> int:

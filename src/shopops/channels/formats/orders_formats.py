@@ -16,6 +16,7 @@ from .base import (
     LineDraft,
     OrderDraft,
     Record,
+    RefundDraft,
     RowProblem,
     Skip,
     first,
@@ -44,16 +45,34 @@ def _paid_at(records: Sequence[Record], paid_column: str, placed_column: str) ->
 def _check_money(draft: OrderDraft) -> OrderDraft:
     if not draft.lines:
         raise RowProblem(draft.row, "lines", "订单没有商品行", "the order has no item lines")
-    if draft.discount_fen < 0:
+    goods = 0
+    for line in draft.lines:
+        goods += line.unit_price_fen * line.qty
+    discount = goods + draft.shipping_fen - draft.paid_fen
+    if discount < 0:
         raise RowProblem(
             draft.row, draft.paid_column,
-            f"实付金额 {draft.paid_fen / 100:.2f} 大于商品金额加运费 {(draft.goods_fen + draft.shipping_fen) / 100:.2f}",
+            f"实付金额 {draft.paid_fen / 100:.2f} 大于商品金额加运费 {(goods + draft.shipping_fen) / 100:.2f}",
             f"paid {draft.paid_fen / 100:.2f} exceeds goods plus shipping "
-            f"{(draft.goods_fen + draft.shipping_fen) / 100:.2f}")
-    if draft.discount_fen > draft.goods_fen:
+            f"{(goods + draft.shipping_fen) / 100:.2f}")
+    if discount > goods:
         raise RowProblem(draft.row, draft.paid_column, "优惠超过了商品金额（实付金额少于运费）",
                          "the discount exceeds the goods amount (paid less than shipping)")
+    _check_refunds(draft)
     return draft
+
+
+def _check_refunds(draft: OrderDraft) -> None:
+    """Refunds never exceed what was paid (domain-rules.md §3; issue #3 Done-when): the row is rejected
+    naming the refund column, never written."""
+    if not draft.refunds:
+        return
+    refunded = sum(r.amount_fen for r in draft.refunds if r.status in ("success", "pending"))
+    if refunded > draft.paid_fen:
+        raise RowProblem(
+            draft.refund_row or draft.row, draft.refund_column or "refunds",
+            f"退款金额 {refunded / 100:.2f} 超过了实付金额 {draft.paid_fen / 100:.2f}",
+            f"the refund {refunded / 100:.2f} exceeds what was paid ({draft.paid_fen / 100:.2f})")
 
 
 # ------------------------------------------------------------------------------------------ Taobao / Tmall
@@ -76,6 +95,7 @@ TAOBAO_COLUMNS = (
     Column("宝贝总数量", kind="int", minimum=1),
     Column("商家编码", aliases=("商品商家编码",)),
     Column("店铺名称"),
+    Column("退款金额", **MONEY0),
 )
 TAOBAO_ITEM_COLUMNS = (
     Column("订单编号", required=True, kind="id", nullable=False),
@@ -107,6 +127,8 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record], language: s
                              "the item line has no seller SKU code (商家编码)")
         lines.append(LineDraft(str(code), str(item.get("标题") or ""), int(item["价格"]), int(item["购买数量"]),
                                int(item["_row"])))
+    shipping = int(head.get("买家应付邮费") or 0)
+    paid = int(head["买家实际支付金额"])
     if not lines:
         code = head.get("商家编码")
         if not code:
@@ -114,18 +136,31 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record], language: s
                              "订单报表没有商家编码：请同时导入宝贝报表（--items 订单宝贝报表文件）",
                              "the order report has no SKU codes: import it with its item report (--items FILE)")
         qty = int(head.get("宝贝总数量") or 1)
-        shipping = int(head.get("买家应付邮费") or 0)
-        paid = int(head["买家实际支付金额"])
         # One line, priced so that the order adds up: the report gives no list price per unit.
         unit = -(-(paid - shipping) // qty) if paid > shipping else 0
         lines.append(LineDraft(str(code), str(head.get("宝贝标题") or ""), unit, qty, row))
     province, city = split_address(head.get("收货地址"))
     buyer = str(head.get("买家会员名") or ANONYMOUS_BUYER)
+    order_no = str(head["订单编号"])
     return _check_money(OrderDraft(
-        order_no=str(head["订单编号"]), row=row, buyer_id=buyer, buyer_name=buyer,
-        placed_at=head["订单创建时间"], paid_at=paid_at, status=status, paid_fen=int(head["买家实际支付金额"]),
-        shipping_fen=int(head.get("买家应付邮费") or 0), lines=lines, province=province, city=city,
-        paid_column="买家实际支付金额", rows=(row, *(int(i["_row"]) for i in items))))
+        order_no=order_no, row=row, buyer_id=buyer, buyer_name=buyer,
+        placed_at=head["订单创建时间"], paid_at=paid_at, status=status, paid_fen=paid,
+        shipping_fen=shipping, lines=lines, province=province, city=city,
+        refunds=order_refund(order_no, head.get("退款金额"), paid_at),
+        paid_column="买家实际支付金额", rows=(row, *(int(i["_row"]) for i in items)) if items else (row,),
+        refund_column="退款金额", refund_row=row))
+
+
+def order_refund(order_no: str, amount: object, at: object) -> list[RefundDraft]:
+    """The order-level refund an export reports (退款金额, Shopify's Refunded Amount) as one successful
+    refund, or none when the amount is empty or zero. Reports give neither a refund time nor a reason: the
+    payment time stands in (the refund counts on the order's business date), the reason stays empty. The
+    refund number is derived from the order number, so a re-import of a corrected report replaces it."""
+    fen = int(amount or 0)
+    if fen <= 0:
+        return []
+    return [RefundDraft(refund_no=f"{order_no}-R1", amount_fen=fen, status="success", requested_at=at,
+                        completed_at=at)]
 
 
 TAOBAO_ORDERS = Format(
@@ -137,7 +172,9 @@ TAOBAO_ORDERS = Format(
             "classic 44-column and newer 21-column reports (买家实际支付金额 → 买家实付金额)",
             "SKU codes come from the item report (--items, ExportOrderDetailList: 订单编号, 标题, 价格, 购买数量, "
             "商家编码); the newer report names no buyer and no payment time (creation time is used)",
-            "等待买家付款 and 交易关闭 without payment are not sales: skipped"),
+            "等待买家付款 and 交易关闭 without payment are not sales: skipped",
+            "退款金额 (Tianchi order report) becomes one successful refund dated at payment; a corrected report "
+            "replaces it, and a refund above the paid amount rejects the row"),
 )
 
 # ------------------------------------------------------------------------------------------------- JD
@@ -314,6 +351,7 @@ SHOPIFY_COLUMNS = (
     Column("Billing Province", aliases=("Shipping Province",)),
     Column("Billing City", aliases=("Shipping City",)),
     Column("Source"),
+    Column("Refunded Amount", **MONEY0),
 )
 
 
@@ -351,7 +389,17 @@ def build_shopify(records: Sequence[Record], items: Sequence[Record], language: 
         paid_fen=paid, shipping_fen=shipping, lines=lines,
         province=str(first(records, "Billing Province") or "")[:20],
         city=str(first(records, "Billing City") or "")[:40], source=str(first(records, "Source") or "")[:40],
-        promotions=(str(code),) if code else (), paid_column="Total", rows=_rows(records)))
+        promotions=(str(code),) if code else (), paid_column="Total", rows=_rows(records),
+        refunds=order_refund(str(head["Name"]), _shopify_refund(first(records, "Refunded Amount"), paid, total),
+                             first(records, "Paid at") or head["Created at"]),
+        refund_column="Refunded Amount", refund_row=row))
+
+
+def _shopify_refund(refunded: object, paid: int, total: int) -> int:
+    """Refunded Amount includes the tax a tax-exclusive order charged, which is not in the paid amount: a
+    refund up to Total is capped at what was paid; one above Total is an error (rejected by _check_refunds)."""
+    fen = int(refunded or 0)
+    return min(fen, paid) if fen <= total else fen
 
 
 SHOPIFY_ORDERS = Format(
@@ -359,7 +407,8 @@ SHOPIFY_ORDERS = Format(
     channel="shopify", target="orders", columns=SHOPIFY_COLUMNS, order_key="Name", build=build_shopify,
     quirks=("UTF-8 CSV, one row per line item; order-level fields only on the first row of each order",
             "Total includes taxes; tax-exclusive prices leave the tax out of the paid amount",
-            "the currency must be the shop's currency (no silent conversion)"),
+            "the currency must be the shop's currency (no silent conversion)",
+            "Refunded Amount becomes one successful refund dated at payment (replaced on re-import)"),
 )
 
 ORDER_FORMATS = (TAOBAO_ORDERS, JD_ORDERS, DOUYIN_ORDERS, PDD_ORDERS, SHOPIFY_ORDERS)
