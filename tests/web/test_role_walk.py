@@ -117,7 +117,7 @@ def test_every_endpoint_is_in_the_table_and_declares_a_permission():
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    full = "/api/v1" + (prefix + path).replace("//", "/").rstrip("/")
+                    full = ("/api/v1/" + (prefix + path).lstrip("/")).replace("//", "/").rstrip("/")
                     seen.add((method, full))
                     callbacks = operation.auth_callbacks
                     if callbacks:
