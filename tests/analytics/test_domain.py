@@ -61,3 +61,9 @@ def test_rounding_keeps_the_total():
     assert round_parts([Fraction(1, 3)] * 3, 1) == [1, 0, 0]
     assert round_parts([Fraction(-1, 3)] * 3, -1) == [0, 0, -1]
     assert round_parts([Fraction(5, 2), Fraction(-3, 2)], 1) == [3, -2]  # a tie goes to the first part
+
+
+def test_rounding_inconsistent_parts_is_bulk_and_exact():
+    parts = round_parts([Fraction(1), Fraction(2)], 10**12)  # parts far from the total: no fen-by-fen loop
+    assert sum(parts) == 10**12 and abs(parts[0] - parts[1]) <= 2
+    assert sum(round_parts([Fraction(1), Fraction(2)], -10**12 - 1)) == -10**12 - 1

@@ -77,16 +77,20 @@ def shapley_parts(before: tuple[Fraction, ...], after: tuple[Fraction, ...]) -> 
 def round_parts(parts: list[Fraction], total: int) -> list[int]:
     """Round exact parts to integers that add up to ``total`` (largest remainder, ties to the first)."""
     floors = [math.floor(p) for p in parts]
+    if not parts:
+        return floors
     leftover = total - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
-    if leftover < 0:  # only when the exact parts do not add up to total (inconsistent input)
+    # Exact parts that add up to ``total`` leave fewer than len(parts) fen; more (inconsistent input) is
+    # spread evenly first, so the loop below never runs more than len(parts) times.
+    even, leftover = divmod(leftover, len(parts)) if leftover >= 0 else (-((-leftover) // len(parts)),
+                                                                          -((-leftover) % len(parts)))
+    floors = [f + even for f in floors]
+    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - math.floor(parts[i])), i))
+    if leftover < 0:
         order = list(reversed(order))
     step = 1 if leftover > 0 else -1
-    k = 0
-    while leftover and order:
-        floors[order[k % len(order)]] += step
-        leftover -= step
-        k += 1
+    for index in order[:abs(leftover)]:
+        floors[index] += step
     return floors
 
 
