@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, ProgrammingError, connection, connections, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
@@ -344,6 +345,14 @@ INSERT INTO inventory_reservation
  (shop_id, sku_id, location_id, pool_id, qty, ref, channel, customer, status, expires_at, created_at, closed_at)
 SELECT %s, b.sku_id, b.location_id, NULL, %s, %s, %s, %s, 'held', %s, %s, NULL FROM b
 RETURNING id, sku_id, location_id"""
+# PostgreSQL: the statement is planned once per connection (SQL-level PREPARE; Django turns psycopg's own
+# prepared statements off for pooler compatibility): planning the CTE cost more than running it. If the
+# server forgot it (a pooler handed us another server connection, a reconnect), we prepare again.
+_PG_NAME = "shopops_reserve_v1"
+_PG_PREPARE = (f"PREPARE {_PG_NAME} (bigint, bigint, text, bigint, bigint, bigint, bigint, text, text, text, "
+               f"timestamptz, timestamptz) AS " + _FAST_PG.replace("%s", "${}").format(*range(1, 13)))
+_PG_EXECUTE = f"EXECUTE {_PG_NAME} (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_pg_prepared: weakref.WeakSet = weakref.WeakSet()
 _FAST_UPDATE_Q = _FAST_UPDATE.replace("%s", "?")
 _FAST_INSERT_Q = _FAST_INSERT.replace("%s", "?")
 
@@ -354,9 +363,21 @@ def _reserve_fast(conn, shop_id: int, code: str, qty: int, ref: str, channel: st
     Raises IntegrityError when ``ref`` exists (then nothing was changed). ``conn`` is the Django connection."""
     take = [qty, shop_id, code, qty, qty]
     if conn.vendor == "postgresql":
-        with transaction.atomic() if conn.in_atomic_block else contextlib.nullcontext(), conn.cursor() as cursor:
-            cursor.execute(_FAST_PG, [*take, shop_id, qty, ref, channel, customer, expires_at, created_at])
-            return cursor.fetchone()
+        params = [*take, shop_id, qty, ref, channel, customer, expires_at, created_at]
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic() if conn.in_atomic_block else contextlib.nullcontext(), \
+                        conn.cursor() as cursor:
+                    raw = conn.connection
+                    if raw not in _pg_prepared:
+                        cursor.execute(_PG_PREPARE)
+                        _pg_prepared.add(raw)
+                    cursor.execute(_PG_EXECUTE, params)
+                    return cursor.fetchone()
+            except ProgrammingError as exc:  # "prepared statement … does not exist": prepare again, once
+                _pg_prepared.discard(conn.connection)
+                if attempt == 2 or "shopops_reserve" not in str(exc):
+                    raise
     if conn.vendor == "sqlite" and not conn.in_atomic_block:
         conn.ensure_connection()
         raw = conn.connection

@@ -1,0 +1,85 @@
+"""The reservation hot path (services._reserve_fast; issue 6 "Performance"): what it returns is the stored row,
+it falls back to the full path whenever it cannot answer (a balance row from before Balance.sku_code, a
+replayed ref, a location without enough stock), and on PostgreSQL it survives losing its prepared statement.
+The invariants under concurrency are checked by test_concurrency.py and test_stateful.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from shopops.core.errors import Conflict
+from shopops.inventory import services
+from shopops.inventory.models import Balance, Reservation
+
+T0 = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def sku(shop):
+    from shopops.catalog.selectors import skus_by_code
+
+    s = sorted(skus_by_code(shop=shop).values(), key=lambda s: s.sku_code)[0]
+    services.stock_move(shop=shop, sku_code=s.sku_code, qty=10, type="receipt", ref="hot-in")
+    return s
+
+
+def _reserved(shop, sku) -> int:  # noqa: ANN001
+    return sum(Balance.objects.filter(shop=shop, sku=sku).values_list("reserved", flat=True))
+
+
+def test_the_returned_reservation_is_the_stored_row(shop, sku):
+    r, created = services.reservation_create(shop=shop, sku_code=f"  {sku.sku_code} ", qty=3, ref="h1",
+                                             channel="tmall", ttl_seconds=60, customer="c1", now=T0)
+    assert created
+    stored = Reservation.objects.get(pk=r.pk)
+    fields = [f.attname for f in Reservation._meta.concrete_fields if f.attname != "created_at"]
+    assert {f: getattr(r, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+    assert r.expires_at == T0 + dt.timedelta(seconds=60) and r.sku.sku_code == sku.sku_code
+    assert r.location.code == "main" and r.pool is None and r.get_status_display()
+    assert _reserved(shop, sku) == 3
+    r.refresh_from_db()  # a normal model instance
+    services.reservation_commit(shop=shop, reservation_id=r.pk, now=T0)
+    assert Balance.objects.get(shop=shop, sku=sku).on_hand == 7
+
+
+def test_replays_and_conflicts_take_the_full_path_and_change_nothing(shop, sku):
+    first, _ = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=4, ref="h2", now=T0)
+    again, created = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=4, ref="h2", now=T0)
+    assert not created and again.pk == first.pk and _reserved(shop, sku) == 4
+    with pytest.raises(Conflict):
+        services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=5, ref="h2", now=T0)
+    with pytest.raises(services.StockConflict) as exc:
+        services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=7, ref="h3", now=T0)
+    assert exc.value.available == 6 and _reserved(shop, sku) == 4
+    assert not Reservation.objects.filter(shop=shop, ref="h3").exists()
+
+
+def test_a_balance_row_without_its_code_is_served_and_healed(shop, sku):
+    Balance.objects.filter(sku=sku).update(sku_code="")  # as written before migration 0002
+    r, created = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=2, ref="h4", now=T0)
+    assert created and _reserved(shop, sku) == 2
+    assert set(Balance.objects.filter(sku=sku).values_list("sku_code", flat=True)) == {sku.sku_code}
+    r2, _ = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=2, ref="h5", now=T0)
+    assert _reserved(shop, sku) == 4 and r2.pk != r.pk
+
+
+def test_another_location_is_used_when_the_first_choice_is_short(shop, sku):
+    services.location_create(shop=shop, code="hot-store", name="Store", priority=5)
+    services.stock_move(shop=shop, sku_code=sku.sku_code, qty=20, type="receipt", ref="hot-store-in",
+                        location_code="hot-store")
+    r, _ = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=15, ref="h6", now=T0)
+    assert r.location.code == "hot-store"
+    r, _ = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=8, ref="h7", now=T0)
+    assert r.location.code == "main"  # the default location first when it has enough
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statement")
+def test_a_lost_prepared_statement_is_prepared_again(shop, sku):
+    services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=1, ref="h8", now=T0)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a pooler or a reconnect does
+    r, created = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=1, ref="h9", now=T0)
+    assert created and _reserved(shop, sku) == 2
