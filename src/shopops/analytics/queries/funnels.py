@@ -87,7 +87,8 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
         # a step-k row whose chain fails can still show an earlier step reached: its predecessors carry it
         rows = e.select(user_id=e.user_id, grp=e.grp, level=ibis.cases(*cases, else_=0))
     else:  # any
-        following = ibis.window(group_by=keys, order_by=[e.ts, e.k], rows=(0, None))
+        # "this row and the following ones", written as a cumulative frame over the reversed order
+        following = ibis.window(group_by=keys, order_by=[e.ts.desc(), e.k.desc()], rows=(None, 0))
         nexts = {f"next_{i}": ibis.cases((e.k == i, e.ts), else_=ibis.null("timestamp")).min().over(following)
                  for i in range(len(steps))}
         e = e.mutate(**nexts)
@@ -111,7 +112,9 @@ def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar) -> ir.Table:
     carried = e
     parts = [level_one]
     for i in range(1, n):
-        prior = ibis.window(group_by=[carried.user_id, carried.grp], order_by=[carried.ts, carried.k], rows=(None, -1))
+        # running max up to the current row: the current (step-i) row adds null, so this equals "earlier rows",
+        # and a frame ending at the current row is a cheap cumulative aggregate on both engines
+        prior = ibis.window(group_by=[carried.user_id, carried.grp], order_by=[carried.ts, carried.k], rows=(None, 0))
         previous = carried.ts if i == 1 else carried[f"start_{i - 1}"]
         latest = ibis.cases((carried.k == i - 1, previous), else_=ibis.null("timestamp")).max().over(prior)
         carried = carried.mutate(**{f"start_{i}": ibis.cases((carried.k == i, latest), else_=ibis.null("timestamp"))})
