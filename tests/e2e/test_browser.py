@@ -12,12 +12,15 @@ from tests.e2e.conftest import PASSWORD
 pytestmark = pytest.mark.e2e
 
 STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-orders/"]
+ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "/analytics/retention/",
+             "/analytics/products/", "/analytics/gmv-explain/"]
 NAV_BY_ROLE = {
-    "admin": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/", "/users/", "/audit/"],
-    "operator": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
-    "ads": ["/", "/todos/", "/orders/", "/products/", *STOCK, "/imports/"],
+    "admin": ["/", "/todos/", "/orders/", "/products/", "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/",
+              "/audit/"],
+    "operator": ["/", "/todos/", "/orders/", "/products/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "ads": ["/", "/todos/", "/orders/", "/products/", *ANALYTICS, *STOCK, "/imports/"],
     "service": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK],
-    "viewer": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK, "/imports/"],
+    "viewer": ["/", "/todos/", "/orders/", "/products/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
 }
 
 
