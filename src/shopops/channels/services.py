@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -356,14 +357,15 @@ def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], 
     drafts = [draft for draft, _ids in resolved]
     touched_customers: set[int] = set()
     touched_dates: set[dt.date] = set()
-    with transaction.atomic():
+    with _sqlite_cache(), transaction.atomic():
         buyers = {d.buyer_id: BuyerSeen(d.buyer_id, d.buyer_name[:120], d.paid_at, d.province, d.city)
                   for d in drafts}
         customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=list(buyers.values()))
         for start in range(0, len(resolved), ORDER_WRITE_CHUNK):
             chunk = resolved[start : start + ORDER_WRITE_CHUNK]
+            # customers_resolve, _resolve_skus and the job's account are all looked up within this shop
             orders_upsert(shop=shop, outcomes=outcomes, touched_customers=touched_customers,
-                          touched_dates=touched_dates, orders=[
+                          touched_dates=touched_dates, ids_of_shop=True, orders=[
                               _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
             progress(0.5 + 0.4 * (start + len(chunk)) / max(len(drafts), 1), "write")
         changed = any(outcome != "unchanged" for outcome in outcomes.values())
@@ -382,6 +384,25 @@ def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], 
         # only the paid dates the import touched: the lake's other dates already match the DB
         order_facts_refresh(shop=shop, date_from=min(touched_dates), date_to=max(touched_dates))
     return counts
+
+
+@contextlib.contextmanager
+def _sqlite_cache(kib: int = 262144) -> Iterator[None]:
+    """A bigger SQLite page cache while an import writes (the orders' unique and date indexes of a large shop
+    stop fitting the 2 MiB default); per connection, restored afterwards. Durability settings are not touched."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:  # inside a broken outer transaction no query may run: keep it
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000) -> dict[str, object]:

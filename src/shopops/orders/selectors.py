@@ -164,9 +164,11 @@ def customer_order_stats_rows(*, shop: Shop, customer_ids: Iterable[int] | None 
 
 def _instant(value: object) -> dt.datetime | None:
     """A datetime read by raw SQL: SQLite gives Django's naive-UTC text, PostgreSQL an aware datetime."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 ORDER_FACT_FIELDS = (
@@ -233,7 +235,8 @@ def order_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
     [date_from, date_to]. Timestamps and dates come as the database gives them: on SQLite ISO text (naive UTC,
     the way Django stores them), on PostgreSQL datetime/date objects; the caller casts column-wise."""
     table = Order._meta.db_table
-    names = [("id" if name == "pk" else name) for name in ORDER_FACT_FIELDS]
+    names = [("id" if name == "pk" else _text(name) if name in ("placed_at", "paid_at", "paid_date") else name)
+             for name in ORDER_FACT_FIELDS]
     where, params = _fact_range(table, date_from, date_to)
     sql = f"SELECT {', '.join(names)} FROM {table} WHERE shop_id = %s{where} ORDER BY id"
     return _raw_columns(sql, [shop.pk, *params], ORDER_FACT_FIELDS)
@@ -249,13 +252,19 @@ def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
     sku, product, category = sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
     where, params = _fact_range(order, date_from, date_to)
     sql = (
-        f"SELECT l.shop_id, l.order_id, l.id, {order}.paid_date, {order}.channel, {order}.customer_id, l.sku_id, "
+        f"SELECT l.shop_id, l.order_id, l.id, {_text(order + '.paid_date')}, {order}.channel, {order}.customer_id, l.sku_id, "
         f"s.sku_code, s.product_id, p.spu_code, c.code, l.qty, l.unit_price_fen, l.amount_fen, l.discount_fen, "
         f"l.paid_fen FROM {line} AS l JOIN {order} ON {order}.id = l.order_id JOIN {sku} AS s ON s.id = l.sku_id "
         f"JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
         f"WHERE l.shop_id = %s{where} ORDER BY l.id"
     )
     return _raw_columns(sql, [shop.pk, *params], LINE_FACT_FIELDS)
+
+
+def _text(column: str) -> str:
+    """On SQLite a date/time column read as its stored ISO text, skipping the driver's per-value converter
+    (the lake casts the whole column at once); other databases return it as it is."""
+    return f"({column} || '')" if connection.vendor == "sqlite" else column
 
 
 def _raw_columns(sql: str, params: list, names: tuple[str, ...]) -> dict[str, list]:

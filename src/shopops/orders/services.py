@@ -50,7 +50,7 @@ def _money_ok(order: OrderInput) -> bool:
     return True
 
 
-def _validate(shop: Shop, orders: Sequence[OrderInput]) -> None:
+def _validate(shop: Shop, orders: Sequence[OrderInput], *, ids_of_shop: bool = False) -> None:
     """Every order is checked (lines add up, discounts within amounts, refunds within what was paid, one
     entry per order number, records of this shop only) before the first row is written."""
     errors: list[FieldError] = []
@@ -69,7 +69,8 @@ def _validate(shop: Shop, orders: Sequence[OrderInput]) -> None:
             break
     if errors:
         raise InvalidInput(_("No order was written: some orders do not add up."), errors)
-    _refuse_foreign_ids(shop, orders)
+    if not ids_of_shop:
+        _refuse_foreign_ids(shop, orders)
 
 
 @transaction.atomic
@@ -82,7 +83,7 @@ def orders_create_bulk(*, shop: Shop, orders: Sequence[OrderInput]) -> int:
 @transaction.atomic
 def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput], outcomes: dict[str, str] | None = None,
                   touched_customers: set[int] | None = None, touched_dates: set[dt.date] | None = None,
-                  ) -> UpsertCounts:
+                  ids_of_shop: bool = False) -> UpsertCounts:
     """Write orders idempotently, keyed by channel account and order number; all or nothing.
 
     An order whose content is unchanged (same fingerprint) is left alone; a corrected one has its lines
@@ -91,8 +92,10 @@ def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput], outcomes: dict[st
     the file's rows by what happened to their order). ``touched_customers`` and ``touched_dates``, when
     given, receive the customers and business (paid) dates of inserted and updated orders, before and after
     the change, so derived figures (customer statistics, the lake's order facts) are recomputed for those only.
+    ``ids_of_shop=True`` says the caller looked every customer, SKU and channel account id up within this
+    shop (the import pipeline does): the re-check that they belong to it is skipped.
     """
-    _validate(shop, orders)
+    _validate(shop, orders, ids_of_shop=ids_of_shop)
     fingerprints = [order_fingerprint(o) for o in orders]
     existing = _existing(shop, orders)
     zone = ZoneInfo(shop.timezone)
