@@ -1,7 +1,7 @@
 """Outputs of the demo world. ``DatabaseSink`` writes it as records through each app's services.
 
-The channel-data issue adds an export-file sink (each platform's export format, imported through the
-real connectors); the world itself does not change.
+``shopops demo`` uses ``demo.export_sink.ExportFileSink`` (each platform's export files, imported through the
+real connectors), which reuses the catalog and customer steps here; the test world is loaded with this sink.
 """
 
 from __future__ import annotations
