@@ -213,7 +213,10 @@ class ExportFileSink:
 def demo_events_import(shop: object, world: World, data_dir: Path | str,
                        log: Callable[[dict[str, object]], None] | None = None) -> dict[str, object]:
     """Generate the world's own-site behaviour log (demo.gen_events), write it as an ``events`` CSV under
-    ``data_dir/demo-exports/`` and import it through the ImportJob pipeline into the lake's ``events``."""
+    ``data_dir/demo-exports/`` and import it through the ImportJob pipeline into the lake's ``events``.
+
+    Processes sharing a data dir (pytest-xdist workers) must pass their own ``data_dir``: the file is
+    rewritten on every call."""
     folder = Path(data_dir) / "demo-exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{EVENTS_CHANNEL}-events.csv"
