@@ -13,8 +13,9 @@ Then, each phase in a fresh process (its own peak RSS), the same four queries ar
   (the query modules where they exist; ``implementation`` in the JSON names what ran);
 * ``duckdb_sql``: hand-written DuckDB SQL on the same Delta table's parquet files (``read_parquet`` with
   hive partitions, same thread count and memory limit);
-* ``duckdb_sql_arrow`` (diagnostic): the same SQL over the Delta table's pyarrow dataset — the input path
-  ``engine.Engine.lake_table`` uses — to tell the scan's cost from the query's;
+* ``ours_parquet`` (diagnostic, ``--scans``): our queries with the lake opened by DuckDB's own
+  ``read_parquet`` instead of the engine's Arrow dataset, to tell the scan's cost from the queries' (``arrow``:
+  a hive-partitioned pyarrow dataset, what ``Engine.lake_table`` does since 30628f9);
 * on a ``--pandas-rows`` slice (the first rows of the CSV: whole users, all 9 days) imported into a second
   lake: ``pandas`` (read the lake's parquet with pyarrow → pandas, then the same work), ``ours`` and
   ``duckdb_sql`` on that slice, for a like-for-like comparison.
@@ -590,7 +591,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=FULL_ROWS)
     parser.add_argument("--pandas-rows", type=int, default=10_000_000)
     parser.add_argument("--skip-pandas", action="store_true", help="no slice: no pandas and no like-for-like pair")
-    parser.add_argument("--scans", default="engine,arrow,parquet",
+    parser.add_argument("--scans", default="engine,parquet",
                         help="how 'ours' opens the lake: engine (as shipped) and the diagnostics arrow, parquet")
     parser.add_argument("--json", action="store_true", help="print compact JSON (default: indented)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
