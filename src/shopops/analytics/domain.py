@@ -11,11 +11,21 @@ remainder so that they still add up to the change to the fen.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 FACTORS = ("uv", "cvr", "aov")
+
+# Business days the analytics accept: wide enough for any shop's history, narrow enough that baselines and
+# comparison periods (a year and more back) never leave the calendar (dt.date.min - 1 day overflows).
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
+def day_in_range(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from shopops.analytics import anomaly
+from shopops.analytics.domain import FIRST_DAY, LAST_DAY, day_in_range
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.metrics import METRICS, compute
 from shopops.analytics.queries.alerts import ALERT_METRICS, DENOMINATOR, TOTAL, daily_values, first_data_day
 from shopops.campaigns.selectors import promotion_days
+from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.money import format_fen, parse_fen
 from shopops.orders.domain import change_rate
 
@@ -53,6 +57,9 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
     "checked": n}``; each alert ``{"metric", "channel", "value", "baseline", "change", "z", "direction",
     "severity", "promotion", "baseline_days"}``. ``checked`` counts the (metric, channel) pairs judged.
     """
+    if not day_in_range(date):
+        raise InvalidInput(_("Invalid input."), [FieldError("date", _("Choose a date between %(first)s and %(last)s.")
+                                                            % {"first": FIRST_DAY, "last": LAST_DAY})])
     tables = tables or shop_tables(shop)
     first = first_data_day(tables)
     lookback = date - dt.timedelta(days=anomaly.PROMO_LOOKBACK_DAYS + 1)

@@ -16,6 +16,7 @@ from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.queries import funnels as funnel_queries
 from shopops.analytics.queries import paths as path_queries
 from shopops.analytics.queries import retention as retention_queries
+from shopops.analytics.selectors.metrics import parse_day
 from shopops.core.errors import ErrorCollector
 
 MAX_DAYS = 400  # a longer range is a mistake more often than a wish; the benchmark calls the builders directly
@@ -52,18 +53,8 @@ def parse_window(text: str | None, errors: ErrorCollector, *, field: str = "wind
     return seconds
 
 
-def _date(value: Any, field: str, errors: ErrorCollector) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors.add(field, _("Give a date as YYYY-MM-DD."))
-        return None
-
-
 def parse_dates(date_from: Any, date_to: Any, errors: ErrorCollector) -> tuple[dt.date, dt.date]:
-    start, end = _date(date_from, "from", errors), _date(date_to, "to", errors)
+    start, end = parse_day(date_from, "from", errors), parse_day(date_to, "to", errors)
     if start and end:
         if end < start:
             errors.add("to", _("The end date is before the start date."))

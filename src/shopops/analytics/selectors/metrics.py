@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from shopops.analytics import metrics as layer
+from shopops.analytics.domain import FIRST_DAY, LAST_DAY, day_in_range
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.queries import explain
 from shopops.core.errors import ErrorCollector
@@ -26,24 +27,33 @@ def shop_tables(*, shop) -> Tables:  # noqa: ANN001 (a core Shop)
     return LakeTables(get_engine(), shop.pk)
 
 
-def _date(value: object, field: str, errors: ErrorCollector) -> dt.date | None:
+def _in_range(day: dt.date, field: str, errors: ErrorCollector) -> dt.date | None:
+    if not day_in_range(day):
+        errors.add(field, _("Choose a date between %(first)s and %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY})
+        return None
+    return day
+
+
+def parse_day(value: object, field: str, errors: ErrorCollector) -> dt.date | None:
+    """A business day from a form/query/CLI value, in the accepted range; else an error naming ``field``."""
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, field, errors)
     text = str(value or "").strip()
     if not text:
         errors.add(field, _("Enter a date (YYYY-MM-DD)."))
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         errors.add(field, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text[:40]})
         return None
+    return _in_range(day, field, errors)
 
 
 def parse_period(date_from: object, date_to: object, *, errors: ErrorCollector, field_from: str = "from",
                  field_to: str = "to") -> tuple[dt.date, dt.date] | None:
-    start = _date(date_from, field_from, errors)
-    end = _date(date_to, field_to, errors)
+    start = parse_day(date_from, field_from, errors)
+    end = parse_day(date_to, field_to, errors)
     if start is None or end is None:
         return None
     if end < start:
