@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from shopops.channels.services import channel_account_ensure
 from shopops.core import roles
 from shopops.core.services import roles_sync, shop_create, token_create, user_create
+from shopops.demo.export_sink import demo_events_import
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
@@ -24,7 +26,7 @@ def test_world():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, test_world):
+def django_db_setup(django_db_setup, django_db_blocker, test_world, tmp_path_factory):
     """The test database holds one small demo shop for the whole session (tests roll back their writes)."""
     with django_db_blocker.unblock():
         roles_sync()
@@ -34,6 +36,10 @@ def django_db_setup(django_db_setup, django_db_blocker, test_world):
         for role in roles.ROLES:
             user_create(username=role, password=PASSWORD, role=role, shops=[shop], validate=False)
         DatabaseSink(shop).write(test_world)
+        # The own-site behaviour log into the lake, through the events importer. Each pytest-xdist worker
+        # gets its own lake and export folder (workers share the settings' data dir).
+        settings.SHOPOPS_LAKE_URI = str(tmp_path_factory.mktemp("lake"))
+        demo_events_import(shop, test_world, tmp_path_factory.mktemp("demo-data"))
 
 
 @pytest.fixture
