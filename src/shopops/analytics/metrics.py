@@ -180,38 +180,93 @@ def _orders(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str |
 
 def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
                     channel: str | None = None) -> ir.Table:
-    """Per group: uv, pv, cart_users, fav_users — distinct people recomputed from the events of the group."""
+    """Own-site behaviour of the rows **and** of the period's totals in one query over ``events``.
+
+    The events are grouped once per (day, group, user) — ``pv`` count, did ``cart``, did ``fav`` — and every
+    figure is derived from that table, so distinct people are still recomputed per row and for the totals
+    (never summed) while the log is scanned once, not once per figure (issue #4, benchmarks/analytics.py).
+    Its rows are tagged by ``part``:
+
+    * ``row`` (only with ``dims``): per group — ``uv`` (users with ≥ 1 pv), ``pv``, ``cart_users``,
+      ``fav_users``; with ``day`` among the dims also the group's day figures below (same grain);
+    * ``row_day`` (dims without ``day``): per group and day ``d`` — ``visitors`` (≥ 1 pv that day in the
+      group) and ``one_page`` (exactly 1 pv), for the bounce rate;
+    * ``total``: the period — ``uv``, ``pv``, ``cart_users``, ``fav_users`` (one row, also when empty);
+    * ``total_day``: per day ``d`` — ``visitors``, ``one_page``.
+
+    Columns the part does not fill are null; ``k_<dim>`` are null in the totals.
+    """
     ev = _events(tables, date_from, date_to, channel)
     keys = _keys(ev, "events", dims)
-    per_user = ev.group_by([*(v.name(k) for k, v in keys.items()), ev.user_id]).aggregate(
+    group = list(keys)
+    names = [*group, "d"] if "day" not in dims else group  # with day, k_day is the day
+    base = ev.group_by([*(v.name(k) for k, v in keys.items()), *([] if "day" in dims else [ev.date.name("d")]),
+                        ev.user_id]).aggregate(
         pv=(ev.behavior == "pv").sum().cast("int64"),
         cart=(ev.behavior == "cart").any(),
         fav=(ev.behavior == "fav").any(),
     )
-    group = list(keys)
-    return per_user.group_by(group).aggregate(
-        uv=(per_user.pv > 0).sum().cast("int64"),
-        pv=per_user.pv.sum().cast("int64"),
-        cart_users=per_user.cart.cast("int64").sum().cast("int64"),
-        fav_users=per_user.fav.cast("int64").sum().cast("int64"),
-    ) if group else per_user.aggregate(
-        uv=(per_user.pv > 0).sum().cast("int64"),
-        pv=per_user.pv.sum().cast("int64"),
-        cart_users=per_user.cart.cast("int64").sum().cast("int64"),
-        fav_users=per_user.fav.cast("int64").sum().cast("int64"),
-    )
+    if "day" in dims:
+        base = base.mutate(d=base.k_day)
+    key_types = {k: base[k].type() for k in group}
+    columns = ("uv", "pv", "cart_users", "fav_users", "visitors", "one_page")
+    int_null = ibis.null("int64")
+
+    def counts(t: ir.Table) -> dict:
+        return {"uv": (t.pv > 0).cast("int64").sum().cast("int64"), "pv": t.pv.sum().cast("int64"),
+                "cart_users": t.cart.cast("int64").sum().cast("int64"),
+                "fav_users": t.fav.cast("int64").sum().cast("int64")}
+
+    def bounce(t: ir.Table) -> dict:
+        return {"visitors": (t.pv > 0).cast("int64").sum().cast("int64"),
+                "one_page": (t.pv == 1).cast("int64").sum().cast("int64")}
+
+    def per_user(t: ir.Table, by: list[str]) -> ir.Table:
+        return t.group_by([*by, "user_id"]).aggregate(pv=t.pv.sum().cast("int64"), cart=t.cart.any(),
+                                                      fav=t.fav.any())
+
+    def shaped(part: str, t: ir.Table, *, with_keys: bool, with_day: bool) -> ir.Table:
+        cols = {"part": ibis.literal(part, "string")}
+        for k in group:
+            cols[k] = t[k] if with_keys else ibis.null(key_types[k])
+        cols["d"] = t.d if with_day else ibis.null("date")
+        for c in columns:
+            cols[c] = t[c] if c in t.columns else int_null
+        return t.select(**cols)
+
+    parts = []
+    if group:
+        if "day" in dims:  # base is per (group, user) already, and a group is one day
+            rows = base.group_by(names).aggregate(**counts(base), **bounce(base))
+            rows = rows.mutate(d=rows.k_day)
+            parts.append(shaped("row", rows, with_keys=True, with_day=True))
+        else:
+            users = per_user(base, group)
+            parts.append(shaped("row", users.group_by(group).aggregate(**counts(users)), with_keys=True,
+                                with_day=False))
+            parts.append(shaped("row_day", base.group_by(names).aggregate(**bounce(base)), with_keys=True,
+                                with_day=True))
+    users = per_user(base, [])
+    parts.append(shaped("total", users.aggregate(**counts(users)), with_keys=False, with_day=False))
+    # the time dims are functions of the day: per (day, group, user) is then per (day, user)
+    daily = base if all(d in TIME_BY for d in dims) else per_user(base, ["d"])
+    parts.append(shaped("total_day", daily.group_by("d").aggregate(**bounce(daily)), with_keys=False,
+                        with_day=True))
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
 
 
-def bounce_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
-                 channel: str | None = None) -> ir.Table:
-    """Per group and day: visitors (≥1 pv) and one-page visitors (exactly 1 pv) that day."""
-    ev = _events(tables, date_from, date_to, channel)
-    ev = ev.filter(ev.behavior == "pv")
-    keys = _keys(ev, "events", dims)
-    per_user = ev.group_by([*(v.name(k) for k, v in keys.items()), ev.date.name("d"), ev.user_id]).aggregate(
-        n=ev.count())
-    return per_user.group_by([*keys, "d"]).aggregate(
-        visitors=per_user.count(), one_page=(per_user.n == 1).sum().cast("int64"))
+def _has_platform_rows(tables: Tables, *, date_from: dt.date, date_to: dt.date, channel: str | None) -> bool:
+    """Does the shop have any store-level ``traffic_daily`` row in the period? (Cheap; skips the anti-join.)"""
+    td = _platform_rows(tables, date_from, date_to, channel)
+    return bool(tables.engine.rows(td.select("channel").limit(1)))
+
+
+def _platform_rows(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
+    td = tables["traffic_daily"]
+    td = td.filter(td.date.between(date_from, date_to) & td.level.isin(["store", ""]))
+    if channel:
+        td = td.filter(td.channel == channel)
+    return td
 
 
 def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
@@ -221,10 +276,7 @@ def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, d
     ``parts`` is the number of (date, source, terminal) rows summed: more than one means the visitor counts
     are not de-duplicated.
     """
-    td = tables["traffic_daily"]
-    td = td.filter(td.date.between(date_from, date_to) & td.level.isin(["store", ""]))
-    if channel:
-        td = td.filter(td.channel == channel)
+    td = _platform_rows(tables, date_from, date_to, channel)
     ev = _events(tables, date_from, date_to, channel)
     with_events = ev.select(ev.channel).distinct()
     td = td.anti_join(with_events, td.channel == with_events.channel)
@@ -323,15 +375,35 @@ class _Acc:
     refund_known: bool = True
 
 
-def _gather(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, date_to, channel) -> dict[tuple, _Acc]:
+def _behaviour(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, date_to,
+               channel) -> tuple[dict[tuple, _Acc], _Acc]:
+    """The rows' and the total's own-site behaviour and daily bounce rates from one :func:`behaviour_query`."""
     accs: dict[tuple, _Acc] = defaultdict(_Acc)
+    total = _Acc()
+    daily: dict[tuple | None, list] = defaultdict(list)
+    result = engine_rows(behaviour_query(tables, dims, date_from=date_from, date_to=date_to, channel=channel))
+    # the order of the days does not change a mean; sorted, it is the same sum on every engine
+    for r in sorted(result, key=lambda r: (r["part"], str(r["d"]))):
+        part = r["part"]
+        key = _key_of(r, dims) if part.startswith("row") else None
+        if part in ("row", "total"):
+            a = accs[key] if key is not None else total
+            a.uv, a.pv, a.cart_users, a.fav_users = (int(r[c] or 0)
+                                                     for c in ("uv", "pv", "cart_users", "fav_users"))
+            a.has_events = bool(a.uv or a.pv or a.cart_users or a.fav_users)
+        if r["visitors"]:
+            daily[key].append(r["one_page"] / r["visitors"])
+    for key, rates in daily.items():
+        (accs[key] if key is not None else total).bounce_rates = rates
+    return accs, total
+
+
+def _gather(engine_rows, tables: Tables, dims: Sequence[str], accs: dict[tuple, _Acc], *, platform: bool,
+            date_from, date_to, channel) -> dict[tuple, _Acc]:
+    """Add the platform traffic, orders and refund rates of ``dims``'s groups to their behaviour ``accs``."""
     kw = {"date_from": date_from, "date_to": date_to, "channel": channel}
-    for r in engine_rows(behaviour_query(tables, dims, **kw)):
-        a = accs[_key_of(r, dims)]
-        a.uv, a.pv, a.cart_users, a.fav_users = (int(r[c] or 0) for c in ("uv", "pv", "cart_users", "fav_users"))
-        a.has_events = bool(a.uv or a.pv or a.cart_users or a.fav_users)
     product_level = any(d in ("product", "category") for d in dims)
-    if not product_level:
+    if not product_level and platform:
         for r in engine_rows(platform_query(tables, dims, **kw)):
             if not r["parts"]:
                 continue
@@ -342,12 +414,6 @@ def _gather(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, date
             a.fav_users += int(r["fav_users"] or 0)
             a.platform_parts += int(r["parts"])
             a.platform_channels += int(r["channels"])
-    daily: dict[tuple, list] = defaultdict(list)
-    for r in engine_rows(bounce_query(tables, dims, **kw)):
-        if r["visitors"]:
-            daily[_key_of(r, dims)].append(r["one_page"] / r["visitors"])
-    for key, rates in daily.items():
-        accs[key].bounce_rates = rates
     for r in engine_rows(orders_query(tables, dims, **kw)):
         if not r["buyers"]:
             continue
@@ -425,8 +491,11 @@ def compute(tables: Tables, *, date_from: dt.date, date_to: dt.date, by: str | S
         raise ValueError(f"unknown metrics: {', '.join(unknown)}")
     rows_of = tables.engine.rows
     kw = {"date_from": date_from, "date_to": date_to, "channel": channel or None}
-    accs = _gather(rows_of, tables, dims, **kw) if dims else {}
-    total = _gather(rows_of, tables, (), **kw).get((), _Acc())
+    row_accs, total = _behaviour(rows_of, tables, dims, **kw)
+    # without platform rows in the period, skip platform_query (its anti-join scans the events' channels)
+    platform = _has_platform_rows(tables, **kw)
+    accs = _gather(rows_of, tables, dims, row_accs, platform=platform, **kw) if dims else {}
+    total = _gather(rows_of, tables, (), {(): total}, platform=platform, **kw)[()]
     out_rows = []
     for key in sorted(accs, key=lambda k: tuple(str(v) for v in k)):
         a = accs[key]
