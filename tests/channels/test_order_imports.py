@@ -185,6 +185,10 @@ def test_docs_describe_every_order_format_and_its_required_columns():
         assert f"`{name}`" in text
         for column in FORMATS[name].required:
             assert f"| {column} | yes |" in text, (name, column)
+        for column in FORMATS[name].optional:
+            assert f"| {column} |  |" in text, (name, column)
+        for quirk in FORMATS[name].quirks:
+            assert f"- {quirk}" in text, (name, quirk)
 
 
 @pytest.mark.parametrize("name", [n for n, f in FORMATS.items() if f.target == "lake"])
