@@ -21,6 +21,9 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:analytics_funnel": (_only(*READERS), 302),
     "web:analytics_paths": (_only(*READERS), 302),
     "web:analytics_retention": (_only(*READERS), 302),
+    # Saving and deleting funnels: POST only (405 on GET) for roles that may save (not the read-only viewer).
+    "web:analytics_funnel_save": (_only("admin", "operator", "ads", ok=405), 302),
+    "web:analytics_funnel_delete": (_only("admin", "operator", "ads", ok=405), 302),
 }
 
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
@@ -31,4 +34,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
 
 
 def samples(shop) -> dict[str, object]:
-    return {}
+    from shopops.analytics.services.funnels import saved_funnel_save
+
+    funnel = saved_funnel_save(shop=shop, name="role walk", steps=["pv", "buy"])
+    return {"analytics_funnel_delete": funnel.pk}

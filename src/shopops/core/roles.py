@@ -45,6 +45,7 @@ VIEW_IMPORTS = "channels.view_importjob"
 RUN_IMPORTS = "channels.add_importjob"
 VIEW_ANALYTICS = "analytics.view_analytics"
 RUN_ALERTS = "analytics.run_alerts"
+SAVE_FUNNELS = "analytics.change_savedfunnel"
 
 _READ = [
     VIEW_DASHBOARD,
@@ -76,12 +77,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         MANAGE_PURCHASING,
         RUN_IMPORTS,
         RUN_ALERTS,
+        SAVE_FUNNELS,
     ],
     OPERATOR: [*_READ, ADD_PRODUCTS, CHANGE_PRODUCTS, CHANGE_PRICES, VIEW_COSTS, CHANGE_CAMPAIGNS, CHANGE_STOCK,
-               MANAGE_PURCHASING, RUN_IMPORTS, RUN_ALERTS],
+               MANAGE_PURCHASING, RUN_IMPORTS, RUN_ALERTS, SAVE_FUNNELS],
     # 推广: ads and content; imports its ad reports, sees campaigns and stock (for budget timing).
     ADS: [VIEW_DASHBOARD, VIEW_CHANNEL_ACCOUNTS, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_COSTS, VIEW_CAMPAIGNS, VIEW_STOCK,
-          VIEW_IMPORTS, RUN_IMPORTS, VIEW_ANALYTICS],
+          VIEW_IMPORTS, RUN_IMPORTS, VIEW_ANALYTICS, SAVE_FUNNELS],
     # 客服: tickets, returns, members' service view; no prices, no stock edits.
     SERVICE: [VIEW_DASHBOARD, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_REFUNDS, CHANGE_REFUNDS, VIEW_CUSTOMERS,
               CHANGE_CUSTOMERS, VIEW_CAMPAIGNS, VIEW_STOCK],

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from shopops.analytics.engine import LakeTables, Tables, get_engine
+from shopops.analytics.models import SavedFunnel
 from shopops.analytics.queries import funnels as funnel_queries
 from shopops.analytics.queries import paths as path_queries
 from shopops.analytics.queries import retention as retention_queries
@@ -225,3 +226,8 @@ def behaviour_span(*, shop: Any, tables: Tables | None = None) -> tuple[dt.date,
     events = tables["events"]
     row = _rows(tables, events.aggregate(first=events.date.min(), last=events.date.max()))[0]
     return (row["first"], row["last"]) if row["first"] is not None else None
+
+
+def saved_funnels(*, shop: Any) -> list[SavedFunnel]:
+    """The shop's named funnels, by name."""
+    return list(SavedFunnel.objects.filter(shop=shop).order_by("name"))

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shopops.analytics.models import SavedFunnel
-from shopops.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from shopops.analytics.selectors.behaviour import parse_window
+from shopops.core.errors import Conflict, ErrorCollector, FieldError, InvalidInput, NotFound
 from shopops.core.models import Shop
 
 MODES = ("sequential", "strict", "any")
@@ -23,6 +24,9 @@ def saved_funnel_save(*, shop: Shop, name: str, steps: list[str], window: str = 
     steps = [str(s).strip() for s in steps or [] if str(s).strip()]
     if not 2 <= len(steps) <= 10:
         errors.append(FieldError("steps", _("A funnel has 2 to 10 steps.")))
+    window_errors = ErrorCollector()
+    parse_window(window, window_errors)
+    errors.extend(window_errors.errors)
     if mode not in MODES:
         errors.append(FieldError("mode", _("Mode must be one of: %(modes)s.") % {"modes": ", ".join(MODES)}))
     if errors:

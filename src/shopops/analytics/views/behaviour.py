@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from shopops.analytics.selectors import behaviour as selectors
+from shopops.analytics.services.funnels import saved_funnel_delete, saved_funnel_save
 from shopops.core import roles
 from shopops.core.clock import today
-from shopops.core.errors import InvalidInput
+from shopops.core.errors import InvalidInput, ShopOpsError
 from shopops.web.permissions import page_requires
 from shopops.web.tables import Column, xlsx_response
 
@@ -94,12 +98,47 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
                              "y": [r["people"] for r in g["rows"]]} for g in groups[:8]],
                  "labels": {"people": _("People")}}
     slots = (chosen + [""] * STEP_SLOTS)[:max(STEP_SLOTS, len(chosen))]
+    saved = [{"pk": f.pk, "name": f.name, "query": _funnel_query(f.steps, f.window, f.mode)}
+             for f in selectors.saved_funnels(shop=request.shop)]
     return render(request, "analytics/funnel.html", {
+        "saved": saved, "chosen": chosen, "can_save": request.user.has_perm(roles.SAVE_FUNNELS),
         "report": report, "groups": groups, "chart": chart, "errors": errors, "detail": detail,
         "slots": slots, "behaviours": [(b, label(b)) for b in present], "date_from": date_from, "date_to": date_to,
         "params": params, "modes": list(MODE_LABELS.items()), "bys": list(BY_LABELS.items()),
         "query": request.GET.urlencode(),
     })
+
+
+def _funnel_query(steps: list[str], window: str, mode: str) -> str:
+    return urlencode([*(("step", s) for s in steps), ("window", window), ("mode", mode)])
+
+
+@page_requires(roles.SAVE_FUNNELS)
+@require_POST
+def funnel_save(request: HttpRequest) -> HttpResponse:
+    """Save the funnel on the page under a name (the same name replaces it); back to the page either way."""
+    steps = [s for s in request.POST.getlist("step") if s.strip()]
+    window, mode = request.POST.get("window", "1d"), request.POST.get("mode", "sequential")
+    try:
+        funnel = saved_funnel_save(shop=request.shop, name=request.POST.get("name", ""), steps=steps,
+                                   window=window, mode=mode)
+    except ShopOpsError as exc:
+        messages.error(request, " ".join([exc.detail, *(e.message for e in exc.errors)]))
+    else:
+        messages.success(request, _("Funnel “%(name)s” saved.") % {"name": funnel.name})
+    return redirect(reverse("web:analytics_funnel") + "?" + _funnel_query(steps, window, mode))
+
+
+@page_requires(roles.SAVE_FUNNELS)
+@require_POST
+def funnel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        saved_funnel_delete(shop=request.shop, funnel_id=pk)
+    except ShopOpsError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Saved funnel deleted."))
+    return redirect("web:analytics_funnel")
 
 
 # --- paths -----------------------------------------------------------------------------------------------------
@@ -178,6 +217,8 @@ def retention_page(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("analytics/funnel/", funnel_page, name="analytics_funnel"),
+    path("analytics/funnel/save/", funnel_save, name="analytics_funnel_save"),
+    path("analytics/funnel/saved/<int:pk>/delete/", funnel_delete, name="analytics_funnel_delete"),
     path("analytics/paths/", paths_page, name="analytics_paths"),
     path("analytics/retention/", retention_page, name="analytics_retention"),
 ]
