@@ -65,10 +65,13 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
     """One row per person (and ``by`` value): ``user_id``, ``grp``, ``level`` = furthest step reached (1..n)."""
     _check(steps, window_seconds, mode, by)
     e = funnel_events(tables, steps=steps, date_from=date_from, date_to=date_to, by=by)
+    # without ``by`` the group is the constant "": leave it out of every partition and add it at the end
+    person = ["user_id", "grp"] if by else ["user_id"]
+    e = e.select(*person, "ts", "k")
     window = ibis.interval(seconds=int(window_seconds))
-    keys = [e.user_id, e.grp]
+    keys = [e[c] for c in person]
     if mode == "sequential":
-        rows = _sequential(e, len(steps), window)
+        rows = _sequential(e, len(steps), window, person)
     elif mode == "strict":
         # One pass: a step-k row completes a strict chain iff the k rows before it (among the person's funnel
         # events) are steps k-1, …, 0 and the chain's step-1 row is within the window.
@@ -85,7 +88,7 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
                 chain &= e[f"k_{j}"] == k - j
             cases.append((chain & (e.ts <= e[f"ts_{k}"] + window), k + 1))
         # a step-k row whose chain fails can still show an earlier step reached: its predecessors carry it
-        rows = e.select(user_id=e.user_id, grp=e.grp, level=ibis.cases(*cases, else_=0))
+        rows = e.select(*person, level=ibis.cases(*cases, else_=0))
     else:  # any
         # "this row and the following ones", written as a cumulative frame over the reversed order
         following = ibis.window(group_by=keys, order_by=[e.ts.desc(), e.k.desc()], rows=(None, 0))
@@ -94,13 +97,14 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
         e = e.mutate(**nexts)
         done = sum((ibis.cases((e[f"next_{i}"].notnull() & (e[f"next_{i}"] <= e.ts + window), 1), else_=0)
                     for i in range(len(steps))), ibis.literal(0))
-        rows = e.select(user_id=e.user_id, grp=e.grp, level=done)
-    levels = rows.group_by(["user_id", "grp"]).aggregate(level=rows.level.max())
-    levels = levels.mutate(level=levels.level.cast("int64"))
+        rows = e.select(*person, level=done)
+    levels = rows.group_by(person).aggregate(level=rows.level.max())
+    levels = levels.select("user_id", grp=levels.grp if by else ibis.literal("", "string"),
+                           level=levels.level.cast("int64"))
     return levels.filter(levels.level > 0)  # people with funnel events who never did step 1 are not in it
 
 
-def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar) -> ir.Table:
+def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar, person: Sequence[str]) -> ir.Table:
     """Per funnel event: the step it completes (``k + 1``) when some in-order chain reaches it in the window.
 
     ``start_k`` = the latest attempt start from which steps 1..k can be done in order ending at this event:
@@ -108,19 +112,19 @@ def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar) -> ir.Table:
     own start). The latest start is the best for the window. After the first pass only events of step ≥ 1
     are carried on (step-1 events just give level 1), so later passes run over the few cart/buy rows.
     """
-    level_one = e.filter(e.k == 0).select("user_id", "grp", level=ibis.literal(1))
+    level_one = e.filter(e.k == 0).select(*person, level=ibis.literal(1))
     carried = e
     parts = [level_one]
     for i in range(1, n):
         # running max up to the current row: the current (step-i) row adds null, so this equals "earlier rows",
         # and a frame ending at the current row is a cheap cumulative aggregate on both engines
-        prior = ibis.window(group_by=[carried.user_id, carried.grp], order_by=[carried.ts, carried.k], rows=(None, 0))
+        prior = ibis.window(group_by=[carried[c] for c in person], order_by=[carried.ts, carried.k], rows=(None, 0))
         previous = carried.ts if i == 1 else carried[f"start_{i - 1}"]
         latest = ibis.cases((carried.k == i - 1, previous), else_=ibis.null("timestamp")).max().over(prior)
         carried = carried.mutate(**{f"start_{i}": ibis.cases((carried.k == i, latest), else_=ibis.null("timestamp"))})
         reached = carried.filter(carried.k == i, carried[f"start_{i}"].notnull(),
                                  carried.ts <= carried[f"start_{i}"] + window)
-        parts.append(reached.select("user_id", "grp", level=ibis.literal(i + 1)))
+        parts.append(reached.select(*person, level=ibis.literal(i + 1)))
         # the next pass needs the step-i events that have a start and the later steps' events
         carried = carried.filter((carried.k > i) | ((carried.k == i) & carried[f"start_{i}"].notnull()))
     return ibis.union(*parts) if len(parts) > 1 else parts[0]

@@ -40,16 +40,21 @@ def retention(tables: Tables, *, date_from: dt.date, date_to: dt.date, cohort: s
         raise ValueError("cohort, period or active out of range")
     events = tables["events"]
     events = events.filter(events.date <= date_to)
-    starts = events.filter(events.behavior == "buy") if cohort == "first_buy" else events
+    # one scan: the log reduced to its distinct (user, day) rows, flagged when the day has a buy; the cohorts
+    # and the activity are both read from that (far smaller) table
+    user_days = events.group_by(["user_id", "date"]).aggregate(buy=(events.behavior == "buy").any())
+    starts = user_days.filter(user_days.buy) if cohort == "first_buy" else user_days
     first = starts.group_by("user_id").aggregate(first_date=starts.date.min())
     first = first.filter(first.first_date >= date_from)
     first = first.select(first.user_id, cohort=_period_start(first.first_date, period))
-    sizes = first.group_by("cohort").aggregate(cohort_users=first.count())
+    sizes = first.group_by("cohort").aggregate(cohort_users=first.count())  # one row per user
 
-    acts = events.filter(events.date >= date_from)
+    acts = user_days.filter(user_days.date >= date_from)
     if active == "buy":
-        acts = acts.filter(acts.behavior == "buy")
-    acts = acts.select(acts.user_id, when=_period_start(acts.date, period)).distinct()
+        acts = acts.filter(acts.buy)
+    acts = acts.select(acts.user_id, when=_period_start(acts.date, period))
+    if period != "day":  # (user, day) rows are distinct already; (user, week) ones are not
+        acts = acts.distinct()
     joined = acts.join(first, acts.user_id == first.user_id)
     days = joined.when.epoch_days() - joined.cohort.epoch_days()
     number = days if period == "day" else days // 7
