@@ -81,6 +81,6 @@ def traffic_data() -> dict:
     rows = [(D1, "搜索", 10, 30), (D1, "推荐", 5, 6), (D2, "搜索", 12, 20)]
     return {"traffic_daily": {
         "date": [r[0] for r in rows], "channel": ["jd"] * 3, "level": ["store"] * 3, "source": [r[1] for r in rows],
-        "visitors": [r[2] for r in rows], "page_views": [r[3] for r in rows], "cart_users": [0] * 3,
-        "fav_users": [0] * 3,
+        "visitors": [r[2] for r in rows], "page_views": [r[3] for r in rows], "cart_users": [2, None, 3],
+        "fav_users": [0, None, None], "bounce_rate": [0.5, None, 0.25],  # some rows do not report them
     }}

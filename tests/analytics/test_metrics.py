@@ -111,7 +111,7 @@ def test_platform_traffic_totals_are_flagged_not_deduplicated():
     assert rows["jd"] == {"channel": "jd", "uv": 27, "pv": 56, "deduplicated": False}
     assert rows["site"]["deduplicated"] is True
     assert result["totals"] == {"uv": 30, "pv": 65, "deduplicated": False}
-    assert result["notes"] == ["platform_uv_not_deduplicated"]
+    assert result["notes"] == ["platform_uv_not_deduplicated", "rates_cover_reporting_channels"]  # no 跳失率
     one_day = compute(MemoryTables(get_engine("duckdb"), traffic_data()), date_from=D2, date_to=D2,
                       metrics=["uv"])
     assert one_day["totals"] == {"uv": 12, "deduplicated": True}  # one day, one source: as reported
@@ -138,3 +138,29 @@ def test_identity_gmv_equals_uv_times_cvr_times_aov(tables):
     """支付金额 = 访客数 × 支付转化率 × 客单价 (domain-rules §2.1 identity), up to rounding of the shown values."""
     t = compute(tables, date_from=D1, date_to=D2)["totals"]
     assert abs(t["uv"] * t["cvr"] * float(t["aov"]) - float(t["gmv"])) < 0.01
+
+
+def test_rates_divide_only_by_visitors_of_channels_that_report_them():
+    """加购率/收藏率/跳失率 of a shop whose platform reports lack some of them: the numerator comes only from the
+    reporting rows, so the denominator does too (a rate of the own-site log is not diluted by every platform
+    visitor). jd reports 加购人数 on 搜索 only, 跳失率 on 搜索 only, 收藏人数 never."""
+    traffic = {"traffic_daily": {
+        "date": [D1, D1, D2], "channel": ["jd"] * 3, "level": ["store"] * 3, "source": ["搜索", "推荐", "搜索"],
+        "visitors": [10, 5, 12], "page_views": [30, 6, 20], "cart_users": [2, None, 3],
+        "fav_users": [None, None, None], "bounce_rate": [0.5, None, 0.25],
+    }}
+    data = {**shop_data(), **traffic}
+    metrics = ["uv", "cart_rate", "fav_rate", "bounce_rate"]
+    result = compute(MemoryTables(get_engine("duckdb"), data), date_from=D1, date_to=D2, by="channel",
+                     metrics=metrics)
+    jd = {r["channel"]: r for r in result["rows"]}["jd"]
+    # cart 5 of the 22 visitors of reporting rows; no fav reported; bounce mean of 5/10 and 3/12
+    assert (jd["uv"], jd["cart_rate"], jd["fav_rate"], jd["bounce_rate"]) == (27, round(5 / 22, 6), None, 0.375)
+    t = result["totals"]
+    # events: 3 visitors, 1 carted, 1 faved, daily one-page 2/3 and 1/2; jd adds 5 carts of 22 visitors and
+    # one-page visitors round(0.5×10)=5 of 10 (D1), round(0.25×12)=3 of 12 (D2)
+    assert (t["uv"], t["cart_rate"], t["fav_rate"]) == (30, round(6 / 25, 6), round(1 / 3, 6))
+    assert t["bounce_rate"] == round((7 / 13 + 4 / 14) / 2, 6)
+    assert "rates_cover_reporting_channels" in result["notes"]
+    plain = compute(MemoryTables(get_engine("duckdb"), shop_data()), date_from=D1, date_to=D2, metrics=metrics)
+    assert "rates_cover_reporting_channels" not in plain["notes"]

@@ -17,6 +17,7 @@ Pitfalls handled here rather than in every query (architecture-anchors.md, stack
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import threading
@@ -84,9 +85,22 @@ class Engine:
         return self.backend.table(view)
 
     def memtable(self, data: pa.Table) -> ir.Table:
-        """A small in-memory table (tests, parameters) usable in expressions on this engine."""
-        return ibis.memtable(data)
+        """A small in-memory table (tests, parameters) usable in expressions on this engine.
 
+        On Spark built from the Arrow rows with the lake's types: Ibis's memtable goes through pandas, where an
+        integer column with nulls becomes float NaN and Spark then reads every value of it as null.
+        """
+        if self.name != "pyspark":
+            return ibis.memtable(data)
+        view = f"shopops_mem_{next(_memtable_ids)}"
+        session = self.backend._session
+        session.createDataFrame(data.to_pylist(), _spark_schema(data.schema)).createOrReplaceTempView(view)
+        table = self.backend.table(view)
+        zoned = {f.name: ibis.dtype(f.type) for f in data.schema if pa.types.is_timestamp(f.type) and f.type.tz}
+        return table.cast(zoned) if zoned else table  # Spark's TIMESTAMP is an instant: keep the zone
+
+
+_memtable_ids = itertools.count()
 
 _DUCKDB_TYPES = {"date32[day]": "DATE", "string": "VARCHAR", "large_string": "VARCHAR", "int64": "BIGINT"}
 

@@ -285,10 +285,29 @@ def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, d
         "uv": td.visitors.sum().cast("int64"), "pv": td.page_views.sum().cast("int64"),
         "cart_users": td.cart_users.sum().cast("int64"), "fav_users": td.fav_users.sum().cast("int64"),
         "parts": td.count(), "channels": td.channel.nunique(),
+        # rate denominators: only the visitors of rows that report the numerator (null = not reported)
+        "cart_uv": td.visitors.sum(where=td.cart_users.notnull()).cast("int64"),
+        "fav_uv": td.visitors.sum(where=td.fav_users.notnull()).cast("int64"),
+        "bounce_uv": td.visitors.sum(where=td.bounce_rate.notnull()).cast("int64"),
     }
     if keys:
         return td.group_by([v.name(k) for k, v in keys.items()]).aggregate(**aggs)
     return td.aggregate(**aggs)
+
+
+def platform_bounce_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
+                          channel: str | None = None) -> ir.Table:
+    """Per group and day ``d``: the platform-reported visitors and one-page visitors (跳失率 × 访客数, rounded
+    to whole people) of the channels without events, for rows that report a bounce rate."""
+    td = _platform_rows(tables, date_from, date_to, channel)
+    ev = _events(tables, date_from, date_to, channel)
+    with_events = ev.select(ev.channel).distinct()
+    td = td.anti_join(with_events, td.channel == with_events.channel)
+    td = td.filter(td.bounce_rate.notnull() & (td.visitors > 0))
+    keys = _keys(td, "traffic_daily", dims)
+    one_page = (td.bounce_rate * td.visitors).round().cast("int64")
+    return td.group_by([*(v.name(k) for k, v in keys.items()), td.date.name("d")]).aggregate(
+        visitors=td.visitors.sum().cast("int64"), one_page=one_page.sum().cast("int64"))
 
 
 def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
@@ -361,6 +380,10 @@ class _Acc:
     pv: int = 0
     cart_users: int = 0
     fav_users: int = 0
+    cart_uv: int = 0  # the visitors of the rows that report cart_users (the rate's denominator)
+    fav_uv: int = 0
+    platform_uv: int = 0
+    bounce_uv: int = 0  # platform visitors of rows that report a bounce rate
     platform_parts: int = 0
     platform_channels: int = 0
     has_events: bool = False
@@ -370,7 +393,7 @@ class _Acc:
     refund_fen: int = 0
     returning: int = 0
     repeat: int = 0
-    bounce_rates: list | None = None
+    bounce_days: dict | None = None  # day → [one-page visitors, visitors] over the reporting channels
     refund_rate: float | None = None
     refund_known: bool = True
 
@@ -380,7 +403,6 @@ def _behaviour(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, d
     """The rows' and the total's own-site behaviour and daily bounce rates from one :func:`behaviour_query`."""
     accs: dict[tuple, _Acc] = defaultdict(_Acc)
     total = _Acc()
-    daily: dict[tuple | None, list] = defaultdict(list)
     result = engine_rows(behaviour_query(tables, dims, date_from=date_from, date_to=date_to, channel=channel))
     # the order of the days does not change a mean; sorted, it is the same sum on every engine
     for r in sorted(result, key=lambda r: (r["part"], str(r["d"]))):
@@ -390,12 +412,19 @@ def _behaviour(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, d
             a = accs[key] if key is not None else total
             a.uv, a.pv, a.cart_users, a.fav_users = (int(r[c] or 0)
                                                      for c in ("uv", "pv", "cart_users", "fav_users"))
+            a.cart_uv = a.fav_uv = a.uv  # the own-site log reports every cart and fav
             a.has_events = bool(a.uv or a.pv or a.cart_users or a.fav_users)
         if r["visitors"]:
-            daily[key].append(r["one_page"] / r["visitors"])
-    for key, rates in daily.items():
-        (accs[key] if key is not None else total).bounce_rates = rates
+            _add_bounce_day(accs[key] if key is not None else total, r)
     return accs, total
+
+
+def _add_bounce_day(a: _Acc, r: dict) -> None:
+    if a.bounce_days is None:
+        a.bounce_days = {}
+    day = a.bounce_days.setdefault(_plain(r["d"]), [0, 0])
+    day[0] += int(r["one_page"] or 0)
+    day[1] += int(r["visitors"] or 0)
 
 
 def _gather(engine_rows, tables: Tables, dims: Sequence[str], accs: dict[tuple, _Acc], *, platform: bool,
@@ -412,8 +441,14 @@ def _gather(engine_rows, tables: Tables, dims: Sequence[str], accs: dict[tuple, 
             a.pv += int(r["pv"] or 0)
             a.cart_users += int(r["cart_users"] or 0)
             a.fav_users += int(r["fav_users"] or 0)
+            a.cart_uv += int(r["cart_uv"] or 0)
+            a.fav_uv += int(r["fav_uv"] or 0)
+            a.platform_uv += int(r["uv"] or 0)
+            a.bounce_uv += int(r["bounce_uv"] or 0)
             a.platform_parts += int(r["parts"])
             a.platform_channels += int(r["channels"])
+        for r in engine_rows(platform_bounce_query(tables, dims, **kw)):
+            _add_bounce_day(accs[_key_of(r, dims)], r)
     for r in engine_rows(orders_query(tables, dims, **kw)):
         if not r["buyers"]:
             continue
@@ -445,13 +480,15 @@ def _gather(engine_rows, tables: Tables, dims: Sequence[str], accs: dict[tuple, 
 
 
 def _values(a: _Acc, dims: Sequence[str], key: tuple, date_from: dt.date) -> dict:
-    bounce = (round(sum(a.bounce_rates) / len(a.bounce_rates), _RATE_PLACES) if a.bounce_rates else None)
+    # the mean of the daily rates; the days in order, so the float sum is the same on every engine
+    rates = [p / v for _, (p, v) in sorted((a.bounce_days or {}).items()) if v]
+    bounce = round(sum(rates) / len(rates), _RATE_PLACES) if rates else None
     new = a.buyers - a.returning
     return {
         "uv": a.uv, "pv": a.pv, "buyers": a.buyers, "orders": a.orders, "gmv": format_fen(a.gmv_fen),
         "cvr": _rate(a.buyers, a.uv), "aov": _money_ratio(a.gmv_fen, a.buyers),
         "uv_value": _money_ratio(a.gmv_fen, a.uv), "bounce_rate": bounce,
-        "cart_rate": _rate(a.cart_users, a.uv), "fav_rate": _rate(a.fav_users, a.uv),
+        "cart_rate": _rate(a.cart_users, a.cart_uv), "fav_rate": _rate(a.fav_users, a.fav_uv),
         "refund_amount": format_fen(a.refund_fen) if a.refund_known else None,
         "refund_rate": a.refund_rate if a.refund_known else None,
         "new_buyers": new, "returning_buyers": a.returning, "repurchase_rate": _rate(a.repeat, a.buyers),
@@ -463,6 +500,11 @@ def _dedup(a: _Acc) -> bool:
     if not a.platform_parts:
         return True
     return a.platform_parts == 1 and not a.has_events
+
+
+def _partial_rates(a: _Acc) -> bool:
+    """Do the bounce, cart or fav rates leave out visitors of channels that do not report them?"""
+    return a.cart_uv < a.uv or a.fav_uv < a.uv or a.bounce_uv < a.platform_uv
 
 
 def _parse_by(by: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -510,6 +552,8 @@ def compute(tables: Tables, *, date_from: dt.date, date_to: dt.date, by: str | S
     notes = []
     if not totals["deduplicated"] or any(not r["deduplicated"] for r in out_rows):
         notes.append("platform_uv_not_deduplicated")
+    if _partial_rates(total) or any(_partial_rates(a) for a in accs.values()):
+        notes.append("rates_cover_reporting_channels")
     if any(d in ("product", "category") for d in dims):
         notes.append("product_rows_gmv_without_shipping_refunds_unknown")
     return {"rows": out_rows, "totals": totals, "notes": notes, "by": list(dims), "metrics": names}
@@ -528,6 +572,11 @@ NOTES = {
     "platform_uv_not_deduplicated": ("部分访客数来自平台日报，跨天或跨来源相加，未去重",
                                      "Some visitor counts are platform daily figures summed over days or "
                                      "sources: not de-duplicated"),
+    "rates_cover_reporting_channels": ("跳失率、加购率、收藏率只按报告了该数据的渠道计算（自有站点行为日志，或平台日报中有"
+                                       "跳失率/加购人数/收藏人数的行），其余渠道的访客不计入分母",
+                                       "Bounce, add-to-cart and favourite rates cover only the channels that report "
+                                       "them (the own-site behaviour log, or platform daily rows with a bounce rate / "
+                                       "cart / fav people); other channels' visitors are left out of the denominator"),
     "product_rows_gmv_without_shipping_refunds_unknown": ("商品行的支付金额不含运费；退款按订单记录，无法分到商品",
                                                           "Product rows: GMV excludes shipping; refunds are "
                                                           "kept per order and cannot be split by product"),

@@ -43,6 +43,10 @@ METRIC_LABELS = {
 NOTE_TEXT = {
     "platform_uv_not_deduplicated": gettext_lazy(
         "Some visitor counts are platform daily figures added over days or sources: they are not de-duplicated."),
+    "rates_cover_reporting_channels": gettext_lazy(
+        "Bounce, add-to-cart and favourite rates cover only the channels that report them (the own-site behaviour "
+        "log, or platform daily rows with a bounce rate / cart / favourite people): other channels' visitors are "
+        "left out of their denominators."),
     "product_rows_gmv_without_shipping_refunds_unknown": gettext_lazy(
         "Product rows: GMV without shipping; refunds are kept per order and cannot be split by product."),
     "stock_absent": gettext_lazy("Stock is not available: sell-through cannot be computed."),
