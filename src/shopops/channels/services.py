@@ -20,11 +20,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shopops.catalog import selectors as catalog_selectors
-from shopops.channels.columns import Column, ColumnConverter, resolve_columns
+from shopops.channels.columns import Column, ColumnConverter, RowView, resolve_columns
 from shopops.channels.domain import CHANNELS
 from shopops.channels.filetypes import ReadError
 from shopops.channels.formats import FORMATS
-from shopops.channels.formats.base import Format, OrderDraft, RowProblem, Skip
+from shopops.channels.formats.base import Format, OrderDraft, PlainOrder, RowProblem, Skip
 from shopops.channels.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.channels.models import ChannelAccount, ImportJob
 from shopops.channels.readers import read_table
@@ -34,8 +34,16 @@ from shopops.core.models import Shop
 from shopops.lake.services import order_facts_refresh
 from shopops.members.services import BuyerSeen, CustomerStats, customer_stats_apply, customers_resolve
 from shopops.orders import selectors as order_selectors
-from shopops.orders.domain import LineAmounts, LineInput, OrderInput, RefundInput, allocate_order_discount
-from shopops.orders.services import orders_upsert
+from shopops.orders.domain import (
+    LineAmounts,
+    LineInput,
+    OrderBatch,
+    OrderInput,
+    RefundInput,
+    allocate_discounts,
+    allocate_order_discount,
+)
+from shopops.orders.services import orders_upsert, orders_upsert_batch
 
 
 @transaction.atomic
@@ -67,6 +75,7 @@ def channel_account_ensure(*, shop: Shop, channel: str, name: str) -> ChannelAcc
 IMPORT_ERRORS_SHOWN = 100  # listed in the summary (the CLI/API contract)
 IMPORT_ERRORS_KEPT = 1000  # stored on the job, for the xlsx of errors
 ORDER_WRITE_CHUNK = 5000
+PLAIN_WRITE_CHUNK = 50_000  # orders per column-wise write (orders_upsert_batch)
 
 
 class _Tally:
@@ -256,9 +265,10 @@ def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None
 
 def _read_groups(path: str, columns: Sequence[Column], key: str, tally: _Tally, tz: str, language: str,
                  progress: Callable[[float], None] | None = None, label: str = "",
-                 ) -> dict[object, list[dict[str, object]]]:
-    """Read, convert and group a file's rows by ``key`` (rows of one order may be anywhere in the file)."""
-    groups: dict[object, list[dict[str, object]]] = {}
+                 ) -> dict[object, list[RowView]]:
+    """Read, convert and group a file's rows by ``key`` (rows of one order may be anywhere in the file); the
+    rows are views over the converted columns, not a dict each."""
+    groups: dict[object, list[RowView]] = {}
     with read_table(path, language=language) as stream:
         resolution = resolve_columns(stream.headers, columns, language=language)
         if resolution.errors:
@@ -273,8 +283,13 @@ def _read_groups(path: str, columns: Sequence[Column], key: str, tally: _Tally, 
             read_rows += len(converted)
             for error in converted.errors:
                 tally.error(FieldError(f"{label}{error.field}", error.message, error.row))
-            for record in converted.records(include_bad=True):
-                groups.setdefault(record[key], []).append(record)
+            keys = converted.values[key]
+            for view in converted.views(include_bad=True):
+                group = groups.get(keys[view._index])
+                if group is None:
+                    groups[keys[view._index]] = [view]
+                else:
+                    group.append(view)
             if progress is not None:  # rows are not bytes: ~150 bytes a row is close for order exports
                 progress(min(read_rows * 150 / size, 1.0))
     return groups
@@ -292,7 +307,7 @@ def _run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
     groups = _read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone, language,
                           progress=lambda f: progress(0.4 * f, "read"))
     tally.rows = sum(len(rows) for rows in groups.values())
-    items: dict[object, list[dict[str, object]]] = {}
+    items: dict[object, list[RowView]] = {}
     items_path = str(job.options.get("items_path") or "")
     item_tally = _Tally()
     if items_path:
@@ -300,21 +315,29 @@ def _run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
                              language, label="items:")
         tally.errors.extend(item_tally.errors)
     bad_item_orders = {record[fmt.item_columns[0].name] for rows in items.values() for record in rows
-                       if record["_row"] in item_tally.bad_rows} if items else set()
+                       if record["_row"] in item_tally.bad_rows} if item_tally.bad_rows else set()
     progress(0.45, "check")
-    drafts: list[OrderDraft] = []
+    entries: list[OrderDraft | PlainOrder] = []
+    build, plain, no_items = fmt.build, fmt.plain, ()
     for key, rows in groups.items():
-        row_numbers = [int(r["_row"]) for r in rows]
-        if key is None or any(n in tally.bad_rows for n in row_numbers) or key in bad_item_orders:
-            tally.bad_rows.update(row_numbers)
+        if key is None or key in bad_item_orders or (tally.bad_rows and any(
+                r["_row"] in tally.bad_rows for r in rows)):
+            tally.bad_rows.update(int(r["_row"]) for r in rows)
             continue
+        order_items = items.get(key, no_items)
+        if plain is not None:  # the common order without a draft; anything else is build's to decide
+            found = plain(rows, order_items)
+            if found is not None:
+                entries.append(found)
+                continue
         try:
-            drafts.append(fmt.build(rows, items.get(key, ()), language))
+            entries.append(build(rows, order_items, language))
         except Skip:
             tally.skipped += len(rows)
         except RowProblem as problem:
-            tally.error(FieldError(problem.column, problem.message(language), problem.row), row_numbers)
-    resolved = _resolve_skus(shop, drafts, tally)
+            tally.error(FieldError(problem.column, problem.message(language), problem.row),
+                        [int(r["_row"]) for r in rows])
+    resolved = _resolve_skus(shop, entries, tally)
     errors_total = len(tally.errors)
     if tally.errors and not skip_invalid:
         return _Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
@@ -325,19 +348,34 @@ def _run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
                     errors_total=errors_total, **counts)
 
 
-def _resolve_skus(shop: Shop, drafts: list[OrderDraft], tally: _Tally) -> list[tuple[OrderDraft, list[int]]]:
-    """Each draft with its lines' SKU ids; a line whose seller code is not in the catalog is a row error."""
-    codes = {line.sku_code for draft in drafts for line in draft.lines}
+Entry = OrderDraft | PlainOrder
+
+
+def _codes_and_rows(entry: Entry) -> tuple[Sequence[str], Sequence[int], Sequence[int]]:
+    """An order's lines' SKU codes and source rows, and every source row of the order."""
+    if isinstance(entry, PlainOrder):
+        return entry.codes, entry.line_rows, entry.rows
+    lines = entry.lines
+    return [line.sku_code for line in lines], [line.row for line in lines], entry.rows or (entry.row,)
+
+
+def _resolve_skus(shop: Shop, entries: list[Entry], tally: _Tally) -> list[tuple[Entry, list[int]]]:
+    """Each order with its lines' SKU ids; a line whose seller code is not in the catalog is a row error."""
+    codes = set()
+    for entry in entries:
+        codes.update(_codes_and_rows(entry)[0])
     known = catalog_selectors.sku_ids_by_code(shop=shop, codes=codes)
     kept = []
-    for draft in drafts:
-        unknown = [line for line in draft.lines if line.sku_code not in known]
-        if not unknown:
-            kept.append((draft, [known[line.sku_code] for line in draft.lines]))
+    for entry in entries:
+        line_codes, line_rows, rows = _codes_and_rows(entry)
+        try:
+            kept.append((entry, [known[code] for code in line_codes]))
             continue
-        line = unknown[0]
+        except KeyError:
+            pass
+        index = next(i for i, code in enumerate(line_codes) if code not in known)
         tally.error(FieldError("sku", _("Unknown SKU code %(code)s: add it to the catalog first.")
-                               % {"code": line.sku_code}, line.row), draft.rows or (draft.row,))
+                               % {"code": line_codes[index]}, line_rows[index]), rows)
     return kept
 
 
@@ -367,25 +405,74 @@ def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, s
         province=draft.province, city=draft.city, refunds=refunds)
 
 
-def _write_orders(job: ImportJob, resolved: list[tuple[OrderDraft, list[int]]], rows_of: dict[str, int],
+def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: ChannelAccount,
+                 customer_ids: dict[str, int]) -> OrderBatch:
+    """Common orders column by column, their order-level discounts allocated to the lines at once (numpy,
+    the same largest-remainder numbers as ``allocate_order_discount``)."""
+    starts = [0]
+    sku_ids: list[int] = []
+    titles: list[str] = []
+    units: list[int] = []
+    qtys: list[int] = []
+    amounts: list[int] = []
+    discounts: list[int] = []
+    for order, ids in plains:
+        sku_ids.extend(ids)
+        titles.extend(title[:200] for title in order.titles)
+        units.extend(order.units)
+        qtys.extend(order.qtys)
+        goods = 0
+        for unit, qty in zip(order.units, order.qtys, strict=True):
+            amount = unit * qty
+            amounts.append(amount)
+            goods += amount
+        discounts.append(goods + order.shipping_fen - order.paid_fen)
+        starts.append(len(sku_ids))
+    orders = [order for order, _ids in plains]
+    return OrderBatch(
+        channel_account_id=account.pk, channel=account.channel, order_no=[o.order_no for o in orders],
+        customer_id=[customer_ids[o.buyer] for o in orders], placed_at=[o.placed_at for o in orders],
+        paid_at=[o.paid_at for o in orders], status=[o.status for o in orders],
+        shipping_fen=[o.shipping_fen for o in orders], province=[o.province for o in orders],
+        city=[o.city for o in orders], line_starts=starts, sku_id=sku_ids, title=titles, unit_price_fen=units,
+        qty=qtys, discount_fen=allocate_discounts(discounts, starts, amounts))
+
+
+def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_of: dict[str, int],
                   progress: Callable[[float, str], None], *, dry_run: bool) -> dict[str, int]:
     """Customers, orders, lines: one transaction (rolled back for a dry run); then the lake facts."""
     shop, account = job.shop, job.channel_account
     outcomes: dict[str, str] = {}
-    drafts = [draft for draft, _ids in resolved]
+    drafts = [(entry, ids) for entry, ids in resolved if not isinstance(entry, PlainOrder)]
+    plains = [(entry, ids) for entry, ids in resolved if isinstance(entry, PlainOrder)]
     touched_customers: set[int] = set()
     touched_dates: set[dt.date] = set()
     with _sqlite_cache(), transaction.atomic():
-        buyers = {d.buyer_id: BuyerSeen(d.buyer_id, d.buyer_name[:120], d.paid_at, d.province, d.city)
-                  for d in drafts}
+        buyers: dict[str, BuyerSeen] = {}
+        for entry, _ids in resolved:  # in file order: the last order of a buyer describes them
+            if isinstance(entry, PlainOrder):
+                buyers[entry.buyer] = BuyerSeen(entry.buyer, entry.buyer[:120], entry.paid_at, entry.province,
+                                                entry.city)
+            else:
+                buyers[entry.buyer_id] = BuyerSeen(entry.buyer_id, entry.buyer_name[:120], entry.paid_at,
+                                                   entry.province, entry.city)
         customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=list(buyers.values()))
-        for start in range(0, len(resolved), ORDER_WRITE_CHUNK):
-            chunk = resolved[start : start + ORDER_WRITE_CHUNK]
+        total = max(len(resolved), 1)
+        done = 0
+        for start in range(0, len(drafts), ORDER_WRITE_CHUNK):
+            chunk = drafts[start : start + ORDER_WRITE_CHUNK]
             # customers_resolve, _resolve_skus and the job's account are all looked up within this shop
             orders_upsert(shop=shop, outcomes=outcomes, touched_customers=touched_customers,
                           touched_dates=touched_dates, ids_of_shop=True, orders=[
                               _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
-            progress(0.5 + 0.4 * (start + len(chunk)) / max(len(drafts), 1), "write")
+            done += len(chunk)
+            progress(0.5 + 0.4 * done / total, "write")
+        for start in range(0, len(plains), PLAIN_WRITE_CHUNK):
+            chunk = plains[start : start + PLAIN_WRITE_CHUNK]
+            orders_upsert_batch(shop=shop, batch=_order_batch(chunk, account, customer_ids), outcomes=outcomes,
+                                touched_customers=touched_customers, touched_dates=touched_dates, ids_of_shop=True)
+            done += len(chunk)
+            progress(0.5 + 0.4 * done / total, "write")
         changed = any(outcome != "unchanged" for outcome in outcomes.values())
         progress(0.9, "write")
         if touched_customers:  # only the customers whose orders changed (before and after the change)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from shopops.channels.columns import Column
 
@@ -99,6 +99,30 @@ class OrderDraft:
         return self.goods_fen + self.shipping_fen - self.paid_fen
 
 
+class PlainOrder(NamedTuple):
+    """An order in the common shape, read without building an :class:`OrderDraft`: the format's ``plain``
+    function returns it only when ``build`` would return a draft with exactly these values, no refunds, no
+    promotions or source, and money that adds up (0 ≤ discount ≤ goods); otherwise None, and ``build`` says
+    what happens (a draft, ``Skip`` or a ``RowProblem``). Lines are parallel tuples."""
+
+    order_no: str
+    row: int
+    buyer: str
+    placed_at: dt.datetime
+    paid_at: dt.datetime
+    status: str
+    paid_fen: int
+    shipping_fen: int
+    province: str
+    city: str
+    codes: tuple[str, ...]
+    titles: tuple[str, ...]
+    units: tuple[int, ...]
+    qtys: tuple[int, ...]
+    line_rows: tuple[int, ...]  # the source row of each line
+    rows: tuple[int, ...]  # every source row of the order (as OrderDraft.rows)
+
+
 @dataclass(frozen=True)
 class Format:
     """One export format a user can import (its ``name`` is the CLI/API contract)."""
@@ -115,6 +139,8 @@ class Format:
     header: bool = True
     column_names: tuple[str, ...] | None = None  # headerless files
     item_columns: tuple[Column, ...] = ()  # the companion item-detail file (taobao --items)
+    # the fast way for common orders (rows, items) → PlainOrder | None (None: ask ``build``)
+    plain: Callable[[Sequence[Record], Sequence[Record]], PlainOrder | None] | None = None
     quirks: tuple[str, ...] = ()
     doc: str = ""  # docs/formats.md anchor
 

@@ -15,6 +15,7 @@ from .base import (
     Format,
     LineDraft,
     OrderDraft,
+    PlainOrder,
     Record,
     RefundDraft,
     RowProblem,
@@ -151,6 +152,89 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record], language: s
         refund_column="退款金额", refund_row=row))
 
 
+_TAOBAO_STATUS_CACHE: dict[object, str | None] = {}
+_ADDRESS_CACHE: dict[object, tuple[str, str]] = {}
+
+
+def _taobao_status(text: object) -> str | None:
+    """``status_from`` for the Taobao table, remembered per text; None for skipped and unknown statuses."""
+    try:
+        return _TAOBAO_STATUS_CACHE[text]
+    except KeyError:
+        pass
+    try:
+        status: str | None = status_from(text, TAOBAO_STATUS, 0, "订单状态")
+    except (Skip, RowProblem):
+        status = None
+    if len(_TAOBAO_STATUS_CACHE) < 1000:
+        _TAOBAO_STATUS_CACHE[text] = status
+    return status
+
+
+def _address(text: object) -> tuple[str, str]:
+    found = _ADDRESS_CACHE.get(text)
+    if found is None:
+        found = split_address(text)
+        if len(_ADDRESS_CACHE) < 100_000:
+            _ADDRESS_CACHE[text] = found
+    return found
+
+
+def plain_taobao(records: Sequence[Record], items: Sequence[Record]) -> PlainOrder | None:
+    """What :func:`build_taobao` makes of a common order, as a :class:`PlainOrder` (no draft objects), or
+    None when the order is anything else — duplicated, skipped, unknown status, a line without SKU code, money
+    that does not add up, a refund — and ``build_taobao`` must decide. tests/channels/test_order_imports.py
+    checks that both agree."""
+    if len(records) != 1:
+        return None
+    head = records[0]
+    get = head.get
+    status = _taobao_status(get("订单状态"))
+    if status is None:
+        return None
+    paid_at = get("订单付款时间")
+    if paid_at is None:
+        if status == "closed":
+            return None
+        paid_at = head["订单创建时间"]
+    if get("退款金额"):
+        return None
+    shipping = get("买家应付邮费") or 0
+    paid = head["买家实际支付金额"]
+    row = head["_row"]
+    if items:
+        codes, titles, units, qtys, rows = [], [], [], [], []
+        for item in items:
+            item_get = item.get
+            code = item_get("商家编码") or item_get("外部系统编号")
+            if not code:
+                return None
+            codes.append(str(code))
+            titles.append(str(item_get("标题") or ""))
+            units.append(item["价格"])
+            qtys.append(item["购买数量"])
+            rows.append(item["_row"])
+        goods = 0
+        for unit, qty in zip(units, qtys, strict=True):
+            goods += unit * qty
+        line = (tuple(codes), tuple(titles), tuple(units), tuple(qtys), tuple(rows), (row, *rows))
+    else:
+        code = get("商家编码")
+        if not code:
+            return None
+        qty = get("宝贝总数量") or 1
+        unit = -(-(paid - shipping) // qty) if paid > shipping else 0
+        goods = unit * qty
+        line = ((str(code),), (str(get("宝贝标题") or ""),), (unit,), (qty,), (row,), (row,))
+    discount = goods + shipping - paid
+    if discount < 0 or discount > goods:
+        return None
+    province, city = _address(get("收货地址"))
+    buyer = str(get("买家会员名") or ANONYMOUS_BUYER)
+    return PlainOrder(str(head["订单编号"]), row, buyer, head["订单创建时间"], paid_at, status, paid, shipping,
+                      province, city, *line)
+
+
 def order_refund(order_no: str, amount: object, at: object) -> list[RefundDraft]:
     """The order-level refund an export reports (退款金额, Shopify's Refunded Amount) as one successful
     refund, or none when the amount is empty or zero. Reports give neither a refund time nor a reason: the
@@ -166,7 +250,7 @@ def order_refund(order_no: str, amount: object, at: object) -> list[RefundDraft]
 TAOBAO_ORDERS = Format(
     name="taobao-orders", title_zh="淘宝/天猫 订单报表", title_en="Taobao/Tmall order report",
     channel="tmall", target="orders", columns=TAOBAO_COLUMNS, order_key="订单编号", build=build_taobao,
-    item_columns=TAOBAO_ITEM_COLUMNS,
+    item_columns=TAOBAO_ITEM_COLUMNS, plain=plain_taobao,
     quirks=("GBK CSV from 千牛; headers with trailing spaces (“收货地址 ”, “订单付款时间 ”)",
             "订单编号 as =\"…\" to keep Excel from rounding it",
             "classic 44-column and newer 21-column reports (买家实际支付金额 → 买家实付金额)",
