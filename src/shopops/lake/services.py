@@ -20,7 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from shopops.core import selectors as core_selectors
+from shopops.core.clock import now
 from shopops.lake import storage
+from shopops.lake.models import FactsRefreshDue
 from shopops.lake.storage import replace_rows
 from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT, LakeTable
 from shopops.orders import selectors as order_selectors
@@ -75,9 +77,51 @@ def order_facts_refresh(*, shop: Shop, date_from: dt.date | None = None,
     }
 
 
+def facts_refresh_owe(*, shop: Shop, date_from: dt.date, date_to: dt.date) -> None:
+    """Record that the lake's order facts of ``date_from..date_to`` must be refreshed.
+
+    Call it inside the transaction that changes the orders: the debt then commits (or rolls back) with them,
+    and survives a crash before :func:`facts_refresh_settle` (see :mod:`shopops.lake.models`).
+    """
+    FactsRefreshDue.objects.create(shop=shop, date_from=date_from, date_to=date_to)
+
+
+def facts_refresh_settle(*, shop: Shop | None = None, older_than: dt.timedelta | None = None) -> list[dict]:
+    """Pay the recorded debts (of ``shop``, or of every shop; only those older than ``older_than``): one
+    refresh per shop over the span of its debts, then the debts read are deleted — never before the lake
+    commits, and not those recorded meanwhile. Refreshing is idempotent, so paying a debt twice is harmless.
+    """
+    dues = FactsRefreshDue.objects.select_related("shop").order_by("pk")
+    if shop is not None:
+        dues = dues.filter(shop=shop)
+    if older_than is not None:
+        dues = dues.filter(created_at__lt=now() - older_than)
+    spans: dict[int, tuple[Shop, dt.date, dt.date, list[int]]] = {}
+    for due in dues:
+        owner, low, high, ids = spans.get(due.shop_id, (due.shop, due.date_from, due.date_to, []))
+        spans[due.shop_id] = (owner, min(low, due.date_from), max(high, due.date_to), [*ids, due.pk])
+    paid = []
+    for owner, low, high, ids in spans.values():
+        result = order_facts_refresh(shop=owner, date_from=low, date_to=high)
+        FactsRefreshDue.objects.filter(pk__in=ids).delete()
+        paid.append({"shop": owner.code, "date_from": low.isoformat(), "date_to": high.isoformat(),
+                     "debts": len(ids), **result})
+    return paid
+
+
+def facts_refresh_due_count() -> int:
+    return FactsRefreshDue.objects.count()
+
+
 def lake_rebuild() -> list[dict]:
-    """Recreate every derived table from the DB, shop by shop (import-fed tables are left alone)."""
-    return [{"shop": shop.code, **order_facts_refresh(shop=shop)} for shop in core_selectors.all_shops()]
+    """Recreate every derived table from the DB, shop by shop (import-fed tables are left alone); the debts
+    recorded before a shop's refresh are paid by it."""
+    out = []
+    for shop in core_selectors.all_shops():
+        owed = list(FactsRefreshDue.objects.filter(shop=shop).values_list("pk", flat=True))
+        out.append({"shop": shop.code, **order_facts_refresh(shop=shop)})
+        FactsRefreshDue.objects.filter(pk__in=owed).delete()
+    return out
 
 
 # ------------------------------------------------------------------------------------ import-fed tables

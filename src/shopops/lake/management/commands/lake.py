@@ -1,4 +1,4 @@
-"""shopops lake info [--json] | shopops lake rebuild [--json]"""
+"""shopops lake info [--json] | shopops lake rebuild [--json] | shopops lake settle [--json]"""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from shopops.core.management.base import ShopOpsCommand
-from shopops.lake.services import lake_rebuild
+from shopops.lake.services import facts_refresh_due_count, facts_refresh_settle, lake_rebuild
 from shopops.lake.storage import table_info
 
 
 class Command(ShopOpsCommand):
-    help = "The lake's Delta tables: `info` (rows, versions, files, bytes) or `rebuild` (derived tables from the DB)."
+    help = ("The lake's Delta tables: `info` (rows, versions, files, bytes; order-fact refreshes still owed), "
+            "`rebuild` (derived tables from the DB) or `settle` (refresh the order facts an interrupted import "
+            "left owed).")
     json_option = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("action", choices=["info", "rebuild"])
+        parser.add_argument("action", choices=["info", "rebuild", "settle"])
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
@@ -29,10 +31,22 @@ class Command(ShopOpsCommand):
                 for row in result:
                     self.stdout.write(f"{row['shop']}: {row['orders']} orders, {row['order_lines']} order lines")
             return
-        info = table_info()
-        if options["json"]:
-            self.emit_json({"tables": info})
+        if options["action"] == "settle":
+            paid = facts_refresh_settle()
+            if options["json"]:
+                self.emit_json({"settled": paid})
+            else:
+                for row in paid:
+                    self.stdout.write(f"{row['shop']}: {row['date_from']}..{row['date_to']} refreshed "
+                                      f"({row['orders']} orders, {row['order_lines']} order lines)")
             return
+        info = table_info()
+        due = facts_refresh_due_count()
+        if options["json"]:
+            self.emit_json({"tables": info, "facts_refresh_due": due})
+            return
+        if due:
+            self.stdout.write(f"order facts: {due} refresh(es) owed — run `shopops lake settle` (the worker does it)")
         for row in info:
             state = f"v{row['version']}, {row['rows']} rows, {row['files']} files, {row['bytes']} bytes" if row["exists"] \
                 else "not created yet"
