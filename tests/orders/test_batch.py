@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -162,3 +163,14 @@ def test_order_input_round_trip(shop):
     order = batch.order_input(0)
     assert isinstance(order, OrderInput) and order.lines[0] == LineInput(batch.sku_id[0], "x", 10000, 2, 1500)
     assert order.problems() == []
+
+
+def test_the_batch_datetime_adapter_writes_what_the_shared_one_writes():
+    from shopops.members.services import db_datetime_adapter
+    from shopops.orders.services import _datetime_adapter
+
+    fast, shared = _datetime_adapter(), db_datetime_adapter()
+    for value in (dt.datetime(2026, 10, 2, 3, 4, 5, tzinfo=dt.UTC), dt.datetime(2026, 10, 2, 3, 4, 5, 120, tzinfo=dt.UTC),
+                  dt.datetime(2026, 10, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+                  dt.datetime(2026, 10, 2, 3, 4, 5, tzinfo=ZoneInfo("UTC"))):
+        assert fast(value) == shared(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
 from django.db import connection
@@ -261,8 +262,8 @@ def order_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
              for name in ORDER_FACT_FIELDS]
     where, params = _fact_range(table, date_from, date_to,
                                 scan=_range_is_most_of_shop(shop, date_from, date_to))
-    sql = f"SELECT {', '.join(names)} FROM {table} WHERE shop_id = %s{where} ORDER BY id"
-    return _raw_columns(sql, [shop.pk, *params], ORDER_FACT_FIELDS)
+    return _raw_columns(names, f"FROM {table} WHERE shop_id = %s{where}", "id", [shop.pk, *params],
+                        ORDER_FACT_FIELDS)
 
 
 def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
@@ -274,14 +275,13 @@ def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
     category_model = product_model._meta.get_field("category").related_model
     sku, product, category = sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
     where, params = _fact_range(order, date_from, date_to)
-    sql = (
-        f"SELECT l.shop_id, l.order_id, l.id, {_text(order + '.paid_date')}, {order}.channel, {order}.customer_id, l.sku_id, "
-        f"s.sku_code, s.product_id, p.spu_code, c.code, l.qty, l.unit_price_fen, l.amount_fen, l.discount_fen, "
-        f"l.paid_fen FROM {line} AS l JOIN {order} ON {order}.id = l.order_id JOIN {sku} AS s ON s.id = l.sku_id "
-        f"JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
-        f"WHERE l.shop_id = %s{where} ORDER BY l.id"
-    )
-    return _raw_columns(sql, [shop.pk, *params], LINE_FACT_FIELDS)
+    exprs = ["l.shop_id", "l.order_id", "l.id", _text(order + ".paid_date"), f"{order}.channel", f"{order}.customer_id",
+             "l.sku_id", "s.sku_code", "s.product_id", "p.spu_code", "c.code", "l.qty", "l.unit_price_fen",
+             "l.amount_fen", "l.discount_fen", "l.paid_fen"]
+    rest = (f"FROM {line} AS l JOIN {order} ON {order}.id = l.order_id JOIN {sku} AS s ON s.id = l.sku_id "
+            f"JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
+            f"WHERE l.shop_id = %s{where}")
+    return _raw_columns(exprs, rest, "l.id", [shop.pk, *params], LINE_FACT_FIELDS)
 
 
 def _text(column: str) -> str:
@@ -290,10 +290,31 @@ def _text(column: str) -> str:
     return f"({column} || '')" if connection.vendor == "sqlite" else column
 
 
-def _raw_columns(sql: str, params: list, names: tuple[str, ...]) -> dict[str, list]:
+def _raw_columns(exprs: list[str], rest: str, order_by: str, params: list, names: tuple[str, ...],
+                 ) -> dict[str, list]:
+    """``SELECT exprs rest ORDER BY order_by`` column by column, named ``names``; ``exprs[names.index("pk")]``
+    is the id the rows are ordered by.
+
+    On SQLite each column comes back as one JSON array built by the database (``json_group_array``) and
+    decoded by ``json.loads``: a third cheaper than a Python tuple per row (a 1,000,000-line import reads its
+    facts back for the lake). The arrays are filled in one pass, so they are aligned; the id order is checked,
+    not assumed."""
+    select = f"SELECT {', '.join(exprs)} {rest} ORDER BY {order_by}"
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(select, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return {name: [] for name in names}
+        return {name: list(values) for name, values in zip(names, zip(*rows, strict=True), strict=True)}
+    aliases = [f"c{i}" for i in range(len(exprs))]
+    inner = f"SELECT {', '.join(f'{e} AS {a}' for e, a in zip(exprs, aliases, strict=True))} {rest} ORDER BY {order_by}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return {name: [] for name in names}
-    return {name: list(values) for name, values in zip(names, zip(*rows, strict=True), strict=True)}
+        cursor.execute(f"SELECT {', '.join(f'json_group_array({a})' for a in aliases)} FROM ({inner})", params)
+        arrays = cursor.fetchone()
+    columns = {name: json.loads(text) for name, text in zip(names, arrays, strict=True)}
+    ids = columns["pk"]
+    if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):  # not in id order: put it in order
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        columns = {name: [values[i] for i in order] for name, values in columns.items()}
+    return columns
