@@ -195,7 +195,9 @@ def _replace_changed(shop: Shop, changed: list[tuple[int, OrderInput]], fingerpr
 
 def _existing_numbers(shop: Shop, account_id: int, numbers: Sequence[str],
                       ) -> dict[str, tuple[int, str, int, dt.date]]:
-    """order number → (id, fingerprint, customer, paid date) of one account's stored orders among ``numbers``."""
+    """order number → (id, fingerprint, customer, paid date) of one account's stored orders among ``numbers``,
+    900 numbers a query. A lookup names the account so that it uses the (shop, account, order number) unique
+    index; with the shop alone SQLite scanned every order of the shop per chunk (quadratic at 1M lines)."""
     out: dict[str, tuple[int, str, int, dt.date]] = {}
     table = Order._meta.db_table
     ordered = sorted(set(numbers))
@@ -212,35 +214,14 @@ def _existing_numbers(shop: Shop, account_id: int, numbers: Sequence[str],
     return out
 
 
-def _number_chunks(orders: Sequence[OrderInput]) -> list[tuple[int, list[str]]]:
-    """Order numbers by channel account, 900 at a time: a lookup must name the account so that it uses the
-    (shop, account, order number) unique index; with the shop alone SQLite scanned every order of the shop
-    per chunk, which made large imports quadratic."""
-    by_account: dict[int, set[str]] = {}
-    for order in orders:
-        by_account.setdefault(order.channel_account_id, set()).add(order.order_no)
-    out = []
-    for account_id, numbers in by_account.items():
-        ordered = sorted(numbers)
-        out.extend((account_id, ordered[start : start + 900]) for start in range(0, len(ordered), 900))
-    return out
-
-
 def _existing(shop: Shop, orders: Sequence[OrderInput]) -> dict[tuple[int, str], tuple[int, str, int, dt.date]]:
     """(account, order number) → (id, fingerprint, customer, paid date) of the orders already stored (one
-    indexed query per 900 numbers)."""
-    existing: dict[tuple[int, str], tuple[int, str, int, dt.date]] = {}
-    table = Order._meta.db_table
-    with connection.cursor() as cursor:
-        for account_id, chunk in _number_chunks(orders):
-            cursor.execute(f"SELECT id, channel_account_id, order_no, fingerprint, customer_id, paid_date FROM {table} "
-                           f"WHERE shop_id = %s AND channel_account_id = %s AND order_no IN "
-                           f"({', '.join(['%s'] * len(chunk))})", [shop.pk, account_id, *chunk])
-            for pk, account, number, fingerprint, customer_id, paid_date in cursor.fetchall():
-                if not isinstance(paid_date, dt.date):  # SQLite gives the ISO text
-                    paid_date = dt.date.fromisoformat(str(paid_date))
-                existing[(account, number)] = (pk, fingerprint, customer_id, paid_date)
-    return existing
+    indexed query per 900 numbers of an account)."""
+    by_account: dict[int, list[str]] = {}
+    for order in orders:
+        by_account.setdefault(order.channel_account_id, []).append(order.order_no)
+    return {(account_id, number): found for account_id, numbers in by_account.items()
+            for number, found in _existing_numbers(shop, account_id, numbers).items()}
 
 
 _ORDER_FIELDS = [
@@ -345,15 +326,11 @@ def _insert_plain(shop: Shop, orders: Sequence[OrderInput], fingerprints: Sequen
     table, line_table = Order._meta.db_table, OrderLine._meta.db_table
     marks = ", ".join(["%s"] * len(order_columns))
     with connection.cursor() as cursor:
+        before = _largest_id(cursor, table)
         for start in range(0, len(rows), BATCH * 5):
             cursor.executemany(f"INSERT INTO {table} ({', '.join(order_columns)}) VALUES ({marks})",
                                rows[start : start + BATCH * 5])
-        ids: dict[tuple[int, str], int] = {}
-        for account_id, chunk in _number_chunks(orders):
-            cursor.execute(f"SELECT id, channel_account_id, order_no FROM {table} WHERE shop_id = %s AND "
-                           f"channel_account_id = %s AND order_no IN ({', '.join(['%s'] * len(chunk))})",
-                           [shop_id, account_id, *chunk])
-            ids.update({(account, number): pk for pk, account, number in cursor.fetchall()})
+        ids = _new_ids(cursor, shop_id, before, [(order.channel_account_id, order.order_no) for order in orders])
         line_rows = [
             (shop_id, order_id, line.sku_id, line.title, line.unit_price_fen, line.qty, line.unit_price_fen * line.qty,
              line.discount_fen, line.unit_price_fen * line.qty - line.discount_fen)
@@ -414,16 +391,12 @@ def _insert_batch(shop: Shop, batch: OrderBatch, indexes: Sequence[int], fingerp
     marks = ", ".join(["%s"] * len(order_columns))
     amount_list = amounts.tolist()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        before = cursor.fetchone()[0]
+        before = _largest_id(cursor, table)
         for start in range(0, len(rows), BATCH * 5):
             cursor.executemany(f"INSERT INTO {table} ({', '.join(order_columns)}) VALUES ({marks})",
                                rows[start : start + BATCH * 5])
-        # every new row of ours has a larger id (rows of other accounts or concurrent imports may too: the
-        # (account, number) key picks ours)
-        cursor.execute(f"SELECT order_no, id FROM {table} WHERE id > %s AND shop_id = %s AND channel_account_id = %s",
-                       [before, shop_id, account])
-        ids = dict(cursor.fetchall())
+        ids = {number: pk for (_account, number), pk in _new_ids(
+            cursor, shop_id, before, [(account, o.order_no[i]) for i in indexes]).items()}
         line_rows = []
         for i in indexes:
             order_id = ids[o.order_no[i]]
@@ -436,3 +409,31 @@ def _insert_batch(shop: Shop, batch: OrderBatch, indexes: Sequence[int], fingerp
             cursor.executemany(f"INSERT INTO {line_table} ({', '.join(_LINE_COLUMNS)}) VALUES ({line_marks})",
                                line_rows[start : start + BATCH * 5])
     return len(rows)
+
+
+def _new_ids(cursor: object, shop_id: int, before: int, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """(account, order number) → id of the orders just inserted (``keys``), read as the rows above ``before``;
+    any not found there (ids handed out below an explicitly set larger id) are looked up by number."""
+    table = Order._meta.db_table
+    cursor.execute(f"SELECT id, channel_account_id, order_no FROM {table} WHERE id > %s AND shop_id = %s",  # type: ignore[attr-defined]
+                   [before, shop_id])
+    ids = {(account, number): pk for pk, account, number in cursor.fetchall()}  # type: ignore[attr-defined]
+    missing: dict[int, list[str]] = {}
+    for account, number in keys:
+        if (account, number) not in ids:
+            missing.setdefault(account, []).append(number)
+    for account, numbers in missing.items():
+        for start in range(0, len(numbers), 900):
+            chunk = numbers[start : start + 900]
+            cursor.execute(f"SELECT id, order_no FROM {table} WHERE shop_id = %s AND channel_account_id = %s AND "  # type: ignore[attr-defined]
+                           f"order_no IN ({', '.join(['%s'] * len(chunk))})", [shop_id, account, *chunk])
+            ids.update({(account, number): pk for pk, number in cursor.fetchall()})  # type: ignore[attr-defined]
+    return {key: ids[key] for key in keys}
+
+
+def _largest_id(cursor: object, table: str) -> int:
+    """The largest id before an insert: the rows the insert makes all have larger ids (SQLite's AUTOINCREMENT
+    and PostgreSQL's sequences only grow), so one range query reads their ids back. Rows of other accounts or
+    of concurrent writers may have larger ids too; the (account, number) key picks ours."""
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # type: ignore[attr-defined]
+    return int(cursor.fetchone()[0])  # type: ignore[attr-defined]
