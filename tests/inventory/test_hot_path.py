@@ -83,3 +83,55 @@ def test_a_lost_prepared_statement_is_prepared_again(shop, sku):
         cursor.execute("DEALLOCATE ALL")  # what a pooler or a reconnect does
     r, created = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=1, ref="h9", now=T0)
     assert created and _reserved(shop, sku) == 2
+
+
+def _outside_a_transaction() -> dict:
+    """Runs in a child process on a fresh database, outside any transaction: the SQLite branch that drives the
+    driver's connection itself (BEGIN IMMEDIATE …) and remembers each code's first-choice balance row."""
+    from shopops.core.selectors import all_shops
+    from shopops.inventory.models import Location
+
+    shop = all_shops().get(code="race")
+    out: dict = {"locations": []}
+
+    def reserve(ref: str, qty: int = 1) -> None:
+        r, created = services.reservation_create(shop=shop, sku_code="HOT", qty=qty, ref=ref, now=T0)
+        stored = Reservation.objects.get(pk=r.pk)
+        fields = [f.attname for f in Reservation._meta.concrete_fields if f.attname != "created_at"]
+        assert created and {f: getattr(r, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+        out["locations"].append(r.location.code)
+
+    reserve("o1")  # found by the shop and code, remembered (the default location)
+    reserve("o2")  # by the remembered row
+    out["remembered"] = list(services._first_choice.values())
+    services.location_create(shop=shop, code="new-default", name="N", is_default=True)
+    services.stock_move(shop=shop, sku_code="HOT", qty=5, type="receipt", ref="in-n", location_code="new-default")
+    reserve("o3")  # the remembered row is no longer the first choice: the new default is
+    reserve("o4")
+    Location.objects.filter(code="new-default").update(active=False)
+    reserve("o5")  # an inactive location is never used
+    try:
+        reserve("o6", qty=3)  # more than the old default has left, and no other location is active
+    except services.StockConflict as exc:
+        out["short"] = exc.available
+    replay, created = services.reservation_create(shop=shop, sku_code="HOT", qty=1, ref="o5", now=T0)
+    out["replay"] = (created, replay.ref)
+    out["reserved"] = {b.location.code: b.reserved for b in Balance.objects.select_related("location")}
+    out["held"] = {code: sum(Reservation.objects.filter(location__code=code).values_list("qty", flat=True))
+                   for code in ("main", "new-default")}
+    return out
+
+
+def test_outside_a_transaction_the_first_choice_follows_location_changes(db):
+    """The remembered first choice (SQLite) is a hint only: after the default location changes or is
+    deactivated, reservations go where the full path would send them; replays and shortages behave alike.
+    On PostgreSQL the same requests go through the one-statement path."""
+    from tests.inventory import race
+
+    with race.race_database(connection.settings_dict) as env:
+        race.prepare(env, 5, 0, 1)
+        out = race._in_child(env, _outside_a_transaction)
+    assert len(out["remembered"]) == (1 if connection.vendor == "sqlite" else 0)  # PostgreSQL: one statement
+    assert out["short"] == 2 and out["locations"] == ["main", "main", "new-default", "new-default", "main"]
+    assert out["replay"] == (False, "o5")
+    assert out["reserved"] == out["held"] == {"main": 3, "new-default": 2}

@@ -174,12 +174,29 @@ class PoolCustomer(models.Model):
         ]
 
 
+class RowIdField(models.BigAutoField):
+    """A BigAutoField that is SQLite's plain ``INTEGER PRIMARY KEY`` (the rowid), without ``AUTOINCREMENT``.
+
+    AUTOINCREMENT makes every insert also update the ``sqlite_sequence`` table: one more page in each commit's
+    WAL frames (measured: a fifth of a reservation's commit, benchmarks/reservations.py). Without it SQLite
+    still gives max(id) + 1; an id can only be reused after the row with the highest id is deleted, and
+    reservations are never deleted (they are closed). Other databases: exactly BigAutoField."""
+
+    def db_type_suffix(self, connection):  # noqa: ANN001, ANN201
+        if connection.vendor == "sqlite":
+            return None
+        return super().db_type_suffix(connection)
+
+
 class Reservation(ShopScoped):
     """A hold on ``qty`` units until ``expires_at``.
 
-    Few indexes on purpose: every index is one more B-tree page written by each reservation's commit (on
-    SQLite a commit writes whole pages to the WAL; measured: the four foreign-key indexes and two composite
-    indexes Django would add made a reservation's commit about 4× slower, see benchmarks/reservations.py).
+    Few pages per commit on purpose: every index is one more B-tree page written by each reservation's commit
+    (on SQLite a commit writes whole pages to the WAL; measured: the four foreign-key indexes and two composite
+    indexes Django would add made a reservation's commit about 4× slower, see benchmarks/reservations.py), and
+    so is AUTOINCREMENT's ``sqlite_sequence`` row (the primary key is a ``RowIdField``). A hot-path commit on
+    SQLite writes four pages: the balance row, the table's last leaf, the (shop, ref) index and the expiry
+    index (the bare UPDATE of the benchmark writes one).
     Kept: the unique (shop, ref) (idempotency) and one partial index of the held ones by expiry (the expiry
     task; it also serves "held reservations of a SKU", a small set). The foreign keys have no index of their own:
     only deleting a SKU, location or pool (rare, and PROTECTed) looks them up.
@@ -198,6 +215,7 @@ class Reservation(ShopScoped):
         RELEASED = "released", _("Released")
         EXPIRED = "expired", _("Expired")
 
+    id = RowIdField(primary_key=True)
     shop = models.ForeignKey("core.Shop", on_delete=models.CASCADE, related_name="+", verbose_name=_("shop"),
                              db_index=False, db_constraint=False)  # the unique (shop, ref) index starts with it
     sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"), db_index=False,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, ProgrammingError, connection, connections, transaction
 from django.db.models import F, Sum
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import sku_by_code
@@ -327,8 +328,11 @@ def _reserve_units(sku_id: int, qty: int) -> int | None:
 # while the write lock is held.
 #   PostgreSQL: ONE statement in autocommit (a data-modifying CTE): the UPDATE re-checks its WHERE on the newest
 #     row version after waiting for the row lock, and the INSERT sees only the rows the UPDATE returned.
-#   SQLite: BEGIN IMMEDIATE (the write lock up front), UPDATE … RETURNING, INSERT, COMMIT on the driver's
-#     connection: SQLite serialises writers, so the lock is held for two short statements.
+#   SQLite: BEGIN IMMEDIATE (the write lock up front), UPDATE, INSERT, COMMIT on the driver's connection:
+#     SQLite serialises writers, so the lock is held for two short statements. What costs is the commit: it
+#     writes every page the transaction changed to the WAL (models.Reservation says which), and the checkpoint
+#     copies them again; the statements and the Python around them are kept lean for the same reason (the
+#     returned Reservation is built without Model.__init__, datetimes are written as Django writes them).
 # Whenever the hot path does not succeed (no balance row with the code, not enough stock at the first-choice
 # location, a replayed ref), the full path runs and gives the exact answer (409 with what is available, the
 # stored reservation, or a retry at another location).
@@ -353,8 +357,30 @@ _PG_PREPARE = (f"PREPARE {_PG_NAME} (bigint, bigint, text, bigint, bigint, bigin
                f"timestamptz, timestamptz) AS " + _FAST_PG.replace("%s", "${}").format(*range(1, 13)))
 _PG_EXECUTE = f"EXECUTE {_PG_NAME} (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _pg_prepared: weakref.WeakSet = weakref.WeakSet()
-_FAST_UPDATE_Q = _FAST_UPDATE.replace("%s", "?")
 _FAST_INSERT_Q = _FAST_INSERT.replace("%s", "?")
+# SQLite: the first choice of a code (its balance row at the default location) is remembered per process
+# after the first reservation, and the UPDATE then finds the row by primary key (no index search, no join, no
+# sort: _PICK costs a third of the statement time). The UPDATE re-checks that the row still is _PICK's first
+# choice: the same shop and code, the location still the shop's default (which ranks first) and active, the
+# units available. A stale hint (a location change, another database in the same process) just matches
+# nothing, and _PICK runs.
+_PICK_UPDATE_Q = (_FAST_UPDATE.replace("%s", "?").replace(
+    "RETURNING sku_id, location_id",
+    "RETURNING id, sku_id, location_id, (SELECT l.is_default FROM inventory_location l WHERE l.id = location_id)"))
+_HINT_UPDATE_Q = """UPDATE inventory_balance SET reserved = reserved + ?
+ WHERE id = ? AND shop_id = ? AND sku_code = ? AND on_hand - reserved - pooled >= ?
+   AND (SELECT l.is_default AND l.active FROM inventory_location l WHERE l.id = location_id)"""
+_first_choice: dict[tuple[int, str], tuple[int, int, int]] = {}  # (shop, code) → (balance, SKU, location)
+
+
+_ZERO = dt.timedelta(0)
+
+
+def _sqlite_dt(conn, value: dt.datetime) -> str:  # noqa: ANN001
+    """What Django's SQLite backend stores for an aware datetime (naive UTC text), without its detours."""
+    if value.utcoffset() == _ZERO:
+        return str(value.replace(tzinfo=None))
+    return conn.ops.adapt_datetimefield_value(value)
 
 
 def _reserve_fast(conn, shop_id: int, code: str, qty: int, ref: str, channel: str, customer: str,  # noqa: ANN001
@@ -381,22 +407,30 @@ def _reserve_fast(conn, shop_id: int, code: str, qty: int, ref: str, channel: st
     if conn.vendor == "sqlite" and not conn.in_atomic_block:
         conn.ensure_connection()
         raw = conn.connection
-        adapt = conn.ops.adapt_datetimefield_value
+        key = (shop_id, code)
+        hint = _first_choice.get(key)
         with conn.wrap_database_errors:
             raw.execute("BEGIN IMMEDIATE")
             try:
-                row = raw.execute(_FAST_UPDATE_Q, take).fetchone()
-                if row is None:
-                    raw.execute("ROLLBACK")
-                    return None
-                rid = raw.execute(_FAST_INSERT_Q, [shop_id, row[0], row[1], qty, ref, channel, customer,
-                                                   adapt(expires_at), adapt(created_at)]).fetchone()[0]
+                if hint and raw.execute(_HINT_UPDATE_Q, [qty, hint[0], shop_id, code, qty]).rowcount == 1:
+                    _balance_id, sku_id, location_id = hint
+                else:
+                    row = raw.execute(_PICK_UPDATE_Q, take).fetchone()
+                    if row is None:
+                        raw.execute("ROLLBACK")
+                        return None
+                    balance_id, sku_id, location_id, is_default = row
+                    if is_default:
+                        _first_choice[key] = (balance_id, sku_id, location_id)
+                rid = raw.execute(_FAST_INSERT_Q, [shop_id, sku_id, location_id, qty, ref, channel, customer,
+                                                   _sqlite_dt(conn, expires_at),
+                                                   _sqlite_dt(conn, created_at)]).fetchone()[0]
                 raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
                     raw.execute("ROLLBACK")
                 raise
-        return rid, row[0], row[1]
+        return rid, sku_id, location_id
     with transaction.atomic(), conn.cursor() as cursor:  # inside a caller's transaction: a savepoint
         cursor.execute(_FAST_UPDATE, take)
         row = cursor.fetchone()
@@ -407,18 +441,22 @@ def _reserve_fast(conn, shop_id: int, code: str, qty: int, ref: str, channel: st
         return cursor.fetchone()[0], row[0], row[1]
 
 
-_RESERVATION_FIELDS = [f.attname for f in Reservation._meta.concrete_fields]
+_new_reservation = object.__new__
+_HELD = Reservation.Status.HELD.value
 
 
 def _held(conn, shop: Shop, rid: int, sku_id: int, location_id: int, qty: int, ref: str,  # noqa: ANN001
           channel: str, customer: str, expires_at: dt.datetime, created_at: dt.datetime) -> Reservation:
-    """The Reservation just inserted by the hot path, built from what we wrote (no query)."""
-    values = {"id": rid, "shop_id": shop.pk, "sku_id": sku_id, "location_id": location_id, "pool_id": None,
-              "qty": qty, "ref": ref, "channel": channel, "customer": customer,
-              "status": Reservation.Status.HELD.value, "expires_at": expires_at, "created_at": created_at,
-              "closed_at": None}
-    r = Reservation.from_db(conn.alias, _RESERVATION_FIELDS, [values[f] for f in _RESERVATION_FIELDS])
-    Reservation.shop.field.set_cached_value(r, shop)
+    """The Reservation just inserted by the hot path, built from what we wrote (no query). Built the way
+    ``Model.from_db`` builds one, minus ``__init__``'s per-field work (a tenth of the hot path's time)."""
+    r = _new_reservation(Reservation)
+    r.__dict__.update(id=rid, shop_id=shop.pk, sku_id=sku_id, location_id=location_id, pool_id=None, qty=qty,
+                      ref=ref, channel=channel, customer=customer, status=_HELD, expires_at=expires_at,
+                      created_at=created_at, closed_at=None)
+    state = r._state = ModelState()
+    state.adding = False
+    state.db = conn.alias
+    state.fields_cache["shop"] = shop
     return r
 
 
