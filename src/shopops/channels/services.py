@@ -71,6 +71,9 @@ def channel_account_ensure(*, shop: Shop, channel: str, name: str) -> ChannelAcc
 # drafts → resolve SKUs → (write customers, orders, lines in ONE transaction) → refresh the lake facts.
 # Nothing is written before the whole file has been validated; a rejected file, a dry run or a crash leaves
 # the previous state (the transaction rolls back, the lake commit never happens).
+# Speed (benchmarks/import_taobao_orders.py): rows are views over the converted columns; a format's ``plain``
+# function turns its common orders into PlainOrder tuples (no draft), written column-wise by
+# orders_upsert_batch; every other order (errors, skips, refunds, other formats) takes the draft path.
 
 IMPORT_ERRORS_SHOWN = 100  # listed in the summary (the CLI/API contract)
 IMPORT_ERRORS_KEPT = 1000  # stored on the job, for the xlsx of errors
