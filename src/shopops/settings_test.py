@@ -6,6 +6,12 @@ import os
 import tempfile
 
 os.environ.setdefault("SHOPOPS_DATA_DIR", tempfile.mkdtemp(prefix="shopops-test-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist workers inherit the controller's directory: each gets its own below it, or two workers'
+    # test databases would write the same import progress files (same job ids) in one folder
+    _worker_dir = os.path.join(os.environ["SHOPOPS_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"])
+    if not os.environ["SHOPOPS_DATA_DIR"].endswith(os.environ["PYTEST_XDIST_WORKER"]):
+        os.environ["SHOPOPS_DATA_DIR"] = _worker_dir
 
 from shopops.settings import *  # noqa: E402,F403
 

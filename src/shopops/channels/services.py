@@ -31,7 +31,7 @@ from shopops.channels.readers import read_table
 from shopops.core.clock import now, today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
-from shopops.lake.services import order_facts_refresh
+from shopops.lake.services import facts_refresh_owe, facts_refresh_settle
 from shopops.members.services import BuyerSeen, CustomerStats, customer_stats_apply, customers_resolve
 from shopops.orders import selectors as order_selectors
 from shopops.orders.domain import (
@@ -484,13 +484,16 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
                 for row in order_selectors.customer_order_stats_rows(shop=shop, customer_ids=touched_customers)))
         if dry_run:
             transaction.set_rollback(True)
+        elif changed:
+            # only the paid dates the import touched: the lake's other dates already match the DB. The debt
+            # commits with the orders, so a crash before the lake commits below leaves it on record
+            facts_refresh_owe(shop=shop, date_from=min(touched_dates), date_to=max(touched_dates))
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for order_no, outcome in outcomes.items():
         counts[outcome] += rows_of.get(order_no, 1)
     if changed and not dry_run:
         progress(0.92, "lake")
-        # only the paid dates the import touched: the lake's other dates already match the DB
-        order_facts_refresh(shop=shop, date_from=min(touched_dates), date_to=max(touched_dates))
+        facts_refresh_settle(shop=shop)  # this import's debt, and any an interrupted one left
     return counts
 
 
