@@ -451,15 +451,14 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
     touched_customers: set[int] = set()
     touched_dates: set[dt.date] = set()
     with _sqlite_cache(), transaction.atomic():
-        buyers: dict[str, BuyerSeen] = {}
+        last_of: dict[str, Entry] = {}
         for entry, _ids in resolved:  # in file order: the last order of a buyer describes them
-            if isinstance(entry, PlainOrder):
-                buyers[entry.buyer] = BuyerSeen(entry.buyer, entry.buyer[:120], entry.paid_at, entry.province,
-                                                entry.city)
-            else:
-                buyers[entry.buyer_id] = BuyerSeen(entry.buyer_id, entry.buyer_name[:120], entry.paid_at,
-                                                   entry.province, entry.city)
-        customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=list(buyers.values()))
+            last_of[entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id] = entry
+        buyers = [  # one BuyerSeen per buyer, not per order
+            BuyerSeen(buyer, buyer[:120], entry.paid_at, entry.province, entry.city) if isinstance(entry, PlainOrder)
+            else BuyerSeen(buyer, entry.buyer_name[:120], entry.paid_at, entry.province, entry.city)
+            for buyer, entry in last_of.items()]
+        customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=buyers)
         total = max(len(resolved), 1)
         done = 0
         for start in range(0, len(drafts), ORDER_WRITE_CHUNK):
