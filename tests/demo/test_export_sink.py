@@ -110,3 +110,27 @@ def test_pdd_orders_hold_one_sku(test_world):
     pdd = [o for o in test_world.orders if o.channel == "pdd"]
     assert pdd and all(len(o.lines) == 1 for o in pdd)
     assert any(len(o.lines) > 1 for o in test_world.orders if o.channel == "tmall")
+
+
+def test_traffic_reports_carry_cart_fav_and_bounce_where_the_platform_gives_them(exported, test_world):
+    """生意参谋 / 京东商智 store traffic gives 加购人数, 收藏人数, 跳失率; the simpler exports do not (their rows
+    stay null, so the shop's rates leave those visitors out: analytics.metrics)."""
+    import pyarrow.compute as pc
+
+    from shopops.demo.export_sink import BEHAVIOUR_SHARES
+    from shopops.lake.storage import read_table
+
+    shop, _sink, _counts = exported
+    traffic = read_table("traffic_daily").filter(pc.equal(pc.field("shop_id"), shop.pk))
+    assert {t.channel for t in test_world.traffic} & set(BEHAVIOUR_SHARES)  # both kinds are exercised
+    for channel in {t.channel for t in test_world.traffic}:
+        rows = traffic.filter(pc.equal(traffic["channel"], channel))
+        assert rows.num_rows
+        carts, favs, bounce = (rows[c] for c in ("cart_users", "fav_users", "bounce_rate"))
+        if channel in BEHAVIOUR_SHARES:
+            assert carts.null_count == favs.null_count == bounce.null_count == 0
+            assert pc.all(pc.less_equal(carts, rows["visitors"])).as_py()
+            assert pc.all(pc.greater_equal(carts, rows["buyers"])).as_py()
+            assert pc.min(bounce).as_py() > 0 and pc.max(bounce).as_py() < 1
+        else:
+            assert carts.null_count == favs.null_count == bounce.null_count == rows.num_rows

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -117,17 +118,35 @@ def write_order_file(format_name: str, path: Path, orders: list[tuple[OrderSpec,
     return {"format": format_name, "file": str(path), "rows": rows, "items_file": None, "item_rows": 0}
 
 
+# Channels whose store traffic report also gives 加购人数 / 收藏人数 / 跳失率 (生意参谋, 京东商智): typical
+# mobile shares (cart, fav, bounce) around which each day × source varies; the other channels' reports in the
+# demo carry visitors and buyers only, as the simpler platform exports do.
+BEHAVIOUR_SHARES = {"tmall": (0.09, 0.04, 0.45), "jd": (0.07, 0.03, 0.40)}
+
+
+def _jitter(*key: object) -> float:
+    """A stable factor in [0.8, 1.2) for one report row (no RNG: the world's draws stay as they are)."""
+    return 0.8 + 0.4 * (zlib.crc32("|".join(map(str, key)).encode()) % 10_000) / 10_000
+
+
 def traffic_file(world: World, channel: str, path: Path) -> int:
     """The channel's daily traffic by source as a 生意参谋-style store-level export (GBK)."""
     rows = 0
+    shares = BEHAVIOUR_SHARES.get(channel)
     with path.open("w", encoding="gbk", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["日期", "终端", "流量来源", "访客数", "浏览量", "支付买家数", "支付金额"])
+        header = ["日期", "终端", "流量来源", "访客数", "浏览量", "支付买家数", "支付金额"]
+        writer.writerow(header + (["加购人数", "收藏人数", "跳失率"] if shares else []))
         for t in world.traffic:
             if t.channel != channel:
                 continue
-            writer.writerow([t.date.isoformat(), "无线端", t.source, f"{t.uv:,}", f"{t.pv:,}", t.buyers,
-                             f"{t.paid_fen // 100:,}.{t.paid_fen % 100:02d}"])
+            row = [t.date.isoformat(), "无线端", t.source, f"{t.uv:,}", f"{t.pv:,}", t.buyers,
+                   f"{t.paid_fen // 100:,}.{t.paid_fen % 100:02d}"]
+            if shares:
+                cart, fav, bounce = (share * _jitter(t.date, t.source, i) for i, share in enumerate(shares))
+                carted = min(t.uv, max(t.buyers, round(t.uv * cart)))  # people who bought mostly carted first
+                row += [f"{carted:,}", f"{min(t.uv, round(t.uv * fav)):,}", f"{min(bounce, 0.95):.2%}"]
+            writer.writerow(row)
             rows += 1
     return rows
 
