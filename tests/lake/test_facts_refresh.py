@@ -95,3 +95,4 @@ def test_lake_info_and_settle_commands(tmp_path):
     settled = run("lake", "settle", "--json", data_dir=tmp_path)
     assert settled.returncode == 0, settled.stderr
     assert json.loads(settled.stdout) == {"settled": []}
+    assert run("lake", "settle", data_dir=tmp_path / "nothing-here").returncode == 2  # no install: a clear exit 2

@@ -104,10 +104,11 @@ def _money_ratio(fen: int, den: int) -> str | None:
 
 # ---------------------------------------------------------------- group keys per table
 
+_DATE_COLUMN = {"events": "date", "traffic_daily": "date", "orders_fact": "paid_date", "order_lines_fact": "paid_date"}
+
+
 def _key_expr(table: ir.Table, name: str, dim: str) -> ir.Value:
-    date_col = {"events": "date", "traffic_daily": "date", "orders_fact": "paid_date",
-                "order_lines_fact": "paid_date"}[name]
-    d = table[date_col]
+    d = table[_DATE_COLUMN[name]]
     if dim == "day":
         return d
     if dim == "week":
@@ -162,20 +163,21 @@ def _row_end(dims: Sequence[str], key: tuple, date_to: dt.date) -> dt.date:
 
 # ---------------------------------------------------------------- the queries
 
-def _events(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
-    ev = tables["events"]
-    ev = ev.filter(ev.date.between(date_from, date_to))
+def _in_period(tables: Tables, name: str, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
+    """Table ``name``'s rows whose business date lies in the period (of ``channel`` when given)."""
+    table = tables[name]
+    table = table.filter(table[_DATE_COLUMN[name]].between(date_from, date_to))
     if channel:
-        ev = ev.filter(ev.channel == channel)
-    return ev
+        table = table.filter(table.channel == channel)
+    return table
+
+
+def _events(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
+    return _in_period(tables, "events", date_from, date_to, channel)
 
 
 def _orders(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
-    of = tables["orders_fact"]
-    of = of.filter(of.paid_date.between(date_from, date_to))
-    if channel:
-        of = of.filter(of.channel == channel)
-    return of
+    return _in_period(tables, "orders_fact", date_from, date_to, channel)
 
 
 def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
@@ -262,11 +264,17 @@ def _has_platform_rows(tables: Tables, *, date_from: dt.date, date_to: dt.date, 
 
 
 def _platform_rows(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
-    td = tables["traffic_daily"]
-    td = td.filter(td.date.between(date_from, date_to) & td.level.isin(["store", ""]))
-    if channel:
-        td = td.filter(td.channel == channel)
-    return td
+    td = _in_period(tables, "traffic_daily", date_from, date_to, channel)
+    return td.filter(td.level.isin(["store", ""]))
+
+
+def _platform_without_events(tables: Tables, date_from: dt.date, date_to: dt.date,
+                             channel: str | None) -> ir.Table:
+    """Store-level platform rows of the channels that have no own-site events in the period."""
+    td = _platform_rows(tables, date_from, date_to, channel)
+    ev = _events(tables, date_from, date_to, channel)
+    with_events = ev.select(ev.channel).distinct()
+    return td.anti_join(with_events, td.channel == with_events.channel)
 
 
 def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
@@ -276,10 +284,7 @@ def platform_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, d
     ``parts`` is the number of (date, source, terminal) rows summed: more than one means the visitor counts
     are not de-duplicated.
     """
-    td = _platform_rows(tables, date_from, date_to, channel)
-    ev = _events(tables, date_from, date_to, channel)
-    with_events = ev.select(ev.channel).distinct()
-    td = td.anti_join(with_events, td.channel == with_events.channel)
+    td = _platform_without_events(tables, date_from, date_to, channel)
     keys = _keys(td, "traffic_daily", dims)
     aggs = {
         "uv": td.visitors.sum().cast("int64"), "pv": td.page_views.sum().cast("int64"),
@@ -299,10 +304,7 @@ def platform_bounce_query(tables: Tables, dims: Sequence[str], *, date_from: dt.
                           channel: str | None = None) -> ir.Table:
     """Per group and day ``d``: the platform-reported visitors and one-page visitors (跳失率 × 访客数, rounded
     to whole people) of the channels without events, for rows that report a bounce rate."""
-    td = _platform_rows(tables, date_from, date_to, channel)
-    ev = _events(tables, date_from, date_to, channel)
-    with_events = ev.select(ev.channel).distinct()
-    td = td.anti_join(with_events, td.channel == with_events.channel)
+    td = _platform_without_events(tables, date_from, date_to, channel)
     td = td.filter(td.bounce_rate.notnull() & (td.visitors > 0))
     keys = _keys(td, "traffic_daily", dims)
     one_page = (td.bounce_rate * td.visitors).round().cast("int64")

@@ -33,6 +33,12 @@ class ShopOpsCommand(BaseCommand):
     def add_shop_argument(parser: CommandParser) -> None:
         parser.add_argument("--shop", help="shop code (default: the first shop)")
 
+    @staticmethod
+    def add_period_arguments(parser: CommandParser) -> None:
+        """``--from D --to D`` (inclusive business dates) as ``date_from``/``date_to``; checked by the selectors."""
+        parser.add_argument("--from", dest="date_from", required=True, help="first business date (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="date_to", required=True, help="last business date (YYYY-MM-DD)")
+
     def resolve_shop(self, code: str | None) -> Any:
         """The shop a command works on; a clear exit 2 when it does not exist."""
         from shopops.core.selectors import shop_by_code

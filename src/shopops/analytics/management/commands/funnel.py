@@ -26,8 +26,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("--steps", required=True, help="event names in order, e.g. pv,cart,buy (2–10)")
         parser.add_argument("--window", default="1d", help="conversion window: Ns, Nm, Nh or Nd (default 1d)")
         parser.add_argument("--mode", default="sequential", help="sequential (default), strict or any")
-        parser.add_argument("--from", dest="date_from", required=True, help="first business date, YYYY-MM-DD")
-        parser.add_argument("--to", dest="date_to", required=True, help="last business date, YYYY-MM-DD")
+        self.add_period_arguments(parser)
         parser.add_argument("--by", default=None, help="also per channel or source")
 
     def handle(self, *args: Any, **options: Any) -> None:

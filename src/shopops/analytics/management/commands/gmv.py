@@ -20,8 +20,7 @@ class Command(ShopOpsCommand):
         super().add_arguments(parser)
         self.add_shop_argument(parser)
         parser.add_argument("action", choices=["explain"])
-        parser.add_argument("--from", dest="date_from", required=True, help="first business date (YYYY-MM-DD)")
-        parser.add_argument("--to", dest="date_to", required=True, help="last business date (YYYY-MM-DD)")
+        self.add_period_arguments(parser)
         parser.add_argument("--vs", required=True, help="the period to compare with: YYYY-MM-DD..YYYY-MM-DD")
         parser.add_argument("--by", choices=BY, help="also explain each channel or traffic source")
 

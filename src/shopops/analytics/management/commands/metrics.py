@@ -24,8 +24,7 @@ class Command(ShopOpsCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         self.add_shop_argument(parser)
-        parser.add_argument("--from", dest="date_from", required=True, help="first business date (YYYY-MM-DD)")
-        parser.add_argument("--to", dest="date_to", required=True, help="last business date (YYYY-MM-DD)")
+        self.add_period_arguments(parser)
         parser.add_argument("--by", choices=BY, help="group the rows")
         parser.add_argument("--channel", help="only this channel (e.g. tmall)")
         parser.add_argument("--metrics", help="comma-separated metric names (default: all)")

@@ -19,8 +19,7 @@ class Command(ShopOpsCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         self.add_shop_argument(parser)
-        parser.add_argument("--from", dest="date_from", required=True, help="first business date, YYYY-MM-DD")
-        parser.add_argument("--to", dest="date_to", required=True, help="last business date, YYYY-MM-DD")
+        self.add_period_arguments(parser)
         parser.add_argument("--start", default=None, help="paths begin at the session's first EVENT")
         parser.add_argument("--limit", default=DEFAULT_PATHS, help=f"top paths to list (default {DEFAULT_PATHS})")
 

@@ -20,8 +20,7 @@ class Command(ShopOpsCommand):
         super().add_arguments(parser)
         self.add_shop_argument(parser)
         parser.add_argument("action", choices=["analyze"])
-        parser.add_argument("--from", dest="date_from", required=True, help="first business date (YYYY-MM-DD)")
-        parser.add_argument("--to", dest="date_to", required=True, help="last business date (YYYY-MM-DD)")
+        self.add_period_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()

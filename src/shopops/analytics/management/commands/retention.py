@@ -19,8 +19,7 @@ class Command(ShopOpsCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         self.add_shop_argument(parser)
-        parser.add_argument("--from", dest="date_from", required=True, help="first business date, YYYY-MM-DD")
-        parser.add_argument("--to", dest="date_to", required=True, help="last business date, YYYY-MM-DD")
+        self.add_period_arguments(parser)
         parser.add_argument("--cohort", default="first_event", help="first_event (default) or first_buy")
         parser.add_argument("--period", default="day", help="day (default) or week")
         parser.add_argument("--active", default="any", help="what counts as active: any event (default) or buy")
