@@ -11,6 +11,11 @@ hot path: one statement on PostgreSQL / one short BEGIN IMMEDIATE transaction on
 and writes the reservation row, idempotency by ref through the unique constraint, the Reservation returned);
 the baseline runs the bare UPDATE through the same Django connection on another SKU of the same database.
 Rounds alternate service and bare (so load drift on a shared machine hits both) and the median round counts.
+On SQLite a third side, ``raw_row``, is the floor of any design that records a reservation as a row: the
+same worker processes run only BEGIN IMMEDIATE, the conditional UPDATE by primary key, one INSERT into
+``inventory_reservation`` and COMMIT on the driver's connection (no Python around them, no lookups); its ratio
+to the bare UPDATE bounds what the service can reach (the commit writes the balance page, the reservation's
+table page and its index pages, against the bare UPDATE's one page).
 After the run: oversell = units reserved beyond on hand + mismatch between the balance's reserved and the
 held reservations (service), units beyond on hand (bare).
 
@@ -46,8 +51,10 @@ def _setup(stock: int) -> None:
 
     shop = all_shops().get(code="race")
     product_create(shop=shop, data=ProductInput(spu_code="B", title="B", category="c",
-                                                skus=(SkuInput("BARE", "10.00", "5.00"),)), audit=False)
+                                                skus=(SkuInput("BARE", "10.00", "5.00"),
+                                                      SkuInput("RAW", "10.00", "5.00"))), audit=False)
     services.stock_move(shop=shop, sku_code="BARE", qty=stock, type="receipt", ref="initial-bare")
+    services.stock_move(shop=shop, sku_code="RAW", qty=stock, type="receipt", ref="initial-raw")
 
 
 def _worker(env: dict, mode: str, attempts: int, worker: int, start, results, rnd: int = 0) -> None:  # noqa: ANN001
@@ -72,6 +79,20 @@ def _worker(env: dict, mode: str, attempts: int, worker: int, start, results, rn
                 ok += 1
             except services.StockConflict:
                 pass
+    elif mode == "raw_row":  # the floor of any design that writes a reservation row (SQLite only)
+        raw = connection.connection
+        hot = Balance.objects.get(sku__sku_code="RAW")
+        created = "2026-11-25 09:00:00.000000"
+        for n in range(attempts):
+            raw.execute("BEGIN IMMEDIATE")
+            if raw.execute("UPDATE inventory_balance SET reserved = reserved + 1 "
+                           "WHERE id = ? AND on_hand - reserved - pooled >= 1", [hot.pk]).rowcount:
+                raw.execute("INSERT INTO inventory_reservation (shop_id, sku_id, location_id, pool_id, qty, ref, "
+                            "channel, customer, status, expires_at, created_at, closed_at) "
+                            "VALUES (?, ?, ?, NULL, 1, ?, 'tmall', '', 'held', ?, ?, NULL)",
+                            [shop.pk, hot.sku_id, hot.location_id, f"r{rnd}-{worker}-{n}", created, created])
+                ok += 1
+            raw.execute("COMMIT")
     else:
         with connection.cursor() as cursor:
             for _n in range(attempts):
@@ -115,11 +136,12 @@ def measure(database: str, attempts: int, rounds: int = 3) -> dict:
         parsed = dj_database_url.parse(os.environ["DATABASE_URL"])
         settings_dict = {**parsed, "ENGINE": "django.db.backends.postgresql"}
     stock = WORKERS * attempts * rounds + 1  # every attempt can succeed: we measure throughput, then oversell
-    runs: dict[str, list[dict]] = {"service": [], "bare": []}
+    modes = ["service", "bare"] + (["raw_row"] if database == "sqlite" else [])
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     with race.race_database(settings_dict) as env:
         race._in_child(env, _setup, stock)
         for rnd in range(rounds):
-            for mode in (("service", "bare") if rnd % 2 == 0 else ("bare", "service")):
+            for mode in modes[rnd % len(modes):] + modes[:rnd % len(modes)]:  # rotate who goes first
                 runs[mode].append(_run(env, mode, attempts, rnd))
         check = race._in_child(env, _check)
 
@@ -134,7 +156,12 @@ def measure(database: str, attempts: int, rounds: int = 3) -> dict:
             "service": service, "bare_update": bare, "ratio": ratio,
             "ratio_per_round": [round(a["per_second"] / b["per_second"], 3)
                                 for a, b in zip(runs["service"], runs["bare"], strict=True)],
-            **check, "oversell": oversell, "target_met": ratio >= 0.5 and oversell == 0}
+            **check, "oversell": oversell, "target_met": ratio >= 0.5 and oversell == 0,
+            **({"raw_reservation_row": median(runs["raw_row"]),
+                "raw_row_ratio": round(median(runs["raw_row"])["per_second"] / bare["per_second"], 3),
+                "raw_row_ratio_per_round": [round(a["per_second"] / b["per_second"], 3)
+                                            for a, b in zip(runs["raw_row"], runs["bare"], strict=True)]}
+               if "raw_row" in runs else {})}
 
 
 def main() -> None:
