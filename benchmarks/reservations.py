@@ -67,6 +67,7 @@ def _worker(env: dict, mode: str, attempts: int, worker: int, start, results, rn
 
     shop = all_shops().get(code="race")
     bare_id = Balance.objects.get(sku__sku_code="BARE").pk
+    raw_row = Balance.objects.get(sku__sku_code="RAW")  # looked up before the clock starts, like bare_id
     connection.ensure_connection()
     ok = 0
     start.wait()
@@ -80,8 +81,7 @@ def _worker(env: dict, mode: str, attempts: int, worker: int, start, results, rn
             except services.StockConflict:
                 pass
     elif mode == "raw_row":  # the floor of any design that writes a reservation row (SQLite only)
-        raw = connection.connection
-        hot = Balance.objects.get(sku__sku_code="RAW")
+        raw, hot = connection.connection, raw_row
         created = "2026-11-25 09:00:00.000000"
         for n in range(attempts):
             raw.execute("BEGIN IMMEDIATE")
