@@ -174,19 +174,3 @@ def test_the_batch_datetime_adapter_writes_what_the_shared_one_writes():
                   dt.datetime(2026, 10, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=8))),
                   dt.datetime(2026, 10, 2, 3, 4, 5, tzinfo=ZoneInfo("UTC"))):
         assert fast(value) == shared(value)
-
-
-def test_new_ids_are_found_by_number_when_the_id_range_misses_them(shop):
-    """Ids handed out below a larger, explicitly set id (PostgreSQL sequences do not follow explicit ids) are not
-    above the largest id read before the insert: they are then looked up by number."""
-    from django.db import connection
-
-    from shopops.orders.services import _new_ids
-
-    batch = _batch(shop, ["B-ids-1", "B-ids-2"])
-    orders_upsert_batch(shop=shop, batch=batch)
-    expected = {(batch.channel_account_id, number): pk for number, pk in
-                Order.objects.filter(order_no__in=batch.order_no).values_list("order_no", "pk")}
-    with connection.cursor() as cursor:
-        assert _new_ids(cursor, shop.pk, 10**12, list(expected)) == expected
-        assert _new_ids(cursor, shop.pk, min(expected.values()) - 1, list(expected)) == expected

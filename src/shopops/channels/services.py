@@ -31,10 +31,17 @@ from shopops.channels.readers import read_table
 from shopops.core.clock import now, today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
-from shopops.lake.services import facts_refresh_owe, facts_refresh_settle
-from shopops.members.services import BuyerSeen, CustomerStats, customer_stats_apply, customers_resolve
+from shopops.lake.services import facts_refresh_owe, facts_settle_import
+from shopops.members.services import (
+    BuyerSeen,
+    CustomerStats,
+    OrdersTally,
+    customer_stats_apply,
+    customers_resolve,
+)
 from shopops.orders import selectors as order_selectors
 from shopops.orders.domain import (
+    InsertedOrders,
     LineAmounts,
     LineInput,
     OrderBatch,
@@ -449,16 +456,14 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
     drafts = [(entry, ids) for entry, ids in resolved if not isinstance(entry, PlainOrder)]
     plains = [(entry, ids) for entry, ids in resolved if isinstance(entry, PlainOrder)]
     touched_customers: set[int] = set()
-    touched_dates: set[dt.date] = set()
+    touched_dates: set[dt.date] = set()  # paid dates the lake must read back (corrected and one-by-one orders)
+    inserted: list[InsertedOrders] = []  # column-wise new orders: the lake is told them from the columns
+    debt = None
     with _sqlite_cache(), transaction.atomic():
-        last_of: dict[str, Entry] = {}
-        for entry, _ids in resolved:  # in file order: the last order of a buyer describes them
-            last_of[entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id] = entry
-        buyers = [  # one BuyerSeen per buyer, not per order
-            BuyerSeen(buyer, buyer[:120], entry.paid_at, entry.province, entry.city) if isinstance(entry, PlainOrder)
-            else BuyerSeen(buyer, entry.buyer_name[:120], entry.paid_at, entry.province, entry.city)
-            for buyer, entry in last_of.items()]
-        customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=buyers)
+        buyers, tallies = _buyers_of(resolved)
+        created: set[int] = set()
+        customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=buyers, orders=tallies,
+                                         created=created)
         total = max(len(resolved), 1)
         done = 0
         for start in range(0, len(drafts), ORDER_WRITE_CHUNK):
@@ -472,28 +477,60 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
         for start in range(0, len(plains), PLAIN_WRITE_CHUNK):
             chunk = plains[start : start + PLAIN_WRITE_CHUNK]
             orders_upsert_batch(shop=shop, batch=_order_batch(chunk, account, customer_ids), outcomes=outcomes,
-                                touched_customers=touched_customers, touched_dates=touched_dates, ids_of_shop=True)
+                                touched_customers=touched_customers, touched_dates=touched_dates, ids_of_shop=True,
+                                inserted=inserted)
             done += len(chunk)
             progress(0.5 + 0.4 * done / total, "write")
         changed = any(outcome != "unchanged" for outcome in outcomes.values())
         progress(0.9, "write")
-        if touched_customers:  # only the customers whose orders changed (before and after the change)
+        # customers created above already hold all their orders' stats; the others are counted again (also
+        # those a corrected order moved away from)
+        if touched_customers - created:
             customer_stats_apply(shop=shop, stats=(
-                CustomerStats(*row)
-                for row in order_selectors.customer_order_stats_rows(shop=shop, customer_ids=touched_customers)))
+                CustomerStats(*row) for row in order_selectors.customer_order_stats_rows(
+                    shop=shop, customer_ids=touched_customers - created)))
         if dry_run:
             transaction.set_rollback(True)
         elif changed:
             # only the paid dates the import touched: the lake's other dates already match the DB. The debt
             # commits with the orders, so a crash before the lake commits below leaves it on record
-            facts_refresh_owe(shop=shop, date_from=min(touched_dates), date_to=max(touched_dates))
+            days = touched_dates | {day for part in inserted for day in (min(part.paid_dates), max(part.paid_dates))}
+            debt = facts_refresh_owe(shop=shop, date_from=min(days), date_to=max(days))
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for order_no, outcome in outcomes.items():
         counts[outcome] += rows_of.get(order_no, 1)
-    if changed and not dry_run:
+    if debt is not None:
         progress(0.92, "lake")
-        facts_refresh_settle(shop=shop)  # this import's debt, and any an interrupted one left
+        facts_settle_import(shop=shop, debt=debt, inserted=inserted,
+                            refresh=(min(touched_dates), max(touched_dates)) if touched_dates else None)
     return counts
+
+
+def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> tuple[list[BuyerSeen], dict[str, OrdersTally]]:
+    """One BuyerSeen per buyer (the last order of a buyer, in file order, describes them) and each buyer's
+    orders in this import (count, paid total, first and last paid instant): what a customer created for
+    them starts with."""
+    last_of: dict[str, Entry] = {}
+    tallies: dict[str, list] = {}
+    for entry, _ids in resolved:
+        buyer = entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id
+        last_of[buyer] = entry
+        paid_at = entry.paid_at
+        tally = tallies.get(buyer)
+        if tally is None:
+            tallies[buyer] = [1, entry.paid_fen, paid_at, paid_at]
+        else:
+            tally[0] += 1
+            tally[1] += entry.paid_fen
+            if paid_at < tally[2]:
+                tally[2] = paid_at
+            if paid_at > tally[3]:
+                tally[3] = paid_at
+    buyers = [
+        BuyerSeen(buyer, buyer[:120], entry.paid_at, entry.province, entry.city) if isinstance(entry, PlainOrder)
+        else BuyerSeen(buyer, entry.buyer_name[:120], entry.paid_at, entry.province, entry.city)
+        for buyer, entry in last_of.items()]
+    return buyers, {buyer: OrdersTally(*tally) for buyer, tally in tallies.items()}
 
 
 @contextlib.contextmanager

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
 
+from shopops.core.bulk import insert_rows, reserve_ids
 from shopops.core.models import Shop
 from shopops.members.models import Customer, CustomerIdentity
 
@@ -23,46 +24,47 @@ class CustomerInput:
     province: str = ""
     city: str = ""
     identities: tuple[tuple[str, str], ...] = ()
+    orders: OrdersTally | None = None  # the customer's orders, when the caller is writing all of them
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersTally:
+    """A customer's order count, total paid, first and last paid instant (the denormalised list columns)."""
+
+    orders_count: int
+    paid_fen_total: int
+    first_order_at: dt.datetime | None
+    last_order_at: dt.datetime | None
+
+
+_CUSTOMER_COLUMNS = ("id", "shop_id", "code", "name", "phone_masked", "province", "city", "created_at",
+                     "orders_count", "paid_fen_total", "first_order_at", "last_order_at")
 
 
 @transaction.atomic
 def customers_create_bulk(*, shop: Shop, customers: Sequence[CustomerInput]) -> dict[str, int]:
     """Insert new customers with their channel identities; returns customer code → id.
 
-    Plain ``executemany``: the ORM's ``bulk_create`` spent most of an order import's customer time preparing
-    fields (benchmarks/import_taobao_orders.py). The new ids are read back as the shop's rows above the largest
-    id before the insert (ids only grow: SQLite's AUTOINCREMENT, PostgreSQL's sequences), in one range query;
-    any code that range misses (an id handed out below an explicitly set larger one) is looked up by code
-    (unique per shop).
+    Plain rows with ids reserved first (:mod:`shopops.core.bulk`): the ORM's ``bulk_create`` spent most of an
+    order import's customer time preparing fields (benchmarks/import_taobao_orders.py). A customer given with
+    its ``orders`` is written with those stats (an import creating a buyer knows all of their orders).
     """
     if not customers:
         return {}
     adapt = db_datetime_adapter()
-    rows = [(shop.pk, c.code, c.name, c.phone_masked, c.province, c.city, adapt(c.created_at), 0, 0)
-            for c in customers]
-    table, identity_table = Customer._meta.db_table, CustomerIdentity._meta.db_table
-    ids: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        before = int(cursor.fetchone()[0])
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                f"INSERT INTO {table} (shop_id, code, name, phone_masked, province, city, created_at, orders_count, "
-                f"paid_fen_total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows[start : start + 5000])
-        cursor.execute(f"SELECT code, id FROM {table} WHERE id > %s AND shop_id = %s", [before, shop.pk])
-        ids.update(cursor.fetchall())  # may hold other writers' rows too: only our codes are used below
-        codes = [c.code for c in customers if c.code not in ids]
-        for start in range(0, len(codes), 900):
-            chunk = codes[start : start + 900]
-            cursor.execute(f"SELECT code, id FROM {table} WHERE shop_id = %s AND code IN "
-                           f"({', '.join(['%s'] * len(chunk))})", [shop.pk, *chunk])
-            ids.update(cursor.fetchall())
-        identities = [(shop.pk, ids[c.code], channel, external_id) for c in customers
-                      for channel, external_id in c.identities]
-        for start in range(0, len(identities), 5000):
-            cursor.executemany(f"INSERT INTO {identity_table} (shop_id, customer_id, channel, external_id) "
-                               f"VALUES (%s, %s, %s, %s)", identities[start : start + 5000])
-    return {c.code: ids[c.code] for c in customers}
+    ids = reserve_ids(Customer._meta.db_table, len(customers))
+    none = OrdersTally(0, 0, None, None)
+    rows = []
+    for pk, c in zip(ids, customers, strict=True):
+        tally = c.orders or none
+        rows.append((pk, shop.pk, c.code, c.name, c.phone_masked, c.province, c.city, adapt(c.created_at),
+                     tally.orders_count, tally.paid_fen_total, adapt(tally.first_order_at),
+                     adapt(tally.last_order_at)))
+    insert_rows(Customer._meta.db_table, _CUSTOMER_COLUMNS, rows)
+    insert_rows(CustomerIdentity._meta.db_table, ("shop_id", "customer_id", "channel", "external_id"),
+                [(shop.pk, pk, channel, external_id) for pk, c in zip(ids, customers, strict=True)
+                 for channel, external_id in c.identities])
+    return {c.code: pk for pk, c in zip(ids, customers, strict=True)}
 
 
 def db_datetime_adapter() -> Callable[[dt.datetime | None], object]:
@@ -105,32 +107,45 @@ def customer_code_for(channel: str, external_id: str) -> str:
 
 
 @transaction.atomic
-def customers_resolve(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen]) -> dict[str, int]:
+def customers_resolve(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
+                      orders: Mapping[str, OrdersTally] | None = None, created: set[int] | None = None,
+                      ) -> dict[str, int]:
     """Customer ids for channel buyer ids, creating a customer (and identity) for each buyer not seen before.
 
     Matching is by the channel identity only: linking the same person across channels is a separate,
-    deliberate step (private-domain work), never a guess made during an import.
+    deliberate step (private-domain work), never a guess made during an import. ``orders``: each buyer's
+    orders as the caller is about to write them; a customer created here starts with those stats (it has no
+    other orders), so the caller need not count them again. The ids created here are added to ``created``.
     """
     wanted = {b.external_id: b for b in buyers}
-    found: dict[str, int] = {}
     keys = sorted(wanted)
-    for start in range(0, len(keys), 900):
-        found.update(
-            CustomerIdentity.objects.filter(shop=shop, channel=channel, external_id__in=keys[start : start + 900])
-            .values_list("external_id", "customer_id")
-        )
+    found = _identities(shop, channel, keys)
     missing = [wanted[key] for key in keys if key not in found]
-    created = customers_create_bulk(
-        shop=shop,
-        customers=[
-            CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
-                          created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
-                          identities=((channel, b.external_id),))
-            for b in missing
-        ],
-    )
-    for buyer in missing:
-        found[buyer.external_id] = created[customer_code_for(channel, buyer.external_id)]
+    tallies = orders or {}
+    new_customers = [
+        CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
+                      created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
+                      identities=((channel, b.external_id),), orders=tallies.get(b.external_id))
+        for b in missing]
+    made = customers_create_bulk(shop=shop, customers=new_customers)
+    for buyer, customer in zip(missing, new_customers, strict=True):
+        found[buyer.external_id] = made[customer.code]
+    if created is not None:
+        created.update(made.values())
+    return found
+
+
+def _identities(shop: Shop, channel: str, external_ids: Sequence[str]) -> dict[str, int]:
+    """external id → customer id of the channel identities among ``external_ids``, by raw SQL 900 ids a
+    query (an import resolves a quarter of a million buyers: the ORM's per-value preparation was most of it)."""
+    table = CustomerIdentity._meta.db_table
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(external_ids), 900):
+            chunk = external_ids[start : start + 900]
+            cursor.execute(f"SELECT external_id, customer_id FROM {table} WHERE shop_id = %s AND channel = %s AND "
+                           f"external_id IN ({', '.join(['%s'] * len(chunk))})", [shop.pk, channel, *chunk])
+            found.update(cursor.fetchall())
     return found
 
 

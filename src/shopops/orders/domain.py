@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from shopops.core.errors import FieldError
 from shopops.core.money import allocate, divide_half_up
@@ -256,6 +257,20 @@ class OrderBatch:
                 self.province, self.city, strict=True))
         ]
 
+    def money(self) -> tuple[Any, Any, Any]:
+        """numpy arrays: each line's amount (unit price × quantity), each order's goods amount and discount
+        (the sums of its lines'); paid = goods − discount + shipping."""
+        import numpy as np
+
+        starts = np.asarray(self.line_starts, dtype=np.int64)
+        amounts = np.asarray(self.unit_price_fen, dtype=np.int64) * np.asarray(self.qty, dtype=np.int64)
+        if len(self) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return amounts, empty, empty
+        goods = np.add.reduceat(amounts, starts[:-1])
+        discount = np.add.reduceat(np.asarray(self.discount_fen, dtype=np.int64), starts[:-1])
+        return amounts, goods, discount
+
     def money_ok(self) -> bool:
         """Every line sane (quantity positive, price not negative, discount within the amount) and no negative
         shipping: what ``OrderInput.problems`` checks, for the whole batch at once."""
@@ -264,6 +279,19 @@ class OrderBatch:
                 return False
         return all(shipping >= 0 for shipping in self.shipping_fen) and all(
             hi > lo for lo, hi in zip(self.line_starts, self.line_starts[1:], strict=False))
+
+
+@dataclass(slots=True)
+class InsertedOrders:
+    """The orders of a batch an upsert inserted, with the ids they were given: what their lake facts need
+    without reading them back. ``indexes`` are the batch's orders in id order (``order_ids``), ``line_ids`` their
+    lines in the same order, ``paid_dates`` their local paid dates."""
+
+    batch: OrderBatch
+    indexes: list[int]
+    order_ids: list[int]
+    line_ids: list[int]
+    paid_dates: list[dt.date]
 
 
 FINGERPRINT_MARK = "v"  # the first character of a current fingerprint; older ones are plain SHA-256 hex

@@ -284,6 +284,25 @@ def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
     return _raw_columns(exprs, rest, "l.id", [shop.pk, *params], LINE_FACT_FIELDS)
 
 
+def line_fact_sku_keys(*, sku_ids: Iterable[int]) -> dict[int, tuple[str, int, str, str | None]]:
+    """sku id → (sku_code, product_id, spu_code, category code) as ``line_fact_raw_columns`` joins them, for
+    lines described without reading them back (the lake's facts of an import's new orders)."""
+    sku_model = OrderLine._meta.get_field("sku").related_model
+    product_model = sku_model._meta.get_field("product").related_model
+    category_model = product_model._meta.get_field("category").related_model
+    sku, product, category = sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
+    wanted = sorted(set(sku_ids))
+    out: dict[int, tuple[str, int, str, str | None]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            cursor.execute(f"SELECT s.id, s.sku_code, s.product_id, p.spu_code, c.code FROM {sku} AS s "
+                           f"JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
+                           f"WHERE s.id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            out.update((row[0], row[1:]) for row in cursor.fetchall())
+    return out
+
+
 def _text(column: str) -> str:
     """On SQLite a date/time column read as its stored ISO text, skipping the driver's per-value converter
     (the lake casts the whole column at once); other databases return it as it is."""

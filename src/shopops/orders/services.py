@@ -12,12 +12,20 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import sku_ids_in_shop
 from shopops.channels.selectors import channel_account_ids_in_shop
+from shopops.core.bulk import insert_rows, reserve_ids
 from shopops.core.clock import local_date
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.members.selectors import customer_ids_in_shop
 from shopops.members.services import db_datetime_adapter
-from shopops.orders.domain import OrderBatch, OrderInput, UpsertCounts, fingerprint_matches, order_fingerprint
+from shopops.orders.domain import (
+    InsertedOrders,
+    OrderBatch,
+    OrderInput,
+    UpsertCounts,
+    fingerprint_matches,
+    order_fingerprint,
+)
 from shopops.orders.models import Order, OrderLine, Refund
 
 BATCH = 2000
@@ -134,11 +142,14 @@ def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput], outcomes: dict[st
 @transaction.atomic
 def orders_upsert_batch(*, shop: Shop, batch: OrderBatch, outcomes: dict[str, str] | None = None,
                         touched_customers: set[int] | None = None, touched_dates: set[dt.date] | None = None,
-                        ids_of_shop: bool = False) -> UpsertCounts:
+                        ids_of_shop: bool = False, inserted: list[InsertedOrders] | None = None) -> UpsertCounts:
     """:func:`orders_upsert` for orders held column by column (:class:`~shopops.orders.domain.OrderBatch`):
     the same checks, outcomes, fingerprints and touched customers and dates, without an object per order or
-    line on the way (the column-wise import path, benchmarks/import_taobao_orders.py). New orders are inserted
-    by ``executemany`` straight from the columns; corrected ones (rare) go the ``OrderInput`` way."""
+    line on the way (the column-wise import path, benchmarks/import_taobao_orders.py). New orders are written
+    as plain rows from the columns; corrected ones (rare) go the ``OrderInput`` way.
+
+    With ``inserted`` the new orders are appended to it with their ids (:class:`InsertedOrders`) and their
+    paid dates are not added to ``touched_dates``: the caller describes them to the lake itself."""
     numbers = batch.order_no
     if len(set(numbers)) != len(numbers) or not batch.money_ok():  # the row validator names the problems
         _validate(shop, [batch.order_input(i) for i in range(len(batch))], ids_of_shop=ids_of_shop)
@@ -173,13 +184,15 @@ def orders_upsert_batch(*, shop: Shop, batch: OrderBatch, outcomes: dict[str, st
         if tracking and outcome != "unchanged":
             if touched_customers is not None:
                 touched_customers.add(batch.customer_id[index])
-            if touched_dates is not None:
+            if touched_dates is not None and (inserted is None or outcome != "inserted"):
                 touched_dates.add(paid_dates[index])
         if outcomes is not None:
             outcomes[number] = outcome
     if changed:
         _replace_changed(shop, changed, changed_prints)
-    _insert_batch(shop, batch, new, fingerprints, paid_dates)
+    written = _insert_batch(shop, batch, new, fingerprints, paid_dates)
+    if written is not None and inserted is not None:
+        inserted.append(written)
     return UpsertCounts(inserted=len(new), updated=len(changed), unchanged=unchanged)
 
 
@@ -293,55 +306,45 @@ def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | 
     return len(order_rows)
 
 
+_ORDER_COLUMNS = ("id", "shop_id", *_ORDER_FIELDS)  # attribute names are the column names here
 _LINE_COLUMNS = ("shop_id", "order_id", "sku_id", "title", "unit_price_fen", "qty", "amount_fen", "discount_fen",
                  "paid_fen")
 
 
 def _insert_plain(shop: Shop, orders: Sequence[OrderInput], fingerprints: Sequence[str]) -> int:
-    """New orders without refunds (what imports write) by ``executemany``: the ORM's per-field preparation cost
-    more than the database itself (benchmarks/import_taobao_orders.py). The CHECK constraints still hold the
-    money rules, and the values are the same the ORM path computes."""
+    """New orders without refunds (what imports write) as plain rows (:mod:`shopops.core.bulk`): the ORM's
+    per-field preparation cost more than the database itself (benchmarks/import_taobao_orders.py). The CHECK
+    constraints still hold the money rules, and the values are the same the ORM path computes."""
     if not orders:
         return 0
     adapt = db_datetime_adapter()
     adapt_date = connection.ops.adapt_datefield_value
     zone = ZoneInfo(shop.timezone)
-    order_columns = ["shop_id", *_ORDER_FIELDS]  # attribute names are the column names here
     shop_id = shop.pk
+    order_ids = reserve_ids(Order._meta.db_table, len(orders))
     rows = []
     empty_promotions = json.dumps([])
-    for order, fingerprint in zip(orders, fingerprints, strict=True):
+    for order_id, order, fingerprint in zip(order_ids, orders, fingerprints, strict=True):
         goods = discount = 0
         for line in order.lines:
             goods += line.unit_price_fen * line.qty
             discount += line.discount_fen
         paid_at = order.paid_at
         rows.append((
-            shop_id, order.channel_account_id, order.channel, order.order_no, order.customer_id, order.status,
-            adapt(order.placed_at), adapt(paid_at), adapt_date(paid_at.astimezone(zone).date()), goods, discount,
-            order.shipping_fen, goods - discount + order.shipping_fen, 0,
+            order_id, shop_id, order.channel_account_id, order.channel, order.order_no, order.customer_id,
+            order.status, adapt(order.placed_at), adapt(paid_at), adapt_date(paid_at.astimezone(zone).date()), goods,
+            discount, order.shipping_fen, goods - discount + order.shipping_fen, 0,
             json.dumps(list(order.promotions)) if order.promotions else empty_promotions, order.source,
             order.province, order.city, fingerprint,
         ))
-    table, line_table = Order._meta.db_table, OrderLine._meta.db_table
-    marks = ", ".join(["%s"] * len(order_columns))
-    with connection.cursor() as cursor:
-        before = _largest_id(cursor, table)
-        for start in range(0, len(rows), BATCH * 5):
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(order_columns)}) VALUES ({marks})",
-                               rows[start : start + BATCH * 5])
-        ids = _new_ids(cursor, shop_id, before, [(order.channel_account_id, order.order_no) for order in orders])
-        line_rows = [
-            (shop_id, order_id, line.sku_id, line.title, line.unit_price_fen, line.qty, line.unit_price_fen * line.qty,
-             line.discount_fen, line.unit_price_fen * line.qty - line.discount_fen)
-            for order in orders
-            for order_id in (ids[(order.channel_account_id, order.order_no)],)
-            for line in order.lines
-        ]
-        line_marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
-        for start in range(0, len(line_rows), BATCH * 5):
-            cursor.executemany(f"INSERT INTO {line_table} ({', '.join(_LINE_COLUMNS)}) VALUES ({line_marks})",
-                               line_rows[start : start + BATCH * 5])
+    insert_rows(Order._meta.db_table, _ORDER_COLUMNS, rows)
+    line_rows = [
+        (shop_id, order_id, line.sku_id, line.title, line.unit_price_fen, line.qty, line.unit_price_fen * line.qty,
+         line.discount_fen, line.unit_price_fen * line.qty - line.discount_fen)
+        for order_id, order in zip(order_ids, orders, strict=True)
+        for line in order.lines
+    ]
+    insert_rows(OrderLine._meta.db_table, _LINE_COLUMNS, line_rows)
     return len(rows)
 
 
@@ -362,78 +365,36 @@ def _datetime_adapter() -> Callable[[dt.datetime], object]:
     return fast
 
 
-def _insert_batch(shop: Shop, batch: OrderBatch, indexes: Sequence[int], fingerprints: Sequence[str],
-                  paid_dates: Sequence[dt.date]) -> int:
-    """New orders of a batch (``indexes``) and their lines by ``executemany`` from the columns; the order ids
-    are read back in one query (those above the largest id before the insert)."""
+def _insert_batch(shop: Shop, batch: OrderBatch, indexes: list[int], fingerprints: Sequence[str],
+                  paid_dates: Sequence[dt.date]) -> InsertedOrders | None:
+    """New orders of a batch (``indexes``) and their lines as plain rows from the columns, with ids reserved
+    first (:mod:`shopops.core.bulk`); returns them with their ids, for the lake's facts."""
     if not indexes:
-        return 0
-    import numpy as np
-
+        return None
     adapt = _datetime_adapter()
     adapt_date = connection.ops.adapt_datefield_value
-    starts = np.asarray(batch.line_starts, dtype=np.int64)
-    units = np.asarray(batch.unit_price_fen, dtype=np.int64)
-    qtys = np.asarray(batch.qty, dtype=np.int64)
-    amounts = units * qtys
-    discounts = np.asarray(batch.discount_fen, dtype=np.int64)
-    goods = np.add.reduceat(amounts, starts[:-1]).tolist()
-    discount = np.add.reduceat(discounts, starts[:-1]).tolist()
+    amounts, goods_of, discount_of = batch.money()
+    goods, discount = goods_of.tolist(), discount_of.tolist()
     shop_id, account, channel = shop.pk, batch.channel_account_id, batch.channel
     empty_promotions = json.dumps([])
     o = batch
-    rows = [(shop_id, account, channel, o.order_no[i], o.customer_id[i], o.status[i], adapt(o.placed_at[i]),
-             adapt(o.paid_at[i]), adapt_date(paid_dates[i]), goods[i], discount[i],
-             o.shipping_fen[i], goods[i] - discount[i] + o.shipping_fen[i], 0, empty_promotions, "", o.province[i],
-             o.city[i], fingerprints[i]) for i in indexes]
-    order_columns = ["shop_id", *_ORDER_FIELDS]
-    table, line_table = Order._meta.db_table, OrderLine._meta.db_table
-    marks = ", ".join(["%s"] * len(order_columns))
+    starts = o.line_starts
+    order_ids = reserve_ids(Order._meta.db_table, len(indexes))
+    line_ids = reserve_ids(OrderLine._meta.db_table, sum(starts[i + 1] - starts[i] for i in indexes))
+    new_dates = [paid_dates[i] for i in indexes]
+    rows = [(order_id, shop_id, account, channel, o.order_no[i], o.customer_id[i], o.status[i], adapt(o.placed_at[i]),
+             adapt(o.paid_at[i]), adapt_date(paid_date), goods[i], discount[i], o.shipping_fen[i],
+             goods[i] - discount[i] + o.shipping_fen[i], 0, empty_promotions, "", o.province[i], o.city[i],
+             fingerprints[i])
+            for order_id, i, paid_date in zip(order_ids, indexes, new_dates, strict=True)]
+    insert_rows(Order._meta.db_table, _ORDER_COLUMNS, rows)
     amount_list = amounts.tolist()
-    with connection.cursor() as cursor:
-        before = _largest_id(cursor, table)
-        for start in range(0, len(rows), BATCH * 5):
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(order_columns)}) VALUES ({marks})",
-                               rows[start : start + BATCH * 5])
-        ids = {number: pk for (_account, number), pk in _new_ids(
-            cursor, shop_id, before, [(account, o.order_no[i]) for i in indexes]).items()}
-        line_rows = []
-        for i in indexes:
-            order_id = ids[o.order_no[i]]
-            for j in range(o.line_starts[i], o.line_starts[i + 1]):
-                amount = amount_list[j]
-                line_rows.append((shop_id, order_id, o.sku_id[j], o.title[j], o.unit_price_fen[j], o.qty[j], amount,
-                                  o.discount_fen[j], amount - o.discount_fen[j]))
-        line_marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
-        for start in range(0, len(line_rows), BATCH * 5):
-            cursor.executemany(f"INSERT INTO {line_table} ({', '.join(_LINE_COLUMNS)}) VALUES ({line_marks})",
-                               line_rows[start : start + BATCH * 5])
-    return len(rows)
-
-
-def _new_ids(cursor: object, shop_id: int, before: int, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    """(account, order number) → id of the orders just inserted (``keys``), read as the rows above ``before``;
-    any not found there (ids handed out below an explicitly set larger id) are looked up by number."""
-    table = Order._meta.db_table
-    cursor.execute(f"SELECT id, channel_account_id, order_no FROM {table} WHERE id > %s AND shop_id = %s",  # type: ignore[attr-defined]
-                   [before, shop_id])
-    ids = {(account, number): pk for pk, account, number in cursor.fetchall()}  # type: ignore[attr-defined]
-    missing: dict[int, list[str]] = {}
-    for account, number in keys:
-        if (account, number) not in ids:
-            missing.setdefault(account, []).append(number)
-    for account, numbers in missing.items():
-        for start in range(0, len(numbers), 900):
-            chunk = numbers[start : start + 900]
-            cursor.execute(f"SELECT id, order_no FROM {table} WHERE shop_id = %s AND channel_account_id = %s AND "  # type: ignore[attr-defined]
-                           f"order_no IN ({', '.join(['%s'] * len(chunk))})", [shop_id, account, *chunk])
-            ids.update({(account, number): pk for pk, number in cursor.fetchall()})  # type: ignore[attr-defined]
-    return {key: ids[key] for key in keys}
-
-
-def _largest_id(cursor: object, table: str) -> int:
-    """The largest id before an insert: the rows the insert makes all have larger ids (SQLite's AUTOINCREMENT
-    and PostgreSQL's sequences only grow), so one range query reads their ids back. Rows of other accounts or
-    of concurrent writers may have larger ids too; the (account, number) key picks ours."""
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # type: ignore[attr-defined]
-    return int(cursor.fetchone()[0])  # type: ignore[attr-defined]
+    line_rows = []
+    next_line = iter(line_ids)
+    for order_id, i in zip(order_ids, indexes, strict=True):
+        for j in range(starts[i], starts[i + 1]):
+            amount = amount_list[j]
+            line_rows.append((next(next_line), shop_id, order_id, o.sku_id[j], o.title[j], o.unit_price_fen[j],
+                              o.qty[j], amount, o.discount_fen[j], amount - o.discount_fen[j]))
+    insert_rows(OrderLine._meta.db_table, ("id", *_LINE_COLUMNS), line_rows)
+    return InsertedOrders(batch=batch, indexes=indexes, order_ids=order_ids, line_ids=line_ids, paid_dates=new_dates)
