@@ -5,11 +5,12 @@ included (issue 3, benchmarks/import_taobao_orders.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from shopops.core.bulk import insert_rows, reserve_ids
+from shopops.core.bulk import SideWork, insert_rows, reserve_ids
 from shopops.members.models import Customer
 from shopops.members.services import db_datetime_adapter
 
@@ -74,3 +75,32 @@ def test_a_constraint_violation_fails_the_whole_insert_and_leaves_no_staging_tab
     assert insert_rows(TABLE, COLUMNS, []) == 0
     insert_rows(TABLE, COLUMNS, [_row(shop, pk + 3, "after")])  # the staging table was dropped: works again
     assert Customer.objects.filter(code="after").exists()
+
+
+def test_side_work_runs_each_task_once_in_order_beside_a_statement_or_on_demand(shop):
+    ran: list[tuple[int, str]] = []
+    side = SideWork()
+    for n in range(6):
+        side.add(n, lambda n=n: ran.append((n, threading.current_thread().name)))
+    side.run(0)  # on demand, in the caller's thread
+    pk = reserve_ids(TABLE, 1)[0]
+    insert_rows(TABLE, COLUMNS, [_row(shop, pk, "side-work")], side_work=side)
+    side.run(1)  # ran already (beside the statement, or now): never twice
+    side.run_all()
+    assert [n for n, _thread in ran] == list(range(6))
+    assert ran[0][1] == threading.current_thread().name
+    assert Customer.objects.filter(code="side-work").exists()
+
+
+def test_a_side_task_failure_is_raised_in_the_caller_after_the_statement(shop):
+    side = SideWork()
+
+    def broken() -> None:
+        raise ValueError("side task broke")
+
+    side.add("broken", broken)
+    pk = reserve_ids(TABLE, 1)[0]
+    with pytest.raises(ValueError, match="side task broke"):
+        insert_rows(TABLE, COLUMNS, [_row(shop, pk, "side-broken")], side_work=side)
+    with side.beside():  # nothing left to run: a plain block
+        pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 import os
@@ -28,6 +29,7 @@ from shopops.channels.formats.base import Format, OrderDraft, PlainOrder, RowPro
 from shopops.channels.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.channels.models import ChannelAccount, ImportJob
 from shopops.channels.readers import read_table
+from shopops.core.bulk import SideWork
 from shopops.core.clock import now, today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
@@ -37,7 +39,8 @@ from shopops.members.services import (
     CustomerStats,
     OrdersTally,
     customer_stats_apply,
-    customers_resolve,
+    customers_plan,
+    customers_plan_write,
 )
 from shopops.orders import selectors as order_selectors
 from shopops.orders.domain import (
@@ -86,6 +89,7 @@ IMPORT_ERRORS_SHOWN = 100  # listed in the summary (the CLI/API contract)
 IMPORT_ERRORS_KEPT = 1000  # stored on the job, for the xlsx of errors
 ORDER_WRITE_CHUNK = 5000
 PLAIN_WRITE_CHUNK = 50_000  # orders per column-wise write (orders_upsert_batch)
+FINGERPRINT_TASK = 5000  # orders fingerprinted per side task (~30 ms)
 
 
 class _Tally:
@@ -466,24 +470,45 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
     with _sqlite_cache(), connection.constraint_checks_disabled(), transaction.atomic():
         _skus_still_there(shop, resolved, job.options.get("language") or "zh")
         buyers, tallies = _buyers_of(resolved)
-        created: set[int] = set()
-        customer_ids = customers_resolve(shop=shop, channel=account.channel, buyers=buyers, orders=tallies,
-                                         created=created)
+        plan = customers_plan(shop=shop, channel=account.channel, buyers=buyers, orders=tallies)
+        customer_ids, created = plan.ids, set(plan.new_ids)
+        # Column-wise orders go in chunks; building and fingerprinting a chunk is pure Python, so it runs
+        # beside the database's statements (the customers' and the previous chunks' inserts): core.bulk.SideWork
+        chunks = [plains[start : start + PLAIN_WRITE_CHUNK] for start in range(0, len(plains), PLAIN_WRITE_CHUNK)]
+        batches: dict[int, OrderBatch] = {}
+        prints: dict[int, list[str]] = {}
+        side = SideWork()  # small tasks: one that outlasts a statement is not hidden behind it
+
+        def build(index: int) -> None:
+            batches[index] = _order_batch(chunks[index], account, customer_ids)
+            prints[index] = []
+
+        def fingerprint(index: int, start: int) -> None:
+            prints[index].extend(batches[index].fingerprints(start, start + FINGERPRINT_TASK))
+
+        for index, chunk in enumerate(chunks):
+            side.add(("build", index), functools.partial(build, index))
+            for start in range(0, len(chunk), FINGERPRINT_TASK):
+                side.add(("fingerprint", index, start), functools.partial(fingerprint, index, start))
+        customers_plan_write(shop=shop, plan=plan, side_work=side)
         total = max(len(resolved), 1)
         done = 0
         for start in range(0, len(drafts), ORDER_WRITE_CHUNK):
             chunk = drafts[start : start + ORDER_WRITE_CHUNK]
-            # customers_resolve, _resolve_skus and the job's account are all looked up within this shop
+            # customers_plan, _resolve_skus and the job's account are all looked up within this shop
             orders_upsert(shop=shop, outcomes=outcomes, touched_customers=touched_customers,
                           touched_dates=touched_dates, ids_of_shop=True, orders=[
                               _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
             done += len(chunk)
             progress(0.5 + 0.4 * done / total, "write")
-        for start in range(0, len(plains), PLAIN_WRITE_CHUNK):
-            chunk = plains[start : start + PLAIN_WRITE_CHUNK]
-            orders_upsert_batch(shop=shop, batch=_order_batch(chunk, account, customer_ids), outcomes=outcomes,
+        for index, chunk in enumerate(chunks):
+            side.run(("build", index))
+            for start in range(0, len(chunk), FINGERPRINT_TASK):
+                side.run(("fingerprint", index, start))
+            batch, fingerprints = batches.pop(index), prints.pop(index)
+            orders_upsert_batch(shop=shop, batch=batch, fingerprints=fingerprints, outcomes=outcomes,
                                 touched_customers=touched_customers, touched_dates=touched_dates, ids_of_shop=True,
-                                inserted=inserted)
+                                inserted=inserted, side_work=side)
             done += len(chunk)
             progress(0.5 + 0.4 * done / total, "write")
         changed = any(outcome != "unchanged" for outcome in outcomes.values())
@@ -557,22 +582,28 @@ def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> tuple[list[BuyerSeen]
 
 
 @contextlib.contextmanager
-def _sqlite_cache(kib: int = 262144) -> Iterator[None]:
-    """A bigger SQLite page cache while an import writes (the orders' unique and date indexes of a large shop
-    stop fitting the 2 MiB default); per connection, restored afterwards. Durability settings are not touched."""
+def _sqlite_cache(kib: int = 262144, temp_kib: int = 65536) -> Iterator[None]:
+    """Bigger SQLite page caches while an import writes: the main one (the orders' unique and date indexes of
+    a large shop stop fitting the 2 MiB default) and the temporary one (core.bulk's staging tables: a chunk
+    of 50,000 orders spilled to a temporary file). Per connection, restored afterwards. Durability settings
+    are not touched."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
+        cursor.execute("PRAGMA main.cache_size")
         before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+        cursor.execute("PRAGMA temp.cache_size")
+        temp_before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA main.cache_size = -{int(kib)}")
+        cursor.execute(f"PRAGMA temp.cache_size = -{int(temp_kib)}")
     try:
         yield
     finally:
         if not connection.needs_rollback:  # inside a broken outer transaction no query may run: keep it
             with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(before)}")
+                cursor.execute(f"PRAGMA main.cache_size = {int(before)}")
+                cursor.execute(f"PRAGMA temp.cache_size = {int(temp_before)}")
 
 
 def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000) -> dict[str, object]:

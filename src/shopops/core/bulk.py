@@ -11,7 +11,9 @@ order and lets the caller describe what it wrote (the lake's facts) without read
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
 
 from django.db import connection
 
@@ -41,11 +43,71 @@ def reserve_ids(table: str, n: int) -> list[int]:
         return [int(row[0]) for row in cursor.fetchall()]
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> int:
+class SideWork:
+    """Pure Python tasks (no database access) that run while the database works without the GIL.
+
+    The driver releases the GIL for a statement, so a second thread can use the second core meanwhile: an
+    import builds and fingerprints its next chunks of orders while the last chunk's ``INSERT … SELECT`` runs
+    (:func:`insert_rows`). Tasks run in the order added, each exactly once — in that thread during a statement,
+    or by the caller when it needs a result first (:meth:`run`). They never run beside Python work of the
+    caller (the row-by-row staging would wait for the GIL at every row).
+    """
+
+    def __init__(self) -> None:
+        self._queued: dict[object, Callable[[], None]] = {}
+
+    def add(self, key: object, task: Callable[[], None]) -> None:
+        self._queued[key] = task
+
+    def run(self, key: object) -> None:
+        """Run ``key``'s task now unless it has run already."""
+        task = self._queued.pop(key, None)
+        if task is not None:
+            task()
+
+    def run_all(self) -> None:
+        while self._queued:
+            self.run(next(iter(self._queued)))
+
+    @contextlib.contextmanager
+    def beside(self) -> Iterator[None]:
+        """Run queued tasks in a second thread while the block runs (a statement): one after another until
+        the block is over; the task under way then finishes before this returns, and its exception is raised."""
+        if not self._queued:
+            yield
+            return
+        over = threading.Event()
+        failures: list[BaseException] = []
+
+        def drain() -> None:
+            while not over.is_set() and self._queued:
+                key = next(iter(self._queued))
+                task = self._queued.pop(key)
+                try:
+                    task()
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+                    failures.append(exc)
+                    return
+
+        worker = threading.Thread(target=drain, name="shopops-side-work", daemon=True)
+        worker.start()
+        try:
+            yield
+        finally:
+            over.set()
+            worker.join()
+        if failures:
+            raise failures[0]
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]], *,
+                side_work: SideWork | None = None) -> int:
     """Insert ``rows`` (tuples in ``columns`` order, values as the database takes them) into ``table``: into
     an unindexed temporary table first, then one ``INSERT … SELECT``. Constraints, CHECKs and triggers of
     ``table`` apply as for any insert; the staging table is dropped afterwards. Call it in a transaction
-(``transaction.atomic``): a failed insert is then undone whole, staging table included."""
+    (``transaction.atomic``): a failed insert is then undone whole, staging table included. ``side_work`` runs
+    beside the ``INSERT … SELECT`` (:class:`SideWork`).
+    """
     if not rows:
         return 0
     quote = connection.ops.quote_name
@@ -60,7 +122,8 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[obje
             cursor.execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT {names} FROM {quote(table)} WITH NO DATA")
         for start in range(0, len(rows), STAGE_BATCH):
             cursor.executemany(f"INSERT INTO {stage} ({names}) VALUES ({marks})", rows[start : start + STAGE_BATCH])
-        cursor.execute(f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {stage}")
+        with side_work.beside() if side_work is not None else contextlib.nullcontext():
+            cursor.execute(f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {stage}")
         # on an error the transaction's rollback takes the staging table with it (DDL is transactional in
         # both databases; PostgreSQL refuses any statement after an error until then)
         cursor.execute(f"DROP TABLE {stage}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
-from shopops.core.bulk import insert_rows, reserve_ids
+from shopops.core.bulk import SideWork, insert_rows, reserve_ids
 from shopops.core.models import Shop
 from shopops.members.models import Customer, CustomerIdentity
 
@@ -42,17 +42,20 @@ _CUSTOMER_COLUMNS = ("id", "shop_id", "code", "name", "phone_masked", "province"
 
 
 @transaction.atomic
-def customers_create_bulk(*, shop: Shop, customers: Sequence[CustomerInput]) -> dict[str, int]:
+def customers_create_bulk(*, shop: Shop, customers: Sequence[CustomerInput], ids: Sequence[int] | None = None,
+                          side_work: SideWork | None = None) -> dict[str, int]:
     """Insert new customers with their channel identities; returns customer code → id.
 
-    Plain rows with ids reserved first (:mod:`shopops.core.bulk`): the ORM's ``bulk_create`` spent most of an
-    order import's customer time preparing fields (benchmarks/import_taobao_orders.py). A customer given with
-    its ``orders`` is written with those stats (an import creating a buyer knows all of their orders).
+    Plain rows with ids reserved first (:mod:`shopops.core.bulk`; ``ids``: reserved by the caller already):
+    the ORM's ``bulk_create`` spent most of an order import's customer time preparing fields
+    (benchmarks/import_taobao_orders.py). A customer given with its ``orders`` is written with those stats (an
+    import creating a buyer knows all of their orders). ``side_work`` runs beside the inserts.
     """
     if not customers:
         return {}
     adapt = db_datetime_adapter()
-    ids = reserve_ids(Customer._meta.db_table, len(customers))
+    if ids is None:
+        ids = reserve_ids(Customer._meta.db_table, len(customers))
     none = OrdersTally(0, 0, None, None)
     rows = []
     for pk, c in zip(ids, customers, strict=True):
@@ -60,10 +63,10 @@ def customers_create_bulk(*, shop: Shop, customers: Sequence[CustomerInput]) -> 
         rows.append((pk, shop.pk, c.code, c.name, c.phone_masked, c.province, c.city, adapt(c.created_at),
                      tally.orders_count, tally.paid_fen_total, adapt(tally.first_order_at),
                      adapt(tally.last_order_at)))
-    insert_rows(Customer._meta.db_table, _CUSTOMER_COLUMNS, rows)
+    insert_rows(Customer._meta.db_table, _CUSTOMER_COLUMNS, rows, side_work=side_work)
     insert_rows(CustomerIdentity._meta.db_table, ("shop_id", "customer_id", "channel", "external_id"),
                 [(shop.pk, pk, channel, external_id) for pk, c in zip(ids, customers, strict=True)
-                 for channel, external_id in c.identities])
+                 for channel, external_id in c.identities], side_work=side_work)
     return {c.code: pk for pk, c in zip(ids, customers, strict=True)}
 
 
@@ -106,6 +109,40 @@ def customer_code_for(channel: str, external_id: str) -> str:
     return f"{channel[:12]}-{digest}"
 
 
+@dataclass(slots=True)
+class CustomersPlan:
+    """What :func:`customers_resolve` does, before it writes: every buyer's customer id (the new customers'
+    reserved), and the new customers to write (:func:`customers_plan_write`, in the same transaction)."""
+
+    ids: dict[str, int]
+    new: list[CustomerInput]
+    new_ids: list[int]
+
+
+def customers_plan(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
+                   orders: Mapping[str, OrdersTally] | None = None) -> CustomersPlan:
+    """:func:`customers_resolve` up to the write: the caller knows every id before the new customers are
+    written, and can work beside their insert (an import builds its first orders meanwhile)."""
+    wanted = {b.external_id: b for b in buyers}
+    keys = sorted(wanted)
+    found = _identities(shop, channel, keys)
+    missing = [wanted[key] for key in keys if key not in found]
+    tallies = orders or {}
+    new_customers = [
+        CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
+                      created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
+                      identities=((channel, b.external_id),), orders=tallies.get(b.external_id))
+        for b in missing]
+    new_ids = reserve_ids(Customer._meta.db_table, len(new_customers))
+    for buyer, pk in zip(missing, new_ids, strict=True):
+        found[buyer.external_id] = pk
+    return CustomersPlan(ids=found, new=new_customers, new_ids=new_ids)
+
+
+def customers_plan_write(*, shop: Shop, plan: CustomersPlan, side_work: SideWork | None = None) -> None:
+    customers_create_bulk(shop=shop, customers=plan.new, ids=plan.new_ids, side_work=side_work)
+
+
 @transaction.atomic
 def customers_resolve(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
                       orders: Mapping[str, OrdersTally] | None = None, created: set[int] | None = None,
@@ -117,22 +154,11 @@ def customers_resolve(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
     orders as the caller is about to write them; a customer created here starts with those stats (it has no
     other orders), so the caller need not count them again. The ids created here are added to ``created``.
     """
-    wanted = {b.external_id: b for b in buyers}
-    keys = sorted(wanted)
-    found = _identities(shop, channel, keys)
-    missing = [wanted[key] for key in keys if key not in found]
-    tallies = orders or {}
-    new_customers = [
-        CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
-                      created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
-                      identities=((channel, b.external_id),), orders=tallies.get(b.external_id))
-        for b in missing]
-    made = customers_create_bulk(shop=shop, customers=new_customers)
-    for buyer, customer in zip(missing, new_customers, strict=True):
-        found[buyer.external_id] = made[customer.code]
+    plan = customers_plan(shop=shop, channel=channel, buyers=buyers, orders=orders)
+    customers_plan_write(shop=shop, plan=plan)
     if created is not None:
-        created.update(made.values())
-    return found
+        created.update(plan.new_ids)
+    return plan.ids
 
 
 def _identities(shop: Shop, channel: str, external_ids: Sequence[str]) -> dict[str, int]:

@@ -245,16 +245,23 @@ class OrderBatch:
             status=self.status[index], lines=tuple(LineInput(*line) for line in self.lines_of(index)),
             shipping_fen=self.shipping_fen[index], province=self.province[index], city=self.city[index])
 
-    def fingerprints(self) -> list[str]:
+    def fingerprints(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """``order_fingerprint`` of orders ``start:stop`` (all by default)."""
+        stop = len(self) if stop is None else min(stop, len(self))
+        if start >= stop:
+            return []
         account, channel = self.channel_account_id, self.channel
-        starts, lines = self.line_starts, list(zip(self.sku_id, self.title, self.unit_price_fen, self.qty,
-                                                   self.discount_fen, strict=True))
+        starts = self.line_starts
+        first = starts[start]
+        lines = list(zip(*(column[first : starts[stop]] for column in (
+            self.sku_id, self.title, self.unit_price_fen, self.qty, self.discount_fen)), strict=True))
         return [
             fingerprint_of(number, account, channel, customer, placed, paid, status, shipping, (), "", province,
-                           city, tuple(lines[starts[i] : starts[i + 1]]))
-            for i, (number, customer, placed, paid, status, shipping, province, city) in enumerate(zip(
-                self.order_no, self.customer_id, self.placed_at, self.paid_at, self.status, self.shipping_fen,
-                self.province, self.city, strict=True))
+                           city, tuple(lines[starts[i] - first : starts[i + 1] - first]))
+            for i, number, customer, placed, paid, status, shipping, province, city in zip(
+                range(start, stop), *(column[start:stop] for column in (
+                    self.order_no, self.customer_id, self.placed_at, self.paid_at, self.status, self.shipping_fen,
+                    self.province, self.city)), strict=True)
         ]
 
     def money(self) -> tuple[Any, Any, Any]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import sku_ids_in_shop
 from shopops.channels.selectors import channel_account_ids_in_shop
-from shopops.core.bulk import insert_rows, reserve_ids
+from shopops.core.bulk import SideWork, insert_rows, reserve_ids
 from shopops.core.clock import local_date
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
@@ -142,20 +142,25 @@ def orders_upsert(*, shop: Shop, orders: Sequence[OrderInput], outcomes: dict[st
 @transaction.atomic
 def orders_upsert_batch(*, shop: Shop, batch: OrderBatch, outcomes: dict[str, str] | None = None,
                         touched_customers: set[int] | None = None, touched_dates: set[dt.date] | None = None,
-                        ids_of_shop: bool = False, inserted: list[InsertedOrders] | None = None) -> UpsertCounts:
+                        ids_of_shop: bool = False, inserted: list[InsertedOrders] | None = None,
+                        fingerprints: Sequence[str] | None = None, side_work: SideWork | None = None,
+                        ) -> UpsertCounts:
     """:func:`orders_upsert` for orders held column by column (:class:`~shopops.orders.domain.OrderBatch`):
     the same checks, outcomes, fingerprints and touched customers and dates, without an object per order or
     line on the way (the column-wise import path, benchmarks/import_taobao_orders.py). New orders are written
     as plain rows from the columns; corrected ones (rare) go the ``OrderInput`` way.
 
     With ``inserted`` the new orders are appended to it with their ids (:class:`InsertedOrders`) and their
-    paid dates are not added to ``touched_dates``: the caller describes them to the lake itself."""
+    paid dates are not added to ``touched_dates``: the caller describes them to the lake itself.
+    ``fingerprints``: the batch's, when the caller computed them already (``batch.fingerprints()``).
+    ``side_work``: pure Python tasks to run while the new orders' rows go in (:class:`shopops.core.bulk.SideWork`)."""
     numbers = batch.order_no
     if len(set(numbers)) != len(numbers) or not batch.money_ok():  # the row validator names the problems
         _validate(shop, [batch.order_input(i) for i in range(len(batch))], ids_of_shop=ids_of_shop)
     if not ids_of_shop:
         _refuse_foreign_ids(shop, [batch.order_input(i) for i in range(len(batch))])
-    fingerprints = batch.fingerprints()
+    if fingerprints is None:
+        fingerprints = batch.fingerprints()
     account = batch.channel_account_id
     existing = _existing_numbers(shop, account, numbers)
     zone = ZoneInfo(shop.timezone)
@@ -190,7 +195,7 @@ def orders_upsert_batch(*, shop: Shop, batch: OrderBatch, outcomes: dict[str, st
             outcomes[number] = outcome
     if changed:
         _replace_changed(shop, changed, changed_prints)
-    written = _insert_batch(shop, batch, new, fingerprints, paid_dates)
+    written = _insert_batch(shop, batch, new, fingerprints, paid_dates, side_work=side_work)
     if written is not None and inserted is not None:
         inserted.append(written)
     return UpsertCounts(inserted=len(new), updated=len(changed), unchanged=unchanged)
@@ -366,7 +371,7 @@ def _datetime_adapter() -> Callable[[dt.datetime], object]:
 
 
 def _insert_batch(shop: Shop, batch: OrderBatch, indexes: list[int], fingerprints: Sequence[str],
-                  paid_dates: Sequence[dt.date]) -> InsertedOrders | None:
+                  paid_dates: Sequence[dt.date], *, side_work: SideWork | None = None) -> InsertedOrders | None:
     """New orders of a batch (``indexes``) and their lines as plain rows from the columns, with ids reserved
     first (:mod:`shopops.core.bulk`); returns them with their ids, for the lake's facts."""
     if not indexes:
@@ -387,7 +392,7 @@ def _insert_batch(shop: Shop, batch: OrderBatch, indexes: list[int], fingerprint
              goods[i] - discount[i] + o.shipping_fen[i], 0, empty_promotions, "", o.province[i], o.city[i],
              fingerprints[i])
             for order_id, i, paid_date in zip(order_ids, indexes, new_dates, strict=True)]
-    insert_rows(Order._meta.db_table, _ORDER_COLUMNS, rows)
+    insert_rows(Order._meta.db_table, _ORDER_COLUMNS, rows, side_work=side_work)
     amount_list = amounts.tolist()
     line_rows = []
     next_line = iter(line_ids)
@@ -396,5 +401,5 @@ def _insert_batch(shop: Shop, batch: OrderBatch, indexes: list[int], fingerprint
             amount = amount_list[j]
             line_rows.append((next(next_line), shop_id, order_id, o.sku_id[j], o.title[j], o.unit_price_fen[j],
                               o.qty[j], amount, o.discount_fen[j], amount - o.discount_fen[j]))
-    insert_rows(OrderLine._meta.db_table, ("id", *_LINE_COLUMNS), line_rows)
+    insert_rows(OrderLine._meta.db_table, ("id", *_LINE_COLUMNS), line_rows, side_work=side_work)
     return InsertedOrders(batch=batch, indexes=indexes, order_ids=order_ids, line_ids=line_ids, paid_dates=new_dates)
