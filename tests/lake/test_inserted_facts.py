@@ -1,4 +1,4 @@
-"""An order import tells the lake its new orders from its own columns (``inserted_order_facts``) instead of
+"""An order import tells the lake its new orders from its own columns (``NewOrderFacts``) instead of
 reading them back (issue 3, benchmarks/import_taobao_orders.py): the rows must be exactly the ones the DB
 read-back gives, every column; ids shared with another writer fall back to reading back; customers an
 import creates start with exactly the stats the DB would count."""
@@ -13,12 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
 
+from shopops.catalog.models import Sku
 from shopops.catalog.selectors import skus_by_code
 from shopops.channels.formats.samples import SampleLine, SampleOrder, items_path_for, write_order_sample
 from shopops.channels.services import import_job_create, import_job_run, import_summary
 from shopops.lake import services as lake_services
 from shopops.lake.models import FactsRefreshDue
-from shopops.lake.services import facts_refresh_owe, facts_settle_import, order_facts_refresh
+from shopops.lake.services import NewOrderFacts, facts_refresh_owe, facts_settle_import, order_facts_refresh
 from shopops.lake.storage import read_table
 from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT
 from shopops.members.models import Customer
@@ -50,6 +51,10 @@ def _assert_lake_is_db(shop) -> None:
         assert lake_orders[name].equals(db_orders[name]), name
     for name in ORDER_LINES_FACT.schema.names:
         assert lake_lines[name].equals(db_lines[name]), name
+
+
+def _new_facts(shop) -> NewOrderFacts:
+    return NewOrderFacts(shop_id=shop.pk, sku_ids=Sku.objects.filter(shop=shop).values_list("pk", flat=True))
 
 
 def _import(shop, orders: Path) -> dict:
@@ -99,7 +104,8 @@ def test_ids_of_another_writer_in_between_make_the_lake_read_back(shop):
     """Two column-wise batches with someone else's order between their ids: replacing the id range would
     drop that order from the lake, so the dates are read back from the DB instead."""
     order_facts_refresh(shop=shop)
-    inserted: list = []
+    new = _new_facts(shop)
+    inserted = new.parts
     with transaction.atomic():
         orders_upsert_batch(shop=shop, batch=_batch(shop, ["GAP-1", "GAP-2"]), inserted=inserted)
         orders_upsert_batch(shop=shop, batch=_batch(shop, ["GAP-OTHER"]))  # not told to the lake
@@ -108,7 +114,7 @@ def test_ids_of_another_writer_in_between_make_the_lake_read_back(shop):
         debt = facts_refresh_owe(shop=shop, date_from=min(days), date_to=max(days))
     ids = [pk for part in inserted for pk in part.order_ids]
     assert max(ids) - min(ids) + 1 > len(ids)  # the gap
-    facts_settle_import(shop=shop, debt=debt, refresh=None, inserted=inserted)
+    facts_settle_import(shop=shop, debt=debt, refresh=None, new=new)
     _assert_lake_is_db(shop)
     assert "GAP-OTHER" in read_table("orders_fact")["order_no"].to_pylist()
     assert not FactsRefreshDue.objects.filter(pk=debt).exists()
@@ -118,16 +124,16 @@ def test_one_range_of_ids_is_written_from_the_columns_next_to_other_orders_of_th
     order_facts_refresh(shop=shop)
     orders_upsert_batch(shop=shop, batch=_batch(shop, ["SAME-DAY-OLD"]))
     order_facts_refresh(shop=shop)
-    inserted: list = []
+    new = _new_facts(shop)
     with transaction.atomic():
         orders_upsert_batch(shop=shop, batch=_batch(shop, ["SAME-DAY-1", "SAME-DAY-2", "SAME-DAY-3"]),
-                            inserted=inserted)
+                            inserted=new.parts)
         debt = facts_refresh_owe(shop=shop, date_from=dt.date(2026, 11, 11), date_to=dt.date(2026, 11, 11))
     calls = []
     real = lake_services.order_facts_refresh
     lake_services.order_facts_refresh = lambda **kw: calls.append(kw) or real(**kw)
     try:
-        facts_settle_import(shop=shop, debt=debt, refresh=None, inserted=inserted)
+        facts_settle_import(shop=shop, debt=debt, refresh=None, new=new)
     finally:
         lake_services.order_facts_refresh = real
     assert calls == []  # nothing read back

@@ -33,7 +33,7 @@ from shopops.core.bulk import SideWork
 from shopops.core.clock import now, today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
-from shopops.lake.services import facts_refresh_owe, facts_settle_import
+from shopops.lake.services import NewOrderFacts, facts_refresh_owe, facts_settle_import
 from shopops.members.services import (
     BuyerSeen,
     CustomerStats,
@@ -44,7 +44,6 @@ from shopops.members.services import (
 )
 from shopops.orders import selectors as order_selectors
 from shopops.orders.domain import (
-    InsertedOrders,
     LineAmounts,
     LineInput,
     OrderBatch,
@@ -461,7 +460,6 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
     plains = [(entry, ids) for entry, ids in resolved if isinstance(entry, PlainOrder)]
     touched_customers: set[int] = set()
     touched_dates: set[dt.date] = set()  # paid dates the lake must read back (corrected and one-by-one orders)
-    inserted: list[InsertedOrders] = []  # column-wise new orders: the lake is told them from the columns
     debt = None
     # References are made right by construction here (ids looked up or created in this transaction, SKUs
     # checked again under its write lock), so SQLite need not look each one up per row: Django's
@@ -469,6 +467,8 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
     # inside an outer transaction or on PostgreSQL, where the constraints keep checking.
     with _sqlite_cache(), connection.constraint_checks_disabled(), transaction.atomic():
         _skus_still_there(shop, resolved, job.options.get("language") or "zh")
+        # column-wise new orders: the lake is told them from the import's columns, built beside the writes
+        new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids={i for _entry, ids in resolved for i in ids})
         buyers, tallies = _buyers_of(resolved)
         plan = customers_plan(shop=shop, channel=account.channel, buyers=buyers, orders=tallies)
         customer_ids, created = plan.ids, set(plan.new_ids)
@@ -506,9 +506,12 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
             for start in range(0, len(chunk), FINGERPRINT_TASK):
                 side.run(("fingerprint", index, start))
             batch, fingerprints = batches.pop(index), prints.pop(index)
+            known = len(new_facts.parts)
             orders_upsert_batch(shop=shop, batch=batch, fingerprints=fingerprints, outcomes=outcomes,
                                 touched_customers=touched_customers, touched_dates=touched_dates, ids_of_shop=True,
-                                inserted=inserted, side_work=side)
+                                inserted=new_facts.parts, side_work=side)
+            for part in range(known, len(new_facts.parts)):
+                side.add(("facts", part), functools.partial(new_facts.build, part))
             done += len(chunk)
             progress(0.5 + 0.4 * done / total, "write")
         changed = any(outcome != "unchanged" for outcome in outcomes.values())
@@ -524,14 +527,15 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
         elif changed:
             # only the paid dates the import touched: the lake's other dates already match the DB. The debt
             # commits with the orders, so a crash before the lake commits below leaves it on record
-            days = touched_dates | {day for part in inserted for day in (min(part.paid_dates), max(part.paid_dates))}
+            days = touched_dates | {day for part in new_facts.parts for day in (min(part.paid_dates),
+                                                                                  max(part.paid_dates))}
             debt = facts_refresh_owe(shop=shop, date_from=min(days), date_to=max(days))
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for order_no, outcome in outcomes.items():
         counts[outcome] += rows_of.get(order_no, 1)
     if debt is not None:
         progress(0.92, "lake")
-        facts_settle_import(shop=shop, debt=debt, inserted=inserted,
+        facts_settle_import(shop=shop, debt=debt, new=new_facts,
                             refresh=(min(touched_dates), max(touched_dates)) if touched_dates else None)
     return counts
 

@@ -28,7 +28,7 @@ from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT, LakeTable
 from shopops.orders import selectors as order_selectors
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable
 
     from shopops.core.models import Shop
     from shopops.orders.domain import InsertedOrders
@@ -89,85 +89,107 @@ def facts_refresh_owe(*, shop: Shop, date_from: dt.date, date_to: dt.date) -> in
     return FactsRefreshDue.objects.create(shop=shop, date_from=date_from, date_to=date_to).pk
 
 
-def inserted_order_facts(*, shop_id: int, inserted: Sequence[InsertedOrders]) -> tuple[pa.Table, pa.Table]:
-    """orders_fact and order_lines_fact rows of orders an import has just inserted, built from the import's own
-    columns and the ids it gave them: the same rows :func:`order_facts_refresh` reads back from the DB
-    (tests/lake/test_inserted_facts.py), without reading 1,000,000 lines back (benchmarks/import_taobao_orders.py)."""
-    orders, lines = [], []
-    for part in inserted:
-        batch, n = part.batch, len(part.indexes)
-        pick = np.asarray(part.indexes, dtype=np.int64)
-        take = pa.array(pick)
-        amounts, goods, discount = batch.money()
-        shipping = np.asarray(batch.shipping_fen, dtype=np.int64)[pick]
-        goods, discount = goods[pick], discount[pick]
-        customer = np.asarray(batch.customer_id, dtype=np.int64)[pick]
-        paid_date = pa.array(part.paid_dates, pa.date32())
-        order_ids = np.asarray(part.order_ids, dtype=np.int64)
-        instant = pa.timestamp("us", tz="UTC")
-        orders.append(pa.table({
-            "shop_id": np.full(n, shop_id, dtype=np.int64), "order_id": order_ids,
-            "order_no": pa.array(batch.order_no, pa.string()).take(take), "channel": pa.repeat(batch.channel, n),
-            "channel_account_id": np.full(n, batch.channel_account_id, dtype=np.int64), "customer_id": customer,
-            "status": pa.array(batch.status, pa.string()).take(take),
-            "placed_at": pa.array(batch.placed_at, instant).take(take),
-            "paid_at": pa.array(batch.paid_at, instant).take(take), "paid_date": paid_date,
-            "goods_fen": goods, "discount_fen": discount, "shipping_fen": shipping,
-            "paid_fen": goods - discount + shipping, "refunded_fen": np.zeros(n, dtype=np.int64),
-            "source": pa.repeat("", n), "province": pa.array(batch.province, pa.string()).take(take),
-            "city": pa.array(batch.city, pa.string()).take(take),
-        }, schema=ORDERS_FACT.schema))
-        starts = np.asarray(batch.line_starts, dtype=np.int64)
-        counts = starts[pick + 1] - starts[pick]
-        # the positions of the picked orders' lines in the batch's line columns, order by order
-        positions = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
-            starts[pick] - (np.cumsum(counts) - counts), counts)
-        sku_ids = np.asarray(batch.sku_id, dtype=np.int64)[positions]
-        skus, which = np.unique(sku_ids, return_inverse=True)
-        keys = order_selectors.line_fact_sku_keys(sku_ids=skus.tolist())
-        known = [keys[int(sku)] for sku in skus]
-        by_sku = pa.array(which.astype(np.int64))
-        amount = amounts[positions]
-        line_discount = np.asarray(batch.discount_fen, dtype=np.int64)[positions]
-        lines.append(pa.table({
-            "shop_id": np.full(len(positions), shop_id, dtype=np.int64), "order_id": np.repeat(order_ids, counts),
-            "line_id": np.asarray(part.line_ids, dtype=np.int64), "paid_date": paid_date.take(
-                pa.array(np.repeat(np.arange(n, dtype=np.int64), counts))),
-            "channel": pa.repeat(batch.channel, len(positions)), "customer_id": np.repeat(customer, counts),
-            "sku_id": sku_ids, "sku_code": pa.array([k[0] for k in known], pa.string()).take(by_sku),
-            "product_id": pa.array([k[1] for k in known], pa.int64()).take(by_sku),
-            "spu_code": pa.array([k[2] for k in known], pa.string()).take(by_sku),
-            "category": pa.array([k[3] for k in known], pa.string()).take(by_sku),
-            "qty": np.asarray(batch.qty, dtype=np.int64)[positions],
-            "unit_price_fen": np.asarray(batch.unit_price_fen, dtype=np.int64)[positions], "amount_fen": amount,
-            "discount_fen": line_discount, "paid_fen": amount - line_discount,
-        }, schema=ORDER_LINES_FACT.schema))
-    return (pa.concat_tables(orders) if orders else ORDERS_FACT.schema.empty_table(),
-            pa.concat_tables(lines) if lines else ORDER_LINES_FACT.schema.empty_table())
+class NewOrderFacts:
+    """orders_fact and order_lines_fact rows of the orders an import inserted column-wise, built from the
+    import's own columns and the ids it gave them (:class:`~shopops.orders.domain.InsertedOrders`, in
+    ``parts``): the same rows :func:`order_facts_refresh` reads back from the DB (tests/lake/test_inserted_facts.py),
+    without reading 1,000,000 lines back (benchmarks/import_taobao_orders.py). :meth:`build` is pure (numpy
+    and Arrow, no database): an import runs it as side work while its next chunk is written."""
+
+    def __init__(self, *, shop_id: int, sku_ids: Iterable[int]) -> None:
+        self.shop_id = shop_id
+        self.parts: list[InsertedOrders] = []
+        self._keys = order_selectors.line_fact_sku_keys(sku_ids=sku_ids)
+        self._built: dict[int, tuple[pa.Table, pa.Table]] = {}
+
+    def build(self, index: int) -> None:
+        """The rows of ``parts[index]``."""
+        if index not in self._built:
+            self._built[index] = _part_facts(self.shop_id, self.parts[index], self._keys)
+
+    def tables(self) -> tuple[pa.Table, pa.Table]:
+        for index in range(len(self.parts)):
+            self.build(index)
+        built = [self._built[index] for index in range(len(self.parts))]
+        if not built:
+            return ORDERS_FACT.schema.empty_table(), ORDER_LINES_FACT.schema.empty_table()
+        return pa.concat_tables([o for o, _l in built]), pa.concat_tables([li for _o, li in built])
+
+
+def _part_facts(shop_id: int, part: InsertedOrders, sku_keys: dict[int, tuple[str, int, str, str | None]],
+                ) -> tuple[pa.Table, pa.Table]:
+    batch, n = part.batch, len(part.indexes)
+    pick = np.asarray(part.indexes, dtype=np.int64)
+    take = pa.array(pick)
+    amounts, goods, discount = batch.money()
+    shipping = np.asarray(batch.shipping_fen, dtype=np.int64)[pick]
+    goods, discount = goods[pick], discount[pick]
+    customer = np.asarray(batch.customer_id, dtype=np.int64)[pick]
+    paid_date = pa.array(part.paid_dates, pa.date32())
+    order_ids = np.asarray(part.order_ids, dtype=np.int64)
+    instant = pa.timestamp("us", tz="UTC")
+    orders = pa.table({
+        "shop_id": np.full(n, shop_id, dtype=np.int64), "order_id": order_ids,
+        "order_no": pa.array(batch.order_no, pa.string()).take(take), "channel": pa.repeat(batch.channel, n),
+        "channel_account_id": np.full(n, batch.channel_account_id, dtype=np.int64), "customer_id": customer,
+        "status": pa.array(batch.status, pa.string()).take(take),
+        "placed_at": pa.array(batch.placed_at, instant).take(take),
+        "paid_at": pa.array(batch.paid_at, instant).take(take), "paid_date": paid_date,
+        "goods_fen": goods, "discount_fen": discount, "shipping_fen": shipping,
+        "paid_fen": goods - discount + shipping, "refunded_fen": np.zeros(n, dtype=np.int64),
+        "source": pa.repeat("", n), "province": pa.array(batch.province, pa.string()).take(take),
+        "city": pa.array(batch.city, pa.string()).take(take),
+    }, schema=ORDERS_FACT.schema)
+    starts = np.asarray(batch.line_starts, dtype=np.int64)
+    counts = starts[pick + 1] - starts[pick]
+    # the positions of the picked orders' lines in the batch's line columns, order by order
+    positions = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
+        starts[pick] - (np.cumsum(counts) - counts), counts)
+    sku_ids = np.asarray(batch.sku_id, dtype=np.int64)[positions]
+    skus, which = np.unique(sku_ids, return_inverse=True)
+    known = [sku_keys[int(sku)] for sku in skus]
+    by_sku = pa.array(which.astype(np.int64))
+    amount = amounts[positions]
+    line_discount = np.asarray(batch.discount_fen, dtype=np.int64)[positions]
+    lines = pa.table({
+        "shop_id": np.full(len(positions), shop_id, dtype=np.int64), "order_id": np.repeat(order_ids, counts),
+        "line_id": np.asarray(part.line_ids, dtype=np.int64), "paid_date": paid_date.take(
+            pa.array(np.repeat(np.arange(n, dtype=np.int64), counts))),
+        "channel": pa.repeat(batch.channel, len(positions)), "customer_id": np.repeat(customer, counts),
+        "sku_id": sku_ids, "sku_code": pa.array([k[0] for k in known], pa.string()).take(by_sku),
+        "product_id": pa.array([k[1] for k in known], pa.int64()).take(by_sku),
+        "spu_code": pa.array([k[2] for k in known], pa.string()).take(by_sku),
+        "category": pa.array([k[3] for k in known], pa.string()).take(by_sku),
+        "qty": np.asarray(batch.qty, dtype=np.int64)[positions],
+        "unit_price_fen": np.asarray(batch.unit_price_fen, dtype=np.int64)[positions], "amount_fen": amount,
+        "discount_fen": line_discount, "paid_fen": amount - line_discount,
+    }, schema=ORDER_LINES_FACT.schema)
+    return orders, lines
 
 
 def facts_settle_import(*, shop: Shop, debt: int, refresh: tuple[dt.date, dt.date] | None,
-                        inserted: Sequence[InsertedOrders]) -> dict[str, int]:
+                        new: NewOrderFacts | None) -> dict[str, int]:
     """Pay an order import's debt (:func:`facts_refresh_owe`, ``debt``): the paid dates in ``refresh`` (orders
-    it updated, or wrote one by one) are read back from the DB; the orders it ``inserted`` column-wise are
-    written from its own columns, replacing exactly the rows of their ids — which works only when those ids
-    are all of one range (SQLite's write lock gives that; PostgreSQL usually): otherwise their dates are read
-    back too. Then the debt is deleted, and any other debt of the shop (an interrupted import's) is paid.
+    it updated, or wrote one by one) are read back from the DB; the orders it inserted column-wise (``new``)
+    are written from its own columns, replacing exactly the rows of their ids — which works only when those
+    ids are all of one range (SQLite's write lock gives that; PostgreSQL usually): otherwise their dates are
+    read back too. Then the debt is deleted, and any other debt of the shop (an interrupted import's) is paid.
     A crash on the way leaves the debt on record, and paying it reads everything back: nothing is lost."""
-    ids = [order_id for part in inserted for order_id in (part.order_ids[0], part.order_ids[-1])]
-    count = sum(len(part.order_ids) for part in inserted)
+    parts = new.parts if new is not None else []
+    ids = [order_id for part in parts for order_id in (part.order_ids[0], part.order_ids[-1])]
+    count = sum(len(part.order_ids) for part in parts)
     low_id, high_id = (min(ids), max(ids)) if ids else (0, -1)
-    first_day = min((min(part.paid_dates) for part in inserted), default=None)
-    last_day = max((max(part.paid_dates) for part in inserted), default=None)
-    if inserted and high_id - low_id + 1 != count:  # another writer's ids in between: read them back
+    first_day = min((min(part.paid_dates) for part in parts), default=None)
+    last_day = max((max(part.paid_dates) for part in parts), default=None)
+    if parts and high_id - low_id + 1 != count:  # another writer's ids in between: read them back
         refresh = (min(first_day, refresh[0]), max(last_day, refresh[1])) if refresh else (first_day, last_day)
-        inserted = ()
+        parts = []
     out = {"orders": 0, "order_lines": 0}
     if refresh is not None:
         result = order_facts_refresh(shop=shop, date_from=refresh[0], date_to=refresh[1])
         out = {"orders": result["orders"], "order_lines": result["order_lines"]}
-    if inserted and not (refresh and refresh[0] <= first_day and last_day <= refresh[1]):
-        orders, lines = inserted_order_facts(shop_id=shop.pk, inserted=inserted)
+    if new is not None and parts and not (refresh and refresh[0] <= first_day and last_day <= refresh[1]):
+        orders, lines = new.tables()
         predicate = (f"shop_id = {int(shop.pk)} AND paid_date >= '{first_day.isoformat()}' AND paid_date <= "
                      f"'{last_day.isoformat()}' AND order_id >= {int(low_id)} AND order_id <= {int(high_id)}")
         replace_rows(ORDERS_FACT, orders, predicate=predicate)
