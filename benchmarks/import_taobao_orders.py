@@ -2,7 +2,7 @@
 
 End to end = ``shopops import taobao-orders orders.csv --items items.csv`` through the same service the CLI
 uses: read and normalise both files, group, build orders (column-wise for common ones), resolve SKUs and
-buyers, write customers, orders and lines in one transaction on SQLite, refresh the lake facts. Baselines in
+buyers, write customers, orders and lines in one transaction on SQLite, write their lake facts. Baselines in
 the same run, on the same files: a bare ``pyarrow.csv.read_csv`` and a bare ``pandas.read_csv`` of both files
 (strings only, no checks, no writes). Prints JSON. Issue 3's goal: 30,000 lines/s or more end to end on SQLite
 for 1,000,000 lines. "Lines" are order lines (rows of the item report, ``--lines``); the order report has one

@@ -29,6 +29,7 @@ def reserve_ids(table: str, n: int) -> list[int]:
     lock, so nobody else takes them before the rows are written (writing them moves the counter on).
     PostgreSQL: ``nextval`` of the table's sequence ``n`` times in one statement; concurrent writers may
     interleave, so the ids are increasing but not always consecutive.
+    Write the rows before reserving for the same table again (SQLite would hand out the same ids twice).
     """
     if n <= 0:
         return []
