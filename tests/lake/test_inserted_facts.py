@@ -161,25 +161,3 @@ def test_customers_an_import_creates_start_with_the_stats_the_db_counts(shop, tm
         assert (customer.orders_count, customer.paid_fen_total, customer.first_order_at,
                 customer.last_order_at) == counted[customer.pk], customer.code
 
-
-def test_a_sku_deleted_after_the_lookup_rejects_the_file_and_writes_nothing(shop, tmp_path, monkeypatch):
-    """SKUs are looked up before the write transaction; the import checks them again under its write lock
-    (it writes without per-row foreign key checks), so a SKU gone meanwhile cannot leave a dangling line."""
-    from shopops.catalog import selectors as catalog_selectors
-    from shopops.orders.models import Order
-
-    real = catalog_selectors.sku_ids_by_code
-    missing_id = 10**9
-
-    def one_vanished(*, shop, codes):  # noqa: ANN001, ANN202
-        found = real(shop=shop, codes=codes)
-        first = sorted(found)[0]
-        return {**found, first: missing_id}
-
-    monkeypatch.setattr(catalog_selectors, "sku_ids_by_code", one_vanished)
-    before = Order.objects.filter(shop=shop).count(), Customer.objects.filter(shop=shop).count()
-    summary = _import(shop, _write(shop, tmp_path / "orders.csv", 50, prefix="80", buyers="vanished_buyer"))
-    assert summary["status"] == "rejected"
-    assert summary["inserted"] == 0 and summary["errors"][1]["column"] == "sku"
-    assert "SKU" in summary["errors"][0]["message"]
-    assert (Order.objects.filter(shop=shop).count(), Customer.objects.filter(shop=shop).count()) == before
