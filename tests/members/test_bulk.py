@@ -1,5 +1,5 @@
-"""The bulk customer writes the order import uses (benchmarks/import_taobao_orders.py): ids read back right,
-datetimes stored exactly as Django stores them."""
+"""The bulk customer writes the order import uses (benchmarks/import_taobao_orders.py): the ids returned are
+the stored ones, datetimes stored exactly as Django stores them."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -31,8 +31,9 @@ def test_datetime_adapter_writes_what_django_writes():
 
 
 def test_bulk_ids_are_the_stored_ones_also_when_the_id_range_misses_them(shop):
-    """New customers' ids come from the rows above the largest id before the insert; a customer given an
-    explicit larger id first (so AUTOINCREMENT/sequence hands out ids past it) still resolves by code."""
+    """New customers' ids are reserved before the insert (core.bulk.reserve_ids) and are the stored ones, also
+    after a customer was given an explicit larger id (SQLite's AUTOINCREMENT moves past it; PostgreSQL's
+    sequence hands out its next values)."""
     at = dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC)
     made = customers_create_bulk(shop=shop, customers=[
         CustomerInput(code=f"bulk-{i}", name=f"买家{i}", created_at=at, identities=(("taobao", f"bulk-tb-{i}"),))

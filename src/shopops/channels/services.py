@@ -467,9 +467,10 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
     # constraint_checks_disabled, as loaddata uses it — 2.4 s of a 1,000,000-line import. It does nothing
     # inside an outer transaction or on PostgreSQL, where the constraints keep checking.
     with _sqlite_cache(), connection.constraint_checks_disabled(), transaction.atomic():
-        _references_still_there(shop, account, resolved, job.options.get("language") or "zh")
+        sku_ids = {sku_id for _entry, ids in resolved for sku_id in ids}
+        _references_still_there(shop, account, resolved, sku_ids, job.options.get("language") or "zh")
         # column-wise new orders: the lake is told them from the import's columns, built beside the writes
-        new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids={i for _entry, ids in resolved for i in ids})
+        new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids=sku_ids)
         buyers, tallies = _buyers_of(resolved)
         plan = customers_plan(shop=shop, channel=account.channel, buyers=buyers, orders=tallies)
         customer_ids, created = plan.ids, set(plan.new_ids)
@@ -542,14 +543,14 @@ def _write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_
 
 
 def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[tuple[Entry, list[int]]],
-                            language: str) -> None:
+                            sku_ids: set[int], language: str) -> None:
     """The SKUs and the channel account were looked up before the write transaction began; one deleted since
     then rejects the file (nothing is written) instead of leaving orders or lines that point nowhere."""
     if not channel_selectors.channel_account_ids_in_shop(shop=shop, ids={account.pk}):
         zh, en = "导入期间渠道账号已被删除，没有导入任何数据", "The channel account was deleted during the import; nothing was imported."
         raise ReadError(zh, en, [FieldError("channel_account", en if language.startswith("en") else zh)],
                         language=language)
-    used = sorted({sku_id for _entry, ids in resolved for sku_id in ids})
+    used = sorted(sku_ids)
     found: set[int] = set()
     for start in range(0, len(used), 900):
         found |= catalog_selectors.sku_ids_in_shop(shop=shop, ids=set(used[start : start + 900]))

@@ -270,10 +270,7 @@ def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
                           date_to: dt.date | None = None) -> dict[str, list]:
     """``line_fact_columns`` by raw SQL (see :func:`order_fact_raw_columns`), in ``LINE_FACT_FIELDS`` order."""
     line, order = OrderLine._meta.db_table, Order._meta.db_table
-    sku_model = OrderLine._meta.get_field("sku").related_model
-    product_model = sku_model._meta.get_field("product").related_model
-    category_model = product_model._meta.get_field("category").related_model
-    sku, product, category = sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
+    sku, product, category = _sku_tables()
     where, params = _fact_range(order, date_from, date_to)
     exprs = ["l.shop_id", "l.order_id", "l.id", _text(order + ".paid_date"), f"{order}.channel", f"{order}.customer_id",
              "l.sku_id", "s.sku_code", "s.product_id", "p.spu_code", "c.code", "l.qty", "l.unit_price_fen",
@@ -287,10 +284,7 @@ def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
 def line_fact_sku_keys(*, sku_ids: Iterable[int]) -> dict[int, tuple[str, int, str, str | None]]:
     """sku id → (sku_code, product_id, spu_code, category code) as ``line_fact_raw_columns`` joins them, for
     lines described without reading them back (the lake's facts of an import's new orders)."""
-    sku_model = OrderLine._meta.get_field("sku").related_model
-    product_model = sku_model._meta.get_field("product").related_model
-    category_model = product_model._meta.get_field("category").related_model
-    sku, product, category = sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
+    sku, product, category = _sku_tables()
     wanted = sorted(set(sku_ids))
     out: dict[int, tuple[str, int, str, str | None]] = {}
     with connection.cursor() as cursor:
@@ -301,6 +295,14 @@ def line_fact_sku_keys(*, sku_ids: Iterable[int]) -> dict[int, tuple[str, int, s
                            f"WHERE s.id IN ({', '.join(['%s'] * len(chunk))})", chunk)
             out.update((row[0], row[1:]) for row in cursor.fetchall())
     return out
+
+
+def _sku_tables() -> tuple[str, str, str]:
+    """The tables of a line's SKU, its product and the product's category (the line facts' product keys)."""
+    sku_model = OrderLine._meta.get_field("sku").related_model
+    product_model = sku_model._meta.get_field("product").related_model
+    category_model = product_model._meta.get_field("category").related_model
+    return sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
 
 
 def _text(column: str) -> str:
