@@ -80,3 +80,49 @@ def api_as(db, user_of):
         return Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
 
     return make
+
+
+# --------------------------------------------------------------------------------------------- two shops
+# Appended for the multi-shop tests (tests/core/test_principal.py, tests/web/test_role_walk_two_shops.py).
+
+SECOND_SHOP = "shop-b"
+B_MARKER = "B-ONLY-PRODUCT"  # the title of a product only shop B has: must never show up for A's users
+B_SKU = "B-ONLY-SKU"
+SECOND_WORLD = WorldConfig(seed=11, days=5, scale=0.02, end_date=dt.date(2026, 11, 20))
+
+
+@pytest.fixture
+def second_shop(db):
+    """Shop B beside the demo shop A: users ``<role>-b`` of every role (members of B only), a tiny
+    deterministic world (the same SPU/SKU codes as A, so codes collide as they do between real shops),
+    and one product only B has (title ``B_MARKER``, SKU ``B_SKU``)."""
+    from types import SimpleNamespace
+
+    from shopops.catalog.domain import ProductInput, SkuInput
+    from shopops.catalog.services import product_create
+    from shopops.channels.services import channel_accounts_create_defaults
+
+    shop = shop_create(code=SECOND_SHOP, name="乙店")
+    channel_accounts_create_defaults(shop=shop)
+    users = {role: user_create(username=f"{role}-b", password=PASSWORD, role=role, shops=[shop], validate=False)
+             for role in roles.ROLES}
+    world = build_world(SECOND_WORLD)
+    DatabaseSink(shop).write(world)
+    product = product_create(shop=shop, data=ProductInput(
+        spu_code="B-ONLY-SPU", title=B_MARKER, category=world.categories[0].code,
+        skus=(SkuInput(sku_code=B_SKU, price="9.90", cost="1.00"),)))
+    from shopops.orders.models import Order
+
+    return SimpleNamespace(shop=shop, users=users, product=product, sku_code=B_SKU, marker=B_MARKER,
+                           shop_orders=Order.objects.filter(shop=shop).count())
+
+
+@pytest.fixture
+def token_for(db):
+    """The clear text of a fresh API token for a user object."""
+
+    def make(user) -> str:
+        _token, clear = token_create(user=user, name="test")
+        return clear
+
+    return make

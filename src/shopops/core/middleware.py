@@ -30,8 +30,24 @@ class UserLanguageMiddleware:
         return response
 
 
+def bearer_token(request: HttpRequest) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header ("" when empty), or None without one.
+
+    A request that presents a Bearer token is authenticated by that token alone: the browser session that
+    may travel with it is never a second principal (other schemes, e.g. a proxy's Basic auth, are ignored).
+    """
+    value = request.headers.get("Authorization", "")
+    scheme, _sep, token = value.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 class CurrentShopMiddleware:
-    """Set ``request.shop``: the shop chosen in the session, if the user may work in it."""
+    """Set ``request.shop``: the shop chosen in the session, if the session's user may work in it.
+
+    Not for requests that present a Bearer token: their shop comes from the token's user (the API's
+    authentication sets it), so a session riding along can never lend its shop to another principal, and
+    pages, which accept only the session, refuse them (no shop → 403).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,7 +55,7 @@ class CurrentShopMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.shop = None
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if bearer_token(request) is None and user is not None and user.is_authenticated:
             request.shop = shop_for_user(user=user, shop_id=request.session.get(SHOP_SESSION_KEY))
         return self.get_response(request)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
-from shopops.core.clock import DEFAULT_TZ
+from shopops.core.clock import DEFAULT_TZ, now
 
 
 class Shop(models.Model):
@@ -58,7 +61,12 @@ class UserProfile(models.Model):
 
 
 class ApiToken(models.Model):
-    """A per-user API token. Only its SHA-256 is stored; the token is shown once, at creation."""
+    """A per-user API token. Only its SHA-256 is stored; the token is shown once, at creation.
+
+    A token dies with the password it was created under: any change of the user's password (profile, an
+    administrator's reset, Django's admin, ``shopops changepassword``) revokes all of the user's tokens, so
+    resetting a leaked account also shuts out whatever integration the intruder set up.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80, blank=True)
@@ -91,3 +99,28 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+def _revoke_api_tokens_on_password_change(sender: Any, instance: Any, created: bool = False, raw: bool = False,
+                                          update_fields: Any = None, **kwargs: Any) -> None:
+    """Revoke a user's live API tokens when their password was changed (see ``ApiToken``).
+
+    A model signal, not a service, because the rule must hold on every path that sets a password, Django's
+    own included. ``set_password`` leaves the new clear password in ``_password`` until ``save``; Django's
+    re-hash of an unchanged password at login (a hasher upgrade) clears it first, so that is not a change.
+    """
+    if created or raw or getattr(instance, "_password", None) is None:
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return
+    live = ApiToken.objects.filter(user_id=instance.pk, revoked_at__isnull=True)
+    prefixes = list(live.values_list("prefix", flat=True))
+    if prefixes:
+        live.update(revoked_at=now())
+        AuditEntry.objects.create(action="token.revoke", object_type="user", object_id=str(instance.pk),
+                                  object_repr=instance.get_username()[:200],
+                                  changes={"tokens": prefixes, "reason": "password changed"})
+
+
+post_save.connect(_revoke_api_tokens_on_password_change, sender=settings.AUTH_USER_MODEL,
+                  dispatch_uid="shopops.core.revoke_api_tokens_on_password_change")

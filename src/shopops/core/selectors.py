@@ -83,3 +83,16 @@ def shop_by_code(*, code: str | None = None) -> Shop | None:
     """The shop with ``code``, or the install's first shop when no code is given (one-shop installs)."""
     qs = Shop.objects.order_by("id")
     return qs.filter(code=code).first() if code else qs.first()
+
+
+def shops_overview() -> list[dict[str, object]]:
+    """Every shop of the install with its members and administrators (``shopops shop list``)."""
+    rows = []
+    for shop in Shop.objects.order_by("id").prefetch_related("memberships__user__groups"):
+        users = sorted((m.user for m in shop.memberships.all()), key=lambda u: u.get_username())
+        rows.append({
+            "code": shop.code, "name": shop.name, "timezone": shop.timezone, "members": len(users),
+            "admins": [u.get_username() for u in users
+                       if u.is_active and any(g.name == roles.ADMIN for g in u.groups.all())],
+        })
+    return rows

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
@@ -14,10 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shopops.core import roles
-from shopops.core.clock import now
+from shopops.core.clock import DEFAULT_TZ, now
 from shopops.core.domain import TOKEN_PREFIX, hash_token
 from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, UserProfile
+from shopops.core.selectors import user_role
 
 
 def audit_record(
@@ -57,11 +60,86 @@ def roles_sync() -> dict[str, Group]:
     return groups
 
 
+SHOP_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a slug: it travels in X-Shop headers and CLI flags
+MAX_SHOP_NAME = 120
+
+
+def shop_fields_check(*, code: str, name: str, timezone: str = DEFAULT_TZ) -> tuple[str, str]:
+    """A new shop's code and name, cleaned; InvalidInput naming every bad field. Writes nothing, so the CLI
+    can check its arguments before it touches the database."""
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = []
+    if not SHOP_CODE.fullmatch(code):
+        errors.append(FieldError("code", _("Use 1 to 40 lower-case letters, digits or hyphens, starting with a "
+                                           "letter or digit.")))
+    if not name or len(name) > MAX_SHOP_NAME:
+        errors.append(FieldError("name", _("Give a name of 1 to %(max)d characters.") % {"max": MAX_SHOP_NAME}))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(FieldError("timezone", _("Unknown time zone: %s") % timezone))
+    if errors:
+        raise InvalidInput(_("The shop was not created."), errors)
+    return code, name
+
+
 @transaction.atomic
-def shop_create(*, code: str, name: str, timezone: str = "Asia/Shanghai") -> Shop:
+def shop_create(*, code: str, name: str, timezone: str = DEFAULT_TZ, actor: AbstractBaseUser | None = None) -> Shop:
+    """A new, empty shop (no members, no channel accounts: ``shopops shop create`` adds both)."""
+    code, name = shop_fields_check(code=code, name=name, timezone=timezone)
     if Shop.objects.filter(code=code).exists():
-        raise Conflict(_("A shop with code %(code)s already exists.") % {"code": code})
-    return Shop.objects.create(code=code, name=name, timezone=timezone)
+        raise Conflict(_("A shop with code %(code)s already exists.") % {"code": code},
+                       [FieldError("code", _("Already used."))])
+    shop = Shop.objects.create(code=code, name=name, timezone=timezone)
+    audit_record(action="shop.create", object_type="shop", object_id=shop.pk, shop=shop, actor=actor,
+                 object_repr=shop.code, changes={"name": [None, name]})
+    return shop
+
+
+@transaction.atomic
+def shop_member_add(*, shop: Shop, user: AbstractBaseUser, actor: AbstractBaseUser | None = None) -> bool:
+    """Let ``user`` work in ``shop`` (with the role they hold everywhere); False if they already could."""
+    _membership, created = ShopMembership.objects.get_or_create(user=user, shop=shop)
+    if created:
+        audit_record(action="user.shop", object_type="user", object_id=user.pk, shop=shop, actor=actor,
+                     object_repr=user.get_username(), changes={"shop": [None, shop.code]})
+    return created
+
+
+@transaction.atomic
+def shop_admin_ensure(
+    *, shop: Shop, username: str, password: str | None = None, actor: AbstractBaseUser | None = None
+) -> tuple[AbstractBaseUser, bool]:
+    """Give ``shop`` an administrator: a new user ``username`` (the password must pass every validator,
+    the user name included), or an existing administrator given access. Returns (user, created).
+
+    Roles hold in every shop a user works in, so an existing user of another role is refused rather than
+    promoted everywhere. An existing user keeps their password: when one is given it must be theirs.
+    """
+    User = get_user_model()
+    name = unicodedata.normalize("NFKC", username or "").strip()
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        if not password:
+            raise InvalidInput(_("A new user needs a password."),
+                               [FieldError("password", _("Give the new administrator's password."))])
+        return user_create(username=name, password=password, role=roles.ADMIN, shops=[shop], actor=actor), True
+    problems = []
+    if not user.is_active:
+        problems.append(FieldError("user", _("%(name)s is deactivated.") % {"name": name}))
+    role = user_role(user=user)
+    if role != roles.ADMIN:
+        problems.append(FieldError("user", _(
+            "%(name)s has the role %(role)s; roles hold in every shop a user works in, so only an existing "
+            "administrator can administer a new shop.") % {"name": name, "role": role or "—"}))
+    if password and not user.check_password(password):
+        problems.append(FieldError("password", _(
+            "This is not %(name)s's password (an existing user keeps theirs: leave the password out).")
+            % {"name": name}))
+    if problems:
+        raise InvalidInput(_("User %(name)s cannot administer the new shop.") % {"name": name}, problems)
+    shop_member_add(shop=shop, user=user, actor=actor)
+    return user, False
 
 
 @transaction.atomic
@@ -89,12 +167,7 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise Conflict(_("User %(name)s already exists.") % {"name": username})
     if validate:
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            raise InvalidInput(
-                _("The password is too weak."), [FieldError("password", m) for m in exc.messages]
-            ) from exc
+        password_check(password=password, user=User(username=username))
     user = User.objects.create_user(username=username, password=password)
     UserProfile.objects.create(user=user, language=language)
     user_set_role(user=user, role=role, actor=actor)
@@ -152,11 +225,43 @@ def user_set_active(*, user: AbstractBaseUser, active: bool, actor: AbstractBase
                      object_repr=user.get_username(), changes={"active": [not active, active]})
 
 
-def user_change_password(*, user: AbstractBaseUser, form: Any) -> None:
-    """Save a validated password-change form (old password checked, validators applied) and audit it."""
+def password_check(*, password: str, user: AbstractBaseUser) -> None:
+    """Every password validator, with the user (so a password like the user name is refused too)."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("The password is too weak."), [FieldError("password", m) for m in exc.messages]
+        ) from exc
+
+
+def user_change_password(*, user: AbstractBaseUser, form: Any) -> int:
+    """Save a validated password-change form (old password checked, validators applied with the user) and
+    audit it. Returns how many API tokens died with the old password (``ApiToken``: any password change
+    revokes them all)."""
+    live = user_tokens_live_count(user=user)
     form.save()
     audit_record(action="user.password", object_type="user", object_id=user.pk, actor=user,
                  object_repr=user.get_username())
+    return live
+
+
+@transaction.atomic
+def user_set_password(*, user: AbstractBaseUser, password: str, actor: AbstractBaseUser | None = None) -> int:
+    """Set a user's password (an administrator's reset, or a command): validated with the user, audited.
+    Only an administrator of every shop the user works in may. Returns the number of API tokens revoked."""
+    _refuse_foreign_user(user, actor)
+    password_check(password=password, user=user)
+    live = user_tokens_live_count(user=user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(action="user.password", object_type="user", object_id=user.pk, actor=actor,
+                 object_repr=user.get_username())
+    return live
+
+
+def user_tokens_live_count(*, user: AbstractBaseUser) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
 
 
 def user_set_language(*, user: AbstractBaseUser, language: str) -> None:

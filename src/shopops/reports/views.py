@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -36,9 +36,10 @@ def todo_list(request: HttpRequest) -> HttpResponse:
 def todo_set_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of *my* items done, dismissed or open again (other people's items are not visible here)."""
     mine = selectors.todos_for(shop=request.shop, user=request.user, status=None).filter(pk=pk).exists()
-    if mine:
-        with contextlib.suppress(ShopOpsError):  # an unknown status changes nothing; the list shows it unchanged
-            services.todo_set_status(shop=request.shop, item_id=pk, status=request.POST.get("status", ""),
-                                     actor=request.user)
+    if not mine:  # another shop's or another user's item: as if it did not exist
+        raise Http404
+    with contextlib.suppress(ShopOpsError):  # an unknown status changes nothing; the list shows it unchanged
+        services.todo_set_status(shop=request.shop, item_id=pk, status=request.POST.get("status", ""),
+                                 actor=request.user)
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/todos/")
                     else "web:todo_list")

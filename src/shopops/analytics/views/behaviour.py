@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from shopops.analytics.selectors import behaviour as selectors
 from shopops.analytics.services.funnels import saved_funnel_delete, saved_funnel_save
 from shopops.core import roles
 from shopops.core.clock import today
-from shopops.core.errors import InvalidInput, ShopOpsError
+from shopops.core.errors import InvalidInput, NotFound, ShopOpsError
 from shopops.web.permissions import page_requires
 from shopops.web.tables import Column, xlsx_response
 
@@ -134,6 +134,8 @@ def funnel_save(request: HttpRequest) -> HttpResponse:
 def funnel_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         saved_funnel_delete(shop=request.shop, funnel_id=pk)
+    except NotFound as exc:  # another shop's funnel: as if it did not exist
+        raise Http404 from exc
     except ShopOpsError as exc:
         messages.error(request, exc.detail)
     else:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shopops.core import roles
@@ -38,9 +39,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         if action == "password":
             password_form = PasswordChangeForm(request.user, request.POST)
             if password_form.is_valid():
-                core_services.user_change_password(user=request.user, form=password_form)
+                revoked = core_services.user_change_password(user=request.user, form=password_form)
                 update_session_auth_hash(request, request.user)
                 messages.success(request, _("Password changed."))
+                if revoked:
+                    messages.warning(request, ngettext(
+                        "Your %(count)d API token was revoked with the old password: create a new one for "
+                        "your integrations.",
+                        "Your %(count)d API tokens were revoked with the old password: create new ones for "
+                        "your integrations.", revoked) % {"count": revoked})
                 return redirect("web:profile")
         elif action == "language":
             try:
@@ -80,7 +87,9 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 @page_requires(LOGIN_ONLY)
 @require_POST
 def switch_shop(request: HttpRequest) -> HttpResponse:
-    shop = core_selectors.shop_for_user(user=request.user, code=request.POST.get("shop", ""))
+    """Work in another of the user's shops (the topbar's switcher); a shop they are not a member of: 403."""
+    code = request.POST.get("shop", "").strip()
+    shop = core_selectors.shop_for_user(user=request.user, code=code) if code else None
     if shop is None:
         raise PermissionDenied
     request.session[SHOP_SESSION_KEY] = shop.pk

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from shopops.core import roles
@@ -42,6 +44,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
             elif action == "active":
                 core_services.user_set_active(user=target, active=request.POST.get("active") == "1",
                                               actor=request.user)
+            elif action == "password":
+                revoked = core_services.user_set_password(user=target, password=request.POST.get("password", ""),
+                                                          actor=request.user)
+                if target.pk == request.user.pk:
+                    update_session_auth_hash(request, target)  # resetting one's own: stay logged in
+                if revoked:
+                    messages.warning(request, ngettext(
+                        "%(count)d API token of %(name)s was revoked with the old password.",
+                        "%(count)d API tokens of %(name)s were revoked with the old password.", revoked)
+                        % {"count": revoked, "name": target.get_username()})
             else:
                 raise Http404
             messages.success(request, _("User %s saved.") % target.get_username())

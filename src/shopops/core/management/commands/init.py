@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
-from django.db import transaction
 
-from shopops.channels.services import channel_accounts_create_defaults
-from shopops.core import roles
 from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.commands.shop import shop_open
 from shopops.core.models import Shop
-from shopops.core.services import roles_sync, shop_create, user_create
+from shopops.core.services import password_check, shop_fields_check
+
+ADMIN = "admin"
 
 
 def shop_code_for(name: str) -> str:
@@ -35,24 +34,17 @@ class Command(ShopOpsCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["shop"].strip()
-        if not name or len(name) > 120:
-            raise CommandError("--shop must be 1 to 120 characters.", returncode=2)
         code = options["code"] or shop_code_for(name)
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):
-            raise CommandError("--code must be 1 to 40 lower-case letters, digits or hyphens.", returncode=2)
-        try:
-            validate_password(options["admin_password"])
-        except ValidationError as exc:
-            raise CommandError("Admin password rejected: " + " ".join(exc.messages), returncode=2) from exc
+        # Bad input is refused before the data directory is touched (exit 2).
+        shop_fields_check(code=code, name=name)
+        password_check(password=options["admin_password"], user=get_user_model()(username=ADMIN))
         call_command("migrate", verbosity=0, interactive=False)
         if Shop.objects.exists():
-            raise CommandError("This data directory already holds a shop; nothing was changed.", returncode=2)
-        with transaction.atomic():
-            roles_sync()
-            shop = shop_create(code=code, name=name)
-            channel_accounts_create_defaults(shop=shop)
-            user_create(username="admin", password=options["admin_password"], role=roles.ADMIN, shops=[shop])
+            raise CommandError("This data directory already holds a shop; nothing was changed "
+                               "(`shopops shop create` adds another shop).", returncode=2)
+        shop, _admin, _created, _accounts = shop_open(code=code, name=name, admin_username=ADMIN,
+                                                      admin_password=options["admin_password"])
         if options["json"]:
-            self.emit_json({"shop": shop.code, "name": shop.name, "users": ["admin"]})
+            self.emit_json({"shop": shop.code, "name": shop.name, "users": [ADMIN]})
         else:
             self.stdout.write(self.style.SUCCESS(f"Created shop {shop.name} ({shop.code}) and user admin."))

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -70,10 +71,12 @@ class Command(ShopOpsCommand):
         if generated:
             password = secrets.token_urlsafe(9)
         else:
-            try:
-                validate_password(password)
-            except ValidationError as exc:
-                raise CommandError("Password rejected: " + " ".join(exc.messages), returncode=2) from exc
+            for username in roles.ROLES:  # every demo user gets this password: check it against each name
+                try:
+                    validate_password(password, user=get_user_model()(username=username))
+                except ValidationError as exc:
+                    raise CommandError(f"Password rejected for user {username}: " + " ".join(exc.messages),
+                                       returncode=2) from exc
 
         call_command("migrate", verbosity=0, interactive=False)
         if Shop.objects.exists() and not options["reset"]:
