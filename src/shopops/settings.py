@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -65,6 +67,11 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("SHOPOPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+# Addresses or networks of the TLS proxies in front of `shopops serve`: only connections from them may set
+# X-Forwarded-Proto / X-Forwarded-For (the server strips both from everyone else; see docs/operations.md).
+SHOPOPS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("SHOPOPS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,7 +82,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # ninja as an app: /api/v1/docs uses its bundled Swagger UI (offline, no inline script) instead of a CDN.
+    "ninja",
     "huey.contrib.djhuey",
+    "axes",
     "shopops.core",
     "shopops.channels",
     "shopops.catalog",
@@ -93,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "shopops.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into the log-in page with the reason.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shopops.urls"
@@ -157,6 +170,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out log-in before any password is checked (and needs the request, so
+# tests log in with force_login or Client.login(request=HttpRequest(), ...)).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in throttling: 10 failures within 15 minutes pause log-ins for 15 minutes, counted per user name at an
+# address and per address (password spraying). Others elsewhere are not affected, so nobody can lock the
+# real user out from another address; a success resets the count. API tokens never pass through this.
+# Unlock early with `shopops axes_reset_username NAME`, `shopops axes_reset_ip ADDRESS` or `axes_reset`.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A lock-out lasts 15 minutes from the last counted failure; more tries while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "shopops.web.views.auth.login_locked_out"
+# The client address is REMOTE_ADDR: `shopops serve` sets it from X-Forwarded-For for trusted proxies only.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_VERBOSE = False
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -189,6 +222,33 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script, no eval.
+# Templates carry no inline script, event handler or style attribute (tests/web/test_csp.py checks them);
+# chart and table data travel in json_script blocks, which are data, not script.
+PLOTLY_EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+PLOTLY_MAPLIBRE_STYLE = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Plotly (run time, not our templates) adds <style> elements: an empty one that it fills through the
+        # CSSOM (allowed by the hash of the empty text) and MapLibre's stylesheet (its hash: the bundled
+        # plotly.js version; tests/web/test_csp.py recomputes it from the bundle and says when it changes).
+        "style-src-elem": [SELF, PLOTLY_EMPTY_STYLE, PLOTLY_MAPLIBRE_STYLE],
+        # ... and sets style attributes on SVG elements (heatmaps). Attributes cannot load anything: images,
+        # fonts and connections stay 'self' (below).
+        "style-src-attr": [UNSAFE_INLINE],
+        # Swagger UI and Plotly draw some icons and heatmaps from data: URLs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 _redis_url = os.environ.get("REDIS_URL")
 if _redis_url:

@@ -1,7 +1,11 @@
 """Production settings: the defaults plus HTTPS hardening, so that ``check --deploy`` is clean.
 
-Serve behind a TLS-terminating proxy that sets ``X-Forwarded-Proto``. ``SHOPOPS_SECRET_KEY`` and
-``SHOPOPS_ALLOWED_HOSTS`` must come from the environment.
+Serve behind a TLS-terminating proxy that sets ``X-Forwarded-Proto`` and list its address in
+``SHOPOPS_TRUSTED_PROXIES``. ``SHOPOPS_SECRET_KEY`` and ``SHOPOPS_ALLOWED_HOSTS`` must come from the environment.
+
+There is deliberately no ``SECURE_PROXY_SSL_HEADER``: Django cannot tell who sent the header, so any client
+that reaches the server directly could claim https. The WSGI server, which sees the peer address, decides:
+``shopops serve`` takes the scheme from the trusted proxies only (gunicorn: ``--forwarded-allow-ips``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ if not os.environ.get("SHOPOPS_SECRET_KEY"):
 if not os.environ.get("SHOPOPS_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("SHOPOPS_ALLOWED_HOSTS must be set in production")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
