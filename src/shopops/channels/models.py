@@ -55,7 +55,11 @@ class ImportJob(ShopScoped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process running the job, "host|boot id|pid|process start": a job left "running" by a process that
+    # died (killed, crashed) is told from one still running by it (services.import_jobs_settle_dead).
+    runner = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-id"]

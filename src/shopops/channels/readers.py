@@ -8,8 +8,8 @@ What a file is and how it is encoded is decided first, by ``filetypes`` (re-expo
   pyarrow's streaming reader (faster than the csv module on a 44-column Taobao export, see
   ``benchmarks/read_orders_csv.py``, and its columns feed the vectorised ``fastpaths``); small files and
   files with blank lines go through the csv module, which numbers blank lines as Excel does. xlsx is
-  read with python-calamine (openpyxl as fallback); its size is capped because a workbook is
-  decompressed whole.
+  read by ``xlsx.XlsxSheet``, a streaming reader whose memory is bounded by its limits whatever the
+  file (zip sizes and ratios, inflated bytes, cells, shared strings: checked before and while reading).
 * **Guards**: a size limit before anything is read; a line-length limit and a NUL-byte check while
   reading, so a binary file that starts like text is never read into memory as one giant line; rows
   with the wrong number of cells and undecodable bytes are reported with their row numbers.
@@ -24,7 +24,6 @@ import csv
 import io
 import os
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,7 @@ from .filetypes import (
     sniff_detail,
 )
 from .normalize import normalize_header
+from .xlsx import XlsxLimits, XlsxSheet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -61,12 +61,17 @@ def _arrow_encoding(encoding: str) -> str:
     return "utf8" if name in _ARROW_UTF8 else name
 
 
+_XLSX = XlsxLimits()
+
+
 @dataclass(frozen=True, slots=True)
 class ReadLimits:
     """Guards against files that would exhaust the machine; every value is configurable.
 
-    ``max_file_bytes``: anything bigger is refused before reading. ``max_xlsx_bytes`` and
-    ``max_xlsx_unpacked_bytes``: a workbook is decompressed whole (the second guards zip bombs).
+    ``max_file_bytes``: anything bigger is refused before reading. ``max_xlsx_bytes``: the workbook file.
+    ``max_xlsx_unpacked_bytes``, ``max_xlsx_ratio``, ``max_xlsx_cells``, ``max_xlsx_strings`` and
+    ``max_xlsx_strings_bytes``: what a workbook may unpack to and hold (:class:`xlsx.XlsxLimits`; an export of
+    100,000 orders × 44 columns is about 4.4M cells and 300 MB of XML).
     ``max_line_chars``: a CSV line longer than this is not an export (binary data, a missing quote).
     ``arrow_min_bytes``: CSV from this size up goes through pyarrow. ``arrow_block_bytes`` (table path:
     big blocks, fewer vectorised calls per row) and ``lake_block_bytes`` (bulk path: small blocks keep the
@@ -76,11 +81,21 @@ class ReadLimits:
 
     max_file_bytes: int = 64 * 1024**3
     max_xlsx_bytes: int = 256 * 1024**2
-    max_xlsx_unpacked_bytes: int = 2 * 1024**3
+    max_xlsx_unpacked_bytes: int = _XLSX.max_unpacked_bytes
+    max_xlsx_ratio: int = _XLSX.max_ratio
+    max_xlsx_cells: int = _XLSX.max_cells
+    max_xlsx_strings: int = _XLSX.max_strings
+    max_xlsx_strings_bytes: int = _XLSX.max_strings_bytes
     max_line_chars: int = 1024 * 1024
     arrow_min_bytes: int = 4 * 1024**2
     arrow_block_bytes: int = 4 * 1024**2
     lake_block_bytes: int = 2 * 1024**2
+
+    @property
+    def xlsx(self) -> XlsxLimits:
+        return XlsxLimits(max_unpacked_bytes=self.max_xlsx_unpacked_bytes, max_ratio=self.max_xlsx_ratio,
+                          max_cells=self.max_xlsx_cells, max_strings=self.max_xlsx_strings,
+                          max_strings_bytes=self.max_xlsx_strings_bytes)
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -227,7 +242,7 @@ def read_table(path: str | os.PathLike[str], *, header: bool = True, column_name
     Everything that can be refused up front is refused here, before any row is read: unknown content,
     a file over the size limits, an undetectable encoding, a missing header row. ``column_names``
     replaces the header (with ``header=False``: the file has none). ``engine``: ``auto``, or for CSV
-    ``python``/``arrow``, for xlsx ``calamine``/``openpyxl``.
+    ``python``/``arrow``, for xlsx ``stream``.
     """
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
@@ -576,107 +591,34 @@ def _non_empty_mask(record_batch: pa.RecordBatch, pc: Any) -> pa.Array | None:
 # ------------------------------------------------------------------------------------------------- xlsx
 
 
-def _check_xlsx(path: str, sniffed: Sniffed, limits: ReadLimits, language: str) -> None:
-    """Size and zip-bomb guards: calamine and openpyxl both unpack the sheet in memory."""
+def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
+               batch_rows: int, sheet: str | int | None, engine: str, limits: ReadLimits,
+               language: str) -> TableStream:
+    """An xlsx through the bounded streaming reader (``xlsx.XlsxSheet``): rows come with their own Excel row
+    numbers, and the limits are enforced before and while reading."""
+    if engine not in ("auto", "stream"):
+        raise ValueError(f"unknown xlsx engine {engine!r}")
     if sniffed.size > limits.max_xlsx_bytes:
         raise ReadError(f"xlsx 文件过大（{human_size(sniffed.size)}，上限 {human_size(limits.max_xlsx_bytes)}）："
                         "请导出为 CSV", f"xlsx file too large ({human_size(sniffed.size)}; limit "
                         f"{human_size(limits.max_xlsx_bytes)}): export it as CSV", language=language)
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(i.file_size for i in archive.infolist()
-                       if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml")
-    if unpacked > limits.max_xlsx_unpacked_bytes:
-        raise ReadError(f"xlsx 解压后过大（{human_size(unpacked)}）：请导出为 CSV",
-                        f"xlsx unpacks to {human_size(unpacked)}: export it as CSV", language=language)
-
-
-def _calamine_rows(path: str, sheet: str | int | None, language: str) -> tuple[str, Iterator[list[object]],
-                                                                                Callable[[], None]]:
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(path)
-    try:
-        names = list(workbook.sheet_names)
-        chosen = _choose_sheet(names, sheet, language)
-        worksheet = workbook.get_sheet_by_name(chosen)
-        rows = worksheet.iter_rows()  # absolute rows from row 1: index + 1 is the Excel row number
-    except Exception:
-        workbook.close()
-        raise
-    return chosen, rows, workbook.close
-
-
-def _openpyxl_rows(path: str, sheet: str | int | None, language: str) -> tuple[str, Iterator[list[object]],
-                                                                               Callable[[], None]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        chosen = _choose_sheet(list(workbook.sheetnames), sheet, language)
-        worksheet = workbook[chosen]
-        worksheet.reset_dimensions()  # exports often carry a wrong <dimension>; read what is there
-        raw = worksheet.iter_rows(min_row=1, values_only=True)
-    except Exception:
-        workbook.close()
-        raise
-    rows = (["" if cell is None else cell for cell in row] for row in raw)
-    return chosen, rows, workbook.close
-
-
-def _choose_sheet(names: list[str], sheet: str | int | None, language: str) -> str:
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int):
-        if 0 <= sheet < len(names):
-            return names[sheet]
-    elif sheet in names:
-        return sheet
-    listed = "、".join(names)
-    raise ReadError(f"找不到工作表 {sheet!r}；文件中有：{listed}", f"no sheet {sheet!r}; the file has: {', '.join(names)}",
-                    language=language)
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
-               batch_rows: int, sheet: str | int | None, engine: str, limits: ReadLimits,
-               language: str) -> TableStream:
-    _check_xlsx(path, sniffed, limits, language)
-    if engine == "auto":
-        engine = "calamine"
-    if engine not in ("calamine", "openpyxl"):
-        raise ValueError(f"unknown xlsx engine {engine!r}")
-    try:
-        if engine == "calamine":
-            try:
-                chosen, rows, close = _calamine_rows(path, sheet, language)
-            except ImportError:
-                engine = "openpyxl"
-            except ReadError:
-                raise
-            except Exception:  # a workbook calamine cannot parse: openpyxl is more lenient
-                engine = "openpyxl"
-        if engine == "openpyxl":
-            chosen, rows, close = _openpyxl_rows(path, sheet, language)
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise ReadError(f"xlsx 文件损坏，无法读取：{exc}", f"the xlsx file is damaged: {exc}",
-                        language=language) from exc
-    close = _once(close)
+    reader = XlsxSheet(path, sheet=sheet, limits=limits.xlsx, language=language)
+    close = _once(reader.close)
+    rows = reader.rows()
     row = 0
     first: list[object] | None = None
-    for cells in rows:
-        row += 1
-        if any(not _blank(c) for c in cells):
-            first = list(cells)
-            break
+    try:
+        for number, cells in rows:
+            if any(not _blank(c) for c in cells):
+                row, first = number, list(cells)
+                break
+    except BaseException:
+        close()
+        raise
     if first is None:
         close()
         raise ReadError("工作表是空的", "the sheet is empty", language=language)
-    lead = 0  # calamine starts at the used range, openpyxl at column A: both start at the first header
+    lead = 0  # rows start at column A; a table may start further right (the header's first cell)
     while header and _blank(first[lead]):
         lead += 1
     first = first[lead:]
@@ -686,7 +628,11 @@ def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Seque
     if header:
         raw_headers: list[object] = first
         names = list(column_names) if column_names is not None else first
-        _check_names(names, width, language)
+        try:
+            _check_names(names, width, language)
+        except ReadError:
+            close()
+            raise
         header_row: int | None = row
         pending: list[tuple[int, list[object]]] = []
     else:
@@ -695,19 +641,17 @@ def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Seque
         width = len(names)
         header_row = None
         pending = [(row, first)]
+    reader.keep_columns = lead + width  # cells right of the table are counted, not kept
     headers = tuple(normalize_header(h) for h in names)
     keys = unique_keys(headers)
 
     def batches() -> Iterator[Batch]:
-        number = row
         block: list[list[object]] = []
         numbers: list[int] = []
         try:
-            source = iter(rows)
-            for number_cells in pending:
-                _add_xlsx_row(block, numbers, number_cells[0], number_cells[1], 0, width)
-            for cells in source:
-                number += 1
+            for number, cells in pending:
+                _add_xlsx_row(block, numbers, number, cells, 0, width)
+            for number, cells in rows:
                 _add_xlsx_row(block, numbers, number, cells, lead, width)
                 if len(block) >= batch_rows:
                     yield Batch(headers, keys, numbers, rows=block)
@@ -718,7 +662,11 @@ def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Seque
             close()
 
     return TableStream(path=path, kind=FileKind.XLSX, size=sniffed.size, raw_headers=raw_headers, headers=headers,
-                       header_row=header_row, engine=engine, batches=batches(), close=close, sheet=chosen)
+                       header_row=header_row, engine="stream", batches=batches(), close=close, sheet=reader.name)
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _add_xlsx_row(block: list[list[object]], numbers: list[int], number: int, cells: Sequence[object],

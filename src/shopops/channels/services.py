@@ -8,6 +8,8 @@ import functools
 import gc
 import json
 import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -159,16 +161,14 @@ def import_summary(job: ImportJob) -> dict[str, object]:
     }
 
 
-def import_job_create(*, shop: Shop, format_name: str, path: str, file_name: str = "",
-                      channel_account: str | None = None, items_path: str | None = None,
-                      skip_invalid: bool = False, dry_run: bool = False, options: dict[str, str] | None = None,
-                      actor: AbstractBaseUser | None = None) -> ImportJob:
-    """Check the request (format, account, options) and record a queued job; the work is import_job_run."""
+def _import_request_check(*, shop: Shop, format_name: str, channel_account: str | None,
+                          with_items: bool) -> tuple[Format, ChannelAccount]:
+    """The request's format, item file and channel account, checked before anything is stored."""
     fmt = FORMATS.get(format_name)
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
-    if items_path and not fmt.item_columns:
+    if with_items and not fmt.item_columns:
         raise InvalidInput(_("The format %(name)s has no item file.") % {"name": format_name},
                            [FieldError("items", _("Only taobao-orders takes an item file."))])
     if channel_account:
@@ -181,6 +181,16 @@ def import_job_create(*, shop: Shop, format_name: str, path: str, file_name: str
         account = ChannelAccount.objects.filter(shop=shop, channel=fmt.channel, active=True).order_by("id").first()
         if account is None:
             account = channel_account_ensure(shop=shop, channel=fmt.channel, name=f"{shop.name[:60]}·{fmt.channel}")
+    return fmt, account
+
+
+def import_job_create(*, shop: Shop, format_name: str, path: str, file_name: str = "",
+                      channel_account: str | None = None, items_path: str | None = None,
+                      skip_invalid: bool = False, dry_run: bool = False, options: dict[str, str] | None = None,
+                      actor: AbstractBaseUser | None = None) -> ImportJob:
+    """Check the request (format, account, options) and record a queued job; the work is import_job_run."""
+    fmt, account = _import_request_check(shop=shop, format_name=format_name, channel_account=channel_account,
+                                         with_items=bool(items_path))
     return ImportJob.objects.create(
         shop=shop, format=fmt.name, channel_account=account, file_name=(file_name or Path(path).name)[:255],
         file_path=str(path), created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -191,25 +201,32 @@ def import_job_create(*, shop: Shop, format_name: str, path: str, file_name: str
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Do the import of a queued job and record its summary. Data problems end as a rejected job (never an
-    exception); an unexpected failure marks the job failed and re-raises."""
+    exception); an unexpected failure marks the job failed and re-raises. The job records which process runs
+    it and beats a heartbeat meanwhile (see import_jobs_settle_dead); the upload of a rejected or failed job
+    is removed at once."""
     job = ImportJob.objects.select_related("shop", "channel_account").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    job.runner, job.started_at = _runner_identity(), now()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, runner=job.runner,
+                                               started_at=job.started_at)
     started = time.perf_counter()
     progress = _progress_writer(job)
     language = str(job.options.get("language") or "zh-hans")
-    try:
-        with translation.override(language):
-            outcome = _run(job, FORMATS[job.format], progress, language)
-    except ReadError as exc:
-        outcome = _Outcome(rejected_file=True, errors=[
-            FieldError(e.field, e.message, e.row) for e in (exc.errors or [FieldError("file", exc.message(language))])])
-        if exc.errors:
-            outcome.errors.insert(0, FieldError("file", exc.message(language)))
-    except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=now(),
-                                                   seconds=time.perf_counter() - started)
-        progress(1.0, "failed")
-        raise
+    with _heartbeat(job.pk):
+        try:
+            with translation.override(language):
+                outcome = _run(job, FORMATS[job.format], progress, language)
+        except ReadError as exc:
+            outcome = _Outcome(rejected_file=True, errors=[
+                FieldError(e.field, e.message, e.row)
+                for e in (exc.errors or [FieldError("file", exc.message(language))])])
+            if exc.errors:
+                outcome.errors.insert(0, FieldError("file", exc.message(language)))
+        except BaseException:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=now(),
+                                                       seconds=time.perf_counter() - started)
+            progress(1.0, "failed")
+            _upload_remove(job)
+            raise
     job.rows, job.inserted, job.updated, job.unchanged = outcome.rows, outcome.inserted, outcome.updated, outcome.unchanged
     job.rejected = outcome.rejected
     job.errors = [{"row": e.row, "column": e.field, "message": e.message}
@@ -219,8 +236,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job.seconds = time.perf_counter() - started
     job.finished_at = now()
     job.progress = 1.0
-    job.save()
+    job.save(update_fields=["rows", "inserted", "updated", "unchanged", "rejected", "errors", "options", "status",
+                            "seconds", "finished_at", "progress"])
     progress(1.0, job.status)
+    if job.status == ImportJob.Status.REJECTED:
+        _upload_remove(job)
     return job
 
 
@@ -638,35 +658,310 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000)
     return write_order_sample(format_name, path, samples)
 
 
+# ------------------------------------------------------------------------------------------------- uploads
+#
+# An upload is written only once its request is valid (format, item file, channel account, permission), under
+# a temporary name that is renamed when the job is accepted (its row committed). The upload of a rejected or
+# failed job is removed at once, any other after the retention period (SHOPOPS_IMPORT_RETENTION_DAYS, default
+# 30): imports_clean, run daily by the worker and by `shopops imports clean`. Files named on the command line
+# are the user's own and never removed.
+
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet", ".tsv")
+UPLOAD_PART = ".part"  # the temporary name's suffix, until the job is accepted
+RETENTION_DAYS_DEFAULT = 30
+ORPHAN_GRACE = dt.timedelta(hours=1)  # an upload no job points to (a request that failed mid-way) waits this long
+
+
+def _uploads_dir() -> Path:
+    return _job_dir() / "uploads"
+
+
+def _upload_folder(path: str) -> Path | None:
+    """The upload's own folder (``uploads/<random>/``) when ``path`` is an upload, else None (a user's file)."""
+    if not path:
+        return None
+    try:
+        folder = Path(path).resolve().parent
+        root = _uploads_dir().resolve()
+    except (OSError, ValueError):
+        return None
+    return folder if folder.parent == root else None
+
+
+def _remove_folder(folder: Path) -> int:
+    """Delete an upload folder; the bytes freed (0 when it was already gone)."""
+    freed = 0
+    with contextlib.suppress(OSError):
+        for item in folder.iterdir():
+            with contextlib.suppress(OSError):
+                freed += item.stat().st_size
+                item.unlink()
+        folder.rmdir()
+    return freed
+
+
+def _upload_folders(job: ImportJob) -> set[Path]:
+    found = {_upload_folder(job.file_path), _upload_folder(str(job.options.get("items_path") or ""))}
+    return {folder for folder in found if folder is not None}
+
+
+def _upload_remove(job: ImportJob) -> int:
+    """Remove a job's uploaded files (never a file named on the command line); the bytes freed."""
+    return sum(_remove_folder(folder) for folder in _upload_folders(job))
+
+
 def import_upload_store(*, uploaded: object, file_name: str) -> str:
-    """Keep an uploaded file under the data dir (the task reads it later); the stored name is ours, never the
-    user's path."""
+    """Copy an uploaded file under the data dir for the task to read, under a temporary name until the job is
+    accepted (import_upload_accept). The stored name is ours, never the user's path; the returned path is the
+    final one."""
     import uuid
 
-    folder = _job_dir() / "uploads" / uuid.uuid4().hex
+    folder = _uploads_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True)
     suffix = Path(file_name).suffix.lower()
-    target = folder / f"upload{suffix if suffix in ('.csv', '.txt', '.xlsx', '.parquet', '.tsv') else ''}"
-    with target.open("wb") as out:
-        for chunk in uploaded.chunks():  # type: ignore[attr-defined]
-            out.write(chunk)
+    target = folder / f"upload{suffix if suffix in UPLOAD_SUFFIXES else ''}"
+    try:
+        with target.with_name(target.name + UPLOAD_PART).open("wb") as out:
+            for chunk in uploaded.chunks():  # type: ignore[attr-defined]
+                out.write(chunk)
+    except BaseException:
+        _remove_folder(folder)
+        raise
     return str(target)
+
+
+def import_upload_accept(*, path: str) -> None:
+    """The job of an upload was accepted: its file takes its final name."""
+    os.replace(path + UPLOAD_PART, path)
 
 
 def import_submit(*, shop: Shop, actor: AbstractBaseUser, format_name: str, uploaded: object, file_name: str,
                   items: object | None = None, items_name: str = "", channel_account: str | None = None,
                   skip_invalid: bool = False, dry_run: bool = False,
                   options: dict[str, str] | None = None) -> ImportJob:
-    """Store an upload, record the job and queue it (the web page and the API)."""
+    """Check the request, then store the upload, record the job and queue it (the web page and the API).
+
+    A request refused (permission, format, item file, account) writes nothing; the upload is renamed from its
+    temporary name and the task queued only when the job's row is committed."""
     from shopops.channels.tasks import import_job_task
 
     fmt = FORMATS.get(format_name)
     if fmt is not None and fmt.target == "orders" and not actor.has_perm("catalog.change_product"):
         raise PermissionDenied(_("Importing orders needs the operator role."))
-    path = import_upload_store(uploaded=uploaded, file_name=file_name)
-    items_path = import_upload_store(uploaded=items, file_name=items_name) if items is not None else None
-    job = import_job_create(shop=shop, format_name=format_name, path=path, file_name=file_name,
-                            channel_account=channel_account, items_path=items_path, skip_invalid=skip_invalid,
-                            dry_run=dry_run, options=options, actor=actor)
-    transaction.on_commit(lambda: import_job_task(job.pk))
+    _import_request_check(shop=shop, format_name=format_name, channel_account=channel_account,
+                          with_items=items is not None)
+    stored: list[str] = []
+    try:
+        stored.append(import_upload_store(uploaded=uploaded, file_name=file_name))
+        if items is not None:
+            stored.append(import_upload_store(uploaded=items, file_name=items_name))
+        job = import_job_create(shop=shop, format_name=format_name, path=stored[0], file_name=file_name,
+                                channel_account=channel_account, items_path=stored[1] if items is not None else None,
+                                skip_invalid=skip_invalid, dry_run=dry_run, options=options, actor=actor)
+    except BaseException:
+        for path in stored:
+            folder = _upload_folder(path)
+            if folder is not None:
+                _remove_folder(folder)
+        raise
+
+    def accept() -> None:
+        for path in stored:
+            import_upload_accept(path=path)
+        import_job_task(job.pk)
+
+    transaction.on_commit(accept)
     return job
+
+
+def import_retention_days() -> int:
+    """How long the uploads of finished imports are kept: ``SHOPOPS_IMPORT_RETENTION_DAYS`` (default 30)."""
+    raw = os.environ.get("SHOPOPS_IMPORT_RETENTION_DAYS", "").strip()
+    if not raw:
+        return RETENTION_DAYS_DEFAULT
+    if not raw.isdigit():
+        raise InvalidInput(
+            _("SHOPOPS_IMPORT_RETENTION_DAYS must be a whole number of days (0 or more), not %(value)s.")
+            % {"value": raw[:40]}, [FieldError("SHOPOPS_IMPORT_RETENTION_DAYS", _("A whole number of days."))])
+    return int(raw)
+
+
+def imports_clean(*, older_than_days: int | None = None, at: dt.datetime | None = None) -> dict[str, object]:
+    """Remove what imports leave behind: the uploads of rejected and failed jobs, the uploads of jobs finished
+    more than ``older_than_days`` ago (default: the retention setting), uploads no job points to (after an
+    hour: a request that failed between storing and recording), and the progress files of finished jobs.
+    Queued and running jobs keep their files; running jobs whose process died are marked failed first."""
+    days = import_retention_days() if older_than_days is None else older_than_days
+    if days < 0:
+        raise InvalidInput(_("The age must be 0 days or more."), [FieldError("older_than", _("0 or more days."))])
+    moment = at or now()
+    cutoff = moment - dt.timedelta(days=days)
+    dead = import_jobs_settle_dead(at=moment)
+    removed_jobs: list[int] = []
+    freed = 0
+    kept: set[Path] = set()
+    active = {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}
+    live_ids: set[int] = set()
+    for job in ImportJob.objects.only("id", "status", "file_path", "options", "created_at", "finished_at"):
+        if job.status in active:
+            live_ids.add(job.pk)
+        folders = _upload_folders(job)
+        if not folders:
+            continue
+        expired = job.status in (ImportJob.Status.REJECTED, ImportJob.Status.FAILED) or (
+            job.status == ImportJob.Status.DONE and (job.finished_at or job.created_at) < cutoff)
+        if not expired:
+            kept |= folders
+            continue
+        if any(folder.exists() for folder in folders):
+            freed += sum(_remove_folder(folder) for folder in folders)
+            removed_jobs.append(job.pk)
+    orphans = 0
+    uploads = _uploads_dir()
+    if uploads.is_dir():
+        for folder in uploads.iterdir():
+            try:
+                if folder.resolve() in kept or not folder.is_dir():
+                    continue
+                touched = max([folder.stat().st_mtime, *(item.stat().st_mtime for item in folder.iterdir())])
+                if dt.datetime.fromtimestamp(touched, tz=dt.UTC) > moment - ORPHAN_GRACE:
+                    continue  # still being written, or its request is still running
+            except OSError:
+                continue
+            freed += _remove_folder(folder)
+            orphans += 1
+    progress_files = 0
+    for item in _job_dir().iterdir():
+        stem = item.name.split(".", 1)[0]
+        if item.is_file() and stem.isdigit() and int(stem) not in live_ids and item.suffix in (
+                ".progress", ".heartbeat", ".tmp"):
+            with contextlib.suppress(OSError):
+                item.unlink()
+                progress_files += 1
+    return {"retention_days": days, "removed_jobs": removed_jobs, "orphans": orphans, "bytes": freed,
+            "progress_files": progress_files, "kept": len(kept), "failed_dead_jobs": dead}
+
+
+# ------------------------------------------------------------------------------------------ dead jobs
+#
+# A job's process may die without a word (SIGKILL, out of memory, a reboot): its job would say "running"
+# forever. The job records its runner ("host|boot id|pid|process start") and beats a heartbeat file while it
+# runs. On the runner's own machine the process is looked up (gone, a zombie, or its pid reused by another
+# process: dead); from another machine only a heartbeat that stopped beating counts, and a job whose heartbeat
+# this machine cannot see is left alone. A job in a live process is never touched.
+
+HEARTBEAT_EVERY = 30.0  # seconds
+HEARTBEAT_STALE = dt.timedelta(minutes=10)
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _process_stat(pid: int) -> tuple[str, str]:
+    """(state, start time in clock ticks since boot) from /proc, ("", "") where there is no /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "", ""
+    fields = stat.rpartition(")")[2].split()  # the command name may hold spaces and parentheses
+    return (fields[0], fields[19]) if len(fields) > 19 else ("", "")
+
+
+def _runner_identity() -> str:
+    pid = os.getpid()
+    return "|".join((socket.gethostname(), _boot_id(), str(pid), _process_stat(pid)[1]))[:300]
+
+
+def _runner_alive(runner: str) -> bool | None:
+    """Whether the recorded process still runs, when this machine can tell (None: another machine)."""
+    host, boot, pid_text, start = [*runner.split("|"), "", "", "", ""][:4]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return None
+    here = _boot_id()
+    if boot and here and boot != here:
+        return False  # the machine restarted since
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process: it exists
+    except OSError:
+        return None
+    state, started = _process_stat(pid)
+    # dead when it exited and was not reaped yet, or when the pid now belongs to another process
+    return not (state == "Z" or (start and started and started != start))
+
+
+def _heartbeat_path(job_id: int) -> Path:
+    return _job_dir() / f"{job_id}.heartbeat"
+
+
+@contextlib.contextmanager
+def _heartbeat(job_id: int) -> Iterator[None]:
+    """Touch the job's heartbeat file every HEARTBEAT_EVERY seconds while the block runs (a daemon thread)."""
+    path = _heartbeat_path(job_id)
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            with contextlib.suppress(OSError):
+                path.touch()
+
+    with contextlib.suppress(OSError):
+        path.touch()
+    thread = threading.Thread(target=beat, name=f"import-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _job_alive(job: ImportJob, moment: dt.datetime) -> bool:
+    verdict = _runner_alive(job.runner) if job.runner else None
+    if verdict is not None:
+        return verdict
+    beats = []
+    for path in (_heartbeat_path(job.pk), _job_dir() / f"{job.pk}.progress"):
+        with contextlib.suppress(OSError):
+            beats.append(dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC))
+    if beats:
+        return max(beats) > moment - HEARTBEAT_STALE
+    if job.runner:
+        return True  # another machine whose files this one cannot see: it cannot tell, so leaves it alone
+    return (job.started_at or job.created_at) > moment - HEARTBEAT_STALE  # from before runners were recorded
+
+
+def import_jobs_settle_dead(*, at: dt.datetime | None = None) -> list[int]:
+    """Mark failed the running jobs whose process ended without finishing them (killed, crashed, the machine
+    restarted), remove their uploads, and return their ids. Called when a worker starts, by `shopops lake
+    settle` and by imports_clean."""
+    moment = at or now()
+    failed = []
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
+        if _job_alive(job, moment):
+            continue
+        with translation.override(str(job.options.get("language") or "zh-hans")):
+            message = _("The import stopped before it finished: its process ended (killed or crashed). Check the "
+                        "data and import the file again; a re-import never counts an order twice.")
+        started = job.started_at or job.created_at
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, runner=job.runner).update(
+            status=ImportJob.Status.FAILED, finished_at=moment, progress=1.0,
+            seconds=max((moment - started).total_seconds(), 0.0),
+            errors=[{"row": None, "column": "file", "message": message}])
+        if updated:
+            failed.append(job.pk)
+            _upload_remove(job)
+            for suffix in (".progress", ".heartbeat"):
+                with contextlib.suppress(OSError):
+                    (_job_dir() / f"{job.pk}{suffix}").unlink()
+    return failed

@@ -28,7 +28,7 @@ from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT, LakeTable
 from shopops.orders import selectors as order_selectors
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from shopops.core.models import Shop
     from shopops.orders.domain import InsertedOrders
@@ -221,6 +221,21 @@ def facts_refresh_settle(*, shop: Shop | None = None, older_than: dt.timedelta |
         paid.append({"shop": owner.code, "date_from": low.isoformat(), "date_to": high.isoformat(),
                      "debts": len(ids), **result})
     return paid
+
+
+# What else `shopops lake settle` puts right after an interruption, registered by the apps above the lake (which
+# the lake may not import): e.g. channels marks failed the import jobs whose process died.
+_SETTLE_HOOKS: dict[str, Callable[[], list]] = {}
+
+
+def settle_hook_register(*, name: str, hook: Callable[[], list]) -> None:
+    """Have `shopops lake settle` also run ``hook`` (a function returning what it settled, JSON-ready)."""
+    _SETTLE_HOOKS[name] = hook
+
+
+def settle_hooks_run() -> dict[str, list]:
+    """Run the registered settle hooks: {name: what each settled}."""
+    return {name: hook() for name, hook in sorted(_SETTLE_HOOKS.items())}
 
 
 def facts_refresh_due_count() -> int:

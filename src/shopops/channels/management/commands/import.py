@@ -3,6 +3,7 @@ shopops import formats [--json]"""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -43,6 +44,9 @@ class Command(ShopOpsCommand):
         self.ensure_installed()
         if not options["path"]:
             raise CommandError("give the file to import: shopops import FORMAT PATH", returncode=2)
+        for flag, given in (("PATH", options["path"]), ("--items", options["items"])):
+            if given and not os.path.isfile(given):  # no job for a file that is not there
+                raise CommandError(f"{flag}: no such file: {given}", returncode=2)
         shop = self.resolve_shop(options["shop"])
         extra = {key: options[key] for key in ("platform", "date", "date_from", "date_to", "currency") if options[key]}
         with translation.override(options["language"]):

@@ -1,4 +1,8 @@
-"""shopops lake info [--json] | shopops lake rebuild [--json] | shopops lake settle [--json]"""
+"""shopops lake info [--json] | shopops lake rebuild [--json] | shopops lake settle [--json]
+
+``settle`` refreshes the order facts an interrupted import left owed, and runs what the other apps registered
+for the same moment (lake.services.settle_hook_register: the import jobs whose process died are marked failed).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,19 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from shopops.core.management.base import ShopOpsCommand
-from shopops.lake.services import facts_refresh_due_count, facts_refresh_settle, lake_rebuild
+from shopops.lake.services import (
+    facts_refresh_due_count,
+    facts_refresh_settle,
+    lake_rebuild,
+    settle_hooks_run,
+)
 from shopops.lake.storage import table_info
 
 
 class Command(ShopOpsCommand):
     help = ("The lake's Delta tables: `info` (rows, versions, files, bytes; order-fact refreshes still owed), "
             "`rebuild` (derived tables from the DB) or `settle` (refresh the order facts an interrupted import "
-            "left owed).")
+            "left owed, and mark failed the import jobs whose process died).")
     json_option = True
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,12 +42,15 @@ class Command(ShopOpsCommand):
             return
         if options["action"] == "settle":
             paid = facts_refresh_settle()
-            if options["json"]:
-                self.emit_json({"settled": paid})
+            hooks = {name: settled for name, settled in settle_hooks_run().items() if settled}
+            if options["json"]:  # {"settled": [...]} and, when they settled something, the hooks' lists
+                self.emit_json({"settled": paid, **hooks})
             else:
                 for row in paid:
                     self.stdout.write(f"{row['shop']}: {row['date_from']}..{row['date_to']} refreshed "
                                       f"({row['orders']} orders, {row['order_lines']} order lines)")
+                for name, settled in hooks.items():
+                    self.stdout.write(f"{name}: {', '.join(map(str, settled))}")
             return
         info = table_info()
         due = facts_refresh_due_count()
