@@ -35,6 +35,17 @@ def _refuse(message: str) -> None:
     raise SystemExit(2)
 
 
+def _inside(exc: OSError, folder: str) -> bool:
+    """Whether the OSError is about ``folder`` or a file in it."""
+    root = os.path.realpath(folder)
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, str | bytes | os.PathLike):
+            path = os.path.realpath(os.fsdecode(name))
+            if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _take_data_dir(list(sys.argv[1:] if argv is None else argv))
     data_dir = os.environ.get("SHOPOPS_DATA_DIR")
@@ -44,7 +55,13 @@ def main(argv: list[str] | None = None) -> None:
     import django
     from django.core.management import execute_from_command_line, get_commands
 
-    django.setup()
+    try:
+        django.setup()  # the settings create the data directory and its secret key
+    except OSError as exc:
+        folder = data_dir or "shopops-data"
+        if not _inside(exc, folder):
+            raise
+        _refuse(f"cannot use the data directory {folder}: {exc.strerror or exc}")
     if args and not args[0].startswith("-") and args[0] != "help" and args[0] not in get_commands():
         _refuse(f"unknown command {args[0]!r} (shopops help lists them)")
     execute_from_command_line(["shopops", *args])

@@ -22,9 +22,11 @@ from shopops.catalog import selectors as catalog_selectors
 from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import now
+from shopops.core.domain import AmountTooLarge, parse_amount
 from shopops.core.errors import Conflict, ErrorCollector, InvalidInput
 from shopops.core.models import Shop
 from shopops.core.money import MoneyError, format_fen, parse_fen
+from shopops.core.schemas import amount_too_large_message
 from shopops.core.services import audit_record
 from shopops.pricing.contract import MAX_PROMOTIONS
 from shopops.reports.services import todo_close, todo_upsert
@@ -101,7 +103,10 @@ class _Input:
             self.errors.add(key, _('Send money as a string with two decimals, e.g. "129.00".'))
             return None
         try:
-            return parse_fen(value)
+            return parse_amount(value)
+        except AmountTooLarge:
+            self.errors.add(key, amount_too_large_message())
+            return None
         except MoneyError:
             self.errors.add(key, _("Expected an amount like 129.00 (not negative, at most two decimals)."))
             return None

@@ -105,9 +105,10 @@ def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, dict]
     return 201, product_out(product, show_cost=True, with_listings=True)
 
 
-@skus_router.patch("/{sku_code}", response={200: SkuOut, **ERRORS}, auth=needs(CHANGE_PRICES))
+# ``path``: a code stored before the code rule may hold a "/" (sent percent-encoded as %2F); it must stay reachable.
+@skus_router.patch("/{path:sku_code}", response={200: SkuOut, **ERRORS}, auth=needs(CHANGE_PRICES))
 def update_sku(request: HttpRequest, sku_code: str, payload: SkuPatch) -> dict:
-    """Change a SKU's price, cost or on-sale flag (audited)."""
+    """Change a SKU's price, cost or on-sale flag (audited). Percent-encode the code in the path."""
     sku = selectors.sku_by_code(shop=current_shop(request), sku_code=sku_code)
     if sku is None:
         raise HttpError(404, "No such SKU.")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shopops.core.domain import AmountTooLarge, CodeProblem, code_problem, describe_char, parse_amount
 from shopops.core.errors import FieldError
-from shopops.core.money import MoneyError, parse_fen
+from shopops.core.money import MoneyError
 
 MAX_TITLE = 200
-MAX_CODE = 64
+MAX_CATEGORY_CODE = 40  # catalog.Category.code
 MAX_SKUS = 500
 MAX_BRAND = 80
 MAX_DESCRIPTION = 20000
@@ -45,33 +47,34 @@ class CleanSku:
     barcode: str
 
 
-def _code_problem(value: str) -> str | None:
-    if not value or not value.strip():
-        return "required"
-    if len(value) > MAX_CODE:
-        return "too_long"
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return "whitespace"
-    return None
-
-
 _MESSAGES = {
     "required": "必填 / required",
     "too_long": "太长 / too long",
-    "whitespace": "不能含空白或控制字符 / must not contain whitespace or control characters",
+    "too_large": "金额过大 / amount too large",
 }
 
 
-def validate_product(data: ProductInput, messages: dict[str, str] | None = None) -> tuple[list[CleanSku], list[FieldError]]:
+def _default_code_message(problem: CodeProblem) -> str:
+    if problem.kind in _MESSAGES:
+        return _MESSAGES[problem.kind]
+    return f"编码只能含字母、数字和 - _ . / only letters, digits and - _ . in a code: {describe_char(problem.char)!r}"
+
+
+def validate_product(
+    data: ProductInput, messages: dict[str, str] | None = None,
+    code_message: Callable[[CodeProblem], str] = _default_code_message,
+) -> tuple[list[CleanSku], list[FieldError]]:
     """Check an SPU and its SKUs; return the cleaned SKUs and every problem found (field paths like skus[2].price).
 
-    ``messages`` maps problem codes to text in the user's language (services pass translated text).
+    ``messages`` maps problem codes to text in the user's language and ``code_message`` says why a code is
+    refused (services pass translated text). Codes follow the one rule of ``core.domain.code_problem``;
+    prices and costs are bounded by ``core.domain.MAX_AMOUNT_FEN``.
     """
     text = {**_MESSAGES, **(messages or {})}
     errors: list[FieldError] = []
-    problem = _code_problem(data.spu_code)
+    problem = code_problem(data.spu_code)
     if problem:
-        errors.append(FieldError("spu_code", text[problem]))
+        errors.append(FieldError("spu_code", code_message(problem)))
     title = (data.title or "").strip()
     if not title:
         errors.append(FieldError("title", text["required"]))
@@ -91,16 +94,18 @@ def validate_product(data: ProductInput, messages: dict[str, str] | None = None)
     seen: set[str] = set()
     for index, sku in enumerate(data.skus):
         where = f"skus[{index}]"
-        problem = _code_problem(sku.sku_code)
+        problem = code_problem(sku.sku_code)
         if problem:
-            errors.append(FieldError(f"{where}.sku_code", text[problem]))
+            errors.append(FieldError(f"{where}.sku_code", code_message(problem)))
         elif sku.sku_code in seen:
             errors.append(FieldError(f"{where}.sku_code", text.get("duplicate", "重复 / duplicate")))
         seen.add(sku.sku_code)
         amounts = {}
         for name in ("price", "cost"):
             try:
-                amounts[name] = parse_fen(getattr(sku, name))
+                amounts[name] = parse_amount(getattr(sku, name))
+            except AmountTooLarge:
+                errors.append(FieldError(f"{where}.{name}", text["too_large"]))
             except MoneyError as exc:
                 message = text.get("negative" if "negative" in str(exc) else "bad_money", str(exc))
                 errors.append(FieldError(f"{where}.{name}", message))

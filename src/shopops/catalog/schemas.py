@@ -7,11 +7,16 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from shopops.core.schemas import MoneyText
+from shopops.catalog.domain import MAX_CATEGORY_CODE
+from shopops.core.schemas import MoneyText, code_text
+
+# New codes follow the one code rule (core.domain.code_problem).
+SkuCode = code_text(description="The seller's SKU code (商家编码)")
+SpuCode = code_text(description="The product's SPU code (款号)")
 
 
 class SkuIn(Schema):
-    sku_code: str = Field(min_length=1, max_length=64)
+    sku_code: SkuCode
     price: MoneyText = Field(description='Price in yuan as a string, e.g. "129.00"')
     cost: MoneyText = Field(description='Unit cost in yuan as a string, e.g. "40.00"')
     attributes: dict[str, str] = {}
@@ -19,9 +24,10 @@ class SkuIn(Schema):
 
 
 class ProductIn(Schema):
-    spu_code: str = Field(min_length=1, max_length=64)
+    spu_code: SpuCode
     title: str = Field(min_length=1, max_length=200)
-    category: str = Field(min_length=1, max_length=80, description="Category code or name")
+    category: str = Field(min_length=1, max_length=80,
+                          description=f"Category code (at most {MAX_CATEGORY_CODE} characters) or name")
     brand: str = Field(default="", max_length=80)
     description: str = Field(default="", max_length=20000)
     skus: list[SkuIn] = Field(min_length=1, max_length=500)

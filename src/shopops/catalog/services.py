@@ -6,11 +6,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shopops.catalog.domain import ProductInput, validate_product
+from shopops.catalog.domain import MAX_CATEGORY_CODE, ProductInput, validate_product
 from shopops.catalog.models import Category, Product, Sku
+from shopops.core.domain import AmountTooLarge, code_problem, parse_amount
 from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.models import Shop
-from shopops.core.money import format_fen, parse_fen
+from shopops.core.money import MoneyError, format_fen
+from shopops.core.schemas import amount_too_large_message, code_message
 from shopops.core.services import audit_record
 
 
@@ -18,12 +20,12 @@ def _messages() -> dict[str, str]:
     return {
         "required": _("This field is required."),
         "too_long": _("Too long."),
-        "whitespace": _("Must not contain spaces or control characters."),
         "no_skus": _("Give at least one SKU."),
         "duplicate": _("Duplicate SKU code in this request."),
         "negative": _("Must not be negative."),
         "bad_money": _("Not an amount of money with at most two decimals."),
         "bad_attributes": _("Each attribute needs a name and a text value."),
+        "too_large": amount_too_large_message(),
     }
 
 
@@ -36,6 +38,11 @@ def category_find(*, shop: Shop, value: str) -> Category | None:
 
 @transaction.atomic
 def category_create(*, shop: Shop, code: str, name: str) -> Category:
+    """The category with this code (created with ``name`` when new); the code follows the one code rule."""
+    problem = code_problem(code, max_length=MAX_CATEGORY_CODE)
+    if problem is not None:
+        raise InvalidInput(_("The category was not saved."),
+                           [FieldError("code", code_message(problem, max_length=MAX_CATEGORY_CODE))])
     category, _created = Category.objects.get_or_create(shop=shop, code=code, defaults={"name": name})
     return category
 
@@ -45,7 +52,7 @@ def product_create(
     *, shop: Shop, data: ProductInput, actor: AbstractBaseUser | None = None, audit: bool = True
 ) -> Product:
     """Create an SPU with its SKUs, all or nothing. 422 for bad fields, 409 for a taken code."""
-    clean_skus, errors = validate_product(data, _messages())
+    clean_skus, errors = validate_product(data, _messages(), code_message)
     category = category_find(shop=shop, value=data.category) if data.category else None
     if data.category and data.category.strip() and category is None:
         errors.append(FieldError("category", _("Unknown category: %s") % data.category))
@@ -98,8 +105,10 @@ def sku_update(
         if value is None:
             continue
         try:
-            wanted[f"{name}_fen"] = parse_fen(value)
-        except ValueError:
+            wanted[f"{name}_fen"] = parse_amount(value)
+        except AmountTooLarge:
+            errors.append(FieldError(name, amount_too_large_message()))
+        except MoneyError:
             errors.append(FieldError(name, _("Not a valid non-negative amount with at most two decimals.")))
     if errors:
         raise InvalidInput(_("The SKU was not changed."), errors)

@@ -35,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shopops.core.domain import neutralize_formula
 from shopops.core.money import MAX_YUAN
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -161,25 +162,6 @@ def clean_text(value: object) -> str | None:
     if _is_null(text):
         return None
     return neutralize_formula(text)
-
-
-_FORMULA_START = frozenset("=+-@")
-_PLAIN_NUMBER = re.compile(r"[+-]?[¥￥$]?(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?")
-
-
-def neutralize_formula(text: str) -> str:
-    """Prefix ``'`` to a text that a spreadsheet would evaluate; a plain number is left alone.
-
-    Rule: a text whose first non-blank character is ``= + - @`` is a formula unless the whole
-    (stripped) text is one plain number. Strict on purpose: guessing which formulas are "harmless"
-    is how DDE payloads like ``-2+3+cmd|' /C calc'!A0`` get through.
-    """
-    stripped = text.lstrip()
-    if not stripped or stripped[0] not in _FORMULA_START:
-        return text
-    if _PLAIN_NUMBER.fullmatch(stripped.rstrip()):
-        return text
-    return "'" + text
 
 
 _SCIENTIFIC_ID = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")

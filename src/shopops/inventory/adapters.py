@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from shopops.core.domain import neutralize_formula
+
 
 @dataclass(frozen=True, slots=True)
 class PushItem:
@@ -70,7 +72,7 @@ class FileAdapter:
             writer = csv.writer(handle)
             writer.writerow(["商家编码", "可售库存"])
             for sku, qty in sorted(state.items()):
-                writer.writerow([sku, qty])
+                writer.writerow([neutralize_formula(sku), qty])  # a code like =HYPERLINK(…) stays text
         self._state_path(channel).write_text(json.dumps(state, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         self.written.append(path)
         return results

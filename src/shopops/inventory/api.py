@@ -129,10 +129,11 @@ def create_pool(request: HttpRequest, payload: PoolIn) -> tuple[int, dict]:
 
 
 class PoolPath(Schema):
-    pool_code: str = Field(..., min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    pool_code: str = Field(..., min_length=1, max_length=40)
 
 
-@router.post("/pools/{pool_code}/close", response={200: PoolOut, **ERRORS}, auth=needs(CHANGE_STOCK))
+# ``path``: any stored code is reachable (new ones follow the code rule; older ones may hold a "/", sent as %2F).
+@router.post("/pools/{path:pool_code}/close", response={200: PoolOut, **ERRORS}, auth=needs(CHANGE_STOCK))
 def close_pool(request: HttpRequest, path: Path[PoolPath]) -> dict:
     return pool_out(services.pool_close(shop=current_shop(request), code=path.pool_code))
 

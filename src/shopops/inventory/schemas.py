@@ -7,7 +7,12 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from shopops.inventory.domain import MAX_QTY, MAX_TTL_SECONDS
+from shopops.core.domain import MAX_STOCK_QTY as MAX_QTY
+from shopops.core.schemas import code_text
+from shopops.inventory.domain import MAX_TTL_SECONDS
+
+MAX_POOL_CODE = 40  # inventory.Pool.code
+PoolCode = code_text(MAX_POOL_CODE, "The flash-sale pool's code, used in its URL")
 
 
 class ReservationIn(Schema):
@@ -88,7 +93,7 @@ class BalancesOut(Schema):
 
 
 class PoolIn(Schema):
-    code: str = Field(..., min_length=1, max_length=40)
+    code: PoolCode
     sku: str = Field(..., min_length=1, max_length=64)
     qty: int = Field(..., ge=1, le=MAX_QTY)
     per_customer_limit: int | None = Field(None, ge=1, le=MAX_QTY)

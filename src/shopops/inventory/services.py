@@ -25,8 +25,10 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import sku_by_code
 from shopops.core.clock import now as clock_now
+from shopops.core.domain import code_problem
 from shopops.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from shopops.core.models import Shop
+from shopops.core.schemas import code_message
 from shopops.inventory.domain import API_MOVE_TYPES, MAX_QTY, MAX_TTL_SECONDS, po_status
 from shopops.inventory.models import (
     Balance,
@@ -662,8 +664,9 @@ def pool_create(*, shop: Shop, code: str, sku_code: str, qty: object, per_custom
                 location_code: str | None = None, name: str = "") -> Pool:
     """Carve ``qty`` units out of a location's available stock for one activity (秒杀/活动库存)."""
     code = (code or "").strip()
-    if not code or len(code) > 40:
-        raise InvalidInput(_("Give the pool a code."), [FieldError("code", _("1 to 40 characters."))])
+    problem = code_problem(code, max_length=40)
+    if problem is not None:
+        raise InvalidInput(_("Give the pool a code."), [FieldError("code", code_message(problem, max_length=40))])
     amount = _qty(qty)
     limit = _qty(per_customer_limit, "per_customer_limit") if per_customer_limit not in (None, "") else None
     sku = _sku(shop, sku_code)

@@ -14,6 +14,8 @@ Input decisions (why):
   reason. ``at`` is the instant quoted; it defaults to ``now`` (passed by the caller, this module reads no
   clock) and is required only when some offer has a window.
 - ``percent_off`` is a number (int) or decimal string with ≤ 2 places, 0 < p < 100: 15 means 15 % off.
+- every amount is at most ``core.domain.MAX_AMOUNT_FEN`` (¥100,000,000.00) and every ``qty`` at most
+  ``MAX_LINE_QTY``: larger values are typos (or attacks), and the bounds keep every total inside int64 fen.
 - ``cap`` on item_discount is per unit (官方立减 caps each item); on every_off it caps the whole discount.
 - Unknown fields are errors (a misspelt ``threshhold`` must not silently mean "no threshold"); ``name`` and
   ``note`` are accepted for people.
@@ -25,8 +27,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from shopops.core.domain import MAX_AMOUNT_FEN, MAX_CART_LINES, MAX_LINE_QTY, AmountTooLarge, parse_amount
 from shopops.core.errors import ErrorCollector, FieldError, InvalidInput
-from shopops.core.money import MoneyError, format_fen, parse_fen
+from shopops.core.money import MoneyError, format_fen
 
 from .promotions import (
     ITEM,
@@ -51,10 +54,11 @@ from .promotions import (
 )
 from .quote import Quote, quote
 
-# Bounds keep one request cheap (a quote is a read-only calculation every role may run) and amounts exact.
-MAX_LINES = 500
+# Bounds keep one request cheap (a quote is a read-only calculation every role may run) and amounts exact;
+# lines, quantities and amounts share the shop-wide bounds of core.domain.
+MAX_LINES = MAX_CART_LINES
 MAX_PROMOTIONS = 200
-MAX_QTY = 99_999
+MAX_QTY = MAX_LINE_QTY
 
 _TOP_FIELDS = {"at", "member", "lines", "promotions"}
 _LINE_FIELDS = {"line", "sku", "shop", "price", "qty", "name", "note"}
@@ -161,7 +165,10 @@ class _Reader:
                 self.error(path, "required")
             return None
         try:
-            fen = parse_fen(value)
+            fen = parse_amount(value)
+        except AmountTooLarge:
+            self.error(path, f"too large: at most {format_fen(MAX_AMOUNT_FEN)}")
+            return None
         except MoneyError as exc:
             self.error(path, str(exc))
             return None

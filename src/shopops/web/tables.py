@@ -16,13 +16,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from shopops.core.domain import neutralize_formula
 from shopops.core.money import fen_to_decimal
 
 # An export runs inside the request: beyond this many rows, narrow the filters (the file says so).
 XLSX_MAX_ROWS = 50_000
-# Text starting with these characters is read as a formula by spreadsheet programs (CSV/formula injection,
-# OWASP): such cells are written as plain strings with a leading apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,8 @@ def cell_value(column: Column, row: Any) -> Any:
 
 
 def _xlsx_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return neutralize_formula(value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, Decimal):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.urls import path
 
 from shopops.inventory import views
+from shopops.web import urls_converters  # noqa: F401 (registers <code:…>)
 
 urlpatterns: list = [
     path("stock/", views.stock_list, name="inventory_stock"),
-    path("stock/sku/<str:code>/", views.sku_page, name="inventory_sku"),
+    path("stock/sku/<code:code>/", views.sku_page, name="inventory_sku"),
     path("stock/replenishment/", views.replenishment, name="inventory_replenishment"),
     path("stock/replenishment/approve/", views.replenishment_approve, name="inventory_replenishment_approve"),
     path("stock/purchase-orders/", views.po_list, name="inventory_po_list"),

@@ -1,13 +1,112 @@
-"""Base for ShopOps commands: ``--data-dir`` in the help, ``--json`` output, exit 2 on bad input."""
+"""Base for ShopOps commands: ``--data-dir`` in the help, ``--json`` output, exit 2 on bad input.
+
+Bad input is a one-line message and exit 2, never a traceback: a ``ShopOpsError`` from a service, a file
+named on the command line that cannot be opened (missing, a directory, no permission, in a missing folder:
+the OSError names that file), or a JSON argument file that cannot be read or parsed (``read_json_argument``:
+bad JSON, not UTF-8, nested too deep, too large). Any other exception is a bug or a failure of the machine
+and keeps its traceback (exit 1).
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import sys
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from shopops.core.errors import ShopOpsError
+
+MAX_JSON_ARGUMENT_BYTES = 20 * 1024 * 1024  # a cart of 500 lines and 200 promotions is well below 1 MB
+
+
+def _os_reason(exc: OSError) -> str:
+    """The reason of a file error in the user's language (the OS says it in English)."""
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))
+
+
+def file_error(path: object, exc: OSError) -> CommandError:
+    """``path`` cannot be used: one line, exit 2."""
+    return CommandError(_("Cannot use the file %(path)s: %(reason)s.") % {"path": path, "reason": _os_reason(exc)},
+                        returncode=2)
+
+
+def read_json_argument(source: str, *, what: str, max_bytes: int = MAX_JSON_ARGUMENT_BYTES) -> Any:
+    """The JSON document in the file ``source`` (``-``: standard input), or a one-line CommandError (exit 2)
+    saying why it cannot be read: every way a user's file can be wrong is bad input, not a crash."""
+    name = _("standard input") if source == "-" else source
+
+    def refuse(reason: str) -> CommandError:
+        return CommandError(_("Cannot read %(what)s from %(name)s: %(reason)s.")
+                            % {"what": what, "name": name, "reason": reason}, returncode=2)
+
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(source, "rb") as handle:
+                raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise refuse(_os_reason(exc)) from exc
+    if len(raw) > max_bytes:
+        raise refuse(_("larger than %(mb)s MB") % {"mb": max_bytes // (1024 * 1024)})
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refuse(_("not UTF-8 text (save the file as UTF-8)")) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise refuse(_("not valid JSON (%(problem)s at line %(line)s, column %(column)s)")
+                     % {"problem": exc.msg, "line": exc.lineno, "column": exc.colno}) from exc
+    except RecursionError as exc:
+        raise refuse(_("nested too deeply")) from exc
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise refuse(_("not valid JSON (%(problem)s)") % {"problem": exc}) from exc
+
+
+def _argument_values(args: Iterable[Any], options: dict[str, Any]) -> list[str]:
+    values: list[str] = []
+    for value in [*args, *options.values()]:
+        items = value if isinstance(value, list | tuple) else [value]
+        values.extend(item for item in items if isinstance(item, str) and item and item != "-")
+    return values
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
+
+
+def _argument_named_by(exc: OSError, arguments: list[str]) -> str | None:
+    """The command-line argument the OSError is about (the file the user gave), if it is about one."""
+    for filename in (exc.filename, exc.filename2):
+        if filename is None or isinstance(filename, int):
+            continue
+        try:
+            name = os.fsdecode(filename)
+        except (TypeError, ValueError):
+            continue
+        for argument in arguments:
+            if _same_file(name, argument):
+                return argument
+    return None
 
 
 class ShopOpsCommand(BaseCommand):
@@ -58,3 +157,10 @@ class ShopOpsCommand(BaseCommand):
         except ShopOpsError as exc:
             lines = [exc.detail, *[f"  {e.field}: {e.message}" for e in exc.errors]]
             raise CommandError("\n".join(lines), returncode=exc.exit_code) from exc
+        except OSError as exc:
+            # A file the user named cannot be opened or written: bad input. Other OSErrors (the data
+            # directory, the network) are failures and keep their traceback.
+            argument = _argument_named_by(exc, _argument_values(args, options))
+            if argument is None:
+                raise
+            raise file_error(argument, exc) from exc

@@ -17,6 +17,7 @@ from shopops.catalog.domain import ProductInput, SkuInput, margin_rate
 from shopops.catalog.models import Product
 from shopops.channels.domain import channel_label
 from shopops.core import roles
+from shopops.core.domain import CODE_HTML_PATTERN, MAX_CODE
 from shopops.core.errors import ShopOpsError
 from shopops.core.money import format_fen
 from shopops.web.listing import Filter, ListPage, render_list
@@ -140,4 +141,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
             return redirect("web:product_detail", pk=product.pk)
     return render(request, "web/product_form.html", {
         "form": form, "categories": categories, "errors": errors, "detail": detail,
+        "code_pattern": CODE_HTML_PATTERN, "code_max": MAX_CODE,
+        "code_rule": _("SPU and SKU codes: letters, digits, “-”, “_” and “.”, starting with a letter or digit; "
+                       "no spaces or other signs."),
     }, status=422 if errors else 200)

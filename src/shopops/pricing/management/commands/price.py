@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
 from shopops.core.clock import now
-from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.base import ShopOpsCommand, read_json_argument
 from shopops.pricing.contract import quote_from_json
 
 
@@ -26,12 +24,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("--cart", required=True, help="cart JSON file, or - for standard input")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source = options["cart"]
-        try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-            data = json.loads(text)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"Cannot read the cart {source}: {exc}", returncode=2) from exc
+        data = read_json_argument(options["cart"], what=_("the cart"))
         result = quote_from_json(data, now=now())
         if options["json"]:
             self.emit_json(result)
