@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
 
 from shopops.campaigns import domain
 from shopops.campaigns.models import CalendarPreset, Campaign, CampaignSku
 from shopops.catalog import selectors as catalog_selectors
-from shopops.core.clock import local_date, today
+from shopops.core.clock import today
 from shopops.core.errors import InvalidInput
 from shopops.core.models import Shop
 from shopops.core.money import divide_half_up, format_fen
@@ -188,28 +187,12 @@ class History:
         return cls(ints, [], [], np.zeros(0, dtype=object), ints, ints, ints, ints, ints)
 
 
-def _orders(shop: Shop, start: dt.date, end: dt.date) -> QuerySet:
-    qs, _sort = order_selectors.order_list(shop=shop, date_from=start, date_to=end, with_lines=True,
-                                           search_customers=False)
-    return qs.order_by("paid_at", "pk")
-
-
 def history(*, shop: Shop, start: dt.date, end: dt.date) -> History:
+    """The order lines paid on start..end, in payment order (read in one joined query: no list of order ids
+    goes back to the database, so any number of orders works)."""
     if end < start:
         return History.empty()
-    cols: dict[str, list] = {k: [] for k in ("order_id", "paid_at", "paid_date", "sku", "qty", "unit_price",
-                                              "amount", "discount", "paid")}
-    for order in _orders(shop, start, end):
-        for line in order.lines.all():
-            cols["order_id"].append(order.pk)
-            cols["paid_at"].append(order.paid_at)
-            cols["paid_date"].append(order.paid_date)
-            cols["sku"].append(line.sku.sku_code)
-            cols["qty"].append(line.qty)
-            cols["unit_price"].append(line.unit_price_fen)
-            cols["amount"].append(line.amount_fen)
-            cols["discount"].append(line.discount_fen)
-            cols["paid"].append(line.paid_fen)
+    cols = order_selectors.period_line_columns(shop=shop, start=start, end=end)
     as_int = {k: np.array(cols[k], dtype=np.int64) for k in ("order_id", "qty", "unit_price", "amount", "discount",
                                                              "paid")}
     return History(sku=np.array(cols["sku"], dtype=object), paid_at=cols["paid_at"], paid_date=cols["paid_date"],
@@ -283,12 +266,15 @@ def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tup
     return data, context
 
 
-def campaign_simulation(*, campaign: Campaign, as_of: dt.date | None = None, limit: int | None = None) -> dict:
+def campaign_simulation(*, campaign: Campaign, as_of: dt.date | None = None, limit: int | None = None,
+                        fen: bool = False) -> dict:
     """The simulation report (JSON-ready: money as strings, rates as numbers), most risky SKU first.
 
     Cost and margin fields are present here; faces drop them for roles without ``catalog.view_cost``
-    (``strip_costs``).
+    (``strip_costs``). ``fen=True`` gives the rows' money as integer fen instead, for writers that format
+    numbers themselves (the xlsx export: a negative margin stays a number, never text read back).
     """
+    money = int if fen else format_fen
     data, context = simulation_input(campaign=campaign, as_of=as_of)
     result = domain.simulate(data)
     rows = []
@@ -298,16 +284,16 @@ def campaign_simulation(*, campaign: Campaign, as_of: dt.date | None = None, lim
         reference = int(data.reference[i])
         rows.append({
             "sku": data.skus[i], "title": context["titles"].get(data.skus[i], ""),
-            "price": format_fen(int(data.price[i])), "claimed_original": format_fen(int(data.claimed[i])),
-            "floor": format_fen(int(data.floor[i])),
-            "reference_price": format_fen(reference) if reference >= 0 else None,
-            "worst_unit_pay": format_fen(int(result.worst_unit_pay[i])),
+            "price": money(int(data.price[i])), "claimed_original": money(int(data.claimed[i])),
+            "floor": money(int(data.floor[i])),
+            "reference_price": money(reference) if reference >= 0 else None,
+            "worst_unit_pay": money(int(result.worst_unit_pay[i])),
             "worst_scenario": result.worst_scenario[i],
-            "basket": {"qty": int(data.basket_qty[i]), "rest": format_fen(int(data.basket_rest[i]))},
-            "cost": format_fen(int(data.cost[i])),
-            "margin": format_fen(int(result.margin[i])), "margin_rate": int(result.margin_bp[i]) / 10_000,
+            "basket": {"qty": int(data.basket_qty[i]), "rest": money(int(data.basket_rest[i]))},
+            "cost": money(int(data.cost[i])),
+            "margin": money(int(result.margin[i])), "margin_rate": int(result.margin_bp[i]) / 10_000,
             "worst_channel": result.worst_channel[i],
-            "channel_margin": {ch: format_fen(int(result.channel_margin[ch][i])) for ch in data.channels},
+            "channel_margin": {ch: money(int(result.channel_margin[ch][i])) for ch in data.channels},
             "flags": flags, "risk": int(result.risk[i]),
         })
     counts = {name: int(result.flags[name].sum()) for name in domain.FLAG_WEIGHTS}
@@ -341,53 +327,52 @@ def strip_costs(report: dict) -> dict:
 # --- review --------------------------------------------------------------------------------------------------
 
 
-def _period(shop: Shop, start: dt.date, end: dt.date) -> dict[str, Any]:
+def _period(shop: Shop, start: dt.date, end: dt.date, catalog: dict[str, Any]) -> dict[str, Any]:
     """GMV (支付金额: paid incl. shipping, refunds not deducted — analytics-anchors.md §2.2), orders, buyers,
-    allocated discounts, and breakdowns by day, channel, SKU and promotion label."""
+    allocated discounts, and breakdowns by day, channel, SKU and promotion label.
+
+    Summed by the database (a few grouped queries of fixed size), so a period of any number of orders works;
+    ``catalog`` is the shop's SKUs by code (list prices for the markdown, titles)."""
     days = {start + dt.timedelta(days=i): 0 for i in range((end - start).days + 1)}
     day_orders = dict.fromkeys(days, 0)
-    totals = {"gmv": 0, "orders": 0, "discount": 0, "goods": 0, "shipping": 0, "refunded": 0}
-    buyers: set[int] = set()
+    totals = order_selectors.period_order_totals(shop=shop, start=start, end=end)
+    buyers = totals.pop("buyers")
+    for row in order_selectors.period_order_sums(shop=shop, start=start, end=end, by=("paid_date",)):
+        days[row["paid_date"]] += row["gmv"]
+        day_orders[row["paid_date"]] += row["orders"]
     channels: dict[str, dict[str, int]] = {}
-    skus: dict[str, dict[str, int]] = {}
+    for row in order_selectors.period_order_sums(shop=shop, start=start, end=end, by=("channel",)):
+        ch = channels.setdefault(row["channel"], {"gmv": 0, "orders": 0})
+        ch["gmv"] += row["gmv"]
+        ch["orders"] += row["orders"]
     labels: dict[str, dict[str, int]] = {}
-    markdown = 0
-    catalog = catalog_selectors.skus_by_code(shop=shop)
-    for order in _orders(shop, start, end):
-        totals["gmv"] += order.paid_fen
-        totals["orders"] += 1
-        totals["discount"] += order.discount_fen
-        totals["goods"] += order.goods_fen
-        totals["shipping"] += order.shipping_fen
-        totals["refunded"] += order.refunded_fen
-        buyers.add(order.customer_id)
-        days[order.paid_date] += order.paid_fen
-        day_orders[order.paid_date] += 1
-        ch = channels.setdefault(order.channel, {"gmv": 0, "orders": 0})
-        ch["gmv"] += order.paid_fen
-        ch["orders"] += 1
-        for label in order.promotions or []:
+    for row in order_selectors.period_order_sums(shop=shop, start=start, end=end, by=("promotions",)):
+        for label in row["promotions"] or []:  # each label of an order's list counts the whole order
             lab = labels.setdefault(label, {"gmv": 0, "orders": 0, "discount": 0})
-            lab["gmv"] += order.paid_fen
-            lab["orders"] += 1
-            lab["discount"] += order.discount_fen
-        for line in order.lines.all():
-            code = line.sku.sku_code
-            row = skus.setdefault(code, {"gmv": 0, "qty": 0, "discount": 0})
-            row["gmv"] += line.paid_fen
-            row["qty"] += line.qty
-            row["discount"] += line.discount_fen
-            listed = catalog.get(code)
-            if listed is not None and listed.price_fen > line.unit_price_fen:
-                markdown += (listed.price_fen - line.unit_price_fen) * line.qty
+            lab["gmv"] += row["gmv"]
+            lab["orders"] += row["orders"]
+            lab["discount"] += row["discount"]
+    skus: dict[str, dict[str, int]] = {}
+    markdown = 0
+    for row in order_selectors.period_line_sums(shop=shop, start=start, end=end):
+        code = row["sku_code"]
+        entry = skus.setdefault(code, {"gmv": 0, "qty": 0, "discount": 0})
+        entry["gmv"] += row["paid"]
+        entry["qty"] += row["qty"]
+        entry["discount"] += row["discount"]
+        listed = catalog.get(code)
+        if listed is not None and listed.price_fen > row["price"]:
+            markdown += (listed.price_fen - row["price"]) * row["qty"]
     return {"totals": totals, "buyers": buyers, "daily": days, "daily_orders": day_orders, "channels": channels,
             "skus": skus, "labels": labels, "markdown": markdown,
             "titles": {code: catalog[code].product.title for code in skus if code in catalog}}
 
 
-def _first_order_dates(shop: Shop) -> dict[int, dt.date]:
-    return {row["customer_id"]: local_date(row["first"], shop.timezone)
-            for row in order_selectors.customer_order_stats(shop=shop) if row["first"] is not None}
+def _new_buyers(shop: Shop, start: dt.date, end: dt.date) -> int:
+    """Buyers of start..end whose first order of the shop was paid on a local day of start..end."""
+    return order_selectors.period_new_buyers(
+        shop=shop, start=start, end=end, first_from=domain.local_midnight(start, shop.timezone),
+        first_to=domain.local_midnight(end + dt.timedelta(days=1), shop.timezone))
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -401,19 +386,19 @@ def campaign_review(*, campaign: Campaign) -> dict:
     base_start, base_end = domain.baseline_window(phases)
     now_day = today(shop.timezone)
     latest = order_selectors.latest_paid_date(shop=shop)
-    current = _period(shop, phases.start, phases.end)
-    base = _period(shop, base_start, base_end)
-    firsts = _first_order_dates(shop)
-    new_buyers = {c for c in current["buyers"] if phases.start <= firsts.get(c, dt.date.min) <= phases.end}
+    catalog = catalog_selectors.skus_by_code(shop=shop)
+    current = _period(shop, phases.start, phases.end, catalog)
+    base = _period(shop, base_start, base_end, catalog)
+    new_buyers = _new_buyers(shop, phases.start, phases.end)
     post_start = phases.end + dt.timedelta(days=1)
     post_end = phases.end + dt.timedelta(days=phases.days)
     post = None
     if latest is not None and post_end <= latest:  # the hangover is known only once those days are in
-        post = _period(shop, post_start, post_end)["totals"]["gmv"]
+        post = order_selectors.period_order_totals(shop=shop, start=post_start, end=post_end)["gmv"]
     incr = domain.incremental_gmv(current["totals"]["gmv"], base["totals"]["gmv"], post_fen=post,
                                   post_baseline_fen=base["totals"]["gmv"] if post is not None else None)
     t, b = current["totals"], base["totals"]
-    n_buyers, n_base_buyers = len(current["buyers"]), len(base["buyers"])
+    n_buyers, n_base_buyers = current["buyers"], base["buyers"]
 
     def kpis(tot: dict, buyers: int, new: int | None) -> dict:
         return {"gmv": format_fen(tot["gmv"]), "orders": tot["orders"], "buyers": buyers,
@@ -421,7 +406,7 @@ def campaign_review(*, campaign: Campaign) -> dict:
                 "promotion_cost": format_fen(tot["discount"]), "refunded": format_fen(tot["refunded"]),
                 "new_buyers": new, "returning_buyers": None if new is None else buyers - new}
 
-    base_new = len({c for c in base["buyers"] if base_start <= firsts.get(c, dt.date.min) <= base_end})
+    base_new = _new_buyers(shop, base_start, base_end)
     day_rows = []
     base_days = list(base["daily"].items())
     for index, (day, gmv) in enumerate(current["daily"].items()):
@@ -450,7 +435,7 @@ def campaign_review(*, campaign: Campaign) -> dict:
                       "discount": format_fen(v["discount"]), "share": _share(v["gmv"], t["gmv"]), "_gmv": v["gmv"]}
                      for label, v in current["labels"].items()]
     mechanic_rows.sort(key=lambda r: (-r["_gmv"], r["label"]))
-    lessons = _lessons(t["gmv"], incr, channel_rows, sku_rows, mechanic_rows, campaign, len(new_buyers))
+    lessons = _lessons(t["gmv"], incr, channel_rows, sku_rows, mechanic_rows, campaign, new_buyers)
     for rows in (channel_rows, sku_rows, mechanic_rows):
         for row in rows:
             row.pop("_incr", None)
@@ -460,8 +445,8 @@ def campaign_review(*, campaign: Campaign) -> dict:
     goals = {
         "gmv": {"goal": format_fen(campaign.goal_gmv_fen) if campaign.goal_gmv_fen is not None else None,
                 "actual": format_fen(t["gmv"]), "attainment": _share(t["gmv"], campaign.goal_gmv_fen or 0)},
-        "new_buyers": {"goal": campaign.goal_new_buyers, "actual": len(new_buyers),
-                       "attainment": _share(len(new_buyers), campaign.goal_new_buyers or 0)},
+        "new_buyers": {"goal": campaign.goal_new_buyers, "actual": new_buyers,
+                       "attainment": _share(new_buyers, campaign.goal_new_buyers or 0)},
         "uv": {"goal": campaign.goal_uv, "actual": None, "attainment": None},
     }
     return {
@@ -470,7 +455,7 @@ def campaign_review(*, campaign: Campaign) -> dict:
         "baseline_period": [base_start.isoformat(), base_end.isoformat()],
         "complete": latest is not None and latest >= phases.end,
         "data_until": latest.isoformat() if latest else None,
-        "kpis": kpis(t, n_buyers, len(new_buyers)),
+        "kpis": kpis(t, n_buyers, new_buyers),
         "baseline": kpis(b, n_base_buyers, base_new),
         "item_markdown": format_fen(current["markdown"]),
         "incremental_gmv": {"gross": format_fen(incr["gross"]),
@@ -522,13 +507,12 @@ def _lessons(gmv: int, incr: dict, channels: list[dict], skus: list[dict], mecha
 
 def lottery_eligible(*, campaign: Campaign, min_paid_fen: int) -> dict[int, dict]:
     """Buyers whose paid orders dated inside the campaign add up to at least ``min_paid_fen``:
-    customer id → {code, paid_fen}."""
+    customer id → {code, paid_fen}, in the order of their first payment (summed by the database)."""
     phases = phases_of(campaign)
-    totals: dict[int, dict] = {}
-    for order in _orders(campaign.shop, phases.start, phases.end):
-        row = totals.setdefault(order.customer_id, {"code": order.customer.code, "paid_fen": 0})
-        row["paid_fen"] += order.paid_fen
-    return {cid: row for cid, row in totals.items() if row["paid_fen"] >= max(min_paid_fen, 1)}
+    rows = order_selectors.period_order_sums(shop=campaign.shop, start=phases.start, end=phases.end,
+                                             by=("customer_id", "customer__code"))
+    return {row["customer_id"]: {"code": row["customer__code"], "paid_fen": row["gmv"]} for row in rows
+            if row["gmv"] >= max(min_paid_fen, 1)}
 
 
 def phases_of(campaign: Campaign) -> domain.Phases:

@@ -23,7 +23,7 @@ from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
-from shopops.core.money import format_fen, parse_fen
+from shopops.core.money import format_fen
 from shopops.web.listing import Filter, ListPage, render_list
 from shopops.web.permissions import page_requires
 from shopops.web.tables import Column, xlsx_response
@@ -307,22 +307,21 @@ def campaign_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_simulate(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     show_costs = request.user.has_perm(roles.VIEW_COSTS)
-    report = selectors.campaign_simulation(campaign=campaign)
+    export = request.GET.get("export") == "xlsx"
+    report = selectors.campaign_simulation(campaign=campaign, fen=export)  # the export writes numbers, not text
     if not show_costs:
         report = selectors.strip_costs(report)
     rows = report["rows"]
     for row in rows:
         row["flag_labels"] = [str(FLAG_LABELS[f]) for f in row["flags"]]
-    if request.GET.get("export") == "xlsx":
+    if export:
         columns = [Column("sku", _("SKU code"), lambda r: r["sku"]), Column("title", _("Title"), lambda r: r["title"]),
-                   Column("price", _("List price"), lambda r: parse_fen(r["price"]), money=True),
-                   Column("pay", _("Worst-case price paid per unit"), lambda r: parse_fen(r["worst_unit_pay"]),
-                          money=True),
-                   Column("floor", _("Price floor"), lambda r: parse_fen(r["floor"]), money=True),
-                   Column("reference", _("Lowest recent price"),
-                          lambda r: parse_fen(r["reference_price"]) if r["reference_price"] else None, money=True)]
+                   Column("price", _("List price"), lambda r: r["price"], money=True),
+                   Column("pay", _("Worst-case price paid per unit"), lambda r: r["worst_unit_pay"], money=True),
+                   Column("floor", _("Price floor"), lambda r: r["floor"], money=True),
+                   Column("reference", _("Lowest recent price"), lambda r: r["reference_price"], money=True)]
         if show_costs:
-            columns += [Column("margin", _("Margin per unit"), lambda r: parse_fen(r["margin"]), money=True),
+            columns += [Column("margin", _("Margin per unit"), lambda r: r["margin"], money=True),
                         Column("rate", _("Margin rate"), lambda r: r["margin_rate"])]
         columns.append(Column("flags", _("Flags"), lambda r: ", ".join(r["flag_labels"])))
         return xlsx_response(filename=f"simulation-{campaign.pk}.xlsx", sheet=_("Simulation"), columns=columns,

@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
 
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
@@ -131,6 +132,107 @@ def customer_order_stats(*, shop: Shop) -> QuerySet:
         .annotate(n=Count("id"), total=Sum("paid_fen"), first=Min("paid_at"), last=Max("paid_at"))
         .order_by()
     )
+
+
+# --- a date range summed in the database (campaign reviews, lotteries, simulations) ---------------------------
+# Each is one statement with a fixed number of parameters, whatever the number of orders, lines or buyers in
+# the range (a list of ids bound back into a query outgrows SQLite's and PostgreSQL's parameter limits).
+
+PERIOD_GROUP_KEYS = frozenset({"paid_date", "channel", "promotions", "customer_id", "customer__code"})
+
+
+def _period_orders(shop: Shop, start: dt.date, end: dt.date) -> QuerySet[Order]:
+    return Order.objects.filter(shop=shop, paid_date__range=(start, end)).order_by()
+
+
+def period_order_totals(*, shop: Shop, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Orders paid on business dates start..end (inclusive): sums of paid (GMV), discount, goods, shipping and
+    refunded fen, the number of orders and of distinct buyers."""
+    row = _period_orders(shop, start, end).aggregate(
+        gmv=Sum("paid_fen"), orders=Count("id"), discount=Sum("discount_fen"), goods=Sum("goods_fen"),
+        shipping=Sum("shipping_fen"), refunded=Sum("refunded_fen"), buyers=Count("customer_id", distinct=True))
+    return {key: value or 0 for key, value in row.items()}
+
+
+def period_order_sums(*, shop: Shop, start: dt.date, end: dt.date, by: tuple[str, ...]) -> list[dict]:
+    """Orders paid on start..end grouped by ``by`` (fields of ``PERIOD_GROUP_KEYS``; ``promotions`` groups by
+    the whole label list, so a caller spreads it over its labels): each row has the keys plus ``gmv`` (paid
+    fen), ``orders`` and ``discount`` (fen). Groups with the earliest first payment come first."""
+    if not by or not set(by) <= PERIOD_GROUP_KEYS:
+        raise ValueError(f"cannot group orders by {by!r}")
+    return list(_period_orders(shop, start, end).values(*by)
+                .annotate(gmv=Sum("paid_fen"), orders=Count("id"), discount=Sum("discount_fen"),
+                          first_paid=Min("paid_at"), first_id=Min("id"))
+                .order_by("first_paid", "first_id"))
+
+
+def period_line_sums(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
+    """The lines of the orders paid on start..end, grouped by SKU code and unit price: ``sku_code``,
+    ``unit_price_fen``, ``qty``, ``paid`` and ``discount`` (fen)."""
+    return list(OrderLine.objects.filter(order__shop=shop, order__paid_date__range=(start, end))
+                .values(sku_code=F("sku__sku_code"), price=F("unit_price_fen"))
+                .annotate(qty=Sum("qty"), paid=Sum("paid_fen"), discount=Sum("discount_fen"))
+                .order_by("sku_code", "price"))
+
+
+def period_new_buyers(*, shop: Shop, start: dt.date, end: dt.date, first_from: dt.datetime,
+                      first_to: dt.datetime) -> int:
+    """How many buyers of the orders paid on start..end paid their first order of the shop (any date) at an
+    instant in [first_from, first_to) — the new buyers of a period whose local days span those instants."""
+    buyers = _period_orders(shop, start, end).values("customer_id")
+    return (Order.objects.filter(shop=shop, customer_id__in=buyers).order_by().values("customer_id")
+            .annotate(first=Min("paid_at")).filter(first__gte=first_from, first__lt=first_to).count())
+
+
+LINE_HISTORY_FIELDS = ("order_id", "paid_at", "paid_date", "sku", "qty", "unit_price", "amount", "discount", "paid")
+
+
+def period_line_columns(*, shop: Shop, start: dt.date, end: dt.date) -> dict[str, list]:
+    """The lines of the orders paid on start..end as columns (``LINE_HISTORY_FIELDS``: order id, the order's
+    paid_at (aware, UTC) and paid_date, SKU code, qty and money in fen), in payment order (paid_at, order id,
+    line id): what the ORM would give, read by one joined raw query (a campaign's 90-day history can hold a
+    million lines; the ORM's per-value conversion took most of the time)."""
+    line, order = OrderLine._meta.db_table, Order._meta.db_table
+    sku, _product, _category = _sku_tables()
+    adapt = connection.ops.adapt_datefield_value
+    exprs = ["l.order_id", _text("o.paid_at"), _text("o.paid_date"), "s.sku_code", "l.qty", "l.unit_price_fen",
+             "l.amount_fen", "l.discount_fen", "l.paid_fen", "l.id"]
+    body = (f"FROM {line} AS l JOIN {order} AS o ON o.id = l.order_id JOIN {sku} AS s ON s.id = l.sku_id "
+            f"WHERE o.shop_id = %s AND o.paid_date BETWEEN %s AND %s ORDER BY o.paid_at, l.order_id, l.id")
+    params = [shop.pk, adapt(start), adapt(end)]
+    names = (*LINE_HISTORY_FIELDS, "id")
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(exprs)} {body}", params)
+            rows = cursor.fetchall()
+        columns = {name: list(values) for name, values in zip(names, zip(*rows, strict=True), strict=True)} if rows \
+            else {name: [] for name in names}
+        columns.pop("id")
+        return columns
+    # SQLite: each column as one JSON array built by the database (see _raw_columns), dates as their ISO text.
+    aliases = [f"c{i}" for i in range(len(exprs))]
+    inner = f"SELECT {', '.join(f'{e} AS {a}' for e, a in zip(exprs, aliases, strict=True))} {body}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(f'json_group_array({a})' for a in aliases)} FROM ({inner})", params)
+        arrays = cursor.fetchone()
+    columns = {name: json.loads(text) for name, text in zip(names, arrays, strict=True)}
+    texts = columns["paid_at"]
+    try:  # Django stores naive UTC text on SQLite: parsing it with its offset is 6× faster than .replace()
+        columns["paid_at"] = [dt.datetime.fromisoformat(text + "+00:00") for text in texts]
+        moments = np.array(texts, dtype="datetime64[us]")
+    except ValueError:  # text written with an offset by some other tool
+        columns["paid_at"] = [_instant(text) for text in texts]
+        moments = np.array([v.astimezone(dt.UTC).replace(tzinfo=None) for v in columns["paid_at"]],
+                           dtype="datetime64[us]")
+    order_id, line_id = np.array(columns["order_id"], dtype=np.int64), np.array(columns.pop("id"), dtype=np.int64)
+    step_at, step_order, step_line = np.diff(moments), np.diff(order_id), np.diff(line_id)
+    zero = np.timedelta64(0, "us")
+    if bool(np.any((step_at < zero) | ((step_at == zero) & ((step_order < 0) | ((step_order == 0) & (step_line <= 0)))))):
+        permutation = np.lexsort((line_id, order_id, moments)).tolist()  # the order is checked, not assumed
+        columns = {name: [values[i] for i in permutation] for name, values in columns.items()}
+    days = {text: dt.date.fromisoformat(text) for text in set(columns["paid_date"])}
+    columns["paid_date"] = [days[text] for text in columns["paid_date"]]
+    return columns
 
 
 def customer_order_stats_rows(*, shop: Shop, customer_ids: Iterable[int] | None = None,
