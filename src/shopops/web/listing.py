@@ -37,7 +37,8 @@ class ListPage:
 
 
 def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort: str) -> HttpResponse:
-    if request.GET.get("export") == "xlsx":
+    # a filter the view could not understand (and said so: views.common.tell_bad_query) shows the page, not a file
+    if request.GET.get("export") == "xlsx" and not getattr(request, "shopops_bad_query", False):
         return xlsx_response(
             filename=f"{page.export_name}.xlsx", sheet=str(page.title), columns=page.columns, rows=qs.iterator(2000)
         )

@@ -17,7 +17,7 @@ from shopops.analytics.models import SavedFunnel
 from shopops.analytics.queries import funnels as funnel_queries
 from shopops.analytics.queries import paths as path_queries
 from shopops.analytics.queries import retention as retention_queries
-from shopops.analytics.selectors.metrics import parse_day
+from shopops.analytics.selectors.metrics import parse_period
 from shopops.core.errors import ErrorCollector
 
 MAX_DAYS = 400  # a longer range is a mistake more often than a wish; the benchmark calls the builders directly
@@ -55,13 +55,9 @@ def parse_window(text: str | None, errors: ErrorCollector, *, field: str = "wind
 
 
 def parse_dates(date_from: Any, date_to: Any, errors: ErrorCollector) -> tuple[dt.date, dt.date]:
-    start, end = parse_day(date_from, "from", errors), parse_day(date_to, "to", errors)
-    if start and end:
-        if end < start:
-            errors.add("to", _("The end date is before the start date."))
-        elif (end - start).days >= MAX_DAYS:
-            errors.add("to", _("Choose at most %(days)s days.") % {"days": MAX_DAYS})
-    return start or dt.date.min, end or dt.date.min
+    """The metrics' period rule (``parse_period``) with this module's shorter limit; placeholder dates on
+    error (the caller raises before using them)."""
+    return parse_period(date_from, date_to, errors=errors, max_days=MAX_DAYS) or (dt.date.min, dt.date.min)
 
 
 def _behaviour(value: Any, field: str, errors: ErrorCollector) -> str:

@@ -51,7 +51,10 @@ def parse_day(value: object, field: str, errors: ErrorCollector) -> dt.date | No
 
 
 def parse_period(date_from: object, date_to: object, *, errors: ErrorCollector, field_from: str = "from",
-                 field_to: str = "to") -> tuple[dt.date, dt.date] | None:
+                 field_to: str = "to", max_days: int = MAX_DAYS) -> tuple[dt.date, dt.date] | None:
+    """The one date-range rule of every analytics face (pages, API, CLI): two business days in the accepted
+    calendar (so date arithmetic on them never overflows), the end not before the start, at most ``max_days``
+    days. Errors name ``field_from``/``field_to``."""
     start = parse_day(date_from, field_from, errors)
     end = parse_day(date_to, field_to, errors)
     if start is None or end is None:
@@ -59,10 +62,22 @@ def parse_period(date_from: object, date_to: object, *, errors: ErrorCollector, 
     if end < start:
         errors.add(field_to, _("The end date is before the start date."))
         return None
-    if (end - start).days + 1 > MAX_DAYS:
-        errors.add(field_to, _("The period is longer than %(n)s days.") % {"n": MAX_DAYS})
+    if (end - start).days + 1 > max_days:
+        errors.add(field_to, _("The period is longer than %(n)s days.") % {"n": max_days})
         return None
     return start, end
+
+
+def previous_period(date_from: object, date_to: object) -> str:
+    """``D..D``: as many days as ``from..to``, just before it (the GMV page's default comparison); "" when
+    ``from..to`` is not a valid period (its own errors say why). Never overflows: valid days are at least
+    FIRST_DAY and a period at most MAX_DAYS long, so the result is still a date (``parse_range`` judges it)."""
+    period = parse_period(date_from, date_to, errors=ErrorCollector())
+    if period is None:
+        return ""
+    start, end = period
+    days = (end - start).days + 1
+    return f"{start - dt.timedelta(days=days)}..{start - dt.timedelta(days=1)}"
 
 
 def parse_range(value: object, *, field: str, errors: ErrorCollector) -> tuple[dt.date, dt.date] | None:

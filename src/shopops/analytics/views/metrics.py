@@ -66,8 +66,15 @@ def _period(request: HttpRequest) -> tuple[str, str]:
             request.GET.get("to", "").strip() or end.isoformat())
 
 
-def _errors(exc: ShopOpsError) -> list[str]:
-    return [f"{e.field}: {e.message}" for e in exc.errors] or [exc.detail]
+FIELD_LABELS = {"from": gettext_lazy("Start date"), "to": gettext_lazy("End date"),
+                "vs": gettext_lazy("Comparison period"), "by": gettext_lazy("Group by"),
+                "channel": gettext_lazy("Channel")}
+
+
+def _errors(exc: ShopOpsError, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """The field errors as "<field label>: <message>" lines (``skip``: fields the user did not fill in)."""
+    lines = [f"{FIELD_LABELS.get(e.field, e.field)}: {e.message}" for e in exc.errors if e.field not in skip]
+    return list(dict.fromkeys(lines)) or [exc.detail]  # both ends of a comparison period can say the same
 
 
 def _value(row: dict, key: str) -> Any:
@@ -105,8 +112,11 @@ def _table(columns: list[Column], rows: list[dict], *, kinds: dict[str, str] | N
     }
 
 
-def _export(request: HttpRequest, tables: dict[str, tuple[str, list[Column], list[dict]]]) -> HttpResponse | None:
-    if request.GET.get("export") != "xlsx":
+def _export(request: HttpRequest, tables: dict[str, tuple[str, list[Column], list[dict]]],
+            errors: list[str]) -> HttpResponse | None:
+    """The xlsx of one table; None (show the page) when not asked for or when the input has errors: an empty
+    file would not say what is wrong."""
+    if request.GET.get("export") != "xlsx" or errors:
         return None
     name = request.GET.get("table", "")
     if name not in tables:
@@ -143,7 +153,7 @@ def traffic_sources(request: HttpRequest) -> HttpResponse:
     day_columns = _metric_columns("day", TRAFFIC_METRICS, language)
     group_columns = _metric_columns(group, TRAFFIC_METRICS, language)
     exported = _export(request, {"daily": (str(_("Metrics by day")), day_columns, day_rows),
-                                 "groups": (str(GROUP_LABELS[group]), group_columns, group_rows)})
+                                 "groups": (str(GROUP_LABELS[group]), group_columns, group_rows)}, errors)
     if exported:
         return exported
     totals = daily["totals"] if daily else {}
@@ -215,6 +225,7 @@ def _group_columns(key: str, label: Any) -> list[Column]:
     ]
 
 
+PRODUCT_TOTALS = ("skus_on_sale", "skus_sold", "sell_rate", "units", "gmv", "sell_through")  # the cards: "—"
 RATE_KINDS = {"share": "rate", "cumulative_share": "rate", "sell_through": "rate", "gmv": "money", "price": "money"}
 
 
@@ -238,7 +249,7 @@ def products_analysis(request: HttpRequest) -> HttpResponse:
     new_cols = _group_columns("group", gettext_lazy("Products"))
     exported = _export(request, {"skus": (str(_("SKUs")), sku_cols, skus), "abc": ("ABC", abc_cols, abc),
                                  "price_bands": (str(_("Price bands")), band_cols, bands),
-                                 "new_vs_old": (str(_("New vs older products")), new_cols, new_old)})
+                                 "new_vs_old": (str(_("New vs older products")), new_cols, new_old)}, errors)
     if exported:
         return exported
     abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [float(a["gmv"]) for a in abc], "type": "bar",
@@ -253,7 +264,8 @@ def products_analysis(request: HttpRequest) -> HttpResponse:
                   "layout": {"height": 260, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
                              "xaxis": {"title": str(_("Price band (¥)"))}, "yaxis": {"title": str(_("GMV (¥)"))}}}
     return render(request, "analytics/products_analysis.html", {
-        "date_from": date_from, "date_to": date_to, "errors": errors, "totals": result["totals"] if result else {},
+        "date_from": date_from, "date_to": date_to, "errors": errors,
+        "totals": result["totals"] if result else dict.fromkeys(PRODUCT_TOTALS),
         "abc_chart": abc_chart, "band_chart": band_chart,
         "abc_table": _table(abc_cols, abc, kinds=RATE_KINDS), "band_table": _table(band_cols, bands, kinds=RATE_KINDS),
         "new_table": _table(new_cols, new_old, kinds=RATE_KINDS),
@@ -300,14 +312,7 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
     """The GMV change against a comparison period (default: the same number of days just before)."""
     language = translation.get_language() or "zh-hans"
     date_from, date_to = _period(request)
-    vs = request.GET.get("vs", "").strip()
-    if not vs:
-        try:
-            start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
-            days = (end - start).days + 1
-            vs = f"{start - dt.timedelta(days=days)}..{start - dt.timedelta(days=1)}"
-        except ValueError:
-            vs = ""
+    vs = request.GET.get("vs", "").strip() or metric_selectors.previous_period(date_from, date_to)
     group = request.GET.get("by", "channel") if request.GET.get("by") in ("channel", "source") else "channel"
     errors: list[str] = []
     result = None
@@ -315,13 +320,14 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
         result = metric_selectors.gmv_explanation(shop=request.shop, date_from=date_from, date_to=date_to, vs=vs,
                                                   by=group)
     except ShopOpsError as exc:
-        errors = _errors(exc)
+        # no comparison given and no valid period to default it from: what is wrong is the period
+        errors = _errors(exc, skip=() if vs else ("vs",))
     total_rows = [{**result["total"], "label": str(_("Whole shop"))}] if result else []
     groups = result["groups"] if result else []
     total_cols = _explain_columns(None, language)
     group_cols = _explain_columns(group, language)
     exported = _export(request, {"total": (str(_("Whole shop")), total_cols, total_rows),
-                                 "groups": (str(GROUP_LABELS[group]), group_cols, groups)})
+                                 "groups": (str(GROUP_LABELS[group]), group_cols, groups)}, errors)
     if exported:
         return exported
     chart = {}

@@ -1,8 +1,13 @@
-"""Display filters: money from fen, percentages, changes. Everything goes through Django's escaping."""
+"""Display filters: money from fen, percentages, changes. Everything goes through Django's escaping.
+
+A value that is missing or not a number (a page that could not compute it: Django renders an unknown
+variable as "") shows as a dash; a display filter never raises.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import math
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
@@ -18,30 +23,53 @@ def _yuan_text(amount: Decimal) -> str:
     return f"{sign}¥{abs(amount):,.2f}"
 
 
+def _number(value: object) -> float | None:
+    """A finite rate as a float, or None for None, "", text and NaN/infinity."""
+    if value is None or isinstance(value, bool | str):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(value)  # type: ignore[arg-type]
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
 @register.filter
 def fen(value: int | None) -> str:
     """12345 → ¥123.45"""
-    if value is None or value == "":
+    amount = _decimal(value)
+    if amount is None:
         return "—"
-    return _yuan_text(fen_to_decimal(int(value)))
+    return _yuan_text(fen_to_decimal(int(amount)))
 
 
 @register.filter
 def yuan(value: Decimal | None) -> str:
-    if value is None or value == "":
-        return "—"
-    return _yuan_text(Decimal(value))
+    amount = _decimal(value)
+    return "—" if amount is None else _yuan_text(amount)
 
 
 @register.filter
 def pct(value: float | None) -> str:
-    if value is None:
+    number = _number(value)
+    if number is None:
         return "—"
-    return f"{value * 100:.1f}%"
+    return f"{number * 100:.1f}%"
 
 
 @register.filter
 def pct_change(value: float | None) -> str:
+    value = _number(value)
     if value is None:
         return mark_safe('<span class="flat">—</span>')  # a constant: nothing to escape
     css = "up" if value > 0 else ("down" if value < 0 else "flat")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from shopops.channels.domain import CHANNELS, channel_label
+
+FIRST_BUSINESS_DAY = dt.date(2000, 1, 1)
 
 
 def channel_options() -> list[tuple[str, str]]:
@@ -15,8 +20,9 @@ def channel_options() -> list[tuple[str, str]]:
 
 
 def parse_date(value: str | None) -> dt.date | None:
+    text = (value or "").strip()
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
 
@@ -36,7 +42,41 @@ def parse_id(value: str | None) -> int | None:
 
 def parse_business_date(value: str | None, *, default: dt.date) -> dt.date:
     """A date asked for in the URL, kept to a sane range (the year 1 or 9999 would overflow date maths)."""
-    day = parse_date(value)
-    if day is None or not dt.date(2000, 1, 1) <= day <= default + dt.timedelta(days=366):
-        return default
+    return default if business_date_problem(value, default=default) else (parse_date(value) or default)
+
+
+def business_date_problem(value: str | None, *, default: dt.date) -> str | None:
+    """Why ``parse_business_date`` falls back to ``default`` for a value that was given; None when it does not."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    day = parse_date(text)
+    if day is None:
+        return _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text[:40]}
+    last = default + dt.timedelta(days=366)
+    if not FIRST_BUSINESS_DAY <= day <= last:
+        return _("Choose a date between %(first)s and %(last)s.") % {"first": FIRST_BUSINESS_DAY, "last": last}
+    return None
+
+
+def tell_bad_query(request: HttpRequest, label: object, problem: str) -> None:
+    """Say on the page that a query parameter was not understood (and so not used): "<label>: <problem>".
+
+    Marks the request (``shopops_bad_query``): a list asked for as xlsx then shows the page with the message
+    rather than a file of rows the user did not ask for. Not for htmx partial swaps, which render no message
+    list: the message would wait for the next page.
+    """
+    request.shopops_bad_query = True  # type: ignore[attr-defined]
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
+        return
+    messages.error(request, f"{label}: {problem}")
+
+
+def query_date(request: HttpRequest, name: str, *, label: object) -> dt.date | None:
+    """A date filter from the query string; a value that is not a date is left out, with a message."""
+    text = request.GET.get(name, "").strip()
+    day = parse_date(text)
+    if text and day is None:
+        tell_bad_query(request, label, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text[:40]})
     return day

@@ -17,7 +17,7 @@ from shopops.core.clock import today
 from shopops.core.money import format_fen
 from shopops.web.dashboard import dashboard_data
 from shopops.web.permissions import page_requires
-from shopops.web.views.common import parse_business_date
+from shopops.web.views.common import business_date_problem, parse_business_date, tell_bad_query
 
 
 def _period(value: str | None) -> int:
@@ -33,6 +33,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shop = request.shop
     default_day = today(shop.timezone) - dt.timedelta(days=1)
     day = parse_business_date(request.GET.get("date"), default=default_day)
+    problem = business_date_problem(request.GET.get("date"), default=default_day)
+    if problem:
+        tell_bad_query(request, _("Date"), problem)
     days = _period(request.GET.get("days"))
     data = dashboard_data(shop=shop, day=day)
     kpis = kpi_cards(shop=shop, end=day, days=days)  # three metric-layer computations, whatever the cards
