@@ -8,13 +8,12 @@ rescued by a session (401). Walked over every endpoint of the role-walk tables (
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 
 from shopops.catalog.models import Product, Sku
 from shopops.core.models import AuditEntry, ShopMembership
+from tests.web.principals import bearer, call, endpoint_url, logged_in
 from tests.web.test_role_walk import ENDPOINTS, ROLES, _sample_kwargs
 
 PUBLIC = {("GET", "/api/v1/health")}  # no auth at all: the same answer for everyone
@@ -29,26 +28,12 @@ def _values(shop) -> dict[str, object]:
             "customer_id": samples["customer_detail"], "sku_code": product.skus.first().sku_code}
 
 
-def _call(client: Client, method: str, url: str, **headers: str):
-    if method == "GET":
-        return client.get(url, headers=headers)
-    # an empty body, as the role walk sends: a no-op PATCH, an invalid POST (422) after the auth checks
-    return client.generic(method, url, data="{}", content_type="application/json", headers=headers)
 
 
-def _logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
-def _bearer(clear: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {clear}"}
 
 
-def _url(template: str, values: dict[str, object]) -> str:
-    """The path with its placeholders filled (a converter such as ``{path:sku_code}`` taken off first)."""
-    return re.sub(r"\{\w+:(\w+)\}", r"{\1}", template).format(**values)
 
 
 def _assert_refused(response, what: str) -> None:
@@ -63,15 +48,15 @@ def test_a_session_and_a_token_of_different_users_are_refused(endpoint, shop, se
     """Every role's session in shop A with every role's token of shop B, and a token of another user of A."""
     method, template = endpoint
     values = _values(shop)
-    url = _url(template, values)
+    url = endpoint_url(template, values)
     tokens = {f"{role}-b": token_for(user) for role, user in second_shop.users.items()}
     tokens["admin (same shop)"] = token_for(user_of("admin"))
     for cookie_role in ROLES:
-        browser = _logged_in(user_of(cookie_role))
+        browser = logged_in(user_of(cookie_role))
         for token_name, clear in tokens.items():
             if token_name == "admin (same shop)" and cookie_role == "admin":
                 continue  # the same user: allowed, walked below
-            response = _call(browser, method, url, **_bearer(clear))
+            response = call(browser, method, url, **bearer(clear))
             what = f"session {cookie_role} + token {token_name}: {method} {url}"
             if endpoint in PUBLIC:
                 assert response.status_code == 200, what
@@ -86,14 +71,14 @@ def test_a_token_never_uses_the_session_shop(role, shop, second_shop, user_of, t
     Had the session's shop (B) been used, the ids of A would give 404."""
     user = user_of(role)
     ShopMembership.objects.create(user=user, shop=second_shop.shop)
-    browser = _logged_in(user)
+    browser = logged_in(user)
     assert browser.post("/shop/", {"shop": second_shop.shop.code}).status_code == 302
     assert browser.get("/api/v1/orders").json()["count"] == second_shop.shop_orders
     values = _values(shop)
     clear = token_for(user)
     for (method, template), (by_role, _anonymous) in ENDPOINTS.items():
-        url = _url(template, values)
-        response = _call(browser, method, url, **_bearer(clear))
+        url = endpoint_url(template, values)
+        response = call(browser, method, url, **bearer(clear))
         assert response.status_code == by_role[role], f"{role} session(B)+token {method} {url}: {response.status_code}"
     # the session alone still works in B
     assert browser.get("/api/v1/orders").json()["count"] == second_shop.shop_orders
@@ -105,29 +90,29 @@ def test_x_shop_is_checked_against_the_principal(role, shop, second_shop, user_o
     permission), with a token or a session; ``X-Shop`` of their own shop: the one-shop answers."""
     user = user_of(role)
     values = _values(shop)
-    token_client = Client(headers=_bearer(token_for(user)))
-    browser = _logged_in(user)
+    token_client = Client(headers=bearer(token_for(user)))
+    browser = logged_in(user)
     for (method, template), (by_role, _anonymous) in ENDPOINTS.items():
-        url = _url(template, values)
+        url = endpoint_url(template, values)
         for name, client in (("token", token_client), ("session", browser)):
-            status = _call(client, method, url, **{"X-Shop": second_shop.shop.code}).status_code
+            status = call(client, method, url, **{"X-Shop": second_shop.shop.code}).status_code
             expected = 200 if (method, template) in PUBLIC else (403 if by_role[role] == 403 else 404)
             assert status == expected, f"{role} {name} X-Shop {second_shop.shop.code}: {method} {url}: {status}"
-            status = _call(client, method, url, **{"X-Shop": "no-such-shop"}).status_code
+            status = call(client, method, url, **{"X-Shop": "no-such-shop"}).status_code
             assert status == expected, f"{role} {name} X-Shop no-such-shop: {method} {url}: {status}"
     for (method, template), (by_role, _anonymous) in ENDPOINTS.items():  # table order: release before commit
-        url = _url(template, values)
-        status = _call(token_client, method, url, **{"X-Shop": shop.code}).status_code
+        url = endpoint_url(template, values)
+        status = call(token_client, method, url, **{"X-Shop": shop.code}).status_code
         assert status == by_role[role], f"{role} token X-Shop {shop.code}: {method} {url}: {status}"
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINT_KEYS, ids=lambda e: f"{e[0]} {e[1]}")
 def test_an_invalid_token_is_not_rescued_by_the_session(endpoint, shop, user_of):
     method, template = endpoint
-    url = _url(template, _values(shop))
-    browser = _logged_in(user_of("admin"))
+    url = endpoint_url(template, _values(shop))
+    browser = logged_in(user_of("admin"))
     for header in ("Bearer sho_not-a-real-token-at-all", "Bearer ", "bearer x"):
-        response = _call(browser, method, url, Authorization=header)
+        response = call(browser, method, url, Authorization=header)
         expected = 200 if endpoint in PUBLIC else 401
         assert response.status_code == expected, f"{header!r}: {method} {url}: {response.status_code}"
         if expected == 401:
@@ -136,7 +121,7 @@ def test_an_invalid_token_is_not_rescued_by_the_session(endpoint, shop, user_of)
 
 def test_other_authorization_schemes_leave_the_session_alone(user_of):
     """A proxy's ``Authorization: Basic`` is not an API token: the browser session still authenticates."""
-    browser = _logged_in(user_of("viewer"))
+    browser = logged_in(user_of("viewer"))
     response = browser.get("/api/v1/me", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert response.status_code == 200 and response.json()["username"] == "viewer"
 
@@ -150,11 +135,11 @@ def test_the_audit_finding_cookie_of_a_viewer_plus_an_admin_token_of_another_sho
     clear = token_for(second_shop.users["admin"])  # (creating it is audited: count after)
     before = (sku.price_fen, AuditEntry.objects.count())
     response = browser.patch(f"/api/v1/skus/{sku.sku_code}", data='{"price": "2.00"}',
-                             content_type="application/json", headers=_bearer(clear))
+                             content_type="application/json", headers=bearer(clear))
     _assert_refused(response, "PATCH price")
-    _assert_refused(browser.get("/api/v1/customers", headers=_bearer(clear)), "GET customers")
+    _assert_refused(browser.get("/api/v1/customers", headers=bearer(clear)), "GET customers")
     response = browser.post("/api/v1/inventory/movements", data={"sku": sku.sku_code, "qty": 5, "type": "receipt"},
-                            content_type="application/json", headers=_bearer(clear))
+                            content_type="application/json", headers=bearer(clear))
     _assert_refused(response, "POST movement")
     sku.refresh_from_db()
     assert (sku.price_fen, AuditEntry.objects.count()) == before
@@ -166,7 +151,7 @@ def test_a_token_alone_acts_in_its_own_shop_even_for_codes_both_shops_use(shop, 
     code = Sku.objects.filter(shop=shop).order_by("pk").first().sku_code
     in_a = Sku.objects.get(shop=shop, sku_code=code)
     in_b = Sku.objects.get(shop=second_shop.shop, sku_code=code)
-    api = Client(headers=_bearer(token_for(second_shop.users["admin"])))
+    api = Client(headers=bearer(token_for(second_shop.users["admin"])))
     response = api.patch(f"/api/v1/skus/{code}", data='{"price": "2.00"}', content_type="application/json")
     assert response.status_code == 200
     in_a_after, in_b_after = Sku.objects.get(pk=in_a.pk), Sku.objects.get(pk=in_b.pk)
@@ -184,13 +169,13 @@ def test_same_user_cookie_and_token_need_no_csrf_token(shop, user_of, token_for)
     code = Sku.objects.filter(shop=shop).order_by("pk").first().sku_code
     patch = {"data": '{"price": "3.00"}', "content_type": "application/json"}
     assert browser.patch(f"/api/v1/skus/{code}", **patch).status_code == 403  # CSRF
-    assert browser.patch(f"/api/v1/skus/{code}", **patch, headers=_bearer(token_for(user))).status_code == 200
+    assert browser.patch(f"/api/v1/skus/{code}", **patch, headers=bearer(token_for(user))).status_code == 200
 
 
 def test_a_multi_shop_token_picks_its_shop_with_x_shop(shop, second_shop, user_of, token_for):
     user = user_of("viewer")
     ShopMembership.objects.create(user=user, shop=second_shop.shop)
-    api = Client(headers=_bearer(token_for(user)))
+    api = Client(headers=bearer(token_for(user)))
     me = api.get("/api/v1/me").json()
     assert [s["code"] for s in me["shops"]] == [shop.code, second_shop.shop.code]
     default = api.get("/api/v1/orders").json()["count"]
@@ -202,9 +187,9 @@ def test_a_multi_shop_token_picks_its_shop_with_x_shop(shop, second_shop, user_o
 def test_web_pages_accept_only_the_session(user_of, second_shop, token_for):
     """Pages never read tokens; a page request carrying one (even the session user's own) is refused rather
     than guessing which of the two principals is meant."""
-    browser = _logged_in(user_of("viewer"))
+    browser = logged_in(user_of("viewer"))
     assert browser.get("/products/").status_code == 200
-    assert browser.get("/products/", headers=_bearer(token_for(second_shop.users["admin"]))).status_code == 403
-    assert browser.get("/products/", headers=_bearer(token_for(user_of("viewer")))).status_code == 403
-    assert Client(headers=_bearer(token_for(user_of("viewer")))).get("/products/").status_code == 302  # to login
+    assert browser.get("/products/", headers=bearer(token_for(second_shop.users["admin"]))).status_code == 403
+    assert browser.get("/products/", headers=bearer(token_for(user_of("viewer")))).status_code == 403
+    assert Client(headers=bearer(token_for(user_of("viewer")))).get("/products/").status_code == 302  # to login
 

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
-from shopops.catalog.models import Product
-from tests.web.test_role_walk import PAGES, _args, _sample_kwargs
+from tests.web.test_role_walk import PAGES, _sample_kwargs, page_url
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "shopops"
 TEMPLATES = sorted(p for p in SRC.glob("**/templates/**/*.html"))
@@ -42,13 +40,7 @@ def test_every_page_carries_the_policy(client_as, shop):
     client = client_as("admin")
     samples = _sample_kwargs(shop)
     for name in PAGES:
-        short = name.split(":")[1]
-        if short == "sku_edit":
-            product = Product.objects.get(pk=samples["product_detail"])
-            url = reverse(name, args=[product.pk, product.skus.first().pk])
-        else:
-            url = reverse(name, args=_args(samples[short]) if short in samples else [])
-        _assert_strict(client.get(url))
+        _assert_strict(client.get(page_url(name, samples)))
     for url in ("/no-such-page/", "/api/v1/orders?limit=1", "/api/v1/docs", "/admin/"):
         _assert_strict(client.get(url))
 

@@ -101,6 +101,18 @@ def _sample_kwargs(shop) -> dict[str, object]:
     return samples
 
 
+
+def page_url(name: str, samples: dict) -> str:
+    """The URL of page ``name`` with the shop's sample ids (``_sample_kwargs``) in its path."""
+    from django.urls import reverse
+
+    short = name.split(":")[1]
+    if short == "sku_edit":
+        product = Product.objects.get(pk=samples["product_detail"])
+        return reverse(name, args=[product.pk, product.skus.first().pk])
+    return reverse(name, args=_args(samples[short]) if short in samples else [])
+
+
 def _args(value: object) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
@@ -132,17 +144,11 @@ def test_every_endpoint_is_in_the_table_and_declares_a_permission():
 
 @pytest.mark.parametrize("role", [*ROLES, None])
 def test_pages_answer_each_role_as_expected(role, client_as, shop):
-    from django.urls import reverse
 
     client = client_as(role) if role else Client()
     samples = _sample_kwargs(shop)
     for name, (by_role, anonymous) in PAGES.items():
-        short = name.split(":")[1]
-        if short == "sku_edit":
-            product = Product.objects.get(pk=samples["product_detail"])
-            url = reverse(name, args=[product.pk, product.skus.first().pk])
-        else:
-            url = reverse(name, args=_args(samples[short]) if short in samples else [])
+        url = page_url(name, samples)
         status = client.get(url).status_code
         expected = by_role[role] if role else anonymous
         assert status == expected, f"{role or 'anonymous'} GET {url}: {status}, expected {expected}"

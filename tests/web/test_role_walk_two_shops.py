@@ -10,8 +10,6 @@ gives 404 (403 first without the permission); a session of one user with a token
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -22,6 +20,7 @@ from shopops.catalog.models import Product
 from shopops.catalog.services import product_create
 from shopops.core.models import AuditEntry, Shop, ShopMembership
 from shopops.core.services import shop_create
+from tests.web.principals import bearer, call, endpoint_url, logged_in
 from tests.web.test_role_walk import ENDPOINTS, PAGES, ROLES, _args, _sample_kwargs
 
 PUBLIC = {("GET", "/api/v1/health")}
@@ -65,25 +64,12 @@ def _page_url(name: str, targets: dict[str, object]) -> str | None:
     return None
 
 
-def _url(template: str, values: dict[str, object]) -> str:
-    """The path with its placeholders filled (a converter such as ``{path:sku_code}`` taken off first)."""
-    return re.sub(r"\{\w+:(\w+)\}", r"{\1}", template).format(**values)
 
 
-def _call(client: Client, method: str, url: str, **headers: str):
-    if method == "GET":
-        return client.get(url, headers=headers)
-    return client.generic(method, url, data="{}", content_type="application/json", headers=headers)
 
 
-def _logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
-def _bearer(clear: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {clear}"}
 
 
 def _foreign(expected_at_home: int) -> int:
@@ -127,8 +113,8 @@ def _walk_endpoints_with_foreign_ids(client: Client, role: str, targets: dict[st
     for (method, template), (by_role, _anonymous) in ENDPOINTS.items():
         if "{" not in template:
             continue
-        url = _url(template, targets)
-        status = _call(client, method, url).status_code
+        url = endpoint_url(template, targets)
+        status = call(client, method, url).status_code
         if status != _foreign(by_role[role]):
             problems.append(f"{role} {method} {url}: {status}, expected {_foreign(by_role[role])}")
     return problems
@@ -139,9 +125,9 @@ def test_users_of_a_never_reach_objects_of_b(role, shop, second_shop, user_of, t
     targets = _targets(second_shop.shop, second_shop.sku_code)
     before = _snapshot(second_shop.shop)
     user = user_of(role)
-    problems = _walk_pages_with_foreign_ids(_logged_in(user), role, targets)
-    problems += _walk_endpoints_with_foreign_ids(Client(headers=_bearer(token_for(user))), role, targets)
-    problems += _walk_endpoints_with_foreign_ids(_logged_in(user), role, targets)
+    problems = _walk_pages_with_foreign_ids(logged_in(user), role, targets)
+    problems += _walk_endpoints_with_foreign_ids(Client(headers=bearer(token_for(user))), role, targets)
+    problems += _walk_endpoints_with_foreign_ids(logged_in(user), role, targets)
     assert not problems, "\n".join(problems)
     assert _snapshot(second_shop.shop) == before
 
@@ -151,9 +137,9 @@ def test_users_of_b_never_reach_objects_of_a(role, shop, second_shop, a_only_sku
     targets = _targets(shop, a_only_sku)
     before = _snapshot(shop)
     user = second_shop.users[role]
-    problems = _walk_pages_with_foreign_ids(_logged_in(user), role, targets)
-    problems += _walk_endpoints_with_foreign_ids(Client(headers=_bearer(token_for(user))), role, targets)
-    problems += _walk_endpoints_with_foreign_ids(_logged_in(user), role, targets)
+    problems = _walk_pages_with_foreign_ids(logged_in(user), role, targets)
+    problems += _walk_endpoints_with_foreign_ids(Client(headers=bearer(token_for(user))), role, targets)
+    problems += _walk_endpoints_with_foreign_ids(logged_in(user), role, targets)
     assert not problems, "\n".join(problems)
     assert _snapshot(shop) == before
 
@@ -164,10 +150,10 @@ def test_x_shop_of_a_shop_the_principal_is_not_in(role, shop, second_shop, token
     user = second_shop.users[role]
     values = _targets(second_shop.shop, second_shop.sku_code)
     problems = []
-    for name, client in (("token", Client(headers=_bearer(token_for(user)))), ("session", _logged_in(user))):
+    for name, client in (("token", Client(headers=bearer(token_for(user)))), ("session", logged_in(user))):
         for (method, template), (by_role, _anonymous) in ENDPOINTS.items():
-            url = _url(template, values)
-            status = _call(client, method, url, **{"X-Shop": shop.code}).status_code
+            url = endpoint_url(template, values)
+            status = call(client, method, url, **{"X-Shop": shop.code}).status_code
             expected = 200 if (method, template) in PUBLIC else _foreign(by_role[role])
             if status != expected:
                 problems.append(f"{role} {name} X-Shop {shop.code} {method} {url}: {status}, expected {expected}")
@@ -178,14 +164,14 @@ def test_x_shop_of_a_shop_the_principal_is_not_in(role, shop, second_shop, token
 def test_a_session_of_one_shop_with_a_token_of_the_other_is_refused(role, shop, second_shop, user_of, token_for):
     """Both ways round (A's session + B's token, B's session + A's token), on every endpoint."""
     values = _targets(shop, "A-ONLY-SKU")
-    pairs = [(_logged_in(user_of(role)), token_for(second_shop.users[role])),
-             (_logged_in(second_shop.users[role]), token_for(user_of(role)))]
+    pairs = [(logged_in(user_of(role)), token_for(second_shop.users[role])),
+             (logged_in(second_shop.users[role]), token_for(user_of(role)))]
     before = (_snapshot(shop), _snapshot(second_shop.shop))
     problems = []
     for browser, clear in pairs:
         for method, template in ENDPOINTS:
-            url = _url(template, values)
-            response = _call(browser, method, url, **_bearer(clear))
+            url = endpoint_url(template, values)
+            response = call(browser, method, url, **bearer(clear))
             expected = 200 if (method, template) in PUBLIC else 400
             if response.status_code != expected:
                 problems.append(f"{role} {method} {url}: {response.status_code}, expected {expected}")
@@ -199,7 +185,7 @@ def test_a_session_of_one_shop_with_a_token_of_the_other_is_refused(role, shop, 
 def test_pages_and_lists_show_only_the_principals_shop(role, shop, second_shop, user_of, token_for):
     """Every page without an object in its URL, and the API's lists: nothing of B for A's users."""
     _targets(second_shop.shop, second_shop.sku_code)  # B gets campaigns, stock, todos… as well
-    browser = _logged_in(user_of(role))
+    browser = logged_in(user_of(role))
     problems = []
     for name, (by_role, _anonymous) in PAGES.items():
         if by_role[role] != 200:
@@ -213,19 +199,19 @@ def test_pages_and_lists_show_only_the_principals_shop(role, shop, second_shop, 
         if response.status_code != 200 or second_shop.marker in html or second_shop.shop.name in html:
             problems.append(f"{role} GET {url}: {response.status_code}, B shows: {second_shop.marker in html}")
     assert not problems, "\n".join(problems)
-    api = Client(headers=_bearer(token_for(user_of(role))))
+    api = Client(headers=bearer(token_for(user_of(role))))
     assert api.get("/api/v1/products", {"q": second_shop.marker}).json()["count"] == 0
-    mine = Client(headers=_bearer(token_for(second_shop.users[role]))).get("/api/v1/products",
+    mine = Client(headers=bearer(token_for(second_shop.users[role]))).get("/api/v1/products",
                                                                           {"q": second_shop.marker})
     assert mine.json()["count"] == 1  # the marker is findable where it belongs
-    assert api.get("/api/v1/orders").json()["count"] == _logged_in(user_of(role)).get("/api/v1/orders").json()[
+    assert api.get("/api/v1/orders").json()["count"] == logged_in(user_of(role)).get("/api/v1/orders").json()[
         "count"] != second_shop.shop_orders
 
 
 def test_writes_naming_the_other_shops_codes_change_nothing_there(shop, second_shop, user_of, token_for):
     """Bodies carry codes too: A's administrator cannot move stock, reserve, pool or quote B's SKU."""
     before = _snapshot(second_shop.shop)
-    api = Client(headers=_bearer(token_for(user_of("admin"))))
+    api = Client(headers=bearer(token_for(user_of("admin"))))
     code = second_shop.sku_code
     bodies = {
         "/api/v1/inventory/movements": {"sku": code, "qty": 5, "type": "receipt", "ref": "cross-shop"},
@@ -247,7 +233,7 @@ def test_the_shop_switcher_for_a_user_of_both_shops(shop, second_shop, user_of):
     user = user_of("operator")
     ShopMembership.objects.create(user=user, shop=second_shop.shop)
     shop_create(code="shop-c", name="丙店")  # exists, but the operator is not a member
-    browser = _logged_in(user)
+    browser = logged_in(user)
     home = browser.get("/").content.decode()
     assert 'action="/shop/"' in home and second_shop.shop.name in home and "丙店" not in home
     a_order = _sample_kwargs(shop)["order_detail"]
@@ -271,7 +257,7 @@ def test_the_shop_switcher_for_a_user_of_both_shops(shop, second_shop, user_of):
 def test_a_member_removed_from_a_shop_loses_it_at_the_next_request(shop, second_shop, user_of):
     user = user_of("viewer")
     membership = ShopMembership.objects.create(user=user, shop=second_shop.shop)
-    browser = _logged_in(user)
+    browser = logged_in(user)
     browser.post("/shop/", {"shop": second_shop.shop.code})
     assert second_shop.marker in browser.get("/products/").content.decode()
     membership.delete()
