@@ -91,7 +91,7 @@ def test_a_dimension_over_the_cell_limit_is_refused_before_the_first_row(tmp_pat
     path = sheet_xlsx(tmp_path / "wide.xlsx", sheet_of(inline_row(1, HEADER).decode(), dimension="A1:XFD1048576"))
     with pytest.raises(ReadError) as caught:
         read_rows(path)
-    assert "1048576 rows × 16384 columns = 17179869184 cells, more than the limit of 5000000" in \
+    assert f"1048576 rows × 16384 columns = 17179869184 cells, more than the limit of {XlsxLimits().max_cells}" in \
         caught.value.message_en
 
 
@@ -151,7 +151,7 @@ def test_rows_reaching_far_right_are_counted_as_rows_times_columns(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     message, peak_mb = done.stdout.strip().splitlines()
-    assert message.startswith("the sheet's rows × columns come to more than 5000000 cells (by row ")
+    assert message.startswith(f"the sheet's rows × columns come to more than {XlsxLimits().max_cells} cells (by row ")
     assert int(peak_mb) < 300
 
 

@@ -110,7 +110,7 @@ def test_a_deactivated_administrator_cannot_be_given_a_shop(db, user_of):
     gone.is_active = False
     gone.save(update_fields=["is_active"])
     state = _state()
-    assert "deactivated" in refused("create", "--code", "okay", "--name", "好店", "--admin-user", "gone-admin")
+    assert "已停用" in refused("create", "--code", "okay", "--name", "好店", "--admin-user", "gone-admin")
     assert _state() == state
 
 

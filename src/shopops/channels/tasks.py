@@ -5,7 +5,6 @@ process is left alone); every night the uploads past their retention are removed
 
 from __future__ import annotations
 
-from django.db import close_old_connections
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
@@ -19,11 +18,10 @@ def import_job_task(job_id: int) -> int:
 
 @on_startup(name="settle_dead_import_jobs")
 def settle_dead_import_jobs() -> list[int]:
-    """Each worker thread, as it starts: a job left "running" by a process that died is failed, not kept."""
-    try:
-        return import_jobs_settle_dead()
-    finally:
-        close_old_connections()
+    """Each worker thread, as it starts: a job left "running" by a process that died is failed, not kept.
+
+    The thread keeps its connection for its tasks (each db_task closes stale connections around itself)."""
+    return import_jobs_settle_dead()
 
 
 @db_periodic_task(crontab(hour="3", minute="41"))
