@@ -77,7 +77,8 @@ def test_corrected_report_updates(shop, tmp_path):
     assert Order.objects.filter(shop=shop, province="西藏自治区").exists()
 
 
-@pytest.mark.parametrize("hostile", ["negative_qty", "bad_date", "missing_column", "unknown_sku", "duplicate"])
+@pytest.mark.parametrize("hostile", ["negative_qty", "huge_qty", "bad_date", "missing_column", "unknown_sku",
+                                     "duplicate"])
 def test_hostile_order_files_are_rejected_and_write_nothing(shop, tmp_path, hostile):
     path = tmp_path / "jd.csv"
     export_sample(shop=shop, format_name="jd-orders", path=str(path), limit=30)
@@ -86,6 +87,8 @@ def test_hostile_order_files_are_rejected_and_write_nothing(shop, tmp_path, host
         header = rows[0]
         if hostile == "negative_qty":
             rows[2][header.index("订购数量")] = "-3"
+        elif hostile == "huge_qty":  # no shop sells a trillion units on one line (core.domain.MAX_LINE_QTY)
+            rows[2][header.index("订购数量")] = "999999999999"
         elif hostile == "bad_date":
             rows[3][header.index("下单时间")] = "2026-13-45 99:00"
         elif hostile == "missing_column":
@@ -111,7 +114,7 @@ def test_hostile_order_files_are_rejected_and_write_nothing(shop, tmp_path, host
     assert _state(shop) == before
     error = summary["errors"][0] if hostile == "missing_column" else summary["errors"][-1]
     assert {"row", "column", "message"} <= set(error)
-    if hostile in ("negative_qty", "bad_date", "unknown_sku"):
+    if hostile in ("negative_qty", "huge_qty", "bad_date", "unknown_sku"):
         assert error["row"] and error["row"] > 1
 
 

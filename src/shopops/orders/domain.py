@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.core.errors import FieldError
-from shopops.core.money import allocate, divide_half_up
+from shopops.core.money import allocate, divide_half_up, format_fen
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +95,12 @@ def check_order(lines: Sequence[LineAmounts], shipping_fen: int, refunds_fen: Se
     for index, line in enumerate(lines):
         if line.qty <= 0:
             errors.append(FieldError(f"lines[{index}].qty", "quantity must be positive"))
+        elif line.qty > MAX_LINE_QTY:
+            errors.append(FieldError(f"lines[{index}].qty", f"quantity above {MAX_LINE_QTY:,}"))
         if line.unit_price_fen < 0:
             errors.append(FieldError(f"lines[{index}].unit_price", "price must not be negative"))
+        elif line.unit_price_fen > MAX_AMOUNT_FEN:
+            errors.append(FieldError(f"lines[{index}].unit_price", f"price above {format_fen(MAX_AMOUNT_FEN)}"))
         if line.discount_fen < 0 or line.discount_fen > max(line.amount_fen, 0):
             errors.append(FieldError(f"lines[{index}].discount", "discount outside 0..amount"))
     if shipping_fen < 0:
@@ -282,7 +287,7 @@ class OrderBatch:
         """Every line sane (quantity positive, price not negative, discount within the amount) and no negative
         shipping: what ``OrderInput.problems`` checks, for the whole batch at once."""
         for qty, unit, discount in zip(self.qty, self.unit_price_fen, self.discount_fen, strict=True):
-            if qty <= 0 or unit < 0 or discount < 0 or discount > unit * qty:
+            if not 0 < qty <= MAX_LINE_QTY or not 0 <= unit <= MAX_AMOUNT_FEN or not 0 <= discount <= unit * qty:
                 return False
         return all(shipping >= 0 for shipping in self.shipping_fen) and all(
             hi > lo for lo, hi in zip(self.line_starts, self.line_starts[1:], strict=False))

@@ -14,6 +14,7 @@ from shopops.catalog.selectors import sku_ids_in_shop
 from shopops.channels.selectors import channel_account_ids_in_shop
 from shopops.core.bulk import SideWork, insert_rows, reserve_ids
 from shopops.core.clock import local_date
+from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.members.selectors import customer_ids_in_shop
@@ -52,8 +53,8 @@ def _money_ok(order: OrderInput) -> bool:
     if order.refunds or not order.lines or order.shipping_fen < 0:
         return False
     for line in order.lines:
-        if line.qty <= 0 or line.unit_price_fen < 0 or line.discount_fen < 0 \
-                or line.discount_fen > line.unit_price_fen * line.qty:
+        if not 0 < line.qty <= MAX_LINE_QTY or not 0 <= line.unit_price_fen <= MAX_AMOUNT_FEN \
+                or not 0 <= line.discount_fen <= line.unit_price_fen * line.qty:
             return False
     return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shopops.channels.columns import Column
+from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 
 from .base import (
     Format,
@@ -26,7 +27,7 @@ from .base import (
     status_from,
 )
 
-MONEY0 = {"kind": "money", "minimum": 0}
+MONEY0 = {"kind": "money", "minimum": 0, "maximum": MAX_AMOUNT_FEN}  # no order or line of a shop is more
 ANONYMOUS_BUYER = "(anonymous)"  # the 21-column Taobao report names no buyer
 
 
@@ -102,7 +103,7 @@ TAOBAO_ITEM_COLUMNS = (
     Column("订单编号", required=True, kind="id", nullable=False),
     Column("标题", aliases=("宝贝标题", "商品标题")),
     Column("价格", aliases=("单价",), required=True, nullable=False, **MONEY0),
-    Column("购买数量", required=True, kind="int", nullable=False, minimum=1),
+    Column("购买数量", required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("商家编码", aliases=("商品商家编码",)),
     Column("外部系统编号"),
 )
@@ -271,7 +272,7 @@ JD_COLUMNS = (
     Column("商品ID", aliases=("商品编号", "SKU"), kind="id"),
     Column("货号", aliases=("商家SKU", "商家编码")),
     Column("商品名称"),
-    Column("订购数量", aliases=("商品数量",), required=True, kind="int", nullable=False, minimum=1),
+    Column("订购数量", aliases=("商品数量",), required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("京东价", aliases=("商品单价",), required=True, nullable=False, **MONEY0),
     Column("应付金额", required=True, nullable=False, **MONEY0),
     Column("运费金额", aliases=("运费",), **MONEY0),
@@ -323,7 +324,7 @@ DOUYIN_COLUMNS = (
     Column("子订单编号", kind="id", unique=True),
     Column("选购商品", aliases=("商品名称",)),
     Column("商家编码", required=True),
-    Column("商品数量", required=True, kind="int", nullable=False, minimum=1),
+    Column("商品数量", required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("商品单价", required=True, nullable=False, **MONEY0),
     Column("订单应付金额", required=True, nullable=False, **MONEY0),
     Column("运费", **MONEY0),
@@ -373,7 +374,7 @@ PDD_COLUMNS = (
     Column("订单号", required=True, kind="id", nullable=False, unique=True),
     Column("商品", aliases=("商品名称",)),
     Column("商家编码-SKU维度", aliases=("商家编码", "SKU编码"), required=True),
-    Column("商品数量(件)", aliases=("商品数量",), required=True, kind="int", nullable=False, minimum=1),
+    Column("商品数量(件)", aliases=("商品数量",), required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("商品总价(元)", aliases=("商品总价",), required=True, nullable=False, **MONEY0),
     Column("邮费(元)", aliases=("邮费",), **MONEY0),
     Column("用户实付金额(元)", aliases=("用户实付金额", "实收金额"), required=True, nullable=False, **MONEY0),
@@ -428,7 +429,7 @@ SHOPIFY_COLUMNS = (
     Column("Taxes", **MONEY0),
     Column("Total", **MONEY0),
     Column("Discount Code"),
-    Column("Lineitem quantity", required=True, kind="int", nullable=False, minimum=1),
+    Column("Lineitem quantity", required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("Lineitem name"),
     Column("Lineitem price", required=True, nullable=False, **MONEY0),
     Column("Lineitem sku", required=True),
