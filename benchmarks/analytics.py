@@ -1,11 +1,12 @@
 """Benchmark: the analytics suite (daily metrics, pv→cart→buy funnel, daily retention, top items) on the lake.
 
-Issue 4, "Performance": a behaviour log shaped like the public Taobao UserBehavior data (analytics-anchors.md;
-100,150,807 rows, 987,994 users, 4,162,024 items, 9,439 categories, 9 days 2017-11-25..12-03, pv/cart/fav/buy
-≈ 89.6/5.5/2.9/2.0 %) is generated (numpy, vectorised, not timed: users with a heavy-tailed activity, their
-events grouped into sessions, Zipf-like item popularity, items in categories), written as the headerless
-Tianchi CSV and imported into the lake ``events`` table through ``channels.lake_import.import_lake_file``
-(the code path of ``shopops import taobao-userbehavior``) in a temp ``SHOPOPS_DATA_DIR``/``SHOPOPS_LAKE_URI``.
+A behaviour log shaped like the public Taobao UserBehavior data
+(docs/rules/platforms.md#tianchi-userbehavior-dataset; 100,150,807 rows, 987,994 users, 4,162,024 items, 9,439
+categories, 9 days 2017-11-25..12-03, pv/cart/fav/buy ≈ 89.6/5.5/2.9/2.0 %) is generated (numpy, vectorised,
+not timed: users with a heavy-tailed activity, their events grouped into sessions, Zipf-like item popularity,
+items in categories), written as the headerless Tianchi CSV and imported into the lake ``events`` table
+through ``channels.lake_import.import_lake_file`` (the code path of ``shopops import taobao-userbehavior``) in
+a temp ``SHOPOPS_DATA_DIR``/``SHOPOPS_LAKE_URI``.
 
 Then, each phase in a fresh process (its own peak RSS), the same four queries are timed:
 
@@ -25,7 +26,7 @@ Definitions shared by all implementations (results must be equal, and the JSON s
 * daily: per ``date`` — uv = distinct users with any event, pv = pv events, buyers/cart_users/fav_users =
   distinct users with a buy/cart/fav event that day;
 * funnel pv→cart→buy, sequential, 1-day window measured from the entry (step 1) timestamp, each person
-  counted at the furthest step reached over all attempts (PostHog semantics, analytics-anchors.md §2.1;
+  counted at the furthest step reached over all attempts (PostHog semantics, docs/rules/analytics.md#funnels;
   events with equal timestamps are taken in step order): reached cart ⇔ some cart c has a pv p ≤ c with
   c − p ≤ 1 day; reached buy ⇔ some buy b has a cart c ≤ b and a pv p ≤ c with b − p ≤ 1 day;
 * retention: cohort = a user's first active date; users of each cohort active on cohort + k days;
@@ -50,7 +51,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The public file (analytics-anchors.md; Tianchi UserBehavior).
+# The public file (docs/rules/platforms.md#tianchi-userbehavior-dataset; Tianchi UserBehavior).
 FULL_ROWS = 100_150_807
 FULL_USERS = 987_994
 FULL_ITEMS = 4_162_024

@@ -1,8 +1,8 @@
 """Benchmark: the campaign simulation before launch, vectorised (numpy), for a typical 双11 stack.
 
-100,000 SKUs, each simulated as one unit and in its typical basket, for a member and a non-member, under
-官方立减 15 % (all SKUs), 单品直降 on a tenth of them (a SKU-scoped offer), 会员价 on a few hundred, a shop
-满减 with tiers, a shop coupon, 跨店每满300减50 and a platform coupon (domain-rules.md §3.1), plus the
+100,000 SKUs, each simulated as one unit and in its typical basket, for a member and a non-member, under 官方立减
+15 % (all SKUs), 单品直降 on a tenth of them (a SKU-scoped offer), 会员价 on a few hundred, a shop 满减 with tiers, a
+shop coupon, 跨店每满300减50 and a platform coupon (docs/rules/pricing.md#cross-store-offers-by-year), plus the
 margin per channel (3 channels) and the flags. No database: arrays in, arrays out.
 
 Baseline, measured in the same run: the per-SKU Python loop over the pricing engine (``pricing.quote`` of

@@ -1,4 +1,4 @@
-"""Forecast + replenishment for 10,000 SKUs × 365 days of history, end to end (issue 6: under 60 s).
+"""Forecast + replenishment for 10,000 SKUs × 365 days of history, end to end (goal: under 60 s).
 
 Synthetic, seeded catalogue: smooth SKUs (Poisson around a level with a weekday pattern and a slow trend),
 erratic ones (negative binomial), intermittent ones (rare demand, steady sizes), lumpy ones (rare demand,

@@ -4,7 +4,7 @@ End to end = ``shopops import taobao-orders orders.csv --items items.csv`` throu
 uses: read and normalise both files, group, build orders (column-wise for common ones), resolve SKUs and
 buyers, write customers, orders and lines in one transaction on SQLite, write their lake facts. Baselines in
 the same run, on the same files: a bare ``pyarrow.csv.read_csv`` and a bare ``pandas.read_csv`` of both files
-(strings only, no checks, no writes). Prints JSON. Issue 3's goal: 30,000 lines/s or more end to end on SQLite
+(strings only, no checks, no writes). Prints JSON. The speed goal: 30,000 lines/s or more end to end on SQLite
 for 1,000,000 lines. "Lines" are order lines (rows of the item report, ``--lines``); the order report has one
 row per order (about 0.6 per line here): ``orders``, ``order_rows_per_s``.
 ``import_cpu_seconds`` (user + system time of the import process) is printed too: on a shared, loaded machine

@@ -1,9 +1,9 @@
 """Benchmark: import N rows of the Taobao UserBehavior dataset into the lake, end to end.
 
 Generates a headerless ``user_id,item_id,category_id,behavior_type,timestamp`` CSV shaped like the Tianchi
-file (analytics-anchors.md: ids up to ~1M users / 5M items, behaviour mix pv 89.6 % / cart 5.5 % / fav 2.9 %
-/ buy 2.0 %, unix seconds in 2017-11-25..12-03, plus 0.01 % dirty timestamps in 1901/2037) in a temp dir
-(not timed), then, each phase in a fresh process so its peak RSS is its own:
+file (docs/rules/platforms.md#tianchi-userbehavior-dataset: ids up to ~1M users / 5M items, behaviour mix pv
+89.6 % / cart 5.5 % / fav 2.9 % / buy 2.0 %, unix seconds in 2017-11-25..12-03, plus 0.01 % dirty timestamps
+in 1901/2037) in a temp dir (not timed), then, each phase in a fresh process so its peak RSS is its own:
 
 * ``import``: ``channels.lake_import.import_lake_file`` — the code path of ``shopops import
   taobao-userbehavior`` (only the shop id is needed) — into an empty lake in the temp dir;

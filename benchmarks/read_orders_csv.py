@@ -1,11 +1,11 @@
 """Benchmark: stream a 1,000,000-line GBK Taobao order report through read_table + normalisation.
 
-Writes a GBK CSV in the classic Taobao 订单报表 shape (the 44 headers of domain-rules.md §5.2, trailing
-spaces included, ``="…"`` ids, thousands separators in 买家实际支付金额, ``-``/empty cells) to a temp dir,
-then prints JSON: rows/s of ``read_table`` + ``ColumnConverter`` over the id, money, date, int and text
-columns an order importer needs, next to baselines on the same file in the same run (a bare
-``pyarrow.csv.read_csv`` and a bare ``pandas.read_csv``, strings only), each phase in its own process
-with its peak RSS. With ``--lake-rows`` it also times ``read_raw_arrow_batches`` on a headerless
+Writes a GBK CSV in the classic Taobao 订单报表 shape (the 44 headers of
+docs/rules/platforms.md#taobao-order-report, trailing spaces included, ``="…"`` ids, thousands separators in
+买家实际支付金额, ``-``/empty cells) to a temp dir, then prints JSON: rows/s of ``read_table`` + ``ColumnConverter``
+over the id, money, date, int and text columns an order importer needs, next to baselines on the same file in
+the same run (a bare ``pyarrow.csv.read_csv`` and a bare ``pandas.read_csv``, strings only), each phase in its
+own process with its peak RSS. With ``--lake-rows`` it also times ``read_raw_arrow_batches`` on a headerless
 UserBehavior-shaped CSV (``user_id,item_id,category_id,behavior,ts``) next to a bare ``pyarrow.csv.open_csv``.
 
     .venv/bin/python benchmarks/read_orders_csv.py [--rows 1000000] [--lake-rows 10000000] [--keep DIR]

@@ -1,8 +1,9 @@
 """Reservations on one hot SKU: 8 concurrent workers through the service layer vs a bare conditional UPDATE.
 
-Issue 6 target: the service layer reaches at least half the throughput of a bare
+Target: the service layer reaches at least half the throughput of a bare
 ``UPDATE … SET reserved = reserved + 1 WHERE … AND on_hand - reserved - pooled >= 1`` on the same database,
-with zero oversell; on SQLite and PostgreSQL (architecture-anchors.md §5 measured the bare statement).
+with zero oversell; on SQLite and PostgreSQL (the bare statement's measurements:
+docs/rules/inventory.md#conditional-decrement).
 
 Like with like: both sides run 8 worker processes (real concurrency, no shared GIL), each with one persistent
 Django connection in autocommit mode, started together by a barrier, each making the same number of attempts

@@ -143,7 +143,7 @@ TEMPLATES = [
 
 _SQLITE_OPTIONS = {
     # IMMEDIATE: a write transaction takes the write lock up front, so a read→write upgrade never
-    # fails with "database is locked" (architecture-anchors.md §5, measured).
+    # fails with "database is locked" (docs/rules/inventory.md#sqlite-transactions).
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
     "init_command": (

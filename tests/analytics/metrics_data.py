@@ -1,6 +1,6 @@
 """A small hand-checked shop used by the metric tests (and the conformance test).
 
-Two days (2026-11-01, 11-02), two own channels (site, app). Traps (domain-rules.md §2.1):
+Two days (2026-11-01, 11-02), two own channels (site, app). Traps (docs/rules/metrics.md):
 * UV: 3 people; by day 3 + 2 = 5, by channel 2 + 2 = 4 — neither sum is the UV.
 * Bounce: day 1 one-pv visitors 2/3, day 2 1/2 → mean of daily rates 7/12 (pooled would be 3/5).
 * c1 buys twice (counted once as a buyer); o1 is fully refunded and o3 partly — GMV does not deduct them.

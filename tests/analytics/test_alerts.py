@@ -1,7 +1,8 @@
 """Metric alerts: weekday-aligned, promotion-aware baselines, robust z-scores, to-do items, CLI and API.
 
-The rule (analytics-anchors.md §5: median/MAD z-score against a same-weekday baseline, PostHog PR #62037;
-§6.8: alerts must know the promotion calendar) is in ``shopops.analytics.anomaly``; the numbers come from
+The rule (median/MAD z-score against a same-weekday baseline, PostHog PR #62037,
+docs/rules/analytics.md#anomaly-alerts; alerts must know the promotion calendar,
+docs/rules/analytics.md#promotion-aware-baselines) is in ``shopops.analytics.anomaly``; the numbers come from
 the metric layer over hand-built tables (MemoryTables), the promotion days from the demo shop's calendar
 (``campaigns.selectors.promotion_days``: 双11 2026 main period 10-31 … 11-11, 会员日 on the 16th, …).
 """

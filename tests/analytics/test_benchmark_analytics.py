@@ -43,7 +43,8 @@ def _check_phase(phase: dict) -> None:
 
 def test_json_shape(report):
     assert report["rows"] == ROWS and report["days"] == 9
-    # the Taobao UserBehavior shape scaled down (analytics-anchors.md): 987,994 users per 100,150,807 rows
+    # the Taobao UserBehavior shape scaled down (docs/rules/platforms.md#tianchi-userbehavior-dataset):
+    # 987,994 users per 100,150,807 rows
     assert report["users"] == round(987_994 * ROWS / 100_150_807)
     assert sum(report["behaviour_mix"].values()) == pytest.approx(1.0, abs=1e-3)
     assert report["behaviour_mix"]["pv"] == pytest.approx(0.896, abs=0.02)

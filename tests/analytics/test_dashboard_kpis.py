@@ -1,7 +1,7 @@
 """The home dashboard's KPI cards: numbers from the analytics metric layer on a small hand-checked data set.
 
-Definitions (domain-rules.md §2.1): GMV = paid amount incl. shipping, refunds not deducted; visitors and buyers
-are distinct people (a period total is recomputed, never the sum of days); CVR = buyers / visitors;
+Definitions (docs/rules/metrics.md): GMV = paid amount incl. shipping, refunds not deducted; visitors and
+buyers are distinct people (a period total is recomputed, never the sum of days); CVR = buyers / visitors;
 AOV = GMV / buyers.
 """
 

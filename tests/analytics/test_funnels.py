@@ -1,6 +1,6 @@
-"""Funnels on hand-checked logs (issue #4: a person who skips a step, out-of-window steps, strict mode breaks,
-a buyer who buys twice counted once). Definitions: analytics-anchors.md §2.1 (PostHog funnels, ClickHouse
-windowFunnel) and the docstring of analytics/queries/funnels.py."""
+"""Funnels on hand-checked logs (the traps: a person who skips a step, out-of-window steps, strict mode
+breaks, a buyer who buys twice counted once). Definitions: docs/rules/analytics.md#funnels (PostHog funnels,
+ClickHouse windowFunnel) and the docstring of analytics/queries/funnels.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The metric layer on a small hand-checked shop (tests/analytics/metrics_data.py), DuckDB.
 
-Every trap of issue #4 "Done when" with its source: domain-rules.md §2.1 and analytics-anchors.md §2.2.
+Every trap of the platforms' metric definitions, each with its source (docs/rules/metrics.md).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def test_totals_hand_checked(tables):
 
 
 def test_uv_is_not_summed_across_days_or_channels(tables):
-    """访客数 is de-duplicated over the period; channel UVs are not additive (生意参谋, analytics-anchors §2.2)."""
+    """访客数 is de-duplicated over the period; channel UVs are not additive (生意参谋,
+    docs/rules/metrics.md#distinct-counts-are-not-additive)."""
     by_day = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["uv"])
     assert [r["uv"] for r in by_day["rows"]] == [3, 2] and by_day["totals"]["uv"] == 3
     by_channel = compute(tables, date_from=D1, date_to=D2, by="channel", metrics=["uv"])
@@ -37,7 +38,8 @@ def test_uv_is_not_summed_across_days_or_channels(tables):
 
 
 def test_bounce_rate_over_days_is_the_mean_of_daily_rates(tables):
-    """跳失率 multi-day = mean of daily rates (domain-rules §2.1): (2/3 + 1/2) / 2, not pooled 3/5."""
+    """跳失率 multi-day = mean of daily rates (docs/rules/metrics.md#bounce-rate): (2/3 + 1/2) / 2, not pooled
+    3/5."""
     result = compute(tables, date_from=D1, date_to=D2, by="day", metrics=["bounce_rate"])
     assert [r["bounce_rate"] for r in result["rows"]] == [0.666667, 0.5]
     assert result["totals"]["bounce_rate"] == round(7 / 12, 6) != 0.6
@@ -46,7 +48,7 @@ def test_bounce_rate_over_days_is_the_mean_of_daily_rates(tables):
 
 
 def test_refunds_are_not_deducted_from_gmv(tables):
-    """支付金额 includes postage and does not deduct refunds (haomu.top via domain-rules §2.1)."""
+    """支付金额 includes postage and does not deduct refunds (haomu.top via docs/rules/metrics.md#gmv)."""
     t = compute(tables, date_from=D1, date_to=D1, metrics=["gmv", "refund_amount"])["totals"]
     assert t == {"gmv": "100.00", "refund_amount": "100.00", "deduplicated": True}  # fully refunded, still GMV
 
@@ -66,7 +68,7 @@ def test_new_and_returning_buyers_per_row(tables):
 
 
 def test_refund_rate_is_30_day_sub_orders(tables):
-    """退款率 = 近30天成功退款笔数 / 近30天子订单数 (maijiaw.com via domain-rules §2.1).
+    """退款率 = 近30天成功退款笔数 / 近30天子订单数 (maijiaw.com via docs/rules/metrics.md#refund-rate).
 
     Window ending 11-02: sub-orders o1×2, o2, o3 = 4 (o10 on 10-01 is 32 days before); refunded: o1 fully (2
     sub-orders) + o3 partly (1) = 3. Ending 11-01: o1 only → 2/2.
@@ -135,7 +137,7 @@ def test_every_grouping_has_the_same_totals(tables, by):
 
 
 def test_identity_gmv_equals_uv_times_cvr_times_aov(tables):
-    """支付金额 = 访客数 × 支付转化率 × 客单价 (domain-rules §2.1 identity), up to rounding of the shown values."""
+    """支付金额 = 访客数 × 支付转化率 × 客单价 (docs/rules/metrics.md#gmv-identity), up to rounding of the shown values."""
     t = compute(tables, date_from=D1, date_to=D2)["totals"]
     assert abs(t["uv"] * t["cvr"] * float(t["aov"]) - float(t["gmv"])) < 0.01
 

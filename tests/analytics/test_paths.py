@@ -1,6 +1,6 @@
 """Paths on a hand-checked log: sessions = the log's session id, else split after 30 idle minutes (a gap of
-exactly 30 minutes starts a new session), repeats collapsed, first 5 steps, edges (analytics-anchors.md §2.1
-PostHog paths; §2.3 Shopify/GA4 30-minute sessions)."""
+exactly 30 minutes starts a new session), repeats collapsed, first 5 steps, edges (PostHog paths,
+docs/rules/analytics.md#paths; Shopify/GA4 30-minute sessions, docs/rules/analytics.md#sessions)."""
 
 from __future__ import annotations
 

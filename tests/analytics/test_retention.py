@@ -1,5 +1,5 @@
 """Retention cohorts on a hand-checked log: first-time cohorts (someone seen before the range is no cohort),
-weekly cohorts from Monday, "on" activity per period, rates vs the cohort (analytics-anchors.md §2.1,
+weekly cohorts from Monday, "on" activity per period, rates vs the cohort (docs/rules/analytics.md#retention,
 PostHog retention)."""
 
 from __future__ import annotations

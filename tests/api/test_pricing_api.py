@@ -1,4 +1,4 @@
-"""POST /api/v1/pricing/quote: the issue's contract over HTTP (published examples, 422 naming the field)."""
+"""POST /api/v1/pricing/quote: the JSON contract over HTTP (published examples, 422 naming the field)."""
 
 import json
 
@@ -20,7 +20,8 @@ def _quote(client, body):
 
 
 def test_cross_store_on_item_price_pays_zero(api_as):
-    """domain-rules.md §3.1: 活动价 400, 店铺券 400−380, 跨店 400−50 → pays 0.00 (跨店 capped at what is left)."""
+    """docs/rules/pricing.md#thresholds-on-the-item-level-price: 活动价 400, 店铺券 400−380, 跨店 400−50 → pays 0.00
+    (跨店 capped at what is left)."""
     response = _quote(api_as("operator"), CART)
     assert response.status_code == 200, response.content
     body = response.json()

@@ -65,7 +65,8 @@ def test_review_numbers_are_the_order_sums(shop, d11):
 
 
 def test_baseline_is_weekday_aligned_and_before_the_warm_up():
-    """analytics-anchors.md §6 item 4: a weekday-aligned baseline of the same length before the campaign."""
+    """docs/rules/campaigns.md#weekday-aligned-baseline: a weekday-aligned baseline of the same length before
+    the campaign."""
     phases = domain.Phases(dt.date(2026, 10, 20), dt.date(2026, 10, 31), dt.date(2026, 11, 11), dt.date(2026, 11, 12))
     start, end = domain.baseline_window(phases)
     assert (end - start).days + 1 == phases.days == 24
@@ -102,7 +103,7 @@ def test_recorded_draw_can_be_replayed(shop, d11, user_of):
 @pytest.mark.parametrize(("value", "ok"), [("50000.00", True), ("50000.01", False)])
 def test_no_prize_above_50000_yuan(shop, d11, value, ok):
     """《反不正当竞争法》 art. 10 / 《规范促销行为暂行规定》: a lottery's top prize is at most ¥50,000
-    (domain-rules.md §3.4)."""
+    (docs/rules/campaigns.md#lottery-prize-cap)."""
     data = {"name": "大奖", "prizes": [{"name": "车", "value": value, "count": 1}]}
     if ok:
         assert services.lottery_create(campaign=d11, data=data).prizes[0]["value_fen"] == 5_000_000

@@ -1,4 +1,7 @@
-"""The simulation's flags on hand-made SKUs, the reference price rule, typical baskets (domain-rules.md §3)."""
+"""The simulation's flags on hand-made SKUs, the reference price rule, typical baskets.
+
+Rules: docs/rules/campaigns.md#reference-price, docs/rules/pricing.md.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +37,8 @@ def _input(promotions, *, price, cost, floor, claimed, reference, qty=None, rest
 
 
 def test_each_flag_on_its_own_sku():
-    """K0 fine; K1 sells below cost; K2 below its floor; K3 claims 原价 ¥120 while it sold at ¥99 in the last
-    7 days (《规范促销行为暂行规定》, domain-rules.md §3.4); K4 keeps a margin under the 10 % minimum."""
+    """K0 fine; K1 sells below cost; K2 below its floor; K3 claims 原价 ¥120 while it sold at ¥99 in the last 7
+    days (《规范促销行为暂行规定》, docs/rules/campaigns.md#reference-price); K4 keeps a margin under the 10 % minimum."""
     promotions = [ItemDiscount("p15", 1500)]  # 15 % off every SKU
     result = domain.simulate(_input(
         promotions,
@@ -54,7 +57,8 @@ def test_each_flag_on_its_own_sku():
 
 def test_the_typical_basket_meets_a_threshold_one_unit_does_not():
     """满300减50 at platform level: one unit at ¥200 pays 200; with ¥200 of other goods in the basket the SKU
-    takes half of the 50 off (JD 单品基准价 allocation, §3.3) and pays 175."""
+    takes half of the 50 off (JD 单品基准价 allocation, docs/rules/pricing.md#allocation-of-order-level-discounts)
+    and pays 175."""
     promotions = [ThresholdOff("x", (Tier(30_000, 5_000),), PLATFORM)]
     result = domain.simulate(_input(promotions, price=[20_000], cost=[10_000], floor=[0], claimed=[20_000],
                                     reference=[-1], qty=[1], rest=[20_000]))
@@ -88,8 +92,8 @@ def test_scoped_promotions_cover_only_their_skus_and_coupons_pick_the_best():
 
 
 def test_reference_price_is_the_lowest_in_the_window_else_the_last_before():
-    """《规范促销行为暂行规定》 art. 6 (domain-rules.md §3.4): the lowest transaction price of the 7 days
-    before; with no transaction in those days, the last transaction price before."""
+    """《规范促销行为暂行规定》 art. 6 (docs/rules/campaigns.md#reference-price): the lowest transaction price of the 7
+    days before; with no transaction in those days, the last transaction price before."""
     tz = dt.UTC
     rows = [  # sku, date, paid, qty, unit_price
         ("A", dt.date(2026, 11, 1), 9_000, 1, 9_000), ("A", dt.date(2026, 12, 3), 17_000, 2, 9_500),

@@ -1,4 +1,4 @@
-"""Real-looking export samples for the reader tests (domain-rules.md §5.2), written to a temp dir."""
+"""Real-looking export samples for the reader tests (docs/rules/platforms.md), written to a temp dir."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-# The Taobao classic order report (ExportOrderList) starts like this; note the trailing spaces (§5.2).
+# The Taobao classic order report (ExportOrderList) starts like this; note the trailing spaces
+# (docs/rules/platforms.md#taobao-order-report).
 TAOBAO_HEADER = ["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "收货地址 ", "订单创建时间", "订单付款时间 ",
                  "宝贝标题 ", "宝贝总数量"]
 TAOBAO_ROWS = [
@@ -20,7 +21,7 @@ TAOBAO_ROWS = [
      "=HYPERLINK(\"http://evil.example\",\"点我领券\")", "1"],
 ]
 
-# Douyin 抖店: tab-prefixed ids, "-" for empty (§5.2).
+# Douyin 抖店: tab-prefixed ids, "-" for empty (docs/rules/platforms.md#douyin-order-export).
 DOUYIN_HEADER = ["主订单编号", "子订单编号", "商品数量", "商品单价", "订单应付金额", "订单提交时间", "达人昵称"]
 DOUYIN_ROWS = [
     ["\t6917512345678901234", "\t6917512345678901235", "1", "59.90", "59.90", "2026-11-11 10:00:00", "-"],

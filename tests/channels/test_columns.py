@@ -32,7 +32,8 @@ class Rows:
 
 
 def test_export_versions_rename_columns():
-    """买家实际支付金额 (classic export) and 买家实付金额 (2026 export) are the same column (§5.2)."""
+    """买家实际支付金额 (classic export) and 买家实付金额 (2026 export) are the same column
+    (docs/rules/platforms.md#taobao-order-report)."""
     classic = resolve_columns(["订单编号", "买家实际支付金额", "订单创建时间"], SPEC)
     newer = resolve_columns(["订单号", "买家实付金额 ", "订单创建时间"], SPEC)
     assert classic.mapping == {"订单编号": 0, "买家实际支付金额": 1, "订单创建时间": 2}

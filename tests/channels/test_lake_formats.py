@@ -1,4 +1,4 @@
-"""The lake formats (issue 3): each imports its realistic sample; hostile files get the documented outcome
+"""The lake formats: each imports its realistic sample; hostile files get the documented outcome
 and write nothing; re-import is idempotent; a corrected file updates; options are checked up front."""
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ def test_bad_options_are_file_level_errors(tmp_path):
 
 
 def test_money_counts_and_rates_are_exact(tmp_path):
-    """Amazon values like "$1,937.41", "1,128", "18.53%" (domain-rules.md §5.2) → cents, ints, fractions."""
+    """Amazon values like "$1,937.41", "1,128", "18.53%" (docs/rules/platforms.md#amazon-business-report) →
+    cents, ints, fractions."""
     path = rewrite(tmp_path / "br.csv", ["Date", "Ordered Product Sales", "Units Ordered", "Sessions - Total",
                                          "Unit Session Percentage", "Featured Offer (Buy Box) Percentage"],
                    [["11/20/2026", "$1,937.41", "1,128", "6,087", "18.53%", "100.00%"]], "utf-8")
@@ -308,7 +309,8 @@ def test_events_bad_behaviour_and_empty_ids(tmp_path):
 
 
 def test_userbehavior_dirty_timestamps_are_skipped_and_counted(tmp_path):
-    """analytics-anchors.md: timestamps outside 2017-11-25..12-03 (min ≈ 1902, max 2037) must be filtered."""
+    """docs/rules/platforms.md#tianchi-userbehavior-dataset: timestamps outside 2017-11-25..12-03 (min ≈ 1902,
+    max 2037) must be filtered."""
     path, count = sample("taobao-userbehavior", tmp_path, rows=10_000)
     result = run("taobao-userbehavior", path)
     assert result.skipped == 2 and result.inserted == count - 2 and result.rejected == 0

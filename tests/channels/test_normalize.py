@@ -1,4 +1,4 @@
-"""Value normalisation for channel exports (domain-rules.md general rule 3 and §5.2)."""
+"""Value normalisation for channel exports (docs/rules/platforms.md#export-quirks)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ UTC = dt.UTC
 # ------------------------------------------------------------------------------------------------ headers
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("收货地址 ", "收货地址"),  # §5.2: trailing spaces in Taobao headers
+    ("收货地址 ", "收货地址"),  # docs/rules/platforms.md#export-quirks: trailing spaces in Taobao headers
     ("订单付款时间 ", "订单付款时间"),
     ("\ufeff订单编号", "订单编号"),  # UTF-8 BOM glued to the first header
     ('"宝贝标题 "', "宝贝标题"),
@@ -49,8 +49,10 @@ def test_normalize_header(raw, expected):
 # ---------------------------------------------------------------------------------------------- clean_text
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ('="3801234567890123456"', "3801234567890123456"),  # Taobao: 订单编号 as ="…" (§5.2)
-    ("\t6917512345678901234", "6917512345678901234"),  # Douyin: tab-prefixed ids (§5.2)
+    # Taobao: 订单编号 as ="…" (docs/rules/platforms.md#taobao-order-report)
+    ('="3801234567890123456"', "3801234567890123456"),
+    # Douyin: tab-prefixed ids (docs/rules/platforms.md#douyin-order-export)
+    ("\t6917512345678901234", "6917512345678901234"),
     ("'0571-88886666", "0571-88886666"),  # Excel's apostrophe text marker
     ("  交易成功 ", "交易成功"),
     ("-", None), ("--", None), ("—", None), ("null", None), ("NULL", None), ("Null", None), ("N/A", None),
@@ -117,8 +119,8 @@ def test_clean_text_never_returns_a_live_formula(text):
 @pytest.mark.parametrize(("raw", "fen"), [
     ("123.45", 12345), ("123.4", 12340), ("123", 12300), ("0.00", 0), ("-0.00", 0),
     ("¥1,234.50", 123450), ("￥１２.５", 1250), ("RMB 12", 1200), ("CNY 1,000", 100000), ("12元", 1200),
-    ("$1,937.41", 193741),  # Amazon Business Report (§5.2)
-    ("₹1,08,218.36", 10821836),  # Indian grouping (§5.2)
+    ("$1,937.41", 193741),  # Amazon Business Report (docs/rules/platforms.md#amazon-business-report)
+    ("₹1,08,218.36", 10821836),  # Indian grouping (docs/rules/platforms.md#amazon-business-report)
     ("-5.00", -500), ("(5.00)", -500), ("¥-5", -500), ("-¥5", -500), ("－１２", -1200), ("\u22125", -500),
     ("12.3400", 1234),  # extra decimals that are zeros are fine
     ('="89.90"', 8990), ("\t59.90", 5990), (" 1,024.00 ", 102400),

@@ -1,5 +1,5 @@
 """Order imports end to end on the demo shop: samples of every order format import, re-import is idempotent,
-hostile files are rejected with row/column errors and write nothing (issue 3)."""
+hostile files are rejected with row/column errors and write nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The order import's fast paths give the same records as the slow ones they replace (issue #3, performance:
+"""The order import's fast paths give the same records as the slow ones they replace (for speed:
 benchmarks/import_taobao_orders.py): raw inserts of customers, raw reads of the lake facts and customer
 statistics, statistics and lake facts recomputed only for the customers and dates an import touched."""
 

@@ -1,4 +1,4 @@
-"""The order import's common-order path says what the format's ``build`` says (issue 3, performance:
+"""The order import's common-order path says what the format's ``build`` says (for speed:
 benchmarks/import_taobao_orders.py): ``plain_taobao`` either returns exactly the values ``build_taobao``'s
 draft holds, or None and leaves the order to ``build_taobao`` (errors, skips, refunds); row views read as the
 row dicts they replace."""

@@ -1,4 +1,4 @@
-"""The order import writes without per-row foreign key checks on SQLite (issue 3, benchmarks/
+"""The order import writes without per-row foreign key checks on SQLite (for speed, benchmarks/
 import_taobao_orders.py): what it looked up before its write transaction — the SKUs and the channel account —
 is checked again under the write lock, and anything deleted meanwhile rejects the file with nothing written."""
 

@@ -17,9 +17,10 @@ def _cart(presale: dict) -> dict:
     }
 
 
+# docs/rules/pricing.md#presale-deposit-and-balance
 @pytest.mark.parametrize(
     ("presale", "balance"),
-    [({"instant_off": "200.00"}, "700.00"),  # 定金立减: 1000 − 200 − 100 (domain-rules.md §3.2)
+    [({"instant_off": "200.00"}, "700.00"),  # 定金立减: 1000 − 200 − 100
      ({"deposit_worth": "150.00"}, "850.00")],  # 定金膨胀: 1000 − 100 − (150 − 100)
 )
 def test_presale_balance(tmp_path, presale, balance):

@@ -1,6 +1,6 @@
 """``core.bulk``: ids reserved before writing are the ones the database would hand out and are never handed out
 twice; rows written through the staging table are stored exactly as a plain insert stores them, constraints
-included (issue 3, benchmarks/import_taobao_orders.py)."""
+included (benchmarks/import_taobao_orders.py)."""
 
 from __future__ import annotations
 

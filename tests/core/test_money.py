@@ -1,4 +1,4 @@
-"""Money in fen and largest-remainder allocation (DESIGN.md "Data"; domain-rules.md §3.3)."""
+"""Money in fen and largest-remainder allocation (DESIGN.md "Data"; docs/rules/pricing.md#money-in-fen)."""
 
 from decimal import Decimal
 

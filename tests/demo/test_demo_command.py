@@ -1,6 +1,6 @@
 """``shopops demo`` builds the shop through the importers: one import job per channel file, every row
 inserted, nothing rejected; the export files stay under DATA_DIR/demo-exports and the lake has the traffic
-and the own-site behaviour log (issue #3 item 5, issue #4 item 5)."""
+and the own-site behaviour log."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The demo's own-site behaviour log (issue #4 item 5) is consistent with its orders and has the shapes the
+"""The demo's own-site behaviour log is consistent with its orders and has the shapes the
 analytics pages need: buying sessions ending in the orders' buys, a narrowing funnel, sessions split by 30
-idle minutes, and 双11 lifting traffic and conversion (analytics-anchors.md: sessions, funnels)."""
+idle minutes, and 双11 lifting traffic and conversion (docs/rules/analytics.md#sessions,
+docs/rules/analytics.md#funnels)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The demo through the importers (issue #3 item 5): the test world written as the channels' export files and
+"""The demo through the importers: the test world written as the channels' export files and
 imported with the ImportJob pipeline gives the same records as ``DatabaseSink`` (as far as the formats carry
 them, ``export_sink.FORMAT_LIMITS``)."""
 
@@ -106,7 +106,8 @@ def test_an_exported_order_drops_only_what_its_format_cannot_carry(test_world):
 
 
 def test_pdd_orders_hold_one_sku(test_world):
-    """The pdd-orders export has one row (one SKU) per order (domain-rules.md §5.2), and so has the world."""
+    """The pdd-orders export has one row (one SKU) per order (docs/rules/platforms.md#pinduoduo-order-export),
+    and so has the world."""
     pdd = [o for o in test_world.orders if o.channel == "pdd"]
     assert pdd and all(len(o.lines) == 1 for o in pdd)
     assert any(len(o.lines) > 1 for o in test_world.orders if o.channel == "tmall")

@@ -1,6 +1,6 @@
-"""A multi-process, multi-thread race harness on a real database (architecture-anchors.md §5: "a Python harness:
-N processes run random operations … against real PostgreSQL, then check invariants"; commerce-anchors.md §3:
-Odoo's test_quant_mt, 8 processes racing decrements).
+"""A multi-process, multi-thread race harness on a real database: N processes run random operations, then
+the invariants are checked — Jepsen-style, written in Python, like Odoo's test_quant_mt with 8 processes
+racing decrements (docs/rules/inventory.md#concurrency-tests).
 
 The race runs in a database of its own, so nothing leaks into the test database: a fresh SQLite file (WAL)
 or a fresh PostgreSQL database next to the test one, migrated by a child process. Children are started with

@@ -1,9 +1,10 @@
 """Real threads and processes race for the last units of a SKU and of a flash-sale pool with a per-customer
-limit (issue 6 "Done when"). Runs on SQLite (a WAL file) and, in the PostgreSQL pass of scripts/test.sh, on
+limit. Runs on SQLite (a WAL file) and, in the PostgreSQL pass of scripts/test.sh, on
 PostgreSQL: zero oversell, every unit accounted for.
 
-Background: commerce-anchors.md §2.3 (Medusa #16569 lost update in concurrent reservations, #12401 negative
-reserved quantity; ERPNext #42342); architecture-anchors.md §5 (naive read→write oversold 2,000 units on PG).
+Background: docs/rules/inventory.md#concurrency-tests (Medusa #16569 lost update in concurrent reservations,
+#12401 negative reserved quantity; ERPNext #42342); docs/rules/inventory.md#conditional-decrement (naive
+read→write oversold 2,000 units on PG).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Demand forecasts (issue 6 §5): demand classes, statsforecast models, campaign uplift, rolling-origin backtest.
+"""Demand forecasts: demand classes, statsforecast models, campaign uplift, rolling-origin backtest.
 
-Pure tests (no database). Published vectors from science-anchors.md §2 (statsforecast 2.1.1 on the offline
-series y below, re-run on this machine).
+Pure tests (no database). Published vectors from docs/rules/inventory-science.md#intermittent-test-vector
+(statsforecast 2.1.1 on the offline series y below, re-run on this machine).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from shopops.inventory.forecast import (
     seasonal_naive,
 )
 
-# science-anchors.md §2, "Offline test vector [V]", h = 3
+# docs/rules/inventory-science.md#intermittent-test-vector, "Offline test vector [V]", h = 3
 Y = [0, 0, 3, 0, 0, 0, 5, 0, 2, 0, 0, 4, 0, 0, 0, 0, 6, 0, 1, 0]
 PUBLISHED = {"croston": 1.044459, "sba": 0.992236, "adida": 1.069773}
 TSB_02_02 = 1.074446  # TSB(alpha_d=0.2, alpha_p=0.2) on Y
@@ -61,14 +61,16 @@ def _hand_tsb(y, alpha_d, alpha_p):
 
 @pytest.mark.parametrize("model", sorted(PUBLISHED))
 def test_intermittent_forecast_matches_the_published_statsforecast_vector(model):
-    """science-anchors.md §2: CrostonClassic 1.044459, CrostonSBA 0.992236, ADIDA 1.069773 on Y, h = 3."""
+    """docs/rules/inventory-science.md#intermittent-test-vector: CrostonClassic 1.044459, CrostonSBA 0.992236,
+    ADIDA 1.069773 on Y, h = 3."""
     fc = forecast_series(Y, h=3, model=model)
     assert fc.model == model
     np.testing.assert_allclose(fc.mean, [PUBLISHED[model]] * 3, atol=1e-6)
 
 
 def test_croston_matches_the_hand_computation():
-    """sizes [3,5,2,4,6,1], intervals [3,4,2,3,5,2], SES α = 0.1: 1.0444591 (science-anchors.md §2)."""
+    """sizes [3,5,2,4,6,1], intervals [3,4,2,3,5,2], SES α = 0.1: 1.0444591
+    (docs/rules/inventory-science.md#intermittent-test-vector)."""
     assert _hand_croston(Y) == pytest.approx(1.0444591, abs=1e-7)
     assert forecast_series(Y, h=1, model="croston").mean[0] == pytest.approx(_hand_croston(Y), rel=1e-9)
     assert forecast_series(Y, h=1, model="sba").mean[0] == pytest.approx(0.95 * _hand_croston(Y), rel=1e-9)
@@ -357,7 +359,7 @@ def test_a_sku_with_little_evidence_is_shrunk_toward_its_category():
 
 
 def test_a_double_eleven_spike_forecasts_the_next_promotion_days_higher():
-    """Issue 6 §5: campaign days as known uplift events. A SKU selling ×5 on last year's 双11-style days is
+    """Campaign days as known uplift events. A SKU selling ×5 on last year's 双11-style days is
     forecast ×5 on the next promotion days, and its ordinary days are not inflated by the spike."""
     weekly = np.tile([10.0, 12, 11, 9, 14, 20, 18], 20)  # 140 days
     promo = np.zeros(140, dtype=bool)

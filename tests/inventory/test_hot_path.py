@@ -1,5 +1,5 @@
-"""The reservation hot path (services._reserve_fast; issue 6 "Performance"): what it returns is the stored row,
-it falls back to the full path whenever it cannot answer (a balance row from before Balance.sku_code, a
+"""The reservation hot path (services._reserve_fast, there for speed): what it returns is the stored
+row, it falls back to the full path whenever it cannot answer (a balance row from before Balance.sku_code, a
 replayed ref, a location without enough stock), and on PostgreSQL it survives losing its prepared statement.
 The invariants under concurrency are checked by test_concurrency.py and test_stateful.py."""
 

@@ -19,7 +19,8 @@ END = dt.date(2026, 11, 20)
 
 
 def test_allocation_floors_and_never_publishes_more_than_exists():
-    """domain-rules.md §5.1: sync = available × ratio, and "we should floor to avoid oversell"."""
+    """docs/rules/inventory.md#channel-allocation: sync = available × ratio, and "we should floor to avoid
+    oversell"."""
     rules = [ChannelRuleSpec("tmall", Decimal("0.5"), priority=1), ChannelRuleSpec("jd", Decimal("0.3"), priority=2),
              ChannelRuleSpec("douyin", Decimal("0.3"), priority=3)]
     out = {c.channel: c.qty for c in allocate_channels(available=11, in_transit=0, buffer=1, rules=rules)}
@@ -153,7 +154,7 @@ def test_alerts_go_to_the_todo_list_and_close_when_cleared(seeded):
 
 
 def test_forecasts_take_the_shops_promotion_days_as_uplift_events(shop, monkeypatch):
-    """Issue 6 §5: the selectors feed campaigns.selectors.promotion_days (history and horizon) into the
+    """The selectors feed campaigns.selectors.promotion_days (history and horizon) into the
     forecast. We mark a SKU's five best past days and two future days as promotion days: its uplift ratio is
     above 1 and the forecast on the future promotion days is above the same weekday a week apart."""
     import numpy as np

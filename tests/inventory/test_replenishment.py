@@ -1,8 +1,9 @@
-"""Replenishment (issue 6 §6): safety stock, reorder point, order-up-to, MOQ and case-pack rounding.
+"""Replenishment: safety stock, reorder point, order-up-to, MOQ and case-pack rounding.
 
-Pure tests (no database). Textbook vectors from science-anchors.md §3: the hand vector (D̄ = 50/day, σ_D = 5,
-L̄ = 6 d, σ_L = 2 d, CSL 0.90) and the stockpyl 1.0.2 docstring examples of Snyder & Shen, *Fundamentals of
-Supply Chain Theory* 2nd ed. (Ex 4.3 newsvendor, Ex 5.1 (r, Q) EOQ + SS approximation), re-run there.
+Pure tests (no database). Textbook vectors from docs/rules/inventory-science.md#replenishment-test-vectors:
+the hand vector (D̄ = 50/day, σ_D = 5, L̄ = 6 d, σ_L = 2 d, CSL 0.90) and the stockpyl 1.0.2 docstring
+examples of Snyder & Shen, *Fundamentals of Supply Chain Theory* 2nd ed. (Ex 4.3 newsvendor, Ex 5.1
+(r, Q) EOQ + SS approximation), re-run there.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def test_hand_vector_of_science_anchors_section_3():
 
 
 def test_snyder_shen_example_4_3_newsvendor_base_stock():
-    """h=0.18, p=0.70, demand N(50, 8²): S* = F⁻¹(p/(p+h)) = 56.60395592743389 (stockpyl, science-anchors §3).
+    """h=0.18, p=0.70, demand N(50, 8²): S* = F⁻¹(p/(p+h)) = 56.60395592743389 (stockpyl,
+    docs/rules/inventory-science.md#replenishment-test-vectors).
 
     A one-period base stock is our reorder point with d = 50, σ_d = 8, L = 1, no lead-time variability and
     the critical ratio as service level.

@@ -1,6 +1,6 @@
 """A hypothesis state machine drives receipts, sales (reserve → commit), reservations, releases, expiries,
 transfers, counts, adjustments and flash-sale pools through the service layer, and checks after every step
-(issue 6 "Done when"; architecture-anchors.md §5 "hypothesis stateful testing"):
+(hypothesis stateful testing, docs/rules/inventory.md#concurrency-tests):
 
 - available ≥ 0 at every location;
 - on hand = Σ ledger at every location;

@@ -1,4 +1,4 @@
-"""Ledger moves, balances, reservations and pools through the service layer and the API (issue 6 §1–3)."""
+"""Ledger moves, balances, reservations and pools through the service layer and the API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The inventory pages' POST flows (issue 6 §6, §8): approving replenishment suggestions creates purchase
+"""The inventory pages' POST flows: approving replenishment suggestions creates purchase
 orders; receiving a PO partly and then fully moves stock through the ledger and moves the PO's status; the
 sync page writes the channels' sync files. Each checks the permission (403 for roles without
 MANAGE_PURCHASING / CHANGE_STOCK, and nothing written) and that bad input is a 4xx page with a message, never

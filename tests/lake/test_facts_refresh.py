@@ -1,4 +1,4 @@
-"""The lake's order facts never silently disagree with the DB (issue #3, Done when: killing an import leaves
+"""The lake's order facts never silently disagree with the DB (killing an import leaves
 the previous state): the debt is recorded in the orders' transaction and paid after the Delta commits
 (lake.models.FactsRefreshDue, a transactional outbox)."""
 

@@ -1,5 +1,5 @@
 """An order import tells the lake its new orders from its own columns (``NewOrderFacts``) instead of
-reading them back (issue 3, benchmarks/import_taobao_orders.py): the rows must be exactly the ones the DB
+reading them back (for speed, benchmarks/import_taobao_orders.py): the rows must be exactly the ones the DB
 read-back gives, every column; ids shared with another writer fall back to reading back; customers an
 import creates start with exactly the stats the DB would count."""
 

@@ -1,5 +1,5 @@
 """The column-wise order write (``orders_upsert_batch``) and its pieces agree with the row-wise one they stand
-in for (issue 3, performance: benchmarks/import_taobao_orders.py): vectorised allocation gives
+in for (the import speed goal, benchmarks/import_taobao_orders.py): vectorised allocation gives
 ``core.money.allocate``'s numbers, a batch's fingerprints are ``order_fingerprint``'s, the same orders give the
 same records either way, and fingerprints stored by the earlier JSON form still count as unchanged."""
 

@@ -1,4 +1,7 @@
-"""Order money adds up (domain-rules.md §3.3): discounts allocated to lines, refunds within what was paid."""
+"""Order money adds up: discounts allocated to lines, refunds within what was paid.
+
+Rules: docs/rules/pricing.md#allocation-of-order-level-discounts, docs/rules/pricing.md#refund-ceiling.
+"""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""A corrected-order re-import replaces its refunds (issue #3, Done when): the order's refunds always match
+"""A corrected-order re-import replaces its refunds: the order's refunds always match
 what the latest file says, and refunds never exceed what was paid — a row saying otherwise is rejected with
 its row and column, and nothing is written."""
 

@@ -1,4 +1,4 @@
-"""Idempotent order writes (the channel-data issue's re-import rule): same file → unchanged; corrected → updated."""
+"""Idempotent order writes (the re-import rule): same file → unchanged; corrected → updated."""
 
 from __future__ import annotations
 

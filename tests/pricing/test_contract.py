@@ -1,4 +1,4 @@
-"""The JSON contract: defaults, rendering, and InvalidInput naming every bad field (issue item 2)."""
+"""The JSON contract: defaults, rendering, and InvalidInput naming every bad field."""
 
 from __future__ import annotations
 

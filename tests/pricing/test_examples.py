@@ -1,11 +1,15 @@
-"""The published examples and a table of cases derived from domain-rules.md §3, run through the JSON contract.
+"""The published examples and a table of cases derived from docs/rules/pricing.md, run through the JSON
+contract.
 
-Each case names the rule it comes from; amounts are worked out by hand in the comment next to it.
+Each case names the rule it comes from (a section of docs/rules/pricing.md); amounts are worked out by hand
+in the comment next to it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +21,8 @@ from .carts import cart, discounts, line, pays, rejected
 
 
 def test_presale_instant_off_balance():
-    """§3.2 付定金立减: 预售价格 = 1000 − 200 = 800; 尾款 = 800 − 定金 100 = 700."""
+    """付定金立减 (docs/rules/pricing.md#presale-deposit-and-balance): 预售价格 = 1000 − 200 = 800;
+    尾款 = 800 − 定金 100 = 700."""
     result = quote_from_json(cart(
         [line("1", "P1", "1000.00")],
         {"id": "pre", "type": "presale", "deposit": "100.00", "instant_off": "200.00"},
@@ -28,7 +33,8 @@ def test_presale_instant_off_balance():
 
 
 def test_presale_deposit_worth_balance():
-    """§3.2 定金膨胀: 尾款 = 1000 − 定金 100 − (抵扣 150 − 定金 100) = 850."""
+    """定金膨胀 (docs/rules/pricing.md#presale-deposit-and-balance): 尾款 = 1000 − 定金 100 − (抵扣 150 − 定金 100)
+    = 850."""
     result = quote_from_json(cart(
         [line("1", "P1", "1000.00")],
         {"id": "pre", "type": "presale", "deposit": "100.00", "deposit_worth": "150.00"},
@@ -38,7 +44,8 @@ def test_presale_deposit_worth_balance():
 
 
 def test_cross_store_on_item_price_after_shop_coupon_pays_zero():
-    """§3.1 published example: 活动价 400, 店铺券 400−380, 跨店 400−50 → pays 0.00.
+    """Published example (docs/rules/pricing.md#thresholds-on-the-item-level-price): 活动价 400, 店铺券 400−380,
+    跨店 400−50 → pays 0.00.
 
     跨店 is checked on the 400 活动价 (not the 20 left after the coupon) and is deducted only down to 0.
     """
@@ -55,9 +62,11 @@ def test_cross_store_on_item_price_after_shop_coupon_pays_zero():
     assert result["rejected"] == []
 
 
-def test_issue_example_cart_full_output():
-    """The cart of the issue text. 299 × 85 % = 254.15 (单品折扣); 定金膨胀 150 − 100 = 50 → 204.15 (§3.2);
-    shop 满300减30 and 跨店 每满300减50 miss on 204.15 (§3.1/§3.2a); shop coupon 100−10 applies; 尾款 94.15."""
+def test_worked_example_cart_full_output():
+    """A 双11 cart with every level. 299 × 85 % = 254.15 (单品折扣); 定金膨胀 150 − 100 = 50 → 204.15
+    (docs/rules/pricing.md#presale-deposit-and-balance); shop 满300减30 and 跨店 每满300减50 miss on 204.15
+    (docs/rules/pricing.md#thresholds-on-the-item-level-price, docs/rules/pricing.md#presale-thresholds); shop
+    coupon 100−10 applies; 尾款 94.15."""
     data = {
         "at": "2026-11-11T00:05:00+08:00",
         "lines": [{"line": "1", "sku": "A1", "shop": "S1", "price": "299.00", "qty": 1}],
@@ -96,7 +105,7 @@ def test_issue_example_cart_full_output():
 @dataclass(frozen=True)
 class Case:
     name: str
-    source: str  # domain-rules.md section the expectation follows from
+    source: str  # the docs/rules/pricing.md section (file#anchor) the expectation follows from
     cart: dict
     total_pay: str
     pays: dict[str, str] = field(default_factory=dict)
@@ -112,7 +121,8 @@ CASES = [
     Case(
         # base = 250 + 150 = 400 at item level (300 after the shop coupon): 跨店 400−50 still applies;
         # 50 split 250:150 → 31.25 / 18.75.
-        "cross-store threshold on item-level price", "domain-rules.md §3.1 (跨店 on 活动价)",
+        "cross-store threshold on item-level price",
+        "docs/rules/pricing.md#thresholds-on-the-item-level-price",
         cart([line("a", "A", "250.00", shop="S1"), line("b", "B", "150.00", shop="S2")],
              S1_COUPON_200_100,
              {"id": "x", "type": "threshold_off", "level": "platform",
@@ -122,7 +132,7 @@ CASES = [
     ),
     Case(
         # 每满400减100 on 800 → 200, shares 100/100; line a has 20 left → 20; b keeps its 100, not 180.
-        "excess is not re-allocated", "domain-rules.md §3.1 (Taobao 2020: deduct to 0, no re-allocation)",
+        "excess is not re-allocated", "docs/rules/pricing.md#deduct-to-zero-no-re-allocation",
         cart([line("a", "A", "400.00", shop="S1"), line("b", "B", "400.00", shop="S2")],
              {"id": "c1", "type": "coupon", "shop": "S1", "threshold": "400.00", "off": "380.00"},
              {"id": "x", "type": "every_off", "level": "platform", "every": "400.00", "off": "100.00"}),
@@ -131,21 +141,21 @@ CASES = [
     ),
     Case(
         # 满400减40 over 300×1 and 50×2: 40 × 300/400 = 30, 40 × 100/400 = 10.
-        "JD proportional allocation", "domain-rules.md §3.3 (JD 单品基准价 × 数量)",
+        "JD proportional allocation", "docs/rules/pricing.md#allocation-of-order-level-discounts",
         cart([line("a", "A", "300.00"), line("b", "B", "50.00", qty=2)],
              {"id": "m", "type": "threshold_off", "shop": "S1", "tiers": [{"threshold": "400.00", "off": "40.00"}]}),
         total_pay="360.00", pays={"a": "270.00", "b": "90.00"},
     ),
     Case(
         # 满5减1 over three 2.00 lines: 0.34 + 0.33 + 0.33 = 1.00 exactly (not 0.99, not 0.98).
-        "largest remainder sums exactly", "domain-rules.md general rule 1 (macrozheng/mall #492) and §3.3",
+        "largest remainder sums exactly", "docs/rules/pricing.md#money-in-fen",
         cart([line("a", "A", "2.00"), line("b", "B", "2.00"), line("c", "C", "2.00")],
              {"id": "m", "type": "threshold_off", "shop": "S1", "tiers": [{"threshold": "5.00", "off": "1.00"}]}),
         total_pay="5.00", pays={"a": "1.66", "b": "1.67", "c": "1.67"},
     ),
     Case(
         # Three shop coupons on 350: only the best (30) applies; the 满减 is another type and stacks (20).
-        "same-type coupons do not stack", "domain-rules.md §3.1 (same-type coupons: pick the best)",
+        "same-type coupons do not stack", "docs/rules/pricing.md#same-type-offers-do-not-stack",
         cart([line("a", "A", "350.00")],
              {"id": "c-small", "type": "coupon", "shop": "S1", "threshold": "100.00", "off": "10.00"},
              {"id": "c-best", "type": "coupon", "shop": "S1", "threshold": "300.00", "off": "30.00"},
@@ -155,7 +165,7 @@ CASES = [
     ),
     Case(
         # Tiers 200−20 / 300−40 / 500−80 on 450: the best tier met is 300−40.
-        "best tier wins", "domain-rules.md §3.1 (满减 thresholds)",
+        "best tier wins", "docs/rules/pricing.md#same-type-offers-do-not-stack",
         cart([line("a", "A", "450.00")],
              {"id": "mj", "type": "threshold_off", "shop": "S1",
               "tiers": [{"threshold": "500.00", "off": "80.00"}, {"threshold": "200.00", "off": "20.00"},
@@ -164,7 +174,7 @@ CASES = [
     ),
     Case(
         # 每满300减50 on 1000 → 3 × 50 = 150, capped at 100.
-        "every-off with a cap", "domain-rules.md §3.1 (每满300减50; cap is config, default none)",
+        "every-off with a cap", "docs/rules/pricing.md#cross-store-offers-by-year",
         cart([line("a", "A", "1000.00")],
              {"id": "x", "type": "every_off", "level": "platform", "every": "300.00", "off": "50.00",
               "cap": "100.00"}),
@@ -172,14 +182,14 @@ CASES = [
     ),
     Case(
         # Same, 上不封顶 (cap null): 150.
-        "every-off without a cap", "domain-rules.md §3.1 (跨店 cap [UNVERIFIED] → cap=None)",
+        "every-off without a cap", "docs/rules/pricing.md#cross-store-offers-by-year",
         cart([line("a", "A", "1000.00")],
              {"id": "x", "type": "every_off", "level": "platform", "every": "300.00", "off": "50.00", "cap": None}),
         total_pay="850.00",
     ),
     Case(
         # 15 % off 100 → 85; 秒杀 80 → 80: single-item offers don't stack, the lower price wins.
-        "single-item offers: lowest price wins", "domain-rules.md §3.1 (单品级, mutually exclusive)",
+        "single-item offers: lowest price wins", "docs/rules/pricing.md#single-item-offers",
         cart([line("a", "A", "100.00")],
              {"id": "zk", "type": "item_discount", "percent_off": 15},
              {"id": "ms", "type": "item_price", "price": "80.00"}),
@@ -187,7 +197,7 @@ CASES = [
     ),
     Case(
         # 直降 10 → 90, then 官方立减 15 % of 90 = 13.50 → 76.50.
-        "官方立减 stacks on other single-item offers", "domain-rules.md §3.1 (2025 618 官方立减 combinable)",
+        "官方立减 stacks on other single-item offers", "docs/rules/pricing.md#official-instant-discount",
         cart([line("a", "A", "100.00")],
              {"id": "gf", "type": "item_discount", "percent_off": 15, "stackable": True},
              {"id": "zj", "type": "item_price", "off": "10.00"}),
@@ -195,14 +205,14 @@ CASES = [
     ),
     Case(
         # 官方立减 15 % of 200 = 30, capped at 20 a unit; two units → 40 off.
-        "官方立减 cap is per unit", "domain-rules.md §3.1 (官方立减 base 15 %, capped)",
+        "官方立减 cap is per unit", "docs/rules/pricing.md#official-instant-discount",
         cart([line("a", "A", "200.00", qty=2)],
              {"id": "gf", "type": "item_discount", "percent_off": 15, "cap": "20.00", "stackable": True}),
         total_pay="360.00", pays={"a": "360.00"},
     ),
     Case(
         # 预售价格 = 1000 − 200 = 800: 满900减50 misses, 满800减40 applies; 尾款 = 800 − 40 − 100 = 660.
-        "presale thresholds use the price after 立减", "domain-rules.md §3.2 (a) 预售价格 ≥ threshold",
+        "presale thresholds use the price after 立减", "docs/rules/pricing.md#presale-thresholds",
         cart([line("a", "P", "1000.00")],
              {"id": "pre", "type": "presale", "deposit": "100.00", "instant_off": "200.00"},
              {"id": "big", "type": "coupon", "shop": "S1", "threshold": "900.00", "off": "50.00"},
@@ -212,7 +222,7 @@ CASES = [
     Case(
         # 膨胀 to 950 → item price 150, 尾款 50. 满减 40 (applied first) leaves 尾款 10; the 60 shop coupon and
         # the 10 platform coupon would eat into the 定金 (share ≥ 尾款) → both rejected.
-        "presale 尾款 must exceed the face value", "domain-rules.md §3.2 (b) 尾款 > face value",
+        "presale 尾款 must exceed the face value", "docs/rules/pricing.md#presale-thresholds",
         cart([line("a", "P", "1000.00")],
              {"id": "pre", "type": "presale", "deposit": "100.00", "deposit_worth": "950.00"},
              {"id": "c60", "type": "coupon", "shop": "S1", "threshold": "100.00", "off": "60.00"},
@@ -222,7 +232,7 @@ CASES = [
     ),
     Case(
         # Platform coupon names S1 but covers S2 as well (跨店); shop coupon of S1 leaves S2 alone.
-        "platform ignores shop, shop covers its own lines", "domain-rules.md §3.1 (店铺级 vs 平台级)",
+        "platform ignores shop, shop covers its own lines", "docs/rules/pricing.md#stacking-order",
         cart([line("a", "A", "200.00", shop="S1"), line("b", "B", "200.00", shop="S2")],
              {"id": "pt", "type": "coupon", "level": "platform", "shop": "S1", "threshold": "400.00", "off": "40.00"},
              S1_COUPON_200_100),
@@ -230,7 +240,7 @@ CASES = [
     ),
     Case(
         # 11-11 00:05 is before the 00:10 start of one offer and after the end of another.
-        "promotion window", "domain-rules.md §3.4/§3.5 (time-limited offers state their period)",
+        "promotion window", "docs/rules/pricing.md#promotion-period",
         cart([line("a", "A", "100.00")],
              {"id": "later", "type": "item_discount", "percent_off": 10, "start": "2026-11-11T00:10:00+08:00"},
              {"id": "over", "type": "item_price", "off": "5.00", "end": "2026-11-11T00:00:00+08:00"},
@@ -240,18 +250,18 @@ CASES = [
     ),
     Case(
         # 会员价 needs a member cart; here the buyer is not a member.
-        "member price needs a member", "domain-rules.md §6 (店铺会员) and §3.1 (单品级 offer)",
+        "member price needs a member", "docs/rules/pricing.md#member-price",
         cart([line("a", "A", "100.00")], {"id": "vip", "type": "member_price", "price": "88.00"}),
         total_pay="100.00", rejected=("vip",),
     ),
     Case(
-        "member price for a member", "domain-rules.md §6 (店铺会员) and §3.1 (单品级 offer)",
+        "member price for a member", "docs/rules/pricing.md#member-price",
         cart([line("a", "A", "100.00")], {"id": "vip", "type": "member_price", "price": "88.00"}, member=True),
         total_pay="88.00", applied=["vip"],
     ),
     Case(
         # 满赠 on item-level amount: 300 × 90 % = 270 ≥ 250 → gift; the 300 gift misses (270 < 300).
-        "gift over a threshold", "domain-rules.md §3.3 (赠品 as 0-amount sub-orders)",
+        "gift over a threshold", "docs/rules/pricing.md#gifts",
         cart([line("a", "A", "300.00")],
              {"id": "zk", "type": "item_discount", "percent_off": 10},
              {"id": "g250", "type": "gift", "shop": "S1", "threshold": "250.00", "gifts": [{"sku": "G1", "qty": 2}]},
@@ -261,7 +271,7 @@ CASES = [
     Case(
         # 直降 50 on a 30 item stops at 0.00; line b is taken to 0.00 by a 400−400 shop coupon; the platform
         # 400−10 qualifies on the item-level 0 + 400 but has nothing left to take → rejected.
-        "a line never goes below zero", "domain-rules.md §3.1/§3.3 (deduct only down to 0)",
+        "a line never goes below zero", "docs/rules/pricing.md#deduct-to-zero-no-re-allocation",
         cart([line("a", "A", "30.00"), line("b", "B", "400.00")],
              {"id": "zj", "type": "item_price", "skus": ["A"], "off": "50.00"},
              {"id": "c", "type": "coupon", "shop": "S1", "skus": ["B"], "threshold": "400.00", "off": "400.00"},
@@ -271,8 +281,22 @@ CASES = [
 ]
 
 
+def _heading_anchors(path: Path) -> set[str]:
+    """GitHub-style slugs of a Markdown file's headings: lower case, punctuation dropped, spaces → hyphens."""
+    slugs = set()
+    for text in path.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"#{1,6}\s+(.+?)\s*$", text):
+            slugs.add(re.sub(r"[^\w\- ]", "", match.group(1).lower()).replace(" ", "-"))
+    return slugs
+
+
 def test_every_case_names_its_source():
-    assert all(case.source.startswith("domain-rules.md ") for case in CASES)
+    """Every case cites a section of docs/rules/pricing.md that exists (a renamed heading breaks this)."""
+    anchors = _heading_anchors(Path(__file__).resolve().parents[2] / "docs" / "rules" / "pricing.md")
+    for case in CASES:
+        file, _, anchor = case.source.partition("#")
+        assert file == "docs/rules/pricing.md", case.name
+        assert anchor in anchors, f"{case.name}: no heading for #{anchor} in {file}"
     assert len({case.name for case in CASES}) == len(CASES)
 
 

@@ -1,4 +1,4 @@
-"""Property tests of the quote engine (issue item 1 done-when): exact allocation, no negative line,
+"""Property tests of the quote engine: exact allocation, no negative line,
 removing a promotion never lowers the price when the others still qualify, input order is irrelevant."""
 
 from __future__ import annotations
@@ -181,10 +181,12 @@ def test_a_rejected_promotion_changes_nothing(cart: Cart):
 
 
 def test_rounding_artifact_when_a_line_is_cut_at_zero():
-    """Known, bounded effect of largest remainder + "excess not re-allocated" (§3.1, §3.3): lines k1/k2 are
-    taken to 0.00 by a shop coupon, so only line j keeps its share of the platform 21.00-off. With j at 0.02
-    (after a 0.01 直降) its share is 21 × 2/26 = 1.62 → 0.01 (the spare fen go to k1/k2's larger remainders);
-    at 0.03 it is 21 × 3/27 = 2.33 → 0.03. Removing the 0.01 直降 therefore lowers the total by 0.01."""
+    """Known, bounded effect of largest remainder + "excess not re-allocated"
+    (docs/rules/pricing.md#allocation-of-order-level-discounts,
+    docs/rules/pricing.md#deduct-to-zero-no-re-allocation): lines k1/k2 are taken to 0.00 by a shop coupon,
+    so only line j keeps its share of the platform 21.00-off. With j at 0.02 (after a 0.01 直降) its share is
+    21 × 2/26 = 1.62 → 0.01 (the spare fen go to k1/k2's larger remainders); at 0.03 it is 21 × 3/27 = 2.33
+    → 0.03. Removing the 0.01 直降 therefore lowers the total by 0.01."""
     lines = (Line("j", "J", "S1", 3, 1), Line("k1", "K1", "S2", 12, 1), Line("k2", "K2", "S2", 12, 1))
     shop = Coupon("s", 24, 24, scope=Scope("S2"))
     cross = Coupon("x", 21, 21, level=PLATFORM)

@@ -1,6 +1,7 @@
 """Promotion-aware anomaly detection for daily metrics — pure maths, no Django, no I/O.
 
-The rule (issue 4 §3 ``shopops alerts run``; analytics-anchors.md §5 and §6.8):
+The rule behind the daily ``shopops alerts run`` (docs/rules/analytics.md#anomaly-alerts and
+docs/rules/analytics.md#promotion-aware-baselines):
 
 * **Baseline days.** An ordinary day ``D`` is compared with the same weekday of the previous 8 weeks
   (``D-7``, ``D-14``, … ``D-56``), leaving out every promotion day, so a 会员日 or the 双11 main period never
@@ -12,12 +13,12 @@ The rule (issue 4 §3 ``shopops alerts run``; analytics-anchors.md §5 and §6.8
   name and the same role (``promotion_same``), with the same role (``promotion_similar``), or any promotion
   day (``promotion_any``) — the first with at least :data:`MIN_BASELINE` days. The weekday is not aligned
   there (the promotion effect dwarfs the weekday effect). This is the "seasonality-aware alerts with promo
-  calendars" gap of analytics-anchors.md §6.8.
+  calendars" gap of docs/rules/analytics.md#promotion-aware-baselines.
 * **Score.** Robust z-score against the baseline: ``z = (x − median) / (1.4826 · MAD)`` — the median/MAD
-  z-score vs a same-weekday baseline that PostHog adopted for its anomaly alerts (analytics-anchors.md §5,
-  PR #62037); 1.4826 makes the MAD a consistent estimator of σ under normality. When the MAD is 0 (a flat
-  baseline) or tiny, the scale is floored at :data:`REL_SCALE_FLOOR` × |median| so a constant history does not
-  turn a 1 % wobble into an infinite z.
+  z-score vs a same-weekday baseline that PostHog adopted for its anomaly alerts
+  (docs/rules/analytics.md#anomaly-alerts, PR #62037); 1.4826 makes the MAD a consistent estimator of σ under
+  normality. When the MAD is 0 (a flat baseline) or tiny, the scale is floored at :data:`REL_SCALE_FLOOR` ×
+  |median| so a constant history does not turn a 1 % wobble into an infinite z.
 * **Alert.** ``|z| ≥`` :data:`Z_ALERT` (3.5, the usual cut-off for the modified z-score, Iglewicz & Hoaglin
   1993) **and** a relative change of at least :data:`MIN_CHANGE` (operators ignore a 5 % move, however
   "significant"), on a baseline with enough volume (:data:`MIN_VOLUME`), from at least :data:`MIN_BASELINE`

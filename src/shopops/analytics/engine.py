@@ -6,7 +6,7 @@ distributed (``SHOPOPS_ENGINE=pyspark``, Spark in local mode here). Every query 
 expression runs on the lake (:class:`LakeTables`) or on a hand-built data set in tests
 (:class:`MemoryTables`), on either engine (tests/conformance runs both and requires equal results).
 
-Pitfalls handled here rather than in every query (architecture-anchors.md, stack pitfalls):
+Pitfalls handled here rather than in every query (docs/rules/analytics.md#analytics-engine-pitfalls):
 
 * No DuckDB extensions (nothing may download at run time): Delta tables are opened with ``deltalake`` and
   handed to DuckDB as Arrow datasets (lazy, with filter/projection push-down), and to Spark as the current

@@ -1,6 +1,6 @@
 """The metric layer: one definition of every shop metric, computed with Ibis on DuckDB or Spark alike.
 
-Definitions follow the platforms (domain-rules.md §2.1; analytics-anchors.md §2.2, §2.4):
+Definitions follow the platforms (docs/rules/metrics.md):
 
 * 访客数 UV, 支付买家数, 加购人数, 收藏人数 are **distinct counts**: never summed across days, channels or
   sources — every row and the total are recomputed from the underlying rows ("all-terminal UV = de-dup of PC +
@@ -186,7 +186,7 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
 
     The events are grouped once per (day, group, user) — ``pv`` count, did ``cart``, did ``fav`` — and every
     figure is derived from that table, so distinct people are still recomputed per row and for the totals
-    (never summed) while the log is scanned once, not once per figure (issue #4, benchmarks/analytics.py).
+    (never summed) while the log is scanned once, not once per figure (benchmarks/analytics.py).
     Its rows are tagged by ``part``:
 
     * ``row`` (only with ``dims``): per group — ``uv`` (users with ≥ 1 pv), ``pv``, ``cart_users``,

@@ -12,6 +12,6 @@ MORNING_HOUR = 7  # local time of each shop: yesterday's numbers are in by then 
 
 @db_periodic_task(crontab(minute="10"))
 def morning_metric_alerts() -> dict[str, dict]:
-    """Every hour at :10, the shops where it is now 07:xx get yesterday's metric alerts in their to-do list
-    (issue 4 §3). Hourly so that each shop's own time zone decides its morning."""
+    """Every hour at :10, the shops where it is now 07:xx get yesterday's metric alerts in their to-do list.
+    Hourly so that each shop's own time zone decides its morning."""
     return analytics_alerts_run_all(local_hour=MORNING_HOUR)

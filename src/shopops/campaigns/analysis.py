@@ -202,8 +202,9 @@ def history(*, shop: Shop, start: dt.date, end: dt.date) -> History:
 def reference_prices(hist: History, skus: list[str], *, window_start: dt.date, basis: str) -> dict[str, int]:
     """Per SKU, the lowest transaction price per unit (fen, floor) on or after ``window_start``; when it did
     not sell in the window, the price of its last transaction before (《规范促销行为暂行规定》 art. 6,
-    domain-rules.md §3.4). ``basis`` "paid": what the buyer paid per unit after every discount; "unit": the
-    unit price after single-item offers. ``hist`` must end the day before the campaign."""
+    docs/rules/campaigns.md#reference-price). ``basis`` "paid": what the buyer paid per unit after every
+    discount; "unit": the unit price after single-item offers. ``hist`` must end the day before the
+    campaign."""
     wanted = set(skus)
     per_unit = hist.paid // np.maximum(hist.qty, 1) if basis == "paid" else hist.unit_price
     lowest: dict[str, int] = {}
@@ -328,7 +329,7 @@ def strip_costs(report: dict) -> dict:
 
 
 def _period(shop: Shop, start: dt.date, end: dt.date, catalog: dict[str, Any]) -> dict[str, Any]:
-    """GMV (支付金额: paid incl. shipping, refunds not deducted — analytics-anchors.md §2.2), orders, buyers,
+    """GMV (支付金额: paid incl. shipping, refunds not deducted — docs/rules/metrics.md#gmv), orders, buyers,
     allocated discounts, and breakdowns by day, channel, SKU and promotion label.
 
     Summed by the database (a few grouped queries of fixed size), so a period of any number of orders works;

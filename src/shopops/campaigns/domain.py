@@ -3,15 +3,15 @@
 What lives here:
 
 - the campaign's phases (预热 warm-up → 正式 main → 返场 return) and store-theme occurrences (会员日…);
-- per-channel cost parameters and the **vectorised 到手价/margin simulation** (numpy) that reproduces the
-  pricing engine (``shopops.pricing.domain.quote``) exactly for the carts it models, with the flags
-  (price floor, minimum margin, 7-day reference price of 《规范促销行为暂行规定》, domain-rules.md §3.4);
+- per-channel cost parameters and the **vectorised 到手价/margin simulation** (numpy) that reproduces the pricing
+  engine (``shopops.pricing.domain.quote``) exactly for the carts it models, with the flags (price floor,
+  minimum margin, 7-day reference price of 《规范促销行为暂行规定》, docs/rules/campaigns.md#reference-price);
 - the post-mortem arithmetic (weekday-aligned baseline, incremental GMV) and the lottery (抽奖) draw with its
-  ¥50,000 cap (domain-rules.md §3.4).
+  ¥50,000 cap (docs/rules/campaigns.md#lottery-prize-cap).
 
-The pricing engine is the shared pure library of issue 5: this module reuses its promotion types and never
-re-states its rules differently — the property test ``tests/campaigns/test_simulation_property.py`` proves
-``simulate_carts`` equals ``quote`` line for line.
+The pricing engine (``shopops.pricing``) is the shared pure library: this module reuses its promotion types
+and never re-states its rules differently — the property test ``tests/campaigns/test_simulation_property.py``
+proves ``simulate_carts`` equals ``quote`` line for line.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ from shopops.pricing.domain import (
 # --- phases and calendar ---------------------------------------------------------------------------------
 
 MAX_CAMPAIGN_DAYS = 120  # a plan longer than a season is a typo (a wrong year)
-LOTTERY_PRIZE_CAP_FEN = 5_000_000  # ¥50,000: 抽奖式有奖销售 top prize (《反不正当竞争法》 art. 10; domain-rules.md §3.4)
+# ¥50,000: 抽奖式有奖销售 top prize (《反不正当竞争法》 art. 10; docs/rules/campaigns.md#lottery-prize-cap)
+LOTTERY_PRIZE_CAP_FEN = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +142,11 @@ def monthly_occurrences(day_of_month: int, length_days: int, start: dt.date, end
 class ChannelCosts:
     """What an order costs the seller besides the goods, per channel.
 
-    domain-rules.md has no fee table (its §8 lists platform fees among the gaps, and its engineering rule 2
-    says every rate is *config*), so these defaults are [UNVERIFIED] operator conventions, editable on each
-    campaign: commission and payment fee as basis points of what the buyer pays (到手价), shipping and ad
-    cost in fen per order, expected returns as basis points of orders with a fen cost per returned order
-    (reverse logistics and handling; the outbound shipping is lost too).
+    The platforms publish no fee table and every rate is configuration
+    (docs/rules/campaigns.md#channel-costs-are-configuration), so these defaults are [UNVERIFIED] operator
+    conventions, editable on each campaign: commission and payment fee as basis points of what the buyer pays
+    (到手价), shipping and ad cost in fen per order, expected returns as basis points of orders with a fen cost
+    per returned order (reverse logistics and handling; the outbound shipping is lost too).
     """
 
     commission_bp: int = 500
@@ -311,7 +312,7 @@ def simulate_carts(batch: CartBatch, promotions: Sequence[Promotion], *, member:
     Mirrors ``pricing.quote``: 单品级 (lowest exclusive price, then stackable 官方立减 in id order, then one
     presale), then per level and per (shop, family) group the offer saving most (ties: larger face value,
     then smaller id), thresholds on the item-level amount in scope, shares by largest remainder, a line cut
-    at most to 0.00, and the 预售 尾款 block (domain-rules.md §3.1–3.3).
+    at most to 0.00, and the 预售 尾款 block (docs/rules/pricing.md).
     """
     n = len(batch.price)
     big = int(max(batch.price.max(initial=0) * batch.qty.max(initial=1), batch.rest.max(initial=0)))
@@ -491,7 +492,9 @@ def _scenario_costs(pay: np.ndarray, order_pay: np.ndarray, qty: np.ndarray, cos
 
 
 def simulate(data: SimulationInput) -> SimulationResult:
-    """Worst-case 到手价 and margin per SKU, flags and a risk order (domain-rules.md §3.1–3.4).
+    """Worst-case 到手价 and margin per SKU, flags and a risk order.
+
+    The rules: docs/rules/pricing.md (到手价) and docs/rules/campaigns.md#reference-price (the 原价 claim).
 
     Combinations: each set of promotions live together in the campaign (by their start/end), for a member
     and a non-member (a 会员价 can push a price below a 满减 threshold, so either can be worse), for one unit
@@ -602,7 +605,8 @@ def typical_baskets(order_ids: np.ndarray, line_skus: np.ndarray, qty: np.ndarra
 
 def baseline_window(phases: Phases) -> tuple[dt.date, dt.date]:
     """The period of the same length just before the warm-up, shifted back by whole weeks so each day of the
-    campaign faces the same weekday (weekday-aligned baseline, analytics-anchors.md §6 item 4)."""
+    campaign faces the same weekday (weekday-aligned baseline,
+    docs/rules/campaigns.md#weekday-aligned-baseline)."""
     shift = -(-phases.days // 7) * 7
     start = phases.warmup_start - dt.timedelta(days=shift)
     return start, start + dt.timedelta(days=phases.days - 1)
@@ -611,7 +615,7 @@ def baseline_window(phases: Phases) -> tuple[dt.date, dt.date]:
 def incremental_gmv(campaign_fen: int, baseline_fen: int, *, post_fen: int | None = None,
                     post_baseline_fen: int | None = None) -> dict[str, int | None]:
     """Incremental GMV = campaign GMV − weekday-aligned baseline GMV of the same length (a pre-period
-    difference, analytics-anchors.md §6 items 4 and 6: marketplace sellers cannot randomise buyers, so a
+    difference, docs/rules/campaigns.md#incremental-gmv: marketplace sellers cannot randomise buyers, so a
     pre/peak/post comparison against a calendar baseline is the method). When the days after the campaign
     are already known, the hangover (sales pulled forward, ``post − post_baseline``, usually negative) is
     added to give the net figure."""
@@ -640,7 +644,7 @@ def eligible_hash(customer_ids: Iterable[int]) -> str:
 
 def prize_problems(prizes: object) -> list[tuple[str, str]]:
     """Prizes: [{name, value_fen, count}] (count 1..10000), at least one, none above ¥50,000 (《反不正当竞争法》 art. 10 and
-    《规范促销行为暂行规定》: 抽奖式有奖销售 top prize ≤ 5万元, domain-rules.md §3.4)."""
+    《规范促销行为暂行规定》: 抽奖式有奖销售 top prize ≤ 5万元, docs/rules/campaigns.md#lottery-prize-cap)."""
     if not isinstance(prizes, list) or not prizes:
         return [("prizes", "list")]
     problems = []

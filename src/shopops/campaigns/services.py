@@ -522,7 +522,8 @@ def campaign_review_save(*, campaign: Campaign) -> dict:
 def lottery_create(*, campaign: Campaign, data: Mapping[str, Any], actor: AbstractBaseUser | None = None) -> Lottery:
     """A lottery with prizes [{name, value, count}] and the eligibility threshold ``min_paid``.
 
-    No prize may be worth more than ¥50,000 (《反不正当竞争法》 art. 10; domain-rules.md §3.4) → 422.
+    No prize may be worth more than ¥50,000 → 422 (《反不正当竞争法》 art. 10;
+    docs/rules/campaigns.md#lottery-prize-cap).
     """
     if not isinstance(data, Mapping):
         raise InvalidInput(_("Invalid lottery."), [])

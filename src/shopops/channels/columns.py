@@ -7,7 +7,7 @@ spec serves the web upload, the API and the CLI, and the whole file is validated
 
 Header matching is exact after :func:`~shopops.channels.normalize.normalize_header` and case folding,
 through the column's name and its aliases, because export versions rename columns
-(``买家实际支付金额`` → ``买家实付金额``, domain-rules.md §5.2) and guessing by similarity would
+(``买家实际支付金额`` → ``买家实付金额``, docs/rules/platforms.md#taobao-order-report) and guessing by similarity would
 silently pick the wrong one.
 """
 

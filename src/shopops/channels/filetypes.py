@@ -1,6 +1,6 @@
 """What an uploaded file is, before a row is read: its kind (by content) and its text encoding.
 
-Operators upload GBK CSV or xlsx (domain-rules.md §5.2), sometimes a file that is neither.
+Operators upload GBK CSV or xlsx (docs/rules/platforms.md#file-encodings), sometimes a file that is neither.
 
 * **Recognise by content, never by extension** (:func:`sniff`): only the first 64 KiB are read (plus the
   zip directory or the parquet footer), so a 2 GB file that is not a table is refused in milliseconds.

@@ -13,7 +13,7 @@
   pure pyarrow/numpy per batch — no Python object per row. If a cell is not an integer the fast read stops
   and the file is re-read as text to name every bad row.
 
-Outcome rules (issue 3): by default one invalid row rejects the file and nothing is written (errors
+Outcome rules: by default one invalid row rejects the file and nothing is written (errors
 listed, at most 1000); with ``skip_invalid`` the valid rows are imported and ``rejected`` counts the rest.
 File-level refusals (not a table, encoding, missing required column, bad options) raise ``ReadError``.
 Writing is ``lake.services.FeedWriter``: the feed's rows of the file's date range are replaced in ONE

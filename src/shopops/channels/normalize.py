@@ -1,6 +1,6 @@
 """Pure normalisation of the values found in channel exports: no Django, no I/O.
 
-Platform exports are messy (domain-rules.md, general rule 3 and §5.2): trailing spaces and BOMs in
+Platform exports are messy (docs/rules/platforms.md#export-quirks): trailing spaces and BOMs in
 headers, ids written as ``="…"`` or prefixed with a tab so Excel keeps them as text, ``-`` for empty,
 thousands separators, ``¥``/``$`` prefixes, percent strings. Every cell goes through one of these
 functions before it is mapped to a record.
@@ -84,8 +84,9 @@ _QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」"}
 def normalize_header(text: object) -> str:
     """A header as a stable matching key: NFKC, no BOM/zero-width chars, no outer quotes, one space.
 
-    Why: the same export ships as ``"收货地址 "`` (trailing space, §5.2), with a UTF-8 BOM glued to the
-    first header, with full-width spaces or parentheses, or quoted twice by a spreadsheet round trip.
+    Why: the same export ships as ``"收货地址 "`` (trailing space, docs/rules/platforms.md#export-quirks), with a
+    UTF-8 BOM glued to the first header, with full-width spaces or parentheses, or quoted twice by a
+    spreadsheet round trip.
     """
     if text is None:
         return ""
@@ -126,8 +127,8 @@ def _scalar_text(value: object) -> str | None:
 
 
 def _unwrap(text: str) -> str:
-    """Strip, unwrap ``="…"`` (Taobao ids, §5.2) and drop leading apostrophe text markers (a leading tab,
-    Douyin's marker, goes with the strip)."""
+    """Strip, unwrap ``="…"`` (Taobao ids, docs/rules/platforms.md#taobao-order-report) and drop leading
+    apostrophe text markers (a leading tab, Douyin's marker, goes with the strip)."""
     if not text.isascii() and _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
     text = text.strip()
@@ -146,9 +147,10 @@ _PLAIN_TEXT = re.compile(f"[^\\s{INVISIBLE_CHARS}='+\\-@](?:[^{INVISIBLE_CHARS}]
 def clean_text(value: object) -> str | None:
     """A text cell: unwrapped, stripped, empty markers → None, formulas neutralised.
 
-    Why: Douyin ids come tab-prefixed (``"\\t6917…"``) and ``-`` means empty (§5.2); Taobao wraps ids as
-    ``="…"``; a text cell can carry a formula that must never run when ShopOps re-exports it.
-    The result is idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
+    Why: Douyin ids come tab-prefixed (``"\\t6917…"``) and ``-`` means empty
+    (docs/rules/platforms.md#douyin-order-export); Taobao wraps ids as ``="…"``; a text cell can carry a
+    formula that must never run when ShopOps re-exports it. The result is idempotent:
+    ``clean_text(clean_text(x)) == clean_text(x)``.
     """
     if type(value) is str:
         if not value:
@@ -203,7 +205,8 @@ _CURRENCY_PREFIXES = ("US$", "HK$", "RMB", "CNY", "USD", "¥", "$", "₹", "€"
 _CURRENCY_SUFFIXES = ("元", "RMB", "CNY")
 _PLAIN_MONEY = re.compile(r"(-?)(\d{1,12})(?:\.(\d{1,2}))?")
 _WESTERN_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+")
-_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2})*,\d{3}")  # ₹1,08,218.36 (§5.2, Amazon India)
+# ₹1,08,218.36 (docs/rules/platforms.md#amazon-business-report)
+_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2})*,\d{3}")
 _DIGITS = re.compile(r"(\d*)(?:\.(\d*))?")
 
 
@@ -272,8 +275,9 @@ def _fen_from_digits(whole: str, fraction: str, negative: bool, original: object
 def parse_money_fen(value: object, *, allow_negative: bool = True) -> int | None:
     """An amount of money in integer fen; currency symbols, separators, full-width digits accepted.
 
-    Accepts ``¥1,234.50``, ``￥１２.５``, ``RMB 12``, ``12元``, ``$1,937.41``, ``₹1,08,218.36`` (§5.2),
-    ``-5.00``, ``(5.00)``, ``¥-5``. More than two decimals is an error unless they are zeros (module doc).
+    Accepts ``¥1,234.50``, ``￥１２.５``, ``RMB 12``, ``12元``, ``$1,937.41``, ``₹1,08,218.36``
+    (docs/rules/platforms.md#export-quirks), ``-5.00``, ``(5.00)``, ``¥-5``. More than two decimals is an
+    error unless they are zeros (module doc).
     """
     if value is None:
         return None
@@ -544,9 +548,10 @@ def parse_datetime(value: object, tz: str = DEFAULT_TZ) -> dt.datetime | None:
     """A moment as an aware UTC datetime; naive values are wall time in ``tz`` (the shop's zone).
 
     Formats seen in exports: ``2026-11-11 00:05:03``, ``2026/11/11 0:05``, ``2026-11-11T00:05:03+08:00``,
-    Shopify's ``2026-11-11 00:05:03 +0800`` (§5.2), ``2026年11月11日 00:05``, ``20261111 000503``,
-    ``20261111``, dates alone (midnight), Excel serial numbers, epoch seconds (10 digits, Tianchi
-    UserBehavior) or milliseconds (13 digits). ``0000-00-00 00:00:00`` is empty.
+    Shopify's ``2026-11-11 00:05:03 +0800`` (docs/rules/platforms.md#shopify-order-export),
+    ``2026年11月11日 00:05``, ``20261111 000503``, ``20261111``, dates alone (midnight), Excel serial numbers,
+    epoch seconds (10 digits, Tianchi UserBehavior) or milliseconds (13 digits). ``0000-00-00 00:00:00`` is
+    empty.
     """
     moment = _local_or_aware(value)
     if moment is None:

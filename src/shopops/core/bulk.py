@@ -1,6 +1,6 @@
 """Bulk writes for imports: ids handed out before the rows are written, and rows written through a staging table.
 
-Why: an import of 1,000,000 order lines (benchmarks/import_taobao_orders.py, issue 3's 30,000 lines/s) spent
+Why: an import of 1,000,000 order lines (benchmarks/import_taobao_orders.py, goal: 30,000 lines/s) spent
 most of its time in ``executemany`` into the indexed tables. Measured on SQLite with the orders schema
 (600,000 orders + 1,000,000 lines): ``executemany`` straight into the tables 9.5 s; the same rows
 ``executemany``'d into an unindexed temporary table and moved by one ``INSERT … SELECT`` 6.1 s (1.8 + 4.2).

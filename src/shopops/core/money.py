@@ -1,8 +1,8 @@
 """Money in integer fen (分), Decimal at the edges, never float (DESIGN.md "Data").
 
-``allocate`` splits an amount over weights by the largest-remainder method so the parts always add up
-to the whole: the rule used to spread order-level discounts over order lines (domain-rules.md §3; JD's
-单品基准价 proportional allocation).
+``allocate`` splits an amount over weights by the largest-remainder method so the parts always add up to the
+whole: the rule used to spread order-level discounts over order lines (docs/rules/pricing.md#money-in-fen;
+JD's 单品基准价 proportional allocation, docs/rules/pricing.md#allocation-of-order-level-discounts).
 """
 
 from __future__ import annotations

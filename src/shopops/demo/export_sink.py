@@ -1,4 +1,4 @@
-"""``ExportFileSink``: the demo world through the importers a user would use (issue #3 item 5).
+"""``ExportFileSink``: the demo world through the importers a user would use.
 
 The catalog and the customers are written directly (no platform exports a catalog in a format ShopOps reads),
 then every channel's orders are written as that platform's export file under ``DATA_DIR/demo-exports/`` and
@@ -15,8 +15,9 @@ What the order formats cannot carry, and what the sink does about it (``FORMAT_L
 * ``source`` (流量来源) only exists in the JD, Douyin and Shopify exports; ``promotions`` only in Shopify's
   ``Discount Code`` (the labels joined into one code); Shopify has no "completed" state (a fulfilled
   order is ``shipped``);
-* line discounts are not exported: importers re-allocate the order's discount by largest remainder on the
-  line amounts — exactly what the world does (gen_orders, domain-rules.md §3.3), so they come out equal.
+* line discounts are not exported: importers re-allocate the order's discount by largest remainder on the line
+  amounts — exactly what the world does (gen_orders,
+  docs/rules/pricing.md#allocation-of-order-level-discounts), so they come out equal.
 
 ``exported_order`` is the world's order as its export file shows it; the demo's records equal
 ``DatabaseSink``'s with that view applied (tests/demo/test_export_sink.py checks it order by order).

@@ -1,10 +1,11 @@
 """The marketing calendar (营销日历): big promotions, monthly member days, weekly and yearly rhythm.
 
-Dates follow the platform calendar in domain-rules.md §3.5: 618 opens its first wave on 20 May at 20:00 and
-its second on 31 May 20:00 (2024); 双11 presale opens around 20 Oct at 20:00, the first 尾款 wave starts 31 Oct
-20:00 and the day itself peaks at midnight. 年货节 runs about three weeks before Chinese New Year, after which
-couriers stop (快递停运) and sales slump until the Lantern-festival week. The promotion mechanics per campaign
-(单品直降, 跨店每满300减50, 官方立减 in 2025 618, shop coupons) come from domain-rules.md §3.1.
+Dates follow the platform calendar in docs/rules/campaigns.md#platform-calendar: 618 opens its first wave on
+20 May at 20:00 and its second on 31 May 20:00 (2024); 双11 presale opens around 20 Oct at 20:00, the first 尾款
+wave starts 31 Oct 20:00 and the day itself peaks at midnight. 年货节 runs about three weeks before Chinese New
+Year, after which couriers stop (快递停运) and sales slump until the Lantern-festival week. The promotion
+mechanics per campaign (单品直降, 跨店每满300减50, 官方立减 in 2025 618, shop coupons) come from
+docs/rules/pricing.md#cross-store-offers-by-year and docs/rules/pricing.md#official-instant-discount.
 """
 
 from __future__ import annotations
@@ -175,8 +176,8 @@ def _holiday_slump(day: dt.date) -> float:
 
 
 def _promo_for(name: str, year: int) -> DayPromo:
-    """Promotion mechanics per campaign (domain-rules.md §3.1: 2021 每满200减30, 2022+ 每满300减50;
-    2025 618 replaced 满减 with 官方立减 15%)."""
+    """Promotion mechanics per campaign: 2021 每满200减30, 2022+ 每满300减50; 2025 618 replaced 满减 with 官方立减 15%
+    (docs/rules/pricing.md#cross-store-offers-by-year, docs/rules/pricing.md#official-instant-discount)."""
     if name == "双11":
         cross = (PromoRule("双11 跨店每满200减30", 20_000, 3_000, per_each=True) if year <= 2021
                  else PromoRule("双11 跨店每满300减50", 30_000, 5_000, per_each=True))

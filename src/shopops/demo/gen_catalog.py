@@ -1,9 +1,9 @@
 """Catalog generation: SPUs, SKUs, barcodes and per-channel listings (商品上架) for the demo brand.
 
-Titles follow each platform's habits (domain-rules.md §1): Tmall titles are keyword-stuffed up to 30 汉字 /
-60 bytes (核心词 + 属性词 + 场景词, no spaces); 抖店 names stay within 30 characters; JD uses the 短标题 shape
-品牌名 + 产品词 + 规格. A few listings deliberately carry audit findings (a 广告法 极限词 in a title, a missing
-video) so the listing audit has something real to show.
+Titles follow each platform's habits (docs/rules/platforms.md#listing-titles): Tmall titles are
+keyword-stuffed up to 30 汉字 / 60 bytes (核心词 + 属性词 + 场景词, no spaces); 抖店 names stay within 30 characters; JD
+uses the 短标题 shape 品牌名 + 产品词 + 规格. A few listings deliberately carry audit findings (a 广告法 极限词 in a title, a
+missing video) so the listing audit has something real to show.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from .gen_calendar import SPRING_FESTIVAL
 from .gen_channels import CHANNEL_PLANS
 from .spec import CategorySpec, ListingSpec, ProductSpec, SkuSpec
 
-TMALL_TITLE_BYTES = 60  # 30 汉字 = 60 字符 (domain-rules.md §1.1)
-DOUYIN_TITLE_CHARS = 30  # 抖店 name: 最多30个字符 (domain-rules.md §1.3)
+TMALL_TITLE_BYTES = 60  # 30 汉字 = 60 字符 (docs/rules/platforms.md#listing-titles)
+DOUYIN_TITLE_CHARS = 30  # 抖店 name: 最多30个字符 (docs/rules/platforms.md#listing-titles)
 PDD_TITLE_CHARS = 40
 NEW_PRODUCT_BOOST = 1.5  # extra demand at launch (新品首发), decaying over about a month
 NEW_PRODUCT_DECAY_DAYS = 30.0
@@ -47,7 +47,8 @@ class Catalog:
 
 
 def gbk_bytes(text: str) -> int:
-    """Length as Taobao counts it: a 汉字 is 2 characters, ASCII is 1 (domain-rules.md §1.1)."""
+    """Length as Taobao counts it: a 汉字 is 2 characters, ASCII is 1
+    (docs/rules/platforms.md#listing-titles)."""
     return sum(1 if ord(ch) < 128 else 2 for ch in text)
 
 

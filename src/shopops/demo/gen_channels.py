@@ -1,10 +1,10 @@
 """The brand's channels (渠道) and how shoppers arrive on each (流量来源), as plain data.
 
-Source mixes follow the platforms' own traffic reports (生意参谋 / 京东商智 / 抖店罗盘, domain-rules.md §2.1):
-Tmall and JD are search-led (搜索) with 推荐 (猜你喜欢) and paid ads (直通车/万相台, 京东快车); Douyin is
-live-led (直播) with short video (内容) and 千川 ads; Xiaohongshu is content-led (笔记); the own mini-program
-and WeCom live on direct visits and the private domain (私域). New and returning buyers arrive differently:
-returning ones come back through 收藏/购物车/已购 (direct) and private-domain pushes.
+Source mixes follow the platforms' own traffic reports (生意参谋 / 京东商智 / 抖店罗盘,
+docs/rules/platforms.md#traffic-sources): Tmall and JD are search-led (搜索) with 推荐 (猜你喜欢) and paid ads
+(直通车/万相台, 京东快车); Douyin is live-led (直播) with short video (内容) and 千川 ads; Xiaohongshu is content-led (笔记);
+the own mini-program and WeCom live on direct visits and the private domain (私域). New and returning buyers
+arrive differently: returning ones come back through 收藏/购物车/已购 (direct) and private-domain pushes.
 """
 
 from __future__ import annotations

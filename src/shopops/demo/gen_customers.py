@@ -1,16 +1,17 @@
 """Customers (客户): acquisition through first purchases, then buy-till-you-die repeat buying (复购).
 
-Repeat buying follows the BG/NBD family (Fader, Hardie & Lee 2005; science-anchors.md §1): while alive a
-customer buys as a Poisson process with her own rate λ ~ Gamma(r, α), and after every purchase she drops out
-for good with her own probability p ~ Beta(a, b). Like the MBG/NBD variant (Batislam et al.) the dropout
-chance also applies right after the first purchase, which gives e-commerce's large share of one-time buyers.
-The rate is modulated by the calendar (people restock on 大促 and 会员日) via a time change on the
-cumulative intensity, so the whole process is simulated generation by generation in numpy.
+Repeat buying follows the BG/NBD family (Fader, Hardie & Lee 2005;
+docs/rules/customers.md#repeat-buying-model): while alive a customer buys as a Poisson process with her own
+rate λ ~ Gamma(r, α), and after every purchase she drops out for good with her own probability p ~ Beta(a, b).
+Like the MBG/NBD variant (Batislam et al.) the dropout chance also applies right after the first purchase,
+which gives e-commerce's large share of one-time buyers. The rate is modulated by the calendar (people restock
+on 大促 and 会员日) via a time change on the cumulative intensity, so the whole process is simulated generation by
+generation in numpy.
 
 Parameters are per day. Over a one-year window they give ~23% of buyers with two or more orders and ~28% of
-orders from returning buyers (复购率 on the user and the order basis, domain-rules.md §6); compared with the
-published CDNOW fit (r=0.243, α=4.414 weeks, a=0.793, b=2.426) the rates are lower and more homogeneous, as
-befits a beauty brand restocking every few months rather than a music store.
+orders from returning buyers (复购率 on the user and the order basis, docs/rules/metrics.md#repurchase-rate);
+compared with the published CDNOW fit (r=0.243, α=4.414 weeks, a=0.793, b=2.426) the rates are lower and more
+homogeneous, as befits a beauty brand restocking every few months rather than a music store.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The own-site behaviour log (行为日志, issue #4 item 5): pv / fav / cart / buy events consistent with the orders.
+"""The own-site behaviour log (行为日志): pv / fav / cart / buy events consistent with the orders.
 
 * Every paid own-site order is one buying session of its customer (``user_id`` = the customer's own-site id):
   page views of its items and of a few others, a cart event for most lines, then one ``buy`` per line at the
-  order's payment time, all within 30 idle minutes (the session rule of analytics-anchors.md / ``shopops
-  paths``); some buyers also came back from an earlier research session hours before (pv, fav).
+  order's payment time, all within 30 idle minutes (the session rule of docs/rules/analytics.md#sessions /
+  ``shopops paths``); some buyers also came back from an earlier research session hours before (pv, fav).
 * Everybody else in the channel's reported traffic (``TrafficSpec.uv`` − buyers, per day × source) is a
   visitor who did not buy: a session of page views (PV/UV as the traffic report has it, so one-page visits
   make the bounce rate), sometimes a cart or fav, sometimes a second session after an idle gap. Visitors

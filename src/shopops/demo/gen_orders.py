@@ -2,13 +2,14 @@
 
 * Timing: payments follow the intraday curve of Chinese shopping apps (quiet at dawn, lunch bump, evening peak
   20:00–23:00, stronger for Douyin live); 双11/618/双12 peak days spike at midnight, wave-start days at 20:00
-  (domain-rules.md §3.5). An order is placed a few seconds to minutes before it is paid.
+  (docs/rules/campaigns.md#platform-calendar). An order is placed a few seconds to minutes before it is paid.
 * Baskets: 1–4 lines, the first by product popularity on that channel and day (season, launches), the rest
   from co-purchased categories (共购); quantity mostly 1, more on campaign days (囤货). A PDD order holds one
   SKU (its export has one row per order).
-* Prices: list price, or the campaign's single-item price (单品级) on campaign days; then order-level 平台级
-  跨店满减, shop coupons (店铺券) and 会员日 coupons in the stacking order of domain-rules.md §3.1. The order
-  discount is spread over lines by largest remainder weighted by line amount (§3.3, ``core.money.allocate``).
+* Prices: list price, or the campaign's single-item price (单品级) on campaign days; then order-level 平台级 跨店满减,
+  shop coupons (店铺券) and 会员日 coupons in the stacking order of docs/rules/pricing.md#stacking-order. The order
+  discount is spread over lines by largest remainder weighted by line amount
+  (docs/rules/pricing.md#allocation-of-order-level-discounts, ``core.money.allocate``).
 * Shipping: 包邮 by default; JD and the own site charge under ¥99, 偏远地区 pay under ¥299.
 """
 

@@ -1,8 +1,9 @@
 """Buyers' personal details: nickname (昵称), masked phone (脱敏手机号), province and city (收货地址).
 
-The province mix follows where Chinese online shoppers live: the coastal provinces (广东, 江苏, 浙江, 山东) and
-the big municipalities dominate, the west is thin. Exports desensitise PII (domain-rules.md §5.2: masked
-addresses, ``##密文``), so phones are only ever kept masked as ``138****5678``.
+The province mix follows where Chinese online shoppers live: the coastal provinces (广东, 江苏, 浙江, 山东) and the
+big municipalities dominate, the west is thin. Exports desensitise PII
+(docs/rules/platforms.md#personal-data-masking: masked addresses, ``##密文``), so phones are only ever kept
+masked as ``138****5678``.
 """
 
 from __future__ import annotations

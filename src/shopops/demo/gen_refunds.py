@@ -1,11 +1,12 @@
 """After-sales (售后): refunds and returns with reasons, amounts and outcomes.
 
-Two kinds of after-sales appear in platform exports: cancellations before shipping (未发货仅退款, usually
-changed mind or slow dispatch, refunded within minutes — the order closes) and after-delivery requests
-(七天无理由, quality, damaged, wrong item…), either 仅退款 (often a partial compensation) or 退货退款 (refunded
-once the parcel is back). A refund never exceeds what the buyer paid for the line (its allocated paid amount,
-domain-rules.md §3.3) or for the order. Rates differ by channel (live commerce returns most) and category
-(glass candles break, lip shades disappoint); a request cannot be made after the end of the world.
+Two kinds of after-sales appear in platform exports: cancellations before shipping (未发货仅退款, usually changed
+mind or slow dispatch, refunded within minutes — the order closes) and after-delivery requests (七天无理由,
+quality, damaged, wrong item…), either 仅退款 (often a partial compensation) or 退货退款 (refunded once the parcel is
+back). A refund never exceeds what the buyer paid for the line (its allocated paid amount,
+docs/rules/pricing.md#refund-ceiling) or for the order. Rates differ by channel (live commerce returns most)
+and category (glass candles break, lip shades disappoint); a request cannot be made after the end of the
+world.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Traffic (流量): daily visitors by channel × source, and the first purchases they convert into.
 
-GMV = UV × CVR × AOV (domain-rules.md §2.1): new buyers are drawn as Poisson(UV × CVR) per date × channel ×
-source, with UV following the calendar (weekly rhythm, 大促 ramps, the 春节 slump), each channel's growth and
-its own reaction to campaigns; conversion also rises on campaign days (buyers were waiting for the price).
-Returning buyers come from the customer process and add their own visits. The reported aggregates
-(``TrafficSpec.buyers``/``paid_fen``) are computed from the generated orders, so they always agree.
+GMV = UV × CVR × AOV (docs/rules/metrics.md#gmv-identity): new buyers are drawn as Poisson(UV × CVR) per
+date × channel × source, with UV following the calendar (weekly rhythm, 大促 ramps, the 春节 slump), each
+channel's growth and its own reaction to campaigns; conversion also rises on campaign days (buyers were
+waiting for the price). Returning buyers come from the customer process and add their own visits. The reported
+aggregates (``TrafficSpec.buyers``/``paid_fen``) are computed from the generated orders, so they always agree.
 Two anomalies are planted for the alerting demo: a JD ads outage day and a Douyin live-stream 爆单 day.
 """
 

@@ -1,8 +1,8 @@
 """What the demo world produces: plain, immutable records with no Django in them.
 
 The world (``demo.world.build_world``) is one generative model of a brand; sinks (``demo.sinks``) turn
-its output into DB records, export files or lake rows. Later issues add components (ads, events, stock,
-tickets, members) as new fields here and new generator modules, each drawing from its own random
+its output into DB records, export files or lake rows. New components (ads, events, stock,
+tickets, members) are added as new fields here and new generator modules, each drawing from its own random
 stream so that adding one never changes the others.
 """
 
@@ -37,7 +37,8 @@ class CategorySpec:
 @dataclass(frozen=True, slots=True)
 class ListingSpec:
     channel: str
-    title: str  # platform-style title (<= 30 Chinese characters on Taobao/Tmall, see domain-rules.md)
+    # platform-style title (<= 30 Chinese characters on Taobao/Tmall, docs/rules/platforms.md#listing-titles)
+    title: str
     subtitle: str
     keywords: tuple[str, ...]
     media: tuple[str, ...]  # file names of main images / video, e.g. ("main_1.jpg", "video.mp4")

@@ -1,10 +1,10 @@
 """Pushing published quantities to sales platforms, with compare-and-set semantics.
 
-commerce-anchors.md §4.5: "compare-and-swap for absolute updates pushed to or from channels" (Shopify's
-``changeFromQuantity``: a stale expected value is refused with CHANGE_FROM_QUANTITY_STALE). Every adapter
-receives, per SKU, the quantity we believe the platform shows (``expected``, our last successful push) and the
-new one; it must refuse (``stale``) an item whose platform value is no longer ``expected`` — someone changed it
-on the platform — instead of overwriting it blindly.
+docs/rules/inventory.md#compare-and-swap-pushes: "compare-and-swap for absolute updates pushed to or from
+channels" (Shopify's ``changeFromQuantity``: a stale expected value is refused with
+CHANGE_FROM_QUANTITY_STALE). Every adapter receives, per SKU, the quantity we believe the platform shows
+(``expected``, our last successful push) and the new one; it must refuse (``stale``) an item whose platform
+value is no longer ``expected`` — someone changed it on the platform — instead of overwriting it blindly.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class FileAdapter:
 
     Its "platform state" is a JSON file next to the exports (what the last file told the platform), which is
     what compare-and-set checks against. The exact import templates of 聚水潭/旺店通 are not public
-    (domain-rules.md §5.1, §8), so the file carries the two columns every template has.
+    (docs/rules/inventory.md#stock-sync-files), so the file carries the two columns every template has.
     """
 
     def __init__(self, directory: Path) -> None:

@@ -1,7 +1,8 @@
 """Pure inventory rules: no ORM, no I/O.
 
-- channel allocation (how many units each channel may publish), domain-rules.md §5.1: store sync =
-  available (+ presale) × ratio, **rounded down** so the channels together never publish more than exists;
+- channel allocation (how many units each channel may publish), docs/rules/inventory.md#channel-allocation:
+  store sync = available (+ presale) × ratio, **rounded down** so the channels together never publish more
+  than exists;
 - purchase-order status from its lines;
 - stock-alert classification (days of cover against lead time, overstock, slow movers).
 """
@@ -46,10 +47,10 @@ def allocate_channels(
     """Split a SKU's sellable stock between channels without ever publishing more than exists.
 
     sellable = max(0, available − buffer). Channels are served in priority order (then by name); each takes
-    ⌊sellable × ratio⌋ (floor, domain-rules.md §5.1: "we should floor to avoid oversell"), no more than its cap
-    and no more than what is left. Units left by the rounding go one at a time to channels in priority order
-    that are below both their ratio's ceiling and their cap. Presale units come from stock in transit, the
-    same way. So Σ stock ≤ sellable and Σ presale ≤ in_transit, always.
+    ⌊sellable × ratio⌋ (floor, docs/rules/inventory.md#channel-allocation: "we should floor to avoid
+    oversell"), no more than its cap and no more than what is left. Units left by the rounding go one at a
+    time to channels in priority order that are below both their ratio's ceiling and their cap. Presale units
+    come from stock in transit, the same way. So Σ stock ≤ sellable and Σ presale ≤ in_transit, always.
     """
     sellable = max(0, available - max(0, buffer))
     ordered = sorted(rules, key=lambda r: (r.priority, r.channel))
@@ -137,7 +138,7 @@ def days_of_cover(stock: int, daily_demand: float) -> float | None:
 
 
 def classify(item: AlertInput) -> list[Alert]:
-    """Stock alerts for one SKU (the operator's to-do list, issue 6 §7).
+    """Stock alerts for one SKU (the operator's to-do list).
 
     - stockout risk: days of cover (available + in transit) below the supplier's lead time; critical when
       stock is already out or covers less than half the lead time;

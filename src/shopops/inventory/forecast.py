@@ -9,11 +9,11 @@ Public API (stable; the inventory services call these)
 ------------------------------------------------------
 ``classify_demand(y) -> DemandClassification``
     ADI / CV² classification of one history (Syntetos, Boylan & Croston 2005 cut-offs ADI 1.32, CV² 0.49;
-    science-anchors.md §2): ``smooth`` (ADI ≤ 1.32, CV² ≤ 0.49), ``erratic`` (ADI ≤ 1.32, CV² > 0.49),
-    ``intermittent`` (ADI > 1.32, CV² ≤ 0.49), ``lumpy`` (ADI > 1.32, CV² > 0.49), and ``none`` when the
-    history holds no demand at all. ADI is the mean inter-demand interval, the first interval counted from
-    the start of the history (as statsforecast's ``_intervals`` and R tsintermittent's ``idclass``);
-    CV² = (sample sd / mean)² of the non-zero demand sizes (0 with a single demand).
+    docs/rules/inventory-science.md#demand-classes): ``smooth`` (ADI ≤ 1.32, CV² ≤ 0.49), ``erratic``
+    (ADI ≤ 1.32, CV² > 0.49), ``intermittent`` (ADI > 1.32, CV² ≤ 0.49), ``lumpy`` (ADI > 1.32, CV² > 0.49),
+    and ``none`` when the history holds no demand at all. ADI is the mean inter-demand interval, the first
+    interval counted from the start of the history (as statsforecast's ``_intervals`` and R tsintermittent's
+    ``idclass``); CV² = (sample sd / mean)² of the non-zero demand sizes (0 with a single demand).
 ``classify_many(Y) -> (classes, adi, cv2)``
     The same, vectorised over a 2-D array (one row per SKU).
 ``forecast_many(Y, *, h=28, level=80, history_mask=None, history_uplift=None, future_uplift=None,
@@ -36,7 +36,7 @@ Model choice by class (``DEFAULT_POLICY``; override per class with ``policy=`` o
   with a weekly season (7): one exponentially smoothed level per weekday, α optimised per series. It
   captures the weekday pattern of shop sales and costs ≈0.05 ms per series; ``AutoETS(season_length=7)``
   (``model="ets"``) is available, but measured here it costs ≈100–150 ms per 365-day series (≈8 min for
-  the 4,890 frequent SKUs of the 10,000-SKU benchmark), far beyond the 60 s budget of issue 6, so it is an
+  the 4,890 frequent SKUs of the 10,000-SKU benchmark), far beyond its 60 s budget, so it is an
   option for a few SKUs (the SKU page), not the default. benchmarks/forecast_replenish.py: all 10,000 SKUs
   × 365 days forecast and planned in ≈0.5 s (plus ≈1 s for the first statsforecast import), with a lower
   WAPE / MASE than the seasonal-naive baseline in its rolling-origin backtest.
@@ -56,8 +56,8 @@ Intervals and σ
 σ (``sigma``) is the root mean square of the one-step in-sample errors (statsforecast's fitted values),
 ignoring masked (campaign / unknown) days and the first ``season`` days. The interval is the normal
 approximation mean ± z·σ clipped at 0 (z for the central ``level``): Croston-type methods have no
-stochastic model, so they have no model-based intervals (Hyndman, forecast #380, science-anchors.md §7);
-for ``ets`` the model's own intervals are used.
+stochastic model, so they have no model-based intervals (Hyndman, forecast #380,
+docs/rules/inventory-science.md#forecast-intervals); for ``ets`` the model's own intervals are used.
 
 Campaign days
 -------------

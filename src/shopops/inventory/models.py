@@ -1,10 +1,10 @@
 """Inventory records: locations, the stock ledger, balances, reservations, flash-sale pools, suppliers, purchase
 orders, channel rules and the last sync.
 
-The ledger (``StockMove``) is the source of truth; ``Balance`` caches it per SKU × location and is changed in the
-same transaction as the ledger row, always with a conditional ``UPDATE`` (never read-then-write). The CHECK
-constraints below are the last line of defence against oversell that commerce-anchors.md §4.5 asks for (Saleor
-and Medusa have none: §1b).
+The ledger (``StockMove``) is the source of truth; ``Balance`` caches it per SKU × location and is changed in
+the same transaction as the ledger row, always with a conditional ``UPDATE`` (never read-then-write). The
+CHECK constraints below are the last line of defence against oversell (Saleor and Medusa have none:
+docs/rules/inventory.md#database-constraints).
 
 Quantities are whole units. Per balance row::
 

@@ -3,7 +3,7 @@
 Pure domain code: numpy and the standard library only (no Django, no ORM, no I/O). Every function works
 on scalars or on arrays (one entry per SKU; scalars broadcast), so one call plans 10,000 SKUs.
 
-Formulas (science-anchors.md §3; Snyder & Shen, *Fundamentals of Supply Chain Theory* 2nd ed. 2019;
+Formulas (docs/rules/inventory-science.md; Snyder & Shen, *Fundamentals of Supply Chain Theory* 2nd ed. 2019;
 Silver, Pyke & Thomas, *Inventory and Production Management in Supply Chains* 4th ed. 2017). Demand per
 day and lead time in days:
 
@@ -91,7 +91,7 @@ def z_for(service_level: Any) -> np.ndarray:
 def lead_time_sigma(
     *, demand_daily: Any, sigma_daily: Any, lead_time_days: Any, lead_time_sigma_days: Any = 0
 ) -> np.ndarray:
-    """σ_DL = sqrt(L·σ_d² + d²·σ_L²) (science-anchors.md §3)."""
+    """σ_DL = sqrt(L·σ_d² + d²·σ_L²) (docs/rules/inventory-science.md#lead-time-demand)."""
     d = _arr(demand_daily, "demand_daily")
     sd = _arr(sigma_daily, "sigma_daily")
     lt = _arr(lead_time_days, "lead_time_days")

@@ -1,13 +1,13 @@
 """Stock writes: ledger moves, reservations, flash-sale pools, purchase orders. Each is atomic.
 
-Concurrency (architecture-anchors.md §5, measured there; commerce-anchors.md §1b/§4.5): every decrement is
+Concurrency (docs/rules/inventory.md#conditional-decrement): every decrement is
 a conditional ``UPDATE … WHERE on_hand − reserved − pooled >= q`` whose row count says whether it happened —
 never read-then-write, which loses updates on PostgreSQL under READ COMMITTED. This is correct on SQLite
 (IMMEDIATE transactions serialise writers) and on PostgreSQL (the UPDATE re-checks its WHERE on the newest
 row version after waiting for the row lock). CHECK constraints in models.py are the last line of defence.
 
-Lock order, the same in every write (deadlock avoidance, commerce-anchors.md §4.5): reservation row →
-pool-customer row → pool row → balance rows in location-id order.
+Lock order, the same in every write (deadlock avoidance, docs/rules/inventory.md#lock-order): reservation row
+→ pool-customer row → pool row → balance rows in location-id order.
 """
 
 from __future__ import annotations
@@ -322,7 +322,7 @@ def _reserve_units(sku_id: int, qty: int) -> int | None:
     return None
 
 
-# The hot path (issue 6 "Performance": at least half the throughput of a bare conditional UPDATE). A plain
+# The hot path (the performance goal: at least half the throughput of a bare conditional UPDATE). A plain
 # reservation (no pool) is found by the shop and the SKU code on the balance row itself (Balance.sku_code), so
 # no catalog lookup and no ORM query run; the units are taken by one conditional UPDATE and the reservation row
 # is inserted in the same transaction; idempotency by ``ref`` is the unique constraint (a replay fails the
@@ -968,7 +968,7 @@ ALERT_SOURCE = "inventory"
 def inventory_alerts_run(*, shop: Shop, date: dt.date) -> dict[str, int]:
     """Raise or refresh the stock alerts of the operator's to-do list, and close those whose condition cleared.
 
-    Kinds (issue 6 §7): ``stockout_risk`` (days of cover of available + in transit below the lead time),
+    Kinds: ``stockout_risk`` (days of cover of available + in transit below the lead time),
     ``overstock``, ``slow_mover`` (inventory.domain.classify) and ``channel_sync`` (what a channel shows
     differs from what it should publish now: run `shopops stock sync`). Keys are ``<kind>:<SKU code>``.
     """

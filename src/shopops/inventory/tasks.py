@@ -15,13 +15,13 @@ log = logging.getLogger(__name__)
 
 @db_periodic_task(crontab(minute="*"))
 def expire_reservations() -> int:
-    """Every minute: held reservations past their expiry free their units (issue 6 §2)."""
+    """Every minute: held reservations past their expiry free their units."""
     return reservations_expire()
 
 
 @db_periodic_task(crontab(hour="22", minute="5"))
 def run_stock_alerts() -> dict[str, dict[str, int]]:
     """Every day at 22:05 UTC (06:05 in Asia/Shanghai, before the operator's day starts): the stock alerts of
-    the to-do list (stockout risk, overstock, slow movers, channel out of sync; issue 6 §7) for every shop, on
+    the to-do list (stockout risk, overstock, slow movers, channel out of sync) for every shop, on
     each shop's local business date. One shop failing does not stop the others (see services)."""
     return inventory_alerts_all()

@@ -15,10 +15,11 @@ Two kinds of table:
 
 Conventions of the import-fed tables: ``date`` is the business date in the shop's time zone; money is an
 integer in the minor unit of ``currency`` (fen for CNY, cents for USD); rates are fractions 0..1 as the
-platform reported them (float64, never used for money); key columns hold ``""`` rather than null so keys
-join. Columns whose field metadata says ``additive: no`` are distinct counts (访客数, 支付买家数,
-Sessions): the platform de-duplicated them within the day, so summing them over days or sources
-over-counts (domain-rules.md §2.1: "all-terminal UV = de-dup of PC + mobile (not the sum)").
+platform reported them (float64, never used for money); key columns hold ``""`` rather than null so keys join.
+Columns whose field metadata says ``additive: no`` are distinct counts (访客数, 支付买家数, Sessions): the platform
+de-duplicated them within the day, so summing them over days or sources over-counts
+(docs/rules/metrics.md#distinct-counts-are-not-additive: "all-terminal UV = de-dup of PC + mobile (not the
+sum)").
 """
 
 from __future__ import annotations

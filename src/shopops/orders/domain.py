@@ -1,8 +1,8 @@
 """Pure order rules: how an order's money adds up, and the sales summary definitions.
 
-Definitions follow 生意参谋 (domain-rules.md §2): 支付金额 GMV is what buyers paid, shipping included,
-refunds not deducted; 客单价 AOV = GMV / 支付买家数 (distinct paying buyers); 退款金额 is the amount of
-successful refunds by the date they completed.
+Definitions follow 生意参谋 (docs/rules/metrics.md#gmv, docs/rules/metrics.md#average-order-value): 支付金额 GMV is
+what buyers paid, shipping included, refunds not deducted; 客单价 AOV = GMV / 支付买家数 (distinct paying buyers);
+退款金额 is the amount of successful refunds by the date they completed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pure promotion engine (到手价 quote): the public names in one place (domain-rules.md §3).
+"""Pure promotion engine (到手价 quote): the public names in one place (docs/rules/pricing.md).
 
 The model lives in ``promotions`` and the engine in ``quote``; import from here. No Django, no I/O: the
 CLI and the API reach it through ``shopops.pricing.contract``.

@@ -1,4 +1,4 @@
-"""The cart and promotion model of the 到手价 quote: pure data, money in integer fen (domain-rules.md §3).
+"""The cart and promotion model of the 到手价 quote: pure data, money in integer fen (docs/rules/pricing.md).
 
 Amounts are fen per unit unless a name says otherwise; thresholds are compared with line totals. Every
 class is a frozen dataclass so a cart can be shared, hashed and reordered without surprises.
@@ -14,7 +14,8 @@ Level = Literal["item", "shop", "platform"]
 ITEM: Level = "item"  # 单品级
 SHOP: Level = "shop"  # 店铺级
 PLATFORM: Level = "platform"  # 平台级 (跨店)
-ORDER_LEVELS: tuple[Level, ...] = (SHOP, PLATFORM)  # applied in this order after the item level (§3.1)
+# Applied in this order after the item level (docs/rules/pricing.md#stacking-order).
+ORDER_LEVELS: tuple[Level, ...] = (SHOP, PLATFORM)
 
 
 def _half_up_share(amount: int, basis_points: int) -> int:
@@ -45,8 +46,9 @@ class Line:
 class Scope:
     """The lines a promotion covers: one shop (None = any shop) and some SKUs (empty = every SKU).
 
-    Platform-level promotions ignore ``shop``: 跨店 offers cover every store (§3.1). The JSON contract always
-    names the shop of a shop-level offer; a shop-level offer without one covers every shop, as one group.
+    Platform-level promotions ignore ``shop``: 跨店 offers cover every store
+    (docs/rules/pricing.md#stacking-order). The JSON contract always names the shop of a shop-level offer; a
+    shop-level offer without one covers every shop, as one group.
     """
 
     shop: str | None = None
@@ -84,8 +86,9 @@ ALWAYS = Window()
 class ItemDiscount:
     """单品折扣 / 官方立减: ``basis_points`` off the unit price (1500 = 15 %), at most ``cap`` fen a unit.
 
-    ``stackable`` models 官方立减, which combines with other single-item offers (§3.1, 2025 618 note): it is
-    taken off the price left by the best exclusive offer. A non-stackable discount competes with them.
+    ``stackable`` models 官方立减, which combines with other single-item offers
+    (docs/rules/pricing.md#official-instant-discount): it is taken off the price left by the best exclusive
+    offer. A non-stackable discount competes with them.
     """
 
     id: str
@@ -154,8 +157,9 @@ class MemberPrice:
 class Presale:
     """预售: a unit ``deposit`` (定金) and either ``instant_off`` (付定金立减) or ``deposit_worth`` (定金膨胀).
 
-    §3.2: 预售价格 = price − 立减, 尾款 = 预售价格 − 定金; 膨胀: 尾款 = price − 定金 − (抵扣额 − 定金). The
-    reduction counts as an item-level discount, so order-level thresholds see the price after it.
+    预售价格 = price − 立减, 尾款 = 预售价格 − 定金; 膨胀: 尾款 = price − 定金 − (抵扣额 − 定金)
+    (docs/rules/pricing.md#presale-deposit-and-balance). The reduction counts as an item-level discount, so
+    order-level thresholds see the price after it.
     """
 
     id: str

@@ -1,17 +1,22 @@
-"""The 到手价 engine: apply a cart's promotions level by level and explain every decision (domain-rules.md §3).
+"""The 到手价 engine: apply a cart's promotions level by level and explain every decision.
 
-Order (§3.1): 单品级 → 店铺级 → 平台级. Rules, each with its reason:
+The platform rules are in docs/rules/pricing.md.
+Order (docs/rules/pricing.md#stacking-order): 单品级 → 店铺级 → 平台级. Rules, each with its reason:
 
-- Thresholds at every order level are checked on the item-level amount of the lines in scope (活动价 × qty,
-  after 单品 offers and 预售 立减/膨胀), never on what earlier coupons left: that is how 跨店满减 works (§3.1)
-  and how 预售 thresholds are read (§3.2a). It also makes shop and platform offers independent of each other.
-- An order-level discount is split over the lines it covers in proportion to their item-level amounts
-  (JD 单品基准价, §3.3) by largest remainder; a line is cut at most to 0.00 and the excess is lost, never moved
-  to another line (Taobao 2020 rule, §3.1).
-- Same-type offers do not stack (§3.1): per shop (or per order at platform level) at most one 满减
-  (threshold_off / every_off) and one coupon apply, the one saving the most (ties: larger face value, then id).
-- A 预售 line only takes an order-level discount whose share is below its 尾款 (§3.2b), so the 定金 already
-  paid is never discounted.
+- Thresholds at every order level are checked on the item-level amount of the lines in scope (活动价 × qty, after
+  单品 offers and 预售 立减/膨胀), never on what earlier coupons left: that is how 跨店满减 works
+  (docs/rules/pricing.md#thresholds-on-the-item-level-price) and how 预售 thresholds are read
+  (docs/rules/pricing.md#presale-thresholds). It also makes shop and platform offers independent of each
+  other.
+- An order-level discount is split over the lines it covers in proportion to their item-level amounts (JD
+  单品基准价, docs/rules/pricing.md#allocation-of-order-level-discounts) by largest remainder; a line is cut at
+  most to 0.00 and the excess is lost, never moved to another line (Taobao 2020 rule,
+  docs/rules/pricing.md#deduct-to-zero-no-re-allocation).
+- Same-type offers do not stack (docs/rules/pricing.md#same-type-offers-do-not-stack): per shop (or per order
+  at platform level) at most one 满减 (threshold_off / every_off) and one coupon apply, the one saving the most
+  (ties: larger face value, then id).
+- A 预售 line only takes an order-level discount whose share is below its 尾款
+  (docs/rules/pricing.md#presale-thresholds), so the 定金 already paid is never discounted.
 - Item level: the lowest unit price among exclusive offers (item_discount, item_price, member_price) wins,
   ties to the smaller id; stackable item_discounts (官方立减) then come off that price; a presale's
   立减/膨胀 comes last and is refused on a line whose 定金 + 立减/膨胀 would exceed the item price.
@@ -49,7 +54,8 @@ from .promotions import (
     Promotion,
 )
 
-_FAMILY_ORDER = {"threshold": 0, "coupon": 1, "gift": 2}  # 店铺满减 before 店铺券 (§3.1); gifts move no money
+# 店铺满减 before 店铺券 (docs/rules/pricing.md#stacking-order); gifts move no money.
+_FAMILY_ORDER = {"threshold": 0, "coupon": 1, "gift": 2}
 _FAMILY_NAME = {"threshold": "满减 (threshold/every-off)", "coupon": "coupon"}
 
 
@@ -211,7 +217,8 @@ def _record(state: _LineState, promotion_id: str, amount: int, used: dict[str, i
 
 
 def _best_exclusive(state: _LineState, offers: Iterable[PriceOffer], used: dict[str, int], log: _Log) -> None:
-    """单品级 offers don't stack (§3.1): the lowest resulting unit price wins, ties to the smaller id."""
+    """单品级 offers don't stack (docs/rules/pricing.md#single-item-offers): the lowest resulting unit price
+    wins, ties to the smaller id."""
     line = state.line
     candidates = []
     for promotion in offers:
@@ -341,7 +348,8 @@ def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[Mone
 
 
 def _presale_block(covered: Sequence[_LineState], shares: Sequence[int]) -> str | None:
-    """§3.2b: a 预售 line takes an order-level discount only if its 尾款 exceeds its share of it."""
+    """docs/rules/pricing.md#presale-thresholds: a 预售 line takes an order-level discount only if its 尾款
+    exceeds its share of it."""
     for state, share in zip(covered, shares, strict=True):
         if state.deposit and share and share >= state.balance:
             return (f"line {state.line.line}: 预售 尾款 {format_fen(state.balance)} must exceed its share "

@@ -2,7 +2,8 @@
 
 Every number comes from the metric layer (:mod:`shopops.analytics.metrics`), so an alert's "GMV" is the
 dashboard's "GMV" (支付金额, refunds not deducted) and its visitors are de-duplicated per row, never summed
-(domain-rules.md §2.1). Money comes back in integer fen, rates as floats, counts as ints.
+(docs/rules/metrics.md#distinct-counts-are-not-additive, docs/rules/metrics.md#gmv). Money comes back in
+integer fen, rates as floats, counts as ints.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from shopops.analytics import metrics as metric_layer
 from shopops.analytics.engine import Tables
 from shopops.core.money import parse_fen
 
-# What alerts watch: the headline metrics of the daily check (issue 4 §3). refund_amount is left out on
+# What alerts watch: the headline metrics of the daily check. refund_amount is left out on
 # purpose: it is booked by payment date, so recent days always look "better" until their refunds arrive.
 ALERT_METRICS = ("gmv", "uv", "pv", "buyers", "orders", "cvr", "aov", "uv_value", "bounce_rate", "refund_rate")
 TOTAL = ""  # the channel key of the whole shop

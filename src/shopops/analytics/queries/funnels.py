@@ -1,8 +1,8 @@
 """Funnels over the behaviour log (lake table ``events``), written once in Ibis for DuckDB and Spark.
 
 ``funnel(tables, steps=["pv", "cart", "buy"], window_seconds=86400, mode="sequential", ...)`` answers, per
-step, how many people reached at least that step. Definitions (analytics-anchors.md §2.1, PostHog funnels and
-ClickHouse ``windowFunnel``):
+step, how many people reached at least that step. Definitions (docs/rules/analytics.md#funnels, PostHog
+funnels and ClickHouse ``windowFunnel``):
 
 * **Events considered**: the shop's events whose ``date`` (shop-local business date) lies in
   ``[date_from, date_to]`` and whose ``behavior`` is one of the steps. Steps must be distinct behaviours.

@@ -1,6 +1,6 @@
 """Paths through the behaviour log: sessions, their first steps, and the step-to-step edges of a Sankey.
 
-Definitions (analytics-anchors.md §2.1 PostHog paths, §2.3 Shopify/GA4 sessions):
+Definitions (docs/rules/analytics.md#paths, docs/rules/analytics.md#sessions):
 
 * **Session**: the log's ``session_id`` when it has one (per person); otherwise a person's events split after
   30 idle minutes (Shopify and GA4 expire a session after 30 minutes of inactivity, PostHog paths cut at 30

@@ -1,7 +1,7 @@
 """Retention cohorts over the behaviour log, written once in Ibis for DuckDB and Spark.
 
-Definitions (analytics-anchors.md §2.1, PostHog retention: "first-time" cohorts, period-0 reference, "on"
-criteria; one cohort per person, many periods):
+Definitions (docs/rules/analytics.md#retention, PostHog retention: "first-time" cohorts, period-0 reference,
+"on" criteria; one cohort per person, many periods):
 
 * **Cohort**: a person's first ``cohort`` event — ``first_event`` (any behaviour, the default) or
   ``first_buy`` (``behavior = 'buy'``). "First" looks at the whole log up to ``date_to``, so somebody active

@@ -1,4 +1,4 @@
-"""Metric alerts into the operator's to-do list (issue 4 §3 ``shopops alerts run``).
+"""Metric alerts into the operator's to-do list (``shopops alerts run``, the daily check).
 
 One item per anomalous (date, metric, channel): source ``analytics``, key ``<date>:<metric>:<channel>``
 (``all`` for the shop total), assigned to the operator role, with the numbers behind it in the item's

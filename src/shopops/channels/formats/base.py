@@ -67,7 +67,7 @@ class OrderDraft:
 
     ``paid_fen`` is what the buyer actually paid (实付, incl. shipping); the order-level discount is
     what makes goods + shipping come down to it, and it is allocated to the lines later (largest remainder
-    on the item-level amounts, domain-rules.md §3.3).
+    on the item-level amounts, docs/rules/pricing.md#allocation-of-order-level-discounts).
     """
 
     order_no: str

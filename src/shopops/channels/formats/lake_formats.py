@@ -9,11 +9,11 @@ quirks. The reading, validation and writing is ``channels.lake_import``; the tab
 Where headers come from (verified = seen in a public sample or parser; assumed = built from the metric
 names of public glossaries, to be checked against a real export — every alias list is open to additions):
 
-* Amazon Business Report: the child-item header of domain-rules.md §5.2 (a fixture described as the real
-  sample, verified), the by-date additions (verified list, order assumed); values ``"$1,937.41"``,
-  ``"1,128"``, ``"18.53%"``.
+* Amazon Business Report: the child-item header of docs/rules/platforms.md#amazon-business-report (a fixture
+  described as the real sample, verified), the by-date additions (verified list, order assumed); values
+  ``"$1,937.41"``, ``"1,128"``, ``"18.53%"``.
 * 生意参谋 traffic: metric names and definitions from the 生意参谋 glossary reposted by kexiaomei.com
-  (访客数, 浏览量, 跳失率, 人均浏览量, 平均停留时长) and domain-rules.md §2.1 (支付买家数, 支付转化率, 加购人数,
+  (访客数, 浏览量, 跳失率, 人均浏览量, 平均停留时长) and docs/rules/metrics.md (支付买家数, 支付转化率, 加购人数,
   收藏人数); the file layout (日期, 流量来源, 商品ID… one row per day × source) is assumed.
 * 直通车: metric names from the Alimama glossary reposted by aspschool.cn and 1330.cn (展现量, 点击量, 花费,
   平均点击花费, 直接/间接/总成交金额, 总成交笔数, 总收藏数, 总购物车数, 投入产出比) — layout assumed.
@@ -50,7 +50,7 @@ RATE = {"kind": "rate", "minimum": 0}
 
 # UserBehavior (Tianchi dataset 649): 2017-11-25 → 2017-12-03, behaviour pv/cart/fav/buy, unix seconds; the
 # published file has timestamps outside the window (min ≈ 1902, max 2037) that "must be filtered"
-# (analytics-anchors.md, "Taobao UserBehavior").
+# (docs/rules/platforms.md#tianchi-userbehavior-dataset).
 USERBEHAVIOR_WINDOW = (dt.date(2017, 11, 25), dt.date(2017, 12, 3))
 USERBEHAVIOR_NAMES = ("user_id", "item_id", "category_id", "behavior_type", "timestamp")
 BEHAVIORS = ("pv", "fav", "cart", "buy")
@@ -240,7 +240,8 @@ AMAZON_BUSINESS_REPORT = LakeFormat(
     title_en="Amazon Business Report (by child item / by date)", channel="amazon", target="lake",
     columns=AMAZON_BR_LAYOUT.columns, table="traffic_daily", layout=AMAZON_BR_LAYOUT, encoding="utf-8",
     platform="amazon",
-    quirks=("UTF-8 CSV from Seller Central → Reports → Business Reports (domain-rules.md §5.2)",
+    # The layout and its sources: docs/rules/platforms.md#amazon-business-report.
+    quirks=("UTF-8 CSV from Seller Central → Reports → Business Reports",
             "By Date: one row per Date (store level); By Child Item: one row per (Child) ASIN and no Date column — "
             "export one day at a time and give options date=YYYY-MM-DD",
             "money like \"$1,937.41\" or \"₹1,08,218.36\" is stored in cents of options currency (default USD), "

@@ -1,4 +1,4 @@
-"""The order formats of the platforms' back-offices (domain-rules.md §5.2 lists their columns).
+"""The order formats of the platforms' back-offices (docs/rules/platforms.md lists their columns).
 
 Each ``build_*`` turns the rows of one order into an :class:`OrderDraft`. Platform amounts are taken at
 face value and checked: the paid amount must not exceed goods + shipping (the discount would be negative)
@@ -65,7 +65,7 @@ def _check_money(draft: OrderDraft) -> OrderDraft:
 
 
 def _check_refunds(draft: OrderDraft) -> None:
-    """Refunds never exceed what was paid (domain-rules.md §3; issue #3 Done-when): the row is rejected
+    """Refunds never exceed what was paid (docs/rules/pricing.md#refund-ceiling): the row is rejected
     naming the refund column, never written."""
     if not draft.refunds:
         return
@@ -408,8 +408,9 @@ def build_pdd(records: Sequence[Record], items: Sequence[Record], language: str)
 PDD_ORDERS = Format(
     name="pdd-orders", title_zh="拼多多 订单导出", title_en="Pinduoduo order export", channel="pdd",
     target="orders", columns=PDD_COLUMNS, order_key="订单号", build=build_pdd,
+    # The layout and how thin its public sources are: docs/rules/platforms.md#pinduoduo-order-export.
     quirks=("one row per order; headers carry units (“商品总价(元)”)",
-            "public sources for the layout are thin (domain-rules.md §8): aliases cover the variants seen"),
+            "public sources for the layout are thin: aliases cover the variants seen"),
 )
 
 # ------------------------------------------------------------------------------------------- Shopify
