@@ -518,8 +518,8 @@ def phase_import(path: Path) -> dict:
     import django
 
     django.setup()
-    from shopops.channels.formats import FORMATS
-    from shopops.channels.lake_import import import_lake_file
+    from shopops.imports.formats import FORMATS
+    from shopops.imports.lake_import import import_lake_file
 
     started = time.perf_counter()
     result = import_lake_file(shop_id=SHOP_ID, fmt=FORMATS["taobao-userbehavior"], path=str(path),

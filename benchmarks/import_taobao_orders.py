@@ -43,7 +43,7 @@ def _write_files(data_dir: Path, lines: int, seed: int = 5) -> tuple[Path, Path,
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shopops.settings'); django.setup()\n"
         "from shopops.catalog.selectors import skus_by_code\n"
         "from shopops.core.selectors import shop_by_code\n"
-        "from shopops.channels.formats.samples import SampleLine, SampleOrder, write_order_sample\n"
+        "from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample\n"
         "lines, path, seed = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])\n"
         "skus = [(s.sku_code, s.product.title, s.price_fen) for s in skus_by_code(shop=shop_by_code()).values()]\n"
         "rnd = random.Random(seed); start = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)\n"

@@ -70,7 +70,7 @@ def write_orders(path: Path, rows: int, seed: int = 11) -> None:
 
 
 def order_spec():
-    from shopops.channels.columns import Column
+    from shopops.imports.columns import Column
 
     return (
         Column("订单编号", aliases=("订单号",), required=True, kind="id", nullable=False, unique=True),
@@ -103,8 +103,8 @@ def peak_rss_mib() -> float:
 
 
 def phase_read_table(path: Path, engine: str) -> dict:
-    from shopops.channels.columns import ColumnConverter, resolve_columns
-    from shopops.channels.readers import read_table
+    from shopops.imports.columns import ColumnConverter, resolve_columns
+    from shopops.imports.readers import read_table
 
     started = time.perf_counter()
     rows = errors = 0
@@ -175,7 +175,7 @@ def lake_types() -> dict:
 
 
 def phase_lake_raw(path: Path) -> dict:
-    from shopops.channels.readers import read_raw_arrow_batches
+    from shopops.imports.readers import read_raw_arrow_batches
 
     started = time.perf_counter()
     rows = 0

@@ -29,6 +29,6 @@ echo "== PostgreSQL: the same suite (browser suite excepted) =="
 # both: PostgreSQL refuses values SQLite accepts.
 scripts/with-postgres.sh bash -c "$(declare -f run_pytest); run_pytest -q -p no:cacheprovider -n 2 -m 'not e2e and not quality' \
   --ignore=tests/conformance --ignore=tests/analytics/test_benchmark_analytics.py \
-  --ignore=tests/channels/test_xlsx_bomb_cli.py --ignore=tests/channels/test_dead_import_cli.py \
+  --ignore=tests/imports/test_xlsx_bomb_cli.py --ignore=tests/imports/test_dead_import_cli.py \
   --ignore=tests/core/test_principal.py --ignore=tests/web/test_role_walk_two_shops.py"
 echo "== all test runs passed =="

@@ -16,10 +16,10 @@ from shopops.analytics.api import router as analytics_router
 from shopops.campaigns.api import router as campaigns_router
 from shopops.catalog.api import router as catalog_router
 from shopops.catalog.api import skus_router
-from shopops.channels.api import router as channels_router
 from shopops.core.api import router as core_router
 from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
+from shopops.imports.api import router as channels_router
 from shopops.inventory.api import router as inventory_router
 from shopops.members.api import router as members_router
 from shopops.orders.api import router as orders_router

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "shopops.core",
     "shopops.channels",
+    "shopops.imports",
     "shopops.catalog",
     "shopops.members",
     "shopops.orders",
@@ -97,7 +98,8 @@ INSTALLED_APPS = [
     "shopops.campaigns",
     "shopops.inventory",
     "shopops.analytics",
-    "shopops.web",
+    "shopops.ui",
+    "shopops.accounts",
     "shopops.demo",
 ]
 
@@ -135,7 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shopops.web.context_processors.workbench",
+                "shopops.ui.context_processors.workbench",
             ],
         },
     },
@@ -186,7 +188,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # A lock-out lasts 15 minutes from the last counted failure; more tries while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "shopops.web.views.auth.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "shopops.accounts.views.auth.login_locked_out"
 # The client address is REMOTE_ADDR: `shopops serve` sets it from X-Forwarded-For for trusted proxies only.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_VERBOSE = False
@@ -204,7 +206,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "shopops.web.finders.PlotlyFinder",
+    "shopops.ui.finders.PlotlyFinder",
 ]
 # whitenoise serves app static files straight from the finders: nothing to collect for an embedded install.
 WHITENOISE_USE_FINDERS = True

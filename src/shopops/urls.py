@@ -1,12 +1,33 @@
-"""Top-level URLs: the web pages, the API under /api/v1/ and the Django admin."""
+"""Top-level URLs: the pages of every app (one namespace, ``web``), the API under /api/v1/, the Django admin.
+
+Each app owns its pages' URL table (``<app>/urls.py``); this module only puts them together."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from shopops.accounts import urls as accounts_urls
+from shopops.analytics import urls as analytics_urls
 from shopops.api import api
+from shopops.campaigns import urls as campaigns_urls
+from shopops.catalog import urls as catalog_urls
+from shopops.imports import urls as imports_urls
+from shopops.inventory import urls as inventory_urls
+from shopops.orders import urls as orders_urls
+from shopops.reports import urls as reports_urls
+
+PAGES: list = [
+    *analytics_urls.urlpatterns,
+    *accounts_urls.urlpatterns,
+    *orders_urls.urlpatterns,
+    *catalog_urls.urlpatterns,
+    *campaigns_urls.urlpatterns,
+    *imports_urls.urlpatterns,
+    *inventory_urls.urlpatterns,
+    *reports_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("", include("shopops.web.urls")),
+    path("", include((PAGES, "web"))),
 ]

@@ -8,10 +8,10 @@ import collections
 
 import pytest
 
-from shopops.channels.models import ImportJob
 from shopops.channels.services import channel_account_ensure
 from shopops.core.services import shop_create
 from shopops.demo.export_sink import ORDER_FORMAT_OF, ExportFileSink, exported_order
+from shopops.imports.models import ImportJob
 from shopops.members.models import Customer
 from shopops.orders.models import Order, OrderLine, Refund
 

@@ -15,8 +15,8 @@ from django.db import transaction
 
 from shopops.catalog.models import Sku
 from shopops.catalog.selectors import skus_by_code
-from shopops.channels.formats.samples import SampleLine, SampleOrder, items_path_for, write_order_sample
-from shopops.channels.services import import_job_create, import_job_run, import_summary
+from shopops.imports.formats.samples import SampleLine, SampleOrder, items_path_for, write_order_sample
+from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.lake import services as lake_services
 from shopops.lake.models import FactsRefreshDue
 from shopops.lake.services import NewOrderFacts, facts_refresh_owe, facts_settle_import, order_facts_refresh

@@ -5,7 +5,7 @@ kill the debt is on record and ``shopops lake settle`` (or the worker, or the ne
 order facts back to exactly the DB's.
 
 A real process, SIGKILLed as soon as its progress file says ``lake``. Uses the shop and the file builder of
-tests/channels/test_kill_order_import.py.
+tests/imports/test_kill_order_import.py.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 
 import pytest
 
-from shopops.channels.formats.samples import items_path_for
-from tests.channels import test_kill_order_import as kill
-from tests.channels.test_kill_order_import import SHOPOPS, _env, _progress, shop_dir, shopops  # noqa: F401
+from shopops.imports.formats.samples import items_path_for
+from tests.imports import test_kill_order_import as kill
+from tests.imports.test_kill_order_import import SHOPOPS, _env, _progress, shop_dir, shopops  # noqa: F401
 
 ORDERS = 60_000  # the lake refresh of this many orders takes long enough to be caught
 

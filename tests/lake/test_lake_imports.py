@@ -20,9 +20,9 @@ import pyarrow.compute as pc
 import pytest
 from deltalake import DeltaTable
 
-from shopops.channels.formats import FORMATS
-from shopops.channels.formats.lake_formats import write_sample
-from shopops.channels.lake_import import import_lake_file
+from shopops.imports.formats import FORMATS
+from shopops.imports.formats.lake_formats import write_sample
+from shopops.imports.lake_import import import_lake_file
 from shopops.lake import storage
 from shopops.lake.services import FeedWriter, _multiset_common, feed_id, feed_rows, lake_rebuild
 from shopops.lake.storage import Digest, row_hashes, table_info, table_uri, table_version
@@ -192,8 +192,8 @@ def test_leaving_the_writer_without_finishing_discards_its_files(lake):
 KILL_SCRIPT = """
 import django, sys
 django.setup()
-from shopops.channels.formats import FORMATS
-from shopops.channels.lake_import import import_lake_file
+from shopops.imports.formats import FORMATS
+from shopops.imports.lake_import import import_lake_file
 import_lake_file(shop_id=1, fmt=FORMATS["taobao-userbehavior"], path=sys.argv[1], channel_account_id=None,
                  channel="taobao", skip_invalid=False, dry_run=False, language="en", options={})
 print("finished")

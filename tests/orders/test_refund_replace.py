@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from shopops.catalog.selectors import skus_by_code
-from shopops.channels.services import import_job_create, import_job_run, import_summary
 from shopops.core.errors import InvalidInput
+from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.orders.domain import RefundInput, UpsertCounts
 from shopops.orders.models import Order, Refund
 from shopops.orders.services import orders_upsert

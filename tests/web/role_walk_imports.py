@@ -30,7 +30,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
 
 
 def samples(shop) -> dict[str, object]:
-    from shopops.channels.models import ImportJob
+    from shopops.imports.models import ImportJob
 
     job = ImportJob.objects.filter(shop=shop).first() or ImportJob.objects.create(
         shop=shop, format="jd-orders", file_name="jd.csv", status=ImportJob.Status.REJECTED,

@@ -10,12 +10,12 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from shopops.analytics.selectors.dashboard import dashboard_data
 from shopops.catalog.domain import ProductInput, SkuInput
 from shopops.catalog.models import Category, Product
 from shopops.catalog.services import product_create
 from shopops.core.money import format_fen
 from shopops.orders.models import Order
-from shopops.web.dashboard import dashboard_data
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -340,7 +340,7 @@ def test_htmx_history_restore_gets_the_whole_page(client_as):
 
 
 def test_big_exports_stop_with_a_note(client_as, monkeypatch):
-    from shopops.web import tables
+    from shopops.ui import tables
 
     monkeypatch.setattr(tables, "XLSX_MAX_ROWS", 5)
     sheet = load_workbook(io.BytesIO(client_as("admin").get("/orders/", {"export": "xlsx"}).content)).active

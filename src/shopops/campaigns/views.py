@@ -24,10 +24,10 @@ from shopops.core import selectors as core_selectors
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
 from shopops.core.money import format_fen
-from shopops.web.listing import Filter, ListPage, render_list
-from shopops.web.permissions import page_requires
-from shopops.web.tables import Column, xlsx_response
-from shopops.web.views.common import parse_date, parse_id
+from shopops.ui.listing import Filter, ListPage, render_list
+from shopops.ui.params import parse_date, parse_id
+from shopops.ui.permissions import page_requires
+from shopops.ui.tables import Column, xlsx_response
 
 STATUS_LABELS = {
     "planned": gettext_lazy("Planned"), "warmup": gettext_lazy("Warm-up"), "live": gettext_lazy("Live"),

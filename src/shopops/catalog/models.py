@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shopops.channels.models import ChannelAccount
 from shopops.core.models import ShopScoped
 
 
@@ -88,7 +87,7 @@ class Listing(ShopScoped):
         OFFLINE = "offline", _("Offline")
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="listings")
-    channel_account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="listings")
+    channel_account = models.ForeignKey("channels.ChannelAccount", on_delete=models.CASCADE, related_name="listings")
     external_id = models.CharField(_("platform item id"), max_length=64, blank=True)
     title = models.CharField(_("title"), max_length=200)
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)

@@ -6,11 +6,3 @@ class ChannelsConfig(AppConfig):
     name = "shopops.channels"
     label = "channels"
     verbose_name = _("Channels")
-
-    def ready(self) -> None:
-        # `shopops lake settle` also marks failed the import jobs whose process died (the lake sits below the
-        # imports and may not import them: they register here)
-        from shopops.channels.services import import_jobs_settle_dead
-        from shopops.lake.services import settle_hook_register
-
-        settle_hook_register(name="failed_import_jobs", hook=import_jobs_settle_dead)

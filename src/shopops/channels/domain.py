@@ -27,6 +27,7 @@ CHANNELS: tuple[ChannelInfo, ...] = (
 )
 CHANNEL_CODES = tuple(c.code for c in CHANNELS)
 CHANNELS_BY_CODE = {c.code: c for c in CHANNELS}
+CHANNEL_CHOICES = [(c.code, c.name_zh) for c in CHANNELS]  # the models' choices (Chinese names, as stored)
 
 
 def channel_label(code: str, language: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from shopops.channels.models import ChannelAccount, ImportJob
+from shopops.channels.models import ChannelAccount
 from shopops.core.models import Shop
 
 
@@ -16,9 +16,14 @@ def channel_account_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
     return set(ChannelAccount.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))
 
 
-def import_jobs(*, shop: Shop) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(shop=shop).select_related("channel_account", "created_by").order_by("-id")
+def channel_account_named(*, shop: Shop, name: str) -> ChannelAccount | None:
+    return ChannelAccount.objects.filter(shop=shop, name=name).first()
 
 
-def import_job(*, shop: Shop, pk: int) -> ImportJob | None:
-    return import_jobs(shop=shop).filter(pk=pk).first()
+def channel_account_names(*, shop: Shop) -> list[str]:
+    return list(channel_accounts(shop=shop).values_list("name", flat=True))
+
+
+def channel_account_default(*, shop: Shop, channel: str) -> ChannelAccount | None:
+    """The shop's first active account on ``channel`` (where an import without a named account goes)."""
+    return ChannelAccount.objects.filter(shop=shop, channel=channel, active=True).order_by("id").first()

@@ -32,12 +32,19 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from shopops.channels.formats.samples import SHOPIFY_HEADER, SampleLine, SampleOrder, write_order_sample
-from shopops.channels.services import import_job_create, import_job_run, import_summary
 from shopops.demo.gen_events import CHANNEL as EVENTS_CHANNEL
 from shopops.demo.gen_events import build_events, write_events_csv
 from shopops.demo.sinks import DatabaseSink, Progress, _noop, order_input, orders_with_refunds, world_counts
 from shopops.demo.spec import OrderSpec, World
+from shopops.imports.services import (
+    SHOPIFY_HEADER,
+    SampleLine,
+    SampleOrder,
+    import_job_create,
+    import_job_run,
+    import_summary,
+    write_order_sample,
+)
 from shopops.orders import services as order_services
 
 # channel → the order export format its back-office produces

@@ -20,10 +20,10 @@ from shopops.core.errors import ShopOpsError
 from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter
 from shopops.inventory.models import PurchaseOrder
-from shopops.web.listing import Filter, ListPage, render_list
-from shopops.web.permissions import page_requires
-from shopops.web.tables import Column
-from shopops.web.views.common import parse_business_date
+from shopops.ui.listing import Filter, ListPage, render_list
+from shopops.ui.params import parse_business_date
+from shopops.ui.permissions import page_requires
+from shopops.ui.tables import Column
 
 
 def _plan_date(request: HttpRequest) -> dt.date:

@@ -23,8 +23,16 @@ from shopops.core import selectors as core_selectors
 from shopops.core.clock import now
 from shopops.lake import storage
 from shopops.lake.models import FactsRefreshDue
+
+# The lake's interface to the import writers (lake.storage and lake.tables stay private to the lake): the table
+# definitions, a table's version, and the hashes that identify a feed's rows exactly as the lake does.
+from shopops.lake.storage import column_hash as column_hash
+from shopops.lake.storage import integer_text_hash as integer_text_hash
 from shopops.lake.storage import replace_rows
+from shopops.lake.storage import row_hashes as row_hashes
+from shopops.lake.storage import table_version as table_version
 from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT, LakeTable
+from shopops.lake.tables import TABLES as TABLES
 from shopops.orders import selectors as order_selectors
 
 if TYPE_CHECKING:

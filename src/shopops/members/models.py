@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shopops.channels.models import CHANNEL_CHOICES
+from shopops.channels.domain import CHANNEL_CHOICES
 from shopops.core.models import ShopScoped
 
 

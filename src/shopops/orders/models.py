@@ -11,10 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from shopops.catalog.models import Sku
-from shopops.channels.models import ChannelAccount
 from shopops.core.models import ShopScoped
-from shopops.members.models import Customer
 
 
 class Order(ShopScoped):
@@ -24,11 +21,11 @@ class Order(ShopScoped):
         COMPLETED = "completed", _("Completed")
         CLOSED = "closed", _("Closed")
 
-    channel_account = models.ForeignKey(ChannelAccount, on_delete=models.PROTECT, related_name="orders",
+    channel_account = models.ForeignKey("channels.ChannelAccount", on_delete=models.PROTECT, related_name="orders",
                                         verbose_name=_("channel account"))
     channel = models.CharField(_("channel"), max_length=20)
     order_no = models.CharField(_("order number"), max_length=64)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders",
+    customer = models.ForeignKey("members.Customer", on_delete=models.PROTECT, related_name="orders",
                                  verbose_name=_("customer"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PAID)
     placed_at = models.DateTimeField(_("placed at"))
@@ -69,7 +66,7 @@ class Order(ShopScoped):
 
 class OrderLine(ShopScoped):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="order_lines")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="order_lines")
     title = models.CharField(_("title"), max_length=200)
     unit_price_fen = models.BigIntegerField(_("unit price (fen)"))
     qty = models.IntegerField(_("quantity"))

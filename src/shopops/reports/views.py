@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from shopops.core.errors import ShopOpsError
 from shopops.reports import selectors, services
 from shopops.reports.models import TodoItem
-from shopops.web.permissions import LOGIN_ONLY, page_requires
+from shopops.ui.permissions import LOGIN_ONLY, page_requires
 
 STATUSES = ("open", "done", "dismissed")
 

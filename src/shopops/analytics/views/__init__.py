@@ -1,1 +1,1 @@
-"""Analytics pages, one module per area; each module lists its ``urlpatterns`` (web/urls_analytics.py)."""
+"""Analytics pages, one module per area; each module lists its ``urlpatterns`` (analytics/urls.py)."""

@@ -24,8 +24,8 @@ from shopops.analytics.services.funnels import saved_funnel_delete, saved_funnel
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import InvalidInput, NotFound, ShopOpsError
-from shopops.web.permissions import page_requires
-from shopops.web.tables import Column, xlsx_response
+from shopops.ui.permissions import page_requires
+from shopops.ui.tables import Column, xlsx_response
 
 BEHAVIOUR_LABELS = {"pv": gettext_lazy("View"), "cart": gettext_lazy("Add to cart"),
                     "fav": gettext_lazy("Favourite"), "buy": gettext_lazy("Buy")}

@@ -25,8 +25,8 @@ from shopops.channels.domain import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
-from shopops.web.permissions import page_requires
-from shopops.web.tables import Column, xlsx_response
+from shopops.ui.permissions import page_requires
+from shopops.ui.tables import Column, xlsx_response
 
 DEFAULT_DAYS = 30
 

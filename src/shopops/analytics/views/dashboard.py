@@ -1,0 +1,64 @@
+"""The home dashboard: KPI cards from the analytics metric layer for a chosen period, then the last 30 days,
+the GMV trend and the channels (from the orders records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shopops.analytics.selectors.alerts import PERIODS, kpi_cards
+from shopops.analytics.selectors.dashboard import dashboard_data
+from shopops.channels.domain import channel_label
+from shopops.core import roles
+from shopops.core.clock import today
+from shopops.core.money import format_fen
+from shopops.ui.params import business_date_problem, parse_business_date, tell_bad_query
+from shopops.ui.permissions import page_requires
+
+
+def _period(value: str | None) -> int:
+    try:
+        days = int(value or 1)
+    except ValueError:
+        return 1
+    return days if days in PERIODS else 1
+
+
+@page_requires(roles.VIEW_DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    shop = request.shop
+    default_day = today(shop.timezone) - dt.timedelta(days=1)
+    day = parse_business_date(request.GET.get("date"), default=default_day)
+    problem = business_date_problem(request.GET.get("date"), default=default_day)
+    if problem:
+        tell_bad_query(request, _("Date"), problem)
+    days = _period(request.GET.get("days"))
+    data = dashboard_data(shop=shop, day=day)
+    kpis = kpi_cards(shop=shop, end=day, days=days)  # three metric-layer computations, whatever the cards
+    labels = {
+        "gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),
+        "refund": _("Refund amount"), "refund_amount": _("Refund amount"), "uv": _("Visitors"),
+        "cvr": _("Conversion rate"),
+    }
+    periods = [{"days": 1, "label": _("Yesterday") if day == default_day else _("1 day")},
+               {"days": 7, "label": _("7 days")}, {"days": 30, "label": _("30 days")}]
+    language = translation.get_language() or "zh-hans"
+    chart = {
+        "x": [row["date"].isoformat() for row in data["trend"]],
+        "gmv": [str(format_fen(row["gmv_fen"])) for row in data["trend"]],
+        "orders": [row["orders"] for row in data["trend"]],
+        "labels": {"gmv": _("GMV (¥)"), "orders": _("Paid orders")},
+    }
+    channels = [
+        {**row, "label": channel_label(row["channel"], language),
+         "share": (row["gmv_fen"] / data["gmv30_fen"]) if data["gmv30_fen"] else None}
+        for row in data["channels"]
+    ]
+    return render(request, "analytics/dashboard.html", {
+        **data, "labels": labels, "chart": chart, "channel_rows": channels, "kpis": kpis, "periods": periods,
+        "days": days,
+    })

@@ -1,0 +1,69 @@
+"""/api/v1/imports: upload an export (202 + job id), then follow its progress and summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import File, Form, Path, Query, Router
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from shopops.core.api_auth import current_shop, needs
+from shopops.core.roles import RUN_IMPORTS, VIEW_IMPORTS
+from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
+from shopops.imports import selectors, services, submission
+
+router = Router(tags=["imports"])
+
+
+def _job_out(job: Any) -> dict[str, Any]:
+    return {**services.import_summary(job), **services.import_progress(job=job),
+            "created_at": job.created_at.isoformat(), "finished_at": job.finished_at.isoformat()
+            if job.finished_at else None}
+
+
+@router.post("", response={202: dict[str, int], **ERRORS}, auth=needs(RUN_IMPORTS))
+def import_create(request: HttpRequest, format: str = Form(..., max_length=40),  # noqa: A002, B008
+                  file: UploadedFile = File(...),  # noqa: B008
+                  items: UploadedFile | None = File(None),  # noqa: B008
+                  channel_account: str | None = Form(None, max_length=80),  # noqa: B008
+                  platform: str | None = Form(None, max_length=20),  # noqa: B008
+                  date: str | None = Form(None, max_length=10),  # noqa: B008
+                  skip_invalid: bool = Form(False),  # noqa: B008
+                  dry_run: bool = Form(False)) -> tuple[int, dict[str, int]]:  # noqa: B008
+    """Multipart: ``format``, ``file`` (+ ``items`` for taobao-orders), options. The import runs as a task:
+    follow it with GET /api/v1/imports/{id}."""
+    try:
+        job = submission.import_submit(
+            shop=current_shop(request), actor=request.user, format_name=format, uploaded=file,
+            file_name=file.name or "upload.csv", items=items, items_name=items.name if items else "",
+            channel_account=channel_account, skip_invalid=skip_invalid, dry_run=dry_run,
+            options={k: v for k, v in (("platform", platform), ("date", date)) if v} or None)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return 202, {"job": job.pk}
+
+
+class JobFilters(PageParams):
+    status: str = Field("", max_length=10)
+
+
+@router.get("", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_IMPORTS))
+def import_list(request: HttpRequest, filters: Query[JobFilters]) -> dict[str, Any]:
+    qs = selectors.import_jobs(shop=current_shop(request))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "results": [_job_out(job) for job in page]}
+
+
+@router.get("/{job_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_IMPORTS))
+def import_detail(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_DB_ID)) -> dict[str, Any]:  # noqa: B008
+    """Status, progress and the summary (rows, inserted, updated, unchanged, rejected, errors, seconds)."""
+    job = selectors.import_job(shop=current_shop(request), pk=job_id)
+    if job is None:
+        raise HttpError(404, "No such import job.")
+    return _job_out(job)

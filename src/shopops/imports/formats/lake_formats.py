@@ -1,0 +1,659 @@
+"""Formats whose rows go to the lake (behaviour logs, traffic, ads, search terms, competitors).
+
+Pure declarations (no Django, no I/O except the sample writers): each :class:`LakeFormat` names its lake
+table, how a file column becomes a table column (``fields``: table column → :class:`Column`), which
+report *level* a file is (store or item traffic; campaign, unit, keyword, crowd or creative ads) and its
+quirks. The reading, validation and writing is ``channels.lake_import``; the tables are declared in
+``lake.tables`` and described in docs/formats-lake.md.
+
+Where headers come from (verified = seen in a public sample or parser; assumed = built from the metric
+names of public glossaries, to be checked against a real export — every alias list is open to additions):
+
+* Amazon Business Report: the child-item header of docs/rules/platforms.md#amazon-business-report (a fixture
+  described as the real sample, verified), the by-date additions (verified list, order assumed); values
+  ``"$1,937.41"``, ``"1,128"``, ``"18.53%"``.
+* 生意参谋 traffic: metric names and definitions from the 生意参谋 glossary reposted by kexiaomei.com
+  (访客数, 浏览量, 跳失率, 人均浏览量, 平均停留时长) and docs/rules/metrics.md (支付买家数, 支付转化率, 加购人数,
+  收藏人数); the file layout (日期, 流量来源, 商品ID… one row per day × source) is assumed.
+* 直通车: metric names from the Alimama glossary reposted by aspschool.cn and 1330.cn (展现量, 点击量, 花费,
+  平均点击花费, 直接/间接/总成交金额, 总成交笔数, 总收藏数, 总购物车数, 投入产出比) — layout assumed.
+* 京东快车: 展现量, 点击量, 直接订单行, 直接订单行金额, 总订单行, 总订单行金额, ROI = 总订单金额/总费用 (m.31ppt.com,
+  "新快车各指说明") — layout assumed.
+* 巨量千川: metric names of the Ocean Engine report API (stat_cost 消耗, show_cnt 展示次数, click_cnt 点击次数,
+  pay_order_amount 成交金额 — bububa/oceanengine marketing-api model) mapped to the UI's Chinese names —
+  assumed. 引力魔方/万相台: assumed from the same Alimama vocabulary (消耗/花费, 成交金额, 加购数, 收藏宝贝数).
+* Amazon Sponsored Products: the console report's English headers (Date, Campaign Name, Ad Group Name,
+  Targeting, Match Type, Impressions, Clicks, Spend, 7 Day Total Sales, 7 Day Total Orders (#)) — assumed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from shopops.imports.columns import Column
+from shopops.imports.normalize import ValueProblem, parse_date
+
+from .base import Format
+
+Engine = Literal["records", "events", "userbehavior"]
+
+INT0 = {"kind": "int", "minimum": 0}
+MONEY0 = {"kind": "money", "minimum": 0}
+RATE = {"kind": "rate", "minimum": 0}
+
+# UserBehavior (Tianchi dataset 649): 2017-11-25 → 2017-12-03, behaviour pv/cart/fav/buy, unix seconds; the
+# published file has timestamps outside the window (min ≈ 1902, max 2037) that "must be filtered"
+# (docs/rules/platforms.md#tianchi-userbehavior-dataset).
+USERBEHAVIOR_WINDOW = (dt.date(2017, 11, 25), dt.date(2017, 12, 3))
+USERBEHAVIOR_NAMES = ("user_id", "item_id", "category_id", "behavior_type", "timestamp")
+BEHAVIORS = ("pv", "fav", "cart", "buy")
+# Own-site logs sometimes name behaviours in Chinese: mapped to the UserBehavior vocabulary.
+BEHAVIOR_ALIASES = {"浏览": "pv", "收藏": "fav", "加购": "cart", "加入购物车": "cart", "购买": "buy", "下单": "buy",
+                    "click": "pv", "view": "pv", "favorite": "fav", "add_to_cart": "cart", "purchase": "buy"}
+AD_PLATFORMS = ("ztc", "ylmf", "wxt", "jdkc", "qianchuan", "amazon-sp")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one file layout maps to a table: table column → file column, and how its level is decided.
+
+    ``targets``: (table column holding the target, level) in order of preference — the first one present
+    in the file gives the report's level (keyword, crowd, creative…); else ``fallback_levels`` (field →
+    level) are tried; else ``default_level``.
+    """
+
+    fields: Mapping[str, Column]
+    targets: tuple[tuple[str, str], ...] = ()
+    fallback_levels: tuple[tuple[str, str], ...] = ()
+    default_level: str = ""
+    currency: str = "CNY"
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(self.fields.values())
+
+
+@dataclass(frozen=True)
+class LakeFormat(Format):
+    """A format whose rows go to a lake table (``target="lake"``)."""
+
+    table: str = ""
+    engine: Engine = "records"
+    layout: Layout | None = None
+    layouts: Mapping[str, Layout] = field(default_factory=dict)  # by options["platform"] (ad-report)
+    options_help: tuple[tuple[str, str], ...] = ()  # option → what it does
+    encoding: str = "gbk"  # of the sample file
+    platform: str = ""  # stored in `platform` (ad-report: options["platform"]; else options, this, the channel)
+
+    def layout_for(self, platform: str | None) -> Layout:
+        if self.layouts:
+            return self.layouts[platform or ""]
+        assert self.layout is not None
+        return self.layout
+
+
+def _c(name: str, *aliases: str, **rules: object) -> Column:
+    return Column(name, aliases=aliases, **rules)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------- report dates
+
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                            "nov", "dec"))}
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NAMED_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$")
+
+
+def parse_report_date(value: object, tz: str) -> dt.date | None:
+    """A report's date: everything ``normalize.parse_date`` reads, plus Amazon's ``11/20/2026`` (US
+    month/day/year) and ``Nov 20, 2026``. Raises ValueProblem."""
+    if isinstance(value, str):
+        text = value.strip()
+        match = _US_DATE.fullmatch(text)
+        if match:
+            month, day, year = (int(g) for g in match.groups())
+            return _date(year, month, day, value)
+        match = _NAMED_DATE.fullmatch(text)
+        if match and match.group(1).lower() in _MONTHS:
+            return _date(int(match.group(3)), _MONTHS[match.group(1).lower()], int(match.group(2)), value)
+    return parse_date(value, tz)
+
+
+def _date(year: int, month: int, day: int, value: object) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueProblem(f"“{value}”不是有效日期", f"“{value}” is not a valid date") from None
+
+
+# ------------------------------------------------------------------------------------------- events
+
+EVENTS_COLUMNS = (
+    _c("ts", "time", "timestamp", "event_time", "时间", required=True),
+    _c("user_id", "user", "uid", "用户ID", required=True),
+    _c("item_id", "item", "商品ID", required=True),
+    _c("category_id", "category", "类目ID", required=True),
+    _c("behavior", "behavior_type", "event", "行为", required=True),
+    _c("sku_id", "sku", "SKU"),
+    _c("channel", "渠道"),
+    _c("source", "来源"),
+    _c("session_id", "session", "会话ID"),
+    _c("price", "价格", **MONEY0),
+)
+
+EVENTS = LakeFormat(
+    name="events", title_zh="自有站点行为日志", title_en="Own-site behaviour log", channel="own-site", target="lake",
+    columns=EVENTS_COLUMNS, table="events", engine="events", encoding="utf-8",
+    quirks=("CSV (UTF-8 or GBK) or Parquet; header ts,user_id,item_id,category_id,behavior "
+            "[,sku_id,channel,source,session_id,price]",
+            "ts: 'YYYY-MM-DD HH:MM:SS' in the shop's time zone, ISO 8601 with an offset, or unix seconds/ms",
+            "behavior: pv, fav, cart, buy or any lower-case word; 浏览/收藏/加购/购买 are mapped to pv/fav/cart/buy",
+            "ids are stored as text; formulas (=, +, -, @) in text cells are stored neutralised with a leading '",
+            "no row key: a re-import of the same dates compares the rows as multisets (duplicates are kept)"),
+    options_help=(("tz", "time zone of naive timestamps (default Asia/Shanghai)"),),
+)
+
+USERBEHAVIOR = LakeFormat(
+    name="taobao-userbehavior", title_zh="淘宝用户行为数据集 (UserBehavior)",
+    title_en="Taobao UserBehavior dataset (Tianchi)", channel="taobao", target="lake",
+    columns=(_c("user_id", required=True, kind="int"), _c("item_id", required=True, kind="int"),
+             _c("category_id", required=True, kind="int"), _c("behavior_type", required=True),
+             _c("timestamp", required=True, kind="int")),
+    header=False, column_names=USERBEHAVIOR_NAMES, table="events", engine="userbehavior", encoding="ascii",
+    quirks=("headerless CSV: user_id,item_id,category_id,behavior_type,timestamp (unix seconds)",
+            "behavior_type ∈ pv, buy, cart, fav; a row with another value, a non-integer or negative id is "
+            "invalid (rejects the file unless --skip-invalid)",
+            "timestamps outside the dataset's window 2017-11-25..2017-12-03 (Asia/Shanghai dates) are known dirt "
+            "of the published file: those rows are skipped and counted (skipped), never an error",
+            "streamed in pyarrow batches (no Python object per row); the 49 exact duplicate rows are kept"),
+    options_help=(("date_from", "first date kept (default 2017-11-25)"),
+                  ("date_to", "last date kept (default 2017-12-03)"),
+                  ("tz", "time zone of the business date (default Asia/Shanghai)")),
+)
+
+# ------------------------------------------------------------------------------------- traffic_daily
+
+SYCM_LAYOUT = Layout(
+    fields={
+        "date": _c("日期", "统计日期", "时间"),
+        "terminal": _c("终端", "所属终端", "终端类型"),
+        "source": _c("流量来源", "来源名称", "一级来源", "来源"),
+        "source_detail": _c("来源明细", "二级来源"),
+        "item_id": _c("商品ID", "商品id", "宝贝ID", "商品编号", kind="id"),
+        "title": _c("商品名称", "商品标题", "宝贝标题"),
+        "visitors": _c("访客数", "商品访客数", "UV", required=True, **INT0),
+        "page_views": _c("浏览量", "商品浏览量", "PV", **INT0),
+        "buyers": _c("支付买家数", **INT0),
+        "orders": _c("支付子订单数", "支付订单数", **INT0),
+        "units": _c("支付件数", "支付商品件数", **INT0),
+        "sales_fen": _c("支付金额", "支付金额(元)", **MONEY0),
+        "conversion_rate": _c("支付转化率", **RATE),
+        "bounce_rate": _c("跳失率", "详情页跳出率", maximum=1, **RATE),
+        "cart_users": _c("加购人数", "商品加购人数", **INT0),
+        "fav_users": _c("收藏人数", "商品收藏人数", "商品收藏买家数", **INT0),
+    },
+    fallback_levels=(("item_id", "item"),), default_level="store",
+)
+
+SYCM_TRAFFIC = LakeFormat(
+    name="sycm-traffic", title_zh="生意参谋 流量（按天×来源/商品）", title_en="生意参谋 traffic by day and source/item",
+    channel="tmall", target="lake", columns=SYCM_LAYOUT.columns, table="traffic_daily", layout=SYCM_LAYOUT,
+    platform="sycm",
+    quirks=("GBK CSV or xlsx from 生意参谋; one row per 日期 × 流量来源 (store level) or × 商品ID (item level)",
+            "访客数/支付买家数/加购人数/收藏人数 are distinct counts for that day: never summed across days "
+            "(multi-day values are re-computed by the platform; 跳失率 over days is the mean of daily rates)",
+            "store-level and item-level files are separate feeds: importing one never replaces the other",
+            "rates like 18.53% are stored as 0.1853; 支付金额 in fen; '-' means empty",
+            "a file without 日期 needs options date=YYYY-MM-DD (a one-day export)"),
+    options_help=(("date", "the day of a file without a 日期 column"),),
+)
+
+AMAZON_BR_LAYOUT = Layout(
+    fields={
+        "date": _c("Date", "日期"),
+        "parent_item_id": _c("(Parent) ASIN", "Parent ASIN", kind="id"),
+        "item_id": _c("(Child) ASIN", "Child ASIN", "ASIN", kind="id"),
+        "title": _c("Title"),
+        "sku": _c("SKU"),
+        "visitors": _c("Sessions - Total", "Sessions", "Sessions – Total", required=True, **INT0),
+        "page_views": _c("Page Views - Total", "Page Views", "Page Views – Total", **INT0),
+        "buy_box_rate": _c("Featured Offer (Buy Box) Percentage", "Buy Box Percentage", maximum=1, **RATE),
+        "units": _c("Units Ordered", required=True, **INT0),
+        "b2b_units": _c("Units Ordered - B2B", **INT0),
+        "conversion_rate": _c("Unit Session Percentage", **RATE),
+        "sales_fen": _c("Ordered Product Sales", required=True, **MONEY0),
+        "b2b_sales_fen": _c("Ordered Product Sales - B2B", **MONEY0),
+        "orders": _c("Total Order Items", **INT0),
+    },
+    fallback_levels=(("item_id", "item"),), default_level="store", currency="USD",
+)
+
+AMAZON_BUSINESS_REPORT = LakeFormat(
+    name="amazon-business-report", title_zh="Amazon 业务报告（按子商品/按日期）",
+    title_en="Amazon Business Report (by child item / by date)", channel="amazon", target="lake",
+    columns=AMAZON_BR_LAYOUT.columns, table="traffic_daily", layout=AMAZON_BR_LAYOUT, encoding="utf-8",
+    platform="amazon",
+    # The layout and its sources: docs/rules/platforms.md#amazon-business-report.
+    quirks=("UTF-8 CSV from Seller Central → Reports → Business Reports",
+            "By Date: one row per Date (store level); By Child Item: one row per (Child) ASIN and no Date column — "
+            "export one day at a time and give options date=YYYY-MM-DD",
+            "money like \"$1,937.41\" or \"₹1,08,218.36\" is stored in cents of options currency (default USD), "
+            "never converted; counts like \"1,128\"; percentages like 18.53% → 0.1853",
+            "Date as 11/20/2026 (US month/day/year), Nov 20, 2026 or 2026-11-20",
+            "Sessions are distinct per day: not additive across days",
+            "channel: the channel account's channel (ShopOps has no Amazon channel code yet)"),
+    options_help=(("date", "the day of a By Child Item report (it has no Date column)"),
+                  ("currency", "currency of the money columns (default USD)")),
+)
+
+# ------------------------------------------------------------------------------------------- ad_daily
+
+_AD_METRICS_CN = {
+    "impressions": _c("展现量", "展现数", "展示次数", "曝光量", **INT0),
+    "clicks": _c("点击量", "点击数", "点击次数", **INT0),
+}
+
+
+def _ad_layout(fields: dict[str, Column], targets: tuple[tuple[str, str], ...], *, currency: str = "CNY") -> Layout:
+    return Layout(fields=fields, targets=targets,
+                  fallback_levels=(("unit", "unit"), ("unit_id", "unit"), ("item_id", "item"),
+                                   ("campaign", "campaign"), ("campaign_id", "campaign")),
+                  default_level="account", currency=currency)
+
+
+AD_LAYOUTS: dict[str, Layout] = {
+    "ztc": _ad_layout({
+        "date": _c("日期", "时间"),
+        "campaign_id": _c("计划ID", "推广计划ID", kind="id"),
+        "campaign": _c("计划名字", "计划名称", "推广计划"),
+        "unit_id": _c("推广单元ID", "单元ID", kind="id"),
+        "unit": _c("推广单元", "单元名称", "推广单元名称"),
+        "item_id": _c("商品id", "宝贝ID", "商品ID", kind="id"),
+        "keyword": _c("关键词", "关键词名称"),
+        "crowd": _c("人群", "人群名称", "精选人群"),
+        "creative": _c("创意名称", "创意标题"),
+        "match_type": _c("匹配方式"),
+        **_AD_METRICS_CN,
+        "cost_fen": _c("花费", "消耗", **MONEY0),
+        "sales_fen": _c("总成交金额", "成交金额", **MONEY0),
+        "orders": _c("总成交笔数", "成交笔数", **INT0),
+        "direct_sales_fen": _c("直接成交金额", **MONEY0),
+        "direct_orders": _c("直接成交笔数", **INT0),
+        "cart_adds": _c("总购物车数", "购物车数", **INT0),
+        "favorites": _c("总收藏数", "收藏数", **INT0),
+    }, (("keyword", "keyword"), ("crowd", "crowd"), ("creative", "creative"))),
+    "ylmf": _ad_layout({
+        "date": _c("日期", "时间"),
+        "campaign_id": _c("计划ID", kind="id"),
+        "campaign": _c("计划名称", "计划名字"),
+        "unit_id": _c("单元ID", kind="id"),
+        "unit": _c("单元名称", "推广单元"),
+        "item_id": _c("商品ID", "宝贝ID", kind="id"),
+        "crowd": _c("定向名称", "人群名称", "定向人群"),
+        "creative": _c("创意名称", "创意"),
+        **_AD_METRICS_CN,
+        "cost_fen": _c("消耗", "花费", **MONEY0),
+        "sales_fen": _c("成交金额", "总成交金额", **MONEY0),
+        "orders": _c("成交笔数", "总成交笔数", **INT0),
+        "cart_adds": _c("加购数", "总购物车数", "加购量", **INT0),
+        "favorites": _c("收藏宝贝数", "总收藏数", "收藏数", **INT0),
+    }, (("crowd", "crowd"), ("creative", "creative"))),
+    "wxt": _ad_layout({
+        "date": _c("日期", "时间"),
+        "campaign_id": _c("计划ID", kind="id"),
+        "campaign": _c("计划名称", "计划名字"),
+        "unit_id": _c("单元ID", kind="id"),
+        "unit": _c("单元名称"),
+        "item_id": _c("商品ID", "宝贝ID", kind="id"),
+        "keyword": _c("关键词"),
+        "crowd": _c("人群", "人群名称"),
+        "creative": _c("创意名称", "创意"),
+        **_AD_METRICS_CN,
+        "cost_fen": _c("花费", "消耗", **MONEY0),
+        "sales_fen": _c("总成交金额", "成交金额", **MONEY0),
+        "orders": _c("总成交笔数", "成交笔数", **INT0),
+        "cart_adds": _c("总购物车数", "加购数", **INT0),
+        "favorites": _c("总收藏数", "收藏数", **INT0),
+    }, (("keyword", "keyword"), ("crowd", "crowd"), ("creative", "creative"))),
+    "jdkc": _ad_layout({
+        "date": _c("日期", "时间"),
+        "campaign_id": _c("计划ID", kind="id"),
+        "campaign": _c("计划名称", "推广计划"),
+        "unit_id": _c("单元ID", kind="id"),
+        "unit": _c("单元名称", "推广单元"),
+        "item_id": _c("SKU", "商品SKU", "商品ID", kind="id"),
+        "keyword": _c("关键词"),
+        "creative": _c("创意名称", "素材名称"),
+        "impressions": _c("展现数", "展现量", **INT0),
+        "clicks": _c("点击数", "点击量", **INT0),
+        "cost_fen": _c("总费用", "花费", "消耗", **MONEY0),
+        "sales_fen": _c("总订单行金额", "总订单金额", **MONEY0),
+        "orders": _c("总订单行", "总订单数", **INT0),
+        "direct_sales_fen": _c("直接订单行金额", "直接订单金额", **MONEY0),
+        "direct_orders": _c("直接订单行", "直接订单数", **INT0),
+        "cart_adds": _c("总加购数", "加购数", **INT0),
+        "favorites": _c("收藏数", "总收藏数", **INT0),
+    }, (("keyword", "keyword"), ("creative", "creative"))),
+    "qianchuan": _ad_layout({
+        "date": _c("日期", "时间"),
+        "campaign_id": _c("广告组ID", kind="id"),
+        "campaign": _c("广告组名称", "广告组"),
+        "unit_id": _c("计划ID", kind="id"),
+        "unit": _c("计划名称"),
+        "item_id": _c("商品ID", kind="id"),
+        "creative": _c("创意名称", "素材名称", "素材"),
+        "impressions": _c("展示次数", "展现量", "展示数", **INT0),
+        "clicks": _c("点击次数", "点击量", "点击数", **INT0),
+        "cost_fen": _c("消耗", "整体消耗", "花费", **MONEY0),
+        "sales_fen": _c("成交金额", "直接成交金额", "整体成交金额", **MONEY0),
+        "orders": _c("成交订单数", "直接成交订单数", "整体成交订单数", **INT0),
+    }, (("creative", "creative"),)),
+    "amazon-sp": _ad_layout({
+        "date": _c("Date", "Start Date"),
+        "campaign_id": _c("Campaign ID", kind="id"),
+        "campaign": _c("Campaign Name"),
+        "unit_id": _c("Ad Group ID", kind="id"),
+        "unit": _c("Ad Group Name"),
+        "item_id": _c("Advertised ASIN", "ASIN", kind="id"),
+        "keyword": _c("Targeting", "Keyword", "Keyword Text"),
+        "match_type": _c("Match Type"),
+        "impressions": _c("Impressions", **INT0),
+        "clicks": _c("Clicks", **INT0),
+        "cost_fen": _c("Spend", "Cost", **MONEY0),
+        "sales_fen": _c("7 Day Total Sales", "14 Day Total Sales", "Sales", "7 Day Total Sales ($)", **MONEY0),
+        "orders": _c("7 Day Total Orders (#)", "14 Day Total Orders (#)", "Orders", **INT0),
+        "units": _c("7 Day Total Units (#)", "14 Day Total Units (#)", "Units", **INT0),
+        "currency": _c("Currency"),
+    }, (("keyword", "keyword"),), currency="USD"),
+}
+_AD_REQUIRED = ("impressions", "clicks", "cost_fen")
+
+AD_REPORT = LakeFormat(
+    name="ad-report", title_zh="广告报表（直通车/引力魔方/万相台/京东快车/巨量千川/Amazon SP）",
+    title_en="Ad report (ztc, ylmf, wxt, jdkc, qianchuan, amazon-sp)", channel="tmall", target="lake",
+    columns=AD_LAYOUTS["ztc"].columns, table="ad_daily", layouts=AD_LAYOUTS,
+    quirks=("options platform = ztc | ylmf | wxt | jdkc | qianchuan | amazon-sp (required): each platform has its "
+            "own headers (see docs/formats-lake.md); 展现量, 点击量 and 花费 (or the platform's names) are required",
+            "the level (keyword, crowd, creative, unit, item, campaign) is decided by the columns present and stored "
+            "in `level`; a campaign report and a keyword report of the same days are separate feeds",
+            "花费/成交金额 in fen (Amazon: cents of the Currency column or options currency); CTR, PPC, ROI are "
+            "recomputed from the stored counts, never imported",
+            "直通车/万相台 成交 columns are the 15-day attributed totals (总成交 = 直接 + 间接)"),
+    options_help=(("platform", "ztc | ylmf | wxt | jdkc | qianchuan | amazon-sp"),
+                  ("date", "the day of a report without a date column"),
+                  ("currency", "amazon-sp: currency when the file has no Currency column (default USD)")),
+)
+
+# ---------------------------------------------------------------------------------------- search_terms
+
+SEARCH_LAYOUT = Layout(
+    fields={
+        "date": _c("日期", "Date", "统计日期"),
+        "source": _c("来源", "流量来源", "平台", "Source"),
+        "term": _c("搜索词", "关键词", "搜索关键词", "Customer Search Term", "Search Term", "Search Query",
+                   required=True, nullable=False),
+        "item_id": _c("商品ID", "宝贝ID", "ASIN", kind="id"),
+        "impressions": _c("展现量", "曝光量", "Impressions", "Search Query Volume", **INT0),
+        "visitors": _c("访客数", "带来的访客数", "UV", **INT0),
+        "clicks": _c("点击量", "点击人数", "点击次数", "Clicks", **INT0),
+        "orders": _c("成交笔数", "支付买家数", "引导下单买家数", "Orders", "Purchases", **INT0),
+        "sales_fen": _c("成交金额", "支付金额", "引导支付金额", "Sales", **MONEY0),
+        "rank": _c("排名", "搜索排名", "平均排名", "Rank", **INT0),
+    },
+)
+
+SEARCH_TERMS = LakeFormat(
+    name="search-terms", title_zh="搜索词报表", title_en="Search terms report", channel="tmall", target="lake",
+    columns=SEARCH_LAYOUT.columns, table="search_terms", layout=SEARCH_LAYOUT,
+    quirks=("GBK CSV (生意参谋 选词助手 / 搜索词) or UTF-8 (Amazon search term report); one row per 日期 × 来源 × "
+            "搜索词 (× 商品ID); a repeated key is an error",
+            "访客数 is a distinct count per day", "formulas in 搜索词 are stored neutralised"),
+    options_help=(("platform", "label stored in `platform` (default: the account's channel)"),
+                  ("date", "the day of a file without a date column")),
+)
+
+# -------------------------------------------------------------------------------- competitor_snapshots
+
+COMPETITOR_LAYOUT = Layout(
+    fields={
+        "date": _c("日期", "Date", "采集日期"),
+        "competitor_shop": _c("店铺", "竞品店铺", "店铺名称", "竞店", "Seller"),
+        "item_id": _c("商品ID", "宝贝ID", "ASIN", "商品链接ID", kind="id", required=True, nullable=False),
+        "title": _c("标题", "商品标题", "商品名称", "Title"),
+        "category": _c("类目", "类目名称", "Category"),
+        "price_fen": _c("价格", "售价", "一口价", "原价", "Price", **MONEY0),
+        "promo_price_fen": _c("到手价", "券后价", "活动价", "促销价", "Deal Price", **MONEY0),
+        "sales_estimate": _c("销量", "月销量", "30天销量", "付款人数", "销量估算", "Sales", **INT0),
+        "reviews": _c("评价数", "评论数", "Reviews", **INT0),
+        "rank": _c("排名", "类目排名", "搜索排名", "Rank", "BSR", **INT0),
+        "url": _c("链接", "商品链接", "URL"),
+    },
+)
+
+COMPETITOR_SNAPSHOT = LakeFormat(
+    name="competitor-snapshot", title_zh="竞品快照", title_en="Competitor snapshot", channel="tmall", target="lake",
+    columns=COMPETITOR_LAYOUT.columns, table="competitor_snapshots", layout=COMPETITOR_LAYOUT,
+    quirks=("one row per 日期 × 店铺 × 商品ID (a repeated key is an error); prices in fen",
+            "销量 is the platform's estimate as shown (月销量/付款人数): not additive across days",
+            "formulas in titles are stored neutralised"),
+    options_help=(("platform", "label stored in `platform` (default: the account's channel)"),
+                  ("date", "the day of a file without a date column")),
+)
+
+LAKE_FORMATS: tuple[Format, ...] = (EVENTS, USERBEHAVIOR, SYCM_TRAFFIC, AMAZON_BUSINESS_REPORT, AD_REPORT,
+                                    SEARCH_TERMS, COMPETITOR_SNAPSHOT)
+LAKE_FORMATS_BY_NAME: dict[str, LakeFormat] = {f.name: f for f in LAKE_FORMATS}  # type: ignore[misc]
+
+# ============================================================================================== samples
+
+_DEFAULT_ITEMS = [("SKU-WOOL-01", "2026新款羊毛衫女 高领打底针织衫"), ("SKU-EAR-02", "无线蓝牙耳机 降噪运动入耳式"),
+                  ("SKU-RICE-10", "有机五常大米10kg 东北新米"), ("SKU-CUP-03", "儿童保温杯带吸管 316不锈钢"),
+                  ("SKU-ROBO-05", "家用智能扫地机器人 扫拖一体")]
+_SOURCES = ["手淘搜索", "手淘推荐", "直通车", "万相台", "购物车", "我的淘宝", "淘宝客", "超级推荐"]
+_KEYWORDS = ["羊毛衫女", "高领毛衣", "蓝牙耳机 降噪", "五常大米", "保温杯 儿童", "扫地机器人", "针织衫 秋冬",
+             "耳机 运动", "大米10kg", "吸管杯"]
+_CROWDS = ["店铺访客重定向", "相似店铺人群", "高消费力人群", "18-24岁女性", "智能拉新"]
+_COMPETITORS = ["优衣库官方旗舰店", "南极人旗舰店", "小米官方旗舰店", "膳魔师旗舰店", "科沃斯旗舰店"]
+
+
+def _rows_csv(header: Sequence[str], rows: Sequence[Sequence[object]], path: str, encoding: str) -> int:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    with open(path, "wb") as handle:
+        handle.write(buffer.getvalue().encode(encoding))
+    return len(rows)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:.2f}"
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.2f}%"
+
+
+def write_sample(fmt_name: str, path: str, *, seed: int = 7, days: int = 30, end_date: dt.date,
+                 skus: Sequence[tuple[str, str]] = (), rows: int | None = None) -> int:
+    """Write a realistic file of ``fmt_name`` covering ``days`` days up to ``end_date``; returns data rows.
+
+    GBK CSV for the Chinese platforms, UTF-8 for Amazon and the own-site log, plain ASCII for UserBehavior.
+    ``skus`` (code, title) are the shop's items; ``rows`` caps the row count (events, userbehavior: exactly).
+    The ad-report sample is 直通车 (options platform=ztc); see :func:`write_ad_sample` for the others.
+    """
+    rnd = random.Random(seed)
+    items = list(skus) or _DEFAULT_ITEMS
+    dates = [end_date - dt.timedelta(days=days - 1 - i) for i in range(days)]
+    writer = _SAMPLE_WRITERS.get(fmt_name)
+    if writer is None:
+        raise ValueError(f"no sample for format {fmt_name!r}")
+    return writer(path, rnd, dates, items, rows)
+
+
+def _cap(rows: list[list[object]], limit: int | None) -> list[list[object]]:
+    return rows if limit is None else rows[:limit]
+
+
+def _sample_events(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                   limit: int | None) -> int:
+    count = limit if limit is not None else 200 * len(dates)
+    out = []
+    for i in range(count):
+        day = dates[i * len(dates) // max(count, 1)]
+        index = rnd.randrange(len(items))
+        code = items[index][0]
+        behavior = rnd.choices(BEHAVIORS, weights=(89.6, 2.9, 5.5, 2.0))[0]
+        moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=rnd.randrange(86400))
+        out.append([moment.strftime("%Y-%m-%d %H:%M:%S"), f"u{rnd.randint(1, 5000):05d}", f"item-{index + 1:03d}",
+                    f"cat-{index % 3 + 1:02d}", behavior, code,
+                    rnd.choice(["own-site", "own-site", "wecom"]), rnd.choice(["search", "home", "share", "ad"]),
+                    f"s{rnd.randint(1, 10**8):08d}", _yuan(rnd.randint(1990, 39900)) if behavior == "buy" else ""])
+    return _rows_csv(["ts", "user_id", "item_id", "category_id", "behavior", "sku_id", "channel", "source",
+                      "session_id", "price"], out, path, "utf-8")
+
+
+def _sample_userbehavior(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                         limit: int | None) -> int:
+    """The Tianchi shape: no header, integer ids, unix seconds in 2017-11-25..12-03 (a few dirty ones)."""
+    count = limit if limit is not None else 20_000
+    start = int(dt.datetime(2017, 11, 24, 16, tzinfo=dt.UTC).timestamp())  # 2017-11-25 00:00 Asia/Shanghai
+    lines = []
+    for i in range(count):
+        behavior = rnd.choices(BEHAVIORS, weights=(89.6, 2.9, 5.5, 2.0))[0]
+        stamp = start + rnd.randrange(9 * 86400)
+        if i % 5000 == 4999:
+            stamp = rnd.choice((-2_158_000_000, 2_145_000_000))  # the dataset's dirt: 1901/2037 timestamps
+        lines.append(f"{rnd.randint(1, 1_018_011)},{rnd.randint(1, 5_163_070)},{rnd.randint(1, 5_162_429)},"
+                     f"{behavior},{stamp}\n")
+    with open(path, "w", encoding="ascii", newline="") as handle:
+        handle.writelines(lines)
+    return count
+
+
+def _sample_sycm(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                 limit: int | None) -> int:
+    out = []
+    for day in dates:
+        for source in _SOURCES:
+            visitors = rnd.randint(40, 4000)
+            views = visitors + rnd.randint(0, visitors * 3)
+            buyers = rnd.randint(0, max(1, visitors // 25))
+            out.append([day.isoformat(), "无线端", source, f"{visitors:,}", f"{views:,}", buyers,
+                        f"{rnd.randint(buyers * 5000, buyers * 25000 + 1) / 100:,.2f}",
+                        _pct(buyers / visitors), _pct(rnd.uniform(0.3, 0.7)), rnd.randint(0, visitors // 10),
+                        rnd.randint(0, visitors // 20)])
+    return _rows_csv(["日期", "终端", "流量来源", "访客数", "浏览量", "支付买家数", "支付金额", "支付转化率", "跳失率",
+                      "加购人数", "收藏人数"], _cap(out, limit), path, "gbk")
+
+
+def _sample_amazon_br(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                      limit: int | None) -> int:
+    """The By Date report (store level, one row a day): the child-item report has no Date column."""
+    out = []
+    for day in dates:
+        sessions = rnd.randint(300, 3000)
+        units = rnd.randint(0, sessions // 8)
+        order_items = max(0, units - rnd.randint(0, 3))
+        sales = units * rnd.randint(1500, 6000)
+        out.append([day.strftime("%m/%d/%Y"), f"${sales / 100:,.2f}", f"{units:,}", f"{order_items:,}",
+                    f"{sessions:,}", f"{sessions + rnd.randint(0, sessions):,}", _pct(units / sessions),
+                    _pct(rnd.uniform(0.85, 1.0)), "$0.00", "0"])
+    return _rows_csv(["Date", "Ordered Product Sales", "Units Ordered", "Total Order Items", "Sessions - Total",
+                      "Page Views - Total", "Unit Session Percentage", "Featured Offer (Buy Box) Percentage",
+                      "Ordered Product Sales - B2B", "Units Ordered - B2B"], _cap(out, limit), path, "utf-8")
+
+
+def write_ad_sample(platform: str, path: str, *, seed: int = 7, days: int = 30, end_date: dt.date,
+                    skus: Sequence[tuple[str, str]] = (), rows: int | None = None) -> int:
+    """An ad report of one platform: the keyword (or crowd/creative) level, one row per day × target."""
+    rnd = random.Random(seed)
+    items = list(skus) or _DEFAULT_ITEMS
+    dates = [end_date - dt.timedelta(days=days - 1 - i) for i in range(days)]
+    layout = AD_LAYOUTS[platform]
+    english = platform == "amazon-sp"
+    target_field = layout.targets[0][0]
+    names = [layout.fields[f].name for f in ("date", "campaign", "unit", target_field, "impressions", "clicks",
+                                              "cost_fen", "sales_fen", "orders")]
+    extra = [f for f in ("cart_adds", "favorites", "match_type", "currency") if f in layout.fields]
+    names += [layout.fields[f].name for f in extra]
+    targets = _CROWDS if target_field == "crowd" else _KEYWORDS
+    if target_field == "creative":
+        targets = [f"主图视频{i}" for i in range(1, 6)]
+    if english:
+        targets = ["wool sweater women", "bluetooth earbuds", "kids water bottle", "robot vacuum", "rice 10kg"]
+    out = []
+    for day in dates:
+        for index, target in enumerate(targets):
+            code, title = items[index % len(items)]
+            shows = rnd.randint(500, 20000)
+            clicks = rnd.randint(0, shows // 20)
+            cost = clicks * rnd.randint(40, 300)
+            orders = rnd.randint(0, max(0, clicks // 15))
+            sales = orders * rnd.randint(3000, 30000)
+            date_text = day.strftime("%b %d, %Y") if english else day.isoformat()
+            money = (lambda fen: f"${fen / 100:,.2f}") if english else _yuan
+            row = [date_text, f"{title[:8]}-日常推广" if not english else f"SP - {code}",
+                   f"{code} 单元" if not english else f"AG - {code}", target, f"{shows:,}", clicks, money(cost),
+                   money(sales), orders]
+            for name in extra:
+                row.append({"cart_adds": rnd.randint(0, clicks // 5 + 1), "favorites": rnd.randint(0, clicks // 8 + 1),
+                            "match_type": rnd.choice(["BROAD", "PHRASE", "EXACT"]) if english else "广泛匹配",
+                            "currency": "USD"}[name])
+            out.append(row)
+    return _rows_csv(names, _cap(out, rows), path, "utf-8" if english else "gbk")
+
+
+def _sample_ads(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                limit: int | None) -> int:
+    return write_ad_sample("ztc", path, seed=rnd.randint(0, 10**6), days=len(dates), end_date=dates[-1], skus=items,
+                           rows=limit)
+
+
+def _sample_search(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                   limit: int | None) -> int:
+    out = []
+    for day in dates:
+        for term in _KEYWORDS:
+            shows = rnd.randint(200, 50000)
+            visitors = rnd.randint(0, shows // 30 + 1)
+            clicks = visitors + rnd.randint(0, visitors // 3 + 1)
+            orders = rnd.randint(0, visitors // 20 + 1)
+            out.append([day.isoformat(), "手淘搜索", term, f"{shows:,}", visitors, clicks, orders,
+                        _yuan(orders * rnd.randint(3000, 30000)), rnd.randint(1, 200)])
+    return _rows_csv(["日期", "来源", "搜索词", "展现量", "访客数", "点击量", "成交笔数", "成交金额", "排名"],
+                     _cap(out, limit), path, "gbk")
+
+
+def _sample_competitors(path: str, rnd: random.Random, dates: list[dt.date], items: list[tuple[str, str]],
+                        limit: int | None) -> int:
+    base = {(shop, i): rnd.randint(3900, 89900) for shop in _COMPETITORS for i in range(3)}
+    out = []
+    for day in dates:
+        for (shop, i), price in base.items():
+            item_id = f"{6_500_000_000 + _COMPETITORS.index(shop) * 1000 + i}"
+            promo = price - rnd.choice((0, 0, 500, 1000, 2000))
+            out.append([day.isoformat(), shop, item_id, f"{shop[:4]} {items[i % len(items)][1]}",
+                        "女装/女士精品" if i == 0 else "3C数码", _yuan(price), _yuan(max(promo, 100)),
+                        f"{rnd.randint(100, 30000):,}", rnd.randint(10, 90000), rnd.randint(1, 500),
+                        f"https://item.taobao.com/item.htm?id={item_id}"])
+    return _rows_csv(["日期", "店铺", "商品ID", "标题", "类目", "价格", "到手价", "月销量", "评价数", "排名", "链接"],
+                     _cap(out, limit), path, "gbk")
+
+
+_SAMPLE_WRITERS: dict[str, Callable[..., int]] = {
+    "events": _sample_events,
+    "taobao-userbehavior": _sample_userbehavior,
+    "sycm-traffic": _sample_sycm,
+    "amazon-business-report": _sample_amazon_br,
+    "ad-report": _sample_ads,
+    "search-terms": _sample_search,
+    "competitor-snapshot": _sample_competitors,
+}

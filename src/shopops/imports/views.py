@@ -1,0 +1,115 @@
+"""Import pages: upload (runs as a task with a progress bar), the summary with row errors (and their xlsx),
+and the history of imports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from shopops.channels import selectors as channel_selectors
+from shopops.core import roles
+from shopops.core.errors import ShopOpsError
+from shopops.imports import selectors, services, submission
+from shopops.imports.formats import FORMATS
+from shopops.imports.models import ImportJob
+from shopops.ui.listing import Filter, ListPage, render_list
+from shopops.ui.params import local_time
+from shopops.ui.permissions import page_requires
+from shopops.ui.tables import Column, xlsx_response
+
+JOB_COLUMNS = [
+    Column("id", gettext_lazy("Job"), lambda j: j.pk, link=lambda j: reverse("web:import_detail", args=[j.pk])),
+    Column("created", gettext_lazy("Started"), lambda j: local_time(j.created_at)),
+    Column("format", gettext_lazy("Format"), lambda j: j.format),
+    Column("file", gettext_lazy("File"), lambda j: j.file_name,
+           link=lambda j: reverse("web:import_detail", args=[j.pk])),
+    Column("account", gettext_lazy("Channel account"), lambda j: j.channel_account.name if j.channel_account else ""),
+    Column("status", gettext_lazy("Status"), lambda j: j.get_status_display()),
+    Column("rows", gettext_lazy("Rows"), lambda j: j.rows, numeric=True),
+    Column("inserted", gettext_lazy("Inserted"), lambda j: j.inserted, numeric=True),
+    Column("updated", gettext_lazy("Updated"), lambda j: j.updated, numeric=True),
+    Column("unchanged", gettext_lazy("Unchanged"), lambda j: j.unchanged, numeric=True),
+    Column("rejected", gettext_lazy("Rejected"), lambda j: j.rejected, numeric=True),
+    Column("by", gettext_lazy("By"), lambda j: j.created_by.username if j.created_by else "CLI"),
+]
+
+ERROR_COLUMNS = [
+    Column("row", gettext_lazy("Row"), lambda e: e.get("row"), numeric=True),
+    Column("column", gettext_lazy("Column"), lambda e: e.get("column", "")),
+    Column("message", gettext_lazy("Problem"), lambda e: e.get("message", "")),
+]
+
+
+@page_requires(roles.VIEW_IMPORTS)
+def import_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.import_jobs(shop=request.shop)
+    status = request.GET.get("status", "")
+    if status in ImportJob.Status.values:
+        qs = qs.filter(status=status)
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        qs = qs.filter(format=fmt)
+    actions = [{"url": reverse("web:import_new"), "label": str(gettext_lazy("New import"))}] \
+        if request.user.has_perm(roles.RUN_IMPORTS) else []
+    page = ListPage(
+        title=gettext_lazy("Imports"), columns=JOB_COLUMNS,
+        filters=[Filter("status", gettext_lazy("Status"), list(ImportJob.Status.choices)),
+                 Filter("format", gettext_lazy("Format"), [(name, name) for name in FORMATS])],
+        export_name="imports", actions=actions)
+    return render_list(request, page, qs, "")
+
+
+def _formats(language: str) -> list[dict[str, object]]:
+    lang = "en" if language.startswith("en") else "zh"
+    return [{"name": f.name, "title": f.title(lang), "required": f.required, "items": bool(f.item_columns)}
+            for f in FORMATS.values()]
+
+
+@page_requires(roles.RUN_IMPORTS)
+def import_new(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"formats": _formats(translation.get_language() or ""),
+                                  "accounts": channel_selectors.channel_accounts(shop=request.shop), "form": request.POST}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["detail"] = gettext_lazy("Choose a file to import.")
+        else:
+            try:
+                job = submission.import_submit(
+                    shop=request.shop, actor=request.user, format_name=request.POST.get("format", ""),
+                    uploaded=upload, file_name=upload.name or "upload.csv", items=request.FILES.get("items"),
+                    items_name=getattr(request.FILES.get("items"), "name", "") or "",
+                    channel_account=request.POST.get("channel_account") or None,
+                    skip_invalid=bool(request.POST.get("skip_invalid")), dry_run=bool(request.POST.get("dry_run")),
+                    options={"platform": request.POST["platform"]} if request.POST.get("platform") else None)
+            except ShopOpsError as exc:
+                context["detail"], context["errors"] = exc.detail, exc.errors
+            except PermissionDenied as exc:
+                context["detail"] = str(exc)
+            else:
+                return redirect("web:import_detail", job.pk)
+    return render(request, "imports/import_new.html", context, status=422 if context.get("detail") else 200)
+
+
+@page_requires(roles.VIEW_IMPORTS)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job(shop=request.shop, pk=pk)
+    if job is None:
+        raise Http404
+    context = {"job": job, "summary": services.import_summary(job), "state": services.import_progress(job=job)}
+    template = "imports/_import_progress.html" if request.htmx else "imports/import_detail.html"
+    return render(request, template, context)
+
+
+@page_requires(roles.VIEW_IMPORTS)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every kept row error of a job as xlsx (texts are neutralised against formulas by xlsx_response)."""
+    job = selectors.import_job(shop=request.shop, pk=pk)
+    if job is None:
+        raise Http404
+    return xlsx_response(filename=f"import-{job.pk}-errors.xlsx", sheet=str(gettext_lazy("Row errors")),
+                         columns=ERROR_COLUMNS, rows=job.errors)

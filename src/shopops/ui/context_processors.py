@@ -1,0 +1,29 @@
+"""Template context every page needs: navigation for this user, the current shop, their shops."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from shopops.core.selectors import shops_for_user, user_role
+from shopops.ui.nav import NAV
+from shopops.ui.permissions import LOGIN_ONLY
+
+
+def workbench(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    nav = []
+    for item in NAV:
+        if item.perm == LOGIN_ONLY or user.has_perm(item.perm):
+            url = reverse(item.url_name)
+            active = path == url if url == "/" else path.startswith(url)
+            nav.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
+    return {
+        "nav": nav,
+        "current_shop": getattr(request, "shop", None),
+        "user_shops": list(shops_for_user(user=user)),
+        "user_role": user_role(user=user),
+    }

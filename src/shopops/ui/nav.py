@@ -1,0 +1,41 @@
+"""The navigation: one entry per module that exists (modules not built yet are absent, never placeholders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from shopops.core import roles
+from shopops.ui.permissions import LOGIN_ONLY
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Promise
+    perm: str
+    icon: str
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("web:dashboard", _("Dashboard"), roles.VIEW_DASHBOARD, "◧"),
+    NavItem("web:todo_list", _("My to-do list"), LOGIN_ONLY, "☑"),
+    NavItem("web:order_list", _("Orders"), roles.VIEW_ORDERS, "▤"),
+    NavItem("web:product_list", _("Products"), roles.VIEW_PRODUCTS, "▦"),
+    NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
+    NavItem("web:analytics_traffic", _("Traffic sources"), roles.VIEW_ANALYTICS, "⇄"),
+    NavItem("web:analytics_funnel", _("Funnels"), roles.VIEW_ANALYTICS, "⏷"),
+    NavItem("web:analytics_paths", _("Paths"), roles.VIEW_ANALYTICS, "⤳"),
+    NavItem("web:analytics_retention", _("Retention"), roles.VIEW_ANALYTICS, "▩"),
+    NavItem("web:analytics_products", _("Product analysis"), roles.VIEW_ANALYTICS, "▨"),
+    NavItem("web:analytics_gmv_explain", _("GMV explanation"), roles.VIEW_ANALYTICS, "Σ"),
+    NavItem("web:campaign_list", _("Campaigns"), roles.VIEW_CAMPAIGNS, "◎"),
+    NavItem("web:inventory_stock", _("Stock"), roles.VIEW_STOCK, "▥"),
+    NavItem("web:inventory_replenishment", _("Replenishment"), roles.VIEW_STOCK, "↻"),
+    NavItem("web:inventory_po_list", _("Purchase orders"), roles.VIEW_STOCK, "▧"),
+    NavItem("web:import_list", _("Imports"), roles.VIEW_IMPORTS, "⇪"),
+    NavItem("web:user_list", _("Users"), roles.MANAGE_USERS, "☺"),
+    NavItem("web:audit_log", _("Audit log"), roles.VIEW_AUDIT, "✎"),
+)
