@@ -1,6 +1,6 @@
 """The metric faces on the test demo shop: API (/api/v1/analytics/...), CLI (call_command) and pages.
 
-The shop's orders are copied into a temporary lake (lake.services.order_facts_refresh), so pages and endpoints
+The shop's orders are copied into a temporary lake (orders.services.order_facts_refresh), so pages and endpoints
 show real data; a new shop with an empty lake renders cleanly.
 """
 
@@ -25,7 +25,7 @@ VS = "2026-10-13..2026-10-31"
 
 @pytest.fixture
 def lake(settings, tmp_path, shop):
-    from shopops.lake.services import order_facts_refresh
+    from shopops.orders.services import order_facts_refresh
 
     settings.SHOPOPS_LAKE_URI = str(tmp_path / "lake")
     order_facts_refresh(shop=shop)

@@ -14,12 +14,12 @@ from django.db.models import Sum
 
 from shopops.catalog.selectors import skus_by_code
 from shopops.imports.services import import_job_create, import_job_run, import_summary
-from shopops.lake.services import order_facts_refresh
 from shopops.lake.storage import read_table
 from shopops.members.models import Customer, CustomerIdentity
 from shopops.members.services import CustomerInput, customers_create_bulk, db_datetime_adapter
 from shopops.orders import selectors as order_selectors
 from shopops.orders.models import Order, OrderLine
+from shopops.orders.services import order_facts_refresh
 
 HEADER = ["订单编号", "买家会员名", "买家应付邮费", "买家实际支付金额", "订单状态", "收货地址 ", "订单创建时间",
           "订单付款时间 ", "宝贝标题 ", "宝贝总数量", "商家编码"]

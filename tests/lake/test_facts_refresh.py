@@ -1,6 +1,6 @@
 """The lake's order facts never silently disagree with the DB (killing an import leaves
 the previous state): the debt is recorded in the orders' transaction and paid after the Delta commits
-(lake.models.FactsRefreshDue, a transactional outbox)."""
+(orders.models.FactsRefreshDue, a transactional outbox)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ import pyarrow.compute as pc
 import pytest
 from django.db import transaction
 
-from shopops.lake.models import FactsRefreshDue
-from shopops.lake.services import facts_refresh_owe, facts_refresh_settle, lake_rebuild, order_facts_refresh
 from shopops.lake.storage import read_table
-from shopops.lake.tasks import settle_facts_refreshes
-from shopops.orders.models import Order
+from shopops.orders.models import FactsRefreshDue, Order
+from shopops.orders.services import (
+    facts_rebuild,
+    facts_refresh_owe,
+    facts_refresh_settle,
+    order_facts_refresh,
+)
+from shopops.orders.tasks import settle_facts_refreshes
 from tests.cli.test_cli import run
 
 
@@ -84,7 +88,7 @@ def test_the_worker_takes_only_debts_left_behind(fresh_lake):
 def test_rebuild_pays_the_debts(fresh_lake):
     shop = fresh_lake
     order = _change_an_order(shop)
-    lake_rebuild()
+    facts_rebuild()
     assert _lake_refunded(shop, order.pk) == 1 and not FactsRefreshDue.objects.exists()
 
 

@@ -17,14 +17,19 @@ from shopops.catalog.models import Sku
 from shopops.catalog.selectors import skus_by_code
 from shopops.imports.formats.samples import SampleLine, SampleOrder, items_path_for, write_order_sample
 from shopops.imports.services import import_job_create, import_job_run, import_summary
-from shopops.lake import services as lake_services
-from shopops.lake.models import FactsRefreshDue
-from shopops.lake.services import NewOrderFacts, facts_refresh_owe, facts_settle_import, order_facts_refresh
 from shopops.lake.storage import read_table
 from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT
 from shopops.members.models import Customer
 from shopops.orders import selectors as order_selectors
-from shopops.orders.services import orders_upsert_batch
+from shopops.orders.models import FactsRefreshDue
+from shopops.orders.services import (
+    NewOrderFacts,
+    facts_refresh_owe,
+    facts_settle_import,
+    order_facts_refresh,
+    orders_upsert_batch,
+)
+from shopops.orders.services import facts as lake_services
 from tests.orders.test_batch import _batch
 
 

@@ -1,6 +1,6 @@
 """Killing an order import between its DB commit and its lake commits (the rule: killing the
 process in the middle of an import leaves the previous state): the two stores cannot share a transaction,
-so the import records the refresh it owes in its DB transaction (lake.models.FactsRefreshDue); after the
+so the import records the refresh it owes in its DB transaction (orders.models.FactsRefreshDue); after the
 kill the debt is on record and ``shopops lake settle`` (or the worker, or the next import) brings the lake's
 order facts back to exactly the DB's.
 

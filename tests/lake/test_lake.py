@@ -9,9 +9,9 @@ from django.db.models import Sum
 
 from shopops.channels.services import channel_accounts_create_defaults
 from shopops.core.services import shop_create
-from shopops.lake.services import lake_rebuild, order_facts_refresh
 from shopops.lake.storage import read_table, table_info
 from shopops.orders.models import Order, OrderLine
+from shopops.orders.services import facts_rebuild, order_facts_refresh
 from tests.cli.test_cli import run
 
 
@@ -37,7 +37,7 @@ def test_refreshing_one_shop_leaves_the_others(shop):
     order_facts_refresh(shop=shop)
     empty = shop_create(code="lake-empty", name="空店")
     channel_accounts_create_defaults(shop=empty)
-    result = lake_rebuild()
+    result = facts_rebuild()
     assert {r["shop"]: r["orders"] for r in result}["lake-empty"] == 0
     orders = read_table("orders_fact")
     assert pc.sum(pc.equal(orders["shop_id"], shop.pk)).as_py() == Order.objects.filter(shop=shop).count()

@@ -24,9 +24,10 @@ from shopops.imports.formats import FORMATS
 from shopops.imports.formats.lake_formats import write_sample
 from shopops.imports.lake_import import import_lake_file
 from shopops.lake import storage
-from shopops.lake.services import FeedWriter, _multiset_common, feed_id, feed_rows, lake_rebuild
+from shopops.lake.services import FeedWriter, _multiset_common, feed_id, feed_rows
 from shopops.lake.storage import Digest, row_hashes, table_info, table_uri, table_version
 from shopops.lake.tables import EVENTS, TABLES, TRAFFIC_DAILY
+from shopops.orders.services import facts_rebuild
 
 END = dt.date(2026, 11, 20)
 
@@ -255,7 +256,7 @@ def test_lake_info_lists_the_import_fed_tables(tmp_path):
 def test_lake_rebuild_never_touches_import_fed_tables(tmp_path, shop):
     result = run("sycm-traffic", sycm(tmp_path), shop=shop.pk)
     version = table_version(TRAFFIC_DAILY)
-    lake_rebuild()
+    facts_rebuild()
     assert table_version(TRAFFIC_DAILY) == version
     assert feed_rows(table=TRAFFIC_DAILY, feed=result.feed).num_rows == result.rows
     assert pc.sum(pc.equal(feed_rows(table=TRAFFIC_DAILY, feed=result.feed)["shop_id"], shop.pk)).as_py() == result.rows

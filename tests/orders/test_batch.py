@@ -167,7 +167,7 @@ def test_order_input_round_trip(shop):
 
 def test_the_batch_datetime_adapter_writes_what_the_shared_one_writes():
     from shopops.members.services import db_datetime_adapter
-    from shopops.orders.services import _datetime_adapter
+    from shopops.orders.services.records import _datetime_adapter
 
     fast, shared = _datetime_adapter(), db_datetime_adapter()
     for value in (dt.datetime(2026, 10, 2, 3, 4, 5, tzinfo=dt.UTC), dt.datetime(2026, 10, 2, 3, 4, 5, 120, tzinfo=dt.UTC),

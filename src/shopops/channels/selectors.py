@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import translation
 
+from shopops.channels.domain import CHANNELS, channel_label
 from shopops.channels.models import ChannelAccount
 from shopops.core.models import Shop
 
@@ -27,3 +29,9 @@ def channel_account_names(*, shop: Shop) -> list[str]:
 def channel_account_default(*, shop: Shop, channel: str) -> ChannelAccount | None:
     """The shop's first active account on ``channel`` (where an import without a named account goes)."""
     return ChannelAccount.objects.filter(shop=shop, channel=channel, active=True).order_by("id").first()
+
+
+def channel_options() -> list[tuple[str, str]]:
+    """(code, name in the current language) of every channel: the choices of a channel filter."""
+    language = translation.get_language() or "zh-hans"
+    return [(c.code, channel_label(c.code, language)) for c in CHANNELS]

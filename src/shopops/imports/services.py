@@ -39,7 +39,6 @@ from shopops.imports.formats.samples import SHOPIFY_HEADER as SHOPIFY_HEADER
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.imports.models import ImportJob
 from shopops.imports.readers import read_table
-from shopops.lake.services import NewOrderFacts, facts_refresh_owe, facts_settle_import
 from shopops.members.services import (
     BuyerSeen,
     CustomerStats,
@@ -58,7 +57,13 @@ from shopops.orders.domain import (
     allocate_discounts,
     allocate_order_discount,
 )
-from shopops.orders.services import orders_upsert, orders_upsert_batch
+from shopops.orders.services import (
+    NewOrderFacts,
+    facts_refresh_owe,
+    facts_settle_import,
+    orders_upsert,
+    orders_upsert_batch,
+)
 
 if TYPE_CHECKING:
     from shopops.channels.models import ChannelAccount

@@ -5,7 +5,7 @@ Pure declarations. Each table is written by one owner; a table appears here when
 Two kinds of table:
 
 * **Derived** (``orders_fact``, ``order_lines_fact``): exact copies of the DB, replaced shop by shop by
-  ``lake.services.order_facts_refresh`` and recreated by ``shopops lake rebuild``.
+  ``orders.services.order_facts_refresh`` and recreated by ``shopops lake rebuild``.
 * **Import-fed** (``events``, ``traffic_daily``, ``ad_daily``, ``search_terms``, ``competitor_snapshots``):
   the only copy of what a channel export said; ``lake rebuild`` never touches them. Every row belongs to one
   *feed* — the source it came from: ``s{shop}.{format}.a{channel account or 0}[.{variant}]`` (the variant

@@ -132,3 +132,26 @@ class Refund(ShopScoped):
             models.Index(fields=["shop", "requested_date"]),
             models.Index(fields=["shop", "status", "completed_date"]),
         ]
+
+
+# What the database owes the lake (a transactional outbox). The order records and the lake's order facts live in
+# two stores that cannot share one transaction: the DB commit comes first, then the Delta commits. An importer
+# writes a FactsRefreshDue row in the SAME DB transaction as its orders; the row is deleted only after the lake
+# has been refreshed. A process killed between the two commits therefore leaves the debt on record, and the next
+# import, the worker (every minute) or `shopops lake settle` pays it: the lake never silently disagrees with the DB.
+class FactsRefreshDue(models.Model):
+    """The shop's order facts for paid dates ``date_from..date_to`` must be copied from the DB to the lake."""
+
+    shop = models.ForeignKey("core.Shop", on_delete=models.CASCADE, related_name="+", verbose_name=_("shop"))
+    date_from = models.DateField(_("first paid date"))
+    date_to = models.DateField(_("last paid date"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "lake_factsrefreshdue"  # created when the lake app held the order facts
+        verbose_name = _("order facts refresh due")
+        verbose_name_plural = _("order facts refreshes due")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}: {self.date_from}..{self.date_to}"

@@ -1,4 +1,4 @@
-"""Helpers shared by the page modules."""
+"""What pages read from the query string and the forms (dates, ids) and how they say a value was not used."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shopops.channels.domain import CHANNELS, channel_label
-
 FIRST_BUSINESS_DAY = dt.date(2000, 1, 1)
-
-
-def channel_options() -> list[tuple[str, str]]:
-    language = translation.get_language() or "zh-hans"
-    return [(c.code, channel_label(c.code, language)) for c in CHANNELS]
 
 
 def parse_date(value: str | None) -> dt.date | None:

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shopops.channels.domain import channel_label
+from shopops.channels.selectors import channel_options
 from shopops.core import roles
 from shopops.core.money import divide_half_up
 from shopops.members import selectors as member_selectors
 from shopops.orders import selectors as order_selectors
 from shopops.ui.listing import Filter, ListPage, render_list
-from shopops.ui.params import channel_options, local_time
+from shopops.ui.params import local_time
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column
 

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shopops.channels.domain import channel_label
+from shopops.channels.selectors import channel_options
 from shopops.core import roles
 from shopops.orders import selectors as order_selectors
 from shopops.orders.models import Order, Refund
 from shopops.ui.listing import Filter, ListPage, render_list
-from shopops.ui.params import channel_options, local_time, query_date, tell_bad_query
+from shopops.ui.params import local_time, query_date, tell_bad_query
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column
 

@@ -29,7 +29,7 @@ from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
 from shopops.inventory.services import inventory_demo_seed
-from shopops.lake.services import order_facts_refresh
+from shopops.orders.services import order_facts_refresh
 
 DEMO_SHOP_CODE = "demo"
 

@@ -1,7 +1,8 @@
 """shopops lake info [--json] | shopops lake rebuild [--json] | shopops lake settle [--json]
 
-``settle`` refreshes the order facts an interrupted import left owed, and runs what the other apps registered
-for the same moment (lake.services.settle_hook_register: the import jobs whose process died are marked failed).
+``settle`` puts right what an interrupted import left behind: the order facts it owed are refreshed and the
+import jobs whose process died are marked failed. The command lives with the imports, the only app above both
+the lake and the orders whose derived copy it rebuilds.
 """
 
 from __future__ import annotations
@@ -11,13 +12,9 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from shopops.core.management.base import ShopOpsCommand
-from shopops.lake.services import (
-    facts_refresh_due_count,
-    facts_refresh_settle,
-    lake_rebuild,
-    settle_hooks_run,
-)
-from shopops.lake.storage import table_info
+from shopops.imports.services import import_jobs_settle_dead
+from shopops.lake.services import table_info
+from shopops.orders.services import facts_rebuild, facts_refresh_due_count, facts_refresh_settle
 
 
 class Command(ShopOpsCommand):
@@ -33,7 +30,7 @@ class Command(ShopOpsCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
         if options["action"] == "rebuild":
-            result = lake_rebuild()
+            result = facts_rebuild()
             if options["json"]:
                 self.emit_json({"rebuilt": result, "tables": table_info()})
             else:
@@ -42,8 +39,9 @@ class Command(ShopOpsCommand):
             return
         if options["action"] == "settle":
             paid = facts_refresh_settle()
-            hooks = {name: settled for name, settled in settle_hooks_run().items() if settled}
-            if options["json"]:  # {"settled": [...]} and, when they settled something, the hooks' lists
+            failed_jobs = import_jobs_settle_dead()
+            hooks = {"failed_import_jobs": failed_jobs} if failed_jobs else {}
+            if options["json"]:  # {"settled": [...]} and, when there were any, the import jobs marked failed
                 self.emit_json({"settled": paid, **hooks})
             else:
                 for row in paid:

@@ -1,0 +1,25 @@
+"""Writes of the orders app: orders and refunds (``records``) and their derived copy in the lake (``facts``)."""
+
+from shopops.orders.services.facts import (
+    NewOrderFacts,
+    facts_rebuild,
+    facts_refresh_due_count,
+    facts_refresh_owe,
+    facts_refresh_settle,
+    facts_settle_import,
+    order_facts_refresh,
+)
+from shopops.orders.services.records import orders_create_bulk, orders_upsert, orders_upsert_batch
+
+__all__ = [
+    "NewOrderFacts",
+    "facts_rebuild",
+    "facts_refresh_due_count",
+    "facts_refresh_owe",
+    "facts_refresh_settle",
+    "facts_settle_import",
+    "order_facts_refresh",
+    "orders_create_bulk",
+    "orders_upsert",
+    "orders_upsert_batch",
+]
