@@ -26,6 +26,7 @@ from shopops.lake.models import FactsRefreshDue
 from shopops.lake.storage import replace_rows
 from shopops.lake.tables import ORDER_LINES_FACT, ORDERS_FACT, LakeTable
 from shopops.orders import selectors as order_selectors
+from shopops.orders.domain import order_paid_fen
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -136,7 +137,7 @@ def _part_facts(shop_id: int, part: InsertedOrders, sku_keys: dict[int, tuple[st
         "placed_at": pa.array(batch.placed_at, instant).take(take),
         "paid_at": pa.array(batch.paid_at, instant).take(take), "paid_date": paid_date,
         "goods_fen": goods, "discount_fen": discount, "shipping_fen": shipping,
-        "paid_fen": goods - discount + shipping, "refunded_fen": np.zeros(n, dtype=np.int64),
+        "paid_fen": order_paid_fen(goods, shipping, discount), "refunded_fen": np.zeros(n, dtype=np.int64),
         "source": pa.repeat("", n), "province": pa.array(batch.province, pa.string()).take(take),
         "city": pa.array(batch.city, pa.string()).take(take),
     }, schema=ORDERS_FACT.schema)
