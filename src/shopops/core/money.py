@@ -77,6 +77,12 @@ def divide_half_up(total_fen: int, count: int) -> int | None:
     return quotient if total_fen >= 0 else -quotient
 
 
+def basis_points_half_up(amount: Any, basis_points: int) -> Any:
+    """amount × basis_points / 10 000 rounded half up to the fen, in integers (no float, no Decimal): a
+    percentage off a price, a fee rate of what was paid. Element-wise on numpy integer arrays too."""
+    return (amount * (basis_points * 2) + 10_000) // 20_000
+
+
 def yuan_to_fen_rounded(amount: Decimal) -> int:
     """Round a computed Decimal amount of yuan to the nearest fen (half up, as platforms display)."""
     return int((amount * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
