@@ -135,7 +135,7 @@ class Money:
 def remainder_order(remainders: Sequence[Any]) -> list[int]:
     """Indices from the largest remainder to the smallest, ties to the earlier index: the order in which the
     largest-remainder method hands out the spare units, one each (deterministic whatever the input order)."""
-    return sorted(range(len(remainders)), key=lambda index: (-remainders[index], index))
+    return sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)  # a stable sort, even reversed
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
@@ -164,8 +164,9 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         parts.append(share)
         remainders.append(remainder)
     leftover = total - sum(parts)
-    for index in remainder_order(remainders)[:leftover]:
-        parts[index] += 1
+    if leftover:
+        for index in remainder_order(remainders)[:leftover]:
+            parts[index] += 1
     return parts
 
 

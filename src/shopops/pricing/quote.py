@@ -401,7 +401,7 @@ def _presale_block(covered: Sequence[_LineState], shares: Sequence[int]) -> str 
     """docs/rules/pricing.md#presale-thresholds: a 预售 line takes an order-level discount only if its 尾款
     exceeds its share of it."""
     for state, share in zip(covered, shares, strict=True):
-        if presale_blocks(state.deposit, share, state.balance):
+        if state.deposit and presale_blocks(state.deposit, share, state.balance):  # no 定金: skip the 尾款 sum
             return (f"line {state.line.line}: 预售 尾款 {format_fen(state.balance)} must exceed its share "
                     f"{format_fen(share)} of the discount")
     return None
