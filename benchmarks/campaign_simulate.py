@@ -1,4 +1,5 @@
-"""Benchmark: the campaign simulation before launch, vectorised (numpy), for a typical 双11 stack.
+"""Benchmark: the campaign simulation before launch, vectorised (numpy: the pricing engine's batch form
+``pricing.domain.quote_batch``, margins and flags on top), for a typical 双11 stack.
 
 100,000 SKUs, each simulated as one unit and in its typical basket, for a member and a non-member, under 官方立减
 15 % (all SKUs), 单品直降 on a tenth of them (a SKU-scoped offer), 会员价 on a few hundred, a shop 满减 with tiers, a

@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from shopops.core.money import remainder_order
+
 FACTORS = ("uv", "cvr", "aov")
 
 # Business days the analytics accept: wide enough for any shop's history, narrow enough that baselines and
@@ -85,7 +87,13 @@ def shapley_parts(before: tuple[Fraction, ...], after: tuple[Fraction, ...]) -> 
 
 
 def round_parts(parts: list[Fraction], total: int) -> list[int]:
-    """Round exact parts to integers that add up to ``total`` (largest remainder, ties to the first)."""
+    """Round exact parts to integers that add up to ``total``: floors, then the spare units one each in
+    ``core.money.remainder_order`` of the fractional parts (the largest-remainder rule of ``allocate``).
+
+    Not ``allocate`` itself: the parts are given, signed and exact (a Shapley part may be negative), not
+    shares of ``total`` by non-negative weights, and inconsistent periods make them miss ``total`` by more than
+    a unit each; a negative leftover takes units back from the smallest fractional parts.
+    """
     floors = [math.floor(p) for p in parts]
     if not parts:
         return floors
@@ -95,7 +103,7 @@ def round_parts(parts: list[Fraction], total: int) -> list[int]:
     even, leftover = divmod(leftover, len(parts)) if leftover >= 0 else (-((-leftover) // len(parts)),
                                                                           -((-leftover) % len(parts)))
     floors = [f + even for f in floors]
-    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - math.floor(parts[i])), i))
+    order = remainder_order([p - math.floor(p) for p in parts])
     if leftover < 0:
         order = list(reversed(order))
     step = 1 if leftover > 0 else -1

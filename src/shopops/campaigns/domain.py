@@ -3,15 +3,16 @@
 What lives here:
 
 - the campaign's phases (预热 warm-up → 正式 main → 返场 return) and store-theme occurrences (会员日…);
-- per-channel cost parameters and the **vectorised 到手价/margin simulation** (numpy) that reproduces the pricing
-  engine (``shopops.pricing.domain.quote``) exactly for the carts it models, with the flags (price floor,
-  minimum margin, 7-day reference price of 《规范促销行为暂行规定》, docs/rules/campaigns.md#reference-price);
+- per-channel cost parameters and the **vectorised 到手价/margin simulation**: the 到手价 of every SKU's carts
+  comes from the pricing engine's batch form (``shopops.pricing.domain.quote_batch``), the margins, the worst
+  case and the flags (price floor, minimum margin, 7-day reference price of 《规范促销行为暂行规定》,
+  docs/rules/campaigns.md#reference-price) are computed here;
 - the post-mortem arithmetic (weekday-aligned baseline, incremental GMV) and the lottery (抽奖) draw with its
   ¥50,000 cap (docs/rules/campaigns.md#lottery-prize-cap).
 
-The pricing engine (``shopops.pricing``) is the shared pure library: this module reuses its promotion types
-and never re-states its rules differently — the property test ``tests/campaigns/test_simulation_property.py``
-proves ``simulate_carts`` equals ``quote`` line for line.
+The pricing engine (``shopops.pricing``) is the shared pure library: this module states none of its rules —
+the property test ``tests/campaigns/test_simulation_property.py`` still proves ``simulate_carts`` equals
+``quote`` line for line.
 """
 
 from __future__ import annotations
@@ -25,23 +26,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from shopops.pricing.domain import (
-    ITEM,
-    ORDER_LEVELS,
-    PLATFORM,
-    SHOP,
-    Cart,
-    Coupon,
-    EveryOff,
-    Gift,
-    ItemDiscount,
-    ItemPrice,
-    Line,
-    MemberPrice,
-    Presale,
-    Promotion,
-    ThresholdOff,
-)
+from shopops.core.money import basis_points_half_up
+from shopops.pricing.domain import Cart, CartColumns, Line, MemberPrice, Promotion, quote_batch
 
 # --- phases and calendar ---------------------------------------------------------------------------------
 
@@ -219,62 +205,6 @@ def cost_override_problems(data: object, channels: Sequence[str]) -> list[tuple[
 # --- the vectorised simulation ----------------------------------------------------------------------------
 
 BASKET_SKU = "(basket)"  # the rest of a typical basket, as one line in scope of campaign-wide offers only
-_FAMILY_ORDER = {"threshold": 0, "coupon": 1, "gift": 2}  # as pricing.quote: 满减, then coupon, gifts
-
-
-def _bool(values: np.ndarray) -> np.ndarray:
-    """Comparisons of object (big-integer) arrays give object arrays: make them real booleans."""
-    return np.asarray(values, dtype=bool)
-
-
-def _half_up_bp(amount: np.ndarray, basis_points: int) -> np.ndarray:
-    """amount × bp / 10 000 rounded half up, in integers (the engine's ``_half_up_share``)."""
-    return (amount * (basis_points * 2) + 10_000) // 20_000
-
-
-def _unit_price(promotion: Promotion, price: np.ndarray) -> np.ndarray:
-    """The engine's ``unit_price`` of a single-item offer, element-wise."""
-    if isinstance(promotion, ItemDiscount):
-        off = _half_up_bp(price, promotion.basis_points)
-        if promotion.cap is not None:
-            off = np.minimum(off, promotion.cap)
-        return price - off
-    if isinstance(promotion, ItemPrice):
-        if promotion.price is not None:
-            return np.minimum(price, promotion.price)
-        return np.maximum(0, price - (promotion.off or 0))
-    if isinstance(promotion, MemberPrice):
-        return np.minimum(price, promotion.price)
-    raise TypeError(promotion)
-
-
-def _off_for(promotion: ThresholdOff | EveryOff | Coupon, base: np.ndarray) -> np.ndarray:
-    if isinstance(promotion, ThresholdOff):
-        off = np.zeros_like(base)
-        for tier in promotion.tiers:
-            off = np.where(base >= tier.threshold, np.maximum(off, tier.off), off)
-        return off
-    if isinstance(promotion, EveryOff):
-        off = base // promotion.every * promotion.off
-        return off if promotion.cap is None else np.minimum(off, promotion.cap)
-    return np.where(base >= promotion.threshold, promotion.off, 0)
-
-
-def _allocate(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``core.money.allocate`` row by row: floor shares, the leftover fen to the largest remainders (ties to
-    the earlier column). ``weights`` is (n, k); all-zero rows only occur with a zero total."""
-    weight_sum = weights.sum(axis=1)
-    safe = np.where(weight_sum == 0, 1, weight_sum)
-    product = total[:, None] * weights
-    parts = product // safe[:, None]
-    remainders = product % safe[:, None]
-    leftover = total - parts.sum(axis=1)
-    if weights.shape[1] == 1:
-        return parts + leftover[:, None]
-    order = np.argsort(-remainders, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(weights.shape[1])[None, :].repeat(len(total), axis=0), axis=1)
-    return parts + (ranks < leftover[:, None])
 
 
 @dataclass(frozen=True)
@@ -301,108 +231,27 @@ class BatchQuote:
     gifts: dict[str, np.ndarray]
 
 
-def _shop_ok(promotion: Promotion, shop: str) -> bool:
-    scope_shop = promotion.scope.shop
-    return promotion.level == PLATFORM or scope_shop is None or scope_shop == shop
-
-
-def simulate_carts(batch: CartBatch, promotions: Sequence[Promotion], *, member: bool = False) -> BatchQuote:
-    """Quote every cart of ``batch`` under ``promotions`` (all live), exactly as ``pricing.quote`` would.
-
-    Mirrors ``pricing.quote``: 单品级 (lowest exclusive price, then stackable 官方立减 in id order, then one
-    presale), then per level and per (shop, family) group the offer saving most (ties: larger face value,
-    then smaller id), thresholds on the item-level amount in scope, shares by largest remainder, a line cut
-    at most to 0.00, and the 预售 尾款 block (docs/rules/pricing.md).
-    """
+def simulate_carts(batch: CartBatch, promotions: Sequence[Promotion], *, member: bool = False,
+                   at: dt.datetime | None = None) -> BatchQuote:
+    """Quote every cart of ``batch`` under ``promotions`` (live at ``at``), exactly as ``pricing.quote`` would:
+    the SKU + basket carts handed to the pricing engine's batch form (``pricing.domain.quote_batch``), which
+    applies the rules of docs/rules/pricing.md. Only the cart shape is the campaign's."""
     n = len(batch.price)
-    big = int(max(batch.price.max(initial=0) * batch.qty.max(initial=1), batch.rest.max(initial=0)))
-    dtype: type | str = np.int64 if big < 2**30 else object  # a product of two amounts must fit in int64
-    price = np.stack([batch.price, batch.rest], axis=1).astype(dtype)
-    qty = np.stack([batch.qty, np.ones(n, dtype=np.int64)], axis=1).astype(dtype)
-    present = np.stack([np.ones(n, dtype=bool), batch.rest > 0], axis=1)
-    live = sorted(promotions, key=lambda p: p.id)
-    if not member:
-        live = [p for p in live if not isinstance(p, MemberPrice)]
-    cover: dict[str, np.ndarray] = {}
-    for promotion in live:
-        sku_col = batch.covers.get(promotion.id)
-        if sku_col is None:
-            sku_col = np.ones(n, dtype=bool) if not promotion.scope.skus else np.zeros(n, dtype=bool)
-        ok = _shop_ok(promotion, batch.shop)
-        rest_col = np.full(n, ok and not promotion.scope.skus, dtype=bool)
-        cover[promotion.id] = np.stack([sku_col & ok, rest_col], axis=1) & present
-
-    # 单品级
-    item = price.copy()
-    exclusive = [p for p in live if p.level == ITEM and isinstance(p, ItemDiscount | ItemPrice | MemberPrice)
-                 and not (isinstance(p, ItemDiscount) and p.stackable)]
-    for promotion in exclusive:
-        candidate = _unit_price(promotion, price)
-        item = np.where(cover[promotion.id] & _bool(candidate < item), candidate, item)
-    for promotion in (p for p in live if isinstance(p, ItemDiscount) and p.stackable):
-        candidate = _unit_price(promotion, item)
-        item = np.where(cover[promotion.id] & _bool(candidate < item), candidate, item)
-    deposit_unit = np.zeros_like(item)
-    best_reduction = np.full(item.shape, -1, dtype=np.int64).astype(dtype)
-    for promotion in (p for p in live if isinstance(p, Presale)):
-        fits = cover[promotion.id] & _bool(promotion.deposit + promotion.reduction <= item)
-        wins = fits & _bool(promotion.reduction > best_reduction)
-        best_reduction = np.where(wins, promotion.reduction, best_reduction)
-        deposit_unit = np.where(wins, promotion.deposit, deposit_unit)
-    has_presale = _bool(best_reduction >= 0)
-    item = np.where(has_presale, item - best_reduction, item)
-    item_amount = item * qty
-    deposit = deposit_unit * qty
-    order_off = np.zeros_like(item_amount)
-    gifts: dict[str, np.ndarray] = {}
-
-    # 店铺级, 平台级
-    for level in ORDER_LEVELS:
-        groups: dict[tuple[str, int], list[Promotion]] = {}
-        for promotion in live:
-            if promotion.level != level:
-                continue
-            key_shop = (promotion.scope.shop or "") if level == SHOP else ""
-            groups.setdefault((key_shop, _FAMILY_ORDER[promotion.family]), []).append(promotion)
-        for key in sorted(groups):
-            group = groups[key]
-            for gift in (p for p in group if isinstance(p, Gift)):
-                covered = cover[gift.id]
-                base = (item_amount * covered).sum(axis=1)
-                gifts[gift.id] = covered.any(axis=1) & _bool(base >= gift.threshold)
-            money = [p for p in group if isinstance(p, ThresholdOff | EveryOff | Coupon)]
-            if money:
-                order_off = _apply_best(money, cover, item_amount, order_off, deposit)
-    remaining = item_amount - order_off
-    line_pay = remaining[:, 0]
-    order_pay = (remaining * present).sum(axis=1)
-    return BatchQuote(line_pay=np.asarray(line_pay, dtype=np.int64) if dtype is np.int64 else line_pay,
-                      order_pay=order_pay, item_price=item[:, 0], deposit=deposit[:, 0], gifts=gifts)
-
-
-def _apply_best(group: Sequence[ThresholdOff | EveryOff | Coupon], cover: dict[str, np.ndarray],
-                item_amount: np.ndarray, order_off: np.ndarray, deposit: np.ndarray) -> np.ndarray:
-    """One 满减 or one coupon per group: the largest saving wins (then the larger face value, then the id)."""
-    n = item_amount.shape[0]
-    best_saved = np.zeros(n, dtype=item_amount.dtype)
-    best_nominal = np.zeros(n, dtype=item_amount.dtype)
-    best_effective = np.zeros_like(item_amount)
-    remaining = item_amount - order_off
-    balance = remaining - deposit
-    for promotion in group:  # id order
-        covered = cover[promotion.id]
-        weights = item_amount * covered
-        nominal = _off_for(promotion, weights.sum(axis=1))
-        shares = _allocate(nominal, weights) * covered
-        blocked = _bool((deposit > 0) & (shares > 0) & (shares >= balance) & covered).any(axis=1)
-        effective = np.minimum(shares, remaining) * covered
-        saved = effective.sum(axis=1)
-        valid = _bool(nominal > 0) & ~blocked & _bool(saved > 0)
-        better = valid & _bool((saved > best_saved) | ((saved == best_saved) & (nominal > best_nominal)))
-        best_saved = np.where(better, saved, best_saved)
-        best_nominal = np.where(better, nominal, best_nominal)
-        best_effective = np.where(better[:, None], effective, best_effective)
-    return order_off + best_effective
+    sku_column = np.ones(n, dtype=bool)
+    listed = {}
+    for promotion in promotions:
+        if promotion.scope.skus:
+            sku_listed = batch.covers.get(promotion.id)
+            listed[promotion.id] = np.stack([np.zeros(n, dtype=bool) if sku_listed is None else sku_listed,
+                                             np.full(n, BASKET_SKU in promotion.scope.skus)], axis=1)
+    columns = CartColumns(price=np.stack([batch.price, batch.rest], axis=1),
+                          qty=np.stack([batch.qty, np.ones(n, dtype=np.int64)], axis=1),
+                          present=np.stack([sku_column, batch.rest > 0], axis=1), shop=batch.shop, listed=listed)
+    quoted = quote_batch(columns, promotions, at=at, member=member)
+    line_pay = quoted.pay[:, 0]
+    return BatchQuote(line_pay=line_pay if line_pay.dtype == object else line_pay.astype(np.int64),
+                      order_pay=quoted.total_pay, item_price=quoted.item_price[:, 0], deposit=quoted.deposit[:, 0],
+                      gifts=quoted.gifts)
 
 
 def engine_cart(*, shop: str, sku: str, price: int, qty: int, rest: int, promotions: Sequence[Promotion],
@@ -488,7 +337,8 @@ def _scenario_costs(pay: np.ndarray, order_pay: np.ndarray, qty: np.ndarray, cos
     returns = (c.return_rate_bp * (c.shipping_fen + c.return_cost_fen) * 2 + 10_000) // 20_000
     per_order = gift_cost + order_costs + returns
     share = np.where(order_pay > 0, per_order * pay // np.where(order_pay > 0, order_pay, 1), per_order)
-    return (pay - cost * qty - _half_up_bp(pay, c.commission_bp) - _half_up_bp(pay, c.payment_fee_bp) - share)
+    fees = basis_points_half_up(pay, c.commission_bp) + basis_points_half_up(pay, c.payment_fee_bp)
+    return pay - cost * qty - fees - share
 
 
 def simulate(data: SimulationInput) -> SimulationResult:
@@ -528,13 +378,13 @@ def simulate(data: SimulationInput) -> SimulationResult:
     names = []
     scenario_no = 0
     has_member = any(isinstance(p, MemberPrice) for p in data.promotions)
-    for _instant, live in sets:
+    for instant, live in sets:
         for member in ((False, True) if has_member else (False,)):
             for shape, qty, rest in shapes:
                 batch = CartBatch(data.shop, data.price, qty, rest, covers)
-                quoted = simulate_carts(batch, live, member=member)
+                quoted = simulate_carts(batch, live, member=member, at=instant)
                 pay = quoted.line_pay.astype(np.int64)
-                names.append(f"{shape}{' member' if member else ''} @ {_instant.isoformat()}")
+                names.append(f"{shape}{' member' if member else ''} @ {instant.isoformat()}")
                 lower = (pay * worst_pay_qty < worst_pay * qty) if scenario_no else np.ones(n, dtype=bool)
                 worst_pay = np.where(lower, pay, worst_pay)
                 worst_pay_qty = np.where(lower, qty, worst_pay_qty)

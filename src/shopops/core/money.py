@@ -11,6 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
 
 FEN_PER_YUAN = 100
 MAX_YUAN = Decimal(10) ** 12  # far above any real amount, far below int64 fen
@@ -74,6 +77,12 @@ def divide_half_up(total_fen: int, count: int) -> int | None:
     return quotient if total_fen >= 0 else -quotient
 
 
+def basis_points_half_up(amount: Any, basis_points: int) -> Any:
+    """amount × basis_points / 10 000 rounded half up to the fen, in integers (no float, no Decimal): a
+    percentage off a price, a fee rate of what was paid. Element-wise on numpy integer arrays too."""
+    return (amount * (basis_points * 2) + 10_000) // 20_000
+
+
 def yuan_to_fen_rounded(amount: Decimal) -> int:
     """Round a computed Decimal amount of yuan to the nearest fen (half up, as platforms display)."""
     return int((amount * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -123,6 +132,12 @@ class Money:
         return [Money(part) for part in allocate(self.fen, weights)]
 
 
+def remainder_order(remainders: Sequence[Any]) -> list[int]:
+    """Indices from the largest remainder to the smallest, ties to the earlier index: the order in which the
+    largest-remainder method hands out the spare units, one each (deterministic whatever the input order)."""
+    return sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)  # a stable sort, even reversed
+
+
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
     """Split ``total`` fen over non-negative integer ``weights`` by largest remainder.
 
@@ -144,11 +159,111 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         weight_sum = len(weights)
     parts = []
     remainders = []
-    for index, weight in enumerate(weights):
+    for weight in weights:
         share, remainder = divmod(total * weight, weight_sum)
         parts.append(share)
-        remainders.append((-remainder, index))
+        remainders.append(remainder)
     leftover = total - sum(parts)
-    for _, index in sorted(remainders)[:leftover]:
-        parts[index] += 1
+    if leftover:
+        for index in remainder_order(remainders)[:leftover]:
+            parts[index] += 1
     return parts
+
+
+_INT64_SAFE = 2.0**62  # products of an amount and a weight below this fit in int64
+
+
+def _floor_shares(total: np.ndarray, weights: np.ndarray, weight_sum: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``allocate``'s first step, element-wise: floor(total·w/W) and its remainder (W > 0, total ≥ 0)."""
+    product = total * weights
+    return product // weight_sum, product % weight_sum
+
+
+def allocate_rows(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``allocate(total[i], weights[i])`` for every row ``i`` of an (n, k) weight matrix, vectorised.
+
+    The same numbers as ``allocate`` (floor shares, the spare fen to the largest remainders, ties to the
+    earlier column; all-zero rows split evenly; negative totals mirrored). int64 input whose products could
+    overflow is computed on Python integers (object arrays), as object input is.
+    """
+    total = np.asarray(total)
+    weights = np.asarray(weights)
+    n, k = weights.shape
+    if k == 0:
+        if np.any(total != 0):
+            raise ValueError("cannot allocate a non-zero amount over no weights")
+        return np.zeros((n, 0), dtype=weights.dtype)
+    if np.any(weights < 0):
+        raise ValueError("weights must be non-negative")
+    if weights.dtype != object and n and float(np.abs(total).max()) * float(weights.max()) >= _INT64_SAFE:
+        total, weights = total.astype(object), weights.astype(object)
+    sign = np.where(total < 0, -1, 1)
+    magnitude = total * sign
+    weight_sum = weights.sum(axis=1)
+    empty = np.asarray(weight_sum == 0, dtype=bool)
+    if empty.any():
+        weights = np.where(empty[:, None], 1, weights)
+        weight_sum = np.where(empty, k, weight_sum)
+    parts, remainders = _floor_shares(magnitude[:, None], weights, weight_sum[:, None])
+    leftover = magnitude - parts.sum(axis=1)
+    return (parts + (_row_ranks(remainders) < leftover[:, None])) * sign[:, None]
+
+
+def _row_ranks(remainders: np.ndarray) -> np.ndarray:
+    """Each column's place in its row's ``remainder_order``: how many columns come before it (a larger
+    remainder, or an equal one further left). Pairwise comparisons for a few columns (no sort), else a sort."""
+    n, k = remainders.shape
+    if k > 8:
+        order = np.argsort(-remainders, axis=1, kind="stable")
+        rank = np.empty((n, k), dtype=np.int64)
+        np.put_along_axis(rank, order, np.broadcast_to(np.arange(k), (n, k)), axis=1)
+        return rank
+    rank = np.zeros((n, k), dtype=np.int64)
+    for j in range(k):
+        for m in range(k):
+            if m != j:
+                ahead = remainders[:, m] > remainders[:, j] if m > j else remainders[:, m] >= remainders[:, j]
+                rank[:, j] += np.asarray(ahead, dtype=bool)
+    return rank
+
+
+def allocate_groups(totals: Sequence[int], starts: Sequence[int], weights: Sequence[int]) -> np.ndarray:
+    """``allocate`` for many groups of consecutive weights at once (an order's lines), vectorised.
+
+    Group ``i`` is ``weights[starts[i]:starts[i + 1]]`` and gets ``totals[i]`` (totals ≥ 0, every group at
+    least one weight). The same numbers as ``allocate``; a group whose products could overflow int64, or
+    whose weights are all zero, is split by ``allocate`` itself. Returns an int64 array over the weights.
+    """
+    n_groups = len(totals)
+    starts_array = np.asarray(starts, dtype=np.int64)
+    if len(starts_array) != n_groups + 1:
+        raise ValueError("starts needs one entry more than totals")
+    if n_groups == 0:
+        return np.zeros(0, dtype=np.int64)
+    counts = np.diff(starts_array)
+    if (counts <= 0).any():
+        raise ValueError("every group needs at least one weight")
+    flat = np.asarray(weights, dtype=np.int64)
+    group_totals = np.asarray(totals, dtype=np.int64)
+    if (flat < 0).any() or (group_totals < 0).any():
+        raise ValueError("totals and weights must be non-negative")
+    total = np.repeat(group_totals, counts)
+    weight_sum = np.repeat(np.add.reduceat(flat, starts_array[:-1]), counts)
+    big = (total.astype(np.float64) * flat.astype(np.float64)) >= _INT64_SAFE
+    ok = (weight_sum > 0) & ~big
+    share = np.zeros(len(flat), dtype=np.int64)
+    remainder = np.zeros(len(flat), dtype=np.int64)
+    share[ok], remainder[ok] = _floor_shares(total[ok], flat[ok], weight_sum[ok])
+    group_of = np.repeat(np.arange(n_groups), counts)
+    leftover = group_totals - np.add.reduceat(share, starts_array[:-1])
+    # remainder_order within each group: largest remainder first, then the earlier weight
+    position = np.arange(len(flat), dtype=np.int64)
+    order = np.lexsort((position, -remainder, group_of))
+    rank = np.empty(len(flat), dtype=np.int64)
+    rank[order] = position - starts_array[group_of[order]]
+    share += rank < leftover[group_of]
+    for index in np.flatnonzero(np.bincount(group_of[~ok], minlength=n_groups)).tolist():
+        lo, hi = int(starts_array[index]), int(starts_array[index + 1])
+        share[lo:hi] = allocate(int(group_totals[index]), [int(w) for w in flat[lo:hi]])
+    return share

@@ -12,11 +12,15 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.core.errors import FieldError
-from shopops.core.money import allocate, divide_half_up, format_fen
+from shopops.core.money import allocate, allocate_groups, divide_half_up, format_fen
+
+IntOrArray = TypeVar("IntOrArray", int, np.ndarray)  # a rule of one order or, element-wise, of many
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,43 +52,30 @@ def allocate_order_discount(discount_fen: int, lines: Sequence[LineAmounts]) -> 
 def allocate_discounts(discounts: Sequence[int], line_starts: Sequence[int], amounts: Sequence[int]) -> list[int]:
     """:func:`allocate_order_discount` for many orders at once (numpy, exact): order ``i``'s lines are
     ``amounts[line_starts[i]:line_starts[i + 1]]`` and its discount ``discounts[i]`` (0 ≤ discount ≤ its goods
-    amount). Every line gets floor(discount·amount/goods) and the fen left over go one each to the largest
-    remainders, ties to the earlier line — the same numbers as ``core.money.allocate``. Orders whose products
-    could overflow 64-bit integers are allocated by ``allocate`` itself."""
-    import numpy as np
-
-    n_orders = len(discounts)
-    if n_orders == 0:
-        return []
-    starts = np.asarray(line_starts, dtype=np.int64)
-    counts = np.diff(starts)
-    if len(starts) != n_orders + 1 or (counts <= 0).any():
+    amount). The numbers of ``core.money.allocate``, computed by its vectorised form ``allocate_groups``."""
+    if len(line_starts) != len(discounts) + 1 or any(
+            hi <= lo for lo, hi in zip(line_starts, line_starts[1:], strict=False)):
         raise ValueError("every order needs at least one line")
-    weights = np.asarray(amounts, dtype=np.int64)
-    total = np.repeat(np.asarray(discounts, dtype=np.int64), counts)
-    goods = np.add.reduceat(weights, starts[:-1])
-    weight_sum = np.repeat(goods, counts)
-    safe = weight_sum > 0
-    big = (total.astype(np.float64) * weights.astype(np.float64)) >= 2.0**62
-    share = np.zeros(len(weights), dtype=np.int64)
-    remainder = np.zeros(len(weights), dtype=np.int64)
-    ok = safe & ~big
-    product = total[ok] * weights[ok]
-    share[ok] = product // weight_sum[ok]
-    remainder[ok] = product % weight_sum[ok]
-    order_of_line = np.repeat(np.arange(n_orders), counts)
-    leftover = np.asarray(discounts, dtype=np.int64) - np.add.reduceat(share, starts[:-1])
-    # within each order: largest remainder first, then the earlier line
-    position = np.arange(len(weights), dtype=np.int64)
-    order = np.lexsort((position, -remainder, order_of_line))
-    rank = np.empty(len(weights), dtype=np.int64)
-    rank[order] = position - starts[order_of_line[order]]
-    share += (rank < leftover[order_of_line]).astype(np.int64)
-    result = share.tolist()
-    for index in np.flatnonzero(np.bincount(order_of_line[big | ~safe], minlength=n_orders)).tolist():
-        lo, hi = int(starts[index]), int(starts[index + 1])
-        result[lo:hi] = allocate(int(discounts[index]), [int(w) for w in amounts[lo:hi]])
-    return result
+    return allocate_groups(discounts, line_starts, amounts).tolist()
+
+
+def order_discount_fen(goods_fen: IntOrArray, shipping_fen: IntOrArray, paid_fen: IntOrArray) -> IntOrArray:
+    """An order's order-level discount: goods + shipping − paid.
+
+    Exports give what the buyer paid (实付, shipping included) but not the order-level discount, so the
+    discount is what brings goods + shipping down to the paid amount; it is then allocated to the lines
+    (docs/rules/pricing.md#allocation-of-order-level-discounts). The same identity, goods − discount +
+    shipping = paid, is the ``order_paid_adds_up`` check of the orders table. Works element-wise on numpy
+    arrays too (a batch of orders).
+    """
+    return goods_fen + shipping_fen - paid_fen
+
+
+def order_paid_fen(goods_fen: IntOrArray, shipping_fen: IntOrArray, discount_fen: IntOrArray) -> IntOrArray:
+    """What the buyer paid for an order: goods − discount + shipping (docs/rules/metrics.md#gmv: 支付金额
+    includes shipping). The identity of :func:`order_discount_fen` read the other way: it is symmetric in
+    paid and discount, so this is that function with the two swapped (one rule, not a second copy)."""
+    return order_discount_fen(goods_fen, shipping_fen, discount_fen)
 
 
 def check_order(lines: Sequence[LineAmounts], shipping_fen: int, refunds_fen: Sequence[int] = ()) -> list[FieldError]:
@@ -105,7 +96,8 @@ def check_order(lines: Sequence[LineAmounts], shipping_fen: int, refunds_fen: Se
             errors.append(FieldError(f"lines[{index}].discount", "discount outside 0..amount"))
     if shipping_fen < 0:
         errors.append(FieldError("shipping", "shipping must not be negative"))
-    paid = sum(line.paid_fen for line in lines) + shipping_fen
+    paid = order_paid_fen(sum(line.amount_fen for line in lines), shipping_fen,
+                          sum(line.discount_fen for line in lines))
     if sum(refunds_fen) > paid:
         errors.append(FieldError("refunds", "refunds exceed what was paid"))
     return errors
@@ -271,9 +263,7 @@ class OrderBatch:
 
     def money(self) -> tuple[Any, Any, Any]:
         """numpy arrays: each line's amount (unit price × quantity), each order's goods amount and discount
-        (the sums of its lines'); paid = goods − discount + shipping."""
-        import numpy as np
-
+        (the sums of its lines'); what was paid is ``order_paid_fen(goods, shipping, discount)``."""
         starts = np.asarray(self.line_starts, dtype=np.int64)
         amounts = np.asarray(self.unit_price_fen, dtype=np.int64) * np.asarray(self.qty, dtype=np.int64)
         if len(self) == 0:

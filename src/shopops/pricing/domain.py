@@ -1,9 +1,11 @@
 """Pure promotion engine (到手价 quote): the public names in one place (docs/rules/pricing.md).
 
-The model lives in ``promotions`` and the engine in ``quote``; import from here. No Django, no I/O: the
+The model lives in ``promotions``, the engine in ``quote`` and its many-carts-at-once form (numpy) in
+``batch``; import from here. No Django, no I/O: the
 CLI and the API reach it through ``shopops.pricing.contract``.
 """
 
+from .batch import CartColumns, QuoteColumns, columns_of, quote_batch
 from .promotions import (
     ALL_LINES,
     ALWAYS,
@@ -44,8 +46,9 @@ from .quote import (
 )
 
 __all__ = [
-    "ALL_LINES", "ALWAYS", "ITEM", "ORDER_LEVELS", "PLATFORM", "SHOP", "AppliedPromotion", "Cart", "Coupon",
-    "EveryOff", "Gift", "GiftGrant", "GiftItem", "ItemDiscount", "ItemOffer", "ItemPrice", "Level", "Line",
+    "ALL_LINES", "ALWAYS", "ITEM", "ORDER_LEVELS", "PLATFORM", "SHOP", "AppliedPromotion", "Cart", "CartColumns",
+    "Coupon", "EveryOff", "Gift", "GiftGrant", "GiftItem", "ItemDiscount", "ItemOffer", "ItemPrice", "Level", "Line",
     "LineDiscount", "LineQuote", "MemberPrice", "MoneyOff", "OrderOffer", "Presale", "PresaleTotals",
-    "PriceOffer", "Promotion", "Quote", "Rejection", "Scope", "ThresholdOff", "Tier", "Window", "quote",
+    "PriceOffer", "Promotion", "Quote", "QuoteColumns", "Rejection", "Scope", "ThresholdOff", "Tier", "Window",
+    "columns_of", "quote", "quote_batch",
 ]

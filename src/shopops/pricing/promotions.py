@@ -2,13 +2,23 @@
 
 Amounts are fen per unit unless a name says otherwise; thresholds are compared with line totals. Every
 class is a frozen dataclass so a cart can be shared, hashed and reordered without surprises.
+
+Each promotion type states its money rule once (``unit_price``, ``off_for``, ``fits``, ``grants``) in plain
+arithmetic and comparisons, so the same method prices one cart (``quote``, on ints) and many carts at once
+(``batch``, element-wise on numpy arrays): ``lesser``/``greater`` stand for min/max, a bool times an amount
+for "that amount or 0".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
+
+from shopops.core.money import basis_points_half_up
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Level = Literal["item", "shop", "platform"]
 ITEM: Level = "item"  # 单品级
@@ -18,9 +28,17 @@ PLATFORM: Level = "platform"  # 平台级 (跨店)
 ORDER_LEVELS: tuple[Level, ...] = (SHOP, PLATFORM)
 
 
-def _half_up_share(amount: int, basis_points: int) -> int:
-    """amount × basis_points / 10 000, rounded half up to the fen, in integers (no float, no Decimal)."""
-    return (amount * basis_points * 2 + 10_000) // 20_000
+Fen = TypeVar("Fen", int, "np.ndarray")  # fen: one amount, or an array of them (one per cart line)
+
+
+def lesser(a: Fen, b: Fen | int) -> Fen:
+    """min(a, b) of amounts, element-wise on arrays (arithmetic alone: no numpy needed for ints)."""
+    return a - (a - b) * (a > b)
+
+
+def greater(a: Fen, b: Fen | int) -> Fen:
+    """max(a, b) of amounts, element-wise on arrays."""
+    return a + (b - a) * (b > a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +72,12 @@ class Scope:
     shop: str | None = None
     skus: frozenset[str] = frozenset()
 
+    def checks_shop(self, level: Level) -> bool:
+        """Whether a line must be of ``shop``: a shop is named and the offer is not 跨店 (platform level)."""
+        return self.shop is not None and level != PLATFORM
+
     def covers(self, line: Line, level: Level) -> bool:
-        if self.shop is not None and level != PLATFORM and line.shop != self.shop:
+        if self.checks_shop(level) and line.shop != self.shop:
             return False
         return not self.skus or line.sku in self.skus
 
@@ -104,10 +126,10 @@ class ItemDiscount:
         if not 0 < self.basis_points <= 10_000 or (self.cap is not None and self.cap < 0):
             raise ValueError("percent off must lie in (0, 100] and the cap must not be negative")
 
-    def unit_price(self, price: int) -> int:
-        off = _half_up_share(price, self.basis_points)
+    def unit_price(self, price: Fen) -> Fen:
+        off = basis_points_half_up(price, self.basis_points)
         if self.cap is not None:
-            off = min(off, self.cap)
+            off = lesser(off, self.cap)
         return price - off
 
 
@@ -128,10 +150,10 @@ class ItemPrice:
         if len(values) != 1 or values[0] < 0:
             raise ValueError("an item price needs exactly one of price/off, not negative")
 
-    def unit_price(self, price: int) -> int:
+    def unit_price(self, price: Fen) -> Fen:
         if self.price is not None:
-            return min(price, self.price)
-        return max(0, price - (self.off or 0))
+            return lesser(price, self.price)
+        return greater(price - (self.off or 0), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +171,8 @@ class MemberPrice:
         if self.price < 0:
             raise ValueError("a member price must not be negative")
 
-    def unit_price(self, price: int) -> int:
-        return min(price, self.price)
+    def unit_price(self, price: Fen) -> Fen:
+        return lesser(price, self.price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +206,10 @@ class Presale:
             return self.instant_off
         return (self.deposit_worth or 0) - self.deposit
 
+    def fits(self, item_price: Fen) -> Fen | bool:
+        """Whether a line at ``item_price`` can take it: 定金 + 立减/膨胀 within the item price (尾款 ≥ 0.00)."""
+        return self.deposit + self.reduction <= item_price
+
 
 # --- 店铺级 / 平台级 order-level offers -----------------------------------------------------------------
 
@@ -210,8 +236,12 @@ class ThresholdOff:
         if not self.tiers or any(t.off <= 0 or t.off > t.threshold for t in self.tiers):
             raise ValueError("tiers need 0 < off ≤ threshold")
 
-    def off_for(self, base: int) -> int:
-        return max((t.off for t in self.tiers if t.threshold <= base), default=0)
+    def off_for(self, base: Fen) -> Fen:
+        """The off of the best tier met (tiers in any order), 0 when none is."""
+        off = 0
+        for tier in self.tiers:
+            off = greater(tier.off * (base >= tier.threshold), off)
+        return off
 
     def condition(self) -> int:
         return min(t.threshold for t in self.tiers)
@@ -235,9 +265,9 @@ class EveryOff:
         if not 0 < self.off <= self.every or (self.cap is not None and self.cap < self.off):
             raise ValueError("every_off needs 0 < off ≤ every and cap ≥ off")
 
-    def off_for(self, base: int) -> int:
+    def off_for(self, base: Fen) -> Fen:
         off = base // self.every * self.off
-        return off if self.cap is None else min(off, self.cap)
+        return off if self.cap is None else lesser(off, self.cap)
 
     def condition(self) -> int:
         return self.every
@@ -260,8 +290,8 @@ class Coupon:
         if not 0 < self.off <= self.threshold:
             raise ValueError("a coupon needs 0 < off ≤ threshold")
 
-    def off_for(self, base: int) -> int:
-        return self.off if base >= self.threshold else 0
+    def off_for(self, base: Fen) -> Fen:
+        return self.off * (base >= self.threshold)
 
     def condition(self) -> int:
         return self.threshold
@@ -292,6 +322,10 @@ class Gift:
 
     def condition(self) -> int:
         return self.threshold
+
+    def grants(self, base: Fen) -> Fen | bool:
+        """Whether the item-level amount in scope reaches the threshold."""
+        return base >= self.threshold
 
 
 PriceOffer = ItemDiscount | ItemPrice | MemberPrice  # offers that set a unit price

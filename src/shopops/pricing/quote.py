@@ -26,10 +26,15 @@ Order (docs/rules/pricing.md#stacking-order): 单品级 → 店铺级 → 平台
   presale/gift, took effect on) at least one line; otherwise it is rejected with the first reason met.
 - Known rounding effect: where a line is cut at 0.00, the fen that largest remainder hands out depend on
   the weights, so removing an item-level offer can lower the total by a fen (see the property tests).
+
+The rules that ``batch`` (many carts at once, numpy) shares with this engine are the public functions here
+(``precheck``, ``item_offers``, ``order_groups``, ``presale_blocks``, ``cut_at_zero``, ``outranks``) and the
+promotion methods; ``tests/pricing/test_batch.py`` proves both give the same numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +46,7 @@ from .promotions import (
     PLATFORM,
     SHOP,
     Cart,
+    Fen,
     Gift,
     ItemDiscount,
     ItemOffer,
@@ -52,6 +58,7 @@ from .promotions import (
     Presale,
     PriceOffer,
     Promotion,
+    lesser,
 )
 
 # 店铺满减 before 店铺券 (docs/rules/pricing.md#stacking-order); gifts move no money.
@@ -161,7 +168,7 @@ def quote(cart: Cart) -> Quote:
     log = _Log()
     live: list[Promotion] = []
     for promotion in sorted(cart.promotions, key=lambda p: p.id):
-        reason = _precheck(promotion, cart)
+        reason = precheck(promotion, cart.at, cart.member)
         if reason:
             log.reject(promotion.id, reason)
         else:
@@ -174,18 +181,66 @@ def quote(cart: Cart) -> Quote:
     return _result(states, log)
 
 
-def _precheck(promotion: Promotion, cart: Cart) -> str | None:
+def precheck(promotion: Promotion, at: dt.datetime | None, member: bool) -> str | None:
+    """Why ``promotion`` is not live for a cart quoted at ``at`` (member or not); None when it is."""
     window = promotion.window
     if window.bounded:
-        if cart.at is None:
+        if at is None:
             return "has a start/end but the cart gives no time (at) to check it"
-        if window.start is not None and cart.at < window.start:
+        if window.start is not None and at < window.start:
             return f"not started: starts {window.start.isoformat()}"
-        if window.end is not None and cart.at >= window.end:
+        if window.end is not None and at >= window.end:
             return f"ended {window.end.isoformat()}"
-    if isinstance(promotion, MemberPrice) and not cart.member:
+    if isinstance(promotion, MemberPrice) and not member:
         return "member price needs a member cart (member: true)"
     return None
+
+
+def item_offers(offers: Iterable[Promotion]) -> tuple[list[PriceOffer], list[ItemDiscount], list[Presale]]:
+    """The 单品级 offers in the order they apply to a line (docs/rules/pricing.md#single-item-offers): the
+    exclusive ones (the lowest price wins), then stackable discounts (官方立减), then 预售; input order kept."""
+    exclusive: list[PriceOffer] = []
+    stackable: list[ItemDiscount] = []
+    presales: list[Presale] = []
+    for promotion in offers:
+        if isinstance(promotion, ItemDiscount) and promotion.stackable:
+            stackable.append(promotion)
+        elif isinstance(promotion, PriceOffer):
+            exclusive.append(promotion)
+        elif isinstance(promotion, Presale):
+            presales.append(promotion)
+    return exclusive, stackable, presales
+
+
+def order_groups(level: Level, offers: Iterable[Promotion]) -> list[tuple[list[Gift], list[MoneyOff]]]:
+    """The ``level`` offers per (shop, family) group, in application order (docs/rules/pricing.md#stacking-order:
+    店铺满减 before 店铺券; docs/rules/pricing.md#same-type-offers-do-not-stack: one money offer per group):
+    each group's gifts (all granted) and money offers (the best applies), input order kept."""
+    groups: dict[tuple[str, int], list[OrderOffer]] = {}
+    for promotion in offers:
+        if isinstance(promotion, OrderOffer) and promotion.level == level:
+            shop = (promotion.scope.shop or "") if level == SHOP else ""
+            groups.setdefault((shop, _FAMILY_ORDER[promotion.family]), []).append(promotion)
+    return [([p for p in groups[key] if isinstance(p, Gift)], [p for p in groups[key] if isinstance(p, MoneyOff)])
+            for key in sorted(groups)]
+
+
+def presale_blocks(deposit: Fen, share: Fen, balance: Fen) -> Fen | bool:
+    """docs/rules/pricing.md#presale-thresholds: a 预售 line takes an order-level discount only if its 尾款
+    exceeds its share of it; true where the share blocks the offer."""
+    return (deposit > 0) & (share > 0) & (share >= balance)
+
+
+def cut_at_zero(share: Fen, remaining: Fen) -> Fen:
+    """docs/rules/pricing.md#deduct-to-zero-no-re-allocation: a line gives at most what it still pays; the
+    excess is lost, never moved to another line."""
+    return lesser(share, remaining)
+
+
+def outranks(saved: Fen, nominal: Fen, best_saved: Fen, best_nominal: Fen) -> Fen | bool:
+    """Same-type offers: the one saving most wins, then the larger face value; offers are tried in id order,
+    so a full tie stays with the smaller id (docs/rules/pricing.md#same-type-offers-do-not-stack)."""
+    return (saved > best_saved) | ((saved == best_saved) & (nominal > best_nominal))
 
 
 # --- 单品级 ---------------------------------------------------------------------------------------------
@@ -193,9 +248,7 @@ def _precheck(promotion: Promotion, cart: Cart) -> str | None:
 
 def _apply_item_level(states: Sequence[_LineState], offers: Sequence[ItemOffer], log: _Log) -> None:
     """Per line: the lowest exclusive single-item price, then stackable discounts (官方立减), then 预售."""
-    exclusive = [p for p in offers if isinstance(p, PriceOffer) and not (isinstance(p, ItemDiscount) and p.stackable)]
-    stackable = [p for p in offers if isinstance(p, ItemDiscount) and p.stackable]
-    presales = [p for p in offers if isinstance(p, Presale)]
+    exclusive, stackable, presales = item_offers(offers)
     used: dict[str, int] = {}
     for state in states:
         _best_exclusive(state, exclusive, used, log)
@@ -260,7 +313,7 @@ def _presale(state: _LineState, offers: Iterable[Presale], used: dict[str, int],
     for promotion in offers:
         if not promotion.scope.covers(line, ITEM):
             continue
-        if promotion.deposit + promotion.reduction > state.item_price:
+        if not promotion.fits(state.item_price):
             log.reject(promotion.id, f"line {line.line}: 定金 {format_fen(promotion.deposit)} + 立减/膨胀 "
                                      f"{format_fen(promotion.reduction)} exceeds the item price "
                                      f"{format_fen(state.item_price)}")
@@ -282,16 +335,9 @@ def _presale(state: _LineState, offers: Iterable[Presale], used: dict[str, int],
 
 def _apply_order_level(level: Level, states: Sequence[_LineState], offers: Sequence[OrderOffer], log: _Log) -> None:
     """Group offers per (shop, family) and apply the best of each group; gifts are all granted."""
-    groups: dict[tuple[str, int], list[OrderOffer]] = {}
-    for promotion in offers:
-        shop = (promotion.scope.shop or "") if level == SHOP else ""
-        groups.setdefault((shop, _FAMILY_ORDER[promotion.family]), []).append(promotion)
-    for key in sorted(groups):
-        group = groups[key]
-        gifts = [p for p in group if isinstance(p, Gift)]
+    for gifts, money in order_groups(level, offers):
         for gift in gifts:
             _grant(level, states, gift, log)
-        money = [p for p in group if isinstance(p, MoneyOff)]
         if money:
             _apply_best(level, states, money, log)
 
@@ -325,33 +371,37 @@ def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[Mone
         if blocked:
             log.reject(promotion.id, blocked)
             continue
-        effective = [min(share, s.remaining) for share, s in zip(shares, covered, strict=True)]
+        effective = [cut_at_zero(share, s.remaining) for share, s in zip(shares, covered, strict=True)]
         saved = sum(effective)
         if saved == 0:
             log.reject(promotion.id, "every line in its scope already pays 0.00")
             continue
-        candidates.append((-saved, -nominal, promotion.id, covered, effective))
+        candidates.append((saved, nominal, promotion.id, covered, effective))
     if not candidates:
         return
-    candidates.sort(key=lambda c: c[:3])
-    minus_saved, minus_nominal, winner, covered, effective = candidates[0]
+    best = candidates[0]
+    for candidate in candidates[1:]:  # id order: a full tie stays with the smaller id
+        if outranks(candidate[0], candidate[1], best[0], best[1]):
+            best = candidate
+    saved, nominal, winner, covered, effective = best
     for state, amount in zip(covered, effective, strict=True):
         if amount:
             state.discounts.append(LineDiscount(winner, amount))
             state.order_off += amount
-    log.applied.append(AppliedPromotion(winner, level, -minus_saved, -minus_nominal))
+    log.applied.append(AppliedPromotion(winner, level, saved, nominal))
     where = "per order" if level == PLATFORM else "per shop"
     family = _FAMILY_NAME[group[0].family]
-    for candidate in candidates[1:]:
-        log.reject(candidate[2], f"same-type offers don't stack: one {family} {where}, and {winner} "
-                                 f"saves {format_fen(-minus_saved)} (this one {format_fen(-candidate[0])})")
+    for candidate in candidates:
+        if candidate is not best:
+            log.reject(candidate[2], f"same-type offers don't stack: one {family} {where}, and {winner} "
+                                     f"saves {format_fen(saved)} (this one {format_fen(candidate[0])})")
 
 
 def _presale_block(covered: Sequence[_LineState], shares: Sequence[int]) -> str | None:
     """docs/rules/pricing.md#presale-thresholds: a 预售 line takes an order-level discount only if its 尾款
     exceeds its share of it."""
     for state, share in zip(covered, shares, strict=True):
-        if state.deposit and share and share >= state.balance:
+        if state.deposit and presale_blocks(state.deposit, share, state.balance):  # no 定金: skip the 尾款 sum
             return (f"line {state.line.line}: 预售 尾款 {format_fen(state.balance)} must exceed its share "
                     f"{format_fen(share)} of the discount")
     return None
@@ -364,7 +414,7 @@ def _grant(level: Level, states: Sequence[_LineState], gift: Gift, log: _Log) ->
         log.reject(gift.id, _no_line_reason(level, gift))
         return
     base = sum(s.item_amount for s in covered)
-    if base < gift.threshold:
+    if not gift.grants(base):
         log.reject(gift.id, f"threshold {format_fen(gift.threshold)} not met: {format_fen(base)} "
                             "at item-level price in scope")
         return

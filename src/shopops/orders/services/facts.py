@@ -19,6 +19,7 @@ from shopops.core import selectors as core_selectors
 from shopops.core.clock import now
 from shopops.lake.services import TABLES, replace_rows
 from shopops.orders import selectors as order_selectors
+from shopops.orders.domain import order_paid_fen
 from shopops.orders.models import FactsRefreshDue
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def _part_facts(shop_id: int, part: InsertedOrders, sku_keys: dict[int, tuple[st
         "placed_at": pa.array(batch.placed_at, instant).take(take),
         "paid_at": pa.array(batch.paid_at, instant).take(take), "paid_date": paid_date,
         "goods_fen": goods, "discount_fen": discount, "shipping_fen": shipping,
-        "paid_fen": goods - discount + shipping, "refunded_fen": np.zeros(n, dtype=np.int64),
+        "paid_fen": order_paid_fen(goods, shipping, discount), "refunded_fen": np.zeros(n, dtype=np.int64),
         "source": pa.repeat("", n), "province": pa.array(batch.province, pa.string()).take(take),
         "city": pa.array(batch.city, pa.string()).take(take),
     }, schema=ORDERS_FACT.schema)
