@@ -8,9 +8,10 @@ expression runs on the lake (:class:`LakeTables`) or on a hand-built data set in
 
 Pitfalls handled here rather than in every query (docs/rules/analytics.md#analytics-engine-pitfalls):
 
-* No DuckDB extensions (nothing may download at run time): Delta tables are opened with ``deltalake`` and
-  handed to DuckDB as Arrow datasets (lazy, with filter/projection push-down), and to Spark as the current
-  version's parquet files with the table's schema (partition values come from the hive-style paths).
+* No DuckDB extensions (nothing may download at run time): ``lake.selectors`` names the current version's
+  parquet files of a Delta table, and they are handed to DuckDB (its own parquet scan, see
+  :func:`_duckdb_view`) and to Spark with the table's schema (partition values come from the hive-style
+  paths). The lake is read only through ``lake.selectors`` (never its storage or table declarations).
 * DuckDB connections are not safe to share between threads: one connection per thread.
 * Spark binds to loopback only, runs in UTC and with few shuffle partitions (2 cores).
 """

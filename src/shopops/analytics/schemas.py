@@ -50,6 +50,21 @@ def explain_json(result: dict) -> dict:
             "groups": [_explained_json(group) for group in result["groups"]]}
 
 
+def _money_json(values: dict, keys: tuple[str, ...]) -> dict:
+    return {**values, **{key: _yuan(values[key]) for key in keys if key in values}}
+
+
+def products_json(result: dict) -> dict:
+    """A ``queries.products.analyze`` result as JSON: ``gmv`` and ``price`` in yuan text."""
+    return {
+        **result, "totals": _money_json(result["totals"], ("gmv",)),
+        "abc": {name: _money_json(group, ("gmv",)) for name, group in result["abc"].items()},
+        "price_bands": [_money_json(group, ("gmv",)) for group in result["price_bands"]],
+        "new_vs_old": [_money_json(group, ("gmv",)) for group in result["new_vs_old"]],
+        "skus": [_money_json(sku, ("gmv", "price")) for sku in result["skus"]],
+    }
+
+
 def alert_json(alert: dict) -> dict:
     """One alert of ``selectors.alerts.alerts_check`` as JSON (the API, the CLI and a to-do item's data)."""
     return {**alert, "value": metric_json(alert["metric"], alert["value"]),

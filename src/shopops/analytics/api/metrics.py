@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
-from shopops.analytics.schemas import explain_json, report_json
+from shopops.analytics.schemas import explain_json, products_json, report_json
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
 from shopops.core.api_auth import current_shop, needs
@@ -55,8 +55,8 @@ def metric_definitions(request: HttpRequest) -> list:
 @router.get("/products", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_ANALYTICS))
 def products(request: HttpRequest, query: Query[PeriodQuery]) -> dict:
     """Product analysis: ABC by GMV, 动销率, sell-through, price bands, new vs old products."""
-    return product_selectors.products_analysis(shop=current_shop(request), date_from=query.date_from,
-                                               date_to=query.date_to)
+    return products_json(product_selectors.products_analysis(shop=current_shop(request), date_from=query.date_from,
+                                                             date_to=query.date_to))
 
 
 @router.get("/gmv-explain", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_ANALYTICS))

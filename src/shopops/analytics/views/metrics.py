@@ -197,10 +197,9 @@ def _product_columns() -> list[Column]:
         Column("spu", gettext_lazy("SPU code"), lambda r: r["spu"]),
         Column("title", gettext_lazy("Title"), lambda r: r["title"]),
         Column("abc", gettext_lazy("ABC class"), lambda r: r["abc"]),
-        Column("price", gettext_lazy("List price"), lambda r: Decimal(r["price"]) if r["price"] else None,
-               numeric=True),
+        Column("price", gettext_lazy("List price"), lambda r: _yuan(r["price"]), numeric=True),
         Column("units", gettext_lazy("Units sold"), lambda r: r["units"], numeric=True),
-        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: Decimal(r["gmv"]), numeric=True),
+        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: _yuan(r["gmv"]), numeric=True),
         Column("share", gettext_lazy("Share"), lambda r: r["share"], numeric=True),
         Column("cumulative_share", gettext_lazy("Cumulative share"), lambda r: r["cumulative_share"], numeric=True),
         Column("on_hand", gettext_lazy("On hand"), lambda r: r["on_hand"], numeric=True),
@@ -215,7 +214,7 @@ def _group_columns(key: str, label: Any) -> list[Column]:
         Column("skus", gettext_lazy("SKUs"), lambda r: r["skus"], numeric=True),
         Column("skus_sold", gettext_lazy("SKUs sold"), lambda r: r["skus_sold"], numeric=True),
         Column("units", gettext_lazy("Units sold"), lambda r: r["units"], numeric=True),
-        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: Decimal(r["gmv"]), numeric=True),
+        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: _yuan(r["gmv"]), numeric=True),
         Column("share", gettext_lazy("Share"), lambda r: r["share"], numeric=True),
     ]
 
@@ -247,14 +246,14 @@ def products_analysis(request: HttpRequest) -> HttpResponse:
                                  "new_vs_old": (str(_("New vs older products")), new_cols, new_old)}, errors)
     if exported:
         return exported
-    abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [float(a["gmv"]) for a in abc], "type": "bar",
+    abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [_chart_yuan(a["gmv"]) for a in abc], "type": "bar",
                            "name": str(_("GMV (¥)")), "marker": {"color": "#d4380d"}},
                           {"x": [a["class"] for a in abc], "y": [a["skus"] for a in abc], "type": "bar",
                            "name": str(_("SKUs")), "yaxis": "y2", "marker": {"color": "#bfbfbf"}}],
                  "layout": {"barmode": "group", "height": 280, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
                             "legend": {"orientation": "h", "y": -0.2}, "yaxis": {"title": str(_("GMV (¥)"))},
                             "yaxis2": {"title": str(_("SKUs")), "overlaying": "y", "side": "right"}}}
-    band_chart = {"data": [{"x": [b["band"] for b in bands], "y": [float(b["gmv"]) for b in bands], "type": "bar",
+    band_chart = {"data": [{"x": [b["band"] for b in bands], "y": [_chart_yuan(b["gmv"]) for b in bands], "type": "bar",
                             "name": str(_("GMV (¥)")), "marker": {"color": "#1677ff"}}],
                   "layout": {"height": 260, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
                              "xaxis": {"title": str(_("Price band (¥)"))}, "yaxis": {"title": str(_("GMV (¥)"))}}}
