@@ -21,10 +21,12 @@ from django.utils.translation import gettext
 
 from shopops.analytics import anomaly
 from shopops.analytics.engine import MemoryTables, get_engine
+from shopops.analytics.schemas import alert_json
 from shopops.analytics.selectors import alerts as alert_selectors
 from shopops.analytics.selectors.alerts import alerts_check
 from shopops.analytics.services.alerts import ALERT_SOURCE, analytics_alerts_run
 from shopops.campaigns.selectors import promotion_days
+from shopops.core.money import format_fen
 from shopops.reports.selectors import todos_of_source
 from shopops.reports.services import todo_upsert
 
@@ -174,7 +176,8 @@ def test_a_drop_on_an_ordinary_tuesday_is_an_alert(shop, promos):
     gmv = _find(result, "gmv")
     assert gmv is not None and gmv["direction"] == "down" and gmv["severity"] == "critical"
     assert gmv["change"] < -0.5 and gmv["z"] < -5 and gmv["promotion"] == []
-    assert isinstance(gmv["value"], str) and "." in gmv["value"]  # money as text with two decimals
+    assert isinstance(gmv["value"], int) and isinstance(gmv["baseline"], int)  # numbers: money in whole fen
+    assert alert_json(gmv)["value"] == format_fen(gmv["value"])  # the JSON edge writes yuan with two decimals
     for metric in ("orders", "buyers", "cvr"):
         assert _find(result, metric)["direction"] == "down"
     assert _find(result, "gmv", "tmall") and _find(result, "gmv", "jd")
@@ -222,10 +225,11 @@ def test_alerts_become_todos_updated_in_place_and_closed_when_cleared(shop, prom
     assert item.role == "operator" and item.severity == "critical" and item.due_date == TUESDAY
     assert "date=2026-10-13" in item.url
     gmv = _find(first, "gmv")
-    assert f"¥{gmv['value']}" in item.detail and f"¥{gmv['baseline']}" in item.detail  # the numbers behind it
+    shown = (f"¥{format_fen(gmv['value'])}", f"¥{format_fen(gmv['baseline'])}")
+    assert all(text in item.detail for text in shown)  # the numbers behind it
     with translation.override("zh-hans"):
         assert "支付金额" in item.title and gettext("whole shop") in item.title  # 全店 once the catalog is merged
-    assert item.data["value"] == gmv["value"] and item.data["baseline_days"] == gmv["baseline_days"]
+    assert item.data["value"] == format_fen(gmv["value"]) and item.data["baseline_days"] == gmv["baseline_days"]
 
     again = analytics_alerts_run(shop=shop, date=TUESDAY, tables=dropped, language="zh-hans")  # idempotent
     assert again["alerts"] == first["alerts"] and again["todos"]["closed"] == 0
@@ -235,7 +239,8 @@ def test_alerts_become_todos_updated_in_place_and_closed_when_cleared(shop, prom
     worse = analytics_alerts_run(shop=shop, date=TUESDAY, language="en",
                                  tables=world(end=TUESDAY, promos=promos, factors={TUESDAY: 0.1}))
     updated = _open(shop)[key]
-    assert updated.pk == item.pk and updated.data["value"] == _find(worse, "gmv")["value"] != gmv["value"]
+    assert _find(worse, "gmv")["value"] != gmv["value"]
+    assert updated.pk == item.pk and updated.data["value"] == format_fen(_find(worse, "gmv")["value"])
     assert "GMV" in updated.title and "whole shop" in updated.title
 
     cleared = analytics_alerts_run(shop=shop, date=TUESDAY, tables=world(end=TUESDAY, promos=promos))
@@ -260,6 +265,8 @@ def test_api_get_computes_without_writing(api_as, shop, lake_world):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["date"] == "2026-10-13" and any(a["metric"] == "gmv" for a in body["alerts"])
+    gmv = next(a for a in body["alerts"] if a["metric"] == "gmv")
+    assert isinstance(gmv["value"], str) and "." in gmv["value"]  # the JSON keeps money as text in yuan
     assert todos_of_source(shop=shop, source=ALERT_SOURCE).count() == 0
     assert api_as("service").get("/api/v1/analytics/alerts", {"date": "2026-10-13"}).status_code == 403
     assert api_as("viewer").get("/api/v1/analytics/alerts", {"date": "2026-13-45"}).status_code == 422
@@ -292,6 +299,8 @@ def test_cli_alerts_run_json_and_dry_run(shop, lake_world):
     assert {"metric", "channel", "value", "baseline", "change", "z", "direction", "severity",
             "promotion"} <= set(ran["alerts"][0])
     assert ran["todos"]["raised"] == len(_open(shop))
+    gmv = next(a for a in ran["alerts"] if a["metric"] == "gmv")
+    assert isinstance(gmv["value"], str) and "." in gmv["value"]
 
 
 def test_cli_bad_date_is_exit_2(shop):

@@ -20,9 +20,9 @@ def tables():
 def test_totals_hand_checked(tables):
     t = compute(tables, date_from=D1, date_to=D2)["totals"]
     assert t == {
-        "uv": 3, "pv": 9, "buyers": 2, "orders": 3, "gmv": "170.00", "cvr": 0.666667, "aov": "85.00",
-        "uv_value": "56.67", "bounce_rate": 0.583333, "cart_rate": 0.333333, "fav_rate": 0.333333,
-        "refund_amount": "105.00", "refund_rate": 0.75, "new_buyers": 1, "returning_buyers": 1,
+        "uv": 3, "pv": 9, "buyers": 2, "orders": 3, "gmv": 17000, "cvr": 0.666667, "aov": 8500,
+        "uv_value": 5667, "bounce_rate": 0.583333, "cart_rate": 0.333333, "fav_rate": 0.333333,
+        "refund_amount": 10500, "refund_rate": 0.75, "new_buyers": 1, "returning_buyers": 1,
         "repurchase_rate": 0.5, "deduplicated": True,
     }
 
@@ -47,10 +47,21 @@ def test_bounce_rate_over_days_is_the_mean_of_daily_rates(tables):
     assert {r["channel"]: r["bounce_rate"] for r in site} == {"app": 1.0, "site": 0.25}  # (1/2 + 0) / 2
 
 
+def test_the_layer_returns_numbers_of_each_kind(tables):
+    """Numbers, never display text (docs/metrics.md "General rules"): money in integer fen, rates floats,
+    counts ints; the edges (templates, xlsx, ``analytics.schemas``) format them."""
+    for result in (compute(tables, date_from=D1, date_to=D2, by="day"), compute(tables, date_from=D0, date_to=D2)):
+        for values in [*result["rows"], result["totals"]]:
+            for name, metric in METRICS.items():
+                value = values[name]
+                expected = {"money": int, "count": int, "rate": float}[metric.kind]
+                assert value is None or (type(value) is expected), (name, value)
+
+
 def test_refunds_are_not_deducted_from_gmv(tables):
     """支付金额 includes postage and does not deduct refunds (haomu.top via docs/rules/metrics.md#gmv)."""
     t = compute(tables, date_from=D1, date_to=D1, metrics=["gmv", "refund_amount"])["totals"]
-    assert t == {"gmv": "100.00", "refund_amount": "100.00", "deduplicated": True}  # fully refunded, still GMV
+    assert t == {"gmv": 10000, "refund_amount": 10000, "deduplicated": True}  # fully refunded, still GMV
 
 
 def test_a_buyer_who_buys_twice_counts_once(tables):
@@ -82,14 +93,14 @@ def test_refund_rate_is_30_day_sub_orders(tables):
 def test_rates_are_null_when_undefined(tables):
     t = compute(tables, date_from=D0, date_to=D0)["totals"]
     assert t["uv"] == 0 and t["cvr"] is None and t["uv_value"] is None and t["bounce_rate"] is None
-    assert t["buyers"] == 1 and t["aov"] == "30.00" and t["gmv"] == "30.00"
+    assert t["buyers"] == 1 and t["aov"] == 3000 and t["gmv"] == 3000
     empty = compute(MemoryTables(get_engine("duckdb"), {}), date_from=D1, date_to=D2, by="day")
-    assert empty["rows"] == [] and empty["totals"]["gmv"] == "0.00" and empty["totals"]["aov"] is None
+    assert empty["rows"] == [] and empty["totals"]["gmv"] == 0 and empty["totals"]["aov"] is None
 
 
 def test_channel_filter_and_metric_selection(tables):
     result = compute(tables, date_from=D1, date_to=D2, channel="site", metrics=["uv", "gmv"])
-    assert result["totals"] == {"uv": 2, "gmv": "150.00", "deduplicated": True}
+    assert result["totals"] == {"uv": 2, "gmv": 15000, "deduplicated": True}
     with pytest.raises(ValueError):
         compute(tables, date_from=D1, date_to=D2, metrics=["nope"])
 
@@ -97,8 +108,8 @@ def test_channel_filter_and_metric_selection(tables):
 def test_product_and_category_rows(tables):
     result = compute(tables, date_from=D1, date_to=D2, by="product", metrics=["uv", "buyers", "gmv", "refund_rate"])
     assert result["rows"] == [
-        {"product": "A", "uv": 2, "buyers": 1, "gmv": "110.00", "refund_rate": None, "deduplicated": True},
-        {"product": "B", "uv": 3, "buyers": 2, "gmv": "50.00", "refund_rate": None, "deduplicated": True},
+        {"product": "A", "uv": 2, "buyers": 1, "gmv": 11000, "refund_rate": None, "deduplicated": True},
+        {"product": "B", "uv": 3, "buyers": 2, "gmv": 5000, "refund_rate": None, "deduplicated": True},
     ]
     assert "product_rows_gmv_without_shipping_refunds_unknown" in result["notes"]
 
@@ -122,10 +133,10 @@ def test_platform_traffic_totals_are_flagged_not_deduplicated():
 def test_daily_by_channel_matches_compute(tables):
     rows = daily_by_channel(tables, date_from=D1, date_to=D2, metrics=["uv", "gmv"])
     assert rows == [
-        {"day": "2026-11-01", "channel": "app", "uv": 2, "gmv": "0.00", "deduplicated": True},
-        {"day": "2026-11-01", "channel": "site", "uv": 2, "gmv": "100.00", "deduplicated": True},
-        {"day": "2026-11-02", "channel": "app", "uv": 1, "gmv": "20.00", "deduplicated": True},
-        {"day": "2026-11-02", "channel": "site", "uv": 1, "gmv": "50.00", "deduplicated": True},
+        {"day": "2026-11-01", "channel": "app", "uv": 2, "gmv": 0, "deduplicated": True},
+        {"day": "2026-11-01", "channel": "site", "uv": 2, "gmv": 10000, "deduplicated": True},
+        {"day": "2026-11-02", "channel": "app", "uv": 1, "gmv": 2000, "deduplicated": True},
+        {"day": "2026-11-02", "channel": "site", "uv": 1, "gmv": 5000, "deduplicated": True},
     ]
 
 
@@ -139,7 +150,7 @@ def test_every_grouping_has_the_same_totals(tables, by):
 def test_identity_gmv_equals_uv_times_cvr_times_aov(tables):
     """支付金额 = 访客数 × 支付转化率 × 客单价 (docs/rules/metrics.md#gmv-identity), up to rounding of the shown values."""
     t = compute(tables, date_from=D1, date_to=D2)["totals"]
-    assert abs(t["uv"] * t["cvr"] * float(t["aov"]) - float(t["gmv"])) < 0.01
+    assert abs(t["uv"] * t["cvr"] * t["aov"] - t["gmv"]) < 1  # fen
 
 
 def test_rates_divide_only_by_visitors_of_channels_that_report_them():

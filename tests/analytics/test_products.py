@@ -6,6 +6,7 @@ import datetime as dt
 
 from shopops.analytics.engine import MemoryTables, get_engine
 from shopops.analytics.queries.products import CatalogSku, analyze, sku_sales
+from shopops.analytics.schemas import products_json
 from tests.analytics.metrics_data import D1, D2, shop_data
 
 END = dt.date(2026, 11, 30)
@@ -28,7 +29,7 @@ def test_abc_classes_follow_cumulative_gmv_share():
     result = analyze(sales, catalog, dict.fromkeys(catalog, 10), date_from=D1, date_to=END)
     classes = {i["sku"]: i["abc"] for i in result["skus"]}
     assert classes == {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C", "z0": "C"}
-    assert result["abc"]["A"] == {"skus": 3, "skus_sold": 3, "units": 85, "gmv": "850.00", "share": 0.85}
+    assert result["abc"]["A"] == {"skus": 3, "skus_sold": 3, "units": 85, "gmv": 85000, "share": 0.85}
     assert result["skus"][0]["cumulative_share"] == 0.5 and result["skus"][-1]["sku"] == "z0"
 
 
@@ -56,10 +57,10 @@ def test_price_bands_and_new_vs_old():
                "lux": _sku("lux", 80_000, launched=dt.date(2026, 9, 1))}
     result = analyze(_sales(cheap=2000, mid=6000, lux=80000), catalog, {}, date_from=D1, date_to=END)
     bands = {b["band"]: b for b in result["price_bands"]}
-    assert bands["0-50"]["skus"] == 1 and bands["50-100"]["gmv"] == "60.00" and bands["500+"]["units"] == 80
+    assert bands["0-50"]["skus"] == 1 and bands["50-100"]["gmv"] == 6000 and bands["500+"]["units"] == 80
     assert sum(b["skus"] for b in result["price_bands"]) == 3
     groups = {g["group"]: g for g in result["new_vs_old"]}
-    assert groups["new"]["skus"] == 2 and groups["new"]["gmv"] == "80.00" and groups["old"]["gmv"] == "800.00"
+    assert groups["new"]["skus"] == 2 and groups["new"]["gmv"] == 8000 and groups["old"]["gmv"] == 80000
 
 
 def test_sku_sales_query():
@@ -69,3 +70,16 @@ def test_sku_sales_query():
         {"sku_code": "A-1", "spu_code": "A", "category": "c-a", "units": 3, "gmv_fen": 11000, "orders": 2, "buyers": 1},
         {"sku_code": "B-1", "spu_code": "B", "category": "c-b", "units": 2, "gmv_fen": 5000, "orders": 2, "buyers": 2},
     ]
+
+
+def test_money_is_fen_inside_and_yuan_text_in_the_json():
+    sales = [{"sku_code": "A1", "spu_code": "A", "category": "c", "units": 2, "gmv_fen": 12345, "orders": 2,
+              "buyers": 2}]
+    result = analyze(sales, {"A1": _sku("A1", 6990)}, None, date_from=D1, date_to=D2)
+    assert result["totals"]["gmv"] == 12345 and result["skus"][0]["gmv"] == 12345
+    assert result["skus"][0]["price"] == 6990 and result["abc"]["A"]["gmv"] == 12345
+    data = products_json(result)
+    assert data["totals"]["gmv"] == "123.45" and data["abc"]["A"]["gmv"] == "123.45"
+    assert data["skus"][0]["price"] == "69.90" and data["skus"][0]["gmv"] == "123.45"
+    assert data["price_bands"][1]["gmv"] == "123.45" and data["new_vs_old"][1]["gmv"] == "123.45"
+    assert result["totals"]["gmv"] == 12345  # the result itself is left as numbers

@@ -8,9 +8,10 @@ expression runs on the lake (:class:`LakeTables`) or on a hand-built data set in
 
 Pitfalls handled here rather than in every query (docs/rules/analytics.md#analytics-engine-pitfalls):
 
-* No DuckDB extensions (nothing may download at run time): Delta tables are opened with ``deltalake`` and
-  handed to DuckDB as Arrow datasets (lazy, with filter/projection push-down), and to Spark as the current
-  version's parquet files with the table's schema (partition values come from the hive-style paths).
+* No DuckDB extensions (nothing may download at run time): ``lake.selectors`` names the current version's
+  parquet files of a Delta table, and they are handed to DuckDB (its own parquet scan, see
+  :func:`_duckdb_view`) and to Spark with the table's schema (partition values come from the hive-style
+  paths). The lake is read only through ``lake.selectors`` (never its storage or table declarations).
 * DuckDB connections are not safe to share between threads: one connection per thread.
 * Spark binds to loopback only, runs in UTC and with few shuffle partitions (2 cores).
 """
@@ -29,7 +30,12 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from shopops.lake.tables import TABLES, LakeTable
+from shopops.lake.selectors import (
+    lake_table_names,
+    lake_table_partitions,
+    lake_table_schema,
+    lake_table_version,
+)
 
 ENGINES = ("duckdb", "pyspark")
 
@@ -63,24 +69,19 @@ class Engine:
 
     def lake_table(self, name: str) -> ir.Table:
         """The current version of lake table ``name`` (all shops); an empty table when it does not exist."""
-        from deltalake import DeltaTable
-
-        from shopops.lake.storage import table_uri
-
-        schema = TABLES[name].schema
-        uri = table_uri(name)
-        if not DeltaTable.is_deltatable(uri):
+        schema = lake_table_schema(name)
+        current = lake_table_version(name)
+        if current is None:
             return self.memtable(schema.empty_table())
-        delta = DeltaTable(uri)
-        key = f"{uri}@{delta.version()}"
+        key = f"{current.uri}@{current.version}"
         with self._lock:
             view = self._registered.get(key)
             if view is None:
-                view = f"lake_{name}_v{delta.version()}_{len(self._registered)}"
+                view = f"lake_{name}_v{current.version}_{len(self._registered)}"
                 if self.name == "duckdb":
-                    _duckdb_view(self.backend, view, uri, delta.file_uris(), TABLES[name])
+                    _duckdb_view(self.backend, view, list(current.files), schema, lake_table_partitions(name))
                 else:
-                    _spark_view(self.backend, view, uri, delta.file_uris(), schema)
+                    _spark_view(self.backend, view, current.uri, list(current.files), schema)
                 self._registered[key] = view
         return self.backend.table(view)
 
@@ -105,7 +106,8 @@ _memtable_ids = itertools.count()
 _DUCKDB_TYPES = {"date32[day]": "DATE", "string": "VARCHAR", "large_string": "VARCHAR", "int64": "BIGINT"}
 
 
-def _duckdb_view(backend: ibis.BaseBackend, view: str, uri: str, files: list[str], table: LakeTable) -> None:
+def _duckdb_view(backend: ibis.BaseBackend, view: str, files: list[str], schema: pa.Schema,
+                 partition_by: tuple[str, ...]) -> None:
     """A DuckDB view over the current version's parquet files (DuckDB's own scan, no extension): partition
     values from the hive-style paths, pruning from the parquet footers.
 
@@ -114,12 +116,11 @@ def _duckdb_view(backend: ibis.BaseBackend, view: str, uri: str, files: list[str
     file (found by benchmarks/analytics.py on the import-fed tables, whose stats cover integer columns only).
     An Arrow dataset of the same files is correct but scans at half DuckDB's speed (benchmarks/analytics.py).
     """
-    schema = table.schema
     if not files:
         backend.con.register(view, schema.empty_table())
         return
     listing = ", ".join(_sql_text(_local_path(f)) for f in files)
-    types = ", ".join(f"{_sql_text(p)}: {_DUCKDB_TYPES[str(schema.field(p).type)]}" for p in table.partition_by)
+    types = ", ".join(f"{_sql_text(p)}: {_DUCKDB_TYPES[str(schema.field(p).type)]}" for p in partition_by)
     columns = ", ".join(f'"{name}"' for name in schema.names)
     backend.raw_sql(f"CREATE OR REPLACE VIEW {view} AS SELECT {columns} FROM read_parquet([{listing}], "
                     f"hive_partitioning = true, hive_types = {{{types}}})")
@@ -219,10 +220,10 @@ class Tables(Mapping[str, ir.Table]):
     engine: Engine
 
     def __iter__(self) -> Iterator[str]:
-        return iter(TABLES)
+        return iter(lake_table_names())
 
     def __len__(self) -> int:
-        return len(TABLES)
+        return len(lake_table_names())
 
 
 class LakeTables(Tables):
@@ -234,7 +235,7 @@ class LakeTables(Tables):
         self._cache: dict[str, ir.Table] = {}
 
     def __getitem__(self, name: str) -> ir.Table:
-        if name not in TABLES:
+        if name not in lake_table_names():
             raise KeyError(name)
         if name not in self._cache:
             table = self.engine.lake_table(name)
@@ -252,17 +253,17 @@ class MemoryTables(Tables):
         self._cache: dict[str, ir.Table] = {}
 
     def __getitem__(self, name: str) -> ir.Table:
-        if name not in TABLES:
+        if name not in lake_table_names():
             raise KeyError(name)
         if name not in self._cache:
-            data = self._data.get(name, TABLES[name].schema.empty_table())
+            data = self._data.get(name, lake_table_schema(name).empty_table())
             self._cache[name] = self.engine.memtable(data)
         return self._cache[name]
 
 
 def conform(name: str, data: pa.Table | dict, *, shop_id: int = 1) -> pa.Table:
     """Shape ``data`` (a pyarrow table or a dict of columns) to lake table ``name``'s schema."""
-    schema = TABLES[name].schema
+    schema = lake_table_schema(name)
     if isinstance(data, dict):
         data = pa.table(data)
     rows = data.num_rows

@@ -18,8 +18,12 @@ Definitions follow the platforms (docs/rules/metrics.md):
   source only: a multi-day or multi-source total from them is a sum, reported with ``deduplicated: false``.
 
 Entry points: :func:`compute` (what the faces use) and :func:`daily_by_channel` (per day × channel rows, for
-alerts). Output: counts are ``int``, money a string with two decimals in yuan (integer fen inside), rates
-floats 0..1 rounded to 6 places or ``None`` when the denominator is 0.
+alerts). Output is numbers, never display text: counts are ``int``, money ``int`` fen (ratios such as 客单价
+rounded half up to the fen), rates floats 0..1 rounded to 6 places; ``None`` when the denominator is 0. Only
+the edges format them (templates, xlsx, the JSON of the API and CLI: :mod:`shopops.analytics.schemas`).
+
+Refunds have one basis: **by payment date** (docs/metrics.md#refunds, docs/rules/metrics.md#refund-rate):
+``refund_amount`` of a period is what has been refunded so far on the orders paid in it.
 """
 
 from __future__ import annotations
@@ -31,16 +35,19 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from shopops.analytics.engine import Tables
-from shopops.core.money import format_fen
+from shopops.core.money import divide_half_up
 
 
 @dataclass(frozen=True)
 class Metric:
+    """One metric's definition; ``label`` is its name for people (gettext: 支付金额 / "GMV (paid amount)")."""
+
     name: str
-    zh: str
-    en: str
+    label: Promise
     formula: str
     kind: str  # count | money | rate
     additive: bool  # may a total be the sum of its parts?
@@ -52,36 +59,36 @@ _EV = ("events", "traffic_daily")
 _OF = ("orders_fact", "order_lines_fact")
 
 METRICS: dict[str, Metric] = {m.name: m for m in (
-    Metric("uv", "访客数", "Visitors", "distinct users with ≥1 page view", "count", False,
+    Metric("uv", _("Visitors"), "distinct users with ≥1 page view", "count", False,
            "distinct per row: recomputed from events, never summed over days/channels", _EV),
-    Metric("pv", "浏览量", "Page views", "count of pv events", "count", True, "sum", _EV),
-    Metric("buyers", "支付买家数", "Paying buyers", "distinct customers with a paid order", "count", False,
+    Metric("pv", _("Page views (PV)"), "count of pv events", "count", True, "sum", _EV),
+    Metric("buyers", _("Paying buyers"), "distinct customers with a paid order", "count", False,
            "distinct per row: recomputed from orders", _OF),
-    Metric("orders", "支付订单数", "Paid orders", "count of paid orders", "count", True, "sum", _OF),
-    Metric("gmv", "支付金额", "GMV (paid amount)", "Σ paid incl. shipping; refunds not deducted", "money", True,
+    Metric("orders", _("Paid orders"), "count of paid orders", "count", True, "sum", _OF),
+    Metric("gmv", _("GMV (paid amount)"), "Σ paid incl. shipping; refunds not deducted", "money", True,
            "sum", _OF),
-    Metric("cvr", "支付转化率", "Conversion rate", "buyers / uv", "rate", False, "ratio of the row's totals",
+    Metric("cvr", _("Conversion rate"), "buyers / uv", "rate", False, "ratio of the row's totals",
            _EV + _OF),
-    Metric("aov", "客单价", "Average order value per buyer", "gmv / buyers", "money", False,
+    Metric("aov", _("Average order value"), "gmv / buyers", "money", False,
            "ratio of the row's totals", _OF),
-    Metric("uv_value", "UV价值", "Value per visitor", "gmv / uv", "money", False, "ratio of the row's totals",
+    Metric("uv_value", _("Value per visitor"), "gmv / uv", "money", False, "ratio of the row's totals",
            _EV + _OF),
-    Metric("bounce_rate", "跳失率", "Bounce rate", "visitors with exactly 1 pv / visitors, per day",
+    Metric("bounce_rate", _("Bounce rate"), "visitors with exactly 1 pv / visitors, per day",
            "rate", False, "mean of the daily rates over the row's days", ("events",)),
-    Metric("cart_rate", "加购率", "Add-to-cart rate", "distinct users who added to cart / uv", "rate", False,
+    Metric("cart_rate", _("Add-to-cart rate"), "distinct users who added to cart / uv", "rate", False,
            "ratio of the row's distinct counts", _EV),
-    Metric("fav_rate", "收藏率", "Favourite rate", "distinct users who favourited / uv", "rate", False,
+    Metric("fav_rate", _("Favourite rate"), "distinct users who favourited / uv", "rate", False,
            "ratio of the row's distinct counts", _EV),
-    Metric("refund_amount", "退款金额", "Refunded amount", "Σ refunded of orders paid in the period", "money", True,
-           "sum (by payment date)", ("orders_fact",)),
-    Metric("refund_rate", "退款率", "Refund rate",
+    Metric("refund_amount", _("Refunds (by payment date)"), "Σ refunded of orders paid in the period", "money",
+           True, "sum (by payment date)", ("orders_fact",)),
+    Metric("refund_rate", _("Refund rate (30 days)"),
            "successful refunds in 30 days / sub-orders in 30 days (window ending on the row's last day)", "rate",
            False, "30-day window, recomputed", _OF),
-    Metric("new_buyers", "新买家数", "New buyers", "buyers with no paid order before the row's first day", "count",
+    Metric("new_buyers", _("New buyers"), "buyers with no paid order before the row's first day", "count",
            False, "distinct per row", ("orders_fact",)),
-    Metric("returning_buyers", "老买家数", "Returning buyers", "buyers with a paid order before the row's first day",
+    Metric("returning_buyers", _("Returning buyers"), "buyers with a paid order before the row's first day",
            "count", False, "distinct per row", ("orders_fact",)),
-    Metric("repurchase_rate", "重复购买率", "Repurchase rate", "buyers with ≥2 orders in the row / buyers", "rate",
+    Metric("repurchase_rate", _("Repurchase rate"), "buyers with ≥2 orders in the row / buyers", "rate",
            False, "recomputed per row", ("orders_fact",)),
 )}
 
@@ -92,14 +99,6 @@ _RATE_PLACES = 6
 
 def _rate(num: int | float, den: int | float) -> float | None:
     return round(num / den, _RATE_PLACES) if den else None
-
-
-def _money_ratio(fen: int, den: int) -> str | None:
-    """fen / den as yuan with 2 decimals (round half up in integer arithmetic), None when den is 0."""
-    if not den:
-        return None
-    q, r = divmod(2 * fen + den, 2 * den)  # floor((fen/den) + 1/2) for non-negative fen
-    return format_fen(q)
 
 
 # ---------------------------------------------------------------- group keys per table
@@ -487,11 +486,11 @@ def _values(a: _Acc, dims: Sequence[str], key: tuple, date_from: dt.date) -> dic
     bounce = round(sum(rates) / len(rates), _RATE_PLACES) if rates else None
     new = a.buyers - a.returning
     return {
-        "uv": a.uv, "pv": a.pv, "buyers": a.buyers, "orders": a.orders, "gmv": format_fen(a.gmv_fen),
-        "cvr": _rate(a.buyers, a.uv), "aov": _money_ratio(a.gmv_fen, a.buyers),
-        "uv_value": _money_ratio(a.gmv_fen, a.uv), "bounce_rate": bounce,
+        "uv": a.uv, "pv": a.pv, "buyers": a.buyers, "orders": a.orders, "gmv": a.gmv_fen,
+        "cvr": _rate(a.buyers, a.uv), "aov": divide_half_up(a.gmv_fen, a.buyers),
+        "uv_value": divide_half_up(a.gmv_fen, a.uv), "bounce_rate": bounce,
         "cart_rate": _rate(a.cart_users, a.cart_uv), "fav_rate": _rate(a.fav_users, a.fav_uv),
-        "refund_amount": format_fen(a.refund_fen) if a.refund_known else None,
+        "refund_amount": a.refund_fen if a.refund_known else None,
         "refund_rate": a.refund_rate if a.refund_known else None,
         "new_buyers": new, "returning_buyers": a.returning, "repurchase_rate": _rate(a.repeat, a.buyers),
     }
@@ -570,16 +569,13 @@ def daily_by_channel(tables: Tables, *, date_from: dt.date, date_to: dt.date,
     return compute(tables, date_from=date_from, date_to=date_to, by=("day", "channel"), metrics=metrics)["rows"]
 
 
-NOTES = {
-    "platform_uv_not_deduplicated": ("部分访客数来自平台日报，跨天或跨来源相加，未去重",
-                                     "Some visitor counts are platform daily figures summed over days or "
-                                     "sources: not de-duplicated"),
-    "rates_cover_reporting_channels": ("跳失率、加购率、收藏率只按报告了该数据的渠道计算（自有站点行为日志，或平台日报中有"
-                                       "跳失率/加购人数/收藏人数的行），其余渠道的访客不计入分母",
-                                       "Bounce, add-to-cart and favourite rates cover only the channels that report "
-                                       "them (the own-site behaviour log, or platform daily rows with a bounce rate / "
-                                       "cart / fav people); other channels' visitors are left out of the denominator"),
-    "product_rows_gmv_without_shipping_refunds_unknown": ("商品行的支付金额不含运费；退款按订单记录，无法分到商品",
-                                                          "Product rows: GMV excludes shipping; refunds are "
-                                                          "kept per order and cannot be split by product"),
+NOTES: dict[str, Promise] = {
+    "platform_uv_not_deduplicated": _(
+        "Some visitor counts are platform daily figures added over days or sources: they are not de-duplicated."),
+    "rates_cover_reporting_channels": _(
+        "Bounce, add-to-cart and favourite rates cover only the channels that report them (the own-site behaviour "
+        "log, or platform daily rows with a bounce rate / cart / favourite people): other channels' visitors are "
+        "left out of their denominators."),
+    "product_rows_gmv_without_shipping_refunds_unknown": _(
+        "Product rows: GMV without shipping; refunds are kept per order and cannot be split by product."),
 }

@@ -20,13 +20,12 @@ import pyarrow.compute as pc
 from shopops.lake import storage
 
 # The lake's interface to the apps above it (lake.storage and lake.tables stay private to the lake): the table
-# definitions and their state, replacing a derived table's rows (the orders' facts), a table's version, and the
+# definitions, replacing a derived table's rows (the orders' facts), a table's version, and the
 # hashes that identify a feed's rows exactly as the lake does (the import writers).
 from shopops.lake.storage import column_hash as column_hash
 from shopops.lake.storage import integer_text_hash as integer_text_hash
 from shopops.lake.storage import replace_rows as replace_rows
 from shopops.lake.storage import row_hashes as row_hashes
-from shopops.lake.storage import table_info as table_info
 from shopops.lake.storage import table_version as table_version
 from shopops.lake.tables import TABLES as TABLES
 from shopops.lake.tables import LakeTable

@@ -12,7 +12,6 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
 
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
-from shopops.orders.domain import SalesSummary
 from shopops.orders.models import Order, OrderLine, Refund
 
 ORDER_SORTS = Sorts(
@@ -76,20 +75,6 @@ def order_detail(*, shop: Shop, pk: int) -> Order | None:
             Prefetch("refunds", queryset=Refund.objects.select_related("line")),
         )
         .first()
-    )
-
-
-def sales_summary(*, shop: Shop, start: dt.date, end: dt.date, channel: str = "") -> SalesSummary:
-    """GMV, orders, distinct buyers and successful refunds for business dates start..end (inclusive)."""
-    orders = Order.objects.filter(shop=shop, paid_date__range=(start, end))
-    refunds = Refund.objects.filter(shop=shop, status=Refund.Status.SUCCESS, completed_date__range=(start, end))
-    if channel:
-        orders = orders.filter(channel=channel)
-        refunds = refunds.filter(order__channel=channel)
-    totals = orders.aggregate(gmv=Sum("paid_fen"), n=Count("id"), buyers=Count("customer_id", distinct=True))
-    refund_total = refunds.aggregate(total=Sum("amount_fen"))["total"] or 0
-    return SalesSummary(
-        gmv_fen=totals["gmv"] or 0, orders=totals["n"], buyers=totals["buyers"], refund_fen=refund_total
     )
 
 

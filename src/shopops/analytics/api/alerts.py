@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema
 
+from shopops.analytics.schemas import alerts_json
 from shopops.analytics.selectors.alerts import alerts_check
 from shopops.analytics.services.alerts import analytics_alerts_run
 from shopops.core.api_auth import current_shop, needs
@@ -74,10 +75,11 @@ def list_alerts(request: HttpRequest, query: Query[AlertsQuery]) -> dict:
     """The anomalies of ``date`` (default: yesterday in the shop's time zone); nothing is written."""
     shop = current_shop(request)
     day = query.date or today(shop.timezone) - dt.timedelta(days=1)
-    return alerts_check(shop=shop, date=day)
+    return alerts_json(alerts_check(shop=shop, date=day))
 
 
 @router.post("/alerts/run", response={200: AlertsRunOut, **ERRORS}, auth=needs(RUN_ALERTS))
 def run_alerts(request: HttpRequest, payload: AlertsRunIn) -> dict:
     """Check ``date`` and put each anomaly in the operator's to-do list (closing the date's cleared items)."""
-    return analytics_alerts_run(shop=current_shop(request), date=payload.date, language=get_language())
+    return alerts_json(analytics_alerts_run(shop=current_shop(request), date=payload.date,
+                                            language=get_language()))

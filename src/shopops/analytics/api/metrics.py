@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
+from shopops.analytics.schemas import explain_json, products_json, report_json
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
 from shopops.core.api_auth import current_shop, needs
@@ -40,9 +41,9 @@ class ExplainQuery(PeriodQuery):
 @router.get("/metrics", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_ANALYTICS))
 def metrics(request: HttpRequest, query: Query[MetricsQuery]) -> dict:
     """`{"rows": [...], "totals": {...}, "notes": [...], "by": [...], "metrics": [...], "period": {...}}`."""
-    return metric_selectors.metrics_report(shop=current_shop(request), date_from=query.date_from,
-                                           date_to=query.date_to, by=query.by, channel=query.channel,
-                                           metrics=query.metrics)
+    return report_json(metric_selectors.metrics_report(shop=current_shop(request), date_from=query.date_from,
+                                                       date_to=query.date_to, by=query.by, channel=query.channel,
+                                                       metrics=query.metrics))
 
 
 @router.get("/metrics/definitions", response={200: list[dict[str, Any]], **ERRORS}, auth=needs(VIEW_ANALYTICS))
@@ -54,12 +55,12 @@ def metric_definitions(request: HttpRequest) -> list:
 @router.get("/products", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_ANALYTICS))
 def products(request: HttpRequest, query: Query[PeriodQuery]) -> dict:
     """Product analysis: ABC by GMV, 动销率, sell-through, price bands, new vs old products."""
-    return product_selectors.products_analysis(shop=current_shop(request), date_from=query.date_from,
-                                               date_to=query.date_to)
+    return products_json(product_selectors.products_analysis(shop=current_shop(request), date_from=query.date_from,
+                                                             date_to=query.date_to))
 
 
 @router.get("/gmv-explain", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_ANALYTICS))
 def gmv_explain(request: HttpRequest, query: Query[ExplainQuery]) -> dict:
     """The GMV change split into UV, CVR and AOV parts (exact; parts add up to the change)."""
-    return metric_selectors.gmv_explanation(shop=current_shop(request), date_from=query.date_from,
-                                            date_to=query.date_to, vs=query.vs, by=query.by)
+    return explain_json(metric_selectors.gmv_explanation(shop=current_shop(request), date_from=query.date_from,
+                                                         date_to=query.date_to, vs=query.vs, by=query.by))

@@ -2,8 +2,8 @@
 
 Every number comes from the metric layer (:mod:`shopops.analytics.metrics`), so an alert's "GMV" is the
 dashboard's "GMV" (支付金额, refunds not deducted) and its visitors are de-duplicated per row, never summed
-(docs/rules/metrics.md#distinct-counts-are-not-additive, docs/rules/metrics.md#gmv). Money comes back in
-integer fen, rates as floats, counts as ints.
+(docs/rules/metrics.md#distinct-counts-are-not-additive, docs/rules/metrics.md#gmv). The layer's numbers
+are used as they are: money in integer fen, rates as floats, counts as ints.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from shopops.analytics import metrics as metric_layer
 from shopops.analytics.engine import Tables
-from shopops.core.money import parse_fen
 
 # What alerts watch: the headline metrics of the daily check. refund_amount is left out on
 # purpose: it is booked by payment date, so recent days always look "better" until their refunds arrive.
@@ -22,17 +21,6 @@ TOTAL = ""  # the channel key of the whole shop
 
 # rates whose volume gate is another metric of the same row (the rate's denominator)
 DENOMINATOR = {"cvr": "uv", "uv_value": "uv", "bounce_rate": "uv", "aov": "buyers", "refund_rate": "orders"}
-
-
-def _number(metric: str, value: object) -> int | float | None:
-    if value is None:
-        return None
-    kind = metric_layer.METRICS[metric].kind
-    if kind == "money":
-        return parse_fen(str(value), allow_negative=True)
-    if kind == "count":
-        return int(value)
-    return float(value)
 
 
 def _day(value: object) -> dt.date:
@@ -54,10 +42,10 @@ def daily_values(tables: Tables, *, date_from: dt.date, date_to: dt.date,
     by_channel = metric_layer.compute(tables, date_from=date_from, date_to=date_to, by=("day", "channel"),
                                       metrics=names)
     for row in by_channel["rows"]:
-        out[(_day(row["day"]), str(row["channel"]))] = {m: _number(m, row[m]) for m in names}
+        out[(_day(row["day"]), str(row["channel"]))] = {m: row[m] for m in names}
     by_day = metric_layer.compute(tables, date_from=date_from, date_to=date_to, by="day", metrics=names)
     for row in by_day["rows"]:
-        out[(_day(row["day"]), TOTAL)] = {m: _number(m, row[m]) for m in names}
+        out[(_day(row["day"]), TOTAL)] = {m: row[m] for m in names}
     return out
 
 

@@ -15,7 +15,6 @@ import datetime as dt
 from shopops.analytics.domain import FACTORS, Period, decompose_gmv
 from shopops.analytics.engine import Tables
 from shopops.analytics.metrics import compute
-from shopops.core.money import format_fen, parse_fen
 
 BY = ("channel", "source")
 _NEEDED = ["uv", "buyers", "gmv", "cvr", "aov"]
@@ -24,12 +23,12 @@ _NEEDED = ["uv", "buyers", "gmv", "cvr", "aov"]
 def _period(values: dict | None) -> Period:
     if not values:
         return Period(uv=0, buyers=0, gmv_fen=0)
-    return Period(uv=int(values["uv"]), buyers=int(values["buyers"]), gmv_fen=parse_fen(values["gmv"]))
+    return Period(uv=values["uv"], buyers=values["buyers"], gmv_fen=values["gmv"])
 
 
 def _side(values: dict | None) -> dict:
     values = values or {}
-    return {"uv": int(values.get("uv", 0)), "buyers": int(values.get("buyers", 0)), "gmv": values.get("gmv", "0.00"),
+    return {"uv": values.get("uv", 0), "buyers": values.get("buyers", 0), "gmv": values.get("gmv", 0),
             "cvr": values.get("cvr"), "aov": values.get("aov")}
 
 
@@ -48,9 +47,8 @@ def _explain(before: dict | None, after: dict | None) -> dict:
         p1 = Period(uv=p1.buyers, buyers=p1.buyers, gmv_fen=p1.gmv_fen)
     result = decompose_gmv(p0, p1)
     return {
-        "before": _side(before), "after": _side(after), "change": format_fen(result.change_fen),
-        "parts": {f: format_fen(result.parts_fen[f]) for f in FACTORS},
-        "parts_fen": dict(result.parts_fen), "change_fen": result.change_fen,
+        "before": _side(before), "after": _side(after), "change": result.change_fen,
+        "parts": {f: result.parts_fen[f] for f in FACTORS},
         "consistent": result.consistent and basis == "uv", "basis": basis,
     }
 
@@ -59,8 +57,9 @@ def gmv_explain(tables: Tables, *, date_from: dt.date, date_to: dt.date, vs_from
                 by: str | None = None) -> dict:
     """``{"period", "vs", "by", "total": {before, after, change, parts{uv,cvr,aov}, ...}, "groups": [...]}``.
 
-    ``before`` is the ``vs`` period, ``after`` the ``from..to`` period; money as strings in yuan (and in fen
-    under ``*_fen``). A group present in one period only is compared with zeros.
+    ``before`` is the ``vs`` period, ``after`` the ``from..to`` period; money in integer fen (the JSON edge,
+    :func:`shopops.analytics.schemas.explain_json`, writes it in yuan). A group present in one period only is
+    compared with zeros.
     """
     if by is not None and by not in BY:
         raise ValueError(f"unknown grouping {by!r}")
@@ -72,7 +71,7 @@ def gmv_explain(tables: Tables, *, date_from: dt.date, date_to: dt.date, vs_from
         then_rows = {r[by]: r for r in then["rows"]}
         for key in sorted(set(now_rows) | set(then_rows), key=str):
             groups.append({by: key, **_explain(then_rows.get(key), now_rows.get(key))})
-        groups.sort(key=lambda g: (-abs(g["change_fen"]), str(g[by])))
+        groups.sort(key=lambda g: (-abs(g["change"]), str(g[by])))
     total = _explain(then["totals"], now["totals"])
     parts = [total, *groups]
     return {

@@ -11,7 +11,8 @@ Definitions:
 * Price bands by the SKU's list price; new products = launched in the 90 days up to the period's end.
 
 :func:`sku_sales` is the Ibis query (runs on DuckDB and Spark alike); :func:`analyze` is pure Python over its
-rows and the catalog/stock the selector passes in.
+rows and the catalog/stock the selector passes in. Money is integer fen (``gmv``, ``price``); the JSON edge
+(:func:`shopops.analytics.schemas.products_json`) writes it in yuan.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from fractions import Fraction
 import ibis.expr.types as ir
 
 from shopops.analytics.engine import Tables
-from shopops.core.money import format_fen
 
 A_SHARE = Fraction(80, 100)
 B_SHARE = Fraction(95, 100)
@@ -87,7 +87,7 @@ def analyze(sales: list[dict], catalog: dict[str, CatalogSku], stock: dict[str, 
         items.append({
             "sku": code, "spu": cat.spu if cat else sold["spu"], "title": cat.title if cat else "",
             "category": cat.category if cat else sold["category"],
-            "price": format_fen(cat.price_fen) if cat else None, "price_fen": cat.price_fen if cat else None,
+            "price": cat.price_fen if cat else None,
             "on_sale": bool(cat and cat.on_sale), "in_catalog": cat is not None,
             "units": sold["units"], "orders": sold["orders"], "buyers": sold["buyers"], "gmv_fen": sold["gmv_fen"],
             "on_hand": on_hand,
@@ -107,8 +107,8 @@ def analyze(sales: list[dict], catalog: dict[str, CatalogSku], stock: dict[str, 
         cumulative += item["gmv_fen"]
         item["share"] = _share(item["gmv_fen"], total_gmv)
         item["cumulative_share"] = _share(cumulative, total_gmv)
-        item["gmv"] = format_fen(item["gmv_fen"])
-        item["price_band"] = _band(item["price_fen"])
+        item["gmv"] = item["gmv_fen"]
+        item["price_band"] = _band(item["price"])
     on_sale = [i for i in items if i["on_sale"]]
     sold_on_sale = [i for i in on_sale if i["units"] > 0]
     units = sum(i["units"] for i in items)
@@ -117,10 +117,10 @@ def analyze(sales: list[dict], catalog: dict[str, CatalogSku], stock: dict[str, 
     def group(rows: list[dict]) -> dict:
         gmv = sum(r["gmv_fen"] for r in rows)
         return {"skus": len(rows), "skus_sold": sum(1 for r in rows if r["units"] > 0),
-                "units": sum(r["units"] for r in rows), "gmv": format_fen(gmv), "share": _share(gmv, total_gmv)}
+                "units": sum(r["units"] for r in rows), "gmv": gmv, "share": _share(gmv, total_gmv)}
 
     abc = {k: group([i for i in items if i["abc"] == k]) for k in ("A", "B", "C")}
-    band_names = [_band(lo) for lo in PRICE_BANDS_FEN] + (["?"] if any(i["price_fen"] is None for i in items)
+    band_names = [_band(lo) for lo in PRICE_BANDS_FEN] + (["?"] if any(i["price"] is None for i in items)
                                                           else [])
     bands = [{"band": b, **group([i for i in items if i["price_band"] == b])} for b in band_names]
     new_old = [{"group": "new", **group([i for i in items if i["new"]])},
@@ -131,13 +131,12 @@ def analyze(sales: list[dict], catalog: dict[str, CatalogSku], stock: dict[str, 
     if any(not i["in_catalog"] for i in items):
         notes.append("skus_not_in_catalog")
     for item in items:
-        item.pop("price_fen")
         item.pop("gmv_fen")
     return {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "totals": {"skus_on_sale": len(on_sale), "skus_sold": sum(1 for i in items if i["units"] > 0),
                    "sell_rate": _share(len(sold_on_sale), len(on_sale)), "units": units,
-                   "gmv": format_fen(total_gmv), "on_hand": on_hand_total,
+                   "gmv": total_gmv, "on_hand": on_hand_total,
                    "sell_through": (_share(units, units + on_hand_total) if on_hand_total is not None else None)},
         "abc": abc, "price_bands": bands, "new_vs_old": new_old, "skus": items, "notes": notes,
         "new_since": new_since.isoformat(),

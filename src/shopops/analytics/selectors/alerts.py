@@ -19,7 +19,6 @@ from shopops.analytics.metrics import METRICS, compute
 from shopops.analytics.queries.alerts import ALERT_METRICS, DENOMINATOR, TOTAL, daily_values, first_data_day
 from shopops.campaigns.selectors import promotion_days
 from shopops.core.errors import FieldError, InvalidInput
-from shopops.core.money import format_fen, parse_fen
 from shopops.orders.domain import change_rate
 
 if TYPE_CHECKING:
@@ -33,13 +32,14 @@ def shop_tables(shop: Shop) -> Tables:
     return LakeTables(get_engine(), shop.pk)
 
 
-def _out(metric: str, value: float | None) -> object:
-    """A metric value as JSON carries it: money a string with two decimals, rates floats, counts ints."""
+def _out(metric: str, value: float | None) -> int | float | None:
+    """A judged value as a number of the metric's kind: money whole fen, rates 6 places, counts ints (a
+    baseline median of counts may be a half). The JSON edge formats it (``schemas.alert_json``)."""
     if value is None:
         return None
     kind = METRICS[metric].kind
     if kind == "money":
-        return format_fen(round(value))
+        return round(value)
     if kind == "count":
         return round(value) if float(value).is_integer() else round(value, 2)
     return round(value, 6)
@@ -127,19 +127,6 @@ KPI_METRICS = ("gmv", "uv", "buyers", "cvr", "aov", "orders", "refund_amount")
 PERIODS = (1, 7, 30)
 
 
-def _kpi_numbers(totals: dict) -> dict[str, int | float | None]:
-    out = {}
-    for m in KPI_METRICS:
-        v = totals.get(m)
-        if v is None:
-            out[m] = None
-        elif METRICS[m].kind == "money":
-            out[m] = parse_fen(str(v), allow_negative=True)
-        else:
-            out[m] = v
-    return out
-
-
 def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None = None) -> dict:
     """The dashboard's KPI cards for the ``days`` ending on ``end``: each metric's value, its change vs the
     previous period of the same length and vs the same period one week earlier (the same weekday last week
@@ -155,7 +142,8 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
 
     def totals(a: dt.date, b: dt.date) -> tuple[dict, bool]:
         result = compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
-        return _kpi_numbers(result["totals"]), bool(result["totals"].get("deduplicated", True))
+        numbers = {m: result["totals"].get(m) for m in KPI_METRICS}
+        return numbers, bool(result["totals"].get("deduplicated", True))
 
     current, dedup = totals(start, end)
     previous, _d = totals(start - span, end - span)
@@ -167,7 +155,7 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
     for m in KPI_METRICS:
         meta = METRICS[m]
         cards.append({
-            "key": m, "zh": meta.zh, "en": meta.en, "kind": meta.kind, "value": current[m],
+            "key": m, "label": meta.label, "kind": meta.kind, "value": current[m],
             "previous": previous[m], "week_ago": week_ago[m],
             "change_prev": change_rate(current[m], previous[m]),
             "change_wow": change_rate(current[m], week_ago[m]),
@@ -175,3 +163,49 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
     return {"start": start, "end": end, "days": days, "cards": cards, "deduplicated": dedup,
             "previous_start": start - span, "previous_end": end - span,
             "week_start": start - week, "week_end": end - week}
+
+
+# ---------------------------------------------------------------- the dashboard's last 30 days
+
+OVERVIEW_METRICS = ("gmv", "orders", "buyers", "aov", "refund_amount")
+TREND_METRICS = ("gmv", "orders", "buyers")
+
+
+def _trend(tables: Tables, *, end: dt.date, days: int) -> list[dict]:
+    """GMV, orders and buyers per business day of the ``days`` ending on ``end``, zeros included."""
+    start = end - dt.timedelta(days=days - 1)
+    rows = compute(tables, date_from=start, date_to=end, by="day", metrics=TREND_METRICS)["rows"]
+    by_day = {row["day"]: row for row in rows}
+    out = []
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        row = by_day.get(day.isoformat(), {})
+        out.append({"date": day, "gmv_fen": row.get("gmv") or 0, "orders": row.get("orders") or 0,
+                    "buyers": row.get("buyers") or 0})
+    return out
+
+
+def sales_overview(*, shop: Shop, end: dt.date, days: int = 30, trend_days: int = 90,
+                   tables: Tables | None = None) -> dict:
+    """The dashboard's sales of the ``days`` ending on ``end``: cards (GMV, orders, buyers, AOV, refunds) with
+    their change vs the ``days`` before, the channels, and the daily trend of the ``trend_days`` ending on
+    ``end``.
+
+    The metric layer's numbers, so the dashboard says what the analytics pages and the API say for the same
+    period: one GMV (paid incl. shipping, refunds not deducted) and one refund basis — by payment date
+    (docs/metrics.md#refunds). Money is integer fen.
+    """
+    tables = tables or shop_tables(shop)
+    start = end - dt.timedelta(days=days - 1)
+    span = dt.timedelta(days=days)
+    current = compute(tables, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS)
+    previous = compute(tables, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"]
+    totals = current["totals"]
+    cards = [{"key": m, "label": METRICS[m].label, "kind": METRICS[m].kind, "value": totals[m],
+              "previous": previous[m], "change_prev": change_rate(totals[m], previous[m])}
+             for m in OVERVIEW_METRICS]
+    channels = [{"channel": row["channel"], "gmv_fen": row["gmv"], "orders": row["orders"], "buyers": row["buyers"]}
+                for row in current["rows"] if row["orders"]]
+    channels.sort(key=lambda row: (-row["gmv_fen"], row["channel"]))
+    return {"start": start, "end": end, "days": days, "cards": cards, "channels": channels,
+            "gmv_fen": totals["gmv"], "trend": _trend(tables, end=end, days=trend_days)}

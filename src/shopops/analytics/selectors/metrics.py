@@ -1,6 +1,7 @@
 """Reads for the metric faces (CLI ``shopops metrics`` / ``gmv explain``, /api/v1/analytics/metrics and
 /gmv-explain, the traffic-sources and GMV-explanation pages): validate the input, run the metric layer for one
-shop on the configured engine, return the JSON of :func:`shopops.analytics.metrics.compute`.
+shop on the configured engine, return :func:`shopops.analytics.metrics.compute`'s result (numbers: the faces
+format them; the API and CLI through :mod:`shopops.analytics.schemas`).
 
 Bad input raises :class:`InvalidInput` naming the field (``from``, ``to``, ``vs``, ``by``, ``channel``,
 ``metrics``) in the user's language.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shopops.analytics import metrics as layer
@@ -147,7 +149,13 @@ def gmv_explanation(*, shop, date_from: object, date_to: object, vs: object, by:
                                date_to=period[1], vs_from=baseline[0], vs_to=baseline[1], by=grouping)
 
 
+def _named(label: object, language: str) -> str:
+    with translation.override(language):
+        return str(label)
+
+
 def metric_catalog() -> list[dict]:
-    """Every metric's definition (for docs, pages and the API)."""
-    return [{"name": m.name, "zh": m.zh, "en": m.en, "formula": m.formula, "kind": m.kind, "additive": m.additive,
-             "grain": m.grain, "sources": list(m.sources)} for m in layer.METRICS.values()]
+    """Every metric's definition (for docs, pages and the API), its name in Chinese and in English."""
+    return [{"name": m.name, "zh": _named(m.label, "zh-hans"), "en": _named(m.label, "en"), "formula": m.formula,
+             "kind": m.kind, "additive": m.additive, "grain": m.grain, "sources": list(m.sources)}
+            for m in layer.METRICS.values()]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shopops.analytics.metrics import METRICS
 from shopops.analytics.selectors.alerts import ALL_CHANNELS, alerts_check
 from shopops.channels.domain import channel_label
+from shopops.core.money import format_fen
 from shopops.reports.selectors import todos_of_source
 from shopops.reports.services import todo_close_missing, todo_upsert
 
@@ -35,12 +36,19 @@ def alert_key(date: dt.date, metric: str, channel: str) -> str:
     return f"{date.isoformat()}:{metric}:{channel or ALL_CHANNELS}"
 
 
-def _shown(metric: str, value: object) -> str:
+def _stored(metric: str, value: int | float | None) -> object:
+    """A judged number as the to-do item's JSON data keeps it: money in yuan text (``"123.45"``), as the API."""
+    if value is not None and METRICS[metric].kind == "money":
+        return format_fen(int(value))
+    return value
+
+
+def _shown(metric: str, value: int | float | None) -> str:
     if value is None:
         return "—"
     kind = METRICS[metric].kind
     if kind == "money":
-        return f"¥{value}"
+        return f"¥{format_fen(int(value))}"
     if kind == "rate":
         return f"{float(value) * 100:.2f}%"
     return f"{value}"
@@ -50,7 +58,7 @@ def alert_texts(alert: dict, *, date: dt.date, language: str) -> tuple[str, str]
     """Title and detail of an alert's to-do item, in ``language``."""
     metric, channel = alert["metric"], alert["channel"]
     with translation.override(language):
-        name = METRICS[metric].en if language.startswith("en") else METRICS[metric].zh
+        name = str(METRICS[metric].label)
         where = _("whole shop") if channel == ALL_CHANNELS else channel_label(channel, language)
         change = "—" if alert["change"] is None else f"{abs(alert['change']) * 100:.1f}%"
         params = {"metric": name, "channel": where, "change": change, "date": date.isoformat()}
@@ -93,8 +101,10 @@ def analytics_alerts_run(*, shop: Shop, date: dt.date, tables: Tables | None = N
             title, detail = alert_texts(alert, date=date, language=language)
             todo_upsert(shop=shop, source=ALERT_SOURCE, key=key, title=title, detail=detail,
                         severity=alert["severity"], role="operator", due_date=date, url=url,
-                        data={k: alert[k] for k in ("metric", "channel", "value", "baseline", "change", "z",
-                                                     "direction", "promotion", "baseline_days", "baseline_kind")},
+                        data={**{k: alert[k] for k in ("metric", "channel", "change", "z", "direction", "promotion",
+                                                       "baseline_days", "baseline_kind")},
+                              "value": _stored(alert["metric"], alert["value"]),
+                              "baseline": _stored(alert["metric"], alert["baseline"])},
                         reopen=False)
         # todo_close_missing closes every open item of the source not kept: keep the other dates' items.
         others = {k for k in todos_of_source(shop=shop, source=ALERT_SOURCE, status="open").values_list(

@@ -1,5 +1,6 @@
-"""The home dashboard: KPI cards from the analytics metric layer for a chosen period, then the last 30 days,
-the GMV trend and the channels (from the orders records)."""
+"""The home dashboard: KPI cards for a chosen period, then the last 30 days, the GMV trend and the channels —
+all from the analytics metric layer (one GMV, refunds by payment date: docs/metrics.md#refunds). The cards'
+names are the metric layer's (``METRICS`` labels, gettext)."""
 
 from __future__ import annotations
 
@@ -39,11 +40,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     days = _period(request.GET.get("days"))
     data = dashboard_data(shop=shop, day=day)
     kpis = kpi_cards(shop=shop, end=day, days=days)  # three metric-layer computations, whatever the cards
-    labels = {
-        "gmv": _("GMV"), "orders": _("Paid orders"), "buyers": _("Buyers"), "aov": _("AOV"),
-        "refund": _("Refund amount"), "refund_amount": _("Refund amount"), "uv": _("Visitors"),
-        "cvr": _("Conversion rate"),
-    }
     periods = [{"days": 1, "label": _("Yesterday") if day == default_day else _("1 day")},
                {"days": 7, "label": _("7 days")}, {"days": 30, "label": _("30 days")}]
     language = translation.get_language() or "zh-hans"
@@ -59,6 +55,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for row in data["channels"]
     ]
     return render(request, "analytics/dashboard.html", {
-        **data, "labels": labels, "chart": chart, "channel_rows": channels, "kpis": kpis, "periods": periods,
+        **data, "chart": chart, "channel_rows": channels, "kpis": kpis, "periods": periods,
         "days": days,
     })

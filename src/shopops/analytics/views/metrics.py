@@ -18,37 +18,22 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shopops.analytics.metrics import METRICS
+from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
 from shopops.channels.domain import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
+from shopops.core.money import fen_to_decimal
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 
 DEFAULT_DAYS = 30
 
-METRIC_LABELS = {
-    "uv": gettext_lazy("Visitors (UV)"), "pv": gettext_lazy("Page views (PV)"),
-    "buyers": gettext_lazy("Paying buyers"), "orders": gettext_lazy("Paid orders"),
-    "gmv": gettext_lazy("GMV (paid amount)"), "cvr": gettext_lazy("Conversion rate"),
-    "aov": gettext_lazy("Average order value"), "uv_value": gettext_lazy("Value per visitor"),
-    "bounce_rate": gettext_lazy("Bounce rate"), "cart_rate": gettext_lazy("Add-to-cart rate"),
-    "fav_rate": gettext_lazy("Favourite rate"), "refund_amount": gettext_lazy("Refunded amount"),
-    "refund_rate": gettext_lazy("Refund rate (30 days)"), "new_buyers": gettext_lazy("New buyers"),
-    "returning_buyers": gettext_lazy("Returning buyers"), "repurchase_rate": gettext_lazy("Repurchase rate"),
-}
+METRIC_LABELS = {name: metric.label for name, metric in METRICS.items()}
 NOTE_TEXT = {
-    "platform_uv_not_deduplicated": gettext_lazy(
-        "Some visitor counts are platform daily figures added over days or sources: they are not de-duplicated."),
-    "rates_cover_reporting_channels": gettext_lazy(
-        "Bounce, add-to-cart and favourite rates cover only the channels that report them (the own-site behaviour "
-        "log, or platform daily rows with a bounce rate / cart / favourite people): other channels' visitors are "
-        "left out of their denominators."),
-    "product_rows_gmv_without_shipping_refunds_unknown": gettext_lazy(
-        "Product rows: GMV without shipping; refunds are kept per order and cannot be split by product."),
+    **NOTES,
     "stock_absent": gettext_lazy("Stock is not available: sell-through cannot be computed."),
     "skus_not_in_catalog": gettext_lazy("Some SKUs that sold are no longer in the catalog."),
     "gmv_without_visitors": gettext_lazy(
@@ -78,11 +63,21 @@ def _errors(exc: ShopOpsError, *, skip: tuple[str, ...] = ()) -> list[str]:
 
 
 def _value(row: dict, key: str) -> Any:
+    """A metric's cell: money (integer fen) as Decimal yuan for the table and the xlsx, the rest as is."""
     value = row.get(key)
     kind = METRICS[key].kind if key in METRICS else ""
     if value is not None and kind == "money":
-        return Decimal(value)
+        return fen_to_decimal(value)
     return value
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else fen_to_decimal(fen)
+
+
+def _chart_yuan(fen: int) -> float:
+    """Fen as the float yuan a Plotly axis plots (display only)."""
+    return float(fen_to_decimal(fen))
 
 
 def _label(key: str, value: object, language: str) -> str:
@@ -164,7 +159,7 @@ def traffic_sources(request: HttpRequest) -> HttpResponse:
              "name": str(METRIC_LABELS["uv"]), "marker": {"color": "#91caff"}},
             {"x": [r["day"] for r in day_rows], "y": [r["buyers"] for r in day_rows], "type": "bar",
              "name": str(METRIC_LABELS["buyers"]), "marker": {"color": "#1677ff"}},
-            {"x": [r["day"] for r in day_rows], "y": [float(r["gmv"]) for r in day_rows], "type": "scatter",
+            {"x": [r["day"] for r in day_rows], "y": [_chart_yuan(r["gmv"]) for r in day_rows], "type": "scatter",
              "mode": "lines+markers", "name": str(_("GMV (¥)")), "yaxis": "y2", "line": {"color": "#d4380d"}},
         ],
         "layout": {"barmode": "group", "height": 340, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
@@ -177,7 +172,7 @@ def traffic_sources(request: HttpRequest) -> HttpResponse:
         "data": [{"x": [_label(group, r[group], language) for r in group_rows], "y": [r["uv"] for r in group_rows],
                   "type": "bar", "name": str(METRIC_LABELS["uv"]), "marker": {"color": "#91caff"}},
                  {"x": [_label(group, r[group], language) for r in group_rows],
-                  "y": [float(r["gmv"]) for r in group_rows], "type": "bar", "name": str(_("GMV (¥)")),
+                  "y": [_chart_yuan(r["gmv"]) for r in group_rows], "type": "bar", "name": str(_("GMV (¥)")),
                   "yaxis": "y2", "marker": {"color": "#d4380d"}}],
         "layout": {"barmode": "group", "height": 300, "margin": {"l": 60, "r": 60, "t": 10, "b": 60},
                    "legend": {"orientation": "h", "y": -0.3},
@@ -202,10 +197,9 @@ def _product_columns() -> list[Column]:
         Column("spu", gettext_lazy("SPU code"), lambda r: r["spu"]),
         Column("title", gettext_lazy("Title"), lambda r: r["title"]),
         Column("abc", gettext_lazy("ABC class"), lambda r: r["abc"]),
-        Column("price", gettext_lazy("List price"), lambda r: Decimal(r["price"]) if r["price"] else None,
-               numeric=True),
+        Column("price", gettext_lazy("List price"), lambda r: _yuan(r["price"]), numeric=True),
         Column("units", gettext_lazy("Units sold"), lambda r: r["units"], numeric=True),
-        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: Decimal(r["gmv"]), numeric=True),
+        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: _yuan(r["gmv"]), numeric=True),
         Column("share", gettext_lazy("Share"), lambda r: r["share"], numeric=True),
         Column("cumulative_share", gettext_lazy("Cumulative share"), lambda r: r["cumulative_share"], numeric=True),
         Column("on_hand", gettext_lazy("On hand"), lambda r: r["on_hand"], numeric=True),
@@ -220,7 +214,7 @@ def _group_columns(key: str, label: Any) -> list[Column]:
         Column("skus", gettext_lazy("SKUs"), lambda r: r["skus"], numeric=True),
         Column("skus_sold", gettext_lazy("SKUs sold"), lambda r: r["skus_sold"], numeric=True),
         Column("units", gettext_lazy("Units sold"), lambda r: r["units"], numeric=True),
-        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: Decimal(r["gmv"]), numeric=True),
+        Column("gmv", gettext_lazy("GMV (paid amount)"), lambda r: _yuan(r["gmv"]), numeric=True),
         Column("share", gettext_lazy("Share"), lambda r: r["share"], numeric=True),
     ]
 
@@ -252,14 +246,14 @@ def products_analysis(request: HttpRequest) -> HttpResponse:
                                  "new_vs_old": (str(_("New vs older products")), new_cols, new_old)}, errors)
     if exported:
         return exported
-    abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [float(a["gmv"]) for a in abc], "type": "bar",
+    abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [_chart_yuan(a["gmv"]) for a in abc], "type": "bar",
                            "name": str(_("GMV (¥)")), "marker": {"color": "#d4380d"}},
                           {"x": [a["class"] for a in abc], "y": [a["skus"] for a in abc], "type": "bar",
                            "name": str(_("SKUs")), "yaxis": "y2", "marker": {"color": "#bfbfbf"}}],
                  "layout": {"barmode": "group", "height": 280, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
                             "legend": {"orientation": "h", "y": -0.2}, "yaxis": {"title": str(_("GMV (¥)"))},
                             "yaxis2": {"title": str(_("SKUs")), "overlaying": "y", "side": "right"}}}
-    band_chart = {"data": [{"x": [b["band"] for b in bands], "y": [float(b["gmv"]) for b in bands], "type": "bar",
+    band_chart = {"data": [{"x": [b["band"] for b in bands], "y": [_chart_yuan(b["gmv"]) for b in bands], "type": "bar",
                             "name": str(_("GMV (¥)")), "marker": {"color": "#1677ff"}}],
                   "layout": {"height": 260, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
                              "xaxis": {"title": str(_("Price band (¥)"))}, "yaxis": {"title": str(_("GMV (¥)"))}}}
@@ -284,20 +278,18 @@ def _explain_columns(group: str | None, language: str) -> list[Column]:
     else:
         columns.append(Column("label", gettext_lazy("Scope"), lambda r: r["label"]))
     columns += [
-        Column("before_gmv", gettext_lazy("GMV before"), lambda r: Decimal(r["before"]["gmv"]), numeric=True),
-        Column("after_gmv", gettext_lazy("GMV after"), lambda r: Decimal(r["after"]["gmv"]), numeric=True),
-        Column("change", gettext_lazy("GMV change"), lambda r: Decimal(r["change"]), numeric=True),
-        Column("uv", gettext_lazy("Due to visitors (UV)"), lambda r: Decimal(r["parts"]["uv"]), numeric=True),
-        Column("cvr", gettext_lazy("Due to conversion (CVR)"), lambda r: Decimal(r["parts"]["cvr"]), numeric=True),
-        Column("aov", gettext_lazy("Due to order value (AOV)"), lambda r: Decimal(r["parts"]["aov"]), numeric=True),
+        Column("before_gmv", gettext_lazy("GMV before"), lambda r: _yuan(r["before"]["gmv"]), numeric=True),
+        Column("after_gmv", gettext_lazy("GMV after"), lambda r: _yuan(r["after"]["gmv"]), numeric=True),
+        Column("change", gettext_lazy("GMV change"), lambda r: _yuan(r["change"]), numeric=True),
+        Column("uv", gettext_lazy("Due to visitors (UV)"), lambda r: _yuan(r["parts"]["uv"]), numeric=True),
+        Column("cvr", gettext_lazy("Due to conversion (CVR)"), lambda r: _yuan(r["parts"]["cvr"]), numeric=True),
+        Column("aov", gettext_lazy("Due to order value (AOV)"), lambda r: _yuan(r["parts"]["aov"]), numeric=True),
         Column("before_uv", gettext_lazy("UV before"), lambda r: r["before"]["uv"], numeric=True),
         Column("after_uv", gettext_lazy("UV after"), lambda r: r["after"]["uv"], numeric=True),
         Column("before_cvr", gettext_lazy("CVR before"), lambda r: r["before"]["cvr"], numeric=True),
         Column("after_cvr", gettext_lazy("CVR after"), lambda r: r["after"]["cvr"], numeric=True),
-        Column("before_aov", gettext_lazy("AOV before"),
-               lambda r: Decimal(r["before"]["aov"]) if r["before"]["aov"] else None, numeric=True),
-        Column("after_aov", gettext_lazy("AOV after"),
-               lambda r: Decimal(r["after"]["aov"]) if r["after"]["aov"] else None, numeric=True),
+        Column("before_aov", gettext_lazy("AOV before"), lambda r: _yuan(r["before"]["aov"]), numeric=True),
+        Column("after_aov", gettext_lazy("AOV after"), lambda r: _yuan(r["after"]["aov"]), numeric=True),
     ]
     return columns
 
@@ -338,8 +330,8 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
             "measure": ["absolute", "relative", "relative", "relative", "total"],
             "x": [str(_("GMV before")), str(_("Visitors (UV)")), str(_("Conversion (CVR)")),
                   str(_("Order value (AOV)")), str(_("GMV after"))],
-            "y": [float(t["before"]["gmv"]), float(t["parts"]["uv"]), float(t["parts"]["cvr"]),
-                  float(t["parts"]["aov"]), float(t["after"]["gmv"])],
+            "y": [_chart_yuan(t["before"]["gmv"]), _chart_yuan(t["parts"]["uv"]), _chart_yuan(t["parts"]["cvr"]),
+                  _chart_yuan(t["parts"]["aov"]), _chart_yuan(t["after"]["gmv"])],
             "connector": {"line": {"color": "#8c8c8c"}},
         }], "layout": {"height": 320, "margin": {"l": 70, "r": 20, "t": 10, "b": 40},
                        "yaxis": {"title": str(_("GMV (¥)"))}}}

@@ -24,6 +24,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("--dry-run", action="store_true", help="compute only; do not touch the to-do list")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from shopops.analytics.schemas import alerts_json
         from shopops.analytics.selectors.alerts import alerts_check
         from shopops.analytics.services.alerts import analytics_alerts_run
 
@@ -38,6 +39,7 @@ class Command(ShopOpsCommand):
             result = alerts_check(shop=shop, date=day)
         else:
             result = analytics_alerts_run(shop=shop, date=day)
+        result = alerts_json(result)
         if options["json"]:
             self.emit_json(result)
             return

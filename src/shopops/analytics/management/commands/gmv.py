@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from shopops.analytics.queries.explain import BY
+from shopops.analytics.schemas import explain_json
 from shopops.analytics.selectors import metrics as selectors
 from shopops.core.management.base import ShopOpsCommand
 
@@ -29,6 +30,7 @@ class Command(ShopOpsCommand):
         shop = self.resolve_shop(options["shop"])
         result = selectors.gmv_explanation(shop=shop, date_from=options["date_from"], date_to=options["date_to"],
                                            vs=options["vs"], by=options["by"])
+        result = explain_json(result)
         if options["json"]:
             self.emit_json(result)
             return

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.utils.translation import get_language
 from rich.console import Console
 from rich.table import Table
 
 from shopops.analytics.metrics import BY, NOTES
+from shopops.analytics.schemas import report_json
 from shopops.analytics.selectors import metrics as selectors
 from shopops.core.management.base import ShopOpsCommand
 
@@ -34,6 +34,7 @@ class Command(ShopOpsCommand):
         shop = self.resolve_shop(options["shop"])
         result = selectors.metrics_report(shop=shop, date_from=options["date_from"], date_to=options["date_to"],
                                           by=options["by"], channel=options["channel"], metrics=options["metrics"])
+        result = report_json(result)
         if options["json"]:
             self.emit_json(result)
             return
@@ -45,6 +46,5 @@ class Command(ShopOpsCommand):
         for row in [*result["rows"], {**dict.fromkeys(keys, "total"), **result["totals"]}]:
             table.add_row(*("—" if row.get(c) is None else str(row.get(c)) for c in [*keys, *names]))
         Console(file=self.stdout, width=250).print(table)
-        english = not (get_language() or "zh-hans").startswith("zh")
         for note in result["notes"]:
-            self.stdout.write(f"note: {NOTES[note][english] if note in NOTES else note}")
+            self.stdout.write(f"note: {NOTES.get(note, note)}")

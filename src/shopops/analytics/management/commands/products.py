@@ -8,6 +8,7 @@ from django.core.management.base import CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from shopops.analytics.schemas import products_json
 from shopops.analytics.selectors import products as selectors
 from shopops.core.management.base import ShopOpsCommand
 
@@ -25,7 +26,8 @@ class Command(ShopOpsCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
         shop = self.resolve_shop(options["shop"])
-        result = selectors.products_analysis(shop=shop, date_from=options["date_from"], date_to=options["date_to"])
+        result = products_json(selectors.products_analysis(shop=shop, date_from=options["date_from"],
+                                                           date_to=options["date_to"]))
         if options["json"]:
             self.emit_json(result)
             return

@@ -13,7 +13,7 @@ from django.core.management.base import CommandParser
 
 from shopops.core.management.base import ShopOpsCommand
 from shopops.imports.services import import_jobs_settle_dead
-from shopops.lake.services import table_info
+from shopops.lake.selectors import table_info
 from shopops.orders.services import facts_rebuild, facts_refresh_due_count, facts_refresh_settle
 
 

@@ -1,0 +1,49 @@
+"""Reads of the lake for other apps: which tables exist, their schemas, and the files of a table's current
+version. Analytics opens the tables with its own engine (DuckDB or Spark) from what these return, so it never
+reaches into ``lake.storage`` or ``lake.tables`` (apps meet through services and selectors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+from deltalake import DeltaTable
+
+from shopops.lake.storage import table_info as table_info  # rows, versions, files, bytes of every table
+from shopops.lake.storage import table_uri
+from shopops.lake.tables import TABLES
+
+
+@dataclass(frozen=True)
+class TableVersion:
+    """One version of a lake table as files: the table's location, its version and the parquet files of
+    that version (partition values in the hive-style paths)."""
+
+    uri: str
+    version: int
+    files: tuple[str, ...]
+
+
+def lake_table_names() -> tuple[str, ...]:
+    """Every lake table, in declaration order."""
+    return tuple(TABLES)
+
+
+def lake_table_schema(name: str) -> pa.Schema:
+    """The Arrow schema of lake table ``name`` (KeyError for an unknown name)."""
+    return TABLES[name].schema
+
+
+def lake_table_partitions(name: str) -> tuple[str, ...]:
+    """The partition columns of lake table ``name``."""
+    return TABLES[name].partition_by
+
+
+def lake_table_version(name: str) -> TableVersion | None:
+    """The current version of lake table ``name``, or None while nothing has been written to it."""
+    uri = table_uri(name)
+    if not DeltaTable.is_deltatable(uri):
+        return None
+    delta = DeltaTable(uri)
+    return TableVersion(uri=uri, version=delta.version(), files=tuple(delta.file_uris()))
