@@ -72,6 +72,16 @@ def test_the_page_and_the_api_read_a_plan_through_the_same_input(api_as, client_
     assert not Campaign.objects.filter(name="输入测试").exists()
 
 
+@pytest.mark.parametrize(("change", "field"), [
+    ({"channels": [{}]}, "channels"),  # not a code: no crash hashing it
+    ({"promotions": [{"id": "g", "type": "gift", "threshold": "99.00", "gifts": [{"sku": ["A"]}]}]},
+     "promotions[0].gifts[0].sku"),
+])
+def test_values_of_the_wrong_type_are_field_problems(api_as, change, field):
+    response = api_as("admin").post("/api/v1/campaigns", {**PLAN, **change}, content_type="application/json")
+    assert response.status_code == 422 and field in [e["field"] for e in response.json()["errors"]]
+
+
 def test_a_change_writes_only_the_fields_given(shop):
     codes = sorted(skus_by_code(shop=shop))[:2]
     plan = inputs.CampaignIn(**PLAN, budget="100.00", skus=[codes[0], {"sku": codes[1], "floor": "9.90"}],

@@ -206,7 +206,7 @@ def _owner(value: object) -> str | None:
 
 
 def _channels(value: object) -> list[str]:
-    if not isinstance(value, list) or any(c not in DEFAULT_CHANNEL_COSTS for c in value):
+    if not isinstance(value, list) or any(not isinstance(c, str) or c not in DEFAULT_CHANNEL_COSTS for c in value):
         _fail(_("Expected a list of channel codes among %(codes)s.") % {"codes": ", ".join(DEFAULT_CHANNEL_COSTS)})
     return list(dict.fromkeys(value))
 

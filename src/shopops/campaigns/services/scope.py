@@ -57,7 +57,7 @@ def _skus_in_scope(errors: ErrorCollector, path: str, item: dict, scope: set[str
             errors.add(f"{path}.skus[{j}]", _("SKU %(sku)s is not in the campaign's SKUs.") % {"sku": sku})
             ok = False
     for j, gift in enumerate(item.get("gifts") or [] if item.get("type") == "gift" else []):
-        if isinstance(gift, Mapping) and gift.get("sku") not in catalog:
+        if isinstance(gift, Mapping) and (not isinstance(gift.get("sku"), str) or gift["sku"] not in catalog):
             errors.add(f"{path}.gifts[{j}].sku", _("Unknown SKU %(sku)s.") % {"sku": gift.get("sku")})
             ok = False
     return ok
