@@ -22,14 +22,14 @@ def skus_read(errors: ErrorCollector, skus: Sequence[CampaignSkuIn], catalog: Ma
     """The SKUs in scope, each in the catalog and listed once: [{sku, floor, claimed}] (fen)."""
     out, seen = [], set()
     for index, entry in enumerate(skus):
-        path = f"skus[{index}].sku"
-        if entry.sku not in catalog:
-            errors.add(path, _("Unknown SKU %(sku)s.") % {"sku": entry.sku})
-        elif entry.sku in seen:
-            errors.add(path, _("SKU %(sku)s is listed twice.") % {"sku": entry.sku})
+        path, code = f"skus[{index}].sku", entry["sku"]
+        if code not in catalog:
+            errors.add(path, _("Unknown SKU %(sku)s.") % {"sku": code})
+        elif code in seen:
+            errors.add(path, _("SKU %(sku)s is listed twice.") % {"sku": code})
         else:
-            seen.add(entry.sku)
-            out.append({"sku": entry.sku, "floor": entry.floor, "claimed": entry.claimed_original})
+            seen.add(code)
+            out.append({"sku": code, "floor": entry.get("floor"), "claimed": entry.get("claimed_original")})
     return out
 
 
