@@ -17,6 +17,7 @@ from shopops.campaigns.analysis import campaign_review, lottery_eligible
 from shopops.campaigns.models import Campaign
 from shopops.core.errors import Conflict, InvalidInput
 from shopops.core.money import parse_fen
+from shopops.demo.seed_campaigns import campaigns_demo_seed
 from shopops.orders.models import Order, OrderLine
 from shopops.reports.models import TodoItem
 
@@ -131,8 +132,8 @@ def test_lottery_api(api_as, d11):
 
 
 def test_demo_seed_builds_a_reviewed_past_campaign_and_a_simulated_upcoming_one(shop):
-    first = services.campaigns_demo_seed(shop=shop, end_date=END)
-    assert services.campaigns_demo_seed(shop=shop, end_date=END) == first  # idempotent
+    first = campaigns_demo_seed(shop=shop, end_date=END)
+    assert campaigns_demo_seed(shop=shop, end_date=END) == first  # idempotent
     past, upcoming = Campaign.objects.get(pk=first["past"]), Campaign.objects.get(pk=first["upcoming"])
     assert past.name == "双11 2026" and str(past.warmup_start) == "2026-10-20" and past.return_end <= END
     assert past.review["complete"] and parse_fen(past.review["kpis"]["gmv"]) > 0

@@ -6,37 +6,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Path, Query, Router
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router
 from ninja.errors import HttpError
-from pydantic import Field
 
 from shopops.campaigns import selectors, services
-from shopops.campaigns.models import Campaign
+from shopops.campaigns.models import Campaign, Lottery
+from shopops.campaigns.schemas import CampaignFilters, CampaignIn, DrawIn, LotteryIn, SimulationQuery
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.money import format_fen
 from shopops.core.roles import CHANGE_CAMPAIGNS, VIEW_CAMPAIGNS, VIEW_COSTS, VIEW_CUSTOMERS
-from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
+from shopops.core.schemas import ERRORS, MAX_DB_ID
 
 router = Router(tags=["campaigns"])
 
 CampaignId = Path(..., ge=1, le=MAX_DB_ID)
-
-
-class CampaignFilters(PageParams):
-    q: str = Field("", max_length=100)
-    status: str = Field("", pattern="^(|upcoming|running|ended)$")
-
-
-class SimulationQuery(PageParams):
-    """limit/offset over the rows, most risky first."""
-
-    limit: int = Field(200, ge=1, le=100_000)
+LotteryId = Path(..., ge=1, le=MAX_DB_ID)
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     campaign = selectors.campaign_detail(shop=current_shop(request), pk=campaign_id)
     if campaign is None:
-        raise HttpError(404, "No such campaign.")
+        raise HttpError(404, _("No such campaign."))
     return campaign
 
 
@@ -48,7 +39,7 @@ def list_campaigns(request: HttpRequest, filters: Query[CampaignFilters]) -> dic
 
 
 @router.post("", response={201: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
-def create_campaign(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> tuple[int, dict]:  # noqa: B008
+def create_campaign(request: HttpRequest, payload: CampaignIn) -> tuple[int, dict]:
     """Create a plan. Promotions are the pricing contract's JSON (see /pricing/quote), checked on save:
     an invalid one answers 422 naming the field (``promotions[1].off``)."""
     campaign = services.campaign_save(shop=current_shop(request), data=payload, actor=request.auth)
@@ -61,8 +52,7 @@ def get_campaign(request: HttpRequest, campaign_id: int = CampaignId) -> dict:
 
 
 @router.patch("/{campaign_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
-def update_campaign(request: HttpRequest, campaign_id: int = CampaignId,
-                    payload: dict[str, Any] = Body(...)) -> dict:  # noqa: B008
+def update_campaign(request: HttpRequest, payload: CampaignIn, campaign_id: int = CampaignId) -> dict:
     """Change the fields given (the others stay); ``skus`` and ``checklist`` replace the lists."""
     campaign = services.campaign_save(shop=current_shop(request), data=payload, actor=request.auth,
                                       campaign=_campaign(request, campaign_id))
@@ -85,8 +75,7 @@ def review(request: HttpRequest, campaign_id: int = CampaignId) -> dict:
 
 
 @router.post("/{campaign_id}/lotteries", response={201: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
-def create_lottery(request: HttpRequest, campaign_id: int = CampaignId,
-                   payload: dict[str, Any] = Body(...)) -> tuple[int, dict]:  # noqa: B008
+def create_lottery(request: HttpRequest, payload: LotteryIn, campaign_id: int = CampaignId) -> tuple[int, dict]:
     """{name, min_paid, prizes: [{name, value, count}]}; a prize above ¥50,000 answers 422."""
     lottery = services.lottery_create(campaign=_campaign(request, campaign_id), data=payload, actor=request.auth)
     return 201, _lottery_out(request, lottery)
@@ -94,19 +83,16 @@ def create_lottery(request: HttpRequest, campaign_id: int = CampaignId,
 
 @router.post("/{campaign_id}/lotteries/{lottery_id}/draw", response={200: dict[str, Any], **ERRORS},
              auth=needs(CHANGE_CAMPAIGNS))
-def draw_lottery(request: HttpRequest, campaign_id: int = CampaignId, lottery_id: int = Path(..., ge=1, le=MAX_DB_ID),
-                 payload: dict[str, Any] = Body(...)) -> dict:  # noqa: B008
+def draw_lottery(request: HttpRequest, payload: DrawIn, campaign_id: int = CampaignId,
+                 lottery_id: int = LotteryId) -> dict:
     """Draw once with ``seed`` (random when absent); the seed and the eligible-list hash are recorded."""
     lottery = selectors.lottery_detail(campaign=_campaign(request, campaign_id), pk=lottery_id)
     if lottery is None:
-        raise HttpError(404, "No such lottery.")
-    seed = payload.get("seed", "") if isinstance(payload, dict) else ""
-    if not isinstance(seed, str):
-        raise HttpError(422, "seed must be text.")
-    return _lottery_out(request, services.lottery_draw(lottery=lottery, seed=seed, actor=request.auth))
+        raise HttpError(404, _("No such lottery."))
+    return _lottery_out(request, services.lottery_draw(lottery=lottery, seed=payload.seed, actor=request.auth))
 
 
-def _lottery_out(request: HttpRequest, lottery: Any) -> dict:
+def _lottery_out(request: HttpRequest, lottery: Lottery) -> dict:
     show = request.auth.has_perm(VIEW_CUSTOMERS)
     return {"id": lottery.pk, "name": lottery.name, "min_paid": format_fen(lottery.min_paid_fen),
             "prizes": [{"name": p["name"], "value": format_fen(p["value_fen"]), "count": p["count"]}

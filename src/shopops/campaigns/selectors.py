@@ -51,6 +51,11 @@ def campaign_detail(*, shop: Shop, pk: int) -> Campaign | None:
     )
 
 
+def campaign_by_name(*, shop: Shop, name: str) -> Campaign | None:
+    """The shop's campaign of that exact name (the demo seeds by name, so it can run twice)."""
+    return Campaign.objects.filter(shop=shop, name=name).order_by("pk").first()
+
+
 def checklist_item(*, campaign: Campaign, pk: int) -> ChecklistItem | None:
     return ChecklistItem.objects.filter(campaign=campaign, pk=pk).select_related("owner").first()
 

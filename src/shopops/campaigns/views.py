@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shopops.campaigns import domain, selectors, services
+from shopops.campaigns import domain, inputs, selectors, services
 from shopops.campaigns.models import Campaign, ChecklistItem
 from shopops.campaigns.review_xlsx import review_workbook
 from shopops.channels.domain import channel_label
@@ -131,7 +131,7 @@ def campaign_calendar_save(request: HttpRequest) -> HttpResponse:
     data["year"] = p.get("year") or None
     data["hidden"] = p.get("hidden") == "on"
     try:
-        services.calendar_entry_save(shop=request.shop, data=data, actor=request.user)
+        services.calendar_entry_save(shop=request.shop, data=inputs.calendar_input(data), actor=request.user)
     except ShopOpsError as exc:
         messages.error(request, f"{exc.detail} " + " ".join(f"{e.field}: {e.message}" for e in exc.errors))
     else:
@@ -143,7 +143,8 @@ def campaign_calendar_save(request: HttpRequest) -> HttpResponse:
 
 
 def _form_data(request: HttpRequest) -> tuple[dict, list]:
-    """The plan form as the service's input; JSON fields that do not parse become field errors."""
+    """The plan form as the fields of ``inputs.CampaignIn`` (the API's body); JSON fields that do not parse
+    become field errors."""
     p = request.POST
     problems = []
     data: dict = {k: p.get(k, "") for k in ("name", "kind", "warmup_start", "main_start", "main_end", "return_end",
@@ -222,7 +223,8 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         post = {**request.POST.dict(), "channels": request.POST.getlist("channels")}
         if not errors:
             try:
-                campaign = services.campaign_save(shop=request.shop, data=data, actor=request.user)
+                campaign = services.campaign_save(shop=request.shop, data=inputs.campaign_input(data),
+                                                  actor=request.user)
             except ShopOpsError as exc:
                 detail, errors = exc.detail, [e.as_dict() for e in exc.errors]
             else:
@@ -249,7 +251,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         data.pop("preset", None)
         if not errors:
             try:
-                services.campaign_save(shop=request.shop, data=data, actor=request.user, campaign=campaign)
+                services.campaign_save(shop=request.shop, data=inputs.campaign_input(data), actor=request.user,
+                                       campaign=campaign)
             except ShopOpsError as exc:
                 detail, errors = exc.detail, [e.as_dict() for e in exc.errors]
             else:
@@ -399,9 +402,9 @@ def campaign_lottery(request: HttpRequest, pk: int) -> HttpResponse:
                 prizes = [{"name": n, "value": v, "count": c or 1}
                           for n, v, c in zip(p.getlist("prize_name"), p.getlist("prize_value"),
                                              p.getlist("prize_count"), strict=False) if n.strip() or v.strip()]
-                services.lottery_create(campaign=campaign, data={"name": p.get("name", ""),
-                                                                 "min_paid": p.get("min_paid") or "0",
-                                                                 "prizes": prizes}, actor=request.user)
+                lottery_in = inputs.lottery_input({"name": p.get("name", ""), "min_paid": p.get("min_paid") or "0",
+                                                   "prizes": prizes})
+                services.lottery_create(campaign=campaign, data=lottery_in, actor=request.user)
                 messages.success(request, _("Lottery created."))
             return redirect("web:campaign_lottery", pk=campaign.pk)
         except ShopOpsError as exc:

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
 from shopops.campaigns import selectors
 from shopops.campaigns.review_xlsx import review_workbook
-from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.base import ShopOpsCommand, file_error
 from shopops.core.selectors import all_shops
 
 
@@ -41,13 +42,14 @@ class Command(ShopOpsCommand):
                                       f"{row['status']}")
             return
         if options["id"] is None or options["id"] < 1:
-            raise CommandError(f"{action} needs a campaign id (shopops campaign list shows them).", returncode=2)
+            raise CommandError(_("%(action)s needs a campaign id (shopops campaign list shows them).")
+                               % {"action": action}, returncode=2)
         if options["limit"] is not None and options["limit"] < 1:
-            raise CommandError("--limit must be at least 1.", returncode=2)
+            raise CommandError(_("--limit must be at least 1."), returncode=2)
         campaign = next((c for shop in all_shops()
                          if (c := selectors.campaign_detail(shop=shop, pk=options["id"])) is not None), None)
         if campaign is None:
-            raise CommandError(f"No campaign {options['id']}.", returncode=2)
+            raise CommandError(_("No campaign %(id)s.") % {"id": options["id"]}, returncode=2)
         if action == "simulate":
             report = selectors.campaign_simulation(campaign=campaign, limit=options["limit"])
             if options["json"]:
@@ -60,7 +62,7 @@ class Command(ShopOpsCommand):
             try:
                 Path(options["xlsx"]).write_bytes(review_workbook(report))
             except OSError as exc:
-                raise CommandError(f"Cannot write {options['xlsx']}: {exc}", returncode=2) from exc
+                raise file_error(options["xlsx"], exc) from exc
         if options["json"]:
             self.emit_json(report)
         else:

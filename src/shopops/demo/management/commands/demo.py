@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
-from shopops.campaigns.services import campaigns_demo_seed
 from shopops.channels.services import channel_account_ensure
 from shopops.core import roles
 from shopops.core.clock import today
@@ -25,6 +24,7 @@ from shopops.core.management.commands.serve import serve_forever
 from shopops.core.models import Shop
 from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.export_sink import ExportFileSink, demo_events_import
+from shopops.demo.seed_campaigns import campaigns_demo_seed
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world

@@ -1,0 +1,87 @@
+"""Campaign checklists: each open item is a to-do item of its owner (reports' to-do list) until it is done."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from shopops.campaigns.models import Campaign, ChecklistItem
+from shopops.core import roles
+from shopops.core import selectors as core_selectors
+from shopops.core.clock import now
+from shopops.core.errors import ErrorCollector
+from shopops.reports.services import todo_close, todo_upsert
+
+TODO_SOURCE = "campaign"
+
+
+def _todo_url(campaign: Campaign) -> str:
+    try:
+        return reverse("web:campaign_detail", args=[campaign.pk])
+    except NoReverseMatch:  # pages not mounted (a worker without the web app)
+        return ""
+
+
+def _todo_key(campaign_id: int, item_id: int) -> str:
+    return f"{campaign_id}:{item_id}"
+
+
+def _sync_todo(item: ChecklistItem, *, reopen: bool = False) -> None:
+    """A checklist item is a to-do item for its owner (source "campaign", key "<campaign>:<item>") until done."""
+    campaign = item.campaign
+    key = _todo_key(campaign.pk, item.pk)
+    if item.done:
+        todo_close(shop=campaign.shop, source=TODO_SOURCE, key=key)
+        return
+    todo_upsert(shop=campaign.shop, source=TODO_SOURCE, key=key, title=f"{campaign.name}: {item.title}",
+                detail=str(item.get_kind_display()), assignee=item.owner, role="" if item.owner else roles.OPERATOR,
+                due_date=item.due_date, url=_todo_url(campaign),
+                data={"campaign": campaign.pk, "item": item.pk}, reopen=reopen)
+
+
+@transaction.atomic
+def checklist_item_add(*, campaign: Campaign, title: str, kind: str = ChecklistItem.Kind.OTHER,
+                       owner: AbstractBaseUser | None = None, due_date: dt.date | None = None,
+                       done: bool = False) -> ChecklistItem:
+    errors = ErrorCollector()
+    if kind not in ChecklistItem.Kind.values:
+        errors.add("kind", _("Expected one of %(kinds)s.") % {"kinds": ", ".join(ChecklistItem.Kind.values)})
+    if not title or not title.strip() or len(title.strip()) > 160:
+        errors.add("title", _("Expected text of 1 to 160 characters."))
+    if owner is not None and core_selectors.user_in_shop(shop=campaign.shop, pk=owner.pk) is None:
+        errors.add("owner", _("This user does not work in this shop."))
+    errors.raise_if_any(_("The checklist item was not saved."))
+    item = ChecklistItem.objects.create(shop=campaign.shop, campaign=campaign, kind=kind, title=title.strip(),
+                                        owner=owner, due_date=due_date, done=done, done_at=now() if done else None)
+    _sync_todo(item)
+    return item
+
+
+@transaction.atomic
+def checklist_item_set_done(*, item: ChecklistItem, done: bool) -> ChecklistItem:
+    """Tick an item off (its to-do item closes) or back on (its to-do item reopens)."""
+    if item.done != done:
+        item.done = done
+        item.done_at = now() if done else None
+        item.save(update_fields=["done", "done_at"])
+    _sync_todo(item, reopen=not done)
+    return item
+
+
+@transaction.atomic
+def checklist_item_delete(*, item: ChecklistItem) -> None:
+    todo_close(shop=item.shop, source=TODO_SOURCE, key=_todo_key(item.campaign_id, item.pk), status="dismissed")
+    item.delete()
+
+
+def checklist_replace(*, campaign: Campaign, items: list[dict]) -> None:
+    """The plan's new checklist: the old items' to-do items are dismissed, the new ones opened."""
+    for old in ChecklistItem.objects.filter(campaign=campaign):
+        checklist_item_delete(item=old)
+    for item in items:
+        checklist_item_add(campaign=campaign, kind=item["kind"], title=item["title"], owner=item["owner"],
+                           due_date=item["due_date"], done=item["done"])
