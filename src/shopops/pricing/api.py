@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
-from ninja import Body, Router
+from ninja import Router
 
 from shopops.core.api_auth import needs
 from shopops.core.clock import now
 from shopops.core.roles import VIEW_PRODUCTS
 from shopops.core.schemas import ERRORS
-from shopops.pricing.contract import quote_from_json
+from shopops.pricing.messages import CartRequest, quote_said
+from shopops.pricing.schemas import QuoteOut
 
 router = Router(tags=["pricing"])
 
 
-@router.post("/quote", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_PRODUCTS))
-def quote(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> dict:  # noqa: B008
+@router.post("/quote", response={200: QuoteOut, **ERRORS}, auth=needs(VIEW_PRODUCTS))
+def quote(request: HttpRequest, payload: CartRequest) -> dict:
     """Quote a cart: lines, promotions and time in; per-line pay, discounts, gifts, presale, applied and
-    rejected promotions (with reasons) out. Money as strings with two decimals."""
-    return quote_from_json(payload, now=now())
+    rejected promotions (with reasons) out. Money as strings with two decimals. Problems and reasons are in
+    the request's language (Accept-Language; Chinese by default)."""
+    return quote_said(payload, now=now())

@@ -20,6 +20,8 @@ from shopops.core.money import basis_points_half_up
 if TYPE_CHECKING:
     import numpy as np
 
+from .text import gettext_noop
+
 Level = Literal["item", "shop", "platform"]
 ITEM: Level = "item"  # 单品级
 SHOP: Level = "shop"  # 店铺级
@@ -53,7 +55,7 @@ class Line:
 
     def __post_init__(self) -> None:
         if self.price < 0 or self.qty < 1:
-            raise ValueError("a line needs a non-negative price and a positive quantity")
+            raise ValueError(gettext_noop("a line needs a non-negative price and a positive quantity"))
 
     @property
     def amount(self) -> int:
@@ -124,7 +126,7 @@ class ItemDiscount:
 
     def __post_init__(self) -> None:
         if not 0 < self.basis_points <= 10_000 or (self.cap is not None and self.cap < 0):
-            raise ValueError("percent off must lie in (0, 100] and the cap must not be negative")
+            raise ValueError(gettext_noop("percent off must lie in (0, 100] and the cap must not be negative"))
 
     def unit_price(self, price: Fen) -> Fen:
         off = basis_points_half_up(price, self.basis_points)
@@ -148,7 +150,7 @@ class ItemPrice:
     def __post_init__(self) -> None:
         values = [v for v in (self.price, self.off) if v is not None]
         if len(values) != 1 or values[0] < 0:
-            raise ValueError("an item price needs exactly one of price/off, not negative")
+            raise ValueError(gettext_noop("an item price needs exactly one of price/off, not negative"))
 
     def unit_price(self, price: Fen) -> Fen:
         if self.price is not None:
@@ -169,7 +171,7 @@ class MemberPrice:
 
     def __post_init__(self) -> None:
         if self.price < 0:
-            raise ValueError("a member price must not be negative")
+            raise ValueError(gettext_noop("a member price must not be negative"))
 
     def unit_price(self, price: Fen) -> Fen:
         return lesser(price, self.price)
@@ -195,9 +197,9 @@ class Presale:
 
     def __post_init__(self) -> None:
         if (self.deposit_worth is None) == (self.instant_off is None):
-            raise ValueError("a presale needs exactly one of deposit_worth/instant_off")
+            raise ValueError(gettext_noop("a presale needs exactly one of deposit_worth/instant_off"))
         if self.deposit <= 0 or (self.instant_off or 0) < 0 or (self.deposit_worth or self.deposit) < self.deposit:
-            raise ValueError("presale amounts out of range")
+            raise ValueError(gettext_noop("presale amounts out of range"))
 
     @property
     def reduction(self) -> int:
@@ -234,7 +236,7 @@ class ThresholdOff:
 
     def __post_init__(self) -> None:
         if not self.tiers or any(t.off <= 0 or t.off > t.threshold for t in self.tiers):
-            raise ValueError("tiers need 0 < off ≤ threshold")
+            raise ValueError(gettext_noop("tiers need 0 < off ≤ threshold"))
 
     def off_for(self, base: Fen) -> Fen:
         """The off of the best tier met (tiers in any order), 0 when none is."""
@@ -263,7 +265,7 @@ class EveryOff:
 
     def __post_init__(self) -> None:
         if not 0 < self.off <= self.every or (self.cap is not None and self.cap < self.off):
-            raise ValueError("every_off needs 0 < off ≤ every and cap ≥ off")
+            raise ValueError(gettext_noop("every_off needs 0 < off ≤ every and cap ≥ off"))
 
     def off_for(self, base: Fen) -> Fen:
         off = base // self.every * self.off
@@ -288,7 +290,7 @@ class Coupon:
 
     def __post_init__(self) -> None:
         if not 0 < self.off <= self.threshold:
-            raise ValueError("a coupon needs 0 < off ≤ threshold")
+            raise ValueError(gettext_noop("a coupon needs 0 < off ≤ threshold"))
 
     def off_for(self, base: Fen) -> Fen:
         return self.off * (base >= self.threshold)
@@ -318,7 +320,7 @@ class Gift:
 
     def __post_init__(self) -> None:
         if self.threshold < 0 or not self.gifts or any(g.qty < 1 for g in self.gifts):
-            raise ValueError("a gift needs a threshold ≥ 0 and at least one gift")
+            raise ValueError(gettext_noop("a gift needs a threshold ≥ 0 and at least one gift"))
 
     def condition(self) -> int:
         return self.threshold
@@ -346,8 +348,8 @@ class Cart:
 
     def __post_init__(self) -> None:
         if self.at is not None and self.at.utcoffset() is None:
-            raise ValueError("the quote time must be timezone-aware")
+            raise ValueError(gettext_noop("the quote time must be timezone-aware"))
         if len({p.id for p in self.promotions}) != len(self.promotions):
-            raise ValueError("promotion ids must be unique")
+            raise ValueError(gettext_noop("promotion ids must be unique"))
         if len({ln.line for ln in self.lines}) != len(self.lines):
-            raise ValueError("line ids must be unique")
+            raise ValueError(gettext_noop("line ids must be unique"))

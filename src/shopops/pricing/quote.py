@@ -60,10 +60,11 @@ from .promotions import (
     Promotion,
     lesser,
 )
+from .text import gettext_noop
 
 # 店铺满减 before 店铺券 (docs/rules/pricing.md#stacking-order); gifts move no money.
 _FAMILY_ORDER = {"threshold": 0, "coupon": 1, "gift": 2}
-_FAMILY_NAME = {"threshold": "满减 (threshold/every-off)", "coupon": "coupon"}
+_FAMILY_NAME = {"threshold": gettext_noop("满减 (threshold/every-off)"), "coupon": gettext_noop("coupon")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +187,13 @@ def precheck(promotion: Promotion, at: dt.datetime | None, member: bool) -> str 
     window = promotion.window
     if window.bounded:
         if at is None:
-            return "has a start/end but the cart gives no time (at) to check it"
+            return gettext_noop("has a start/end but the cart gives no time (at) to check it")
         if window.start is not None and at < window.start:
-            return f"not started: starts {window.start.isoformat()}"
+            return gettext_noop("not started: starts %(start)s", start=window.start.isoformat())
         if window.end is not None and at >= window.end:
-            return f"ended {window.end.isoformat()}"
+            return gettext_noop("ended %(end)s", end=window.end.isoformat())
     if isinstance(promotion, MemberPrice) and not member:
-        return "member price needs a member cart (member: true)"
+        return gettext_noop("member price needs a member cart (member: true)")
     return None
 
 
@@ -260,7 +261,7 @@ def _apply_item_level(states: Sequence[_LineState], offers: Sequence[ItemOffer],
             amount = used[promotion.id]
             log.applied.append(AppliedPromotion(promotion.id, ITEM, amount, amount))
         else:
-            log.reject(promotion.id, "no line in its scope")
+            log.reject(promotion.id, gettext_noop("no line in its scope"))
 
 
 def _record(state: _LineState, promotion_id: str, amount: int, used: dict[str, int]) -> None:
@@ -281,14 +282,16 @@ def _best_exclusive(state: _LineState, offers: Iterable[PriceOffer], used: dict[
         if price < line.price:
             candidates.append((price, promotion.id))
         else:
-            log.reject(promotion.id, f"line {line.line}: no saving on the price {format_fen(line.price)}")
+            log.reject(promotion.id, gettext_noop("line %(line)s: no saving on the price %(price)s",
+                                                  line=line.line, price=format_fen(line.price)))
     if not candidates:
         return
     candidates.sort()
     price, winner = candidates[0]
     for other_price, other in candidates[1:]:
-        log.reject(other, f"line {line.line}: single-item offers don't stack and {winner} gives "
-                          f"{format_fen(price)} (this one {format_fen(other_price)})")
+        log.reject(other, gettext_noop("line %(line)s: single-item offers don't stack and %(winner)s gives "
+                                       "%(price)s (this one %(other)s)", line=line.line, winner=winner,
+                                       price=format_fen(price), other=format_fen(other_price)))
     state.item_price = price
     _record(state, winner, (line.price - price) * line.qty, used)
 
@@ -303,7 +306,8 @@ def _stack(state: _LineState, offers: Iterable[ItemDiscount], used: dict[str, in
             _record(state, promotion.id, (state.item_price - price) * state.line.qty, used)
             state.item_price = price
         else:
-            log.reject(promotion.id, f"line {state.line.line}: no saving on {format_fen(state.item_price)}")
+            log.reject(promotion.id, gettext_noop("line %(line)s: no saving on %(price)s", line=state.line.line,
+                                                  price=format_fen(state.item_price)))
 
 
 def _presale(state: _LineState, offers: Iterable[Presale], used: dict[str, int], log: _Log) -> None:
@@ -314,9 +318,11 @@ def _presale(state: _LineState, offers: Iterable[Presale], used: dict[str, int],
         if not promotion.scope.covers(line, ITEM):
             continue
         if not promotion.fits(state.item_price):
-            log.reject(promotion.id, f"line {line.line}: 定金 {format_fen(promotion.deposit)} + 立减/膨胀 "
-                                     f"{format_fen(promotion.reduction)} exceeds the item price "
-                                     f"{format_fen(state.item_price)}")
+            log.reject(promotion.id, gettext_noop("line %(line)s: 定金 %(deposit)s + 立减/膨胀 %(reduction)s "
+                                                  "exceeds the item price %(price)s", line=line.line,
+                                                  deposit=format_fen(promotion.deposit),
+                                                  reduction=format_fen(promotion.reduction),
+                                                  price=format_fen(state.item_price)))
         else:
             candidates.append((-promotion.reduction, promotion.id, promotion))
     if not candidates:
@@ -324,7 +330,8 @@ def _presale(state: _LineState, offers: Iterable[Presale], used: dict[str, int],
     candidates.sort(key=lambda c: c[:2])
     winner = candidates[0][2]
     for _, other, _ in candidates[1:]:
-        log.reject(other, f"line {line.line}: one presale per line and {winner.id} reduces the price more")
+        log.reject(other, gettext_noop("line %(line)s: one presale per line and %(winner)s reduces the price "
+                                       "more", line=line.line, winner=winner.id))
     state.item_price -= winner.reduction
     state.deposit = winner.deposit * line.qty
     _record(state, winner.id, winner.reduction * line.qty, used)
@@ -348,8 +355,8 @@ def _covered(level: Level, states: Sequence[_LineState], promotion: OrderOffer) 
 
 def _no_line_reason(level: Level, promotion: OrderOffer) -> str:
     if level == SHOP and promotion.scope.shop is not None:
-        return f"no line of shop {promotion.scope.shop} in its scope"
-    return "no line in its scope"
+        return gettext_noop("no line of shop %(shop)s in its scope", shop=promotion.scope.shop)
+    return gettext_noop("no line in its scope")
 
 
 def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[MoneyOff], log: _Log) -> None:
@@ -363,8 +370,9 @@ def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[Mone
         base = sum(weights)
         nominal = promotion.off_for(base)
         if nominal == 0:
-            log.reject(promotion.id, f"threshold {format_fen(promotion.condition())} not met: "
-                                     f"{format_fen(base)} at item-level price in scope")
+            log.reject(promotion.id, gettext_noop("threshold %(threshold)s not met: %(base)s at item-level price "
+                                                  "in scope", threshold=format_fen(promotion.condition()),
+                                                  base=format_fen(base)))
             continue
         shares = allocate(nominal, weights)
         blocked = _presale_block(covered, shares)
@@ -374,7 +382,7 @@ def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[Mone
         effective = [cut_at_zero(share, s.remaining) for share, s in zip(shares, covered, strict=True)]
         saved = sum(effective)
         if saved == 0:
-            log.reject(promotion.id, "every line in its scope already pays 0.00")
+            log.reject(promotion.id, gettext_noop("every line in its scope already pays 0.00"))
             continue
         candidates.append((saved, nominal, promotion.id, covered, effective))
     if not candidates:
@@ -389,12 +397,14 @@ def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[Mone
             state.discounts.append(LineDiscount(winner, amount))
             state.order_off += amount
     log.applied.append(AppliedPromotion(winner, level, saved, nominal))
-    where = "per order" if level == PLATFORM else "per shop"
+    where = gettext_noop("per order") if level == PLATFORM else gettext_noop("per shop")
     family = _FAMILY_NAME[group[0].family]
     for candidate in candidates:
         if candidate is not best:
-            log.reject(candidate[2], f"same-type offers don't stack: one {family} {where}, and {winner} "
-                                     f"saves {format_fen(saved)} (this one {format_fen(candidate[0])})")
+            log.reject(candidate[2], gettext_noop("same-type offers don't stack: one %(family)s %(where)s, and "
+                                                  "%(winner)s saves %(saved)s (this one %(other)s)", family=family,
+                                                  where=where, winner=winner, saved=format_fen(saved),
+                                                  other=format_fen(candidate[0])))
 
 
 def _presale_block(covered: Sequence[_LineState], shares: Sequence[int]) -> str | None:
@@ -402,8 +412,9 @@ def _presale_block(covered: Sequence[_LineState], shares: Sequence[int]) -> str 
     exceeds its share of it."""
     for state, share in zip(covered, shares, strict=True):
         if state.deposit and presale_blocks(state.deposit, share, state.balance):  # no 定金: skip the 尾款 sum
-            return (f"line {state.line.line}: 预售 尾款 {format_fen(state.balance)} must exceed its share "
-                    f"{format_fen(share)} of the discount")
+            return gettext_noop("line %(line)s: 预售 尾款 %(balance)s must exceed its share %(share)s of the "
+                                "discount", line=state.line.line, balance=format_fen(state.balance),
+                                share=format_fen(share))
     return None
 
 
@@ -415,8 +426,8 @@ def _grant(level: Level, states: Sequence[_LineState], gift: Gift, log: _Log) ->
         return
     base = sum(s.item_amount for s in covered)
     if not gift.grants(base):
-        log.reject(gift.id, f"threshold {format_fen(gift.threshold)} not met: {format_fen(base)} "
-                            "at item-level price in scope")
+        log.reject(gift.id, gettext_noop("threshold %(threshold)s not met: %(base)s at item-level price in "
+                                         "scope", threshold=format_fen(gift.threshold), base=format_fen(base)))
         return
     log.gifts.extend(GiftGrant(gift.id, item.sku, item.qty) for item in gift.gifts)
     log.applied.append(AppliedPromotion(gift.id, level, 0, 0))

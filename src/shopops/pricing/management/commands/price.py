@@ -1,17 +1,18 @@
-"""shopops price quote --cart FILE [--json]: the 到手价 of a cart under a set of promotions."""
+"""shopops price quote --cart FILE [--json] [--language en]: the 到手价 of a cart under a set of promotions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
 from shopops.core.clock import now
 from shopops.core.management.base import ShopOpsCommand, read_json_argument
-from shopops.pricing.contract import quote_from_json
+from shopops.pricing.messages import CartRequest, quote_said
 
 
 class Command(ShopOpsCommand):
@@ -22,14 +23,20 @@ class Command(ShopOpsCommand):
         super().add_arguments(parser)
         parser.add_argument("action", choices=["quote"])
         parser.add_argument("--cart", required=True, help="cart JSON file, or - for standard input")
+        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans",
+                            help="language of problems and reasons")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        data = read_json_argument(options["cart"], what=_("the cart"))
-        result = quote_from_json(data, now=now())
-        if options["json"]:
-            self.emit_json(result)
-            return
-        table = Table(title="到手价 quote")
+        with translation.override(options["language"]):
+            data = read_json_argument(options["cart"], what=_("the cart"))
+            result = quote_said(CartRequest.model_validate(data), now=now())
+            if options["json"]:
+                self.emit_json(result)
+            else:
+                self.show(result)
+
+    def show(self, result: dict[str, Any]) -> None:
+        table = Table(title=_("到手价 quote"))
         for column in ("line", "sku", "qty", "price", "item_price", "pay", "discounts"):
             table.add_column(column, justify="right" if column in ("qty", "price", "item_price", "pay") else "left")
         for line in result["lines"]:
@@ -38,6 +45,9 @@ class Command(ShopOpsCommand):
                           line["pay"], discounts)
         console = Console(file=self.stdout, width=120)
         console.print(table)
-        console.print(f"total {result['total_price']}  discount {result['total_discount']}  pay {result['total_pay']}")
+        console.print(_("total %(total)s  discount %(discount)s  pay %(pay)s") % {
+            "total": result["total_price"], "discount": result["total_discount"], "pay": result["total_pay"]})
         for rejected in result["rejected"]:
-            console.print(f"[dim]not applied: {rejected['promotion']} — {rejected['reason']}[/dim]")
+            reason = _("not applied: %(promotion)s — %(reason)s") % {
+                "promotion": rejected["promotion"], "reason": rejected["reason"]}
+            console.print(f"[dim]{reason}[/dim]")
