@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shopops.campaigns import domain  # noqa: E402
+from shopops.campaigns import domain, simulation  # noqa: E402
 from shopops.pricing.domain import (  # noqa: E402
     PLATFORM,
     Coupon,
@@ -46,7 +46,7 @@ from shopops.pricing.domain import Cart as EngineCart  # noqa: E402
 SHOP = "S1"
 
 
-def build(n: int, seed: int = 11) -> domain.SimulationInput:
+def build(n: int, seed: int = 11) -> simulation.SimulationInput:
     rng = np.random.default_rng(seed)
     skus = [f"SKU{i:06d}" for i in range(n)]
     price = rng.choice([3_900, 5_900, 9_900, 12_900, 19_900, 29_900, 39_900, 59_900, 99_900], n).astype(np.int64)
@@ -63,21 +63,21 @@ def build(n: int, seed: int = 11) -> domain.SimulationInput:
         Coupon("platform-coupon", 50_000, 4_000, PLATFORM),
     ]
     channels = ["tmall", "jd", "douyin"]
-    return domain.SimulationInput(
+    return simulation.SimulationInput(
         shop=SHOP, skus=skus, price=price, cost=cost, floor=price // 2, claimed=price,
         reference=np.where(rng.random(n) < 0.1, price - 500, price), basket_qty=rng.choice([1, 1, 1, 2, 3], n),
         basket_rest=rng.choice([0, 0, 9_900, 19_900, 39_900], n), promotions=promotions, channels=channels,
         costs={c: domain.DEFAULT_CHANNEL_COSTS[c] for c in channels})
 
 
-def engine_loop(data: domain.SimulationInput, indices: np.ndarray) -> list[int]:
+def engine_loop(data: simulation.SimulationInput, indices: np.ndarray) -> list[int]:
     """The baseline: per SKU, quote each cart with the pricing engine and keep the lowest unit pay."""
     worst = []
     for i in indices.tolist():
         best = None
         for member in (False, True):
             for qty, rest in ((1, 0), (int(data.basket_qty[i]), int(data.basket_rest[i]))):
-                cart = domain.engine_cart(shop=SHOP, sku=data.skus[i], price=int(data.price[i]), qty=qty, rest=rest,
+                cart = simulation.engine_cart(shop=SHOP, sku=data.skus[i], price=int(data.price[i]), qty=qty, rest=rest,
                                           promotions=data.promotions, member=member)
                 pay = quote(cart).lines[0].pay
                 if best is None or pay * best[1] < best[0] * qty:
@@ -92,9 +92,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=2_000)
     args = parser.parse_args()
     data = build(args.skus)
-    domain.simulate(build(1000))  # warm up numpy
+    simulation.simulate(build(1000))  # warm up numpy
     start = time.perf_counter()
-    result = domain.simulate(data)
+    result = simulation.simulate(data)
     vectorised = time.perf_counter() - start
 
     sample = np.random.default_rng(5).choice(args.skus, min(args.sample, args.skus), replace=False)

@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shopops.campaigns.domain import CartBatch, engine_cart, simulate_carts
+from shopops.campaigns.simulation import CartBatch, engine_cart, simulate_carts
 from shopops.pricing.domain import (
     PLATFORM,
     SHOP,
@@ -111,7 +111,7 @@ def test_vectorised_simulation_equals_the_engine(data):
 
 def test_windows_pick_the_live_promotions():
     """A promotion outside its window is rejected by the engine and absent from the live set."""
-    from shopops.campaigns.domain import live_sets
+    from shopops.campaigns.simulation import live_sets
     from shopops.pricing.domain import Window
 
     tz = dt.timezone(dt.timedelta(hours=8))

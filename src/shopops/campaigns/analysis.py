@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from shopops.campaigns import domain
+from shopops.campaigns import domain, simulation
 from shopops.campaigns.models import CalendarPreset, Campaign, CampaignSku
 from shopops.catalog import selectors as catalog_selectors
 from shopops.core.clock import today
@@ -153,7 +153,7 @@ def promotion_parse(*, shop_code: str, item: dict, prices: dict[str, int]) -> tu
     skus = [s.strip() for s in skus]
     sample = max(skus, key=lambda s: (prices[s], s)) if skus else None
     price = prices[sample] if sample else max(prices.values(), default=100_000_000)
-    line_sku = sample or domain.BASKET_SKU
+    line_sku = sample or simulation.BASKET_SKU
     cart = {"lines": [{"line": "1", "sku": line_sku, "shop": shop_code, "price": format_fen(price), "qty": 1}],
             "promotions": [{**item, "skus": [sample] if sample else item.get("skus") or []}]}
     try:
@@ -224,7 +224,7 @@ def reference_prices(hist: History, skus: list[str], *, window_start: dt.date, b
 # --- simulation ---------------------------------------------------------------------------------------------
 
 
-def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tuple[domain.SimulationInput, dict]:
+def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tuple[simulation.SimulationInput, dict]:
     """Gather prices, costs, floors, the reference prices and typical baskets of the SKUs in scope."""
     shop = campaign.shop
     catalog = catalog_selectors.skus_by_code(shop=shop)
@@ -242,7 +242,7 @@ def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tup
     window_start = campaign.warmup_start - dt.timedelta(days=campaign.reference_days)
     refs = reference_prices(hist, codes, window_start=window_start, basis=campaign.reference_basis)
     list_amount = np.array([prices.get(s, 0) for s in hist.sku.tolist()], dtype=np.int64) * hist.qty
-    baskets = domain.typical_baskets(hist.order_id, hist.sku, hist.qty, list_amount, codes)
+    baskets = simulation.typical_baskets(hist.order_id, hist.sku, hist.qty, list_amount, codes)
     promotions = promotions_parsed(shop=shop, promotions=campaign.promotions, prices=prices)
     gift_cost = {}
     for promotion in promotions:
@@ -250,15 +250,15 @@ def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tup
             gift_cost[promotion.id] = sum(catalog[g.sku].cost_fen * g.qty for g in promotion.gifts if g.sku in catalog)
     channels = list(campaign.channels) or ["tmall"]
     tz = shop.timezone
-    data = domain.SimulationInput(
+    data = simulation.SimulationInput(
         shop=shop.code, skus=codes, price=price, cost=cost, floor=floor, claimed=claimed,
         reference=np.array([refs.get(c, -1) for c in codes], dtype=np.int64),
         basket_qty=np.array([baskets.get(c, (1, 0))[0] for c in codes], dtype=np.int64),
         basket_rest=np.array([baskets.get(c, (1, 0))[1] for c in codes], dtype=np.int64),
         promotions=promotions, channels=channels,
         costs={ch: domain.channel_costs(ch, campaign.costs) for ch in channels}, gift_cost=gift_cost,
-        min_margin_bp=campaign.min_margin_bp, start=domain.local_midnight(campaign.warmup_start, tz),
-        end=domain.local_midnight(campaign.return_end + dt.timedelta(days=1), tz),
+        min_margin_bp=campaign.min_margin_bp, start=simulation.local_midnight(campaign.warmup_start, tz),
+        end=simulation.local_midnight(campaign.return_end + dt.timedelta(days=1), tz),
     )
     context = {"history": [history_end - dt.timedelta(days=HISTORY_DAYS - 1), history_end],
                "reference_window": [window_start, campaign.warmup_start - dt.timedelta(days=1)],
@@ -277,11 +277,11 @@ def campaign_simulation(*, campaign: Campaign, as_of: dt.date | None = None, lim
     """
     money = int if fen else format_fen
     data, context = simulation_input(campaign=campaign, as_of=as_of)
-    result = domain.simulate(data)
+    result = simulation.simulate(data)
     rows = []
     order = result.order.tolist()
     for i in order[:limit] if limit else order:
-        flags = [name for name in domain.FLAG_WEIGHTS if bool(result.flags[name][i])]
+        flags = [name for name in simulation.FLAG_WEIGHTS if bool(result.flags[name][i])]
         reference = int(data.reference[i])
         rows.append({
             "sku": data.skus[i], "title": context["titles"].get(data.skus[i], ""),
@@ -297,7 +297,7 @@ def campaign_simulation(*, campaign: Campaign, as_of: dt.date | None = None, lim
             "channel_margin": {ch: money(int(result.channel_margin[ch][i])) for ch in data.channels},
             "flags": flags, "risk": int(result.risk[i]),
         })
-    counts = {name: int(result.flags[name].sum()) for name in domain.FLAG_WEIGHTS}
+    counts = {name: int(result.flags[name].sum()) for name in simulation.FLAG_WEIGHTS}
     return {
         "campaign": {"id": campaign.pk, "name": campaign.name},
         "skus": len(data.skus), "scenarios": result.scenarios, "promotion_sets": result.live_sets,
@@ -372,8 +372,8 @@ def _period(shop: Shop, start: dt.date, end: dt.date, catalog: dict[str, Any]) -
 def _new_buyers(shop: Shop, start: dt.date, end: dt.date) -> int:
     """Buyers of start..end whose first order of the shop was paid on a local day of start..end."""
     return order_selectors.period_new_buyers(
-        shop=shop, start=start, end=end, first_from=domain.local_midnight(start, shop.timezone),
-        first_to=domain.local_midnight(end + dt.timedelta(days=1), shop.timezone))
+        shop=shop, start=start, end=end, first_from=simulation.local_midnight(start, shop.timezone),
+        first_to=simulation.local_midnight(end + dt.timedelta(days=1), shop.timezone))
 
 
 def _share(part: int, whole: int) -> float | None:
