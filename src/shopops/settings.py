@@ -1,4 +1,4 @@
-"""Django settings, driven by the environment (see DESIGN.md "Interfaces").
+"""Django settings, driven by the environment (see docs/architecture.md#interfaces).
 
 Defaults give an embedded install (SQLite in WAL mode + huey on SQLite) under ``SHOPOPS_DATA_DIR``;
 ``DATABASE_URL`` and ``REDIS_URL`` switch to real servers. ``shopops.settings_production`` adds the

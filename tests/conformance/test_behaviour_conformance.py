@@ -1,5 +1,5 @@
 """Conformance: every funnel mode, path and retention variant gives the same rows on DuckDB and on Spark
-(DESIGN.md "Scale-out"). The data sets are the hand-checked ones of tests/analytics."""
+(docs/architecture.md#scale-out). The data sets are the hand-checked ones of tests/analytics."""
 
 from __future__ import annotations
 

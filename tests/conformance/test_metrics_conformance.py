@@ -1,5 +1,5 @@
-"""DuckDB == Spark for every metric (each grouping), product analysis and GMV explanation (DESIGN.md
-"Scale-out": tests/conformance proves both engines return identical results)."""
+"""DuckDB == Spark for every metric (each grouping), product analysis and GMV explanation (docs/architecture.md#scale-out:
+tests/conformance proves both engines return identical results)."""
 
 from __future__ import annotations
 

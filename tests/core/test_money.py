@@ -1,4 +1,4 @@
-"""Money in fen and largest-remainder allocation (DESIGN.md "Data"; docs/rules/pricing.md#money-in-fen)."""
+"""Money in fen and largest-remainder allocation (docs/architecture.md#data; docs/rules/pricing.md#money-in-fen)."""
 
 from decimal import Decimal
 

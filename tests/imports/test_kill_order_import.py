@@ -1,4 +1,4 @@
-"""Killing an order import in the middle leaves the previous state (DESIGN.md "Data":
+"""Killing an order import in the middle leaves the previous state (docs/architecture.md#data:
 importers validate, then write in one transaction, and the lake commit comes after it).
 
 A real process: ``shopops import taobao-orders`` on a big file against a temporary data directory, SIGKILLed

@@ -1,6 +1,6 @@
 """Import-fed lake tables: one Delta commit per import that replaces exactly its feed's date range, nothing
 committed when nothing changed, and a crash (an exception or a killed process) leaves the previous version
-(DESIGN.md, "Data")."""
+(docs/architecture.md#data)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every URL and API endpoint, as every role: exactly the expected 200/302/403 (DESIGN.md "Roles").
+"""Every URL and API endpoint, as every role: exactly the expected 200/302/403 (docs/architecture.md#roles).
 
 The tables below are the contract, written out by hand. A new URL or endpoint fails the completeness
 checks until it is added here with its expected status for every role.

@@ -1,6 +1,6 @@
 """Pure analytics maths: the exact GMV = UV × CVR × AOV decomposition.
 
-DESIGN.md "日常数据监控": GMV = UV × CVR × AOV (docs/rules/metrics.md#gmv-identity: 支付金额 = 访客数 × 支付转化率 × 客单价).
+GMV = UV × CVR × AOV (docs/rules/metrics.md#gmv-identity: 支付金额 = 访客数 × 支付转化率 × 客单价).
 An operator asks "GMV fell ¥12,000: how much because fewer visitors came, how much because fewer bought,
 how much because baskets were smaller?". Log-based splits (LMDI) fail on zeros and one-at-a-time
 substitution depends on the order of the factors, so we use the Shapley split of the product (each

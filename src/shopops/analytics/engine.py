@@ -1,6 +1,6 @@
 """Where analytics queries run: Ibis over the lake, DuckDB in-process by default, PySpark on demand.
 
-DESIGN.md "Stack": queries are written once as Ibis expressions and executed embedded (DuckDB) or
+docs/architecture.md#stack: queries are written once as Ibis expressions and executed embedded (DuckDB) or
 distributed (``SHOPOPS_ENGINE=pyspark``, Spark in local mode here). Every query module takes a
 :class:`Tables` — a mapping from lake table name to an Ibis table already narrowed to one shop — so the same
 expression runs on the lake (:class:`LakeTables`) or on a hand-built data set in tests

@@ -218,7 +218,7 @@ def incremental_gmv(campaign_fen: int, baseline_fen: int, *, post_fen: int | Non
 
 
 def ratio(numerator: int | None, denominator: int | None) -> float | None:
-    """A display ratio (rates are numbers in 0..1 at the edges, DESIGN.md); None when undefined."""
+    """A display ratio (rates are numbers in 0..1 at the edges, docs/architecture.md#data); None when undefined."""
     if numerator is None or not denominator:
         return None
     return numerator / denominator

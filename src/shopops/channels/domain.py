@@ -1,4 +1,4 @@
-"""The sales channels ShopOps knows (DESIGN.md: Taobao/Tmall, JD, Douyin, PDD, Xiaohongshu, own site, WeCom)."""
+"""The sales channels ShopOps knows (Taobao/Tmall, JD, Douyin, PDD, Xiaohongshu, own sites, WeCom)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Time: store UTC, show the shop's time zone; business dates are local dates (DESIGN.md "Data")."""
+"""Time: store UTC, show the shop's time zone; business dates are local dates (docs/architecture.md#data)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Money in integer fen (分), Decimal at the edges, never float (DESIGN.md "Data").
+"""Money in integer fen (分), Decimal at the edges, never float (docs/architecture.md#data).
 
 ``allocate`` splits an amount over weights by the largest-remainder method so the parts always add up to the
 whole: the rule used to spread order-level discounts over order lines (docs/rules/pricing.md#money-in-fen;

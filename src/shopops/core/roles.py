@@ -1,4 +1,4 @@
-"""The five roles of DESIGN.md "Roles" and exactly which permissions each holds.
+"""The five roles of docs/architecture.md#roles and exactly which permissions each holds.
 
 Pure data: ``services.roles_sync`` turns it into Django groups. The role-walk test
 (tests/web/test_role_walk.py) proves every URL honours it.

@@ -1,4 +1,4 @@
-"""Local time of the simulation → aware UTC datetimes (DESIGN.md "Data": store UTC, business dates are local).
+"""Local time of the simulation → aware UTC datetimes (docs/architecture.md#data: store UTC, business dates are local).
 
 The generators count time as integer seconds since local midnight of the window's first day; this module turns
 those into UTC instants through each local day's start (``core.clock.day_bounds``), so days with a DST

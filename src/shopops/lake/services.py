@@ -68,7 +68,7 @@ class FeedWriter:
 
     The commit removes all of the feed's files dated within [first date, last date] of the new data and adds
     the staged files: "a re-import replaces exactly the rows of its source and date range in one Delta
-    commit, so a crash leaves the previous version" (DESIGN.md, Data). Use as a context manager: leaving it
+    commit, so a crash leaves the previous version" (docs/architecture.md#data). Use as a context manager: leaving it
     without ``finish`` (an exception) deletes the staged files.
     """
 

@@ -1,4 +1,4 @@
-"""The lake's Delta tables: name, Arrow schema and partitioning (DESIGN.md "Data").
+"""The lake's Delta tables: name, Arrow schema and partitioning (docs/architecture.md#data).
 
 Pure declarations. Each table is written by one owner; a table appears here when something writes it.
 

@@ -1,6 +1,6 @@
 """GMV explanation: the change in 支付金额 between two periods split into the parts due to UV, CVR and AOV.
 
-DESIGN.md "日常数据监控" and docs/rules/analytics.md#gmv-decomposition (KPI decomposition): GMV = UV × CVR × AOV
+docs/rules/analytics.md#gmv-decomposition (KPI decomposition): GMV = UV × CVR × AOV
 (docs/rules/metrics.md#gmv-identity: 支付金额 = 访客数 × 支付转化率 × 客单价). The split is the exact Shapley
 decomposition of :func:`shopops.analytics.domain.decompose_gmv`: each group's parts add up to that group's
 change to the fen, and the total's parts to the total change. UV and buyers are distinct counts, so the

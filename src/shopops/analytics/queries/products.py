@@ -1,5 +1,5 @@
 """Product analysis: sales per SKU from the lake, then ABC by GMV, 动销率, sell-through, price bands and new vs
-old products (DESIGN.md "深度数据分析: product analysis (ABC, 动销率)").
+old products (docs/metrics.md; docs/rules/analytics.md).
 
 Definitions:
 

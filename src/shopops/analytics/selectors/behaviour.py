@@ -1,7 +1,7 @@
 """Reads for funnels, paths and retention: validate the user's input (field errors), run the Ibis builders of
 ``analytics.queries`` for one shop on the configured engine, and shape the JSON every face answers.
 
-Rates are numbers in 0..1 (DESIGN.md "Data"), ``None`` where the denominator is zero.
+Rates are numbers in 0..1 (docs/architecture.md#data), ``None`` where the denominator is zero.
 """
 
 from __future__ import annotations

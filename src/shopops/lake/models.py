@@ -1,1 +1,0 @@
-"""The lake keeps no records of its own in the database (the orders' refresh outbox lives in orders.models)."""
