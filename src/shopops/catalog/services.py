@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shopops.catalog.domain import MAX_CATEGORY_CODE, ProductInput, validate_product
-from shopops.catalog.models import Category, Product, Sku
+from shopops.catalog.models import Category, Listing, Product, Sku
 from shopops.core.domain import AmountTooLarge, code_problem, parse_amount
 from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.models import Shop
@@ -132,7 +132,5 @@ def sku_update(
 @transaction.atomic
 def listings_create_bulk(*, shop: Shop, listings: list[dict]) -> int:
     """Create per-channel listings: dicts with product_id, channel_account_id, title, subtitle, keywords, media."""
-    from shopops.catalog.models import Listing
-
     Listing.objects.bulk_create(Listing(shop=shop, **item) for item in listings)
     return len(listings)

@@ -10,7 +10,9 @@ Modelled on ``inventory.services.inventory_alerts_run``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +23,9 @@ from django.utils.translation import gettext as _
 from shopops.analytics.metrics import METRICS
 from shopops.analytics.selectors.alerts import ALL_CHANNELS, alerts_check
 from shopops.channels.domain import channel_label
+from shopops.core.clock import now, today
 from shopops.core.money import format_fen
+from shopops.core.selectors import all_shops
 from shopops.reports.selectors import todos_of_source
 from shopops.reports.services import todo_close_missing, todo_upsert
 
@@ -117,12 +121,6 @@ def analytics_alerts_run_all(*, date: dt.date | None = None, local_hour: int | N
     """The morning run: every shop, for ``date`` (default: yesterday in the shop's time zone); with
     ``local_hour`` only the shops whose local time is in that hour now. One shop's failure does not stop the
     others."""
-    import logging
-    from zoneinfo import ZoneInfo
-
-    from shopops.core.clock import now, today
-    from shopops.core.selectors import all_shops
-
     out: dict[str, dict] = {}
     for shop in all_shops():
         if local_hour is not None and now().astimezone(ZoneInfo(shop.timezone)).hour != local_hour:

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from shopops.core.errors import ShopOpsError
+from shopops.core.selectors import shop_by_code
 
 MAX_JSON_ARGUMENT_BYTES = 20 * 1024 * 1024  # a cart of 500 lines and 200 promotions is well below 1 MB
 
@@ -140,8 +141,6 @@ class ShopOpsCommand(BaseCommand):
 
     def resolve_shop(self, code: str | None) -> Any:
         """The shop a command works on; a clear exit 2 when it does not exist."""
-        from shopops.core.selectors import shop_by_code
-
         shop = shop_by_code(code=code)
         if shop is None:
             raise CommandError(f"No shop {code!r}." if code else "No shop yet: run `shopops init` or `shopops demo`.",

@@ -7,6 +7,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from shopops.analytics.schemas import alerts_json
+from shopops.analytics.selectors.alerts import alerts_check
+from shopops.analytics.services.alerts import analytics_alerts_run
 from shopops.core.clock import today
 from shopops.core.management.base import ShopOpsCommand
 
@@ -24,10 +27,6 @@ class Command(ShopOpsCommand):
         parser.add_argument("--dry-run", action="store_true", help="compute only; do not touch the to-do list")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from shopops.analytics.schemas import alerts_json
-        from shopops.analytics.selectors.alerts import alerts_check
-        from shopops.analytics.services.alerts import analytics_alerts_run
-
         self.ensure_installed()
         shop = self.resolve_shop(options["shop"])
         try:

@@ -70,6 +70,8 @@ def behind_proxies(application: WsgiApp, *, networks: Sequence[IpNetwork]) -> Ws
 def serve_forever(*, host: str, port: int, threads: int, stdout: Any,
                   networks: Sequence[IpNetwork] | None = None) -> None:
     """Serve until stopped; ``networks`` are the trusted proxies (default: ``SHOPOPS_TRUSTED_PROXIES``)."""
+    # Built only when serving: importing the WSGI module creates the application (and the demo command, which
+    # imports this function, may never serve).
     from django.conf import settings
     from waitress import serve
 
