@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -81,11 +81,6 @@ def basis_points_half_up(amount: Any, basis_points: int) -> Any:
     """amount × basis_points / 10 000 rounded half up to the fen, in integers (no float, no Decimal): a
     percentage off a price, a fee rate of what was paid. Element-wise on numpy integer arrays too."""
     return (amount * (basis_points * 2) + 10_000) // 20_000
-
-
-def yuan_to_fen_rounded(amount: Decimal) -> int:
-    """Round a computed Decimal amount of yuan to the nearest fen (half up, as platforms display)."""
-    return int((amount * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -32,7 +32,3 @@ class Sorts:
         return qs.order_by(*ordering, "-pk" if active.startswith("-") else "pk"), active
 
 
-def clamp_limit(limit: int | None, default: int = 50) -> int:
-    if limit is None:
-        return default
-    return max(1, min(int(limit), MAX_PAGE_SIZE))

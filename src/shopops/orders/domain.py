@@ -18,7 +18,7 @@ import numpy as np
 
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.core.errors import FieldError
-from shopops.core.money import allocate, allocate_groups, divide_half_up, format_fen
+from shopops.core.money import allocate, allocate_groups, format_fen
 
 IntOrArray = TypeVar("IntOrArray", int, np.ndarray)  # a rule of one order or, element-wise, of many
 
@@ -101,20 +101,6 @@ def check_order(lines: Sequence[LineAmounts], shipping_fen: int, refunds_fen: Se
     if sum(refunds_fen) > paid:
         errors.append(FieldError("refunds", "refunds exceed what was paid"))
     return errors
-
-
-@dataclass(frozen=True, slots=True)
-class SalesSummary:
-    """Key numbers of a period. ``aov_fen`` is None when nobody bought."""
-
-    gmv_fen: int  # 支付金额
-    orders: int  # 支付订单数
-    buyers: int  # 支付买家数 (distinct, recomputed for the whole period, never summed over days)
-    refund_fen: int  # 成功退款金额
-
-    @property
-    def aov_fen(self) -> int | None:  # 客单价
-        return divide_half_up(self.gmv_fen, self.buyers)
 
 
 def change_rate(current: float | int | None, previous: float | int | None) -> float | None:

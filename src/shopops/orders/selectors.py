@@ -1,4 +1,4 @@
-"""Reads for orders, refunds and the sales numbers of the dashboard."""
+"""Reads for orders and refunds: lists, details, the columns of the lake facts and of the campaign history."""
 
 from __future__ import annotations
 
@@ -75,33 +75,6 @@ def order_detail(*, shop: Shop, pk: int) -> Order | None:
             Prefetch("refunds", queryset=Refund.objects.select_related("line")),
         )
         .first()
-    )
-
-
-def daily_sales(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
-    """Per business date: GMV, orders and buyers; every date in the range appears (zeros included)."""
-    rows = {
-        r["paid_date"]: r
-        for r in Order.objects.filter(shop=shop, paid_date__range=(start, end))
-        .values("paid_date")
-        .annotate(gmv=Sum("paid_fen"), orders=Count("id"), buyers=Count("customer_id", distinct=True))
-    }
-    out = []
-    day = start
-    while day <= end:
-        row = rows.get(day, {})
-        out.append({"date": day, "gmv_fen": row.get("gmv") or 0, "orders": row.get("orders") or 0,
-                    "buyers": row.get("buyers") or 0})
-        day += dt.timedelta(days=1)
-    return out
-
-
-def channel_sales(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
-    return list(
-        Order.objects.filter(shop=shop, paid_date__range=(start, end))
-        .values("channel")
-        .annotate(gmv_fen=Sum("paid_fen"), orders=Count("id"), buyers=Count("customer_id", distinct=True))
-        .order_by("-gmv_fen")
     )
 
 
