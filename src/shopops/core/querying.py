@@ -1,13 +1,10 @@
-"""Shared list mechanics for selectors: whitelisted sorting and safe paging."""
+"""Shared list mechanics for selectors: whitelisted sorting."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-
-MAX_PAGE_SIZE = 200
-
 
 @dataclass(frozen=True, slots=True)
 class Sorts:
