@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+
 @dataclass(frozen=True, slots=True)
 class Sorts:
     """Public sort keys → ORM orderings. Unknown keys fall back to the default (never an error, never SQL)."""
