@@ -154,7 +154,8 @@ def statsforecast_dataframe(data: dict[str, np.ndarray], batch) -> dict[str, flo
     import pandas as pd
     from statsforecast import StatsForecast
 
-    from shopops.inventory.forecast import _make_model, clean_history
+    from shopops.inventory.forecast import clean_history
+    from shopops.inventory.forecast_models import _make_model
 
     t0 = time.perf_counter()
     y, start, _ = clean_history(data["y"], history_mask=data["mask"])

@@ -1,6 +1,6 @@
 """The vectorised simulation equals the pricing engine's quote, cart by cart (hypothesis).
 
-``campaigns.domain.simulate_carts`` re-implements ``pricing.quote`` over numpy arrays for speed (the goal:
+``campaigns.simulation.simulate_carts`` runs ``pricing.domain.quote_batch`` over numpy arrays for speed (the goal:
 100,000 SKUs in under 5 s); this test is what allows it to exist: for random SKUs, baskets and promotion
 sets (every promotion type, every level, windows, members, presales) the SKU line's pay and the order's pay
 are the engine's to the fen.

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -200,7 +201,6 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
     ev = _events(tables, date_from, date_to, channel)
     keys = _keys(ev, "events", dims)
     group = list(keys)
-    names = [*group, "d"] if "day" not in dims else group  # with day, k_day is the day
     base = ev.group_by([*(v.name(k) for k, v in keys.items()), *([] if "day" in dims else [ev.date.name("d")]),
                         ev.user_id]).aggregate(
         pv=(ev.behavior == "pv").sum().cast("int64"),
@@ -208,52 +208,63 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
         fav=(ev.behavior == "fav").any(),
     )
     if "day" in dims:
-        base = base.mutate(d=base.k_day)
+        base = base.mutate(d=base.k_day)  # with day, k_day is the day
     key_types = {k: base[k].type() for k in group}
-    columns = ("uv", "pv", "cart_users", "fav_users", "visitors", "one_page")
-    int_null = ibis.null("int64")
-
-    def counts(t: ir.Table) -> dict:
-        return {"uv": (t.pv > 0).cast("int64").sum().cast("int64"), "pv": t.pv.sum().cast("int64"),
-                "cart_users": t.cart.cast("int64").sum().cast("int64"),
-                "fav_users": t.fav.cast("int64").sum().cast("int64")}
-
-    def bounce(t: ir.Table) -> dict:
-        return {"visitors": (t.pv > 0).cast("int64").sum().cast("int64"),
-                "one_page": (t.pv == 1).cast("int64").sum().cast("int64")}
-
-    def per_user(t: ir.Table, by: list[str]) -> ir.Table:
-        return t.group_by([*by, "user_id"]).aggregate(pv=t.pv.sum().cast("int64"), cart=t.cart.any(),
-                                                      fav=t.fav.any())
-
-    def shaped(part: str, t: ir.Table, *, with_keys: bool, with_day: bool) -> ir.Table:
-        cols = {"part": ibis.literal(part, "string")}
-        for k in group:
-            cols[k] = t[k] if with_keys else ibis.null(key_types[k])
-        cols["d"] = t.d if with_day else ibis.null("date")
-        for c in columns:
-            cols[c] = t[c] if c in t.columns else int_null
-        return t.select(**cols)
-
-    parts = []
-    if group:
-        if "day" in dims:  # base is per (group, user) already, and a group is one day
-            rows = base.group_by(names).aggregate(**counts(base), **bounce(base))
-            rows = rows.mutate(d=rows.k_day)
-            parts.append(shaped("row", rows, with_keys=True, with_day=True))
-        else:
-            users = per_user(base, group)
-            parts.append(shaped("row", users.group_by(group).aggregate(**counts(users)), with_keys=True,
-                                with_day=False))
-            parts.append(shaped("row_day", base.group_by(names).aggregate(**bounce(base)), with_keys=True,
-                                with_day=True))
-    users = per_user(base, [])
-    parts.append(shaped("total", users.aggregate(**counts(users)), with_keys=False, with_day=False))
+    parts = _behaviour_rows(base, dims, group, key_types) if group else []
+    users = _per_user(base, [])
+    parts.append(_shaped("total", users.aggregate(**_counts(users)), key_types, with_keys=False, with_day=False))
     # the time dims are functions of the day: per (day, group, user) is then per (day, user)
-    daily = base if all(d in TIME_BY for d in dims) else per_user(base, ["d"])
-    parts.append(shaped("total_day", daily.group_by("d").aggregate(**bounce(daily)), with_keys=False,
-                        with_day=True))
+    daily = base if all(d in TIME_BY for d in dims) else _per_user(base, ["d"])
+    parts.append(_shaped("total_day", daily.group_by("d").aggregate(**_bounce(daily)), key_types,
+                         with_keys=False, with_day=True))
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+_BEHAVIOUR_COLUMNS = ("uv", "pv", "cart_users", "fav_users", "visitors", "one_page")
+
+
+def _counts(t: ir.Table) -> dict[str, ir.Value]:
+    """Distinct people of a per-user table: users with ≥ 1 pv, page views, users who carted / faved."""
+    return {"uv": (t.pv > 0).cast("int64").sum().cast("int64"), "pv": t.pv.sum().cast("int64"),
+            "cart_users": t.cart.cast("int64").sum().cast("int64"),
+            "fav_users": t.fav.cast("int64").sum().cast("int64")}
+
+
+def _bounce(t: ir.Table) -> dict[str, ir.Value]:
+    """The bounce rate's parts of a per-(day, user) table: visitors and one-page visitors."""
+    return {"visitors": (t.pv > 0).cast("int64").sum().cast("int64"),
+            "one_page": (t.pv == 1).cast("int64").sum().cast("int64")}
+
+
+def _per_user(t: ir.Table, by: list[str]) -> ir.Table:
+    """Roll the per (day, group, user) table up to per (``by``, user): a person counted once per row."""
+    return t.group_by([*by, "user_id"]).aggregate(pv=t.pv.sum().cast("int64"), cart=t.cart.any(), fav=t.fav.any())
+
+
+def _shaped(part: str, t: ir.Table, key_types: dict[str, idt.DataType], *, with_keys: bool, with_day: bool) -> ir.Table:
+    """One part of the union in the common column layout: ``part``, the ``k_<dim>`` keys, ``d`` and every
+    figure, null where the part does not fill it (a union needs the same columns and types)."""
+    cols = {"part": ibis.literal(part, "string")}
+    for k, key_type in key_types.items():
+        cols[k] = t[k] if with_keys else ibis.null(key_type)
+    cols["d"] = t.d if with_day else ibis.null("date")
+    for c in _BEHAVIOUR_COLUMNS:
+        cols[c] = t[c] if c in t.columns else ibis.null("int64")
+    return t.select(**cols)
+
+
+def _behaviour_rows(base: ir.Table, dims: Sequence[str], group: list[str], key_types: dict[str, idt.DataType]
+                    ) -> list[ir.Table]:
+    """The ``row`` (and, without ``day`` among the dims, ``row_day``) parts of :func:`behaviour_query`."""
+    if "day" in dims:  # base is per (group, user) already, and a group is one day
+        rows = base.group_by(group).aggregate(**_counts(base), **_bounce(base))
+        rows = rows.mutate(d=rows.k_day)
+        return [_shaped("row", rows, key_types, with_keys=True, with_day=True)]
+    users = _per_user(base, group)
+    return [_shaped("row", users.group_by(group).aggregate(**_counts(users)), key_types, with_keys=True,
+                    with_day=False),
+            _shaped("row_day", base.group_by([*group, "d"]).aggregate(**_bounce(base)), key_types, with_keys=True,
+                    with_day=True)]
 
 
 def _has_platform_rows(tables: Tables, *, date_from: dt.date, date_to: dt.date, channel: str | None) -> bool:

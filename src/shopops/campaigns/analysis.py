@@ -391,23 +391,61 @@ def campaign_review(*, campaign: Campaign) -> dict:
     current = _period(shop, phases.start, phases.end, catalog)
     base = _period(shop, base_start, base_end, catalog)
     new_buyers = _new_buyers(shop, phases.start, phases.end)
+    incr = _incremental(shop, phases, latest, current["totals"]["gmv"], base["totals"]["gmv"])
+    t = current["totals"]
+    base_new = _new_buyers(shop, base_start, base_end)
+    day_rows = _day_rows(phases, current, base)
+    channel_rows = _channel_rows(current, base)
+    sku_rows = _sku_rows(current, base)
+    mechanic_rows = _mechanic_rows(campaign, current)
+    lessons = _lessons(t["gmv"], incr, channel_rows, sku_rows, mechanic_rows, campaign, new_buyers)
+    for rows in (channel_rows, sku_rows, mechanic_rows):
+        for row in rows:
+            row.pop("_incr", None)
+            row.pop("_gmv", None)
+    return {
+        "campaign": {"id": campaign.pk, "name": campaign.name, "status": domain.campaign_status(phases, now_day)},
+        "period": [phases.start.isoformat(), phases.end.isoformat()],
+        "baseline_period": [base_start.isoformat(), base_end.isoformat()],
+        "complete": latest is not None and latest >= phases.end,
+        "data_until": latest.isoformat() if latest else None,
+        "kpis": _kpis(t, current["buyers"], new_buyers),
+        "baseline": _kpis(base["totals"], base["buyers"], base_new),
+        "item_markdown": format_fen(current["markdown"]),
+        "incremental_gmv": {"gross": format_fen(incr["gross"]),
+                            "net": format_fen(incr["net"]) if incr["net"] is not None else None,
+                            "method": "campaign GMV − weekday-aligned baseline of the same length before the "
+                                      "warm-up; net adds the hangover of the same length after the campaign"},
+        "goals": _goals(campaign, t["gmv"], new_buyers),
+        "budget": format_fen(campaign.budget_fen),
+        **_missing_sources(),
+        "daily": day_rows, "channels": channel_rows, "skus": sku_rows[:50], "mechanics": mechanic_rows,
+        "lessons": lessons,
+    }
+
+
+def _incremental(shop: Shop, phases: domain.Phases, latest: dt.date | None, gmv: int, base_gmv: int) -> dict:
+    """``domain.incremental_gmv`` of the campaign; the net figure only once the hangover (the same number of
+    days after the campaign) is all in, since a partial hangover would flatter the campaign."""
     post_start = phases.end + dt.timedelta(days=1)
     post_end = phases.end + dt.timedelta(days=phases.days)
     post = None
     if latest is not None and post_end <= latest:  # the hangover is known only once those days are in
         post = order_selectors.period_order_totals(shop=shop, start=post_start, end=post_end)["gmv"]
-    incr = domain.incremental_gmv(current["totals"]["gmv"], base["totals"]["gmv"], post_fen=post,
-                                  post_baseline_fen=base["totals"]["gmv"] if post is not None else None)
-    t, b = current["totals"], base["totals"]
-    n_buyers, n_base_buyers = current["buyers"], base["buyers"]
+    return domain.incremental_gmv(gmv, base_gmv, post_fen=post, post_baseline_fen=base_gmv if post is not None else None)
 
-    def kpis(tot: dict, buyers: int, new: int | None) -> dict:
-        return {"gmv": format_fen(tot["gmv"]), "orders": tot["orders"], "buyers": buyers,
-                "aov": format_fen(divide_half_up(tot["gmv"], buyers)) if buyers else None,  # 客单价 = 支付金额/买家数
-                "promotion_cost": format_fen(tot["discount"]), "refunded": format_fen(tot["refunded"]),
-                "new_buyers": new, "returning_buyers": None if new is None else buyers - new}
 
-    base_new = _new_buyers(shop, base_start, base_end)
+def _kpis(tot: dict, buyers: int, new: int | None) -> dict:
+    """The KPI block of a period (campaign or baseline), money as strings."""
+    return {"gmv": format_fen(tot["gmv"]), "orders": tot["orders"], "buyers": buyers,
+            "aov": format_fen(divide_half_up(tot["gmv"], buyers)) if buyers else None,  # 客单价 = 支付金额/买家数
+            "promotion_cost": format_fen(tot["discount"]), "refunded": format_fen(tot["refunded"]),
+            "new_buyers": new, "returning_buyers": None if new is None else buyers - new}
+
+
+def _day_rows(phases: domain.Phases, current: dict, base: dict) -> list[dict]:
+    """Each campaign day beside its baseline day (the baseline is weekday-aligned and of the same length,
+    so the i-th days pair up)."""
     day_rows = []
     base_days = list(base["daily"].items())
     for index, (day, gmv) in enumerate(current["daily"].items()):
@@ -415,14 +453,26 @@ def campaign_review(*, campaign: Campaign) -> dict:
         day_rows.append({"date": day.isoformat(), "phase": phases.phase_of(day), "gmv": format_fen(gmv),
                          "orders": current["daily_orders"][day], "baseline_date": bday.isoformat(),
                          "baseline_gmv": format_fen(bgmv)})
+    return day_rows
+
+
+def _channel_rows(current: dict, base: dict) -> list[dict]:
+    """Per channel of either period: GMV, orders, incremental GMV and share, most incremental first
+    (``_incr`` kept for the lessons, dropped before the review is returned)."""
+    gmv = current["totals"]["gmv"]
     channel_rows = []
     for code in sorted(set(current["channels"]) | set(base["channels"])):
         now_ch = current["channels"].get(code, {"gmv": 0, "orders": 0})
         was = base["channels"].get(code, {"gmv": 0, "orders": 0})
         channel_rows.append({"channel": code, "gmv": format_fen(now_ch["gmv"]), "orders": now_ch["orders"],
                              "baseline_gmv": format_fen(was["gmv"]), "incremental": format_fen(now_ch["gmv"] - was["gmv"]),
-                             "share": _share(now_ch["gmv"], t["gmv"]), "_incr": now_ch["gmv"] - was["gmv"]})
+                             "share": _share(now_ch["gmv"], gmv), "_incr": now_ch["gmv"] - was["gmv"]})
     channel_rows.sort(key=lambda r: -r["_incr"])
+    return channel_rows
+
+
+def _sku_rows(current: dict, base: dict) -> list[dict]:
+    """Per SKU sold in the campaign: GMV, units, discount and incremental GMV, best sellers first."""
     sku_rows = []
     for code, row in current["skus"].items():
         was = base["skus"].get(code, {"gmv": 0, "qty": 0})
@@ -431,47 +481,41 @@ def campaign_review(*, campaign: Campaign) -> dict:
                          "baseline_gmv": format_fen(was["gmv"]), "incremental": format_fen(row["gmv"] - was["gmv"]),
                          "_gmv": row["gmv"], "_incr": row["gmv"] - was["gmv"]})
     sku_rows.sort(key=lambda r: (-r["_gmv"], r["sku"]))
+    return sku_rows
+
+
+def _mechanic_rows(campaign: Campaign, current: dict) -> list[dict]:
+    """Per promotion label on the campaign's orders (matched to the campaign's promotion of that name):
+    orders, GMV, discount and share, biggest first."""
+    gmv = current["totals"]["gmv"]
     by_name = {str(p.get("name") or ""): p.get("id") for p in campaign.promotions if p.get("name")}
     mechanic_rows = [{"label": label, "promotion": by_name.get(label), "orders": v["orders"], "gmv": format_fen(v["gmv"]),
-                      "discount": format_fen(v["discount"]), "share": _share(v["gmv"], t["gmv"]), "_gmv": v["gmv"]}
+                      "discount": format_fen(v["discount"]), "share": _share(v["gmv"], gmv), "_gmv": v["gmv"]}
                      for label, v in current["labels"].items()]
     mechanic_rows.sort(key=lambda r: (-r["_gmv"], r["label"]))
-    lessons = _lessons(t["gmv"], incr, channel_rows, sku_rows, mechanic_rows, campaign, new_buyers)
-    for rows in (channel_rows, sku_rows, mechanic_rows):
-        for row in rows:
-            row.pop("_incr", None)
-            row.pop("_gmv", None)
-    # ShopOps has no ad reports or platform traffic yet (the lake holds orders only): say so, never invent.
-    ads = traffic = False
-    goals = {
+    return mechanic_rows
+
+
+def _goals(campaign: Campaign, gmv: int, new_buyers: int) -> dict:
+    """Goal, actual and attainment per goal; UV has no actual until traffic reports are imported."""
+    return {
         "gmv": {"goal": format_fen(campaign.goal_gmv_fen) if campaign.goal_gmv_fen is not None else None,
-                "actual": format_fen(t["gmv"]), "attainment": _share(t["gmv"], campaign.goal_gmv_fen or 0)},
+                "actual": format_fen(gmv), "attainment": _share(gmv, campaign.goal_gmv_fen or 0)},
         "new_buyers": {"goal": campaign.goal_new_buyers, "actual": new_buyers,
                        "attainment": _share(new_buyers, campaign.goal_new_buyers or 0)},
         "uv": {"goal": campaign.goal_uv, "actual": None, "attainment": None},
     }
+
+
+def _missing_sources() -> dict:
+    """ShopOps has no ad reports or platform traffic yet (the lake holds orders only): say so, never invent."""
+    ads = traffic = False
     return {
-        "campaign": {"id": campaign.pk, "name": campaign.name, "status": domain.campaign_status(phases, now_day)},
-        "period": [phases.start.isoformat(), phases.end.isoformat()],
-        "baseline_period": [base_start.isoformat(), base_end.isoformat()],
-        "complete": latest is not None and latest >= phases.end,
-        "data_until": latest.isoformat() if latest else None,
-        "kpis": kpis(t, n_buyers, new_buyers),
-        "baseline": kpis(b, n_base_buyers, base_new),
-        "item_markdown": format_fen(current["markdown"]),
-        "incremental_gmv": {"gross": format_fen(incr["gross"]),
-                            "net": format_fen(incr["net"]) if incr["net"] is not None else None,
-                            "method": "campaign GMV − weekday-aligned baseline of the same length before the "
-                                      "warm-up; net adds the hangover of the same length after the campaign"},
-        "goals": goals,
-        "budget": format_fen(campaign.budget_fen),
         "ads": {"available": ads, "spend": None, "roi": None,
                 "note": "" if ads else "no ad data yet (no ad reports imported), so spend and ROI are not shown"},
         "traffic": {"available": traffic, "uv": None, "cvr": None,
                     "note": "" if traffic else "no traffic data yet (no platform traffic reports imported), so UV "
                                                "and conversion rate are not shown"},
-        "daily": day_rows, "channels": channel_rows, "skus": sku_rows[:50], "mechanics": mechanic_rows,
-        "lessons": lessons,
     }
 
 

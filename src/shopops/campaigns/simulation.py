@@ -171,74 +171,122 @@ def simulate(data: SimulationInput) -> SimulationResult:
     start = data.start or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     end = data.end or dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
     sets = live_sets(data.promotions, start, end) or [(start, ())]
-    index = {sku: i for i, sku in enumerate(data.skus)}
+    covers = _sku_covers(data.promotions, data.skus)
+    ones = np.ones(n, dtype=np.int64)
+    zeros = np.zeros(n, dtype=np.int64)
+    shapes = [("unit", ones, zeros), ("basket", np.maximum(data.basket_qty, 1), data.basket_rest)]
+    worst = _Worst.start(n, data.channels)
+    has_member = any(isinstance(p, MemberPrice) for p in data.promotions)
+    for instant, live in sets:
+        for member in ((False, True) if has_member else (False,)):
+            for shape, qty, rest in shapes:
+                quoted = simulate_carts(CartBatch(data.shop, data.price, qty, rest, covers), live, member=member,
+                                        at=instant)
+                pay = quoted.line_pay.astype(np.int64)
+                worst.names.append(f"{shape}{' member' if member else ''} @ {instant.isoformat()}")
+                worst.add_pay(pay, qty)
+                worst.add_margins(data, pay, quoted.order_pay.astype(np.int64), qty, _gift_cost(data, quoted))
+                worst.scenarios += 1
+    return worst.result(data, len(sets))
+
+
+def _sku_covers(promotions: Sequence[Promotion], skus: list[str]) -> dict[str, np.ndarray]:
+    """Promotion id → bool per SKU for the promotions scoped to a SKU list (SKUs outside the campaign's list
+    are ignored), the ``covers`` of ``CartBatch``."""
+    n = len(skus)
+    index = {sku: i for i, sku in enumerate(skus)}
     covers = {}
-    for promotion in data.promotions:
+    for promotion in promotions:
         if promotion.scope.skus:
             mask = np.zeros(n, dtype=bool)
             hits = [index[s] for s in promotion.scope.skus if s in index]
             mask[hits] = True
             covers[promotion.id] = mask
-    ones = np.ones(n, dtype=np.int64)
-    zeros = np.zeros(n, dtype=np.int64)
-    shapes = [("unit", ones, zeros), ("basket", np.maximum(data.basket_qty, 1), data.basket_rest)]
-    worst_pay = np.zeros(n, dtype=np.int64)  # per unit as a fraction pay/qty: compared as pay·qty' < pay'·qty
-    worst_pay_qty = ones.copy()
-    worst_scenario = np.zeros(n, dtype=np.int64)
-    worst_margin_num = np.zeros(n, dtype=np.int64)
-    worst_margin_qty = ones.copy()
-    worst_margin_pay = ones.copy()
-    worst_margin_channel = np.zeros(n, dtype=np.int64)
-    channel_margin = {ch: np.full(n, np.iinfo(np.int64).max, dtype=np.int64) for ch in data.channels}
-    below_min = np.zeros(n, dtype=bool)
-    loss = np.zeros(n, dtype=bool)
-    names = []
-    scenario_no = 0
-    has_member = any(isinstance(p, MemberPrice) for p in data.promotions)
-    for instant, live in sets:
-        for member in ((False, True) if has_member else (False,)):
-            for shape, qty, rest in shapes:
-                batch = CartBatch(data.shop, data.price, qty, rest, covers)
-                quoted = simulate_carts(batch, live, member=member, at=instant)
-                pay = quoted.line_pay.astype(np.int64)
-                names.append(f"{shape}{' member' if member else ''} @ {instant.isoformat()}")
-                lower = (pay * worst_pay_qty < worst_pay * qty) if scenario_no else np.ones(n, dtype=bool)
-                worst_pay = np.where(lower, pay, worst_pay)
-                worst_pay_qty = np.where(lower, qty, worst_pay_qty)
-                worst_scenario = np.where(lower, scenario_no, worst_scenario)
-                gift_cost = np.zeros(n, dtype=np.int64)
-                for gift_id, granted in quoted.gifts.items():
-                    gift_cost = gift_cost + np.where(granted, data.gift_cost.get(gift_id, 0), 0)
-                order_pay = quoted.order_pay.astype(np.int64)
-                for c_no, channel in enumerate(data.channels):
-                    margin = _scenario_costs(pay, order_pay, qty, data.cost, gift_cost, data.costs[channel])
-                    per_unit = margin // qty
-                    channel_margin[channel] = np.minimum(channel_margin[channel], per_unit)
-                    below_min |= margin * 10_000 < data.min_margin_bp * pay
-                    loss |= margin < 0
-                    first = scenario_no == 0 and c_no == 0
-                    worse = np.ones(n, dtype=bool) if first else margin * worst_margin_qty < worst_margin_num * qty
-                    worst_margin_num = np.where(worse, margin, worst_margin_num)
-                    worst_margin_qty = np.where(worse, qty, worst_margin_qty)
-                    worst_margin_pay = np.where(worse, pay, worst_margin_pay)
-                    worst_margin_channel = np.where(worse, c_no, worst_margin_channel)
-                scenario_no += 1
-    unit_pay = worst_pay // worst_pay_qty
-    below_floor = worst_pay < data.floor * worst_pay_qty
-    # 《规范促销行为暂行规定》: the stated 原价 may not exceed the lowest transaction price of the window
-    reference_flag = (data.reference >= 0) & (data.claimed > data.reference)
-    flags = {"loss": loss, "below_floor": below_floor, "reference_price": reference_flag,
-             "below_min_margin": below_min}
-    risk = sum(weight * flags[name].astype(np.int64) for name, weight in FLAG_WEIGHTS.items())
-    margin_unit = worst_margin_num // worst_margin_qty if data.channels else np.zeros(n, dtype=np.int64)
-    margin_bp = np.where(worst_margin_pay > 0, worst_margin_num * 10_000 // np.maximum(worst_margin_pay, 1), -10_000)
-    order = np.lexsort((np.array(data.skus, dtype=object).astype(str), margin_bp, -risk)) if n else np.zeros(0, int)
-    return SimulationResult(
-        skus=list(data.skus), worst_unit_pay=unit_pay, worst_scenario=[names[i] for i in worst_scenario],
-        worst_channel=[data.channels[i] if data.channels else "" for i in worst_margin_channel], margin=margin_unit,
-        margin_bp=margin_bp, channel_margin=channel_margin, flags=flags, risk=risk, order=order,
-        scenarios=scenario_no, live_sets=len(sets),
-    )
+    return covers
+
+
+def _gift_cost(data: SimulationInput, quoted: BatchQuote) -> np.ndarray:
+    """Per cart, the cost of the gifts its order was granted (a gift is a cost of the order, not a price)."""
+    gift_cost = np.zeros(len(data.skus), dtype=np.int64)
+    for gift_id, granted in quoted.gifts.items():
+        gift_cost = gift_cost + np.where(granted, data.gift_cost.get(gift_id, 0), 0)
+    return gift_cost
+
+
+@dataclass
+class _Worst:
+    """The running worst case per SKU over the scenarios. Unit pay and margin are kept as fractions
+    (amount, qty) and compared by cross-multiplying, so a basket of 3 is compared exactly with one unit."""
+
+    pay: np.ndarray
+    pay_qty: np.ndarray
+    scenario: np.ndarray
+    margin_num: np.ndarray
+    margin_qty: np.ndarray
+    margin_pay: np.ndarray
+    margin_channel: np.ndarray
+    channel_margin: dict[str, np.ndarray]
+    below_min: np.ndarray
+    loss: np.ndarray
+    names: list[str] = field(default_factory=list)
+    scenarios: int = 0
+
+    @classmethod
+    def start(cls, n: int, channels: Sequence[str]) -> _Worst:
+        return cls(
+            pay=np.zeros(n, dtype=np.int64), pay_qty=np.ones(n, dtype=np.int64), scenario=np.zeros(n, dtype=np.int64),
+            margin_num=np.zeros(n, dtype=np.int64), margin_qty=np.ones(n, dtype=np.int64),
+            margin_pay=np.ones(n, dtype=np.int64), margin_channel=np.zeros(n, dtype=np.int64),
+            channel_margin={ch: np.full(n, np.iinfo(np.int64).max, dtype=np.int64) for ch in channels},
+            below_min=np.zeros(n, dtype=bool), loss=np.zeros(n, dtype=bool))
+
+    def add_pay(self, pay: np.ndarray, qty: np.ndarray) -> None:
+        """Keep this scenario's unit pay where it is lower (the first scenario sets it)."""
+        n = len(pay)
+        lower = (pay * self.pay_qty < self.pay * qty) if self.scenarios else np.ones(n, dtype=bool)
+        self.pay = np.where(lower, pay, self.pay)
+        self.pay_qty = np.where(lower, qty, self.pay_qty)
+        self.scenario = np.where(lower, self.scenarios, self.scenario)
+
+    def add_margins(self, data: SimulationInput, pay: np.ndarray, order_pay: np.ndarray, qty: np.ndarray,
+                    gift_cost: np.ndarray) -> None:
+        """Each channel's margin of this scenario: the flags (loss, below the minimum margin), the lowest
+        margin per channel, and the worst unit margin over channels (the first channel of the first scenario
+        sets it)."""
+        n = len(pay)
+        for c_no, channel in enumerate(data.channels):
+            margin = _scenario_costs(pay, order_pay, qty, data.cost, gift_cost, data.costs[channel])
+            per_unit = margin // qty
+            self.channel_margin[channel] = np.minimum(self.channel_margin[channel], per_unit)
+            self.below_min |= margin * 10_000 < data.min_margin_bp * pay
+            self.loss |= margin < 0
+            first = self.scenarios == 0 and c_no == 0
+            worse = np.ones(n, dtype=bool) if first else margin * self.margin_qty < self.margin_num * qty
+            self.margin_num = np.where(worse, margin, self.margin_num)
+            self.margin_qty = np.where(worse, qty, self.margin_qty)
+            self.margin_pay = np.where(worse, pay, self.margin_pay)
+            self.margin_channel = np.where(worse, c_no, self.margin_channel)
+
+    def result(self, data: SimulationInput, live_sets: int) -> SimulationResult:
+        """The flags, the risk (weighted flags) and the order most risky first, lowest margin rate next."""
+        n = len(data.skus)
+        unit_pay = self.pay // self.pay_qty
+        below_floor = self.pay < data.floor * self.pay_qty
+        # 《规范促销行为暂行规定》: the stated 原价 may not exceed the lowest transaction price of the window
+        reference_flag = (data.reference >= 0) & (data.claimed > data.reference)
+        flags = {"loss": self.loss, "below_floor": below_floor, "reference_price": reference_flag,
+                 "below_min_margin": self.below_min}
+        risk = sum(weight * flags[name].astype(np.int64) for name, weight in FLAG_WEIGHTS.items())
+        margin_unit = self.margin_num // self.margin_qty if data.channels else np.zeros(n, dtype=np.int64)
+        margin_bp = np.where(self.margin_pay > 0, self.margin_num * 10_000 // np.maximum(self.margin_pay, 1),
+                             -10_000)
+        order = np.lexsort((np.array(data.skus, dtype=object).astype(str), margin_bp, -risk)) if n else np.zeros(0, int)
+        return SimulationResult(
+            skus=list(data.skus), worst_unit_pay=unit_pay, worst_scenario=[self.names[i] for i in self.scenario],
+            worst_channel=[data.channels[i] if data.channels else "" for i in self.margin_channel],
+            margin=margin_unit, margin_bp=margin_bp, channel_margin=self.channel_margin, flags=flags, risk=risk,
+            order=order, scenarios=self.scenarios, live_sets=live_sets,
+        )
 
 
 def typical_baskets(order_ids: np.ndarray, line_skus: np.ndarray, qty: np.ndarray, list_amount: np.ndarray,

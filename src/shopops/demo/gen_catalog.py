@@ -9,7 +9,7 @@ missing video) so the listing audit has something real to show.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -181,8 +181,22 @@ def _channel_affinity(rng: np.random.Generator) -> np.ndarray:
     return affinity
 
 
+@dataclass(slots=True)
+class _SkuColumns:
+    """The SKUs built product by product, with the per-SKU numbers the order generator samples from."""
+
+    skus: list[SkuSpec] = field(default_factory=list)
+    product: list[int] = field(default_factory=list)
+    category: list[int] = field(default_factory=list)
+    price: list[int] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
+
+
 def build_catalog(rng: np.random.Generator, start: dt.date, days: int) -> Catalog:
-    """The demo brand's catalog for a window starting at ``start``; products sorted by category."""
+    """The demo brand's catalog for a window starting at ``start``; products sorted by category.
+
+    Draws from ``rng`` in a fixed order (launch days, channel affinity, flawed listings, barcodes, then per
+    product its cost rate, variant shares, popularity and variant costs): the same seed gives the same shop."""
     cat_index = {c.code: i for i, c in enumerate(data.CATEGORIES)}
     categories = [CategorySpec(code=c.code, name=c.name) for c in data.CATEGORIES]
     order = sorted(range(len(data.PRODUCTS)), key=lambda i: cat_index[data.PRODUCTS[i].category])
@@ -190,18 +204,11 @@ def build_catalog(rng: np.random.Generator, start: dt.date, days: int) -> Catalo
 
     launch = _launch_days(rng, start, days)
     affinity = _channel_affinity(rng)
-    n_products = len(data.PRODUCTS)
-    flawed = rng.choice(n_products, size=6, replace=False)
-    flaws: dict[int, set[str]] = {int(flawed[0]): {"pdd-absolute"}, int(flawed[1]): {"douyin-absolute"},
-                                  int(flawed[2]): {"no-video"}, int(flawed[3]): {"no-video"}}
-    thin_gallery = {int(flawed[4]), int(flawed[5])}
-
-    n_skus = sum(len(p.variants) for p in data.PRODUCTS)
-    barcodes = _barcodes(rng, n_skus)
+    flaws, thin_gallery = _listing_flaws(rng, len(data.PRODUCTS))
+    barcodes = _barcodes(rng, sum(len(p.variants) for p in data.PRODUCTS))
     counters: dict[str, int] = {}
     products: list[ProductSpec] = []
-    skus: list[SkuSpec] = []
-    sku_product, sku_category, sku_price, sku_weight = [], [], [], []
+    columns = _SkuColumns()
     line_titles: list[list[str]] = [[] for _ in CHANNEL_PLANS]
     for p_idx, product in enumerate(data.PRODUCTS):
         cat = data.CATEGORIES[cat_index[product.category]]
@@ -213,43 +220,67 @@ def build_catalog(rng: np.random.Generator, start: dt.date, days: int) -> Catalo
             line_titles[c].append(listing.title)
             if affinity[c, p_idx] > 0:
                 listings.append(listing)
-        launched_on = start + dt.timedelta(days=int(launch[p_idx]))
         products.append(ProductSpec(
             spu_code=spu_code, title=f"{data.BRAND}{product.name.removeprefix(data.BRAND)}",
             category_code=cat.code, brand=data.BRAND, description=_description(product, cat),
-            launched_on=launched_on, listings=tuple(listings)))
-        cost_rate = rng.uniform(0.2, 0.42)
-        shares = rng.gamma(3.0, 1.0, len(product.variants)) * np.linspace(1.2, 0.7, len(product.variants))
-        shares = shares / shares.sum()
-        popularity = product.popularity * rng.lognormal(0.0, 0.25)
-        for v_idx, (attributes, price_yuan) in enumerate(product.variants):
-            price_fen = price_yuan * 100
-            cost_fen = int(round(price_fen * min(0.45, cost_rate * rng.uniform(0.93, 1.07)) / 10) * 10)
-            skus.append(SkuSpec(sku_code=f"{spu_code}-{v_idx + 1:02d}", spu_code=spu_code,
-                                attributes=dict(attributes), price_fen=price_fen, cost_fen=cost_fen,
-                                barcode=barcodes[len(skus)]))
-            sku_product.append(p_idx)
-            sku_category.append(cat_index[cat.code])
-            sku_price.append(price_fen)
-            sku_weight.append(popularity * shares[v_idx])
+            launched_on=start + dt.timedelta(days=int(launch[p_idx])), listings=tuple(listings)))
+        _add_skus(rng, columns, product, p_idx, cat_index[cat.code], spu_code, barcodes)
+    return Catalog(
+        categories=categories, products=products, skus=columns.skus,
+        sku_product=np.array(columns.product, dtype=np.int64), sku_category=np.array(columns.category, dtype=np.int64),
+        sku_price=np.array(columns.price, dtype=np.int64), sku_weight=np.array(columns.weight),
+        category_bounds=_category_bounds(columns.category), product_launch_day=launch,
+        product_new=np.array([p.new for p in data.PRODUCTS]), channel_affinity=affinity,
+        line_titles=line_titles,
+        category_season=np.array([c.season for c in data.CATEGORIES]).T,
+        category_related=_related_categories(cat_index),
+        category_refund=np.array([c.refund_mult for c in data.CATEGORIES]))
 
+
+def _listing_flaws(rng: np.random.Generator, n_products: int) -> tuple[dict[int, set[str]], set[int]]:
+    """Six distinct products whose listings carry audit findings (a 极限词 on PDD / Douyin, no video, a thin
+    gallery), so the listing audit has something real to show: (flaws by product, thin-gallery products)."""
+    flawed = rng.choice(n_products, size=6, replace=False)
+    flaws: dict[int, set[str]] = {int(flawed[0]): {"pdd-absolute"}, int(flawed[1]): {"douyin-absolute"},
+                                  int(flawed[2]): {"no-video"}, int(flawed[3]): {"no-video"}}
+    return flaws, {int(flawed[4]), int(flawed[5])}
+
+
+def _add_skus(rng: np.random.Generator, columns: _SkuColumns, product: data.ProductData, p_idx: int,
+              category: int, spu_code: str, barcodes: list[str]) -> None:
+    """The product's variants as SKUs: one cost rate per product (each variant within ±7 %, at most 45 % of
+    the price), popularity split over the variants with the first sizes favoured."""
+    cost_rate = rng.uniform(0.2, 0.42)
+    shares = rng.gamma(3.0, 1.0, len(product.variants)) * np.linspace(1.2, 0.7, len(product.variants))
+    shares = shares / shares.sum()
+    popularity = product.popularity * rng.lognormal(0.0, 0.25)
+    for v_idx, (attributes, price_yuan) in enumerate(product.variants):
+        price_fen = price_yuan * 100
+        cost_fen = int(round(price_fen * min(0.45, cost_rate * rng.uniform(0.93, 1.07)) / 10) * 10)
+        columns.skus.append(SkuSpec(sku_code=f"{spu_code}-{v_idx + 1:02d}", spu_code=spu_code,
+                                    attributes=dict(attributes), price_fen=price_fen, cost_fen=cost_fen,
+                                    barcode=barcodes[len(columns.skus)]))
+        columns.product.append(p_idx)
+        columns.category.append(category)
+        columns.price.append(price_fen)
+        columns.weight.append(popularity * shares[v_idx])
+
+
+def _category_bounds(sku_category: list[int]) -> np.ndarray:
+    """[n_categories + 1] offsets: the SKUs of category c are bounds[c]:bounds[c + 1] (SKUs are grouped)."""
+    return np.searchsorted(np.array(sku_category, dtype=np.int64), np.arange(len(data.CATEGORIES) + 1),
+                           side="left")
+
+
+def _related_categories(cat_index: dict[str, int]) -> np.ndarray:
+    """Co-purchase weights between categories (共购), symmetric; gift sets go with everything alike."""
     n_cat = len(data.CATEGORIES)
-    sku_category_arr = np.array(sku_category, dtype=np.int64)
-    bounds = np.searchsorted(sku_category_arr, np.arange(n_cat + 1), side="left")
     related = np.full((n_cat, n_cat), data.RELATED_DEFAULT)
     for (a, b), weight in data.RELATED.items():
         related[cat_index[a], cat_index[b]] = related[cat_index[b], cat_index[a]] = weight
     gift = cat_index["giftsets"]
     related[gift, :] = related[:, gift] = data.RELATED_GIFT
-    return Catalog(
-        categories=categories, products=products, skus=skus,
-        sku_product=np.array(sku_product, dtype=np.int64), sku_category=sku_category_arr,
-        sku_price=np.array(sku_price, dtype=np.int64), sku_weight=np.array(sku_weight),
-        category_bounds=bounds, product_launch_day=launch,
-        product_new=np.array([p.new for p in data.PRODUCTS]), channel_affinity=affinity,
-        line_titles=line_titles,
-        category_season=np.array([c.season for c in data.CATEGORIES]).T,
-        category_related=related, category_refund=np.array([c.refund_mult for c in data.CATEGORIES]))
+    return related
 
 
 def sku_day_weights(catalog: Catalog, month: np.ndarray) -> np.ndarray:

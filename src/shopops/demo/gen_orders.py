@@ -22,7 +22,7 @@ import numpy as np
 from shopops.core.money import allocate
 
 from . import gen_ids
-from .gen_calendar import DAY_EVENING_WAVE, DAY_MIDNIGHT_PEAK, DAY_NORMAL, Calendar
+from .gen_calendar import DAY_EVENING_WAVE, DAY_MIDNIGHT_PEAK, DAY_NORMAL, Calendar, DayPromo, PromoRule
 from .gen_catalog import Catalog, sku_day_weights
 from .gen_channels import CHANNEL_PLANS
 from .gen_clock import DAY, LocalClock
@@ -104,7 +104,7 @@ def _campaign_price(price: np.ndarray, percent: np.ndarray) -> np.ndarray:
     return np.where(percent < 100, np.maximum(discounted, 90), price)
 
 
-def _rule_arrays(rules: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rule_arrays(rules: list[PromoRule | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     threshold = np.array([r.threshold_fen if r else 0 for r in rules], dtype=np.int64)
     off = np.array([r.off_fen if r else 0 for r in rules], dtype=np.int64)
     each = np.array([bool(r and r.per_each) for r in rules])
@@ -117,6 +117,44 @@ def _rule_discount(goods: np.ndarray, threshold: np.ndarray, off: np.ndarray, ea
     return np.where(hit, off * times, 0)
 
 
+@dataclass(slots=True)
+class _Paid:
+    """The window's purchases in payment-time order, with when each was placed and paid (local seconds)."""
+
+    day: np.ndarray
+    channel: np.ndarray
+    cell: np.ndarray
+    customer: np.ndarray
+    repeat: np.ndarray
+    paid_sec: np.ndarray
+    placed_sec: np.ndarray
+    big: np.ndarray  # paid on a big campaign day
+
+
+@dataclass(slots=True)
+class _Lines:
+    """Basket lines of every order, contiguous per order (``start`` has n + 1 entries)."""
+
+    order: np.ndarray
+    sku: np.ndarray
+    qty: np.ndarray
+    start: np.ndarray
+
+
+@dataclass(slots=True)
+class _Money:
+    """What each order costs: line units and amounts, goods, the day's promotion index and the discounts."""
+
+    unit: np.ndarray
+    amount: np.ndarray
+    goods: np.ndarray
+    promo: np.ndarray
+    platform: np.ndarray
+    coupon: np.ndarray
+    member: np.ndarray
+    discount: np.ndarray
+
+
 def build_orders(
     rng: np.random.Generator,
     purchases: Purchases,
@@ -126,35 +164,91 @@ def build_orders(
     customer_remote: np.ndarray,
     clock: LocalClock,
 ) -> OrderTable:
+    """The window's orders from the simulated purchases. The steps draw from ``rng`` in a fixed order (time,
+    basket, discounts, shipping, status, order numbers): the same seed gives the same shop."""
     n = len(purchases.day)
     if n == 0:
         return _empty_table()
-    n_days, n_ch = len(calendar.dates), len(CHANNEL_PLANS)
     codes = [p.code for p in CHANNEL_PLANS]
     cell_channel = np.array([c for c, _ in plan.cells])
+    paid = _pay_times(rng, purchases, calendar, cell_channel[purchases.cell], codes)
+    lines = _basket_lines(rng, catalog, calendar, paid, codes)
+    plans, day_promo = _window_promos(calendar)
+    money = _order_money(rng, catalog, plans, day_promo[paid.day], paid, lines, codes)
+    shipping = _shipping(rng, money.goods - money.discount, customer_remote[paid.customer], paid.channel, codes)
+    labels = _promotion_labels(plans, money)
+    line_discount = _line_discounts(money.discount, money.amount, lines.start)
+    status = _statuses(rng, clock.end_seconds - paid.paid_sec)
+    order_no = _order_numbers(rng, clock, paid.channel, paid.placed_sec, codes)
+    return OrderTable(day=paid.day, paid_sec=paid.paid_sec, placed_sec=paid.placed_sec, channel=paid.channel,
+                      cell=paid.cell, customer=paid.customer, repeat=paid.repeat, big_campaign=paid.big,
+                      goods=money.goods, discount=money.discount, shipping=shipping, labels=labels,
+                      line_start=lines.start, line_sku=lines.sku, line_qty=lines.qty, line_unit=money.unit,
+                      line_discount=line_discount, status=status, order_no=order_no)
 
-    # --- when: hour from the day's curve, then sort everything by payment time
-    channel = cell_channel[purchases.cell]
+
+def _pay_times(
+    rng: np.random.Generator, purchases: Purchases, calendar: Calendar, channel: np.ndarray, codes: list[str]
+) -> _Paid:
+    """When each purchase is paid: an hour from the day kind's curve (Douyin peaks in the evening), a second
+    within it, then everything sorted by payment time; placed a lognormal few seconds to minutes earlier."""
+    n = len(purchases.day)
     douyin = (channel == codes.index("douyin")) if "douyin" in codes else np.zeros(n, dtype=bool)
     hour = segment_choice(rng, _hour_curves(), calendar.day_kind[purchases.day] * 2 + douyin)
     sec = hour * 3600 + rng.integers(0, 3600, n)
     order = np.lexsort((np.arange(n), sec, purchases.day))
     day, sec, channel = purchases.day[order], sec[order], channel[order]
-    cell, customer, repeat = purchases.cell[order], purchases.customer[order], purchases.repeat[order]
     paid_sec = day * DAY + sec
     delay = np.clip(np.rint(rng.lognormal(np.log(PAY_DELAY_MEDIAN_S), 1.0, n)), 3, 1800).astype(np.int64)
-    placed_sec = paid_sec - delay
-    big = calendar.intensity[day] >= BIG_CAMPAIGN
+    return _Paid(day=day, channel=channel, cell=purchases.cell[order], customer=purchases.customer[order],
+                 repeat=purchases.repeat[order], paid_sec=paid_sec, placed_sec=paid_sec - delay,
+                 big=calendar.intensity[day] >= BIG_CAMPAIGN)
 
-    # --- what: basket lines
-    live_like = np.isin(channel, [codes.index(c) for c in ("douyin", "xiaohongshu") if c in codes])
-    n_lines = segment_choice(rng, LINE_COUNT_P, np.where(live_like, 2, np.where(big, 1, 0))) + 1
-    line_order = np.repeat(np.arange(n), n_lines)
+
+def _line_starts(line_order: np.ndarray, n: int) -> np.ndarray:
+    """Offsets of each order's first line (n + 1 entries) from the lines' order numbers (sorted)."""
+    return np.concatenate(([0], np.cumsum(np.bincount(line_order, minlength=n))))
+
+
+def _basket_lines(
+    rng: np.random.Generator, catalog: Catalog, calendar: Calendar, paid: _Paid, codes: list[str]
+) -> _Lines:
+    """1–4 lines per order (more on big campaign days, fewer on live / content channels), one line per SKU,
+    a quantity per line; a PDD order keeps its first line only."""
+    n = len(paid.day)
+    live_like = np.isin(paid.channel, [codes.index(c) for c in ("douyin", "xiaohongshu") if c in codes])
+    n_lines = segment_choice(rng, LINE_COUNT_P, np.where(live_like, 2, np.where(paid.big, 1, 0))) + 1
+    line_order, sku = _pick_skus(rng, catalog, calendar, paid, n_lines)
+    # one line per SKU: a repeated pick is simply dropped
+    _, keep_idx = np.unique(line_order * len(catalog.skus) + sku, return_index=True)
+    keep = np.zeros(len(sku), dtype=bool)
+    keep[keep_idx] = True
+    line_order, sku = line_order[keep], sku[keep]
+    line_start = _line_starts(line_order, n)
+    qty = segment_choice(rng, QTY_P, paid.big[line_order].astype(np.int64)) + 1
+    if "pdd" in codes:
+        # A PDD order holds one SKU (拼单 is per item; the pdd-orders export has one row per order): a PDD
+        # basket keeps its first line. Dropped after the draws, so every other channel's orders stay the same.
+        head = np.arange(len(line_order)) == line_start[:-1][line_order]
+        single = head | (paid.channel[line_order] != codes.index("pdd"))
+        line_order, sku, qty = line_order[single], sku[single], qty[single]
+        line_start = _line_starts(line_order, n)
+    return _Lines(order=line_order, sku=sku, qty=qty, start=line_start)
+
+
+def _pick_skus(
+    rng: np.random.Generator, catalog: Catalog, calendar: Calendar, paid: _Paid, n_lines: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(line → order, line → SKU): the first line by the SKU's popularity on that channel and day, the others
+    from a category co-purchased with the first line's (共购), by popularity within it; a category with
+    nothing on sale that day falls back to any SKU."""
+    n_days, n_ch = len(calendar.dates), len(CHANNEL_PLANS)
+    line_order = np.repeat(np.arange(len(paid.day)), n_lines)
     starts = np.concatenate(([0], np.cumsum(n_lines)[:-1]))
     first = np.zeros(len(line_order), dtype=bool)
     first[starts] = True
     weights = sku_day_weights(catalog, calendar.month).reshape(n_days * n_ch, -1)
-    row = day[line_order] * n_ch + channel[line_order]
+    row = paid.day[line_order] * n_ch + paid.channel[line_order]
     sku = np.empty(len(line_order), dtype=np.int64)
     sku[first] = segment_choice(rng, weights, row[first])
     rest = np.flatnonzero(~first)
@@ -163,56 +257,65 @@ def build_orders(
     sku[rest] = segment_choice(rng, weights, row[rest], bounds[cat], bounds[cat + 1])
     missing = rest[sku[rest] < 0]
     sku[missing] = segment_choice(rng, weights, row[missing])
-    # one line per SKU: a repeated pick is simply dropped
-    _, keep_idx = np.unique(line_order * len(catalog.skus) + sku, return_index=True)
-    keep = np.zeros(len(sku), dtype=bool)
-    keep[keep_idx] = True
-    line_order, sku = line_order[keep], sku[keep]
-    n_lines = np.bincount(line_order, minlength=n)
-    line_start = np.concatenate(([0], np.cumsum(n_lines)))
-    qty = segment_choice(rng, QTY_P, big[line_order].astype(np.int64)) + 1
-    if "pdd" in codes:
-        # A PDD order holds one SKU (拼单 is per item; the pdd-orders export has one row per order): a PDD
-        # basket keeps its first line. Dropped after the draws, so every other channel's orders stay the same.
-        head = np.arange(len(line_order)) == line_start[:-1][line_order]
-        single = head | (channel[line_order] != codes.index("pdd"))
-        line_order, sku, qty = line_order[single], sku[single], qty[single]
-        n_lines = np.bincount(line_order, minlength=n)
-        line_start = np.concatenate(([0], np.cumsum(n_lines)))
+    return line_order, sku
 
-    # --- how much: single-item price, order-level promotions, shipping
-    promo_ids: dict = {}
+
+def _window_promos(calendar: Calendar) -> tuple[list[DayPromo], np.ndarray]:
+    """(the distinct promotion plans of the window in first-seen order, each day's index into them)."""
+    promo_ids: dict[DayPromo, int] = {}
     day_promo = np.array([promo_ids.setdefault(p, len(promo_ids)) for p in calendar.promos])
-    promos = list(promo_ids)
-    percent = np.array([round(p.price_factor * 100) for p in promos])[day_promo[day]]
-    unit = _campaign_price(catalog.sku_price[sku], percent[line_order])
-    amount = unit * qty
-    goods = np.add.reduceat(amount, line_start[:-1])
-    promo = day_promo[day]
-    marketplace = np.isin(channel, [i for i, c in enumerate(codes) if c in MARKETPLACES])
-    platform = _rule_discount(goods, *(a[promo] for a in _rule_arrays([p.platform_rule for p in promos])))
+    return list(promo_ids), day_promo
+
+
+def _order_money(
+    rng: np.random.Generator, catalog: Catalog, plans: list[DayPromo], promo: np.ndarray, paid: _Paid,
+    lines: _Lines, codes: list[str],
+) -> _Money:
+    """Single-item price (单品级) per line, then the order-level offers in the stacking order of
+    docs/rules/pricing.md#stacking-order: 平台级 跨店满减 on marketplaces, 会员日 coupons taken by most repeat
+    buyers, else a shop coupon (店铺券) by the day's take rate; never more than the goods. ``promo`` is each
+    order's index into ``plans``."""
+    n = len(paid.day)
+    percent = np.array([round(p.price_factor * 100) for p in plans])[promo]
+    unit = _campaign_price(catalog.sku_price[lines.sku], percent[lines.order])
+    amount = unit * lines.qty
+    goods = np.add.reduceat(amount, lines.start[:-1])
+    marketplace = np.isin(paid.channel, [i for i, c in enumerate(codes) if c in MARKETPLACES])
+    platform = _rule_discount(goods, *(a[promo] for a in _rule_arrays([p.platform_rule for p in plans])))
     platform = np.where(marketplace, platform, 0)
-    member = _rule_discount(goods, *(a[promo] for a in _rule_arrays([p.member_rule for p in promos])))
-    member = np.where(repeat & (rng.random(n) < COUPON_TAKE_MEMBER), member, 0)
-    coupon = _rule_discount(goods, *(a[promo] for a in _rule_arrays([p.coupon_rule for p in promos])))
-    take = np.array([p.coupon_take for p in promos])[promo]
+    member = _rule_discount(goods, *(a[promo] for a in _rule_arrays([p.member_rule for p in plans])))
+    member = np.where(paid.repeat & (rng.random(n) < COUPON_TAKE_MEMBER), member, 0)
+    coupon = _rule_discount(goods, *(a[promo] for a in _rule_arrays([p.coupon_rule for p in plans])))
+    take = np.array([p.coupon_take for p in plans])[promo]
     coupon = np.where((member == 0) & (rng.random(n) < take), coupon, 0)
     discount = np.minimum(platform + coupon + member, goods)
+    return _Money(unit=unit, amount=amount, goods=goods, promo=promo, platform=platform, coupon=coupon,
+                  member=member, discount=discount)
 
-    after = goods - discount
-    remote = customer_remote[customer]
+
+def _shipping(
+    rng: np.random.Generator, after: np.ndarray, remote: np.ndarray, channel: np.ndarray, codes: list[str]
+) -> np.ndarray:
+    """Postage in fen on what the buyer pays for the goods: 包邮 by default; JD and the own site often charge
+    under ¥99, WeCom orders sometimes, and 偏远地区 pay under ¥299 (the last rule wins)."""
+    n = len(after)
     charges = np.isin(channel, [i for i, c in enumerate(codes) if c in ("jd", "own-site")])
     wecom = channel == codes.index("wecom") if "wecom" in codes else np.zeros(n, dtype=bool)
     shipping = np.zeros(n, dtype=np.int64)
     shipping = np.where(charges & (after < 9_900) & (rng.random(n) < 0.7), 600, shipping)
     shipping = np.where(wecom & (after < 9_900) & (rng.random(n) < 0.5), 800, shipping)
-    shipping = np.where(remote & (after < 29_900) & (rng.random(n) < 0.8), 1_000, shipping)
+    return np.where(remote & (after < 29_900) & (rng.random(n) < 0.8), 1_000, shipping)
 
-    labels = []
-    price_label = [p.price_label for p in promos]
+
+def _promotion_labels(plans: list[DayPromo], money: _Money) -> list[tuple[str, ...]]:
+    """Per order, the labels of what was applied (the price label of the day, then the platform, coupon and
+    member offers that took money off), as platform exports list them."""
+    price_label = [p.price_label for p in plans]
     rule_labels = [(p.platform_rule.label if p.platform_rule else "", p.coupon_rule.label,
-                    p.member_rule.label if p.member_rule else "") for p in promos]
-    flags = zip(promo.tolist(), platform.tolist(), coupon.tolist(), member.tolist(), strict=True)
+                    p.member_rule.label if p.member_rule else "") for p in plans]
+    labels = []
+    flags = zip(money.promo.tolist(), money.platform.tolist(), money.coupon.tolist(), money.member.tolist(),
+                strict=True)
     for pr, pc, po, pm in flags:
         applied = [price_label[pr]] if price_label[pr] else []
         plat_label, coupon_label, member_label = rule_labels[pr]
@@ -223,25 +326,33 @@ def build_orders(
         if pm:
             applied.append(member_label)
         labels.append(tuple(applied))
+    return labels
 
-    line_discount = np.zeros(len(sku), dtype=np.int64)
+
+def _line_discounts(discount: np.ndarray, amount: np.ndarray, line_start: np.ndarray) -> np.ndarray:
+    """Each order's discount spread over its lines by largest remainder weighted by line amount
+    (docs/rules/pricing.md#allocation-of-order-level-discounts)."""
+    line_discount = np.zeros(len(amount), dtype=np.int64)
     amount_list = amount.tolist()
     for i in np.flatnonzero(discount > 0).tolist():
         s, e = int(line_start[i]), int(line_start[i + 1])
         line_discount[s:e] = allocate(int(discount[i]), amount_list[s:e])
+    return line_discount
 
-    status = _statuses(rng, clock.end_seconds - paid_sec)
-    order_no = [""] * n
+
+def _order_numbers(
+    rng: np.random.Generator, clock: LocalClock, channel: np.ndarray, placed_sec: np.ndarray, codes: list[str]
+) -> list[str]:
+    """Platform-shaped order numbers, drawn channel by channel (in CHANNEL_PLANS order) from the local date
+    the order was placed."""
+    order_no = [""] * len(channel)
     placed_dates = clock.local_dates(placed_sec.tolist())
     for c, code in enumerate(codes):
         idx = np.flatnonzero(channel == c).tolist()
         numbers = gen_ids.order_numbers(rng, code, [placed_dates[i] for i in idx])
         for i, number in zip(idx, numbers, strict=True):
             order_no[i] = number
-    return OrderTable(day=day, paid_sec=paid_sec, placed_sec=placed_sec, channel=channel, cell=cell,
-                      customer=customer, repeat=repeat, big_campaign=big, goods=goods, discount=discount,
-                      shipping=shipping, labels=labels, line_start=line_start, line_sku=sku, line_qty=qty,
-                      line_unit=unit, line_discount=line_discount, status=status, order_no=order_no)
+    return order_no
 
 
 def _empty_table() -> OrderTable:

@@ -70,11 +70,12 @@ def _after_sales_reasons(catalog: Catalog) -> np.ndarray:
 def build_refunds(
     rng: np.random.Generator, table: OrderTable, catalog: Catalog, clock: LocalClock
 ) -> list[_Draft]:
+    """The window's after-sales requests, by request time: one uniform per order decides a pre-shipment
+    cancellation, an after-delivery request or nothing, then each kind draws its own details from ``rng``
+    (cancellations first, so the same seed gives the same refunds)."""
     n = len(table.day)
-    end = clock.end_seconds
     codes = [p.code for p in CHANNEL_PLANS]
-    starts = table.line_start
-    first_cat = catalog.sku_category[table.line_sku[starts[:-1]]]
+    first_cat = catalog.sku_category[table.line_sku[table.line_start[:-1]]]
     channel_mult = np.array([CHANNEL_MULT.get(c, 1.0) for c in codes])[table.channel]
     campaign = np.where(table.big_campaign, CAMPAIGN_MULT, 1.0)
     p_cancel = CANCEL_RATE * campaign * np.sqrt(channel_mult)
@@ -82,12 +83,24 @@ def build_refunds(
     u = rng.random(n)
     cancel = np.flatnonzero(u < p_cancel)
     after = np.flatnonzero((u >= p_cancel) & (u < p_cancel + p_after))
-    paid = table.paid
-    line_paid = table.line_paid
-    drafts: list[_Draft] = []
+    drafts = _cancellations(rng, table, cancel, clock.end_seconds)
+    drafts += _after_delivery(rng, table, catalog, after, first_cat[after], clock.end_seconds)
+    drafts.sort(key=lambda d: (d.requested, d.order))
+    return drafts
 
-    # before shipping: whole order, refund only, money back within the hour (极速退款); a buyer who changed
-    # her mind cancels within hours, one tired of waiting for dispatch after a day or two
+
+def _settled(requested: int, took: int, status: str, end: int) -> tuple[str, int | None]:
+    """(status, completed local seconds): a request not settled when the world ends is still pending."""
+    done = int(requested + took)
+    if done >= end:
+        return "pending", None
+    return status, done
+
+
+def _cancellations(rng: np.random.Generator, table: OrderTable, cancel: np.ndarray, end: int) -> list[_Draft]:
+    """Before shipping: the whole order, refund only, money back within the hour (极速退款); a buyer who changed
+    her mind cancels within hours, one tired of waiting for dispatch after a day or two."""
+    paid = table.paid
     late = rng.random(len(cancel)) >= 0.7
     reason = np.where(late, "late", "changed_mind")
     quick = np.clip(rng.lognormal(np.log(2 * HOUR), 1.0, len(cancel)), 300, 36 * HOUR)
@@ -95,21 +108,25 @@ def build_refunds(
     requested = table.paid_sec[cancel] + wait
     took = rng.integers(60, HOUR, len(cancel))
     withdrawn = rng.random(len(cancel)) < 0.05
+    drafts = []
     for k, i in enumerate(cancel.tolist()):
         if requested[k] >= end:
             continue
-        done = int(requested[k] + took[k])
-        status = "closed" if withdrawn[k] else "success"
-        if done >= end:
-            status, completed = "pending", None
-        else:
-            completed = done
+        status, completed = _settled(requested[k], took[k], "closed" if withdrawn[k] else "success", end)
         drafts.append(_Draft(i, None, "refund_only", int(paid[i]), str(reason[k]), status, int(requested[k]),
                              completed))
+    return drafts
 
-    # after delivery
+
+def _after_delivery(
+    rng: np.random.Generator, table: OrderTable, catalog: Catalog, after: np.ndarray, category: np.ndarray,
+    end: int,
+) -> list[_Draft]:
+    """After delivery: a reason by the first line's category, 退货退款 or 仅退款 by reason, asked days after
+    payment, settled by the outcome; the amount within ``_Ceilings``. All draws are made for every
+    request before any is dropped, so the stream does not depend on the end of the world."""
     m = len(after)
-    reason_idx = segment_choice(rng, _after_sales_reasons(catalog), first_cat[after])
+    reason_idx = segment_choice(rng, _after_sales_reasons(catalog), category)
     reasons = [REASONS[r] for r in reason_idx.tolist()]
     ret = rng.random(m) < np.array([RETURN_SHARE[r] for r in reasons])
     delay_days = np.where(reason_idx == REASONS.index("late"), rng.uniform(3, 7, m),
@@ -120,39 +137,57 @@ def build_refunds(
     took = np.where(outcome == 0,
                     np.where(ret, rng.uniform(3 * DAY, 8 * DAY, m), rng.uniform(600, DAY, m)),
                     np.where(outcome == 1, rng.uniform(DAY, 3 * DAY, m), rng.uniform(DAY / 2, 5 * DAY, m)))
-    u_whole, u_line, u_part, u_unit = (rng.random(m) for _ in range(4))
+    draws = np.stack([rng.random(m) for _ in range(4)], axis=1)  # whole, line, part, unit
+    ceilings = _Ceilings.of(table)
+    drafts = []
     for k, i in enumerate(after.tolist()):
         if requested[k] >= end:
             continue  # not asked yet when the world ends
-        s, e = int(starts[i]), int(starts[i + 1])
         kind = "return_refund" if ret[k] else "refund_only"
-        whole = u_whole[k] < (0.15 if e - s > 1 else 0.2)
-        reason_k = reasons[k]
-        if whole:
-            line = None
-            amount = int(paid[i] - table.shipping[i])
-        else:
-            line = int(u_line[k] * (e - s))
-            amount = int(line_paid[s + line])
-            qty = int(table.line_qty[s + line])
-            if kind == "return_refund" and qty > 1 and u_unit[k] < 0.5:
-                amount = amount // qty  # one unit sent back
-        if kind == "refund_only":
-            if reason_k == "late":  # 延迟发货 compensation, ¥5–¥30
-                amount = min(amount, 500 + int(u_part[k] * 26) * 100)
-            else:  # partial 仅退款 agreed with the buyer, in whole yuan
-                amount = min(amount, max(100, int(amount * (0.1 + 0.4 * u_part[k])) // 100 * 100))
+        line, amount = ceilings.amount(i, kind, reasons[k], draws[k])
         if amount <= 0:
             continue
-        done = int(requested[k] + took[k])
-        status = ("success", "rejected", "closed")[int(outcome[k])]
-        if done >= end:
-            status, completed = "pending", None
-        else:
-            completed = done
-        drafts.append(_Draft(i, line, kind, amount, reason_k, status, int(requested[k]), completed))
-    drafts.sort(key=lambda d: (d.requested, d.order))
+        status, completed = _settled(requested[k], took[k], ("success", "rejected", "closed")[int(outcome[k])],
+                                     end)
+        drafts.append(_Draft(i, line, kind, amount, reasons[k], status, int(requested[k]), completed))
     return drafts
+
+
+@dataclass(frozen=True, slots=True)
+class _Ceilings:
+    """What a request may give back (docs/rules/pricing.md#refund-ceiling): per order the goods it paid for,
+    per line its allocated paid amount and units. Computed once (``OrderTable``'s properties recompute)."""
+
+    line_start: np.ndarray
+    goods_paid: np.ndarray
+    line_paid: np.ndarray
+    line_qty: np.ndarray
+
+    @classmethod
+    def of(cls, table: OrderTable) -> _Ceilings:
+        return cls(table.line_start, table.paid - table.shipping, table.line_paid, table.line_qty)
+
+    def amount(self, i: int, kind: str, reason: str, u: np.ndarray) -> tuple[int | None, int]:
+        """(line index or None for the whole order, amount in fen) of order ``i``'s request, within the
+        ceilings; 仅退款 is often partial: a ¥5–¥30 compensation for late dispatch, else a share agreed with
+        the buyer in whole yuan. ``u`` holds the request's uniforms (whole, line, part, unit)."""
+        u_whole, u_line, u_part, u_unit = u
+        s, e = int(self.line_start[i]), int(self.line_start[i + 1])
+        if u_whole < (0.15 if e - s > 1 else 0.2):
+            line = None
+            amount = int(self.goods_paid[i])
+        else:
+            line = int(u_line * (e - s))
+            amount = int(self.line_paid[s + line])
+            qty = int(self.line_qty[s + line])
+            if kind == "return_refund" and qty > 1 and u_unit < 0.5:
+                amount = amount // qty  # one unit sent back
+        if kind == "refund_only":
+            if reason == "late":  # 延迟发货 compensation, ¥5–¥30
+                amount = min(amount, 500 + int(u_part * 26) * 100)
+            else:  # partial 仅退款 agreed with the buyer, in whole yuan
+                amount = min(amount, max(100, int(amount * (0.1 + 0.4 * u_part)) // 100 * 100))
+        return line, amount
 
 
 def close_refunded_orders(table: OrderTable, drafts: list[_Draft]) -> None:

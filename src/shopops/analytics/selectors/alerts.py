@@ -8,6 +8,7 @@ aware) and the robust score live in the pure module :mod:`shopops.analytics.anom
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -80,45 +81,60 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
     alerts = []
     checked = 0
     for channel in channels:
-        today_row = values.get((date, channel), {})
         for metric in metrics:
-            kind = METRICS[metric].kind
-            additive = kind != "rate" and metric not in DENOMINATOR  # a missing row means 0 for counts/sums
-
-            def value_of(row: dict, m: str = metric, zero: bool = additive) -> float | None:
-                v = row.get(m)
-                return 0 if v is None and zero and not row else v
-
-            value = value_of(today_row)
-            if value is None:
-                continue
-            history = [value_of(values.get((d, channel), {})) for d in base.days]
-            score = anomaly.robust_score(value, history)
-            volume = None
-            if metric in DENOMINATOR:
-                den = [values.get((d, channel), {}).get(DENOMINATOR[metric]) or 0 for d in base.days]
-                volume = sorted(den)[len(den) // 2] if den else 0
-                if metric == "refund_rate":
-                    volume *= 30  # a 30-day window of sub-orders
-            verdict = anomaly.judge(metric, score, volume=volume)
-            if verdict.reason != "few_days":
-                checked += 1
-            if not verdict.alert:
-                continue
-            alerts.append({
-                "metric": metric, "channel": channel or ALL_CHANNELS,
-                "value": _out(metric, score.value), "baseline": _out(metric, score.baseline),
-                "change": None if score.change is None else round(score.change, 4),
-                "z": _clamp(score.z), "direction": verdict.direction, "severity": verdict.severity,
-                "promotion": list(base.promotion), "baseline_days": [d.isoformat() for d in base.days],
-                "baseline_kind": base.kind,
-            })
+            judged, alert = _judge(metric, channel, date, values, base)
+            checked += judged
+            if alert is not None:
+                alerts.append(alert)
     order = {"critical": 0, "warning": 1, "info": 2}
     alerts.sort(key=lambda a: (order[a["severity"]], a["channel"] != ALL_CHANNELS, -abs(a["z"]), a["metric"],
                                a["channel"]))
     result["alerts"] = alerts
     result["checked"] = checked
     return result
+
+
+def _value_of(row: dict, metric: str, zero: bool) -> float | None:
+    """A metric's value in one (day, channel) row; a missing row is 0 for ``zero`` (additive) metrics, while
+    a rate of a missing row stays unknown."""
+    v = row.get(metric)
+    return 0 if v is None and zero and not row else v
+
+
+def _volume(metric: str, channel: str, values: dict, days: Sequence[dt.date]) -> float | None:
+    """A rate's volume for ``anomaly.judge``: the baseline median of its denominator (a 30-day window of
+    sub-orders for the refund rate), so a rate over a handful of orders is not judged; None otherwise."""
+    if metric not in DENOMINATOR:
+        return None
+    den = [values.get((d, channel), {}).get(DENOMINATOR[metric]) or 0 for d in days]
+    volume = sorted(den)[len(den) // 2] if den else 0
+    if metric == "refund_rate":
+        volume *= 30  # a 30-day window of sub-orders
+    return volume
+
+
+def _judge(metric: str, channel: str, date: dt.date, values: dict, base: anomaly.Baseline
+           ) -> tuple[bool, dict | None]:
+    """(was the pair judged, its alert or None) for one metric × channel of ``date`` against the baseline
+    days; not judged when the day has no value or the baseline has too few days."""
+    additive = METRICS[metric].kind != "rate" and metric not in DENOMINATOR  # missing row: 0 for counts/sums
+    value = _value_of(values.get((date, channel), {}), metric, additive)
+    if value is None:
+        return False, None
+    history = [_value_of(values.get((d, channel), {}), metric, additive) for d in base.days]
+    score = anomaly.robust_score(value, history)
+    verdict = anomaly.judge(metric, score, volume=_volume(metric, channel, values, base.days))
+    judged = verdict.reason != "few_days"
+    if not verdict.alert:
+        return judged, None
+    return judged, {
+        "metric": metric, "channel": channel or ALL_CHANNELS,
+        "value": _out(metric, score.value), "baseline": _out(metric, score.baseline),
+        "change": None if score.change is None else round(score.change, 4),
+        "z": _clamp(score.z), "direction": verdict.direction, "severity": verdict.severity,
+        "promotion": list(base.promotion), "baseline_days": [d.isoformat() for d in base.days],
+        "baseline_kind": base.kind,
+    }
 
 
 # ---------------------------------------------------------------- dashboard KPI cards

@@ -32,6 +32,8 @@ from shopops.inventory.services import inventory_demo_seed
 from shopops.orders.services import order_facts_refresh
 
 DEMO_SHOP_CODE = "demo"
+IMPORT_KEYS = ("job", "format", "file", "channel_account", "rows", "inserted", "updated", "unchanged", "rejected",
+               "seconds")
 
 
 class Command(ShopOpsCommand):
@@ -59,35 +61,12 @@ class Command(ShopOpsCommand):
         sys.stderr.flush()
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not 1 <= options["days"] <= 1500:
-            raise CommandError("--days must be between 1 and 1500.", returncode=2)
-        if not 0.01 <= options["scale"] <= 20:
-            raise CommandError("--scale must be between 0.01 and 20.", returncode=2)
-        end_date = options["end_date"]
-        if end_date is not None and not dt.date(2000, 1, 1) <= end_date <= today() + dt.timedelta(days=366):
-            raise CommandError("--end-date must lie between 2000-01-01 and a year from now.", returncode=2)
-        password = options["password"]
-        generated = password is None
-        if generated:
-            password = secrets.token_urlsafe(9)
-        else:
-            for username in roles.ROLES:  # every demo user gets this password: check it against each name
-                try:
-                    validate_password(password, user=get_user_model()(username=username))
-                except ValidationError as exc:
-                    raise CommandError(f"Password rejected for user {username}: " + " ".join(exc.messages),
-                                       returncode=2) from exc
-
+        """Check the options; unless a shop exists, simulate the world, write the shop, import its channel
+        files, seed the rest and report. (``world`` in the helpers is the ``spec.World`` of ``build_world``.)"""
+        password, generated = self._checked_options(options)
         call_command("migrate", verbosity=0, interactive=False)
         if Shop.objects.exists() and not options["reset"]:
-            message = (f"{settings.DATA_DIR} already holds a shop; nothing was changed "
-                       "(use --reset to rebuild the demo).")
-            if options["json"]:
-                self.emit_json({"created": False, "data_dir": str(settings.DATA_DIR), "message": message})
-            else:
-                self.stdout.write(message)
-            if not options["no_serve"]:
-                serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)
+            self._keep_existing(options)
             return
         if options["reset"]:
             self._log("wiping existing records")
@@ -99,37 +78,12 @@ class Command(ShopOpsCommand):
         self._log(f"simulating {config.days} days (seed {config.seed})")
         world = build_world(config)
         simulated = time.perf_counter() - started
-        imports: list[dict[str, Any]] = []
-        with transaction.atomic():
-            roles_sync()
-            shop = shop_create(code=DEMO_SHOP_CODE, name=world.shop_name)
-            for channel in world.channels:
-                channel_account_ensure(shop=shop, channel=channel.code, name=channel.account_name)
-            for role in roles.ROLES:
-                user_create(username=role, password=password, role=role, shops=[shop], validate=False)
-            if options["sink"] == "database":
-                counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+        shop, counts = self._shop_create(world, password, sink=options["sink"])
         if options["sink"] == "exports":
-            # each import commits on its own (its lake commit follows its DB transaction)
-            sink = ExportFileSink(shop, settings.DATA_DIR, progress=lambda step: self._log(step),
-                                  log=lambda s: self._log(
-                                      f"  imported {s['format']} {s['file']}: {s['rows']} rows, {s['inserted']} "
-                                      f"inserted, {s['rejected']} rejected, {s['seconds']} s"))
-            counts = sink.write(world)
-            imports = [{k: s[k] for k in ("job", "format", "file", "channel_account", "rows", "inserted", "updated",
-                                          "unchanged", "rejected", "seconds")} for s in sink.imports]
+            counts, imports = self._exports_import(shop, world)
         else:
-            self._log("own-site behaviour log → events")
-            summary = demo_events_import(shop, world, settings.DATA_DIR)
-            imports = [{k: summary[k] for k in ("job", "format", "file", "channel_account", "rows", "inserted",
-                                                "updated", "unchanged", "rejected", "seconds")}]
-        with transaction.atomic():
-            self._log("campaigns: a reviewed 双11 and a simulated 双12")
-            campaigns_demo_seed(shop=shop, end_date=world.end_date)
-        self._log("writing the lake's order facts")
-        order_facts_refresh(shop=shop)
-        self._log("stock: locations, suppliers, receipts and purchase orders")
-        stock = inventory_demo_seed(shop=shop, end_date=world.end_date, seed=config.seed)
+            imports = self._events_import(shop, world)
+        stock = self._extras_seed(shop, world, config)
         seconds = time.perf_counter() - started
         summary = {
             "created": True,
@@ -146,15 +100,96 @@ class Command(ShopOpsCommand):
             "simulate_seconds": round(simulated, 2),
             "seconds": round(seconds, 2),
         }
-        if options["json"]:
-            self.emit_json(summary)
-        else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo shop {shop.name}: {counts['orders']} orders, {counts['customers']} customers, "
-                f"{counts['products']} products / {counts['skus']} SKUs, {world.start_date} – {world.end_date}, "
-                f"built in {seconds:.1f} s."
-            ))
-            self.stdout.write(f"Users: {', '.join(roles.ROLES)}  password: {password}"
-                              + ("  (generated; keep it)" if generated else ""))
+        self._report(summary, options, world, seconds=seconds, generated=generated)
         if not options["no_serve"]:
             serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)
+
+    def _checked_options(self, options: dict[str, Any]) -> tuple[str, bool]:
+        """Refuse out-of-range options before anything is written (exit code 2); returns ``(password,
+        generated)``. A given password must pass Django's validators for every demo user name, since every
+        demo user gets it."""
+        if not 1 <= options["days"] <= 1500:
+            raise CommandError("--days must be between 1 and 1500.", returncode=2)
+        if not 0.01 <= options["scale"] <= 20:
+            raise CommandError("--scale must be between 0.01 and 20.", returncode=2)
+        end_date = options["end_date"]
+        if end_date is not None and not dt.date(2000, 1, 1) <= end_date <= today() + dt.timedelta(days=366):
+            raise CommandError("--end-date must lie between 2000-01-01 and a year from now.", returncode=2)
+        password = options["password"]
+        if password is None:
+            return secrets.token_urlsafe(9), True
+        for username in roles.ROLES:  # every demo user gets this password: check it against each name
+            try:
+                validate_password(password, user=get_user_model()(username=username))
+            except ValidationError as exc:
+                raise CommandError(f"Password rejected for user {username}: " + " ".join(exc.messages),
+                                   returncode=2) from exc
+        return password, False
+
+    def _keep_existing(self, options: dict[str, Any]) -> None:
+        """A data directory that already holds a shop is left alone (without --reset): say so, then serve it."""
+        message = (f"{settings.DATA_DIR} already holds a shop; nothing was changed "
+                   "(use --reset to rebuild the demo).")
+        if options["json"]:
+            self.emit_json({"created": False, "data_dir": str(settings.DATA_DIR), "message": message})
+        else:
+            self.stdout.write(message)
+        if not options["no_serve"]:
+            serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)
+
+    def _shop_create(self, world: Any, password: str, *, sink: str) -> tuple[Shop, dict[str, Any]]:
+        """The shop, its channel accounts and one user per role in one transaction; with the database sink
+        the world's records too (their counts; empty for the exports sink, whose imports count)."""
+        counts: dict[str, Any] = {}
+        with transaction.atomic():
+            roles_sync()
+            shop = shop_create(code=DEMO_SHOP_CODE, name=world.shop_name)
+            for channel in world.channels:
+                channel_account_ensure(shop=shop, channel=channel.code, name=channel.account_name)
+            for role in roles.ROLES:
+                user_create(username=role, password=password, role=role, shops=[shop], validate=False)
+            if sink == "database":
+                counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
+        return shop, counts
+
+    def _exports_import(self, shop: Shop, world: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Write each channel's export files and import them, as a shop would (each import commits on its
+        own: its lake commit follows its DB transaction); returns (counts, one summary per import)."""
+        sink = ExportFileSink(shop, settings.DATA_DIR, progress=lambda step: self._log(step),
+                              log=lambda s: self._log(
+                                  f"  imported {s['format']} {s['file']}: {s['rows']} rows, {s['inserted']} "
+                                  f"inserted, {s['rejected']} rejected, {s['seconds']} s"))
+        counts = sink.write(world)
+        return counts, [{k: s[k] for k in IMPORT_KEYS} for s in sink.imports]
+
+    def _events_import(self, shop: Shop, world: Any) -> list[dict[str, Any]]:
+        """The database sink writes records directly; the own-site behaviour log still goes through an
+        ``events`` import (the lake holds it)."""
+        self._log("own-site behaviour log → events")
+        summary = demo_events_import(shop, world, settings.DATA_DIR)
+        return [{k: summary[k] for k in IMPORT_KEYS}]
+
+    def _extras_seed(self, shop: Shop, world: Any, config: WorldConfig) -> dict[str, Any]:
+        """What the channel data does not carry: campaigns, the lake's order facts, stock; returns the stock
+        summary."""
+        with transaction.atomic():
+            self._log("campaigns: a reviewed 双11 and a simulated 双12")
+            campaigns_demo_seed(shop=shop, end_date=world.end_date)
+        self._log("writing the lake's order facts")
+        order_facts_refresh(shop=shop)
+        self._log("stock: locations, suppliers, receipts and purchase orders")
+        return inventory_demo_seed(shop=shop, end_date=world.end_date, seed=config.seed)
+
+    def _report(self, summary: dict[str, Any], options: dict[str, Any], world: Any, *, seconds: float,
+                generated: bool) -> None:
+        """The summary as JSON (--json) or two lines for people (the password shown: it is not stored)."""
+        if options["json"]:
+            self.emit_json(summary)
+            return
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo shop {summary['shop']}: {summary['orders']} orders, {summary['customers']} customers, "
+            f"{summary['products']} products / {summary['skus']} SKUs, {world.start_date} – {world.end_date}, "
+            f"built in {seconds:.1f} s."
+        ))
+        self.stdout.write(f"Users: {', '.join(roles.ROLES)}  password: {summary['password']}"
+                          + ("  (generated; keep it)" if generated else ""))
