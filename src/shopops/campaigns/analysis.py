@@ -29,6 +29,7 @@ from shopops.core.money import divide_half_up, format_fen
 from shopops.orders import selectors as order_selectors
 from shopops.pricing.contract import parse_cart
 from shopops.pricing.domain import Gift, Promotion, Scope
+from shopops.pricing.messages import say
 
 CALENDAR_FILE = Path(__file__).resolve().parent / "data" / "calendar.json"
 HISTORY_DAYS = 90  # typical baskets come from this many days before the campaign (or before today)
@@ -159,7 +160,7 @@ def promotion_parse(*, shop_code: str, item: dict, prices: dict[str, int]) -> tu
     try:
         parsed = parse_cart(cart, now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).promotions[0]
     except InvalidInput as exc:
-        errors = [(e.field.removeprefix("promotions[0]").lstrip("."), e.message) for e in exc.errors]
+        errors = [(e.field.removeprefix("promotions[0]").lstrip("."), say(e.message)) for e in exc.errors]
         return None, errors
     return replace(parsed, scope=Scope(parsed.scope.shop, frozenset(skus))), []
 
