@@ -1,4 +1,5 @@
-"""Quality gates as tests: ruff, the import-linter layer contracts, mypy, migrations in sync, check --deploy."""
+"""Quality gates as tests: ruff, the import-linter layer contracts, mypy, migrations in sync, check --deploy
+(run once, on SQLite: scripts/test.sh leaves the quality marker out of the PostgreSQL run)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ class ShopRequest(HttpRequest):
 
     ``shop``: the shop the request works in, or None; set on every request by CurrentShopMiddleware, fixed
     again by the API's authentication (``core.api_auth``) for its principal.
-    ``shopops_via``: how the API authenticated the principal (``api_auth.VIA_TOKEN``/``VIA_SESSION``); API only.
+    ``shopops_via``: how the API authenticated the principal (``api_auth.VIA_TOKEN`` or ``VIA_SESSION``);
+    API only.
     ``auth``: the principal django-ninja's authentication returned, the user; API only.
     """
 

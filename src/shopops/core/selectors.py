@@ -19,7 +19,8 @@ def shops_for_user(*, user: User | AnonymousUser) -> QuerySet[Shop]:
     return Shop.objects.filter(memberships__user=user).order_by("id")
 
 
-def shop_for_user(*, user: User | AnonymousUser, shop_id: int | None = None, code: str | None = None) -> Shop | None:
+def shop_for_user(*, user: User | AnonymousUser, shop_id: int | None = None,
+                  code: str | None = None) -> Shop | None:
     """The shop a request works in: the one asked for if the user may use it, else their first."""
     shops = shops_for_user(user=user)
     if code:

@@ -39,7 +39,8 @@ def stock_on_hand(*, shop: Shop, catalog_map: dict[str, query.CatalogSku]) -> di
     return {code: int(by_id.get(pk, {}).get("on_hand", 0)) for code, pk in ids.items()}
 
 
-def products_analysis(*, shop: Shop, date_from: object, date_to: object, tables: Tables | None = None) -> dict:
+def products_analysis(*, shop: Shop, date_from: object, date_to: object,
+                      tables: Tables | None = None) -> dict:
     errors = ErrorCollector()
     period = parse_period(date_from, date_to, errors=errors)
     errors.raise_if_any(_("The product analysis request is not valid."))

@@ -45,8 +45,8 @@ class _Draft:
 
 
 @transaction.atomic
-def campaign_save(*, shop: Shop, data: CampaignIn | Mapping[str, Any], actor: User | AnonymousUser | None = None,
-                  campaign: Campaign | None = None) -> Campaign:
+def campaign_save(*, shop: Shop, data: CampaignIn | Mapping[str, Any],
+                  actor: User | AnonymousUser | None = None, campaign: Campaign | None = None) -> Campaign:
     """Create a campaign (``campaign`` None) or change the fields given in ``data``; all or nothing.
 
     ``data`` is a ``CampaignIn`` (a mapping is read through it): name, kind, preset (+ year: takes the calendar
