@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs everything, then runs pytest on SQLite (including the
-# browser suite, the quality gates and check --deploy), and again on PostgreSQL.
+# browser suite, the quality gates of tests/test_quality.py: ruff, lint-imports, mypy, check --deploy), and
+# again on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/system-packages.sh

@@ -1,4 +1,5 @@
-"""Quality gates as tests: ruff, the import-linter layer contracts, migrations in sync, check --deploy."""
+"""Quality gates as tests: ruff, the import-linter layer contracts, mypy, migrations in sync, check --deploy
+(run once, on SQLite: scripts/test.sh leaves the quality marker out of the PostgreSQL run)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def test_ruff_is_clean():
 def test_layer_contracts_hold():
     result = _run([str(BIN / "lint-imports"), "--no-cache"])
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+
+
+def test_types_check():
+    """mypy with the Django plugin over what [tool.mypy] in pyproject.toml lists (core, domain, services,
+    selectors); the plugin imports shopops.settings, hence a scratch data folder."""
+    result = _run([str(BIN / "mypy"), "--cache-dir", tempfile.mkdtemp()],
+                  env={"SHOPOPS_DATA_DIR": tempfile.mkdtemp(), "PYTHONPATH": str(ROOT / "src")})
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr
 
 
 def test_migrations_are_in_sync():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -10,7 +9,7 @@ from shopops.catalog.domain import MAX_CATEGORY_CODE, ProductInput, validate_pro
 from shopops.catalog.models import Category, Listing, Product, Sku
 from shopops.core.domain import AmountTooLarge, code_problem, parse_amount
 from shopops.core.errors import Conflict, FieldError, InvalidInput
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.core.money import MoneyError, format_fen
 from shopops.core.schemas import amount_too_large_message, code_message
 from shopops.core.services import audit_record
@@ -49,7 +48,7 @@ def category_create(*, shop: Shop, code: str, name: str) -> Category:
 
 @transaction.atomic
 def product_create(
-    *, shop: Shop, data: ProductInput, actor: AbstractBaseUser | None = None, audit: bool = True
+    *, shop: Shop, data: ProductInput, actor: User | None = None, audit: bool = True
 ) -> Product:
     """Create an SPU with its SKUs, all or nothing. 422 for bad fields, 409 for a taken code."""
     clean_skus, errors = validate_product(data, _messages(), code_message)
@@ -58,6 +57,7 @@ def product_create(
         errors.append(FieldError("category", _("Unknown category: %s") % data.category))
     if errors:
         raise InvalidInput(_("The product was not saved: please correct the fields below."), errors)
+    assert category is not None  # validate_product requires one, and an unknown one is an error above
     if Product.objects.filter(shop=shop, spu_code=data.spu_code).exists():
         raise Conflict(_("SPU code %s is already used.") % data.spu_code,
                        [FieldError("spu_code", _("Already used."))])
@@ -96,7 +96,7 @@ def product_create(
 @transaction.atomic
 def sku_update(
     *, sku: Sku, price: str | None = None, cost: str | None = None, active: bool | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> Sku:
     """Change a SKU's price, cost or on-sale flag; every change lands in the audit log."""
     errors = []

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from shopops.core.models import AuditEntry, Shop, ShopMembership
 
@@ -18,8 +19,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "actor", "action", "object_type", "object_id", "object_repr")
     list_filter = ("action", "object_type")
 
-    def has_change_permission(self, request, obj=None):  # the log is append-only
-        return False
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False  # the log is append-only
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False

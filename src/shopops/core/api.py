@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from shopops.core.api_auth import needs
+from shopops.core.middleware import ShopRequest
 from shopops.core.roles import VIEW_DASHBOARD
 from shopops.core.schemas import ERRORS
 from shopops.core.selectors import shops_for_user, user_role
@@ -35,6 +36,6 @@ def health(request: HttpRequest) -> dict:
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=needs(VIEW_DASHBOARD))
-def me(request: HttpRequest) -> dict:
+def me(request: ShopRequest) -> dict:
     user = request.auth
     return {"username": user.get_username(), "role": user_role(user=user), "shops": list(shops_for_user(user=user))}

@@ -14,7 +14,7 @@ chosen in the web UI (or named by ``X-Shop``, checked against that user's member
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -23,8 +23,8 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from shopops.core.errors import FieldError, ShopOpsError
-from shopops.core.middleware import bearer_token
-from shopops.core.models import Shop
+from shopops.core.middleware import ShopRequest, bearer_token
+from shopops.core.models import Shop, User
 from shopops.core.selectors import shop_for_user, token_find
 from shopops.core.services import token_touch
 
@@ -40,7 +40,7 @@ class TwoPrincipals(ShopOpsError):
     exit_code = 2
 
 
-def _admit(request: HttpRequest, user: Any, permission: str, via: str) -> Any:
+def _admit(request: ShopRequest, user: User, permission: str, via: str) -> User:
     """Check the permission, then fix the request's shop for this principal (and only this one)."""
     if permission == UNDECLARED or not user.has_perm(permission):
         raise HttpError(403, _("You do not have permission to do this."))
@@ -80,8 +80,9 @@ class BearerToken(HttpBearer):
             )
         token_touch(token=found)
         request.user = found.user
-        request.shop = None  # never the session's shop, even the same user's: see _admit
-        return _admit(request, found.user, self.permission, VIA_TOKEN)
+        shop_request = cast(ShopRequest, request)  # the base class's signature names a plain HttpRequest
+        shop_request.shop = None  # never the session's shop, even the same user's: see _admit
+        return _admit(shop_request, found.user, self.permission, VIA_TOKEN)
 
 
 class BrowserSession(APIKeyCookie):
@@ -101,7 +102,7 @@ class BrowserSession(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        return _admit(request, user, self.permission, VIA_SESSION)
+        return _admit(cast(ShopRequest, request), user, self.permission, VIA_SESSION)
 
 
 def needs(permission: str) -> list:

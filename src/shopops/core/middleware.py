@@ -7,9 +7,26 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
+from shopops.core.models import Shop, User
 from shopops.core.selectors import shop_for_user
 
 SHOP_SESSION_KEY = "shopops_shop_id"
+
+
+class ShopRequest(HttpRequest):
+    """A request as our middleware and the API's authentication leave it: a type for annotations only (Django
+    builds plain HttpRequests; these attributes are set on them).
+
+    ``shop``: the shop the request works in, or None; set on every request by CurrentShopMiddleware, fixed
+    again by the API's authentication (``core.api_auth``) for its principal.
+    ``shopops_via``: how the API authenticated the principal (``api_auth.VIA_TOKEN`` or ``VIA_SESSION``);
+    API only.
+    ``auth``: the principal django-ninja's authentication returned, the user; API only.
+    """
+
+    shop: Shop | None
+    shopops_via: str
+    auth: User
 
 
 class UserLanguageMiddleware:
@@ -52,7 +69,7 @@ class CurrentShopMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: ShopRequest) -> HttpResponse:
         request.shop = None
         user = getattr(request, "user", None)
         if bearer_token(request) is None and user is not None and user.is_authenticated:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 from shopops.core.clock import DEFAULT_TZ, now
+
+if TYPE_CHECKING:
+    # The model of settings.AUTH_USER_MODEL, as django-stubs types get_user_model(): Django's own User.
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()  # the same class at run time, whatever AUTH_USER_MODEL names
 
 
 class Shop(models.Model):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from shopops.core import roles
 from shopops.core.domain import hash_token, looks_like_token
-from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership
+from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, User
 
 
-def shops_for_user(*, user: AbstractBaseUser) -> QuerySet[Shop]:
+def shops_for_user(*, user: User | AnonymousUser) -> QuerySet[Shop]:
     if not user.is_authenticated:
         return Shop.objects.none()
     if user.is_superuser:
@@ -19,7 +19,8 @@ def shops_for_user(*, user: AbstractBaseUser) -> QuerySet[Shop]:
     return Shop.objects.filter(memberships__user=user).order_by("id")
 
 
-def shop_for_user(*, user: AbstractBaseUser, shop_id: int | None = None, code: str | None = None) -> Shop | None:
+def shop_for_user(*, user: User | AnonymousUser, shop_id: int | None = None,
+                  code: str | None = None) -> Shop | None:
     """The shop a request works in: the one asked for if the user may use it, else their first."""
     shops = shops_for_user(user=user)
     if code:
@@ -31,7 +32,7 @@ def shop_for_user(*, user: AbstractBaseUser, shop_id: int | None = None, code: s
     return shops.first()
 
 
-def user_role(*, user: AbstractBaseUser) -> str | None:
+def user_role(*, user: User) -> str | None:
     names = {g.name for g in user.groups.all()}
     return next((role for role in roles.ROLES if role in names), None)
 
@@ -56,22 +57,22 @@ def audit_entries(*, shop: Shop, limit: int = 200) -> QuerySet[AuditEntry]:
     )
 
 
-def users_of_shop(*, shop: Shop) -> QuerySet:
+def users_of_shop(*, shop: Shop) -> QuerySet[User]:
     return (
         get_user_model().objects.filter(shop_memberships__shop=shop)
         .prefetch_related("groups").order_by("username")
     )
 
 
-def user_in_shop(*, shop: Shop, pk: int) -> AbstractBaseUser | None:
+def user_in_shop(*, shop: Shop, pk: int) -> User | None:
     return users_of_shop(shop=shop).filter(pk=pk).first()
 
 
-def user_tokens(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def user_tokens(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
 
 
-def user_token(*, user: AbstractBaseUser, pk: int) -> ApiToken | None:
+def user_token(*, user: User, pk: int) -> ApiToken | None:
     return user_tokens(user=user).filter(pk=pk).first()
 
 

@@ -8,8 +8,7 @@ import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +18,7 @@ from shopops.core import roles
 from shopops.core.clock import DEFAULT_TZ, now
 from shopops.core.domain import TOKEN_PREFIX, hash_token
 from shopops.core.errors import Conflict, FieldError, InvalidInput
-from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, UserProfile
+from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, User, UserProfile
 from shopops.core.selectors import user_role
 
 
@@ -29,7 +28,7 @@ def audit_record(
     object_type: str,
     object_id: object,
     shop: Shop | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | AnonymousUser | None = None,
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
@@ -84,7 +83,7 @@ def shop_fields_check(*, code: str, name: str, timezone: str = DEFAULT_TZ) -> tu
 
 
 @transaction.atomic
-def shop_create(*, code: str, name: str, timezone: str = DEFAULT_TZ, actor: AbstractBaseUser | None = None) -> Shop:
+def shop_create(*, code: str, name: str, timezone: str = DEFAULT_TZ, actor: User | None = None) -> Shop:
     """A new, empty shop (no members, no channel accounts: ``shopops shop create`` adds both)."""
     code, name = shop_fields_check(code=code, name=name, timezone=timezone)
     if Shop.objects.filter(code=code).exists():
@@ -97,7 +96,7 @@ def shop_create(*, code: str, name: str, timezone: str = DEFAULT_TZ, actor: Abst
 
 
 @transaction.atomic
-def shop_member_add(*, shop: Shop, user: AbstractBaseUser, actor: AbstractBaseUser | None = None) -> bool:
+def shop_member_add(*, shop: Shop, user: User, actor: User | None = None) -> bool:
     """Let ``user`` work in ``shop`` (with the role they hold everywhere); False if they already could."""
     _membership, created = ShopMembership.objects.get_or_create(user=user, shop=shop)
     if created:
@@ -108,15 +107,14 @@ def shop_member_add(*, shop: Shop, user: AbstractBaseUser, actor: AbstractBaseUs
 
 @transaction.atomic
 def shop_admin_ensure(
-    *, shop: Shop, username: str, password: str | None = None, actor: AbstractBaseUser | None = None
-) -> tuple[AbstractBaseUser, bool]:
+    *, shop: Shop, username: str, password: str | None = None, actor: User | None = None
+) -> tuple[User, bool]:
     """Give ``shop`` an administrator: a new user ``username`` (the password must pass every validator,
     the user name included), or an existing administrator given access. Returns (user, created).
 
     Roles hold in every shop a user works in, so an existing user of another role is refused rather than
     promoted everywhere. An existing user keeps their password: when one is given it must be theirs.
     """
-    User = get_user_model()
     name = unicodedata.normalize("NFKC", username or "").strip()
     user = User.objects.filter(username=name).first()
     if user is None:
@@ -149,12 +147,11 @@ def user_create(
     password: str,
     role: str,
     shops: list[Shop],
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     language: str = "zh-hans",
     validate: bool = True,
-) -> AbstractBaseUser:
+) -> User:
     """Create a user with one role and access to ``shops``; the password must pass the validators."""
-    User = get_user_model()
     username = unicodedata.normalize("NFKC", username or "").strip()
     if role not in roles.ROLES:
         raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
@@ -178,7 +175,7 @@ def user_create(
     return user
 
 
-def _refuse_foreign_user(user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+def _refuse_foreign_user(user: User, actor: User | None) -> None:
     """Roles are global: an administrator may only change users whose every shop they also work in."""
     if actor is None or actor.is_superuser:
         return
@@ -189,14 +186,14 @@ def _refuse_foreign_user(user: AbstractBaseUser, actor: AbstractBaseUser | None)
                            [FieldError("user", _("Ask an administrator of all their shops."))])
 
 
-def _refuse_self_lockout(user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+def _refuse_self_lockout(user: User, actor: User | None) -> None:
     if actor is not None and actor.pk == user.pk:
         raise InvalidInput(_("You cannot take away your own administrator access."),
                            [FieldError("user", _("Ask another administrator to do this."))])
 
 
 @transaction.atomic
-def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser | None = None) -> None:
+def user_set_role(*, user: User, role: str, actor: User | None = None) -> None:
     if role not in roles.ROLES:
         raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
     _refuse_foreign_user(user, actor)
@@ -213,7 +210,7 @@ def user_set_role(*, user: AbstractBaseUser, role: str, actor: AbstractBaseUser 
 
 
 @transaction.atomic
-def user_set_active(*, user: AbstractBaseUser, active: bool, actor: AbstractBaseUser | None = None) -> None:
+def user_set_active(*, user: User, active: bool, actor: User | None = None) -> None:
     """Deactivate (never delete: the audit log keeps pointing at them) or reactivate a user."""
     _refuse_foreign_user(user, actor)
     if not active:
@@ -225,7 +222,7 @@ def user_set_active(*, user: AbstractBaseUser, active: bool, actor: AbstractBase
                      object_repr=user.get_username(), changes={"active": [not active, active]})
 
 
-def password_check(*, password: str, user: AbstractBaseUser) -> None:
+def password_check(*, password: str, user: User) -> None:
     """Every password validator, with the user (so a password like the user name is refused too)."""
     try:
         validate_password(password, user=user)
@@ -235,7 +232,7 @@ def password_check(*, password: str, user: AbstractBaseUser) -> None:
         ) from exc
 
 
-def user_change_password(*, user: AbstractBaseUser, form: Any) -> int:
+def user_change_password(*, user: User, form: Any) -> int:
     """Save a validated password-change form (old password checked, validators applied with the user) and
     audit it. Returns how many API tokens died with the old password (``ApiToken``: any password change
     revokes them all)."""
@@ -247,7 +244,7 @@ def user_change_password(*, user: AbstractBaseUser, form: Any) -> int:
 
 
 @transaction.atomic
-def user_set_password(*, user: AbstractBaseUser, password: str, actor: AbstractBaseUser | None = None) -> int:
+def user_set_password(*, user: User, password: str, actor: User | None = None) -> int:
     """Set a user's password (an administrator's reset, or a command): validated with the user, audited.
     Only an administrator of every shop the user works in may. Returns the number of API tokens revoked."""
     _refuse_foreign_user(user, actor)
@@ -260,11 +257,11 @@ def user_set_password(*, user: AbstractBaseUser, password: str, actor: AbstractB
     return live
 
 
-def user_tokens_live_count(*, user: AbstractBaseUser) -> int:
+def user_tokens_live_count(*, user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
 
 
-def user_set_language(*, user: AbstractBaseUser, language: str) -> None:
+def user_set_language(*, user: User, language: str) -> None:
     from django.conf import settings
 
     if language not in dict(settings.LANGUAGES):
@@ -272,7 +269,7 @@ def user_set_language(*, user: AbstractBaseUser, language: str) -> None:
     UserProfile.objects.update_or_create(user=user, defaults={"language": language})
 
 
-def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Make a token for ``user``; returns the record and the clear token, which is never stored."""
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:80], prefix=clear[:12], key_hash=hash_token(clear))
@@ -281,7 +278,7 @@ def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, s
     return token, clear
 
 
-def token_revoke(*, token: ApiToken, actor: AbstractBaseUser | None = None) -> None:
+def token_revoke(*, token: ApiToken, actor: User | None = None) -> None:
     token.revoked_at = now()
     token.save(update_fields=["revoked_at"])
     audit_record(action="token.revoke", object_type="user", object_id=token.user_id, actor=actor,

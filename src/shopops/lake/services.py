@@ -165,16 +165,16 @@ class FeedWriter:
                 self._flush(day)
             self._drain()
             self._pool.shutdown(wait=True)
-            adds = {day: file.close(self._digests.get(day)) for day, file in self._files.items()}
-            adds = {day: add for day, add in adds.items() if add is not None}
+            closed = {day: file.close(self._digests.get(day)) for day, file in self._files.items()}
+            adds = {day: add for day, add in closed.items() if add is not None}
             result = FeedResult(rows=self.rows)
             if not adds:
                 return result
             result.date_from, result.date_to = min(adds), max(adds)
             old = storage.feed_files(self.table, self.feed, date_from=result.date_from, date_to=result.date_to)
             old_by_day: dict[dt.date, list[storage.FeedFile]] = {}
-            for file in old:
-                old_by_day.setdefault(file.date, []).append(file)
+            for old_file in old:
+                old_by_day.setdefault(old_file.date, []).append(old_file)
             for day in sorted(set(adds) | set(old_by_day)):
                 new_file = self._files.get(day)
                 counts = self._compare(new_file.absolute if new_file and day in adds else None,

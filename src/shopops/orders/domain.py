@@ -139,8 +139,8 @@ class RefundInput:
     amount_fen: int
     reason: str
     status: str
-    requested_at: object  # aware datetime
-    completed_at: object | None
+    requested_at: dt.datetime  # aware
+    completed_at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +151,8 @@ class OrderInput:
     channel_account_id: int
     channel: str
     customer_id: int
-    placed_at: object  # aware datetime
-    paid_at: object  # aware datetime
+    placed_at: dt.datetime  # aware
+    paid_at: dt.datetime  # aware
     status: str
     lines: tuple[LineInput, ...]
     shipping_fen: int = 0

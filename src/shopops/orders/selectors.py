@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Model, Prefetch, Q, QuerySet, Sum
 
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
@@ -124,7 +125,7 @@ def period_order_sums(*, shop: Shop, start: dt.date, end: dt.date, by: tuple[str
                 .order_by("first_paid", "first_id"))
 
 
-def period_line_sums(*, shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
+def period_line_sums(*, shop: Shop, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """The lines of the orders paid on start..end, grouped by SKU code and unit price: ``sku_code``,
     ``unit_price_fen``, ``qty``, ``paid`` and ``discount`` (fen)."""
     return list(OrderLine.objects.filter(order__shop=shop, order__paid_date__range=(start, end))
@@ -245,7 +246,7 @@ def line_fact_columns(*, shop: Shop) -> dict[str, list]:
     return _columns(qs, LINE_FACT_FIELDS)
 
 
-def _columns(rows, names: tuple[str, ...]) -> dict[str, list]:  # noqa: ANN001
+def _columns(rows: QuerySet[Any, tuple[Any, ...]], names: tuple[str, ...]) -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in names}
     appenders = [columns[name].append for name in names]
     for row in rows.iterator(chunk_size=5000):
@@ -262,15 +263,13 @@ def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | No
     orders = list(qs.order_by("-paid_at", "-pk").values(
         "pk", "order_no", "customer__name", "customer_id", "placed_at", "paid_at", "status", "paid_fen",
         "shipping_fen", "province", "city", "source")[:limit])
-    by_order: dict[int, list[dict]] = {o["pk"]: [] for o in orders}
+    by_order: dict[int, list[Mapping[str, Any]]] = {o["pk"]: [] for o in orders}
     ids = list(by_order)
     for start in range(0, len(ids), 900):
         for line in OrderLine.objects.filter(order_id__in=ids[start : start + 900]).order_by("pk").values(
                 "order_id", "sku__sku_code", "title", "unit_price_fen", "qty"):
             by_order[line["order_id"]].append(line)
-    for order in orders:
-        order["lines"] = by_order[order["pk"]]
-    return orders
+    return [{**order, "lines": by_order[order["pk"]]} for order in orders]
 
 
 def _fact_range(table: str, date_from: dt.date | None, date_to: dt.date | None, *,
@@ -349,10 +348,17 @@ def line_fact_sku_keys(*, sku_ids: Iterable[int]) -> dict[int, tuple[str, int, s
 
 def _sku_tables() -> tuple[str, str, str]:
     """The tables of a line's SKU, its product and the product's category (the line facts' product keys)."""
-    sku_model = OrderLine._meta.get_field("sku").related_model
-    product_model = sku_model._meta.get_field("product").related_model
-    category_model = product_model._meta.get_field("category").related_model
+    sku_model = _target(OrderLine, "sku")
+    product_model = _target(sku_model, "product")
+    category_model = _target(product_model, "category")
     return sku_model._meta.db_table, product_model._meta.db_table, category_model._meta.db_table
+
+
+def _target(model: type[Model], name: str) -> type[Model]:
+    """The model the foreign key ``name`` of ``model`` points to."""
+    target = model._meta.get_field(name).related_model
+    assert target is not None  # a foreign key always has one
+    return target
 
 
 def _text(column: str) -> str:

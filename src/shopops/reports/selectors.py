@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.reports.models import TodoItem
 
 
-def todos_for(*, shop: Shop, user: AbstractBaseUser, status: str | None = "open",
+def todos_for(*, shop: Shop, user: User | AnonymousUser, status: str | None = "open",
               source: str | None = None) -> QuerySet[TodoItem]:
     roles = list(user.groups.values_list("name", flat=True)) if user.is_authenticated else []
     qs = TodoItem.objects.filter(shop=shop).filter(

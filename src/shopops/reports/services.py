@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shopops.core.clock import now
 from shopops.core.errors import InvalidInput, NotFound
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.reports.models import TodoItem
 
 SEVERITIES = {choice.value for choice in TodoItem.Severity}
@@ -26,7 +25,7 @@ def todo_upsert(
     title: str,
     detail: str = "",
     severity: str = "info",
-    assignee: AbstractBaseUser | None = None,
+    assignee: User | None = None,
     role: str = "",
     due_date: dt.date | None = None,
     url: str = "",
@@ -67,7 +66,7 @@ def todo_close_missing(*, shop: Shop, source: str, keep_keys: set[str]) -> int:
 
 
 @transaction.atomic
-def todo_set_status(*, shop: Shop, item_id: int, status: str, actor: AbstractBaseUser) -> TodoItem:
+def todo_set_status(*, shop: Shop, item_id: int, status: str, actor: User) -> TodoItem:
     """A person marks an item done, dismissed or open again."""
     if status not in TodoItem.Status.values:
         raise InvalidInput(_("Unknown status %(value)s.") % {"value": status})

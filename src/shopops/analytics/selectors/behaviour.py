@@ -164,8 +164,9 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
     params = {"date_from": begin, "date_to": end, "start": start, "max_steps": max_steps}
     raw_paths = _rows(tables, path_queries.top_paths(tables, **params))
     total = sum(int(r["sessions"]) for r in raw_paths)
-    paths = [{"steps": [r[f"step_{i}"] for i in range(1, max_steps + 1) if r[f"step_{i}"] is not None],
-              "sessions": int(r["sessions"])} for r in raw_paths]
+    paths: list[dict[str, Any]] = [
+        {"steps": [r[f"step_{i}"] for i in range(1, max_steps + 1) if r[f"step_{i}"] is not None],
+         "sessions": int(r["sessions"])} for r in raw_paths]
     paths.sort(key=lambda p: (-p["sessions"], p["steps"]))
     for p in paths:
         p["share"] = _rate(p["sessions"], total)
@@ -175,8 +176,9 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
     for p in paths:
         for i, (source, target) in enumerate(zip(p["steps"], p["steps"][1:], strict=False), start=1):
             counted[(i, source, target)] = counted.get((i, source, target), 0) + p["sessions"]
-    edges = sorted(({"step": k[0], "source": k[1], "target": k[2], "sessions": n} for k, n in counted.items()),
-                   key=lambda e: (e["step"], -e["sessions"], e["source"], e["target"]))
+    edges: list[dict[str, Any]] = sorted(
+        ({"step": k[0], "source": k[1], "target": k[2], "sessions": n} for k, n in counted.items()),
+        key=lambda e: (e["step"], -e["sessions"], e["source"], e["target"]))
     return {"from": begin.isoformat(), "to": end.isoformat(), "start": start, "max_steps": max_steps,
             "idle_minutes": path_queries.IDLE_SECONDS // 60, "sessions": total, "paths": paths[:limit],
             "edges": edges}

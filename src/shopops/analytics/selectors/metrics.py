@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,10 +22,13 @@ from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.queries import explain
 from shopops.core.errors import ErrorCollector
 
+if TYPE_CHECKING:
+    from shopops.core.models import Shop
+
 MAX_DAYS = 800  # one query over more than two years is a batch job, not a page view
 
 
-def shop_tables(*, shop) -> Tables:  # noqa: ANN001 (a core Shop)
+def shop_tables(*, shop: Shop) -> Tables:
     """The shop's lake tables on the configured engine."""
     return LakeTables(get_engine(), shop.pk)
 
@@ -96,7 +100,7 @@ def parse_metrics(value: object, *, errors: ErrorCollector) -> list[str] | None:
     if value is None or value == "" or value == []:
         return None
     names = ([v.strip() for v in str(value).split(",")] if isinstance(value, str)
-             else [str(v).strip() for v in value])  # type: ignore[union-attr]
+             else [str(v).strip() for v in cast(Iterable[object], value)])  # a list from the API
     names = [n for n in names if n]
     unknown = [n for n in names if n not in layer.METRICS]
     if unknown:
@@ -117,7 +121,7 @@ def _by(value: object, allowed: Iterable[str], errors: ErrorCollector) -> str | 
     return text
 
 
-def metrics_report(*, shop, date_from: object, date_to: object, by: object = None,  # noqa: ANN001
+def metrics_report(*, shop: Shop, date_from: object, date_to: object, by: object = None,
                    channel: object = None, metrics: object = None, tables: Tables | None = None) -> dict:
     """``compute`` for one shop with validated input; adds ``period`` and ``channel``."""
     errors = ErrorCollector()
@@ -136,7 +140,7 @@ def metrics_report(*, shop, date_from: object, date_to: object, by: object = Non
     return result
 
 
-def gmv_explanation(*, shop, date_from: object, date_to: object, vs: object, by: object = None,  # noqa: ANN001
+def gmv_explanation(*, shop: Shop, date_from: object, date_to: object, vs: object, by: object = None,
                     tables: Tables | None = None) -> dict:
     """The GMV change of ``from..to`` against ``vs`` split into UV, CVR and AOV parts (per group and total)."""
     errors = ErrorCollector()

@@ -3,6 +3,8 @@ sales from the lake, SKUs and launch dates from ``catalog.selectors``, stock fro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from shopops.analytics.engine import Tables
@@ -12,8 +14,11 @@ from shopops.catalog import selectors as catalog
 from shopops.core.errors import ErrorCollector
 from shopops.inventory import selectors as inventory
 
+if TYPE_CHECKING:
+    from shopops.core.models import Shop
 
-def catalog_skus(*, shop) -> dict[str, query.CatalogSku]:  # noqa: ANN001
+
+def catalog_skus(*, shop: Shop) -> dict[str, query.CatalogSku]:
     out = {}
     for code, sku in catalog.skus_by_code(shop=shop).items():
         product = sku.product
@@ -25,7 +30,7 @@ def catalog_skus(*, shop) -> dict[str, query.CatalogSku]:  # noqa: ANN001
     return out
 
 
-def stock_on_hand(*, shop, catalog_map: dict[str, query.CatalogSku]) -> dict[str, int] | None:  # noqa: ANN001
+def stock_on_hand(*, shop: Shop, catalog_map: dict[str, query.CatalogSku]) -> dict[str, int] | None:
     """SKU code → units on hand now (active locations); None when the shop keeps no stock in ShopOps."""
     by_id = inventory.stock_by_sku(shop=shop)
     if not by_id:
@@ -34,7 +39,8 @@ def stock_on_hand(*, shop, catalog_map: dict[str, query.CatalogSku]) -> dict[str
     return {code: int(by_id.get(pk, {}).get("on_hand", 0)) for code, pk in ids.items()}
 
 
-def products_analysis(*, shop, date_from: object, date_to: object, tables: Tables | None = None) -> dict:  # noqa: ANN001
+def products_analysis(*, shop: Shop, date_from: object, date_to: object,
+                      tables: Tables | None = None) -> dict:
     errors = ErrorCollector()
     period = parse_period(date_from, date_to, errors=errors)
     errors.raise_if_any(_("The product analysis request is not valid."))

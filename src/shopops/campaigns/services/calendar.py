@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from shopops.campaigns.inputs import CalendarEntryIn, calendar_input
 from shopops.campaigns.models import CalendarPreset
 from shopops.campaigns.services.problems import problems_add
 from shopops.core.errors import ErrorCollector
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.core.services import audit_record
 
 PHASE_FIELDS = ("warmup_start", "main_start", "main_end", "return_end")
@@ -22,7 +21,7 @@ PHASE_FIELDS = ("warmup_start", "main_start", "main_end", "return_end")
 
 @transaction.atomic
 def calendar_entry_save(*, shop: Shop, data: CalendarEntryIn | Mapping[str, Any],
-                        actor: AbstractBaseUser | None = None) -> CalendarPreset:
+                        actor: User | None = None) -> CalendarPreset:
     """Edit a calendar entry for this shop (dates of a platform event of a year, or a store theme's day);
     the fields not given keep the entry's current values."""
     entry = calendar_input(data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import now
 from shopops.core.errors import ErrorCollector
+from shopops.core.models import User
 from shopops.reports.services import todo_close, todo_upsert
 
 TODO_SOURCE = "campaign"
@@ -45,7 +45,7 @@ def _sync_todo(item: ChecklistItem, *, reopen: bool = False) -> None:
 
 @transaction.atomic
 def checklist_item_add(*, campaign: Campaign, title: str, kind: str = ChecklistItem.Kind.OTHER,
-                       owner: AbstractBaseUser | None = None, due_date: dt.date | None = None,
+                       owner: User | None = None, due_date: dt.date | None = None,
                        done: bool = False) -> ChecklistItem:
     errors = ErrorCollector()
     if kind not in ChecklistItem.Kind.values:

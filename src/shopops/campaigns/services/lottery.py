@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from shopops.campaigns.models import Campaign, Lottery
 from shopops.campaigns.services.problems import problems_add
 from shopops.core.clock import now
 from shopops.core.errors import Conflict, ErrorCollector, InvalidInput
+from shopops.core.models import User
 from shopops.core.money import format_fen
 from shopops.core.services import audit_record
 
@@ -24,7 +25,7 @@ MAX_SEED = 64
 
 @transaction.atomic
 def lottery_create(*, campaign: Campaign, data: LotteryIn | Mapping[str, Any],
-                   actor: AbstractBaseUser | None = None) -> Lottery:
+                   actor: User | None = None) -> Lottery:
     """A lottery with prizes [{name, value, count}] and the eligibility threshold ``min_paid``.
 
     No prize may be worth more than ¥50,000 → 422 (《反不正当竞争法》 art. 10;
@@ -38,8 +39,9 @@ def lottery_create(*, campaign: Campaign, data: LotteryIn | Mapping[str, Any],
         errors.add("name", _("Required."))
     problems_add(errors, domain.prize_problems(prizes))
     errors.raise_if_any(_("The lottery was not saved: some fields are invalid."))
+    assert prizes is not None  # prize_problems refuses a missing list
     lottery = Lottery.objects.create(shop=campaign.shop, campaign=campaign, name=lottery_in.name,
-                                     min_paid_fen=lottery_in.min_paid or 0, prizes=prizes or [])
+                                     min_paid_fen=lottery_in.min_paid or 0, prizes=prizes)
     audit_record(action="lottery.create", object_type="lottery", object_id=lottery.pk, shop=campaign.shop,
                  actor=actor, object_repr=lottery_in.name,
                  changes={"prizes": [None, [{**p, "value_fen": format_fen(p["value_fen"])} for p in prizes]]})
@@ -47,7 +49,7 @@ def lottery_create(*, campaign: Campaign, data: LotteryIn | Mapping[str, Any],
 
 
 @transaction.atomic
-def lottery_draw(*, lottery: Lottery, seed: str = "", actor: AbstractBaseUser | None = None) -> Lottery:
+def lottery_draw(*, lottery: Lottery, seed: str = "", actor: User | AnonymousUser | None = None) -> Lottery:
     """Draw once: record the seed, the eligible-list hash and the winners. Anyone can re-run ``domain.draw``
     with the recorded seed on the same eligible list and get the same winners."""
     lottery = Lottery.objects.select_for_update().get(pk=lottery.pk)

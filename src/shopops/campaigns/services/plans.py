@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from shopops.campaigns.services.problems import problems_add
 from shopops.campaigns.services.scope import checklist_read, promotions_read, skus_read
 from shopops.catalog import selectors as catalog_selectors
 from shopops.core.errors import ErrorCollector
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.core.money import format_fen
 from shopops.core.services import audit_record
 
@@ -45,8 +45,8 @@ class _Draft:
 
 
 @transaction.atomic
-def campaign_save(*, shop: Shop, data: CampaignIn | Mapping[str, Any], actor: AbstractBaseUser | None = None,
-                  campaign: Campaign | None = None) -> Campaign:
+def campaign_save(*, shop: Shop, data: CampaignIn | Mapping[str, Any],
+                  actor: User | AnonymousUser | None = None, campaign: Campaign | None = None) -> Campaign:
     """Create a campaign (``campaign`` None) or change the fields given in ``data``; all or nothing.
 
     ``data`` is a ``CampaignIn`` (a mapping is read through it): name, kind, preset (+ year: takes the calendar
@@ -161,7 +161,7 @@ def _lists_read(draft: _Draft, shop: Shop) -> None:
 # --- writing ------------------------------------------------------------------------------------------------
 
 
-def _write(draft: _Draft, shop: Shop, actor: AbstractBaseUser | None) -> Campaign:
+def _write(draft: _Draft, shop: Shop, actor: User | AnonymousUser | None) -> Campaign:
     before = {k: getattr(draft.campaign, k) for k in (*AUDITED_MONEY, "promotions")} if draft.campaign else {}
     campaign = draft.campaign or Campaign(
         shop=shop, created_by=actor if actor is not None and actor.is_authenticated else None, channels=["tmall"])

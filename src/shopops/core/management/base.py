@@ -27,7 +27,7 @@ MAX_JSON_ARGUMENT_BYTES = 20 * 1024 * 1024  # a cart of 500 lines and 200 promot
 
 def _os_reason(exc: OSError) -> str:
     """The reason of a file error in the user's language (the OS says it in English)."""
-    reasons = {
+    reasons: dict[int | None, str] = {  # exc.errno is None for errors raised without one
         errno.ENOENT: _("no such file or folder"),
         errno.EISDIR: _("it is a folder, not a file"),
         errno.ENOTDIR: _("a part of the path is not a folder"),

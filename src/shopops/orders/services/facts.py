@@ -62,13 +62,12 @@ def order_facts_refresh(*, shop: Shop, date_from: dt.date | None = None,
     of the dates its new and changed orders had and have: every other date's rows are the same in the DB
     and the lake); the tables' partitions are by paid date, so the commit rewrites only those.
     """
-    ranged = date_from is not None and date_to is not None
     orders = _table(order_selectors.order_fact_raw_columns(shop=shop, date_from=date_from, date_to=date_to),
                     _ORDER_NAMES, ORDERS_FACT.schema)
     lines = _table(order_selectors.line_fact_raw_columns(shop=shop, date_from=date_from, date_to=date_to),
                    _LINE_NAMES, ORDER_LINES_FACT.schema)
     predicate = f"shop_id = {int(shop.pk)}"
-    if ranged:
+    if date_from is not None and date_to is not None:
         predicate += f" AND paid_date >= '{date_from.isoformat()}' AND paid_date <= '{date_to.isoformat()}'"
     return {
         "orders_fact": replace_rows(ORDERS_FACT, orders, predicate=predicate),
@@ -177,8 +176,9 @@ def facts_settle_import(*, shop: Shop, debt: int, refresh: tuple[dt.date, dt.dat
     ids = [order_id for part in parts for order_id in (part.order_ids[0], part.order_ids[-1])]
     count = sum(len(part.order_ids) for part in parts)
     low_id, high_id = (min(ids), max(ids)) if ids else (0, -1)
-    first_day = min((min(part.paid_dates) for part in parts), default=None)
-    last_day = max((max(part.paid_dates) for part in parts), default=None)
+    # The defaults are never read: both days are used only when there are parts.
+    first_day = min((min(part.paid_dates) for part in parts), default=dt.date.max)
+    last_day = max((max(part.paid_dates) for part in parts), default=dt.date.min)
     if parts and high_id - low_id + 1 != count:  # another writer's ids in between: read them back
         refresh = (min(first_day, refresh[0]), max(last_day, refresh[1])) if refresh else (first_day, last_day)
         parts = []
