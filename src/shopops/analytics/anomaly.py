@@ -114,8 +114,9 @@ class Score:
     n: int  # baseline values used
 
 
-def robust_score(value: float, history: Iterable[float]) -> Score | None:
-    """Median/MAD z-score of ``value`` against ``history``; None with fewer than :data:`MIN_BASELINE` values."""
+def robust_score(value: float, history: Iterable[float | None]) -> Score | None:
+    """Median/MAD z-score of ``value`` against ``history`` (days without a value are skipped); None with fewer
+    than :data:`MIN_BASELINE` values."""
     values = [float(v) for v in history if v is not None]
     if len(values) < MIN_BASELINE:
         return None

@@ -125,7 +125,7 @@ def _judge(metric: str, channel: str, date: dt.date, values: dict, base: anomaly
     score = anomaly.robust_score(value, history)
     verdict = anomaly.judge(metric, score, volume=_volume(metric, channel, values, base.days))
     judged = verdict.reason != "few_days"
-    if not verdict.alert:
+    if not verdict.alert or score is None:  # no score (too few days) never alerts
         return judged, None
     return judged, {
         "metric": metric, "channel": channel or ALL_CHANNELS,
