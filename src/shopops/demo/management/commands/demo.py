@@ -25,10 +25,10 @@ from shopops.core.management.commands.serve import serve_forever
 from shopops.core.models import Shop
 from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.export_sink import ExportFileSink, demo_events_import
+from shopops.demo.seed_inventory import inventory_demo_seed
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import WorldConfig
 from shopops.demo.world import build_world
-from shopops.inventory.services import inventory_demo_seed
 from shopops.lake.services import order_facts_refresh
 
 DEMO_SHOP_CODE = "demo"
