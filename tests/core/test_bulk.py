@@ -10,9 +10,8 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from shopops.core.bulk import SideWork, insert_rows, reserve_ids
+from shopops.core.bulk import SideWork, db_datetime_adapter, insert_rows, reserve_ids
 from shopops.members.models import Customer
-from shopops.members.services import db_datetime_adapter
 
 TABLE = Customer._meta.db_table
 COLUMNS = ("id", "shop_id", "code", "name", "phone_masked", "province", "city", "created_at", "orders_count",

@@ -1,4 +1,4 @@
-"""The reservation hot path (services._reserve_fast, there for speed): what it returns is the stored
+"""The reservation hot path (services/reservations_fast.py, there for speed): what it returns is the stored
 row, it falls back to the full path whenever it cannot answer (a balance row from before Balance.sku_code, a
 replayed ref, a location without enough stock), and on PostgreSQL it survives losing its prepared statement.
 The invariants under concurrency are checked by test_concurrency.py and test_stateful.py."""
@@ -45,6 +45,16 @@ def test_the_returned_reservation_is_the_stored_row(shop, sku):
     assert Balance.objects.get(shop=shop, sku=sku).on_hand == 7
 
 
+def test_datetimes_are_stored_as_django_stores_them(shop, sku):
+    """Also inside a caller's transaction (the savepoint path): on SQLite the text must be Django's (naive
+    UTC), or comparisons such as the expiry's ``expires_at <= now`` would miss the row."""
+    r, _ = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=1, ref="h-dt", ttl_seconds=60, now=T0)
+    expires = T0 + dt.timedelta(seconds=60)
+    assert Reservation.objects.filter(pk=r.pk, expires_at=expires).exists()
+    assert services.reservations_expire(now=expires) >= 1
+    assert Reservation.objects.get(pk=r.pk).status == "expired"
+
+
 def test_replays_and_conflicts_take_the_full_path_and_change_nothing(shop, sku):
     first, _ = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=4, ref="h2", now=T0)
     again, created = services.reservation_create(shop=shop, sku_code=sku.sku_code, qty=4, ref="h2", now=T0)
@@ -87,7 +97,7 @@ def test_a_lost_prepared_statement_is_prepared_again(shop, sku):
 
 def _outside_a_transaction() -> dict:
     """Runs in a child process on a fresh database, outside any transaction: the SQLite branch that drives the
-    driver's connection itself (BEGIN IMMEDIATE …) and remembers each code's first-choice balance row."""
+    driver's connection itself (BEGIN IMMEDIATE …), trying the default location first."""
     from shopops.core.selectors import all_shops
     from shopops.inventory.models import Location
 
@@ -101,12 +111,11 @@ def _outside_a_transaction() -> dict:
         assert created and {f: getattr(r, f) for f in fields} == {f: getattr(stored, f) for f in fields}
         out["locations"].append(r.location.code)
 
-    reserve("o1")  # found by the shop and code, remembered (the default location)
-    reserve("o2")  # by the remembered row
-    out["remembered"] = list(services._first_choice.values())
+    reserve("o1")  # found by the shop and code at the default location
+    reserve("o2")
     services.location_create(shop=shop, code="new-default", name="N", is_default=True)
     services.stock_move(shop=shop, sku_code="HOT", qty=5, type="receipt", ref="in-n", location_code="new-default")
-    reserve("o3")  # the remembered row is no longer the first choice: the new default is
+    reserve("o3")  # the old default's row is no longer the first choice: the new default is
     reserve("o4")
     Location.objects.filter(code="new-default").update(active=False)
     reserve("o5")  # an inactive location is never used
@@ -123,15 +132,14 @@ def _outside_a_transaction() -> dict:
 
 
 def test_outside_a_transaction_the_first_choice_follows_location_changes(db):
-    """The remembered first choice (SQLite) is a hint only: after the default location changes or is
-    deactivated, reservations go where the full path would send them; replays and shortages behave alike.
+    """Nothing is remembered between reservations: after the default location changes or is deactivated,
+    reservations go where the full path would send them; replays and shortages behave alike.
     On PostgreSQL the same requests go through the one-statement path."""
     from tests.inventory import race
 
     with race.race_database(connection.settings_dict) as env:
         race.prepare(env, 5, 0, 1)
         out = race._in_child(env, _outside_a_transaction)
-    assert len(out["remembered"]) == (1 if connection.vendor == "sqlite" else 0)  # PostgreSQL: one statement
     assert out["short"] == 2 and out["locations"] == ["main", "main", "new-default", "new-default", "main"]
     assert out["replay"] == (False, "o5")
     assert out["reserved"] == out["held"] == {"main": 3, "new-default": 2}

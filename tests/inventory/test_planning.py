@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from shopops.core.errors import InvalidInput
+from shopops.demo.seed_inventory import inventory_demo_seed
 from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter, PushItem
 from shopops.inventory.domain import AlertInput, ChannelRuleSpec, allocate_channels, classify
@@ -92,7 +93,7 @@ def test_stock_sync_reports_changes_and_writes_files(shop, tmp_path):
 
 @pytest.fixture
 def seeded(shop):
-    result = services.inventory_demo_seed(shop=shop, end_date=END, seed=7)
+    result = inventory_demo_seed(shop=shop, end_date=END, seed=7)
     assert result["created"] == 1
     return shop
 
@@ -102,7 +103,7 @@ def test_demo_seed_is_consistent_with_sales(seeded):
     from shopops.orders.selectors import line_fact_columns
 
     shop = seeded
-    assert services.inventory_demo_seed(shop=shop, end_date=END, seed=7) == {"created": 0}
+    assert inventory_demo_seed(shop=shop, end_date=END, seed=7) == {"created": 0}
     cols = line_fact_columns(shop=shop)
     sold = {}
     for sku_id, qty in zip(cols["sku_id"], cols["qty"], strict=True):

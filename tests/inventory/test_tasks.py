@@ -7,7 +7,9 @@ import datetime as dt
 
 from shopops.core.clock import today
 from shopops.core.services import shop_create
+from shopops.demo.seed_inventory import inventory_demo_seed
 from shopops.inventory import services, tasks
+from shopops.inventory.services import alerts
 from shopops.reports.models import TodoItem
 
 END = dt.date(2026, 11, 20)
@@ -23,7 +25,7 @@ def test_stock_alerts_are_a_daily_periodic_task():
 
 
 def test_the_task_raises_alerts_for_every_shop(shop):
-    services.inventory_demo_seed(shop=shop, end_date=END, seed=7)
+    inventory_demo_seed(shop=shop, end_date=END, seed=7)
     other = shop_create(code="second", name="Second shop")
     result = tasks.run_stock_alerts.call_local()
     assert set(result) >= {shop.code, other.code}
@@ -37,7 +39,7 @@ def test_the_task_raises_alerts_for_every_shop(shop):
 
 
 def test_one_failing_shop_does_not_stop_the_others(shop, monkeypatch):
-    services.inventory_demo_seed(shop=shop, end_date=END, seed=7)
+    inventory_demo_seed(shop=shop, end_date=END, seed=7)
     broken = shop_create(code="broken", name="Broken")
     real = services.inventory_alerts_run
 
@@ -46,7 +48,7 @@ def test_one_failing_shop_does_not_stop_the_others(shop, monkeypatch):
             raise RuntimeError("bad data")
         return real(shop=shop, date=date)
 
-    monkeypatch.setattr(services, "inventory_alerts_run", flaky)
+    monkeypatch.setattr(alerts, "inventory_alerts_run", flaky)
     result = services.inventory_alerts_all(date=END)
     assert result[broken.code] == {"error": 1}
     assert result[shop.code].get("stockout_risk", 0) > 0

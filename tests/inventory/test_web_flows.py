@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from shopops.catalog.selectors import skus_by_code
+from shopops.demo.seed_inventory import inventory_demo_seed
 from shopops.inventory import selectors, services
 from shopops.inventory.models import Balance, ChannelSync, PurchaseOrder, StockMove
 
@@ -33,7 +34,7 @@ def _balance(shop, code: str, location_code: str = "main") -> tuple[int, int]:  
 
 @pytest.fixture
 def seeded(shop):
-    services.inventory_demo_seed(shop=shop, end_date=END, seed=7)
+    inventory_demo_seed(shop=shop, end_date=END, seed=7)
     return shop
 
 

@@ -12,10 +12,13 @@ order and lets the caller describe what it wrote (the lake's facts) without read
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
+from django.conf import settings
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 STAGE_BATCH = 5000  # rows per executemany into the staging table
 
@@ -129,3 +132,26 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[obje
         # both databases; PostgreSQL refuses any statement after an error until then)
         cursor.execute(f"DROP TABLE {stage}")
     return len(rows)
+
+
+def db_datetime_adapter(conn: BaseDatabaseWrapper = connection) -> Callable[[dt.datetime | None], object]:
+    """``conn.ops.adapt_datetimefield_value`` without its per-call overhead on SQLite: an aware datetime is
+    stored as naive UTC text, exactly what Django writes. Other databases (and a SQLite connection whose
+    TIME_ZONE is not UTC) keep Django's adapter. Bulk writes and the reservation hot path write datetimes
+    through it; Django's adapter per value cost a third of a 250,000-row customer insert."""
+    ops = conn.ops
+    if conn.vendor != "sqlite" or not settings.USE_TZ or conn.timezone_name != "UTC":
+        return ops.adapt_datetimefield_value
+    utc = dt.UTC
+
+    def adapt(value: dt.datetime | None) -> object:
+        if value is None:
+            return None
+        zone = value.tzinfo
+        if zone is utc:  # most values (read back from the database, parsed by the importers): one call
+            return value.isoformat(" ")[:-6]
+        if zone is None:  # Django refuses naive datetimes with USE_TZ: keep its behaviour
+            return ops.adapt_datetimefield_value(value)
+        return str(value.astimezone(utc).replace(tzinfo=None))
+
+    return adapt

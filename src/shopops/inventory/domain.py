@@ -15,7 +15,6 @@ from decimal import ROUND_FLOOR, Decimal
 
 from shopops.core.domain import MAX_STOCK_QTY
 
-MOVE_TYPES = ("receipt", "sale", "return", "adjustment", "transfer", "count")
 API_MOVE_TYPES = ("receipt", "adjustment", "count")
 MAX_QTY = MAX_STOCK_QTY  # one move or reservation (the shared bound of core.domain)
 MAX_TTL_SECONDS = 7 * 24 * 3600

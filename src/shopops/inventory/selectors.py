@@ -102,6 +102,11 @@ def ledger_sums(*, shop: Shop, sku_id: int) -> dict[int, int]:
                 .annotate(s=Sum("qty")).values_list("location_id", "s"))
 
 
+def stock_move_count(*, shop: Shop) -> int:
+    """How many ledger lines the shop has."""
+    return StockMove.objects.filter(shop=shop).count()
+
+
 def reservation_get(*, shop: Shop, pk: int) -> Reservation | None:
     return Reservation.objects.filter(shop=shop, pk=pk).first()
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 
-from shopops.core.bulk import SideWork, insert_rows, reserve_ids
+from shopops.core.bulk import SideWork, db_datetime_adapter, insert_rows, reserve_ids
 from shopops.core.models import Shop
 from shopops.members.models import Customer, CustomerIdentity
 
@@ -68,27 +67,6 @@ def customers_create_bulk(*, shop: Shop, customers: Sequence[CustomerInput], ids
                 [(shop.pk, pk, channel, external_id) for pk, c in zip(ids, customers, strict=True)
                  for channel, external_id in c.identities], side_work=side_work)
     return {c.code: pk for pk, c in zip(ids, customers, strict=True)}
-
-
-def db_datetime_adapter() -> Callable[[dt.datetime | None], object]:
-    """``connection.ops.adapt_datetimefield_value`` without its per-call overhead on SQLite (aware datetimes
-    stored as naive UTC text, exactly what Django writes); other databases keep Django's adapter."""
-    ops = connection.ops
-    if connection.vendor != "sqlite" or not settings.USE_TZ or connection.timezone_name != "UTC":
-        return ops.adapt_datetimefield_value
-    utc = dt.UTC
-
-    def adapt(value: dt.datetime | None) -> object:
-        if value is None:
-            return None
-        zone = value.tzinfo
-        if zone is utc:  # most values (read back from the DB, parsed by the importers): one call
-            return value.isoformat(" ")[:-6]
-        if zone is None:  # Django refuses naive datetimes with USE_TZ: keep its behaviour
-            return ops.adapt_datetimefield_value(value)
-        return str(value.astimezone(utc).replace(tzinfo=None))
-
-    return adapt
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,10 @@ from shopops.core.models import Shop
 from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.export_sink import ExportFileSink, demo_events_import
 from shopops.demo.seed_campaigns import campaigns_demo_seed
+from shopops.demo.seed_inventory import inventory_demo_seed
 from shopops.demo.sinks import DatabaseSink
-from shopops.demo.spec import WorldConfig
+from shopops.demo.spec import World, WorldConfig
 from shopops.demo.world import build_world
-from shopops.inventory.services import inventory_demo_seed
 from shopops.orders.services import order_facts_refresh
 
 DEMO_SHOP_CODE = "demo"
@@ -137,7 +137,7 @@ class Command(ShopOpsCommand):
         if not options["no_serve"]:
             serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)
 
-    def _shop_create(self, world: Any, password: str, *, sink: str) -> tuple[Shop, dict[str, Any]]:
+    def _shop_create(self, world: World, password: str, *, sink: str) -> tuple[Shop, dict[str, Any]]:
         """The shop, its channel accounts and one user per role in one transaction; with the database sink
         the world's records too (their counts; empty for the exports sink, whose imports count)."""
         counts: dict[str, Any] = {}
@@ -152,7 +152,7 @@ class Command(ShopOpsCommand):
                 counts = DatabaseSink(shop, progress=lambda step: self._log(f"writing {step}")).write(world)
         return shop, counts
 
-    def _exports_import(self, shop: Shop, world: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def _exports_import(self, shop: Shop, world: World) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Write each channel's export files and import them, as a shop would (each import commits on its
         own: its lake commit follows its DB transaction); returns (counts, one summary per import)."""
         sink = ExportFileSink(shop, settings.DATA_DIR, progress=lambda step: self._log(step),
@@ -162,14 +162,14 @@ class Command(ShopOpsCommand):
         counts = sink.write(world)
         return counts, [{k: s[k] for k in IMPORT_KEYS} for s in sink.imports]
 
-    def _events_import(self, shop: Shop, world: Any) -> list[dict[str, Any]]:
+    def _events_import(self, shop: Shop, world: World) -> list[dict[str, Any]]:
         """The database sink writes records directly; the own-site behaviour log still goes through an
         ``events`` import (the lake holds it)."""
         self._log("own-site behaviour log → events")
         summary = demo_events_import(shop, world, settings.DATA_DIR)
         return [{k: summary[k] for k in IMPORT_KEYS}]
 
-    def _extras_seed(self, shop: Shop, world: Any, config: WorldConfig) -> dict[str, Any]:
+    def _extras_seed(self, shop: Shop, world: World, config: WorldConfig) -> dict[str, Any]:
         """What the channel data does not carry: campaigns, the lake's order facts, stock; returns the stock
         summary."""
         with transaction.atomic():
@@ -180,7 +180,7 @@ class Command(ShopOpsCommand):
         self._log("stock: locations, suppliers, receipts and purchase orders")
         return inventory_demo_seed(shop=shop, end_date=world.end_date, seed=config.seed)
 
-    def _report(self, summary: dict[str, Any], options: dict[str, Any], world: Any, *, seconds: float,
+    def _report(self, summary: dict[str, Any], options: dict[str, Any], world: World, *, seconds: float,
                 generated: bool) -> None:
         """The summary as JSON (--json) or two lines for people (the password shown: it is not stored)."""
         if options["json"]:
