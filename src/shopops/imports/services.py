@@ -56,6 +56,7 @@ from shopops.orders.domain import (
     RefundInput,
     allocate_discounts,
     allocate_order_discount,
+    order_discount_fen,
 )
 from shopops.orders.services import (
     NewOrderFacts,
@@ -409,7 +410,7 @@ def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, s
     goods = 0
     for line in lines:
         goods += line.unit_price_fen * line.qty
-    discount = goods + draft.shipping_fen - draft.paid_fen
+    discount = order_discount_fen(goods, draft.shipping_fen, draft.paid_fen)
     if discount == 0:
         shares: Sequence[int] = [0] * len(lines)
     elif len(lines) == 1 and 0 < discount <= goods:  # what allocate_order_discount gives one line
@@ -451,7 +452,7 @@ def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: Channe
             amount = unit * qty
             amounts.append(amount)
             goods += amount
-        discounts.append(goods + order.shipping_fen - order.paid_fen)
+        discounts.append(order_discount_fen(goods, order.shipping_fen, order.paid_fen))
         starts.append(len(sku_ids))
     orders = [order for order, _ids in plains]
     return OrderBatch(
