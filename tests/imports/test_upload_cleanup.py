@@ -226,8 +226,8 @@ def test_the_nightly_task_cleans(shop, monkeypatch):
     job = _job_with_upload(shop, "rejected", finished_days_ago=0)
     assert job.pk in clean_imports.call_local()["removed_jobs"]
     schedule = clean_imports.task_class()  # huey's crontab: UTC, naive datetimes
-    assert schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 41))  # noqa: DTZ001
-    assert not schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 42))  # noqa: DTZ001
+    assert schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 41))
+    assert not schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 42))
 
 
 # --------------------------------------------------------------------------------------------- dead jobs

@@ -337,7 +337,7 @@ def _scan_csv_bytes(path: str, language: str) -> bool:
 
 
 def _open_text(path: str, encoding: str) -> io.TextIOWrapper:
-    return io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="strict", newline="")  # noqa: SIM115
+    return io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="strict", newline="")
 
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
@@ -348,7 +348,7 @@ def _undecodable_row(path: str, encoding: str, delimiter: str, limits: ReadLimit
 
     Decoding with ``surrogateescape`` never fails; the first record with an escaped byte is the row.
     """
-    with io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="surrogateescape", newline="") as text:  # noqa: SIM115
+    with io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="surrogateescape", newline="") as text:
         try:
             reader = csv.reader(_guarded_lines(text, limits.max_line_chars), delimiter=delimiter)
             for index, record in enumerate(reader):
