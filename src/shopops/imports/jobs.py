@@ -31,7 +31,7 @@ from shopops.imports.models import ImportJob
 from shopops.imports.order_import import run_orders
 from shopops.imports.outcome import IMPORT_ERRORS_KEPT, Outcome
 from shopops.imports.progress import progress_writer
-from shopops.imports.sqlite_tuning import no_cyclic_gc
+from shopops.imports.tuning import no_cyclic_gc
 from shopops.imports.uploads import upload_remove
 
 if TYPE_CHECKING:

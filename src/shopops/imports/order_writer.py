@@ -25,7 +25,6 @@ from shopops.imports.filetypes import ReadError
 from shopops.imports.formats.base import OrderDraft, PlainOrder
 from shopops.imports.models import ImportJob
 from shopops.imports.outcome import IMPORT_ERRORS_KEPT
-from shopops.imports.sqlite_tuning import sqlite_cache
 from shopops.members.services import (
     BuyerSeen,
     CustomersPlan,
@@ -160,7 +159,7 @@ def write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_o
     # checked again under its write lock), so SQLite need not look each one up per row: Django's
     # constraint_checks_disabled, as loaddata uses it — 2.4 s of a 1,000,000-line import. It does nothing
     # inside an outer transaction or on PostgreSQL, where the constraints keep checking.
-    with sqlite_cache(), connection.constraint_checks_disabled(), transaction.atomic():
+    with connection.constraint_checks_disabled(), transaction.atomic():
         sku_ids = {sku_id for _entry, ids in resolved for sku_id in ids}
         _references_still_there(shop, account, resolved, sku_ids, job.options.get("language") or "zh")
         # column-wise new orders: the lake is told them from the import's columns, built beside the writes
