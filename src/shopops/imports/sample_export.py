@@ -9,7 +9,7 @@ from shopops.core.clock import today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
-from shopops.imports.formats.lake_formats import write_sample
+from shopops.imports.formats.lake_samples import write_sample
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.orders import selectors as order_selectors
 
