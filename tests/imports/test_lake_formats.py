@@ -20,9 +20,8 @@ from shopops.imports.formats.lake_formats import (
     AD_PLATFORMS,
     LAKE_FORMATS,
     parse_report_date,
-    write_ad_sample,
-    write_sample,
 )
+from shopops.imports.formats.lake_samples import write_ad_sample, write_sample
 from shopops.imports.lake_import import MAX_ERRORS, import_lake_file
 from shopops.imports.normalize import ValueProblem
 from shopops.imports.readers import ReadError

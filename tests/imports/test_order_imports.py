@@ -53,7 +53,7 @@ def test_sample_imports_and_reimport_is_unchanged(shop, tmp_path, name):
         assert all(line.paid_fen >= 0 for line in lines)
 
 
-def _rewrite(path: Path, encoding: str, change) -> None:  # noqa: ANN001
+def _rewrite(path: Path, encoding: str, change) -> None:
     with path.open(encoding=encoding, newline="") as f:
         rows = list(csv.reader(f))
     change(rows)

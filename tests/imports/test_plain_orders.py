@@ -22,7 +22,7 @@ AT = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026,
 
 
 @st.composite
-def _order(draw):  # noqa: ANN001, ANN202
+def _order(draw):
     record = {
         "_row": 2, "订单编号": "3800000001", "买家会员名": draw(st.one_of(st.none(), st.just("tb_buyer"))),
         "买家应付邮费": draw(MONEY), "买家实际支付金额": draw(st.integers(0, 10**6)),

@@ -23,15 +23,17 @@ from huey.contrib.djhuey import HUEY
 
 from shopops.core.clock import now
 from shopops.core.errors import InvalidInput
-from shopops.imports import services
+from shopops.imports import jobs, liveness, progress, services
+from shopops.imports import uploads as uploads_module
 from shopops.imports.models import ImportJob
+from shopops.imports.outcome import Outcome
 from shopops.imports.services import export_sample
 
 BIG = 3 * 1024 * 1024  # bigger than Django keeps in memory: the upload goes through a temporary file
 
 
 def uploads() -> set[Path]:
-    root = services._uploads_dir()
+    root = uploads_module.uploads_dir()
     return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
@@ -44,7 +46,7 @@ def jd_sample(shop, tmp_path) -> bytes:
 def forget_files(job_id: int) -> None:
     """Test databases reuse ids: files another test left for the same id must not speak for this job."""
     for suffix in (".progress", ".heartbeat", ".tmp"):
-        (services._job_dir() / f"{job_id}{suffix}").unlink(missing_ok=True)
+        (progress.job_dir() / f"{job_id}{suffix}").unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------------------------------- refused requests
@@ -117,7 +119,7 @@ def test_the_upload_of_a_failed_job_is_removed(shop, tmp_path, monkeypatch):
     def broken(*_args: object) -> None:
         raise RuntimeError("the disk went away")
 
-    monkeypatch.setattr(services, "_run", broken)
+    monkeypatch.setattr(jobs, "_run", broken)
     with pytest.raises(RuntimeError):
         services.import_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -151,7 +153,7 @@ def _job_with_upload(shop, status: str, *, finished_days_ago: float | None = Non
 
 
 def _orphan(name: str, *, hours_ago: float, part: bool = False) -> Path:
-    folder = services._uploads_dir() / name
+    folder = uploads_module.uploads_dir() / name
     folder.mkdir(parents=True, exist_ok=True)
     file = folder / ("upload.csv" + (services.UPLOAD_PART if part else ""))
     file.write_bytes(b"x" * 1000)
@@ -166,7 +168,7 @@ def test_clean_removes_old_uploads_and_keeps_recent_and_running_ones(shop, monke
     old_done = _job_with_upload(shop, "done", finished_days_ago=31)
     recent_done = _job_with_upload(shop, "done", finished_days_ago=29)
     rejected = _job_with_upload(shop, "rejected", finished_days_ago=0)
-    running = _job_with_upload(shop, "running", runner=services._runner_identity())
+    running = _job_with_upload(shop, "running", runner=liveness.runner_identity())
     queued = _job_with_upload(shop, "queued")
     stale_orphan = _orphan("0" * 32, hours_ago=2, part=True)
     fresh_orphan = _orphan("1" * 32, hours_ago=0)
@@ -184,8 +186,8 @@ def test_clean_removes_old_uploads_and_keeps_recent_and_running_ones(shop, monke
         assert Path(kept.file_path).exists()
     assert not stale_orphan.exists() and fresh_orphan.exists() and being_written.exists()
     assert ImportJob.objects.get(pk=running.pk).status == "running"
-    services._remove_folder(fresh_orphan)
-    services._remove_folder(being_written)
+    services.remove_folder(fresh_orphan)
+    services.remove_folder(being_written)
 
 
 def test_the_retention_comes_from_the_environment(shop, monkeypatch):
@@ -224,8 +226,8 @@ def test_the_nightly_task_cleans(shop, monkeypatch):
     job = _job_with_upload(shop, "rejected", finished_days_ago=0)
     assert job.pk in clean_imports.call_local()["removed_jobs"]
     schedule = clean_imports.task_class()  # huey's crontab: UTC, naive datetimes
-    assert schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 41))  # noqa: DTZ001
-    assert not schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 42))  # noqa: DTZ001
+    assert schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 41))
+    assert not schedule.validate_datetime(dt.datetime(2026, 11, 20, 3, 42))
 
 
 # --------------------------------------------------------------------------------------------- dead jobs
@@ -234,11 +236,11 @@ def _dead_identity() -> str:
     """The runner string of a process that existed and ended."""
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        start = services._process_stat(child.pid)[1]
+        start = liveness._process_stat(child.pid)[1]
     finally:
         child.kill()
         child.wait()
-    host, boot, _pid, _start = services._runner_identity().split("|")
+    host, boot, _pid, _start = liveness.runner_identity().split("|")
     return "|".join((host, boot, str(child.pid), start))
 
 
@@ -251,9 +253,9 @@ def _running(shop, runner: str, *, started_minutes_ago: float = 1) -> ImportJob:
 
 
 def test_a_job_of_a_dead_process_is_failed_and_a_live_one_untouched(shop):
-    host, boot, pid, start = services._runner_identity().split("|")
+    host, boot, pid, start = liveness.runner_identity().split("|")
     dead = _running(shop, _dead_identity())
-    live = _running(shop, services._runner_identity())
+    live = _running(shop, liveness.runner_identity())
     reused = _running(shop, "|".join((host, boot, pid, "1")))  # our pid, but another process's start
     rebooted = _running(shop, "|".join((host, "another-boot", pid, start)))
 
@@ -269,13 +271,13 @@ def test_a_job_of_a_dead_process_is_failed_and_a_live_one_untouched(shop):
 
 def test_a_zombie_process_is_dead(shop):
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    host, boot, _pid, _start = services._runner_identity().split("|")
-    job = _running(shop, "|".join((host, boot, str(child.pid), services._process_stat(child.pid)[1])))
+    host, boot, _pid, _start = liveness.runner_identity().split("|")
+    job = _running(shop, "|".join((host, boot, str(child.pid), liveness._process_stat(child.pid)[1])))
     try:
         assert services.import_jobs_settle_dead() == []
         child.send_signal(signal.SIGKILL)
         for _ in range(200):  # not reaped: a zombie until wait()
-            if services._process_stat(child.pid)[0] == "Z":
+            if liveness._process_stat(child.pid)[0] == "Z":
                 break
             time.sleep(0.01)
         assert services.import_jobs_settle_dead() == [job.pk]
@@ -288,14 +290,14 @@ def test_a_job_on_another_machine_is_judged_by_its_heartbeat(shop):
     unseen = _running(shop, "elsewhere|boot|4242|99")
     beating = _running(shop, "elsewhere|boot|4243|99")
     stopped = _running(shop, "elsewhere|boot|4244|99")
-    services._heartbeat_path(beating.pk).touch()
-    services._heartbeat_path(stopped.pk).touch()
+    liveness._heartbeat_path(beating.pk).touch()
+    liveness._heartbeat_path(stopped.pk).touch()
     old = time.time() - 20 * 60
-    os.utime(services._heartbeat_path(stopped.pk), (old, old))
+    os.utime(liveness._heartbeat_path(stopped.pk), (old, old))
     assert services.import_jobs_settle_dead() == [stopped.pk]
     assert ImportJob.objects.get(pk=unseen.pk).status == "running"
     assert ImportJob.objects.get(pk=beating.pk).status == "running"
-    services._heartbeat_path(beating.pk).unlink()
+    liveness._heartbeat_path(beating.pk).unlink()
 
 
 def test_a_job_from_before_runners_were_recorded(shop):
@@ -310,7 +312,7 @@ def test_worker_start_and_lake_settle_fail_dead_jobs(shop):
     HUEY._startup["settle_dead_import_jobs"]()
     assert ImportJob.objects.get(pk=first.pk).status == "failed"
     second = _running(shop, _dead_identity())
-    live = _running(shop, services._runner_identity())
+    live = _running(shop, liveness.runner_identity())
     out = StringIO()
     call_command("lake", "settle", "--json", stdout=out)
     assert json.loads(out.getvalue())["failed_import_jobs"] == [second.pk]
@@ -321,15 +323,15 @@ def test_worker_start_and_lake_settle_fail_dead_jobs(shop):
 def test_a_running_job_records_its_runner_and_beats(shop, tmp_path, monkeypatch):
     seen: dict[str, object] = {}
 
-    def look(job, *_args: object) -> services._Outcome:
+    def look(job, *_args: object) -> Outcome:
         row = ImportJob.objects.get(pk=job.pk)
-        seen.update(runner=row.runner, started=row.started_at, beating=services._heartbeat_path(job.pk).exists(),
-                    alive=services._job_alive(row, now()))
-        return services._Outcome()
+        seen.update(runner=row.runner, started=row.started_at, beating=liveness._heartbeat_path(job.pk).exists(),
+                    alive=liveness._job_alive(row, now()))
+        return Outcome()
 
-    monkeypatch.setattr(services, "_run", look)
+    monkeypatch.setattr(jobs, "_run", look)
     job = services.import_job_create(shop=shop, format_name="jd-orders", path=str(tmp_path / "x.csv"))
     job = services.import_job_run(job_id=job.pk)
-    assert seen == {"runner": services._runner_identity(), "started": job.started_at, "beating": True,
+    assert seen == {"runner": liveness.runner_identity(), "started": job.started_at, "beating": True,
                     "alive": True}
-    assert not services._heartbeat_path(job.pk).exists()  # removed when the job ends
+    assert not liveness._heartbeat_path(job.pk).exists()  # removed when the job ends

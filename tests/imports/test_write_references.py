@@ -22,7 +22,7 @@ def test_a_sku_deleted_after_the_lookup_rejects_the_file_and_writes_nothing(shop
     real = catalog_selectors.sku_ids_by_code
     missing_id = 10**9
 
-    def one_vanished(*, shop, codes):  # noqa: ANN001, ANN202
+    def one_vanished(*, shop, codes):
         found = real(shop=shop, codes=codes)
         first = sorted(found)[0]
         return {**found, first: missing_id}

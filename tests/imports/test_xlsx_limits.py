@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 
 from shopops.imports.readers import ReadError, ReadLimits, read_table
-from shopops.imports.xlsx import XlsxLimits, XlsxSheet, _Budget, number_format_kind
+from shopops.imports.xlsx import XlsxLimits, XlsxSheet, number_format_kind
+from shopops.imports.xlsx_parts import Budget
 
 from .xlsx_bombs import MAIN, bomb_xlsx, inline_row, repeated_sheet_xlsx, sheet_of, sheet_xlsx
 
@@ -81,7 +82,7 @@ def test_inflated_bytes_are_counted_while_reading():
         def open(self, _info: zipfile.ZipInfo) -> io.BytesIO:
             return io.BytesIO(b"<" * (3 * 1024**2))
 
-    budget = _Budget(XlsxLimits(max_unpacked_bytes=2 * 1024**2), "en")
+    budget = Budget(XlsxLimits(max_unpacked_bytes=2 * 1024**2), "en")
     with pytest.raises(ReadError, match="bigger than the zip directory says"):
         for _chunk in budget.chunks(Archive(), info):  # type: ignore[arg-type]
             pass

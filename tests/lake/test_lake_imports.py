@@ -21,7 +21,7 @@ import pytest
 from deltalake import DeltaTable
 
 from shopops.imports.formats import FORMATS
-from shopops.imports.formats.lake_formats import write_sample
+from shopops.imports.formats.lake_samples import write_sample
 from shopops.imports.lake_import import import_lake_file
 from shopops.lake import storage
 from shopops.lake.services import FeedWriter, _multiset_common, feed_id, feed_rows

@@ -26,14 +26,14 @@ def _job_out(job: Any) -> dict[str, Any]:
 
 
 @router.post("", response={202: dict[str, int], **ERRORS}, auth=needs(RUN_IMPORTS))
-def import_create(request: HttpRequest, format: str = Form(..., max_length=40),  # noqa: A002, B008
+def import_create(request: HttpRequest, format: str = Form(..., max_length=40),
                   file: UploadedFile = File(...),  # noqa: B008
                   items: UploadedFile | None = File(None),  # noqa: B008
-                  channel_account: str | None = Form(None, max_length=80),  # noqa: B008
-                  platform: str | None = Form(None, max_length=20),  # noqa: B008
-                  date: str | None = Form(None, max_length=10),  # noqa: B008
-                  skip_invalid: bool = Form(False),  # noqa: B008
-                  dry_run: bool = Form(False)) -> tuple[int, dict[str, int]]:  # noqa: B008
+                  channel_account: str | None = Form(None, max_length=80),
+                  platform: str | None = Form(None, max_length=20),
+                  date: str | None = Form(None, max_length=10),
+                  skip_invalid: bool = Form(False),
+                  dry_run: bool = Form(False)) -> tuple[int, dict[str, int]]:
     """Multipart: ``format``, ``file`` (+ ``items`` for taobao-orders), options. The import runs as a task:
     follow it with GET /api/v1/imports/{id}."""
     try:
@@ -61,7 +61,7 @@ def import_list(request: HttpRequest, filters: Query[JobFilters]) -> dict[str, A
 
 
 @router.get("/{job_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_IMPORTS))
-def import_detail(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_DB_ID)) -> dict[str, Any]:  # noqa: B008
+def import_detail(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_DB_ID)) -> dict[str, Any]:
     """Status, progress and the summary (rows, inserted, updated, unchanged, rejected, errors, seconds)."""
     job = selectors.import_job(shop=current_shop(request), pk=job_id)
     if job is None:

@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 from shopops.core.errors import FieldError
 from shopops.core.money import format_fen
 
+from .fastpaths import fast_cells
 from .normalize import (
     DEFAULT_TZ,
     ValueProblem,
@@ -329,8 +330,6 @@ class ColumnConverter:
             array = arrow_column(index) if arrow_column is not None else None
             fast = None
             if array is not None:
-                from .fastpaths import fast_cells
-
                 fast = fast_cells(spec_column.kind, array, self.tz)
             if fast is None:
                 values = self._convert_cells(result, spec_column, batch.column(index))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from shopops.imports.columns import Column
+from shopops.orders.domain import order_discount_fen
 
 Record = Mapping[str, object]  # one converted row: {"_row": n, column name: typed value, …}
 
@@ -96,7 +97,7 @@ class OrderDraft:
 
     @property
     def discount_fen(self) -> int:
-        return self.goods_fen + self.shipping_fen - self.paid_fen
+        return order_discount_fen(self.goods_fen, self.shipping_fen, self.paid_fen)
 
 
 class PlainOrder(NamedTuple):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.imports.columns import Column
+from shopops.orders.domain import order_discount_fen
 
 from .base import (
     Format,
@@ -50,7 +51,7 @@ def _check_money(draft: OrderDraft) -> OrderDraft:
     goods = 0
     for line in draft.lines:
         goods += line.unit_price_fen * line.qty
-    discount = goods + draft.shipping_fen - draft.paid_fen
+    discount = order_discount_fen(goods, draft.shipping_fen, draft.paid_fen)
     if discount < 0:
         raise RowProblem(
             draft.row, draft.paid_column,
@@ -227,7 +228,7 @@ def plain_taobao(records: Sequence[Record], items: Sequence[Record]) -> PlainOrd
         unit = -(-(paid - shipping) // qty) if paid > shipping else 0
         goods = unit * qty
         line = ((str(code),), (str(get("宝贝标题") or ""),), (unit,), (qty,), (row,), (row,))
-    discount = goods + shipping - paid
+    discount = order_discount_fen(goods, shipping, paid)
     if discount < 0 or discount > goods:
         return None
     province, city = _address(get("收货地址"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from shopops.core.money import allocate
+from shopops.orders.domain import order_discount_fen
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ PDD_HEADER = ["商品", "订单号", "订单状态", "商品总价(元)", "店�
 def pdd_rows(order: SampleOrder) -> list[list[str]]:
     line = order.lines[0]  # PDD orders hold one SKU
     total = line.unit_price_fen * line.qty
-    discount = total + order.shipping_fen - order.paid_fen
+    discount = order_discount_fen(total, order.shipping_fen, order.paid_fen)
     return [[line.title, order.order_no, PDD_STATUS_TEXT[order.status], _yuan(total), _yuan(discount), "0.00",
              _yuan(order.shipping_fen), _yuan(order.paid_fen), str(line.qty), order.buyer, order.province,
              order.city, _local(order.placed_at), _local(order.paid_at), line.sku_code]]
@@ -133,7 +134,7 @@ def shopify_rows(order: SampleOrder) -> list[list[str]]:
             ("fulfilled" if order.status in ("shipped", "completed") else "unfulfilled") if head else "",
             "CNY" if head else "", _yuan(goods) if head else "", _yuan(order.shipping_fen) if head else "",
             "0.00" if head else "", _yuan(order.paid_fen) if head else "", "", 
-            _yuan(goods + order.shipping_fen - order.paid_fen) if head else "",
+            _yuan(order_discount_fen(goods, order.shipping_fen, order.paid_fen)) if head else "",
             order.placed_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime(stamp) if head else "",
             str(line.qty), line.title, _yuan(line.unit_price_fen), line.sku_code,
             order.province if head else "", order.city if head else "", "web" if head else ""])

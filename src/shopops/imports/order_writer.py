@@ -1,0 +1,306 @@
+"""The order writer: an import's customers, orders and lines in ONE transaction, then their lake facts.
+
+Common orders (``PlainOrder``) are written column-wise in chunks by ``orders_upsert_batch``, built and
+fingerprinted beside the database's statements (core.bulk.SideWork); every other order (refunds, corrected
+orders, other formats) goes one by one through ``orders_upsert``. A dry run rolls the transaction back; the
+lake facts of the paid dates the import touched are owed in the same transaction and settled after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+
+from shopops.catalog import selectors as catalog_selectors
+from shopops.channels import selectors as channel_selectors
+from shopops.core.bulk import SideWork
+from shopops.core.errors import FieldError
+from shopops.core.models import Shop
+from shopops.imports.filetypes import ReadError
+from shopops.imports.formats.base import OrderDraft, PlainOrder
+from shopops.imports.models import ImportJob
+from shopops.imports.outcome import IMPORT_ERRORS_KEPT
+from shopops.members.services import (
+    BuyerSeen,
+    CustomersPlan,
+    CustomerStats,
+    OrdersTally,
+    customer_stats_apply,
+    customers_plan,
+    customers_plan_write,
+)
+from shopops.orders import selectors as order_selectors
+from shopops.orders.domain import (
+    LineAmounts,
+    LineInput,
+    OrderBatch,
+    OrderInput,
+    RefundInput,
+    allocate_discounts,
+    allocate_order_discount,
+    order_discount_fen,
+)
+from shopops.orders.services import (
+    NewOrderFacts,
+    facts_refresh_owe,
+    facts_settle_import,
+    orders_upsert,
+    orders_upsert_batch,
+)
+
+if TYPE_CHECKING:
+    from shopops.channels.models import ChannelAccount
+
+ORDER_WRITE_CHUNK = 5000
+PLAIN_WRITE_CHUNK = 50_000  # orders per column-wise write (orders_upsert_batch)
+FINGERPRINT_TASK = 5000  # orders fingerprinted per side task (~30 ms)
+
+Entry = OrderDraft | PlainOrder
+
+
+def codes_and_rows(entry: Entry) -> tuple[Sequence[str], Sequence[int], Sequence[int]]:
+    """An order's lines' SKU codes and source rows, and every source row of the order."""
+    if isinstance(entry, PlainOrder):
+        return entry.codes, entry.line_rows, entry.rows
+    lines = entry.lines
+    return [line.sku_code for line in lines], [line.row for line in lines], entry.rows or (entry.row,)
+
+
+
+def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, sku_ids: Sequence[int]) -> OrderInput:
+    lines = draft.lines
+    goods = 0
+    for line in lines:
+        goods += line.unit_price_fen * line.qty
+    discount = order_discount_fen(goods, draft.shipping_fen, draft.paid_fen)
+    if discount == 0:
+        shares: Sequence[int] = [0] * len(lines)
+    elif len(lines) == 1 and 0 < discount <= goods:  # what allocate_order_discount gives one line
+        shares = [discount]
+    else:
+        shares = allocate_order_discount(discount, [LineAmounts(li.unit_price_fen, li.qty, 0) for li in lines])
+    line_inputs = tuple(LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share)
+                        for line, sku_id, share in zip(lines, sku_ids, shares, strict=True))
+    refunds = tuple(
+        RefundInput(refund_no=f"{account.channel}-{r.refund_no}"[:64], line_index=r.line_index, kind=r.kind,
+                    amount_fen=r.amount_fen, reason=r.reason, status=r.status, requested_at=r.requested_at,
+                    completed_at=r.completed_at)
+        for r in draft.refunds)
+    return OrderInput(
+        order_no=draft.order_no, channel_account_id=account.pk, channel=account.channel, customer_id=customer_id,
+        placed_at=draft.placed_at, paid_at=draft.paid_at, status=draft.status, lines=line_inputs,
+        shipping_fen=draft.shipping_fen, promotions=draft.promotions, source=draft.source,
+        province=draft.province, city=draft.city, refunds=refunds)
+
+
+def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: ChannelAccount,
+                 customer_ids: dict[str, int]) -> OrderBatch:
+    """Common orders column by column, their order-level discounts allocated to the lines at once (numpy,
+    the same largest-remainder numbers as ``allocate_order_discount``)."""
+    starts = [0]
+    sku_ids: list[int] = []
+    titles: list[str] = []
+    units: list[int] = []
+    qtys: list[int] = []
+    amounts: list[int] = []
+    discounts: list[int] = []
+    for order, ids in plains:
+        sku_ids.extend(ids)
+        titles.extend(title[:200] for title in order.titles)
+        units.extend(order.units)
+        qtys.extend(order.qtys)
+        goods = 0
+        for unit, qty in zip(order.units, order.qtys, strict=True):
+            amount = unit * qty
+            amounts.append(amount)
+            goods += amount
+        discounts.append(order_discount_fen(goods, order.shipping_fen, order.paid_fen))
+        starts.append(len(sku_ids))
+    orders = [order for order, _ids in plains]
+    return OrderBatch(
+        channel_account_id=account.pk, channel=account.channel, order_no=[o.order_no for o in orders],
+        customer_id=[customer_ids[o.buyer] for o in orders], placed_at=[o.placed_at for o in orders],
+        paid_at=[o.paid_at for o in orders], status=[o.status for o in orders],
+        shipping_fen=[o.shipping_fen for o in orders], province=[o.province for o in orders],
+        city=[o.city for o in orders], line_starts=starts, sku_id=sku_ids, title=titles, unit_price_fen=units,
+        qty=qtys, discount_fen=allocate_discounts(discounts, starts, amounts))
+
+
+
+@dataclass
+class _Writes:
+    """What the writes of one import touched: each order's outcome, the customers whose stats change, the paid
+    dates the lake must read back (corrected and one-by-one orders), and the progress made."""
+
+    progress: Callable[[float, str], None]
+    total: int
+    done: int = 0
+    outcomes: dict[str, str] = field(default_factory=dict)
+    touched_customers: set[int] = field(default_factory=set)
+    touched_dates: set[dt.date] = field(default_factory=set)
+
+    def advance(self, orders: int) -> None:
+        self.done += orders
+        self.progress(0.5 + 0.4 * self.done / self.total, "write")
+
+
+def write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_of: dict[str, int],
+                 progress: Callable[[float, str], None], *, dry_run: bool) -> dict[str, int]:
+    """Customers, orders, lines: one transaction (rolled back for a dry run); then the lake facts."""
+    shop, account = job.shop, job.channel_account
+    writes = _Writes(progress, max(len(resolved), 1))
+    debt = None
+    # References are made right by construction here (ids looked up or created in this transaction, SKUs
+    # checked again under its write lock), so SQLite need not look each one up per row: Django's
+    # constraint_checks_disabled, as loaddata uses it — 2.4 s of a 1,000,000-line import. It does nothing
+    # inside an outer transaction or on PostgreSQL, where the constraints keep checking.
+    with connection.constraint_checks_disabled(), transaction.atomic():
+        sku_ids = {sku_id for _entry, ids in resolved for sku_id in ids}
+        _references_still_there(shop, account, resolved, sku_ids, job.options.get("language") or "zh")
+        # column-wise new orders: the lake is told them from the import's columns, built beside the writes
+        new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids=sku_ids)
+        buyers, tallies = _buyers_of(resolved)
+        plan = customers_plan(shop=shop, channel=account.channel, buyers=buyers, orders=tallies)
+        plains = [(entry, ids) for entry, ids in resolved if isinstance(entry, PlainOrder)]
+        chunks = [plains[start : start + PLAIN_WRITE_CHUNK] for start in range(0, len(plains), PLAIN_WRITE_CHUNK)]
+        side, batches = _plain_batches(chunks, account, plan.ids)
+        customers_plan_write(shop=shop, plan=plan, side_work=side)
+        _drafts_write(shop, account, plan, [(e, ids) for e, ids in resolved if not isinstance(e, PlainOrder)],
+                      writes)
+        for index, chunk in enumerate(chunks):
+            batch, fingerprints = batches(index, len(chunk))
+            known = len(new_facts.parts)
+            orders_upsert_batch(shop=shop, batch=batch, fingerprints=fingerprints, outcomes=writes.outcomes,
+                                touched_customers=writes.touched_customers, touched_dates=writes.touched_dates,
+                                ids_of_shop=True, inserted=new_facts.parts, side_work=side)
+            for part in range(known, len(new_facts.parts)):
+                side.add(("facts", part), functools.partial(new_facts.build, part))
+            writes.advance(len(chunk))
+        progress(0.9, "write")
+        _customer_stats_refresh(shop, writes.touched_customers - set(plan.new_ids))
+        if dry_run:
+            transaction.set_rollback(True)
+        elif any(outcome != "unchanged" for outcome in writes.outcomes.values()):
+            # only the paid dates the import touched: the lake's other dates already match the DB. The debt
+            # commits with the orders, so a crash before the lake commits below leaves it on record
+            days = writes.touched_dates | {day for part in new_facts.parts
+                                           for day in (min(part.paid_dates), max(part.paid_dates))}
+            debt = facts_refresh_owe(shop=shop, date_from=min(days), date_to=max(days))
+    if debt is not None:
+        progress(0.92, "lake")
+        touched_dates = writes.touched_dates
+        facts_settle_import(shop=shop, debt=debt, new=new_facts,
+                            refresh=(min(touched_dates), max(touched_dates)) if touched_dates else None)
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    for order_no, outcome in writes.outcomes.items():
+        counts[outcome] += rows_of.get(order_no, 1)
+    return counts
+
+
+def _plain_batches(chunks: list[list[tuple[PlainOrder, list[int]]]], account: ChannelAccount,
+                   customer_ids: dict[str, int]) -> tuple[SideWork, Callable[[int, int], tuple[OrderBatch, list[str]]]]:
+    """Column-wise orders go in chunks; building and fingerprinting a chunk is pure Python, so it runs beside
+    the database's statements (the customers' and the previous chunks' inserts): core.bulk.SideWork. Returns
+    the side work and ``take(index, size)``, which finishes chunk ``index``'s tasks and hands its batch and
+    fingerprints over."""
+    batches: dict[int, OrderBatch] = {}
+    prints: dict[int, list[str]] = {}
+    side = SideWork()  # small tasks: one that outlasts a statement is not hidden behind it
+
+    def build(index: int) -> None:
+        batches[index] = _order_batch(chunks[index], account, customer_ids)
+        prints[index] = []
+
+    def fingerprint(index: int, start: int) -> None:
+        prints[index].extend(batches[index].fingerprints(start, start + FINGERPRINT_TASK))
+
+    for index, chunk in enumerate(chunks):
+        side.add(("build", index), functools.partial(build, index))
+        for start in range(0, len(chunk), FINGERPRINT_TASK):
+            side.add(("fingerprint", index, start), functools.partial(fingerprint, index, start))
+
+    def take(index: int, size: int) -> tuple[OrderBatch, list[str]]:
+        side.run(("build", index))
+        for start in range(0, size, FINGERPRINT_TASK):
+            side.run(("fingerprint", index, start))
+        return batches.pop(index), prints.pop(index)
+
+    return side, take
+
+
+def _drafts_write(shop: Shop, account: ChannelAccount, plan: CustomersPlan,
+                  drafts: list[tuple[Entry, list[int]]], writes: _Writes) -> None:
+    """The orders that need a draft, one by one (refunds, corrections, other formats), in chunks."""
+    customer_ids = plan.ids
+    for start in range(0, len(drafts), ORDER_WRITE_CHUNK):
+        chunk = drafts[start : start + ORDER_WRITE_CHUNK]
+        # customers_plan, _resolve_skus and the job's account are all looked up within this shop
+        orders_upsert(shop=shop, outcomes=writes.outcomes, touched_customers=writes.touched_customers,
+                      touched_dates=writes.touched_dates, ids_of_shop=True, orders=[
+                          _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
+        writes.advance(len(chunk))
+
+
+def _customer_stats_refresh(shop: Shop, customer_ids: set[int]) -> None:
+    """Customers created by the import already hold all their orders' stats; the others are counted again
+    (also those a corrected order moved away from)."""
+    if customer_ids:
+        customer_stats_apply(shop=shop, stats=(
+            CustomerStats(*row) for row in order_selectors.customer_order_stats_rows(
+                shop=shop, customer_ids=customer_ids)))
+
+
+def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[tuple[Entry, list[int]]],
+                            sku_ids: set[int], language: str) -> None:
+    """The SKUs and the channel account were looked up before the write transaction began; one deleted since
+    then rejects the file (nothing is written) instead of leaving orders or lines that point nowhere."""
+    if not channel_selectors.channel_account_ids_in_shop(shop=shop, ids={account.pk}):
+        zh, en = "导入期间渠道账号已被删除，没有导入任何数据", "The channel account was deleted during the import; nothing was imported."
+        raise ReadError(zh, en, [FieldError("channel_account", en if language.startswith("en") else zh)],
+                        language=language)
+    used = sorted(sku_ids)
+    found: set[int] = set()
+    for start in range(0, len(used), 900):
+        found |= catalog_selectors.sku_ids_in_shop(shop=shop, ids=set(used[start : start + 900]))
+    gone = set(used) - found
+    if not gone:
+        return
+    zh, en = "导入期间商品目录有变动（有 SKU 被删除），没有导入任何数据，请重新导入", \
+        "The catalog changed during the import (a SKU was deleted); nothing was imported. Import the file again."
+    rows = [line_row for entry, ids in resolved for sku_id, line_row in zip(ids, codes_and_rows(entry)[1], strict=True)
+            if sku_id in gone]
+    message = zh if not language.startswith("en") else en
+    raise ReadError(zh, en, [FieldError("sku", message, row) for row in rows[:IMPORT_ERRORS_KEPT]], language=language)
+
+
+def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> tuple[list[BuyerSeen], dict[str, OrdersTally]]:
+    """One BuyerSeen per buyer (the last order of a buyer, in file order, describes them) and each buyer's
+    orders in this import (count, paid total, first and last paid instant): what a customer created for
+    them starts with."""
+    last_of: dict[str, Entry] = {}
+    tallies: dict[str, list] = {}
+    for entry, _ids in resolved:
+        buyer = entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id
+        last_of[buyer] = entry
+        paid_at = entry.paid_at
+        tally = tallies.get(buyer)
+        if tally is None:
+            tallies[buyer] = [1, entry.paid_fen, paid_at, paid_at]
+        else:
+            tally[0] += 1
+            tally[1] += entry.paid_fen
+            if paid_at < tally[2]:
+                tally[2] = paid_at
+            if paid_at > tally[3]:
+                tally[3] = paid_at
+    buyers = [
+        BuyerSeen(buyer, buyer[:120], entry.paid_at, entry.province, entry.city) if isinstance(entry, PlainOrder)
+        else BuyerSeen(buyer, entry.buyer_name[:120], entry.paid_at, entry.province, entry.city)
+        for buyer, entry in last_of.items()]
+    return buyers, {buyer: OrdersTally(*tally) for buyer, tally in tallies.items()}
+
