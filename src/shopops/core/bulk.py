@@ -14,13 +14,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import TypeAlias
 
 from django.conf import settings
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 STAGE_BATCH = 5000  # rows per executemany into the staging table
+
+# A value the database driver takes as a query parameter (the types django-stubs accepts in ``execute``).
+SqlValue: TypeAlias = bool | int | float | Decimal | str | bytes | dt.date | dt.datetime | uuid.UUID | None
 
 
 def reserve_ids(table: str, n: int) -> list[int]:
@@ -104,7 +110,7 @@ class SideWork:
             raise failures[0]
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]], *,
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[SqlValue]], *,
                 side_work: SideWork | None = None) -> int:
     """Insert ``rows`` (tuples in ``columns`` order, values as the database takes them) into ``table``: into
     an unindexed temporary table first, then one ``INSERT … SELECT``. Constraints, CHECKs and triggers of
@@ -134,7 +140,7 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[obje
     return len(rows)
 
 
-def db_datetime_adapter(conn: BaseDatabaseWrapper = connection) -> Callable[[dt.datetime | None], object]:
+def db_datetime_adapter(conn: BaseDatabaseWrapper = connection) -> Callable[[dt.datetime | None], SqlValue]:
     """``conn.ops.adapt_datetimefield_value`` without its per-call overhead on SQLite: an aware datetime is
     stored as naive UTC text, exactly what Django writes. Other databases (and a SQLite connection whose
     TIME_ZONE is not UTC) keep Django's adapter. Bulk writes and the reservation hot path write datetimes
@@ -144,7 +150,7 @@ def db_datetime_adapter(conn: BaseDatabaseWrapper = connection) -> Callable[[dt.
         return ops.adapt_datetimefield_value
     utc = dt.UTC
 
-    def adapt(value: dt.datetime | None) -> object:
+    def adapt(value: dt.datetime | None) -> SqlValue:
         if value is None:
             return None
         zone = value.tzinfo
