@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -22,8 +25,14 @@ from shopops.inventory.models import (
     SupplierSku,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def sku_get(*, shop: Shop, sku_code: str):  # noqa: ANN201 (a catalog Sku or None)
+    from shopops.catalog.models import Sku
+    from shopops.inventory.forecast import ForecastBatch, PromotionUplift
+
+
+def sku_get(*, shop: Shop, sku_code: str) -> Sku | None:
     return sku_by_code(shop=shop, sku_code=sku_code.strip())
 
 
@@ -33,15 +42,15 @@ def locations(*, shop: Shop) -> QuerySet[Location]:
 
 def balances_for_sku(*, shop: Shop, sku_id: int) -> dict:
     """Per location and in total: on hand, reserved, pooled, available, in transit."""
-    rows = []
+    rows: list[dict[str, str | int]] = []
     total = {"on_hand": 0, "reserved": 0, "pooled": 0, "available": 0, "in_transit": 0}
     for b in Balance.objects.filter(shop=shop, sku_id=sku_id).select_related("location").order_by(
             "-location__is_default", "location__priority", "location_id"):
-        row = {"location": b.location.code, "location_name": b.location.name, "on_hand": b.on_hand,
-               "reserved": b.reserved, "pooled": b.pooled, "available": b.available, "in_transit": b.in_transit}
-        rows.append(row)
+        units = {"on_hand": b.on_hand, "reserved": b.reserved, "pooled": b.pooled, "available": b.available,
+                 "in_transit": b.in_transit}
+        rows.append({"location": b.location.code, "location_name": b.location.name, **units})
         for key in total:
-            total[key] += row[key]
+            total[key] += units[key]
     return {"locations": rows, "total": total}
 
 
@@ -65,29 +74,30 @@ def stock_overview(*, shop: Shop, q: str = "", location: str = "", state: str = 
         qs = qs.filter(location__code=location)
     if q:
         qs = qs.filter(Q(sku__sku_code__icontains=q.strip()) | Q(sku__product__title__icontains=q.strip()))
-    qs = (
+    totals = (
         qs.values("sku_id", "sku__sku_code", "sku__product__title")
         .annotate(t_available=Sum(F("on_hand") - F("reserved") - F("pooled")), t_on_hand=Sum("on_hand"),
                   t_reserved=Sum(F("reserved") + F("pooled")), t_in_transit=Sum("in_transit"))
     )
     if state == "out":
-        qs = qs.filter(t_available__lte=0)
+        totals = totals.filter(t_available__lte=0)
     elif state == "in":
-        qs = qs.filter(t_available__gt=0)
+        totals = totals.filter(t_available__gt=0)
     elif state == "reserved":
-        qs = qs.filter(t_reserved__gt=0)
+        totals = totals.filter(t_reserved__gt=0)
     active, ordering = STOCK_SORTS.resolve(sort)
-    return qs.order_by(*ordering, "sku_id"), active
+    return totals.order_by(*ordering, "sku_id"), active
 
 
 def stock_by_sku(*, shop: Shop) -> dict[int, dict[str, int]]:
     """sku_id → totals over active locations (for replenishment, alerts and sync)."""
-    out = {}
+    out: dict[int, dict[str, int]] = {}
     for row in (Balance.objects.filter(shop=shop, location__active=True).values("sku_id")
                 .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"), pooled=Sum("pooled"),
                           in_transit=Sum("in_transit"))):
-        row["available"] = row["on_hand"] - row["reserved"] - row["pooled"]
-        out[row.pop("sku_id")] = row
+        out[row["sku_id"]] = {"on_hand": row["on_hand"], "reserved": row["reserved"], "pooled": row["pooled"],
+                              "in_transit": row["in_transit"],
+                              "available": row["on_hand"] - row["reserved"] - row["pooled"]}
     return out
 
 
@@ -219,14 +229,12 @@ SERVICE_LEVEL = 0.95
 DEFAULT_LEAD_DAYS = 7.0
 
 
-def sales_history(*, shop: Shop, end, days: int = HISTORY_DAYS) -> tuple[list[int], object]:  # noqa: ANN001
+def sales_history(*, shop: Shop, end: dt.date, days: int = HISTORY_DAYS) -> tuple[list[int], np.ndarray]:
     """(sku ids, units sold per SKU × day as a float array) for the ``days`` business dates up to ``end``.
 
     Read through ``orders.selectors.line_fact_columns`` (the only per-line read orders offers today); a
     dedicated ``daily_units_by_sku(shop, start, end)`` selector in orders would make this a GROUP BY.
     """
-    import datetime as dt
-
     import numpy as np
 
     from shopops.catalog.selectors import skus_by_code
@@ -246,12 +254,11 @@ def sales_history(*, shop: Shop, end, days: int = HISTORY_DAYS) -> tuple[list[in
 FORECAST_DAYS = 28
 
 
-def promotion_calendar(*, shop: Shop, end, days: int, h: int) -> tuple[object, object, dict]:  # noqa: ANN001
+def promotion_calendar(*, shop: Shop, end: dt.date, days: int, h: int,
+                       ) -> tuple[np.ndarray, np.ndarray, dict[dt.date, list[str]]]:
     """(history flags, horizon flags, {date: names}) of the shop's promotion days for the ``days`` business
     dates up to ``end`` and the ``h`` days after it (campaigns.selectors.promotion_days: platform events'
     main periods, store themes, the shop's campaigns)."""
-    import datetime as dt
-
     import numpy as np
 
     from shopops.campaigns.selectors import promotion_days
@@ -264,7 +271,8 @@ def promotion_calendar(*, shop: Shop, end, days: int, h: int) -> tuple[object, o
     return flags[:days], flags[days:], found
 
 
-def _forecast_with_promotions(shop: Shop, end, Y, ids: list[int], groups: list, h: int):  # noqa: ANN001, ANN202
+def _forecast_with_promotions(shop: Shop, end: dt.date, Y: np.ndarray, ids: list[int], groups: list[Any], h: int,
+                              ) -> tuple[ForecastBatch, PromotionUplift, dict[dt.date, list[str]]]:
     """forecast_many with the promotion days as known uplift events (forecast.promotion_uplift); returns
     (batch, uplift, promotion days by date)."""
     from shopops.inventory.forecast import forecast_many, promotion_uplift
@@ -276,7 +284,7 @@ def _forecast_with_promotions(shop: Shop, end, Y, ids: list[int], groups: list, 
     return batch, uplift, days
 
 
-def replenishment_plan(*, shop: Shop, end, lang: str = "en") -> list[dict]:  # noqa: ANN001
+def replenishment_plan(*, shop: Shop, end: dt.date, lang: str = "en") -> list[dict]:
     """One row per active SKU: stock, forecast demand, safety stock, reorder point and the suggested order
     (inventory.forecast + inventory.replenishment; suppliers give lead time, MOQ and case pack)."""
     import numpy as np
@@ -337,10 +345,8 @@ def replenishment_plan(*, shop: Shop, end, lang: str = "en") -> list[dict]:  # n
     return rows
 
 
-def sku_forecast(*, shop: Shop, sku_id: int, end, history_days: int = 90, h: int = 28) -> dict | None:  # noqa: ANN001
+def sku_forecast(*, shop: Shop, sku_id: int, end: dt.date, history_days: int = 90, h: int = 28) -> dict | None:
     """History and forecast (mean and interval) of one SKU, for the SKU page's chart."""
-    import datetime as dt
-
     from shopops.catalog.selectors import skus_by_code
 
     ids, Y = sales_history(shop=shop, end=end)
