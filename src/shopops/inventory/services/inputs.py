@@ -5,6 +5,8 @@ Each raises InvalidInput naming the field, so the API and the pages show the err
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import sku_by_code
@@ -12,8 +14,11 @@ from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.inventory.domain import MAX_QTY
 
+if TYPE_CHECKING:
+    from shopops.catalog.models import Sku
 
-def sku_find(shop: Shop, sku_code: str, field: str = "sku"):  # noqa: ANN201 (a catalog Sku)
+
+def sku_find(shop: Shop, sku_code: str, field: str = "sku") -> Sku:
     """The shop's SKU with this code (spaces around it ignored)."""
     code = (sku_code or "").strip()
     if not code:

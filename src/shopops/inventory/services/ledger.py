@@ -10,14 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import skus_by_code
 from shopops.core.errors import Conflict, FieldError, InvalidInput
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.inventory.domain import API_MOVE_TYPES
 from shopops.inventory.models import Balance, Location, StockMove
 from shopops.inventory.services.balances import (
@@ -43,7 +42,7 @@ def _replay(shop: Shop, ref: str, *, sku_id: int, type_: str, qty: int | None) -
     if not moves:
         return None
     first = moves[0]
-    wanted = abs(qty) if type_ == "transfer" else qty
+    wanted = abs(qty) if type_ == "transfer" and qty is not None else qty
     same = first.sku_id == sku_id and first.type == type_ and (
         type_ == "count" or qty is None or (abs(first.qty) if type_ == "transfer" else first.qty) == wanted)
     if not same:
@@ -59,7 +58,7 @@ def stock_move(
     type: str,  # noqa: A002 (the API's field name)
     ref: str,
     location_code: str | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     note: str = "",
     allowed_types: tuple[str, ...] = API_MOVE_TYPES + ("return",),
 ) -> MoveResult:
@@ -96,7 +95,7 @@ def stock_move(
 
 
 def _apply(shop: Shop, sku_id: int, location: Location, type_: str, amount: int, ref: str,
-           actor: AbstractBaseUser | None, note: str, sku_code: str = "") -> StockMove:
+           actor: User | None, note: str, sku_code: str = "") -> StockMove:
     delta = amount
     if type_ == "count":
         delta = _count(shop, sku_id, location, amount, sku_code)
@@ -126,7 +125,7 @@ def _count(shop: Shop, sku_id: int, location: Location, counted: int, sku_code: 
 
 
 def stock_transfer(*, shop: Shop, sku_code: str, qty: object, from_location: str, to_location: str, ref: str,
-                   actor: AbstractBaseUser | None = None) -> MoveResult:
+                   actor: User | None = None) -> MoveResult:
     """Move available units between two locations: two ledger lines (−q, +q) under one ref; idempotent."""
     ref = ref_clean(ref)
     amount = qty_clean(qty)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog.selectors import skus_by_code
 from shopops.core.clock import now as clock_now
 from shopops.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.inventory.domain import po_status
 from shopops.inventory.models import (
     Balance,
@@ -157,7 +156,7 @@ def po_cancel(*, shop: Shop, po_id: int) -> PurchaseOrder:
 
 
 def po_receive(*, shop: Shop, po_id: int, ref: str, lines: dict[str, int] | None = None,
-               actor: AbstractBaseUser | None = None) -> PurchaseOrder:
+               actor: User | None = None) -> PurchaseOrder:
     """Receive a purchase order partly (``lines`` = {SKU code: units}) or fully (everything still open).
 
     Each received line is a ``receipt`` in the ledger under ``ref`` (the delivery note), so receiving the same
@@ -200,7 +199,7 @@ def _to_receive(po_lines: dict[str, PurchaseOrderLine], lines: dict[str, int] | 
 
 
 def _receive_line(shop: Shop, order: PurchaseOrder, line: PurchaseOrderLine, qty: int, ref: str, index: int,
-                  actor: AbstractBaseUser | None) -> StockMove:
+                  actor: User | None) -> StockMove:
     """Book ``qty`` units of one line in (refused beyond what is still open); the ledger line to write."""
     if not PurchaseOrderLine.objects.filter(pk=line.pk, qty_received__lte=F("qty_ordered") - qty).update(
             qty_received=F("qty_received") + qty):

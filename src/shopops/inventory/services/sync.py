@@ -33,9 +33,9 @@ def channel_rule_set(*, shop: Shop, channel: str, sku_code: str | None = None, r
             raise InvalidOperation
     except InvalidOperation:
         raise InvalidInput(_("The ratio is a number from 0 to 1."), [FieldError("ratio", _("From 0 to 1."))]) from None
-    sku_id = sku_find(shop, sku_code).pk if sku_code else None
+    sku = sku_find(shop, sku_code) if sku_code else None
     rule, _created = ChannelRule.objects.update_or_create(
-        shop=shop, channel=channel, sku_id=sku_id,
+        shop=shop, channel=channel, sku=sku,
         defaults={"ratio": value, "cap": cap, "priority": priority, "buffer": max(0, buffer),
                   "presale": max(0, presale)})
     return rule
