@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import sku_ids_in_shop
 from shopops.channels.selectors import channel_account_ids_in_shop
-from shopops.core.bulk import SideWork, insert_rows, reserve_ids
+from shopops.core.bulk import SideWork, SqlValue, insert_rows, reserve_ids
 from shopops.core.clock import local_date
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.core.errors import FieldError, InvalidInput
@@ -354,7 +354,7 @@ def _insert_plain(shop: Shop, orders: Sequence[OrderInput], fingerprints: Sequen
     return len(rows)
 
 
-def _datetime_adapter() -> Callable[[dt.datetime], object]:
+def _datetime_adapter() -> Callable[[dt.datetime], SqlValue]:
     """``members.services.db_datetime_adapter`` with a shortcut for the UTC datetimes the CSV fast paths make:
     on SQLite, where that adapter writes naive UTC text, ``isoformat`` without its ``+00:00`` is that text in
     one call (tests/orders/test_batch.py compares them)."""
@@ -363,7 +363,7 @@ def _datetime_adapter() -> Callable[[dt.datetime], object]:
         return adapt
     utc = dt.UTC
 
-    def fast(value: dt.datetime) -> object:
+    def fast(value: dt.datetime) -> SqlValue:
         if value.tzinfo is utc:
             return value.isoformat(" ")[:-6]
         return adapt(value)
