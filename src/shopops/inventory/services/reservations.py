@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shopops.core.clock import now as clock_now
 from shopops.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from shopops.core.models import Shop
+from shopops.core.models import Shop, User
 from shopops.inventory.domain import MAX_TTL_SECONDS
 from shopops.inventory.models import Balance, Pool, Reservation, StockMove
 from shopops.inventory.services.balances import StockConflict, available_total
@@ -38,6 +37,7 @@ RETURNING location_id
 """
 _HELD = Reservation.Status.HELD.value
 _SHOP = Reservation._meta.get_field("shop")
+_FIELDS = tuple(field.attname for field in Reservation._meta.concrete_fields)  # from_db's value order
 
 
 def reservation_create(
@@ -84,7 +84,7 @@ def _held(alias: str, shop: Shop, taken: tuple[int, int, int], hold: Hold) -> Re
     """The Reservation the hot path just inserted, built from what it wrote (no query), the way Django builds
     a row it read (``Model.from_db``: values in the model's field order)."""
     reservation_id, sku_id, location_id = taken
-    reservation = Reservation.from_db(alias, None, (
+    reservation = Reservation.from_db(alias, _FIELDS, (
         reservation_id, hold.shop, sku_id, location_id, None, hold.qty, hold.ref, hold.channel, hold.customer,
         _HELD, hold.expires_at, hold.created_at, None))
     _SHOP.set_cached_value(reservation, shop)
@@ -184,7 +184,7 @@ def reservation_release(*, shop: Shop, reservation_id: int, now: dt.datetime | N
 
 
 def reservation_commit(*, shop: Shop, reservation_id: int, now: dt.datetime | None = None,
-                       actor: AbstractBaseUser | None = None) -> Reservation:
+                       actor: User | None = None) -> Reservation:
     """Turn a held reservation into a sale: units leave on hand, a ``sale`` line enters the ledger.
 
     Idempotent (committing again returns it). A released or expired reservation cannot be committed
@@ -207,7 +207,7 @@ def reservation_commit(*, shop: Shop, reservation_id: int, now: dt.datetime | No
     return reservation
 
 
-def _commit_units(shop: Shop, reservation: Reservation, actor: AbstractBaseUser | None) -> None:
+def _commit_units(shop: Shop, reservation: Reservation, actor: User | None) -> None:
     q = reservation.qty
     balance = Balance.objects.filter(sku_id=reservation.sku_id, location_id=reservation.location_id)
     if reservation.pool_id is None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from shopops.core.bulk import db_datetime_adapter
+from shopops.core.bulk import SqlValue, db_datetime_adapter
 from shopops.inventory.services import reservations_postgres, reservations_sqlite
 from shopops.inventory.services.reservations_sql import INSERT, TAKE, Hold, placeholders
 
@@ -46,8 +46,10 @@ def _take_in_savepoint(conn: BaseDatabaseWrapper, hold: Hold) -> tuple[int, int,
     """Inside a caller's transaction: the two statements through Django's cursor, in a savepoint so that a
     replayed ref undoes only this."""
     adapt = db_datetime_adapter(conn)
-    params = {"qty": hold.qty, "shop": hold.shop, "code": hold.code, "ref": hold.ref, "channel": hold.channel,
-              "customer": hold.customer, "expires_at": adapt(hold.expires_at), "created_at": adapt(hold.created_at)}
+    params: dict[str, SqlValue] = {
+        "qty": hold.qty, "shop": hold.shop, "code": hold.code, "ref": hold.ref, "channel": hold.channel,
+        "customer": hold.customer, "expires_at": adapt(hold.expires_at), "created_at": adapt(hold.created_at),
+    }
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         cursor.execute(_TAKE_DJANGO, params)
         row = cursor.fetchone()

@@ -70,7 +70,7 @@ def reservation_take(conn: BaseDatabaseWrapper, hold: Hold) -> tuple[int, int, i
             if raw.in_transaction:
                 raw.execute("ROLLBACK")
             raise
-    if at_default:
+    if at_default and balance_id is not None:
         hints[key] = balance_id
     return reservation_id, sku_id, location_id
 
