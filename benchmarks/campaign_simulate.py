@@ -27,8 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shopops.campaigns import domain, simulation  # noqa: E402
-from shopops.pricing.domain import (  # noqa: E402
+from shopops.campaigns import domain, simulation
+from shopops.pricing.domain import (
     PLATFORM,
     Coupon,
     EveryOff,
@@ -41,7 +41,7 @@ from shopops.pricing.domain import (  # noqa: E402
     Tier,
     quote,
 )
-from shopops.pricing.domain import Cart as EngineCart  # noqa: E402
+from shopops.pricing.domain import Cart as EngineCart
 
 SHOP = "S1"
 

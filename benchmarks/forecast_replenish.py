@@ -42,8 +42,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shopops.inventory.forecast import backtest, forecast_many, seasonal_naive  # noqa: E402
-from shopops.inventory.replenishment import plan_replenishment  # noqa: E402
+from shopops.inventory.forecast import backtest, forecast_many, seasonal_naive
+from shopops.inventory.replenishment import plan_replenishment
 
 H = 28
 
@@ -215,7 +215,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t_import = time.perf_counter()
-    import statsforecast  # noqa: F401  (first import: the lazy import cost, reported separately)
+    import statsforecast
     import statsforecast.models  # noqa: F401
 
     import_seconds = time.perf_counter() - t_import

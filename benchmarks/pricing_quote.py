@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shopops.pricing.contract import parse_cart, quote_from_json  # noqa: E402
-from shopops.pricing.domain import columns_of, quote, quote_batch  # noqa: E402
+from shopops.pricing.contract import parse_cart, quote_from_json
+from shopops.pricing.domain import columns_of, quote, quote_batch
 
 CART = {
     "at": "2026-11-11T00:05:00+08:00",

@@ -58,7 +58,7 @@ def _setup(stock: int) -> None:
     services.stock_move(shop=shop, sku_code="RAW", qty=stock, type="receipt", ref="initial-raw")
 
 
-def _worker(env: dict, mode: str, attempts: int, worker: int, start, results, rnd: int = 0) -> None:  # noqa: ANN001
+def _worker(env: dict, mode: str, attempts: int, worker: int, start, results, rnd: int = 0) -> None:
     race.init_django(env)
     from django.db import connection
 

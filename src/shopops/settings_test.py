@@ -13,7 +13,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     if not os.environ["SHOPOPS_DATA_DIR"].endswith(os.environ["PYTEST_XDIST_WORKER"]):
         os.environ["SHOPOPS_DATA_DIR"] = _worker_dir
 
-from shopops.settings import *  # noqa: E402,F403
+from shopops.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -128,7 +128,7 @@ def _largest_binding():
     """The most parameters any statement bound meanwhile: ``seen[0]``."""
     seen = [0]
 
-    def wrapper(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+    def wrapper(execute, sql, params, many, context):
         if params and not many:
             seen[0] = max(seen[0], len(params))
         return execute(sql, params, many, context)

@@ -14,7 +14,7 @@ AMOUNTS = st.one_of(st.integers(0, 10), st.integers(0, 10**6), st.integers(0, 10
 
 
 @st.composite
-def _matrix(draw):  # noqa: ANN202
+def _matrix(draw):
     n = draw(st.integers(1, 12))
     k = draw(st.integers(1, 11))  # past 8 columns the ranks come from a sort, below from comparisons
     weights = [draw(st.lists(AMOUNTS, min_size=k, max_size=k)) for _ in range(n)]

@@ -32,7 +32,7 @@ def init_django(env: dict[str, str]) -> None:
     django.setup()
 
 
-def _in_child(env: dict[str, str], func, *args):  # noqa: ANN001, ANN202
+def _in_child(env: dict[str, str], func, *args):
     with CTX.Pool(1, initializer=init_django, initargs=(env,)) as pool:
         return pool.apply(func, args)
 
@@ -128,7 +128,7 @@ def _attempts(worker: int, thread: int, attempts: int, customers: int, commit_sh
     return out
 
 
-def racer(env: dict, start, results, worker: int, threads: int, attempts: int, customers: int,  # noqa: ANN001
+def racer(env: dict, start, results, worker: int, threads: int, attempts: int, customers: int,
           commit_share: float) -> None:
     """One process: ``threads`` threads (each its own DB connection) racing after the shared start barrier."""
     init_django(env)

@@ -23,7 +23,7 @@ def code(shop):
     return sorted(skus_by_code(shop=shop))[0]
 
 
-def _on_hand(shop, code: str, location: str) -> int:  # noqa: ANN001
+def _on_hand(shop, code: str, location: str) -> int:
     return Balance.objects.get(shop=shop, sku__sku_code=code, location__code=location).on_hand
 
 

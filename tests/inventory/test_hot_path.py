@@ -26,7 +26,7 @@ def sku(shop):
     return s
 
 
-def _reserved(shop, sku) -> int:  # noqa: ANN001
+def _reserved(shop, sku) -> int:
     return sum(Balance.objects.filter(shop=shop, sku=sku).values_list("reserved", flat=True))
 
 

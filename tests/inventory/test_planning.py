@@ -169,7 +169,7 @@ def test_forecasts_take_the_shops_promotion_days_as_uplift_events(shop, monkeypa
     future = {END + dt.timedelta(days=3), END + dt.timedelta(days=4)}
     seen = {}
 
-    def fake(*, shop, start, end):  # noqa: ANN001, ANN202
+    def fake(*, shop, start, end):
         seen["range"] = (start, end)
         return {d: ["双11"] for d in sorted(best | future) if start <= d <= end}
 

@@ -94,7 +94,7 @@ class StockMachine(RuleBasedStateMachine):
 
     @rule(target=reservations, qty=st.integers(1, 4), ttl=st.integers(1, 120), use_pool=st.booleans(),
           customer=st.sampled_from(("ann", "bo", "cy")))
-    def reserve(self, qty: int, ttl: int, use_pool: bool, customer: str):  # noqa: ANN201
+    def reserve(self, qty: int, ttl: int, use_pool: bool, customer: str):
         pool = next((p for p in reversed(self.pools)), None) if use_pool else None
         ref = self._ref()
         try:

@@ -43,7 +43,7 @@ def test_one_failing_shop_does_not_stop_the_others(shop, monkeypatch):
     broken = shop_create(code="broken", name="Broken")
     real = services.inventory_alerts_run
 
-    def flaky(*, shop, date):  # noqa: ANN001, ANN202
+    def flaky(*, shop, date):
         if shop.code == "broken":
             raise RuntimeError("bad data")
         return real(shop=shop, date=date)

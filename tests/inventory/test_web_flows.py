@@ -20,11 +20,11 @@ END = dt.date(2026, 11, 20)
 NOT_PURCHASERS = ("ads", "service", "viewer")
 
 
-def _messages(response) -> str:  # noqa: ANN001
+def _messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
 
 
-def _balance(shop, code: str, location_code: str = "main") -> tuple[int, int]:  # noqa: ANN001
+def _balance(shop, code: str, location_code: str = "main") -> tuple[int, int]:
     b = Balance.objects.filter(shop=shop, sku__sku_code=code, location__code=location_code).first()
     return (b.on_hand, b.in_transit) if b else (0, 0)
 
@@ -86,7 +86,7 @@ def order(shop):
     return po, codes
 
 
-def _action(client, po, **data):  # noqa: ANN001, ANN202
+def _action(client, po, **data):
     return client.post(reverse("web:inventory_po_action", args=[po.pk]), data)
 
 

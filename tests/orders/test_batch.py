@@ -34,7 +34,7 @@ AMOUNTS = st.one_of(st.integers(0, 10), st.integers(0, 10**6), st.integers(0, 10
 
 
 @st.composite
-def _orders(draw):  # noqa: ANN001, ANN202
+def _orders(draw):
     amounts = draw(st.lists(st.lists(AMOUNTS, min_size=1, max_size=6), min_size=1, max_size=30))
     discounts = [draw(st.integers(0, sum(lines))) for lines in amounts]
     return discounts, amounts

@@ -70,14 +70,14 @@ class RecordingQueryDict(QueryDict):
         return super().__contains__(key)
 
 
-def _recording_get(self):  # noqa: ANN001, ANN202 (replaces WSGIRequest.GET)
+def _recording_get(self):
     if "_recorded_get" not in self.__dict__:
         self.__dict__["_recorded_get"] = RecordingQueryDict(self.environ.get("QUERY_STRING", ""),
                                                             encoding=self._encoding)
     return self.__dict__["_recorded_get"]
 
 
-def _page_urls(shop) -> dict[str, str]:  # noqa: ANN001
+def _page_urls(shop) -> dict[str, str]:
     """url name → the page's URL, path parameters filled with real ids (as the role walk does)."""
     samples = _sample_kwargs(shop)
     urls = {}
@@ -104,7 +104,7 @@ class Fuzzer:
         self.requests += 1
         try:
             response = self.client.get(full, headers=headers)
-        except Exception:  # noqa: BLE001 (the test client re-raises the view's exception: that is a 500)
+        except Exception:
             self.failures.append(f"GET {full[:300]}\n{traceback.format_exc(limit=-12)}")  # the view's frames
             return
         if response.status_code >= 500:
@@ -131,12 +131,12 @@ def fuzzer(client_as, monkeypatch, caplog):
     results: dict[object, object] = {}
     open_table, compute = Engine.lake_table, Engine.to_pyarrow
 
-    def lake_table(self, name):  # noqa: ANN001, ANN202
+    def lake_table(self, name):
         if (self.name, name) not in tables:
             tables[(self.name, name)] = open_table(self, name)
         return tables[(self.name, name)]
 
-    def to_pyarrow(self, expr):  # noqa: ANN001, ANN202
+    def to_pyarrow(self, expr):
         key = (self.name, expr.op())
         if key not in results:
             results[key] = compute(self, expr)

@@ -27,7 +27,7 @@ class ProductFilters(PageParams):
     sort: str = Field("", max_length=20)
 
 
-def sku_out(sku, *, show_cost: bool) -> dict:  # noqa: ANN001
+def sku_out(sku, *, show_cost: bool) -> dict:
     return {
         "id": sku.pk,
         "sku_code": sku.sku_code,

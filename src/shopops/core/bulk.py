@@ -95,7 +95,7 @@ class SideWork:
                 task = self._queued.pop(key)
                 try:
                     task()
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+                except BaseException as exc:
                     failures.append(exc)
                     return
 

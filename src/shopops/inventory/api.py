@@ -33,7 +33,7 @@ router = Router(tags=["inventory"])
 RESERVATION_ERRORS = {**ERRORS, 409: StockConflictOut}
 
 
-def reservation_out(r) -> dict:  # noqa: ANN001
+def reservation_out(r) -> dict:
     return {"id": r.pk, "status": r.status, "expires_at": r.expires_at, "sku": r.sku.sku_code, "qty": r.qty,
             "ref": r.ref, "channel": r.channel, "location": r.location.code,
             "pool": r.pool.code if r.pool_id else None, "customer": r.customer}
@@ -110,7 +110,7 @@ def create_movement(request: HttpRequest, payload: MovementIn) -> tuple[int, dic
     return (201 if result.created else 200), {"created": result.created, "moves": moves}
 
 
-def pool_out(pool) -> dict:  # noqa: ANN001
+def pool_out(pool) -> dict:
     return {"code": pool.code, "sku": pool.sku.sku_code, "location": pool.location.code, "qty": pool.qty,
             "held": pool.reserved, "sold": pool.sold,
             "available": pool.qty - pool.reserved if pool.status == "open" else 0,

@@ -182,7 +182,7 @@ class RowIdField(models.BigAutoField):
     still gives max(id) + 1; an id can only be reused after the row with the highest id is deleted, and
     reservations are never deleted (they are closed). Other databases: exactly BigAutoField."""
 
-    def db_type_suffix(self, connection):  # noqa: ANN001, ANN201
+    def db_type_suffix(self, connection):
         if connection.vendor == "sqlite":
             return None
         return super().db_type_suffix(connection)

@@ -15,16 +15,16 @@ FILES = {"vendor/plotly.min.js": PLOTLY_DIR / "plotly.min.js"}
 class PlotlyFinder(BaseFinder):
     storage = FileSystemStorage(location=str(PLOTLY_DIR))
 
-    def check(self, **kwargs):  # noqa: ANN003, ANN201
+    def check(self, **kwargs):
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs):  # noqa: ANN003, ANN201
+    def find(self, path: str, find_all: bool = False, **kwargs):
         found = FILES.get(path)
         if found is None or not found.exists():
             return [] if find_all else None
         return [str(found)] if find_all else str(found)
 
-    def list(self, ignore_patterns):  # noqa: ANN001, ANN201
+    def list(self, ignore_patterns):
         for path, file in FILES.items():
             if file.exists():
                 yield file.name, _PrefixedStorage(file.parent, path)

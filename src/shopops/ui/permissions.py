@@ -18,7 +18,7 @@ def page_requires(perm: str) -> Callable:
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if perm != LOGIN_ONLY and not request.user.has_perm(perm):
                 raise PermissionDenied
             if request.shop is None:

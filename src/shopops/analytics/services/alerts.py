@@ -129,7 +129,7 @@ def analytics_alerts_run_all(*, date: dt.date | None = None, local_hour: int | N
             day = date or today(shop.timezone) - dt.timedelta(days=1)
             result = analytics_alerts_run(shop=shop, date=day)
             out[shop.code] = {"alerts": len(result["alerts"]), "status": result["status"]}
-        except Exception as exc:  # noqa: BLE001 — log and go on with the next shop
+        except Exception as exc:
             logging.getLogger(__name__).exception("analytics alerts failed for shop %s", shop.code)
             out[shop.code] = {"error": str(exc)}
     return out

@@ -55,7 +55,7 @@ def stock_move(
     shop: Shop,
     sku_code: str,
     qty: object,
-    type: str,  # noqa: A002 (the API's field name)
+    type: str,
     ref: str,
     location_code: str | None = None,
     actor: User | None = None,

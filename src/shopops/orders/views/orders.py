@@ -38,7 +38,7 @@ ORDER_COLUMNS = [
 ]
 
 
-def order_columns(user) -> list[Column]:  # noqa: ANN001
+def order_columns(user) -> list[Column]:
     """Buyer identity only for roles that may see customers (推广 sees orders, not who placed them)."""
     if user.has_perm(roles.VIEW_CUSTOMERS):
         return ORDER_COLUMNS

@@ -42,7 +42,7 @@ class Command(ShopOpsCommand):
         if missing:
             raise CommandError(f"{options['action']} needs {', '.join(missing)}", returncode=2)
 
-    def _move(self, shop, options: dict) -> None:  # noqa: ANN001
+    def _move(self, shop, options: dict) -> None:
         self._need(options, "sku", "qty", "ref")
         try:
             result = services.stock_move(shop=shop, sku_code=options["sku"], qty=options["qty"], type=options["type"],
@@ -61,7 +61,7 @@ class Command(ShopOpsCommand):
             self.stdout.write(f"{options['type']} {options['qty']} × {sku.sku_code}: {verb}; "
                               f"on hand {data['total']['on_hand']}, available {data['total']['available']}")
 
-    def _show(self, shop, options: dict) -> None:  # noqa: ANN001
+    def _show(self, shop, options: dict) -> None:
         self._need(options, "sku")
         sku = selectors.sku_get(shop=shop, sku_code=options["sku"])
         if sku is None:
@@ -78,7 +78,7 @@ class Command(ShopOpsCommand):
                                                                     "in_transit")))
         Console(file=self.stdout, width=120).print(table)
 
-    def _sync(self, shop, options: dict) -> None:  # noqa: ANN001
+    def _sync(self, shop, options: dict) -> None:
         adapter = FileAdapter(Path(settings.EXPORTS_DIR) / "stock-sync")
         result = services.stock_sync(shop=shop, adapter=adapter)
         channels: dict[str, dict] = {}
