@@ -160,7 +160,6 @@ def test_forecasts_take_the_shops_promotion_days_as_uplift_events(shop, monkeypa
     above 1 and the forecast on the future promotion days is above the same weekday a week apart."""
     import numpy as np
 
-    import shopops.campaigns.selectors as campaign_selectors
 
     ids, Y = selectors.sales_history(shop=shop, end=END)
     i = int(np.argmax(Y.sum(axis=1)))
@@ -173,7 +172,7 @@ def test_forecasts_take_the_shops_promotion_days_as_uplift_events(shop, monkeypa
         seen["range"] = (start, end)
         return {d: ["双11"] for d in sorted(best | future) if start <= d <= end}
 
-    monkeypatch.setattr(campaign_selectors, "promotion_days", fake)
+    monkeypatch.setattr(selectors, "promotion_days", fake)  # the name inventory reads it by
     out = selectors.sku_forecast(shop=shop, sku_id=ids[i], end=END, h=14)
     assert seen["range"] == (start, END + dt.timedelta(days=14))
     assert out["promotion_uplift"] > 1
@@ -183,7 +182,7 @@ def test_forecasts_take_the_shops_promotion_days_as_uplift_events(shop, monkeypa
     rows = {r["sku_id"]: r for r in selectors.replenishment_plan(shop=shop, end=END)}
     assert rows[ids[i]]["promotion_uplift"] == out["promotion_uplift"]
 
-    monkeypatch.setattr(campaign_selectors, "promotion_days", lambda **kw: {})
+    monkeypatch.setattr(selectors, "promotion_days", lambda **kw: {})
     plain = selectors.sku_forecast(shop=shop, sku_id=ids[i], end=END, h=14)
     assert plain["promotion_uplift"] == 1.0 and plain["promotions"] == {}
     assert plain["mean"][2] == pytest.approx(plain["mean"][2 + 7], abs=0.01)  # no event: no bump on day 3

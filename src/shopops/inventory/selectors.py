@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from shopops.catalog.selectors import sku_by_code
+from shopops.campaigns.selectors import promotion_days
+from shopops.catalog.selectors import sku_by_code, skus_by_code
+from shopops.channels.selectors import channel_accounts
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
+from shopops.inventory.domain import ChannelRuleSpec, allocate_channels
+from shopops.inventory.forecast import forecast_many, promotion_uplift
 from shopops.inventory.models import (
     Balance,
     ChannelRule,
@@ -24,10 +30,10 @@ from shopops.inventory.models import (
     Supplier,
     SupplierSku,
 )
+from shopops.inventory.replenishment import explain, plan_replenishment
+from shopops.orders.selectors import line_fact_columns
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from shopops.catalog.models import Sku
     from shopops.inventory.forecast import ForecastBatch, PromotionUplift
 
@@ -183,11 +189,7 @@ def sync_plan(*, shop: Shop) -> list[dict]:
     default rule, else an equal share (ratio 1/n) of the sellable units; the SKU's buffer is the largest of its
     rules' buffers. ``inventory.domain.allocate_channels`` floors every share, so Σ published ≤ available.
     """
-    from decimal import Decimal
 
-    from shopops.catalog.selectors import skus_by_code
-    from shopops.channels.selectors import channel_accounts
-    from shopops.inventory.domain import ChannelRuleSpec, allocate_channels
 
     channels = sorted({a.channel for a in channel_accounts(shop=shop) if a.active})
     if not channels:
@@ -235,10 +237,7 @@ def sales_history(*, shop: Shop, end: dt.date, days: int = HISTORY_DAYS) -> tupl
     Read through ``orders.selectors.line_fact_columns`` (the only per-line read orders offers today); a
     dedicated ``daily_units_by_sku(shop, start, end)`` selector in orders would make this a GROUP BY.
     """
-    import numpy as np
 
-    from shopops.catalog.selectors import skus_by_code
-    from shopops.orders.selectors import line_fact_columns
 
     sku_ids = sorted(s.pk for s in skus_by_code(shop=shop).values())
     index = {pk: i for i, pk in enumerate(sku_ids)}
@@ -259,9 +258,7 @@ def promotion_calendar(*, shop: Shop, end: dt.date, days: int, h: int,
     """(history flags, horizon flags, {date: names}) of the shop's promotion days for the ``days`` business
     dates up to ``end`` and the ``h`` days after it (campaigns.selectors.promotion_days: platform events'
     main periods, store themes, the shop's campaigns)."""
-    import numpy as np
 
-    from shopops.campaigns.selectors import promotion_days
 
     start = end - dt.timedelta(days=days - 1)
     found = promotion_days(shop=shop, start=start, end=end + dt.timedelta(days=h))
@@ -275,8 +272,6 @@ def _forecast_with_promotions(shop: Shop, end: dt.date, Y: np.ndarray, ids: list
                               ) -> tuple[ForecastBatch, PromotionUplift, dict[dt.date, list[str]]]:
     """forecast_many with the promotion days as known uplift events (forecast.promotion_uplift); returns
     (batch, uplift, promotion days by date)."""
-    from shopops.inventory.forecast import forecast_many, promotion_uplift
-
     past, future, days = promotion_calendar(shop=shop, end=end, days=Y.shape[1], h=h)
     uplift = promotion_uplift(Y, past, future, groups=groups)
     batch = forecast_many(Y, h=h, ids=ids, history_uplift=uplift.history_uplift,
@@ -287,10 +282,7 @@ def _forecast_with_promotions(shop: Shop, end: dt.date, Y: np.ndarray, ids: list
 def replenishment_plan(*, shop: Shop, end: dt.date, lang: str = "en") -> list[dict]:
     """One row per active SKU: stock, forecast demand, safety stock, reorder point and the suggested order
     (inventory.forecast + inventory.replenishment; suppliers give lead time, MOQ and case pack)."""
-    import numpy as np
 
-    from shopops.catalog.selectors import skus_by_code
-    from shopops.inventory.replenishment import explain, plan_replenishment
 
     skus = {s.pk: s for s in skus_by_code(shop=shop).values() if s.active}
     ids, Y = sales_history(shop=shop, end=end)
@@ -347,14 +339,11 @@ def replenishment_plan(*, shop: Shop, end: dt.date, lang: str = "en") -> list[di
 
 def sku_forecast(*, shop: Shop, sku_id: int, end: dt.date, history_days: int = 90, h: int = 28) -> dict | None:
     """History and forecast (mean and interval) of one SKU, for the SKU page's chart."""
-    from shopops.catalog.selectors import skus_by_code
-
     ids, Y = sales_history(shop=shop, end=end)
     if sku_id not in ids:
         return None
     category = {s.pk: s.product.category_id for s in skus_by_code(shop=shop).values()}
     # the SKU's ratio is shrunk toward its category's: estimate on the whole shop, forecast the one row
-    from shopops.inventory.forecast import forecast_many, promotion_uplift
 
     past, future, days = promotion_calendar(shop=shop, end=end, days=Y.shape[1], h=h)
     uplift = promotion_uplift(Y, past, future, groups=[category.get(pk) or 0 for pk in ids])
