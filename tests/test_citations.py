@@ -8,6 +8,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.quality  # about the source, not the database: run once
+
 ROOT = Path(__file__).resolve().parents[1]
 CITATION = re.compile(r"docs/((?:[\w-]+/)*[\w-]+\.md)(?:#([\w\-\u4e00-\u9fff]+))?")
 OUTSIDE = re.compile(r"DESIGN\.md|domain-rules\.md|[a-z]+-anchors\.md|\.\./shared/|\bissue #?\d+", re.IGNORECASE)
