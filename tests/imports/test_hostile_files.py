@@ -26,6 +26,7 @@ from shopops.core.errors import FieldError
 from shopops.imports.columns import Column, ColumnConverter, resolve_columns
 from shopops.imports.readers import ReadError, read_table
 
+from .said import zh
 from .samples import TAOBAO_HEADER, TAOBAO_ROWS, csv_text, write_csv, write_xlsx
 
 SPEC = (
@@ -84,7 +85,7 @@ def test_wrong_encodings_are_refused_before_any_row(tmp_path, encoding, text):
     path.write_bytes(text.encode(encoding))
     with pytest.raises(ReadError) as caught:
         check_file(path)
-    assert "UTF-8" in caught.value.message_zh
+    assert "UTF-8" in zh(caught.value.text)
 
 
 def test_missing_required_columns_are_all_reported_on_row_1(tmp_path):

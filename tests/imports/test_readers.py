@@ -20,6 +20,7 @@ from shopops.imports.readers import (
     sniff_detail,
 )
 
+from .said import en, zh
 from .samples import (
     DOUYIN_HEADER,
     DOUYIN_ROWS,
@@ -69,8 +70,8 @@ def test_sniff_refuses_what_is_not_a_table_and_says_why(tmp_path, content, reaso
     path.write_bytes(content)
     detail = sniff_detail(path)
     assert detail.kind is FileKind.UNKNOWN
-    assert reason.lower() in detail.reason_en.lower()
-    assert detail.reason_zh
+    assert reason.lower() in detail.reason.lower()
+    assert zh(detail.reason) != detail.reason
 
 
 def test_a_zip_is_an_xlsx_only_with_a_workbook(tmp_path):
@@ -78,11 +79,11 @@ def test_a_zip_is_an_xlsx_only_with_a_workbook(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("orders.csv", "订单编号\n1\n")
     assert sniff_detail(path).kind is FileKind.UNKNOWN
-    assert "unpack" in sniff_detail(path).reason_en
+    assert "unpack" in sniff_detail(path).reason
     docx = tmp_path / "report.xlsx"
     with zipfile.ZipFile(docx, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    assert "Word" in sniff_detail(docx).reason_en
+    assert "Word" in sniff_detail(docx).reason
 
 
 def test_a_2gb_file_that_is_not_a_csv_is_refused_fast_without_reading_it(tmp_path):
@@ -96,7 +97,7 @@ def test_a_2gb_file_that_is_not_a_csv_is_refused_fast_without_reading_it(tmp_pat
     with pytest.raises(ReadError) as caught:
         read_table(path)
     assert time.perf_counter() - started < 0.5
-    assert "2.0 GiB" in caught.value.message_en and "NUL" in caught.value.message_en
+    assert "2.0 GiB" in caught.value.text and "NUL" in caught.value.text
 
 
 def test_a_2gb_file_with_a_csv_header_then_zeros_is_refused_fast(tmp_path):
@@ -151,7 +152,7 @@ def test_other_cjk_code_pages_are_refused_not_read_as_nonsense(tmp_path, encodin
     path.write_bytes(text.encode(encoding))
     with pytest.raises(ReadError) as caught:
         detect_encoding(path)
-    assert "UTF-8" in caught.value.message_en
+    assert "UTF-8" in caught.value.text
 
 
 def test_undecodable_bytes_are_refused(tmp_path):
@@ -159,8 +160,9 @@ def test_undecodable_bytes_are_refused(tmp_path):
     path.write_bytes(b"name,city\ncaf\xe9,\xff\xfe\n")
     with pytest.raises(ReadError, match="UTF-8"):
         read_table(path, language="en")
-    with pytest.raises(ReadError, match="无法识别文件编码"):
+    with pytest.raises(ReadError) as caught:
         detect_encoding(path)
+    assert zh(caught.value.text) == "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV"
 
 
 def test_utf16_is_refused_with_a_way_out(tmp_path):
@@ -168,7 +170,7 @@ def test_utf16_is_refused_with_a_way_out(tmp_path):
     path.write_bytes(csv_text(TAOBAO_HEADER, TAOBAO_ROWS, delimiter="\t").encode("utf-16"))
     with pytest.raises(ReadError) as caught:
         read_table(path)
-    assert "UTF-8" in caught.value.message_zh
+    assert "UTF-8" in zh(caught.value.text)
 
 
 def test_mixed_encodings_are_reported_with_the_row(tmp_path):
@@ -258,7 +260,7 @@ def test_rows_with_the_wrong_number_of_cells_are_listed(tmp_path, engine):
     path.write_bytes(text.encode("gbk"))
     with pytest.raises(ReadError) as caught:
         read_all(path, engine=engine)
-    assert [(e.row, e.message) for e in caught.value.errors] == [
+    assert [(e.row, zh(e.message)) for e in caught.value.errors] == [
         (3, "该行有 1 个单元格，表头有 2 列"), (5, "该行有 3 个单元格，表头有 2 列")]
 
 
@@ -360,7 +362,8 @@ def test_xlsx_sheet_by_name_and_missing_sheet(tmp_path):
     assert rows == [{"column_1": "导出说明"}]
     with pytest.raises(ReadError) as caught:
         read_table(path, sheet="Sheet1")
-    assert "订单" in caught.value.message_zh and "说明" in caught.value.message_zh
+    assert zh(caught.value.text) == "找不到工作表 'Sheet1'；文件中有：订单、说明"
+    assert en(caught.value.text) == "no sheet 'Sheet1'; the file has: 订单, 说明"
 
 
 def test_xlsx_size_guards(tmp_path):

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from shopops.core.errors import FieldError
+from shopops.core.text import gettext_noop
 
 from .batches import MAX_LISTED_ROW_ERRORS, Batch, ReadLimits, TableStream, arrow_encoding, once, unique_keys
 from .filetypes import SNIFF_BYTES, FileKind, ReadError, Sniffed, detect_encoding
@@ -64,8 +65,7 @@ def _scan_csv_bytes(path: str, language: str) -> bool:
         while chunk := handle.read(8 * 1024 * 1024):
             nul = chunk.find(b"\x00")
             if nul >= 0:
-                raise ReadError(f"第 {offset + nul} 字节处出现二进制数据（NUL），不是 CSV",
-                                f"binary data (NUL) at byte {offset + nul}: not a CSV", language=language)
+                raise ReadError(gettext_noop("binary data (NUL) at byte %(byte)s: not a CSV", byte=offset + nul))
             window = carry + chunk
             base = offset - len(carry)
             found = max(window.rfind(b"\n\n"), window.rfind(b"\n\r\n"))
@@ -103,8 +103,8 @@ def _undecodable_row(path: str, encoding: str, delimiter: str, limits: ReadLimit
 
 
 def _decode_error(encoding: str, row: int, language: str) -> ReadError:
-    return ReadError(f"第 {row} 行无法按 {encoding} 解码：文件可能混用了多种编码",
-                     f"row {row} cannot be decoded as {encoding}: the file may mix encodings", language=language)
+    return ReadError(gettext_noop("row %(row)s cannot be decoded as %(encoding)s: the file may mix encodings",
+                                  row=row, encoding=encoding))
 
 
 def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits, language: str,
@@ -113,26 +113,22 @@ def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits, la
     if isinstance(exc, UnicodeDecodeError):
         return _decode_error(encoding, located or row, language)
     if isinstance(exc, _BinaryLine):
-        return ReadError(f"第 {row} 行含二进制数据（NUL），不是 CSV", f"row {row} holds binary data (NUL): not a CSV",
-                         language=language)
+        return ReadError(gettext_noop("row %(row)s holds binary data (NUL): not a CSV", row=row))
     if isinstance(exc, _LineTooLong):
-        return ReadError(f"第 {row} 行超过 {limits.max_line_chars} 个字符：不是正常的导出文件（或引号没有闭合）",
-                         f"row {row} is longer than {limits.max_line_chars} characters: not an export "
-                         "(or a quote is not closed)", language=language)
-    return ReadError(f"第 {row} 行 CSV 格式错误：{exc}", f"row {row} is not valid CSV: {exc}", language=language)
+        return ReadError(gettext_noop("row %(row)s is longer than %(limit)s characters: not an export "
+                                      "(or a quote is not closed)", row=row, limit=limits.max_line_chars))
+    return ReadError(gettext_noop("row %(row)s is not valid CSV: %(error)s", row=row, error=str(exc)))
 
 
 def _ragged_error(problems: list[FieldError], total: int, expected: int, language: str) -> ReadError:
     listed = ", ".join(str(p.row) for p in problems[:10])
-    return ReadError(f"{total} 行的列数与表头（{expected} 列）不一致，例如第 {listed} 行",
-                     f"{total} rows do not have the header's {expected} columns, e.g. rows {listed}",
-                     problems[:MAX_LISTED_ROW_ERRORS], language=language)
+    return ReadError(gettext_noop("%(total)s rows do not have the header's %(expected)s columns, e.g. rows %(rows)s",
+                                  total=total, expected=expected, rows=listed), problems[:MAX_LISTED_ROW_ERRORS])
 
 
 def _ragged_problem(row: int, got: int, expected: int, language: str) -> FieldError:
-    message = (f"this row has {got} cells, the header has {expected}" if language.startswith("en")
-               else f"该行有 {got} 个单元格，表头有 {expected} 列")
-    return FieldError("", message, row)
+    return FieldError("", gettext_noop("this row has %(got)s cells, the header has %(expected)s",
+                                       got=got, expected=expected), row)
 
 
 @dataclass(slots=True)
@@ -158,7 +154,7 @@ def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column
     finally:
         text.close()
     if not first or not any(cell.strip() for cell in first):
-        raise ReadError("第 1 行是空的：找不到表头", "row 1 is empty: no header row found", language=language)
+        raise ReadError(gettext_noop("row 1 is empty: no header row found"))
     if header:
         raw = list(first)
         names = list(column_names) if column_names is not None else raw
@@ -170,15 +166,14 @@ def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column
 
 def check_names(names: Sequence[object], width: int, language: str) -> None:
     if len(names) != width:
-        raise ReadError(f"给定了 {len(names)} 个列名，但表头有 {width} 列",
-                        f"{len(names)} column names were given but the header has {width} columns",
-                        language=language)
+        raise ReadError(gettext_noop("%(names)s column names were given but the header has %(width)s columns",
+                                     names=len(names), width=width))
 
 
 def open_csv(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
               batch_rows: int, encoding: str | None, delimiter: str | None, engine: str,
               limits: ReadLimits, language: str) -> TableStream:
-    encoding = codecs.lookup(encoding).name if encoding else detect_encoding(path, language=language)
+    encoding = codecs.lookup(encoding).name if encoding else detect_encoding(path)
     if delimiter is None:
         with open(path, "rb") as handle:
             sample = handle.read(SNIFF_BYTES)
@@ -304,8 +299,7 @@ def _arrow_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead,
             message = str(exc)
             if "straddle" in message:
                 raise _csv_failure(_LineTooLong(), row, encoding, limits, language) from exc
-            fallback = ReadError(f"CSV 格式错误（第 {row} 行之后）：{message}",
-                                 f"invalid CSV (after row {row}): {message}", language=language)
+            fallback = ReadError(gettext_noop("invalid CSV (after row %(row)s): %(error)s", row=row, error=message))
             raise _locate_problem(path, encoding, delimiter, head, limits, language, fallback) from exc
         finally:
             close()

@@ -21,6 +21,7 @@ from shopops.channels import selectors as channel_selectors
 from shopops.channels import services as channel_services
 from shopops.core.clock import now
 from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.i18n import say
 from shopops.core.models import Shop
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats import FORMATS
@@ -112,11 +113,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
             with translation.override(language):
                 outcome = _run(job, FORMATS[job.format], progress, language)
         except ReadError as exc:
-            outcome = Outcome(rejected_file=True, errors=[
-                FieldError(e.field, e.message, e.row)
-                for e in (exc.errors or [FieldError("file", exc.message(language))])])
-            if exc.errors:
-                outcome.errors.insert(0, FieldError("file", exc.message(language)))
+            file_error = FieldError("file", exc.text)
+            outcome = Outcome(rejected_file=True, errors=[file_error, *exc.errors] if exc.errors else [file_error])
         except BaseException:
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=now(),
                                                        seconds=time.perf_counter() - started)
@@ -125,8 +123,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
             raise
     job.rows, job.inserted, job.updated, job.unchanged = outcome.rows, outcome.inserted, outcome.updated, outcome.unchanged
     job.rejected = outcome.rejected
-    job.errors = [{"row": e.row, "column": e.field, "message": e.message}
-                  for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
+    with translation.override(language):  # the pure readers' messages are English Texts: said here
+        job.errors = [{"row": e.row, "column": e.field, "message": say(e.message)}
+                      for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
     job.options = {**job.options, "skipped": outcome.skipped, "errors_total": outcome.errors_total or len(job.errors)}
     job.status = ImportJob.Status.REJECTED if outcome.rejected_file else ImportJob.Status.DONE
     job.seconds = time.perf_counter() - started

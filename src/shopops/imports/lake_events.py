@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import resolve_columns
 from shopops.imports.fastpaths import _PLAIN_TEXT
 from shopops.imports.formats.lake_formats import (
@@ -152,8 +153,7 @@ def import_events(fmt: LakeFormat, path: str, table: LakeTable, ctx: LakeContext
     with read_table(path, language=ctx.language) as stream:
         resolution = resolve_columns(stream.headers, EVENTS_COLUMNS, language=ctx.language)
         if resolution.errors:
-            raise ReadError("文件缺少必需的列，未导入任何数据", "the file lacks required columns; nothing was imported",
-                            resolution.errors, language=ctx.language)
+            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"), resolution.errors)
         rows = 0
         size = max(stream.size, 1)
         with FeedWriter(table, feed) as writer:

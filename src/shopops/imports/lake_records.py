@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from shopops.core.errors import FieldError
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import ColumnConverter, resolve_columns
 from shopops.imports.formats.lake_formats import (
     _AD_REQUIRED,
@@ -63,8 +64,7 @@ def import_records(fmt: LakeFormat, path: str, table: LakeTable,
                         f"缺少必需的列“{column.name}”（{ctx.platform}）",
                         f"required column “{column.name}” is missing ({ctx.platform})"), 1))
         if problems:
-            raise ReadError("文件缺少必需的列，未导入任何数据", "the file lacks required columns; nothing was imported",
-                            problems, language=ctx.language)
+            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"), problems)
         level, target_field = _level(layout, present)
         variant = _variant(f"{ctx.platform}-{level}" if fmt.layouts else level)
         feed = feed_id(shop_id=ctx.shop_id, source=fmt.name, channel_account_id=ctx.account, variant=variant)

@@ -98,7 +98,7 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
                 data, row_hashes = _behavior_rows(table, ctx, checked, days, keep, first_day, last_day, hashes)
                 writer.add(data, hashes=row_hashes, sorted_by_date=True)
         except ReadError as error:
-            if typed and "conversion error" in error.message_en.lower():
+            if typed and "conversion error" in error.text.lower():
                 raise _NotIntegers from error
             raise
         if ctx.rejected and not ctx.skip_invalid:

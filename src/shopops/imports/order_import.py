@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog import selectors as catalog_selectors
 from shopops.core.errors import FieldError
 from shopops.core.models import Shop
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column, ColumnConverter, RowView, resolve_columns
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats.base import Format, OrderDraft, PlainOrder, RowProblem, Skip
@@ -33,9 +34,8 @@ def _read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, t
     with read_table(path, language=language) as stream:
         resolution = resolve_columns(stream.headers, columns, language=language)
         if resolution.errors:
-            raise ReadError(_say_missing("zh"), _say_missing("en"),
-                            [FieldError(f"{label}{e.field}", e.message, e.row) for e in resolution.errors],
-                            language=language)
+            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"),
+                            [FieldError(f"{label}{e.field}", e.message, e.row) for e in resolution.errors])
         converter = ColumnConverter(columns, resolution, language=language, tz=tz)
         size = max(stream.size, 1)
         read_rows = 0
@@ -54,11 +54,6 @@ def _read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, t
             if progress is not None:  # rows are not bytes: ~150 bytes a row is close for order exports
                 progress(min(read_rows * 150 / size, 1.0))
     return groups
-
-
-def _say_missing(language: str) -> str:
-    return ("文件缺少必需的列，没有导入任何数据" if language == "zh"
-            else "the file lacks required columns; nothing was imported")
 
 
 def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> Outcome:

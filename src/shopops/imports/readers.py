@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from shopops.core.text import gettext_noop
+
 from .batches import DEFAULT_LIMITS, Batch, ReadLimits, TableStream, arrow_encoding, once, unique_keys
 from .csv_reader import check_names, open_csv, read_csv_head
 from .filetypes import FileKind, ReadError, Sniffed, detect_encoding, human_size, sniff, sniff_detail
@@ -73,15 +75,12 @@ def _recognise(path: str, limits: ReadLimits, language: str, kinds: tuple[FileKi
     size_text = human_size(sniffed.size)
     if sniffed.kind not in kinds:
         if sniffed.kind is FileKind.UNKNOWN:
-            raise ReadError(f"无法读取（{size_text}）：{sniffed.reason_zh}。支持 CSV、xlsx、parquet。",
-                            f"cannot read this file ({size_text}): {sniffed.reason_en}. "
-                            "Supported: CSV, xlsx, parquet.", language=language)
-        raise ReadError(f"这里不接受 {sniffed.kind} 文件", f"{sniffed.kind} files are not accepted here",
-                        language=language)
+            raise ReadError(gettext_noop("cannot read this file (%(size)s): %(reason)s. Supported: CSV, xlsx, parquet.",
+                                         size=size_text, reason=sniffed.reason))
+        raise ReadError(gettext_noop("%(kind)s files are not accepted here", kind=str(sniffed.kind)))
     if sniffed.size > limits.max_file_bytes:
-        raise ReadError(f"文件过大（{size_text}，上限 {human_size(limits.max_file_bytes)}）",
-                        f"file too large ({size_text}; limit {human_size(limits.max_file_bytes)})",
-                        language=language)
+        raise ReadError(gettext_noop("file too large (%(size)s; limit %(limit)s)",
+                                     size=size_text, limit=human_size(limits.max_file_bytes)))
     return sniffed
 
 
@@ -96,9 +95,8 @@ def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Seque
     if engine not in ("auto", "stream"):
         raise ValueError(f"unknown xlsx engine {engine!r}")
     if sniffed.size > limits.max_xlsx_bytes:
-        raise ReadError(f"xlsx 文件过大（{human_size(sniffed.size)}，上限 {human_size(limits.max_xlsx_bytes)}）："
-                        "请导出为 CSV", f"xlsx file too large ({human_size(sniffed.size)}; limit "
-                        f"{human_size(limits.max_xlsx_bytes)}): export it as CSV", language=language)
+        raise ReadError(gettext_noop("xlsx file too large (%(size)s; limit %(limit)s): export it as CSV",
+                                     size=human_size(sniffed.size), limit=human_size(limits.max_xlsx_bytes)))
     reader = XlsxSheet(path, sheet=sheet, limits=limits.xlsx, language=language)
     close = once(reader.close)
     rows = reader.rows()
@@ -154,7 +152,7 @@ def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool, column_
             row, first = number, list(cells)
             break
     if first is None:
-        raise ReadError("工作表是空的", "the sheet is empty", language=language)
+        raise ReadError(gettext_noop("the sheet is empty"))
     lead = 0  # rows start at column A; a table may start further right (the header's first cell)
     while header and _blank(first[lead]):
         lead += 1
@@ -194,7 +192,7 @@ def _open_parquet(path: str, sniffed: Sniffed, *, column_names: Sequence[str] | 
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:
-        raise ReadError(f"parquet 文件损坏：{exc}", f"the parquet file is damaged: {exc}", language=language) from exc
+        raise ReadError(gettext_noop("the parquet file is damaged: %(error)s", error=str(exc))) from exc
     raw = list(parquet.schema_arrow.names)
     headers = tuple(normalize_header(h) for h in (column_names if column_names is not None else raw))
     keys = unique_keys(headers)
@@ -233,12 +231,12 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
     sniffed = _recognise(path, limits, language, (FileKind.CSV, FileKind.PARQUET))
     if sniffed.kind is FileKind.PARQUET:
             return _guard_arrow(lambda: _ParquetBatches(pq.ParquetFile(path), include_columns), language)
-    encoding = encoding or detect_encoding(path, language=language)
+    encoding = encoding or detect_encoding(path)
     delimiter = delimiter or ","
     head = read_csv_head(path, encoding, delimiter, header, column_names, limits, language)
     names = head.headers
     if len(set(names)) != len(names):
-        raise ReadError("表头有重复列名", "the header repeats a column name", language=language)
+        raise ReadError(gettext_noop("the header repeats a column name"))
     types = {name: pa.string() for name in names}
     types.update(column_types or {})
     unknown = set(types) - set(names)
@@ -265,7 +263,7 @@ def _guard_arrow(open_reader: Callable[[], Any], language: str) -> Iterator[pa.R
         reader = open_reader()
         yield from reader
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise ReadError(f"文件格式错误：{exc}", f"invalid file: {exc}", language=language) from exc
+        raise ReadError(gettext_noop("invalid file: %(error)s", error=str(exc))) from exc
     finally:
         if reader is not None:
             reader.close()

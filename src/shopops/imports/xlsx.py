@@ -26,7 +26,9 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 
-from .filetypes import ReadError
+from shopops.core.text import gettext_noop
+
+from .filetypes import ReadError, listing
 from .xlsx_parts import (
     DURATION,
     EXCEL_MAX_CELL_CHARS,
@@ -318,22 +320,19 @@ def _bad_cell(where: str, text: str, language: str) -> ReadError:
 
 
 def _too_many_cells(cells: int, row: int, limit: int, language: str) -> ReadError:
-    return ReadError(f"工作表超过 {limit} 个单元格（读到第 {row} 行时已有 {cells} 个）：请拆分文件或导出为 CSV",
-                     f"the sheet has more than {limit} cells ({cells} by row {row}): split the file or export it "
-                     "as CSV", language=language)
+    return ReadError(gettext_noop("the sheet has more than %(limit)s cells (%(cells)s by row %(row)s): split the "
+                                  "file or export it as CSV", limit=limit, cells=cells, row=row))
 
 
 def _too_many_slots(row: int, limit: int, language: str) -> ReadError:
-    return ReadError(f"工作表的行 × 列超过 {limit} 个单元格（到第 {row} 行为止）：请拆分文件或导出为 CSV",
-                     f"the sheet's rows × columns come to more than {limit} cells (by row {row}): split the file "
-                     "or export it as CSV", language=language)
+    return ReadError(gettext_noop("the sheet's rows × columns come to more than %(limit)s cells (by row %(row)s): "
+                                  "split the file or export it as CSV", limit=limit, row=row))
 
 
 def _out_of_sheet(ref: str, row: int, language: str) -> ReadError:
-    return ReadError(f"xlsx 中第 {row} 行之后有超出 Excel 工作表范围的位置 {ref[:40]!r}（最多 {EXCEL_MAX_ROWS} 行 × "
-                     f"{EXCEL_MAX_COLUMNS} 列）：不是正常的导出文件",
-                     f"the xlsx has a position {ref[:40]!r} outside an Excel sheet (at most {EXCEL_MAX_ROWS} rows × "
-                     f"{EXCEL_MAX_COLUMNS} columns) after row {row}: not an export", language=language)
+    return ReadError(gettext_noop("the xlsx has a position %(ref)s outside an Excel sheet (at most %(rows)s rows × "
+                                  "%(columns)s columns) after row %(row)s: not an export",
+                                  ref=repr(ref[:40]), rows=EXCEL_MAX_ROWS, columns=EXCEL_MAX_COLUMNS, row=row))
 
 
 def _check_dimension(ref: str, max_cells: int, language: str) -> None:
@@ -354,10 +353,10 @@ def _check_dimension(ref: str, max_cells: int, language: str) -> None:
     rows = abs(corners[1][0] - corners[0][0]) + 1
     columns = abs(corners[1][1] - corners[0][1]) + 1
     if rows * columns > max_cells:
-        raise Refused(ReadError(
-            f"工作表有 {rows} 行 × {columns} 列 = {rows * columns} 个单元格，超过上限 {max_cells}：请拆分文件或导出为 CSV",
-            f"the sheet has {rows} rows × {columns} columns = {rows * columns} cells, more than the limit of "
-            f"{max_cells}: split the file or export it as CSV", language=language))
+        raise Refused(ReadError(gettext_noop(
+            "the sheet has %(rows)s rows × %(columns)s columns = %(cells)s cells, more than the limit of "
+            "%(limit)s: split the file or export it as CSV", rows=rows, columns=columns, cells=rows * columns,
+            limit=max_cells)))
 
 
 def choose_sheet(names: list[str], sheet: str | int | None, language: str) -> str:
@@ -369,6 +368,5 @@ def choose_sheet(names: list[str], sheet: str | int | None, language: str) -> st
             return names[sheet]
     elif sheet in names:
         return sheet
-    listed = "、".join(names)
-    raise ReadError(f"找不到工作表 {sheet!r}；文件中有：{listed}", f"no sheet {sheet!r}; the file has: {', '.join(names)}",
-                    language=language)
+    raise ReadError(gettext_noop("no sheet %(sheet)s; the file has: %(sheets)s", sheet=repr(sheet),
+                                 sheets=listing(names)))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
+from shopops.core.text import gettext_noop
+
 from .filetypes import ReadError, human_size
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -46,7 +48,7 @@ class Refused(Exception):
     """Raised inside expat callbacks; turned into a ReadError by the caller (expat would wrap nothing)."""
 
     def __init__(self, error: ReadError) -> None:
-        super().__init__(error.message_en)
+        super().__init__(error.text)
         self.error = error
 
 
@@ -66,10 +68,9 @@ class Budget:
         limit = self.limits.max_unpacked_bytes
         total = sum(info.file_size for info in parts)
         if total > self.left:
-            raise ReadError(
-                f"xlsx 解压后有 {human_size(total + limit - self.left)}，超过上限 {human_size(limit)}：请导出为 CSV",
-                f"the xlsx unpacks to {human_size(total + limit - self.left)}, more than the limit of "
-                f"{human_size(limit)}: export it as CSV", language=self.language)
+            raise ReadError(gettext_noop(
+                "the xlsx unpacks to %(size)s, more than the limit of %(limit)s: export it as CSV",
+                size=human_size(total + limit - self.left), limit=human_size(limit)))
         for info in parts:
             self._check_ratio(info, info.file_size)
 
@@ -77,10 +78,9 @@ class Budget:
         ratio = self.limits.max_ratio
         if size > _RATIO_FLOOR and size > ratio * max(info.compress_size, 1):
             shown = size // max(info.compress_size, 1)
-            raise ReadError(
-                f"xlsx 中的 {info.filename} 压缩比为 {shown}:1，超过上限 {ratio}:1（疑似压缩炸弹）：不是正常的导出文件",
-                f"{info.filename} in the xlsx is compressed {shown}:1, more than the limit of {ratio}:1 "
-                "(a zip bomb?): not an export", language=self.language)
+            raise ReadError(gettext_noop(
+                "%(part)s in the xlsx is compressed %(shown)s:1, more than the limit of %(ratio)s:1 "
+                "(a zip bomb?): not an export", part=info.filename, shown=shown, ratio=ratio))
 
     def chunks(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """The part's bytes as inflated, counted against the budget and the ratio as they come."""
@@ -91,17 +91,16 @@ class Budget:
                 read += len(chunk)
                 if read > self.left:
                     limit = self.limits.max_unpacked_bytes
-                    raise ReadError(
-                        f"xlsx 解压后超过上限 {human_size(limit)}（{info.filename} 比 zip 目录声明的更大）：请导出为 CSV",
-                        f"the xlsx unpacks to more than the limit of {human_size(limit)} ({info.filename} is bigger "
-                        "than the zip directory says): export it as CSV", language=self.language)
+                    raise ReadError(gettext_noop(
+                        "the xlsx unpacks to more than the limit of %(limit)s (%(part)s is bigger "
+                        "than the zip directory says): export it as CSV", limit=human_size(limit), part=info.filename))
                 self._check_ratio(info, read)
                 yield chunk
         self.left -= read
 
 
 def damaged(detail: str, language: str) -> ReadError:
-    return ReadError(f"xlsx 文件损坏，无法读取：{detail}", f"the xlsx file is damaged: {detail}", language=language)
+    return ReadError(gettext_noop("the xlsx file is damaged: %(detail)s", detail=detail))
 
 
 def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -> Iterator[None]:
@@ -116,10 +115,9 @@ def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -
             parser.Parse(chunk, False)
             fed += len(chunk)
             if fed - parser.CurrentByteIndex > _MAX_TOKEN:
-                raise ReadError(
-                    f"xlsx 的 {part} 中有一个超过 {human_size(_MAX_TOKEN)} 的 XML 标签、注释或指令：不是正常的导出文件",
-                    f"{part} in the xlsx holds an XML tag, comment or instruction longer than "
-                    f"{human_size(_MAX_TOKEN)}: not an export", language=language)
+                raise ReadError(gettext_noop(
+                    "%(part)s in the xlsx holds an XML tag, comment or instruction longer than "
+                    "%(limit)s: not an export", part=part, limit=human_size(_MAX_TOKEN)))
             yield
         parser.Parse(b"", True)
         yield
@@ -134,8 +132,7 @@ def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -
 
 def _no_dtd(language: str) -> Callable[..., None]:
     def refuse(*_args: object) -> None:
-        raise Refused(ReadError("xlsx 含有 DTD/实体声明：不是正常的 Excel 文件",
-                                 "the xlsx holds a DTD or entity declarations: not an Excel file", language=language))
+        raise Refused(ReadError(gettext_noop("the xlsx holds a DTD or entity declarations: not an Excel file")))
 
     return refuse
 
@@ -369,18 +366,15 @@ def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, 
 
 
 def _too_many_strings(count: int, limits: XlsxLimits, language: str) -> ReadError:
-    return ReadError(f"xlsx 的共享字符串表有 {count} 项以上，超过上限 {limits.max_strings}：请导出为 CSV",
-                     f"the xlsx's shared-strings table has {count} or more entries, more than the limit of "
-                     f"{limits.max_strings}: export it as CSV", language=language)
+    return ReadError(gettext_noop("the xlsx's shared-strings table has %(count)s or more entries, more than the "
+                                  "limit of %(limit)s: export it as CSV", count=count, limit=limits.max_strings))
 
 
 def _strings_too_big(limits: XlsxLimits, language: str) -> ReadError:
-    return ReadError(f"xlsx 的共享字符串表需要超过 {human_size(limits.max_strings_bytes)} 内存：请导出为 CSV",
-                     f"the xlsx's shared-strings table needs more than {human_size(limits.max_strings_bytes)} "
-                     "of memory: export it as CSV", language=language)
+    return ReadError(gettext_noop("the xlsx's shared-strings table needs more than %(limit)s of memory: export it "
+                                  "as CSV", limit=human_size(limits.max_strings_bytes)))
 
 
 def too_long(where: str, language: str) -> ReadError:
-    return ReadError(f"xlsx 的文本 {where} 超过 {EXCEL_MAX_CELL_CHARS} 个字符（Excel 的上限）：不是正常的导出文件",
-                     f"text {where} in the xlsx is longer than {EXCEL_MAX_CELL_CHARS} characters (Excel's own "
-                     "limit): not an export", language=language)
+    return ReadError(gettext_noop("text %(where)s in the xlsx is longer than %(limit)s characters (Excel's own "
+                                  "limit): not an export", where=where, limit=EXCEL_MAX_CELL_CHARS))
