@@ -111,7 +111,7 @@ def test_bad_dates_negative_quantities_duplicate_ids_and_formulas(tmp_path):
         (5, "订单编号"), (5, "买家实际支付金额"), (5, "订单创建时间"),
         (6, "订单编号"), (6, "订单状态"),
     ]
-    by_cell = {(e.row, e.field): e.message for e in errors}
+    by_cell = {(e.row, e.field): zh(e.message) for e in errors}
     assert by_cell[(3, "订单创建时间")] == "“2026-02-30 10:00:00” 不是有效的日期时间"
     assert by_cell[(4, "宝贝总数量")] == "不能小于 0（实际为 -1）"
     assert by_cell[(5, "订单编号")] == "“3801”与第 2 行重复"

@@ -29,6 +29,8 @@ from shopops.lake.services import feed_rows
 from shopops.lake.storage import table_version
 from shopops.lake.tables import TABLES
 
+from .said import zh
+
 END = dt.date(2026, 11, 20)
 NAMES = [f.name for f in LAKE_FORMATS]
 OPTIONS = {"ad-report": {"platform": "ztc"}}
@@ -301,7 +303,7 @@ def test_events_bad_behaviour_and_empty_ids(tmp_path):
     path = rewrite(tmp_path / "events.csv", ["ts", "user_id", "item_id", "category_id", "behavior"], rows, "utf-8")
     result = run("events", path, language="zh")
     assert {(e.row, e.field) for e in result.errors} == {(2, "user_id"), (3, "behavior")}
-    assert result.errors[0].message == "不能为空" and not result.written
+    assert zh(result.errors[0].message) == "不能为空" and not result.written
 
 
 # -------------------------------------------------------------------------------------------- userbehavior

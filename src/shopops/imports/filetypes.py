@@ -46,14 +46,6 @@ class ReadError(InvalidInput):
         self.text = message
 
 
-def listing(names: list[str]) -> str:
-    """``a, b, c`` (``a、b、c`` in Chinese): a list inside a message, its separator translated too."""
-    text: str = names[-1] if names else ""
-    for name in reversed(names[:-1]):
-        text = gettext_noop("%(head)s, %(tail)s", head=name, tail=text)
-    return text
-
-
 def human_size(size: int) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if size < 1024 or unit == "GiB":

@@ -144,7 +144,7 @@ def _report_dates(raw_dates: list[object], date_column: str, numbers: list[int],
             try:
                 day = parse_report_date(raw, ctx.tz)
             except ValueProblem as problem:
-                row_error(ctx, bad, numbers[i], date_column, problem.message(ctx.language))
+                row_error(ctx, bad, numbers[i], date_column, problem.text)
         dates.append(day)
     return dates
 

@@ -91,7 +91,7 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
         except Skip:
             tally.skipped += len(rows)
         except RowProblem as problem:
-            tally.error(FieldError(problem.column, problem.message(language), problem.row),
+            tally.error(FieldError(problem.column, problem.text, problem.row),
                         [int(r["_row"]) for r in rows])
     resolved = _resolve_skus(shop, entries, tally)
     errors_total = len(tally.errors)

@@ -26,9 +26,9 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 
-from shopops.core.text import gettext_noop
+from shopops.core.text import gettext_noop, listing
 
-from .filetypes import ReadError, listing
+from .filetypes import ReadError
 from .xlsx_parts import (
     DURATION,
     EXCEL_MAX_CELL_CHARS,

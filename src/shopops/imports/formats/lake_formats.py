@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column
 from shopops.imports.normalize import ValueProblem, parse_date
 
@@ -127,7 +128,7 @@ def _date(year: int, month: int, day: int, value: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueProblem(f"“{value}”不是有效日期", f"“{value}” is not a valid date") from None
+        raise ValueProblem(gettext_noop("“%(value)s” is not a valid date", value=value)) from None
 
 
 # ------------------------------------------------------------------------------------------- events
