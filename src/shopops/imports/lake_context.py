@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopops.core.errors import FieldError
 from shopops.core.text import Text, gettext_noop
-from shopops.imports.formats.base import say
 from shopops.imports.formats.lake_formats import (
     AD_PLATFORMS,
     LakeFormat,
@@ -64,9 +63,6 @@ class LakeContext:
     errors: list[FieldError] = field(default_factory=list)
     rejected: int = 0
     skipped: int = 0
-
-    def say(self, zh: str, en: str) -> str:
-        return say(self.language, zh, en)
 
     def fail(self, rows: Sequence[int], column: str, message: str) -> None:
         """Row errors (one per row) for one column, kept up to MAX_ERRORS."""

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from shopops.core.text import gettext_noop
 from shopops.imports.formats.lake_formats import (
     BEHAVIORS,
     USERBEHAVIOR_NAMES,
@@ -125,13 +126,13 @@ def _checked(batch: pa.RecordBatch, typed: bool, numbers_start: int, ctx: LakeCo
         negative = pc.fill_null(pc.less(array, 0), True).to_numpy(zero_copy_only=False) & ~bad
         if negative.any():
             ctx.fail((np.flatnonzero(negative) + numbers_start).tolist(), name,
-                     ctx.say("必须是不小于 0 的整数", "must be a whole number of at least 0"))
+                     gettext_noop("must be a whole number of at least 0"))
             bad |= negative
     code = pc.index_in(columns[3], value_set=_UB_VOCABULARY)
     unknown = pc.is_null(code).to_numpy(zero_copy_only=False) & ~bad
     if unknown.any():
         ctx.fail((np.flatnonzero(unknown) + numbers_start).tolist(), "behavior_type",
-                 ctx.say("behavior_type 必须是 pv、buy、cart 或 fav", "behavior_type must be pv, buy, cart or fav"))
+                 gettext_noop("behavior_type must be pv, buy, cart or fav"))
         bad |= unknown
     return users, items, categories, stamps, code, bad
 
@@ -198,7 +199,7 @@ def _text_integers(array: pa.Array, name: str, bad: np.ndarray, first_row: int, 
     ok = pc.fill_null(pc.match_substring_regex(text, r"^-?[0-9]{1,18}$"), False).to_numpy(zero_copy_only=False)
     wrong = ~ok & ~bad
     if wrong.any():
-        ctx.fail((np.flatnonzero(wrong) + first_row).tolist(), name, ctx.say("必须是整数", "must be a whole number"))
+        ctx.fail((np.flatnonzero(wrong) + first_row).tolist(), name, gettext_noop("must be a whole number"))
         bad |= wrong
     return pc.cast(pc.if_else(pa.array(ok), text, "0"), pa.int64())
 
