@@ -56,7 +56,7 @@ def test_every_missing_required_column_is_reported_on_row_1():
 
 
 def test_missing_column_message_in_english():
-    result = resolve_columns([], SPEC[:1], language="en")
+    result = resolve_columns([], SPEC[:1])
     assert result.errors == [FieldError("订单编号", "required column “订单编号” is missing (also accepted: 订单号)", 1)]
 
 
@@ -86,10 +86,10 @@ def test_spec_mistakes_fail_loudly():
         Column("a", aliases="订单号")  # type: ignore[arg-type]
 
 
-def _converter(headers: list[str], language: str = "zh") -> ColumnConverter:
+def _converter(headers: list[str]) -> ColumnConverter:
     resolution = resolve_columns(headers, SPEC)
     assert not resolution.errors
-    return ColumnConverter(SPEC, resolution, language=language)
+    return ColumnConverter(SPEC, resolution)
 
 
 HEADERS = ["订单编号", "买家实际支付金额", "订单创建时间", "宝贝总数量", "买家留言"]
@@ -133,8 +133,8 @@ def test_hostile_rows_are_reported_with_row_column_and_reason():
     assert batch.values["买家留言"][4] == "'=cmd|' /C calc'!A0"
 
 
-def test_duplicates_are_found_across_batches_and_messages_follow_the_language():
-    converter = _converter(HEADERS, language="en")
+def test_duplicates_are_found_across_batches():
+    converter = _converter(HEADERS)
     converter.convert(Rows([2], [['="3801"', "1.00", "2026-11-11 10:00:00", "1", ""]]))
     second = converter.convert(Rows([50_002], [['="3801"', "1.00", "2026-11-11 10:00:00", "1", ""]]))
     assert second.errors == [FieldError("订单编号", "“3801” duplicates row 2", 50_002)]

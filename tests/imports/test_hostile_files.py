@@ -40,13 +40,13 @@ SPEC = (
 )
 
 
-def check_file(path: Path, language: str = "zh") -> tuple[list[FieldError], list[dict]]:
+def check_file(path: Path) -> tuple[list[FieldError], list[dict]]:
     """What an importer does before writing anything: read, map, convert, collect every error."""
-    with read_table(path, language=language) as stream:
-        resolution = resolve_columns(stream.headers, SPEC, language=language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, SPEC)
         if resolution.errors:
             return resolution.errors, []
-        converter = ColumnConverter(SPEC, resolution, language=language)
+        converter = ColumnConverter(SPEC, resolution)
         errors: list[FieldError] = []
         records: list[dict] = []
         for batch in stream:
@@ -90,7 +90,7 @@ def test_wrong_encodings_are_refused_before_any_row(tmp_path, encoding, text):
 
 def test_missing_required_columns_are_all_reported_on_row_1(tmp_path):
     path = write_csv(tmp_path / "orders.csv", ["订单编号", "宝贝标题"], [['="1"', "羊毛衫"]])
-    errors, _ = check_file(path, language="en")
+    errors, _ = check_file(path)
     assert [(e.field, e.row) for e in errors] == [("买家实际支付金额", 1), ("订单状态", 1), ("订单创建时间", 1)]
     assert errors[0].message == "required column “买家实际支付金额” is missing (also accepted: 买家实付金额)"
 
@@ -142,7 +142,7 @@ def test_an_xlsx_with_ids_stored_as_numbers(tmp_path):
         ["3801234567890123456", 10, "交易成功", "2026-11-11 00:00:00"],
         [3.801234567890123e18, 10.5, "交易成功", "2026-11-11 00:00:00"],
     ])
-    errors, records = check_file(path, language="en")
+    errors, records = check_file(path)
     assert [(e.row, e.field) for e in errors] == [(3, "订单编号")]
     assert "lost digits" in errors[0].message
     assert records[0]["买家实际支付金额"] == 1000

@@ -116,7 +116,7 @@ def test_a_2gb_file_with_a_csv_header_then_zeros_is_refused_fast(tmp_path):
 def test_the_size_limit_is_configurable(tmp_path):
     path = write_csv(tmp_path / "orders.csv", TAOBAO_HEADER, TAOBAO_ROWS)
     with pytest.raises(ReadError, match="file too large"):
-        read_table(path, limits=ReadLimits(max_file_bytes=100), language="en")
+        read_table(path, limits=ReadLimits(max_file_bytes=100))
 
 
 # ------------------------------------------------------------------------------------------------- encoding
@@ -159,7 +159,7 @@ def test_undecodable_bytes_are_refused(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(b"name,city\ncaf\xe9,\xff\xfe\n")
     with pytest.raises(ReadError, match="UTF-8"):
-        read_table(path, language="en")
+        read_table(path)
     with pytest.raises(ReadError) as caught:
         detect_encoding(path)
     assert zh(caught.value.text) == "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV"
@@ -183,7 +183,7 @@ def test_mixed_encodings_are_reported_with_the_row(tmp_path):
     assert detect_encoding(path) == "utf-8"
     for engine in ("python", "arrow"):
         with pytest.raises(ReadError, match="row 6001 cannot be decoded as utf-8"):
-            read_all(path, engine=engine, language="en")
+            read_all(path, engine=engine)
 
 
 # ------------------------------------------------------------------------------------------------------ CSV
@@ -287,7 +287,7 @@ def test_headerless_csv_with_names(tmp_path):
 def test_column_names_must_fit_the_header(tmp_path):
     path = write_csv(tmp_path / "orders.csv", TAOBAO_HEADER, TAOBAO_ROWS)
     with pytest.raises(ReadError, match="2 column names"):
-        read_table(path, column_names=["a", "b"], language="en")
+        read_table(path, column_names=["a", "b"])
 
 
 def test_tab_separated_exports_are_detected(tmp_path):
@@ -301,7 +301,7 @@ def test_an_empty_first_line_means_no_header(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(b"\r\n1,2\r\n")
     with pytest.raises(ReadError, match="no header"):
-        read_table(path, language="en")
+        read_table(path)
 
 
 def test_binary_data_after_a_text_start_is_refused(tmp_path):
@@ -310,9 +310,9 @@ def test_binary_data_after_a_text_start_is_refused(tmp_path):
     path.write_bytes(text + b"\x00\x01\x02" * 1000)
     assert sniff(path) is FileKind.CSV  # the first 64 KiB look fine
     with pytest.raises(ReadError, match="NUL"):
-        read_all(path, engine="python", language="en")
+        read_all(path, engine="python")
     with pytest.raises(ReadError, match="NUL"):
-        read_table(path, limits=ARROW_ALWAYS, language="en")  # the pyarrow path scans before reading
+        read_table(path, limits=ARROW_ALWAYS)  # the pyarrow path scans before reading
 
 
 def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path):
@@ -320,9 +320,9 @@ def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path):
     path.write_bytes(b"id,note\n1,ok\n2," + b"x" * 300_000 + b"\n")
     limits = ReadLimits(max_line_chars=10_000, arrow_block_bytes=64 * 1024)
     with pytest.raises(ReadError, match="row 3"):
-        read_all(path, engine="python", limits=limits, language="en")
+        read_all(path, engine="python", limits=limits)
     with pytest.raises(ReadError):
-        read_all(path, engine="arrow", limits=limits, language="en")
+        read_all(path, engine="arrow", limits=limits)
 
 
 def test_an_unclosed_quote_is_refused(tmp_path):
@@ -369,9 +369,9 @@ def test_xlsx_sheet_by_name_and_missing_sheet(tmp_path):
 def test_xlsx_size_guards(tmp_path):
     path = write_xlsx(tmp_path / "orders.xlsx", ["订单编号"], [["1"]])
     with pytest.raises(ReadError, match="xlsx file too large"):
-        read_table(path, limits=ReadLimits(max_xlsx_bytes=1000), language="en")
+        read_table(path, limits=ReadLimits(max_xlsx_bytes=1000))
     with pytest.raises(ReadError, match="unpacks to"):
-        read_table(path, limits=ReadLimits(max_xlsx_unpacked_bytes=100), language="en")
+        read_table(path, limits=ReadLimits(max_xlsx_unpacked_bytes=100))
 
 
 def test_a_damaged_xlsx_is_refused(tmp_path):
@@ -388,7 +388,7 @@ def test_an_empty_sheet_is_refused(tmp_path):
     path = tmp_path / "empty.xlsx"
     Workbook().save(path)
     with pytest.raises(ReadError, match="sheet is empty"):
-        read_table(path, language="en")
+        read_table(path)
 
 
 # -------------------------------------------------------------------------------------------------- parquet

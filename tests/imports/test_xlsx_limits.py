@@ -45,7 +45,7 @@ PEAK_MB = ("print(next(int(line.split()[1]) for line in open('/proc/self/status'
 
 
 def read_rows(path: Path, **limits: int) -> list[tuple[int, dict]]:
-    with read_table(path, limits=ReadLimits(**limits), language="en") as stream:
+    with read_table(path, limits=ReadLimits(**limits)) as stream:
         return [(number, row) for batch in stream for number, row in zip(batch.row_numbers, batch.rows(),
                                                                           strict=True)]
 
@@ -83,7 +83,7 @@ def test_inflated_bytes_are_counted_while_reading():
         def open(self, _info: zipfile.ZipInfo) -> io.BytesIO:
             return io.BytesIO(b"<" * (3 * 1024**2))
 
-    budget = Budget(XlsxLimits(max_unpacked_bytes=2 * 1024**2), "en")
+    budget = Budget(XlsxLimits(max_unpacked_bytes=2 * 1024**2))
     with pytest.raises(ReadError, match="bigger than the zip directory says"):
         for _chunk in budget.chunks(Archive(), info):  # type: ignore[arg-type]
             pass
@@ -147,7 +147,7 @@ def test_rows_reaching_far_right_are_counted_as_rows_times_columns(tmp_path):
         f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="XFD{n}"><v>1</v></c></row>' for n in range(2, 40_000))
     path = sheet_xlsx(tmp_path / "far-right.xlsx", sheet_of(rows))
     code = ("import sys\nfrom shopops.imports.readers import ReadError, read_table\n"
-            "try:\n    with read_table(sys.argv[1], language='en') as stream:\n        sum(len(b) for b in stream)\n"
+            "try:\n    with read_table(sys.argv[1]) as stream:\n        sum(len(b) for b in stream)\n"
             "except ReadError as error:\n    print(error.text)\n"
             f"{PEAK_MB}\n")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
@@ -178,7 +178,7 @@ def test_a_giant_tag_or_comment_is_refused_without_being_held(tmp_path, opening,
     path = repeated_sheet_xlsx(tmp_path / "token.xlsx", head, block, 300_000_000 // len(block),
                                closing + b"</row></sheetData></worksheet>")
     code = ("import sys\nfrom shopops.imports.readers import ReadError, read_table\n"
-            "try:\n    with read_table(sys.argv[1], language='en') as stream:\n        sum(len(b) for b in stream)\n"
+            "try:\n    with read_table(sys.argv[1]) as stream:\n        sum(len(b) for b in stream)\n"
             "except ReadError as error:\n    print(error.text)\n"
             f"{PEAK_MB}\n")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)

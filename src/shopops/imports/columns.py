@@ -85,7 +85,7 @@ class ColumnResolution(NamedTuple):
     ignored: list[str]
 
 
-def resolve_columns(headers: Sequence[object], spec: Sequence[Column], *, language: str = "zh") -> ColumnResolution:
+def resolve_columns(headers: Sequence[object], spec: Sequence[Column]) -> ColumnResolution:
     """Match a file's headers to the spec: every missing required column and every ambiguity is reported.
 
     A header that matches a declared column twice (the file has both ``买家实际支付金额`` and
@@ -180,10 +180,12 @@ def _shown_bound(column: Column, bound: float) -> str:
 def _check_bounds(column: Column, value: object) -> None:
     if column.minimum is not None and value < column.minimum:  # type: ignore[operator]
         bound = _shown_bound(column, column.minimum)
-        raise ValueProblem(gettext_noop("must be at least %(bound)s (got %(value)s)", bound=bound, value=_shown_value(column, value)))
+        raise ValueProblem(gettext_noop("must be at least %(bound)s (got %(value)s)",
+                                        bound=bound, value=_shown_value(column, value)))
     if column.maximum is not None and value > column.maximum:  # type: ignore[operator]
         bound = _shown_bound(column, column.maximum)
-        raise ValueProblem(gettext_noop("must be at most %(bound)s (got %(value)s)", bound=bound, value=_shown_value(column, value)))
+        raise ValueProblem(gettext_noop("must be at most %(bound)s (got %(value)s)",
+                                        bound=bound, value=_shown_value(column, value)))
 
 
 def _shown_value(column: Column, value: object) -> str:
@@ -296,11 +298,10 @@ class ColumnConverter:
     """
 
     def __init__(self, spec: Sequence[Column], resolution: ColumnResolution | Mapping[str, int], *,
-                 language: str = "zh", tz: str = DEFAULT_TZ, vectorised: bool = True) -> None:
+                 tz: str = DEFAULT_TZ, vectorised: bool = True) -> None:
         mapping = resolution.mapping if isinstance(resolution, ColumnResolution) else resolution
         self.spec = tuple(spec)
         self.mapping = dict(mapping)
-        self.language = language
         self.tz = tz
         self.vectorised = vectorised
         self._cells = {c.name: cell_function(c, tz=tz) for c in self.spec}

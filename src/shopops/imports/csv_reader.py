@@ -53,7 +53,7 @@ def _detect_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _scan_csv_bytes(path: str, language: str) -> bool:
+def _scan_csv_bytes(path: str) -> bool:
     """One fast pass over the raw bytes: refuse NUL bytes; report a blank line before the end.
 
     Blank lines matter for row numbers: pyarrow skips them, Excel (and the csv module) count them.
@@ -102,16 +102,16 @@ def _undecodable_row(path: str, encoding: str, delimiter: str, limits: ReadLimit
     return None
 
 
-def _decode_error(encoding: str, row: int, language: str) -> ReadError:
+def _decode_error(encoding: str, row: int) -> ReadError:
     return ReadError(gettext_noop("row %(row)s cannot be decoded as %(encoding)s: the file may mix encodings",
                                   row=row, encoding=encoding))
 
 
-def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits, language: str,
+def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits,
                  located: int | None = None) -> ReadError:
     """Translate a low-level CSV failure at ``row`` into a ReadError the operator can act on."""
     if isinstance(exc, UnicodeDecodeError):
-        return _decode_error(encoding, located or row, language)
+        return _decode_error(encoding, located or row)
     if isinstance(exc, _BinaryLine):
         return ReadError(gettext_noop("row %(row)s holds binary data (NUL): not a CSV", row=row))
     if isinstance(exc, _LineTooLong):
@@ -120,13 +120,13 @@ def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits, la
     return ReadError(gettext_noop("row %(row)s is not valid CSV: %(error)s", row=row, error=str(exc)))
 
 
-def _ragged_error(problems: list[FieldError], total: int, expected: int, language: str) -> ReadError:
+def _ragged_error(problems: list[FieldError], total: int, expected: int) -> ReadError:
     listed = ", ".join(str(p.row) for p in problems[:10])
     return ReadError(gettext_noop("%(total)s rows do not have the header's %(expected)s columns, e.g. rows %(rows)s",
                                   total=total, expected=expected, rows=listed), problems[:MAX_LISTED_ROW_ERRORS])
 
 
-def _ragged_problem(row: int, got: int, expected: int, language: str) -> FieldError:
+def _ragged_problem(row: int, got: int, expected: int) -> FieldError:
     return FieldError("", gettext_noop("this row has %(got)s cells, the header has %(expected)s",
                                        got=got, expected=expected), row)
 
@@ -141,7 +141,7 @@ class _CsvHead:
 
 
 def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column_names: Sequence[str] | None,
-                   limits: ReadLimits, language: str) -> _CsvHead:
+                   limits: ReadLimits) -> _CsvHead:
     """The header record (via the csv module, so quoted headers work) or the first record's width."""
     text = _open_text(path, encoding)
     try:
@@ -150,7 +150,7 @@ def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column
             first = record
             break
     except (UnicodeDecodeError, _BinaryLine, _LineTooLong, csv.Error) as exc:
-        raise _csv_failure(exc, 1, encoding, limits, language) from exc
+        raise _csv_failure(exc, 1, encoding, limits) from exc
     finally:
         text.close()
     if not first or not any(cell.strip() for cell in first):
@@ -158,13 +158,13 @@ def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column
     if header:
         raw = list(first)
         names = list(column_names) if column_names is not None else raw
-        check_names(names, len(raw), language)
+        check_names(names, len(raw))
         return _CsvHead(raw, [normalize_header(h) for h in names], 1, 2, len(raw))
     names = list(column_names) if column_names is not None else [f"column_{i + 1}" for i in range(len(first))]
     return _CsvHead([], [normalize_header(h) for h in names], None, 1, len(names))
 
 
-def check_names(names: Sequence[object], width: int, language: str) -> None:
+def check_names(names: Sequence[object], width: int) -> None:
     if len(names) != width:
         raise ReadError(gettext_noop("%(names)s column names were given but the header has %(width)s columns",
                                      names=len(names), width=width))
@@ -172,35 +172,33 @@ def check_names(names: Sequence[object], width: int, language: str) -> None:
 
 def open_csv(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
               batch_rows: int, encoding: str | None, delimiter: str | None, engine: str,
-              limits: ReadLimits, language: str) -> TableStream:
+              limits: ReadLimits) -> TableStream:
     encoding = codecs.lookup(encoding).name if encoding else detect_encoding(path)
     if delimiter is None:
         with open(path, "rb") as handle:
             sample = handle.read(SNIFF_BYTES)
         delimiter = _detect_delimiter(sample.decode(encoding, errors="ignore").splitlines()[0] if sample else "")
-    head = read_csv_head(path, encoding, delimiter, header, column_names, limits, language)
+    head = read_csv_head(path, encoding, delimiter, header, column_names, limits)
     if engine == "auto":
         engine = "python"
-        if sniffed.size >= limits.arrow_min_bytes and not _scan_csv_bytes(path, language):
+        if sniffed.size >= limits.arrow_min_bytes and not _scan_csv_bytes(path):
             engine = "arrow"
     if engine not in ("python", "arrow"):
         raise ValueError(f"unknown CSV engine {engine!r}")
     keys = unique_keys(head.headers)
     headers = tuple(head.headers)
     if engine == "arrow":
-        batches, close = _arrow_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits,
-                                            language)
+        batches, close = _arrow_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits)
     else:
-        batches, close = _python_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits,
-                                             language)
+        batches, close = _python_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits)
     return TableStream(path=path, kind=FileKind.CSV, size=sniffed.size, raw_headers=head.raw_headers,
                        headers=headers, header_row=head.header_row, engine=engine, batches=batches, close=close,
                        encoding=encoding, delimiter=delimiter)
 
 
 def _python_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead, headers: tuple[str, ...],
-                        keys: tuple[str, ...], batch_rows: int, limits: ReadLimits,
-                        language: str) -> tuple[Iterator[Batch], Callable[[], None]]:
+                        keys: tuple[str, ...], batch_rows: int,
+                        limits: ReadLimits) -> tuple[Iterator[Batch], Callable[[], None]]:
     text = _open_text(path, encoding)
     close = once(text.close)
 
@@ -222,7 +220,7 @@ def _python_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead
                         continue  # a blank line: counted, skipped
                     ragged_total += 1
                     if len(ragged) < MAX_LISTED_ROW_ERRORS:
-                        ragged.append(_ragged_problem(row, len(record), width, language))
+                        ragged.append(_ragged_problem(row, len(record), width))
                     continue
                 if not any(record):
                     continue  # ",,,," rows left behind by spreadsheets
@@ -234,22 +232,22 @@ def _python_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead
         except (UnicodeDecodeError, _BinaryLine, _LineTooLong, csv.Error) as exc:
             located = _undecodable_row(path, encoding, delimiter, limits) if isinstance(
                 exc, UnicodeDecodeError) else None
-            raise _csv_failure(exc, row + 1, encoding, limits, language, located) from exc
+            raise _csv_failure(exc, row + 1, encoding, limits, located) from exc
         finally:
             close()
         if rows:
             yield Batch(headers, keys, numbers, rows=rows)
         if ragged:
-            raise _ragged_error(ragged, ragged_total, width, language)
+            raise _ragged_error(ragged, ragged_total, width)
 
     return batches(), close
 
 
 def _locate_problem(path: str, encoding: str, delimiter: str, head: _CsvHead, limits: ReadLimits,
-                    language: str, fallback: ReadError) -> ReadError:
+                    fallback: ReadError) -> ReadError:
     """After pyarrow failed (wrong row width, undecodable bytes), which gives no row number: rescan with
     the csv module, whose error names the exact rows. Only on the error path, so its speed is no concern."""
-    batches, close = _python_csv_batches(path, encoding, delimiter, head, (), (), 1 << 16, limits, language)
+    batches, close = _python_csv_batches(path, encoding, delimiter, head, (), (), 1 << 16, limits)
     try:
         for _ in batches:
             pass
@@ -261,8 +259,8 @@ def _locate_problem(path: str, encoding: str, delimiter: str, head: _CsvHead, li
 
 
 def _arrow_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead, headers: tuple[str, ...],
-                       keys: tuple[str, ...], batch_rows: int, limits: ReadLimits,
-                       language: str) -> tuple[Iterator[Batch], Callable[[], None]]:
+                       keys: tuple[str, ...], batch_rows: int,
+                       limits: ReadLimits) -> tuple[Iterator[Batch], Callable[[], None]]:
     names = [f"f{i}" for i in range(head.n_fields)]
     holder: dict[str, Any] = {}
 
@@ -298,9 +296,9 @@ def _arrow_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead,
         except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
             message = str(exc)
             if "straddle" in message:
-                raise _csv_failure(_LineTooLong(), row, encoding, limits, language) from exc
+                raise _csv_failure(_LineTooLong(), row, encoding, limits) from exc
             fallback = ReadError(gettext_noop("invalid CSV (after row %(row)s): %(error)s", row=row, error=message))
-            raise _locate_problem(path, encoding, delimiter, head, limits, language, fallback) from exc
+            raise _locate_problem(path, encoding, delimiter, head, limits, fallback) from exc
         finally:
             close()
 

@@ -111,7 +111,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     with heartbeat(job.pk):
         try:
             with translation.override(language):
-                outcome = _run(job, FORMATS[job.format], progress, language)
+                outcome = _run(job, FORMATS[job.format], progress)
         except ReadError as exc:
             file_error = FieldError("file", exc.text)
             outcome = Outcome(rejected_file=True, errors=[file_error, *exc.errors] if exc.errors else [file_error])
@@ -140,20 +140,20 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 
-def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> Outcome:
+def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
     if fmt.target == "lake":
-        return _run_lake(job, fmt, progress, language)
+        return _run_lake(job, fmt, progress)
     with no_cyclic_gc():
-        return run_orders(job, fmt, progress, language)
+        return run_orders(job, fmt, progress)
 
 
 
-def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> Outcome:
+def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
     account = job.channel_account
     result = import_lake_file(
         shop_id=job.shop_id, fmt=fmt, path=job.file_path, channel_account_id=account.pk if account else None,
         channel=account.channel if account else fmt.channel, skip_invalid=bool(job.options.get("skip_invalid")),
-        dry_run=bool(job.options.get("dry_run")), language=language,
+        dry_run=bool(job.options.get("dry_run")),
         options={"tz": job.shop.timezone, **{k: str(v) for k, v in job.options.items() if v not in ("", None)
                                               and k not in ("skip_invalid", "dry_run", "language", "items_path")}},
         progress=lambda f: progress(f, "lake"))

@@ -51,7 +51,6 @@ class LakeContext:
     shop_id: int
     channel: str
     account: int | None
-    language: str
     skip_invalid: bool
     dry_run: bool
     tz: str
@@ -80,7 +79,7 @@ class LakeContext:
             self.progress(max(0.0, min(fraction, 0.99)))
 
 
-def lake_context(fmt: LakeFormat, *, options: dict[str, str], language: str, **kwargs: Any) -> LakeContext:
+def lake_context(fmt: LakeFormat, *, options: dict[str, str], **kwargs: Any) -> LakeContext:
     def refuse(message: Text) -> ReadError:
         return ReadError(message, [FieldError("options", message)])
 
@@ -89,7 +88,7 @@ def lake_context(fmt: LakeFormat, *, options: dict[str, str], language: str, **k
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise refuse(gettext_noop("unknown time zone “%(tz)s”", tz=tz)) from None
-    ctx = LakeContext(tz=tz, options=options, language=language, **kwargs)
+    ctx = LakeContext(tz=tz, options=options, **kwargs)
     for name in ("date", "date_from", "date_to"):
         text = options.get(name)
         if text:

@@ -150,8 +150,8 @@ def _parse_behavior(array: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 def import_events(fmt: LakeFormat, path: str, table: LakeTable, ctx: LakeContext) -> tuple[str, int, FeedResult]:
     feed = feed_id(shop_id=ctx.shop_id, source=fmt.name, channel_account_id=ctx.account)
-    with read_table(path, language=ctx.language) as stream:
-        resolution = resolve_columns(stream.headers, EVENTS_COLUMNS, language=ctx.language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, EVENTS_COLUMNS)
         if resolution.errors:
             raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"), resolution.errors)
         rows = 0

@@ -47,8 +47,8 @@ def import_records(fmt: LakeFormat, path: str, table: LakeTable,
                     ctx: LakeContext) -> tuple[str, int, FeedResult]:
     layout = fmt.layout_for(ctx.platform)
     spec = layout.columns
-    with read_table(path, language=ctx.language) as stream:
-        resolution = resolve_columns(stream.headers, spec, language=ctx.language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, spec)
         present = {name for name, column in layout.fields.items() if column.name in resolution.mapping}
         problems = list(resolution.errors)
         date_column = layout.fields["date"].name
@@ -68,7 +68,7 @@ def import_records(fmt: LakeFormat, path: str, table: LakeTable,
         level, target_field = _level(layout, present)
         variant = _variant(f"{ctx.platform}-{level}" if fmt.layouts else level)
         feed = feed_id(shop_id=ctx.shop_id, source=fmt.name, channel_account_id=ctx.account, variant=variant)
-        converter = ColumnConverter(spec, resolution, language=ctx.language, tz=ctx.tz)
+        converter = ColumnConverter(spec, resolution, tz=ctx.tz)
         seen: dict[tuple, int] = {}
         rows = 0
         size = max(stream.size, 1)

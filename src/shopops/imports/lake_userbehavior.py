@@ -77,8 +77,7 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
     size = max(os.path.getsize(path), 1)
     line_bytes = _average_line_bytes(path)
     types = {name: pa.int64() for name in _UB_INT} if typed else None
-    batches = read_raw_arrow_batches(path, header=False, column_names=USERBEHAVIOR_NAMES, column_types=types,
-                                     language=ctx.language)
+    batches = read_raw_arrow_batches(path, header=False, column_names=USERBEHAVIOR_NAMES, column_types=types)
     hashes = _constant_hashes(table, ctx), lake.column_hash(_UB_VOCABULARY)
     rows = 0
     with FeedWriter(table, feed) as writer:

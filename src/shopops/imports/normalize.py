@@ -176,12 +176,14 @@ def parse_id(value: object) -> str | None:
         if math.isnan(value):
             return None
         if not value.is_integer() or abs(value) >= _EXCEL_EXACT_INT:
-            raise ValueProblem(gettext_noop("id %(value)s is an Excel number and has lost digits: export the column as text", value=_shown(value)))
+            raise ValueProblem(gettext_noop(
+                "id %(value)s is an Excel number and has lost digits: export the column as text", value=_shown(value)))
     text = clean_text(value)
     if text is None:
         return None
     if _SCIENTIFIC_ID.fullmatch(text):
-        raise ValueProblem(gettext_noop("id %(value)s was turned into scientific notation by Excel; use the original export", value=_shown(text)))
+        raise ValueProblem(gettext_noop(
+            "id %(value)s was turned into scientific notation by Excel; use the original export", value=_shown(text)))
     if text.startswith("'"):
         raise ValueProblem(gettext_noop("id %(value)s looks like a spreadsheet formula", value=_shown(text)))
     if "\n" in text or "\r" in text:

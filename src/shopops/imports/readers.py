@@ -46,8 +46,7 @@ __all__ = [
 
 def read_table(path: str | os.PathLike[str], *, header: bool = True, column_names: Sequence[str] | None = None,
                batch_rows: int = 50_000, sheet: str | int | None = None, encoding: str | None = None,
-               delimiter: str | None = None, engine: str = "auto", limits: ReadLimits = DEFAULT_LIMITS,
-               language: str = "zh") -> TableStream:
+               delimiter: str | None = None, engine: str = "auto", limits: ReadLimits = DEFAULT_LIMITS) -> TableStream:
     """Open a CSV, xlsx or parquet file as a stream of :class:`Batch` es with normalised headers.
 
     Everything that can be refused up front is refused here, before any row is read: unknown content,
@@ -58,17 +57,17 @@ def read_table(path: str | os.PathLike[str], *, header: bool = True, column_name
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
     path = os.fspath(path)
-    sniffed = _recognise(path, limits, language)
+    sniffed = _recognise(path, limits)
     if sniffed.kind is FileKind.CSV:
         return open_csv(path, sniffed, header=header, column_names=column_names, batch_rows=batch_rows,
-                         encoding=encoding, delimiter=delimiter, engine=engine, limits=limits, language=language)
+                         encoding=encoding, delimiter=delimiter, engine=engine, limits=limits)
     if sniffed.kind is FileKind.XLSX:
         return _open_xlsx(path, sniffed, header=header, column_names=column_names, batch_rows=batch_rows,
-                          sheet=sheet, engine=engine, limits=limits, language=language)
-    return _open_parquet(path, sniffed, column_names=column_names, batch_rows=batch_rows, language=language)
+                          sheet=sheet, engine=engine, limits=limits)
+    return _open_parquet(path, sniffed, column_names=column_names, batch_rows=batch_rows)
 
 
-def _recognise(path: str, limits: ReadLimits, language: str, kinds: tuple[FileKind, ...] = (
+def _recognise(path: str, limits: ReadLimits, kinds: tuple[FileKind, ...] = (
         FileKind.CSV, FileKind.XLSX, FileKind.PARQUET)) -> Sniffed:
     """Sniff and apply the size limits: the refusals that need no more than 64 KiB of reading."""
     sniffed = sniff_detail(path)
@@ -88,8 +87,7 @@ def _recognise(path: str, limits: ReadLimits, language: str, kinds: tuple[FileKi
 
 
 def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
-               batch_rows: int, sheet: str | int | None, engine: str, limits: ReadLimits,
-               language: str) -> TableStream:
+               batch_rows: int, sheet: str | int | None, engine: str, limits: ReadLimits) -> TableStream:
     """An xlsx through the bounded streaming reader (``xlsx.XlsxSheet``): rows come with their own Excel row
     numbers, and the limits are enforced before and while reading."""
     if engine not in ("auto", "stream"):
@@ -97,11 +95,11 @@ def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Seque
     if sniffed.size > limits.max_xlsx_bytes:
         raise ReadError(gettext_noop("xlsx file too large (%(size)s; limit %(limit)s): export it as CSV",
                                      size=human_size(sniffed.size), limit=human_size(limits.max_xlsx_bytes)))
-    reader = XlsxSheet(path, sheet=sheet, limits=limits.xlsx, language=language)
+    reader = XlsxSheet(path, sheet=sheet, limits=limits.xlsx)
     close = once(reader.close)
     rows = reader.rows()
     try:
-        layout = _xlsx_layout(rows, header, column_names, language)
+        layout = _xlsx_layout(rows, header, column_names)
     except BaseException:
         close()
         raise
@@ -142,8 +140,8 @@ class _XlsxLayout(NamedTuple):
     pending: list[tuple[int, list[object]]]
 
 
-def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool, column_names: Sequence[str] | None,
-                 language: str) -> _XlsxLayout:
+def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool,
+                 column_names: Sequence[str] | None) -> _XlsxLayout:
     """Read up to the first row holding a value: the header (or the first data row) and the table's place."""
     row = 0
     first: list[object] | None = None
@@ -162,7 +160,7 @@ def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool, column_
     width = len(first)
     if header:
         names = list(column_names) if column_names is not None else first
-        check_names(names, width, language)
+        check_names(names, width)
         return _XlsxLayout(lead, width, names, first, row, [])
     names = list(column_names) if column_names is not None else [f"column_{i + 1}" for i in range(width)]
     return _XlsxLayout(lead, len(names), names, [], None, [(row, first)])
@@ -186,8 +184,7 @@ def _add_xlsx_row(block: list[list[object]], numbers: list[int], number: int, ce
 # ---------------------------------------------------------------------------------------------- parquet
 
 
-def _open_parquet(path: str, sniffed: Sniffed, *, column_names: Sequence[str] | None, batch_rows: int,
-                  language: str) -> TableStream:
+def _open_parquet(path: str, sniffed: Sniffed, *, column_names: Sequence[str] | None, batch_rows: int) -> TableStream:
     """Parquet has no header row: record ``i`` (from 1) is row ``i``."""
     try:
         parquet = pq.ParquetFile(path)
@@ -219,7 +216,7 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
                            column_types: Mapping[str, pa.DataType] | None = None,
                            include_columns: Sequence[str] | None = None, delimiter: str | None = None,
                            encoding: str | None = None, block_bytes: int | None = None, use_threads: bool = True,
-                           limits: ReadLimits = DEFAULT_LIMITS, language: str = "zh") -> Iterator[pa.RecordBatch]:
+                           limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[pa.RecordBatch]:
     """RecordBatches straight from pyarrow, no Python object per row: the lake's bulk path.
 
     CSV columns are named by the (normalised) header or ``column_names`` (required names for a headerless
@@ -228,12 +225,12 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
     (unknown file, size, encoding) happen at call time; parse errors surface as ReadError while iterating.
     """
     path = os.fspath(path)
-    sniffed = _recognise(path, limits, language, (FileKind.CSV, FileKind.PARQUET))
+    sniffed = _recognise(path, limits, (FileKind.CSV, FileKind.PARQUET))
     if sniffed.kind is FileKind.PARQUET:
-            return _guard_arrow(lambda: _ParquetBatches(pq.ParquetFile(path), include_columns), language)
+            return _guard_arrow(lambda: _ParquetBatches(pq.ParquetFile(path), include_columns))
     encoding = encoding or detect_encoding(path)
     delimiter = delimiter or ","
-    head = read_csv_head(path, encoding, delimiter, header, column_names, limits, language)
+    head = read_csv_head(path, encoding, delimiter, header, column_names, limits)
     names = head.headers
     if len(set(names)) != len(names):
         raise ReadError(gettext_noop("the header repeats a column name"))
@@ -253,10 +250,10 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
             convert_options=pacsv.ConvertOptions(column_types=types, include_columns=include_columns),
         )
 
-    return _guard_arrow(open_reader, language)
+    return _guard_arrow(open_reader)
 
 
-def _guard_arrow(open_reader: Callable[[], Any], language: str) -> Iterator[pa.RecordBatch]:
+def _guard_arrow(open_reader: Callable[[], Any]) -> Iterator[pa.RecordBatch]:
     """Iterate a pyarrow reader, turning its parse errors into ReadError and always closing it."""
     reader = None
     try:

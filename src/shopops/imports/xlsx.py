@@ -103,16 +103,14 @@ class XlsxSheet:
     cells right of it are counted but not kept.
     """
 
-    def __init__(self, path: str, *, sheet: str | int | None = None, limits: XlsxLimits = DEFAULT_XLSX_LIMITS,
-                 language: str = "zh") -> None:
-        self.language = language
+    def __init__(self, path: str, *, sheet: str | int | None = None, limits: XlsxLimits = DEFAULT_XLSX_LIMITS) -> None:
         self.limits = limits
         self.keep_columns = EXCEL_MAX_COLUMNS
         self.cells_read = 0
         try:
             self._archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise damaged(str(exc), language) from None
+            raise damaged(str(exc)) from None
         try:
             self._open(sheet)
         except Exception:
@@ -120,25 +118,24 @@ class XlsxSheet:
             raise
 
     def _open(self, sheet: str | int | None) -> None:
-        language = self.language
         names = {info.filename.lower(): info for info in self._archive.infolist()}
         if "xl/workbook.xml" not in names:
-            raise damaged("xl/workbook.xml is missing", language)
-        self._budget = budget = Budget(self.limits, language)
-        workbook = read_workbook(self._archive, names, budget, language)
+            raise damaged("xl/workbook.xml is missing")
+        self._budget = budget = Budget(self.limits)
+        workbook = read_workbook(self._archive, names, budget)
         sheet_names = [name for name, _path in workbook.sheets]
-        self.name = choose_sheet(sheet_names, sheet, language)
+        self.name = choose_sheet(sheet_names, sheet)
         sheet_path = dict(workbook.sheets)[self.name]
         info = names.get(sheet_path.lower())
         if info is None:
-            raise damaged(f"{sheet_path} is missing", language)
+            raise damaged(f"{sheet_path} is missing")
         self._sheet_info = info
         strings_info = names.get(workbook.shared_strings.lower()) if workbook.shared_strings else None
         styles_info = names.get(workbook.styles.lower()) if workbook.styles else None
         # before reading anything big: what the zip directory declares for everything still to read
         budget.refuse_declared([i for i in (styles_info, strings_info, info) if i is not None])
-        self._date_kinds = read_styles(self._archive, styles_info, budget, language)
-        self._strings = read_shared_strings(self._archive, strings_info, budget, self.limits, language)
+        self._date_kinds = read_styles(self._archive, styles_info, budget)
+        self._strings = read_shared_strings(self._archive, strings_info, budget, self.limits)
         self._date1904 = workbook.date1904
 
     def close(self) -> None:
@@ -148,7 +145,6 @@ class XlsxSheet:
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         """(Excel row number, cells from column A) for each row holding a value; empty cells are ``""`` and
         a row may be shorter than the table (trailing empty cells are left out)."""
-        language = self.language
         max_cells = self.limits.max_cells
         strings, date_kinds, date1904 = self._strings, self._date_kinds, self._date1904
         n_strings = len(strings)
@@ -175,7 +171,7 @@ class XlsxSheet:
             if name == "c":
                 cells += 1
                 if cells > max_cells:
-                    raise Refused(_too_many_cells(cells, row_number, max_cells, language))
+                    raise Refused(_too_many_cells(cells, row_number, max_cells))
                 ref = attrs.get("r")
                 if ref is None:
                     column += 1
@@ -185,11 +181,11 @@ class XlsxSheet:
                     if found is None:
                         found = _column_index(letters)
                         if found < 0:
-                            raise Refused(_out_of_sheet(ref, row_number, language))
+                            raise Refused(_out_of_sheet(ref, row_number))
                         columns[letters] = found
                     column = found
                 if column >= EXCEL_MAX_COLUMNS:
-                    raise Refused(_out_of_sheet(where(), row_number, language))
+                    raise Refused(_out_of_sheet(where(), row_number))
                 cell_type = attrs.get("t")
                 style = attrs.get("s")
                 text = None
@@ -207,7 +203,7 @@ class XlsxSheet:
                     found = int(number) if number.isdigit() else -1
                 rows_seen += 1
                 if not 1 <= found <= EXCEL_MAX_ROWS or rows_seen > EXCEL_MAX_ROWS:
-                    raise Refused(_out_of_sheet(f"row {number or found}", row_number, language))
+                    raise Refused(_out_of_sheet(f"row {number or found}", row_number))
                 row_number = found
                 column = -1
                 keep = sheet.keep_columns
@@ -215,7 +211,7 @@ class XlsxSheet:
             elif name == "rPh":
                 phonetic += 1
             elif name == "dimension":
-                _check_dimension(attrs.get("ref", ""), max_cells, language)
+                _check_dimension(attrs.get("ref", ""), max_cells)
             else:
                 plain = local_names.get(name)
                 if plain is None:
@@ -233,7 +229,7 @@ class XlsxSheet:
                     try:
                         value = float(text)
                     except ValueError:
-                        raise Refused(_bad_cell(where(), text, language)) from None
+                        raise Refused(_bad_cell(where(), text)) from None
                     if style is not None:
                         date_kind = date_kinds.get(style)
                         if date_kind:
@@ -241,7 +237,7 @@ class XlsxSheet:
                 elif cell_type == "s":
                     index = int(text) if text.isdigit() else -1
                     if not 0 <= index < n_strings:
-                        raise Refused(_bad_cell(where(), text, language))
+                        raise Refused(_bad_cell(where(), text))
                     value = strings[index]
                 elif cell_type == "b":
                     value = text.strip() in ("1", "true")
@@ -270,7 +266,7 @@ class XlsxSheet:
                 if row:
                     slots += len(row)  # the cells this row takes in memory, empty ones between values too
                     if slots > max_cells:
-                        raise Refused(_too_many_slots(row_number, max_cells, language))
+                        raise Refused(_too_many_slots(row_number, max_cells))
                     out.append((row_number, row[:]))
             elif name == "rPh":
                 phonetic -= 1
@@ -289,15 +285,15 @@ class XlsxSheet:
                 else:
                     text += data
                 if len(text) > EXCEL_MAX_CELL_CHARS:
-                    raise Refused(too_long(where(), language))
+                    raise Refused(too_long(where()))
 
-        parser = new_parser(language)
+        parser = new_parser()
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = characters
         chunks = self._budget.chunks(self._archive, self._sheet_info)
         try:
-            for _ in parse_part(chunks, parser, self._sheet_info.filename, language):
+            for _ in parse_part(chunks, parser, self._sheet_info.filename):
                 if out:
                     yield from out
                     out.clear()
@@ -315,27 +311,27 @@ def _cell_name(column: int, row: int) -> str:
     return f"{letters}{row}"
 
 
-def _bad_cell(where: str, text: str, language: str) -> ReadError:
-    return damaged(f"cell {where} holds {text[:40]!r}, not a value of its type", language)
+def _bad_cell(where: str, text: str) -> ReadError:
+    return damaged(f"cell {where} holds {text[:40]!r}, not a value of its type")
 
 
-def _too_many_cells(cells: int, row: int, limit: int, language: str) -> ReadError:
+def _too_many_cells(cells: int, row: int, limit: int) -> ReadError:
     return ReadError(gettext_noop("the sheet has more than %(limit)s cells (%(cells)s by row %(row)s): split the "
                                   "file or export it as CSV", limit=limit, cells=cells, row=row))
 
 
-def _too_many_slots(row: int, limit: int, language: str) -> ReadError:
+def _too_many_slots(row: int, limit: int) -> ReadError:
     return ReadError(gettext_noop("the sheet's rows × columns come to more than %(limit)s cells (by row %(row)s): "
                                   "split the file or export it as CSV", limit=limit, row=row))
 
 
-def _out_of_sheet(ref: str, row: int, language: str) -> ReadError:
+def _out_of_sheet(ref: str, row: int) -> ReadError:
     return ReadError(gettext_noop("the xlsx has a position %(ref)s outside an Excel sheet (at most %(rows)s rows × "
                                   "%(columns)s columns) after row %(row)s: not an export",
                                   ref=repr(ref[:40]), rows=EXCEL_MAX_ROWS, columns=EXCEL_MAX_COLUMNS, row=row))
 
 
-def _check_dimension(ref: str, max_cells: int, language: str) -> None:
+def _check_dimension(ref: str, max_cells: int) -> None:
     """The sheet's own ``<dimension ref="A1:P100001">``, before its first row: rows × columns over the limit
     is refused at once. A missing or odd ref is no refusal (exports often carry a wrong one); the cells read
     are counted anyway."""
@@ -359,7 +355,7 @@ def _check_dimension(ref: str, max_cells: int, language: str) -> None:
             limit=max_cells)))
 
 
-def choose_sheet(names: list[str], sheet: str | int | None, language: str) -> str:
+def choose_sheet(names: list[str], sheet: str | int | None) -> str:
     """The sheet asked for (by 0-based index or name; default the first), or a ReadError listing the sheets."""
     if sheet is None:
         sheet = 0

@@ -58,9 +58,8 @@ class Refused(Exception):
 class Budget:
     """The bytes the parts read may still inflate to, shared by all parts of one workbook."""
 
-    def __init__(self, limits: XlsxLimits, language: str) -> None:
+    def __init__(self, limits: XlsxLimits) -> None:
         self.limits = limits
-        self.language = language
         self.left = limits.max_unpacked_bytes
 
     def refuse_declared(self, parts: list[zipfile.ZipInfo]) -> None:
@@ -99,11 +98,11 @@ class Budget:
         self.left -= read
 
 
-def damaged(detail: str, language: str) -> ReadError:
+def damaged(detail: str) -> ReadError:
     return ReadError(gettext_noop("the xlsx file is damaged: %(detail)s", detail=detail))
 
 
-def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -> Iterator[None]:
+def parse_part(chunks: Iterator[bytes], parser: Any, part: str) -> Iterator[None]:
     """Feed ``parser`` chunk by chunk; yields after each chunk so the caller can drain what it produced.
 
     expat holds an unfinished tag, comment or processing instruction whole until it ends: bytes fed past the
@@ -124,24 +123,24 @@ def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -
     except Refused as refused:
         raise refused.error from None
     except expat.ExpatError as exc:
-        raise damaged(f"{part}: {expat.ErrorString(exc.code)} (line {exc.lineno})", language) from None
+        raise damaged(f"{part}: {expat.ErrorString(exc.code)} (line {exc.lineno})") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         # a bad CRC, a truncated or encrypted member, an unknown compression method
-        raise damaged(f"{part}: {exc}", language) from None
+        raise damaged(f"{part}: {exc}") from None
 
 
-def _no_dtd(language: str) -> Callable[..., None]:
+def _no_dtd() -> Callable[..., None]:
     def refuse(*_args: object) -> None:
         raise Refused(ReadError(gettext_noop("the xlsx holds a DTD or entity declarations: not an Excel file")))
 
     return refuse
 
 
-def new_parser(language: str) -> Any:
+def new_parser() -> Any:
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = 64 * 1024
-    refuse = _no_dtd(language)
+    refuse = _no_dtd()
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.UnparsedEntityDeclHandler = refuse
@@ -164,11 +163,11 @@ def _attr(attrs: dict[str, str], local: str) -> str | None:
     return None
 
 
-def _small_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, language: str,
+def _small_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget,
                 start: Callable[[str, dict[str, str]], None]) -> None:
-    parser = new_parser(language)
+    parser = new_parser()
     parser.StartElementHandler = lambda name, attrs: start(local_name(name), attrs)
-    for _ in parse_part(budget.chunks(archive, info), parser, info.filename, language):
+    for _ in parse_part(budget.chunks(archive, info), parser, info.filename):
         pass
 
 
@@ -189,8 +188,7 @@ def _resolve(base: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(base, target))
 
 
-def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], budget: Budget,
-                   language: str) -> _Workbook:
+def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], budget: Budget) -> _Workbook:
     sheets: list[tuple[str, str]] = []
     flags = {"date1904": False}
 
@@ -200,7 +198,7 @@ def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], b
         elif name == "workbookPr":
             flags["date1904"] = attrs.get("date1904", "").lower() in ("1", "true")
 
-    _small_part(archive, names["xl/workbook.xml"], budget, language, on_workbook)
+    _small_part(archive, names["xl/workbook.xml"], budget, on_workbook)
     targets: dict[str, str] = {}
     by_type: dict[str, str] = {}
 
@@ -212,7 +210,7 @@ def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], b
 
     rels = names.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
-        _small_part(archive, rels, budget, language, on_rels)
+        _small_part(archive, rels, budget, on_rels)
     listed = [(name, targets.get(rel_id) or f"xl/worksheets/sheet{index + 1}.xml")
               for index, (name, rel_id) in enumerate(sheets)]
 
@@ -265,8 +263,7 @@ def number_format_kind(code: str) -> int:
     return 0
 
 
-def read_styles(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: Budget,
-                 language: str) -> dict[str, int]:
+def read_styles(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: Budget) -> dict[str, int]:
     """Cell style index (as written in ``s="…"``) → DATE or DURATION, for the date-formatted styles."""
     if info is None:
         return {}
@@ -281,17 +278,17 @@ def read_styles(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: 
             where["cellXfs"] = True
         elif name == "xf" and where["cellXfs"]:
             if len(xf_formats) >= EXCEL_MAX_CELL_STYLES:
-                raise Refused(damaged("styles.xml: too many cell styles", language))
+                raise Refused(damaged("styles.xml: too many cell styles"))
             xf_formats.append(attrs.get("numFmtId", "0"))
 
     def on_end(name: str) -> None:
         if local_name(name) == "cellXfs":
             where["cellXfs"] = False
 
-    parser = new_parser(language)
+    parser = new_parser()
     parser.StartElementHandler = lambda name, attrs: on_start(local_name(name), attrs)
     parser.EndElementHandler = on_end
-    for _ in parse_part(budget.chunks(archive, info), parser, info.filename, language):
+    for _ in parse_part(budget.chunks(archive, info), parser, info.filename):
         pass
     kinds: dict[str, int] = {}
     for index, fmt in enumerate(xf_formats):
@@ -311,7 +308,7 @@ EXCEL_MAX_CELL_STYLES = 65_490  # Excel's own limit of cell formats in a workboo
 
 
 def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: Budget,
-                         limits: XlsxLimits, language: str) -> list[str]:
+                         limits: XlsxLimits) -> list[str]:
     """The shared-strings table: the one part held whole, so its entries and memory are counted."""
     if info is None:
         return []
@@ -332,7 +329,7 @@ def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, 
         elif name == "sst":
             declared = attrs.get("uniqueCount") or attrs.get("count") or ""
             if declared.isdigit() and int(declared) > limits.max_strings:
-                raise Refused(_too_many_strings(int(declared), limits, language))
+                raise Refused(_too_many_strings(int(declared), limits))
 
     def on_end(name: str) -> None:
         name = local_name(name)
@@ -343,38 +340,38 @@ def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, 
         elif name == "si":
             text = parts[0] if len(parts) == 1 else "".join(parts)
             if len(strings) >= limits.max_strings:
-                raise Refused(_too_many_strings(len(strings) + 1, limits, language))
+                raise Refused(_too_many_strings(len(strings) + 1, limits))
             state["memory"] += getsizeof(text) + 8
             if state["memory"] > limits.max_strings_bytes:
-                raise Refused(_strings_too_big(limits, language))
+                raise Refused(_strings_too_big(limits))
             strings.append(text)
 
     def on_text(data: str) -> None:
         if state["collect"]:
             state["chars"] += len(data)
             if state["chars"] > EXCEL_MAX_CELL_CHARS:
-                raise Refused(too_long(f"#{len(strings) + 1}", language))
+                raise Refused(too_long(f"#{len(strings) + 1}"))
             parts.append(data)
 
-    parser = new_parser(language)
+    parser = new_parser()
     parser.StartElementHandler = on_start
     parser.EndElementHandler = on_end
     parser.CharacterDataHandler = on_text
-    for _ in parse_part(budget.chunks(archive, info), parser, info.filename, language):
+    for _ in parse_part(budget.chunks(archive, info), parser, info.filename):
         pass
     return strings
 
 
-def _too_many_strings(count: int, limits: XlsxLimits, language: str) -> ReadError:
+def _too_many_strings(count: int, limits: XlsxLimits) -> ReadError:
     return ReadError(gettext_noop("the xlsx's shared-strings table has %(count)s or more entries, more than the "
                                   "limit of %(limit)s: export it as CSV", count=count, limit=limits.max_strings))
 
 
-def _strings_too_big(limits: XlsxLimits, language: str) -> ReadError:
+def _strings_too_big(limits: XlsxLimits) -> ReadError:
     return ReadError(gettext_noop("the xlsx's shared-strings table needs more than %(limit)s of memory: export it "
                                   "as CSV", limit=human_size(limits.max_strings_bytes)))
 
 
-def too_long(where: str, language: str) -> ReadError:
+def too_long(where: str) -> ReadError:
     return ReadError(gettext_noop("text %(where)s in the xlsx is longer than %(limit)s characters (Excel's own "
                                   "limit): not an export", where=where, limit=EXCEL_MAX_CELL_CHARS))

@@ -67,7 +67,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("web:profile")
     tokens = core_selectors.user_tokens(user=request.user)
     return render(request, "accounts/profile.html", {
-        "tokens": tokens, "new_token": new_token, "password_form": password_form, "role_label": say(roles.ROLE_LABELS.get(core_selectors.user_role(user=request.user) or "", "")),
+        "tokens": tokens, "new_token": new_token, "password_form": password_form,
+        "role_label": say(roles.ROLE_LABELS.get(core_selectors.user_role(user=request.user) or "", "")),
     })
 
 

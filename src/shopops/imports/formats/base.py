@@ -129,8 +129,8 @@ class Format:
     target: Literal["orders", "lake"]
     columns: tuple[Column, ...]
     order_key: str = ""  # column grouping rows into one order (orders formats)
-    # rows of one order, its item-file rows (taobao --items), language → draft; raises RowProblem or Skip
-    build: Callable[[Sequence[Record], Sequence[Record], str], OrderDraft] | None = None
+    # rows of one order, its item-file rows (taobao --items) → draft; raises RowProblem or Skip
+    build: Callable[[Sequence[Record], Sequence[Record]], OrderDraft] | None = None
     header: bool = True
     column_names: tuple[str, ...] | None = None  # headerless files
     item_columns: tuple[Column, ...] = ()  # the companion item-detail file (taobao --items)

@@ -109,7 +109,7 @@ TAOBAO_ITEM_COLUMNS = (
 )
 
 
-def build_taobao(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_taobao(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     head = records[0]
     row = int(head["_row"])
     if len(records) > 1:
@@ -283,7 +283,7 @@ JD_COLUMNS = (
 )
 
 
-def build_jd(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_jd(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     """JD: one row per item; 应付金额 and 运费金额 are order-level and repeated on each row (taken once)."""
     row = _row(records)
     status = status_from(first(records, "订单状态"), JD_STATUS, row, "订单状态")
@@ -336,7 +336,7 @@ DOUYIN_COLUMNS = (
 )
 
 
-def build_douyin(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_douyin(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     """抖店: one row per 子订单; 订单应付金额 is the sub-order's payable (its share of freight included)."""
     row = _row(records)
     status = status_from(first(records, "订单状态"), DOUYIN_STATUS, row, "订单状态")
@@ -384,7 +384,7 @@ PDD_COLUMNS = (
 )
 
 
-def build_pdd(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_pdd(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     """PDD: one row per order (one SKU); the unit price is 商品总价 / 数量 (the remainder goes to discount)."""
     head = records[0]
     row = int(head["_row"])
@@ -438,7 +438,7 @@ SHOPIFY_COLUMNS = (
 )
 
 
-def build_shopify(records: Sequence[Record], items: Sequence[Record], language: str, *,
+def build_shopify(records: Sequence[Record], items: Sequence[Record], *,
                   currency: str = "CNY") -> OrderDraft:
     """Shopify orders_export.csv: one row per line item, order fields only on the first row.
 
