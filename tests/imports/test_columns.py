@@ -11,6 +11,8 @@ from shopops.core.errors import FieldError
 from shopops.imports.columns import Column, ColumnConverter, duplicate_headers, parse_cell, resolve_columns
 from shopops.imports.normalize import ValueProblem
 
+from .said import zh
+
 SPEC = (
     Column("订单编号", aliases=("订单号",), required=True, kind="id", nullable=False, unique=True),
     Column("买家实际支付金额", aliases=("买家实付金额",), required=True, kind="money", minimum=0),
@@ -50,11 +52,11 @@ def test_every_missing_required_column_is_reported_on_row_1():
     result = resolve_columns(["买家留言", "宝贝总数量"], SPEC)
     assert [e.field for e in result.errors] == ["订单编号", "买家实际支付金额", "订单创建时间"]
     assert all(e.row == 1 for e in result.errors)
-    assert result.errors[1].message == "缺少必需的列“买家实际支付金额”（也接受：买家实付金额）"
+    assert zh(result.errors[1].message) == "缺少必需的列“买家实际支付金额”（也接受：买家实付金额）"
 
 
 def test_missing_column_message_in_english():
-    result = resolve_columns([], SPEC[:1], language="en")
+    result = resolve_columns([], SPEC[:1])
     assert result.errors == [FieldError("订单编号", "required column “订单编号” is missing (also accepted: 订单号)", 1)]
 
 
@@ -67,7 +69,7 @@ def test_unknown_columns_are_returned_for_a_warning():
 def test_a_column_present_twice_is_an_error_not_a_silent_choice():
     result = resolve_columns(["订单编号", "买家实际支付金额", "买家实付金额", "订单创建时间"], SPEC)
     assert [e.field for e in result.errors] == ["买家实际支付金额"]
-    assert "2 次" in result.errors[0].message
+    assert "2 次" in zh(result.errors[0].message)
     assert "买家实际支付金额" not in result.mapping
 
 
@@ -84,10 +86,10 @@ def test_spec_mistakes_fail_loudly():
         Column("a", aliases="订单号")  # type: ignore[arg-type]
 
 
-def _converter(headers: list[str], language: str = "zh") -> ColumnConverter:
+def _converter(headers: list[str]) -> ColumnConverter:
     resolution = resolve_columns(headers, SPEC)
     assert not resolution.errors
-    return ColumnConverter(SPEC, resolution, language=language)
+    return ColumnConverter(SPEC, resolution)
 
 
 HEADERS = ["订单编号", "买家实际支付金额", "订单创建时间", "宝贝总数量", "买家留言"]
@@ -121,7 +123,7 @@ def test_hostile_rows_are_reported_with_row_column_and_reason():
     found = {(e.row, e.field) for e in batch.errors}
     assert found == {(2, "订单创建时间"), (3, "宝贝总数量"), (4, "买家实际支付金额"), (5, "订单编号"),
                      (5, "订单创建时间"), (6, "买家实际支付金额")}
-    messages = {(e.row, e.field): e.message for e in batch.errors}
+    messages = {(e.row, e.field): zh(e.message) for e in batch.errors}
     assert messages[(5, "订单编号")] == "“3801”与第 2 行重复"
     assert messages[(3, "宝贝总数量")] == "不能小于 0（实际为 -2）"
     assert messages[(4, "买家实际支付金额")] == "不能小于 0.00（实际为 -10.00）"
@@ -131,8 +133,8 @@ def test_hostile_rows_are_reported_with_row_column_and_reason():
     assert batch.values["买家留言"][4] == "'=cmd|' /C calc'!A0"
 
 
-def test_duplicates_are_found_across_batches_and_messages_follow_the_language():
-    converter = _converter(HEADERS, language="en")
+def test_duplicates_are_found_across_batches():
+    converter = _converter(HEADERS)
     converter.convert(Rows([2], [['="3801"', "1.00", "2026-11-11 10:00:00", "1", ""]]))
     second = converter.convert(Rows([50_002], [['="3801"', "1.00", "2026-11-11 10:00:00", "1", ""]]))
     assert second.errors == [FieldError("订单编号", "“3801” duplicates row 2", 50_002)]

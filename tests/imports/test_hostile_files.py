@@ -26,6 +26,7 @@ from shopops.core.errors import FieldError
 from shopops.imports.columns import Column, ColumnConverter, resolve_columns
 from shopops.imports.readers import ReadError, read_table
 
+from .said import zh
 from .samples import TAOBAO_HEADER, TAOBAO_ROWS, csv_text, write_csv, write_xlsx
 
 SPEC = (
@@ -39,13 +40,13 @@ SPEC = (
 )
 
 
-def check_file(path: Path, language: str = "zh") -> tuple[list[FieldError], list[dict]]:
+def check_file(path: Path) -> tuple[list[FieldError], list[dict]]:
     """What an importer does before writing anything: read, map, convert, collect every error."""
-    with read_table(path, language=language) as stream:
-        resolution = resolve_columns(stream.headers, SPEC, language=language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, SPEC)
         if resolution.errors:
             return resolution.errors, []
-        converter = ColumnConverter(SPEC, resolution, language=language)
+        converter = ColumnConverter(SPEC, resolution)
         errors: list[FieldError] = []
         records: list[dict] = []
         for batch in stream:
@@ -84,12 +85,12 @@ def test_wrong_encodings_are_refused_before_any_row(tmp_path, encoding, text):
     path.write_bytes(text.encode(encoding))
     with pytest.raises(ReadError) as caught:
         check_file(path)
-    assert "UTF-8" in caught.value.message_zh
+    assert "UTF-8" in zh(caught.value.text)
 
 
 def test_missing_required_columns_are_all_reported_on_row_1(tmp_path):
     path = write_csv(tmp_path / "orders.csv", ["订单编号", "宝贝标题"], [['="1"', "羊毛衫"]])
-    errors, _ = check_file(path, language="en")
+    errors, _ = check_file(path)
     assert [(e.field, e.row) for e in errors] == [("买家实际支付金额", 1), ("订单状态", 1), ("订单创建时间", 1)]
     assert errors[0].message == "required column “买家实际支付金额” is missing (also accepted: 买家实付金额)"
 
@@ -110,7 +111,7 @@ def test_bad_dates_negative_quantities_duplicate_ids_and_formulas(tmp_path):
         (5, "订单编号"), (5, "买家实际支付金额"), (5, "订单创建时间"),
         (6, "订单编号"), (6, "订单状态"),
     ]
-    by_cell = {(e.row, e.field): e.message for e in errors}
+    by_cell = {(e.row, e.field): zh(e.message) for e in errors}
     assert by_cell[(3, "订单创建时间")] == "“2026-02-30 10:00:00” 不是有效的日期时间"
     assert by_cell[(4, "宝贝总数量")] == "不能小于 0（实际为 -1）"
     assert by_cell[(5, "订单编号")] == "“3801”与第 2 行重复"
@@ -141,7 +142,7 @@ def test_an_xlsx_with_ids_stored_as_numbers(tmp_path):
         ["3801234567890123456", 10, "交易成功", "2026-11-11 00:00:00"],
         [3.801234567890123e18, 10.5, "交易成功", "2026-11-11 00:00:00"],
     ])
-    errors, records = check_file(path, language="en")
+    errors, records = check_file(path)
     assert [(e.row, e.field) for e in errors] == [(3, "订单编号")]
     assert "lost digits" in errors[0].message
     assert records[0]["买家实际支付金额"] == 1000

@@ -29,6 +29,8 @@ from shopops.lake.services import feed_rows
 from shopops.lake.storage import table_version
 from shopops.lake.tables import TABLES
 
+from .said import zh
+
 END = dt.date(2026, 11, 20)
 NAMES = [f.name for f in LAKE_FORMATS]
 OPTIONS = {"ad-report": {"platform": "ztc"}}
@@ -50,10 +52,9 @@ def lake(settings, tmp_path):
     return tmp_path / "lake"
 
 
-def run(name: str, path: Path, *, skip: bool = False, dry: bool = False, account: int | None = 3,
-        language: str = "en", **options: str):
+def run(name: str, path: Path, *, skip: bool = False, dry: bool = False, account: int | None = 3, **options: str):
     return import_lake_file(shop_id=1, fmt=FORMATS[name], path=str(path), channel_account_id=account,
-                            channel="tmall", skip_invalid=skip, dry_run=dry, language=language,
+                            channel="tmall", skip_invalid=skip, dry_run=dry,
                             options={**OPTIONS.get(name, {}), **options})
 
 
@@ -122,7 +123,7 @@ def test_ad_report_needs_a_known_platform(tmp_path):
     for options in ({"platform": ""}, {"platform": "baidu"}):
         with pytest.raises(ReadError) as refused:
             import_lake_file(shop_id=1, fmt=FORMATS["ad-report"], path=str(path), channel_account_id=None,
-                             channel="tmall", skip_invalid=False, dry_run=False, language="en", options=options)
+                             channel="tmall", skip_invalid=False, dry_run=False, options=options)
         assert "platform" in str(refused.value) and refused.value.errors
     assert version("ad-report") is None
 
@@ -208,7 +209,7 @@ def test_missing_required_column_is_named(name, tmp_path):
     drop = header.index(missing)
     rewrite(path, header[:drop] + header[drop + 1:], [r[:drop] + r[drop + 1:] for r in rows], encoding)
     with pytest.raises(ReadError) as refused:
-        run(name, path, language="zh")
+        run(name, path)
     assert refused.value.errors and refused.value.errors[0].field == missing and refused.value.errors[0].row == 1
     assert version(name) is None
 
@@ -299,9 +300,9 @@ def test_events_csv_shapes_and_parquet(tmp_path):
 def test_events_bad_behaviour_and_empty_ids(tmp_path):
     rows = [["2026-11-11 00:05:03", "", "i1", "c1", "pv"], ["2026-11-11 00:05:03", "u1", "i1", "c1", "点赞!!"]]
     path = rewrite(tmp_path / "events.csv", ["ts", "user_id", "item_id", "category_id", "behavior"], rows, "utf-8")
-    result = run("events", path, language="zh")
+    result = run("events", path)
     assert {(e.row, e.field) for e in result.errors} == {(2, "user_id"), (3, "behavior")}
-    assert result.errors[0].message == "不能为空" and not result.written
+    assert zh(result.errors[0].message) == "不能为空" and not result.written
 
 
 # -------------------------------------------------------------------------------------------- userbehavior

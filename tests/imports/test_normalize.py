@@ -22,6 +22,8 @@ from shopops.imports.normalize import (
     parse_rate,
 )
 
+from .said import en, zh
+
 UTC = dt.UTC
 
 
@@ -141,14 +143,14 @@ def test_parse_money_fen(raw, fen):
 def test_parse_money_fen_refuses(raw):
     with pytest.raises(ValueProblem) as caught:
         parse_money_fen(raw)
-    assert caught.value.message_zh and caught.value.message_en
+    assert zh(caught.value.text) != caught.value.text == en(caught.value.text)
 
 
 def test_money_error_names_the_value_in_both_languages():
     with pytest.raises(ValueProblem) as caught:
         parse_money_fen("12.345")
-    assert "12.345" in caught.value.message("zh") and "两位小数" in caught.value.message("zh")
-    assert "12.345" in caught.value.message("en") and "two decimals" in caught.value.message("en")
+    assert "12.345" in zh(caught.value.text) and "两位小数" in zh(caught.value.text)
+    assert "12.345" in en(caught.value.text) and "two decimals" in en(caught.value.text)
 
 
 def test_money_can_refuse_negatives():
@@ -276,7 +278,7 @@ def test_parse_datetime_uses_the_shops_zone_for_wall_time():
 def test_bad_dates_are_refused(raw):
     with pytest.raises(ValueProblem) as caught:
         parse_datetime(raw)
-    assert caught.value.message_zh and caught.value.message_en
+    assert zh(caught.value.text) != caught.value.text == en(caught.value.text)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -327,9 +329,11 @@ def test_parse_id_refuses_what_cannot_be_the_real_id(raw):
         parse_id(raw)
 
 
-def test_value_problem_language_selection():
-    problem = ValueProblem("不是金额", "not an amount")
-    assert problem.message("zh-hans") == "不是金额"
-    assert problem.message("en") == "not an amount"
-    assert str(problem) == "not an amount"
+def test_value_problem_is_said_in_the_language():
+    with pytest.raises(ValueProblem) as caught:
+        parse_money_fen("abc")
+    problem = caught.value
+    assert zh(problem.text) == "“abc” 不是金额"
+    assert en(problem.text) == "“abc” is not an amount of money"
+    assert str(problem) == "“abc” is not an amount of money"
     assert isinstance(problem, ValueError)

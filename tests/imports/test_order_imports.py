@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.samples import items_path_for
@@ -160,6 +161,25 @@ def test_cli_import_formats_and_exit_codes(tmp_path):
     assert set(ORDER_FORMATS) <= names
     taobao = next(row for row in listed if row["name"] == "taobao-orders")
     assert "订单编号" in taobao["required"] and taobao["items"]["required"]
+    assert taobao["description"] == "淘宝/天猫 订单报表"
+    english = json.loads(run("import", "formats", "--json", "--language", "en", data_dir=tmp_path).stdout)
+    assert next(row for row in english if row["name"] == "taobao-orders")["description"] == "Taobao/Tmall order report"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-hans", "文件缺少必需的列，未导入任何数据"),
+    ("en", "the file lacks required columns; nothing was imported"),
+])
+def test_a_rejected_file_is_explained_in_the_job_language(shop, tmp_path, language, expected):
+    path = tmp_path / "orders.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with translation.override(language):
+        summary = _import(shop, "jd-orders", path)
+    assert summary["status"] == "rejected"
+    messages = [e["message"] for e in summary["errors"]]
+    assert messages[0] == expected
+    missing = "缺少必需的列“订单号”" if language == "zh-hans" else "required column “订单号” is missing"
+    assert any(m.startswith(missing) for m in messages)
 
 
 def test_cli_export_sample_import_and_reject(tmp_path):

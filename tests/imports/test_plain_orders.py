@@ -45,7 +45,7 @@ def test_plain_taobao_agrees_with_build_taobao(order):
     records, items = order
     plain = plain_taobao(records, items)
     try:
-        draft = build_taobao(records, items, "zh")
+        draft = build_taobao(records, items)
     except (Skip, RowProblem):
         assert plain is None
         return

@@ -20,6 +20,7 @@ from shopops.imports.readers import (
     sniff_detail,
 )
 
+from .said import en, zh
 from .samples import (
     DOUYIN_HEADER,
     DOUYIN_ROWS,
@@ -69,8 +70,8 @@ def test_sniff_refuses_what_is_not_a_table_and_says_why(tmp_path, content, reaso
     path.write_bytes(content)
     detail = sniff_detail(path)
     assert detail.kind is FileKind.UNKNOWN
-    assert reason.lower() in detail.reason_en.lower()
-    assert detail.reason_zh
+    assert reason.lower() in detail.reason.lower()
+    assert zh(detail.reason) != detail.reason
 
 
 def test_a_zip_is_an_xlsx_only_with_a_workbook(tmp_path):
@@ -78,11 +79,11 @@ def test_a_zip_is_an_xlsx_only_with_a_workbook(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("orders.csv", "订单编号\n1\n")
     assert sniff_detail(path).kind is FileKind.UNKNOWN
-    assert "unpack" in sniff_detail(path).reason_en
+    assert "unpack" in sniff_detail(path).reason
     docx = tmp_path / "report.xlsx"
     with zipfile.ZipFile(docx, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    assert "Word" in sniff_detail(docx).reason_en
+    assert "Word" in sniff_detail(docx).reason
 
 
 def test_a_2gb_file_that_is_not_a_csv_is_refused_fast_without_reading_it(tmp_path):
@@ -96,7 +97,7 @@ def test_a_2gb_file_that_is_not_a_csv_is_refused_fast_without_reading_it(tmp_pat
     with pytest.raises(ReadError) as caught:
         read_table(path)
     assert time.perf_counter() - started < 0.5
-    assert "2.0 GiB" in caught.value.message_en and "NUL" in caught.value.message_en
+    assert "2.0 GiB" in caught.value.text and "NUL" in caught.value.text
 
 
 def test_a_2gb_file_with_a_csv_header_then_zeros_is_refused_fast(tmp_path):
@@ -115,7 +116,7 @@ def test_a_2gb_file_with_a_csv_header_then_zeros_is_refused_fast(tmp_path):
 def test_the_size_limit_is_configurable(tmp_path):
     path = write_csv(tmp_path / "orders.csv", TAOBAO_HEADER, TAOBAO_ROWS)
     with pytest.raises(ReadError, match="file too large"):
-        read_table(path, limits=ReadLimits(max_file_bytes=100), language="en")
+        read_table(path, limits=ReadLimits(max_file_bytes=100))
 
 
 # ------------------------------------------------------------------------------------------------- encoding
@@ -151,16 +152,17 @@ def test_other_cjk_code_pages_are_refused_not_read_as_nonsense(tmp_path, encodin
     path.write_bytes(text.encode(encoding))
     with pytest.raises(ReadError) as caught:
         detect_encoding(path)
-    assert "UTF-8" in caught.value.message_en
+    assert "UTF-8" in caught.value.text
 
 
 def test_undecodable_bytes_are_refused(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(b"name,city\ncaf\xe9,\xff\xfe\n")
     with pytest.raises(ReadError, match="UTF-8"):
-        read_table(path, language="en")
-    with pytest.raises(ReadError, match="无法识别文件编码"):
+        read_table(path)
+    with pytest.raises(ReadError) as caught:
         detect_encoding(path)
+    assert zh(caught.value.text) == "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV"
 
 
 def test_utf16_is_refused_with_a_way_out(tmp_path):
@@ -168,7 +170,7 @@ def test_utf16_is_refused_with_a_way_out(tmp_path):
     path.write_bytes(csv_text(TAOBAO_HEADER, TAOBAO_ROWS, delimiter="\t").encode("utf-16"))
     with pytest.raises(ReadError) as caught:
         read_table(path)
-    assert "UTF-8" in caught.value.message_zh
+    assert "UTF-8" in zh(caught.value.text)
 
 
 def test_mixed_encodings_are_reported_with_the_row(tmp_path):
@@ -181,7 +183,7 @@ def test_mixed_encodings_are_reported_with_the_row(tmp_path):
     assert detect_encoding(path) == "utf-8"
     for engine in ("python", "arrow"):
         with pytest.raises(ReadError, match="row 6001 cannot be decoded as utf-8"):
-            read_all(path, engine=engine, language="en")
+            read_all(path, engine=engine)
 
 
 # ------------------------------------------------------------------------------------------------------ CSV
@@ -258,7 +260,7 @@ def test_rows_with_the_wrong_number_of_cells_are_listed(tmp_path, engine):
     path.write_bytes(text.encode("gbk"))
     with pytest.raises(ReadError) as caught:
         read_all(path, engine=engine)
-    assert [(e.row, e.message) for e in caught.value.errors] == [
+    assert [(e.row, zh(e.message)) for e in caught.value.errors] == [
         (3, "该行有 1 个单元格，表头有 2 列"), (5, "该行有 3 个单元格，表头有 2 列")]
 
 
@@ -285,7 +287,7 @@ def test_headerless_csv_with_names(tmp_path):
 def test_column_names_must_fit_the_header(tmp_path):
     path = write_csv(tmp_path / "orders.csv", TAOBAO_HEADER, TAOBAO_ROWS)
     with pytest.raises(ReadError, match="2 column names"):
-        read_table(path, column_names=["a", "b"], language="en")
+        read_table(path, column_names=["a", "b"])
 
 
 def test_tab_separated_exports_are_detected(tmp_path):
@@ -299,7 +301,7 @@ def test_an_empty_first_line_means_no_header(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(b"\r\n1,2\r\n")
     with pytest.raises(ReadError, match="no header"):
-        read_table(path, language="en")
+        read_table(path)
 
 
 def test_binary_data_after_a_text_start_is_refused(tmp_path):
@@ -308,9 +310,9 @@ def test_binary_data_after_a_text_start_is_refused(tmp_path):
     path.write_bytes(text + b"\x00\x01\x02" * 1000)
     assert sniff(path) is FileKind.CSV  # the first 64 KiB look fine
     with pytest.raises(ReadError, match="NUL"):
-        read_all(path, engine="python", language="en")
+        read_all(path, engine="python")
     with pytest.raises(ReadError, match="NUL"):
-        read_table(path, limits=ARROW_ALWAYS, language="en")  # the pyarrow path scans before reading
+        read_table(path, limits=ARROW_ALWAYS)  # the pyarrow path scans before reading
 
 
 def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path):
@@ -318,9 +320,9 @@ def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path):
     path.write_bytes(b"id,note\n1,ok\n2," + b"x" * 300_000 + b"\n")
     limits = ReadLimits(max_line_chars=10_000, arrow_block_bytes=64 * 1024)
     with pytest.raises(ReadError, match="row 3"):
-        read_all(path, engine="python", limits=limits, language="en")
+        read_all(path, engine="python", limits=limits)
     with pytest.raises(ReadError):
-        read_all(path, engine="arrow", limits=limits, language="en")
+        read_all(path, engine="arrow", limits=limits)
 
 
 def test_an_unclosed_quote_is_refused(tmp_path):
@@ -360,15 +362,16 @@ def test_xlsx_sheet_by_name_and_missing_sheet(tmp_path):
     assert rows == [{"column_1": "导出说明"}]
     with pytest.raises(ReadError) as caught:
         read_table(path, sheet="Sheet1")
-    assert "订单" in caught.value.message_zh and "说明" in caught.value.message_zh
+    assert zh(caught.value.text) == "找不到工作表 'Sheet1'；文件中有：订单、说明"
+    assert en(caught.value.text) == "no sheet 'Sheet1'; the file has: 订单, 说明"
 
 
 def test_xlsx_size_guards(tmp_path):
     path = write_xlsx(tmp_path / "orders.xlsx", ["订单编号"], [["1"]])
     with pytest.raises(ReadError, match="xlsx file too large"):
-        read_table(path, limits=ReadLimits(max_xlsx_bytes=1000), language="en")
+        read_table(path, limits=ReadLimits(max_xlsx_bytes=1000))
     with pytest.raises(ReadError, match="unpacks to"):
-        read_table(path, limits=ReadLimits(max_xlsx_unpacked_bytes=100), language="en")
+        read_table(path, limits=ReadLimits(max_xlsx_unpacked_bytes=100))
 
 
 def test_a_damaged_xlsx_is_refused(tmp_path):
@@ -385,7 +388,7 @@ def test_an_empty_sheet_is_refused(tmp_path):
     path = tmp_path / "empty.xlsx"
     Workbook().save(path)
     with pytest.raises(ReadError, match="sheet is empty"):
-        read_table(path, language="en")
+        read_table(path)
 
 
 # -------------------------------------------------------------------------------------------------- parquet

@@ -34,6 +34,7 @@ from shopops.imports.readers import ReadError, ReadLimits, read_table
 from shopops.imports.xlsx import XlsxLimits, XlsxSheet, number_format_kind
 from shopops.imports.xlsx_parts import Budget
 
+from .said import zh
 from .xlsx_bombs import MAIN, bomb_xlsx, inline_row, repeated_sheet_xlsx, sheet_of, sheet_xlsx
 
 HEADER = ["订单号", "商品名称", "订购数量"]
@@ -44,7 +45,7 @@ PEAK_MB = ("print(next(int(line.split()[1]) for line in open('/proc/self/status'
 
 
 def read_rows(path: Path, **limits: int) -> list[tuple[int, dict]]:
-    with read_table(path, limits=ReadLimits(**limits), language="en") as stream:
+    with read_table(path, limits=ReadLimits(**limits)) as stream:
         return [(number, row) for batch in stream for number, row in zip(batch.row_numbers, batch.rows(),
                                                                           strict=True)]
 
@@ -53,15 +54,15 @@ def test_a_sheet_declared_beyond_the_unpacked_limit_is_refused_before_reading(tm
     path = bomb_xlsx(tmp_path / "bomb.xlsx", HEADER, unpacked=3 * 1024**2, block_bytes=4096)
     with pytest.raises(ReadError) as caught:
         read_rows(path, max_xlsx_unpacked_bytes=1024**2)
-    assert "unpacks to 3.0 MiB, more than the limit of 1.0 MiB" in caught.value.message_en
-    assert "超过上限 1.0 MiB" in caught.value.message_zh
+    assert "unpacks to 3.0 MiB, more than the limit of 1.0 MiB" in caught.value.text
+    assert "超过上限 1.0 MiB" in zh(caught.value.text)
 
 
 def test_a_part_compressed_beyond_the_ratio_is_refused_before_reading(tmp_path):
     path = bomb_xlsx(tmp_path / "bomb.xlsx", HEADER, unpacked=8 * 1024**2, block_bytes=65536)
     with pytest.raises(ReadError) as caught:
         read_rows(path)
-    message = caught.value.message_en
+    message = caught.value.text
     assert "xl/worksheets/sheet1.xml in the xlsx is compressed" in message and "limit of 100:1" in message
     assert int(message.split("compressed ")[1].split(":")[0]) > 100
 
@@ -82,7 +83,7 @@ def test_inflated_bytes_are_counted_while_reading():
         def open(self, _info: zipfile.ZipInfo) -> io.BytesIO:
             return io.BytesIO(b"<" * (3 * 1024**2))
 
-    budget = Budget(XlsxLimits(max_unpacked_bytes=2 * 1024**2), "en")
+    budget = Budget(XlsxLimits(max_unpacked_bytes=2 * 1024**2))
     with pytest.raises(ReadError, match="bigger than the zip directory says"):
         for _chunk in budget.chunks(Archive(), info):  # type: ignore[arg-type]
             pass
@@ -93,14 +94,14 @@ def test_a_dimension_over_the_cell_limit_is_refused_before_the_first_row(tmp_pat
     with pytest.raises(ReadError) as caught:
         read_rows(path)
     assert f"1048576 rows × 16384 columns = 17179869184 cells, more than the limit of {XlsxLimits().max_cells}" in \
-        caught.value.message_en
+        caught.value.text
 
 
 def test_cells_are_counted_while_reading_empty_ones_too(tmp_path):
     path = bomb_xlsx(tmp_path / "cells.xlsx", HEADER, unpacked=1024**2, block_bytes=4096, columns=3)
     with pytest.raises(ReadError) as caught:
         read_rows(path, max_xlsx_cells=20_000)
-    assert "the sheet has more than 20000 cells (20001 by row 6667)" in caught.value.message_en
+    assert "the sheet has more than 20000 cells (20001 by row 6667)" in caught.value.text
     empty = bomb_xlsx(tmp_path / "empty.xlsx", HEADER, unpacked=1024**2, block_bytes=4096, cell=b'<c s="1"/>')
     with pytest.raises(ReadError, match="more than 20000 cells"):
         read_rows(empty, max_xlsx_cells=20_000)
@@ -146,8 +147,8 @@ def test_rows_reaching_far_right_are_counted_as_rows_times_columns(tmp_path):
         f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="XFD{n}"><v>1</v></c></row>' for n in range(2, 40_000))
     path = sheet_xlsx(tmp_path / "far-right.xlsx", sheet_of(rows))
     code = ("import sys\nfrom shopops.imports.readers import ReadError, read_table\n"
-            "try:\n    with read_table(sys.argv[1], language='en') as stream:\n        sum(len(b) for b in stream)\n"
-            "except ReadError as error:\n    print(error.message_en)\n"
+            "try:\n    with read_table(sys.argv[1]) as stream:\n        sum(len(b) for b in stream)\n"
+            "except ReadError as error:\n    print(error.text)\n"
             f"{PEAK_MB}\n")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -177,8 +178,8 @@ def test_a_giant_tag_or_comment_is_refused_without_being_held(tmp_path, opening,
     path = repeated_sheet_xlsx(tmp_path / "token.xlsx", head, block, 300_000_000 // len(block),
                                closing + b"</row></sheetData></worksheet>")
     code = ("import sys\nfrom shopops.imports.readers import ReadError, read_table\n"
-            "try:\n    with read_table(sys.argv[1], language='en') as stream:\n        sum(len(b) for b in stream)\n"
-            "except ReadError as error:\n    print(error.message_en)\n"
+            "try:\n    with read_table(sys.argv[1]) as stream:\n        sum(len(b) for b in stream)\n"
+            "except ReadError as error:\n    print(error.text)\n"
             f"{PEAK_MB}\n")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -199,7 +200,7 @@ def test_a_shared_strings_table_too_long_or_too_big_is_refused(tmp_path):
     declared = sheet_xlsx(tmp_path / "declared.xlsx", sheet, strings=_strings(1001, declared=True))
     with pytest.raises(ReadError) as caught:
         read_rows(declared, max_xlsx_strings=1000)
-    assert "shared-strings table has 1001 or more entries, more than the limit of 1000" in caught.value.message_en
+    assert "shared-strings table has 1001 or more entries, more than the limit of 1000" in caught.value.text
     silent = sheet_xlsx(tmp_path / "silent.xlsx", sheet, strings=_strings(1001, declared=False))
     with pytest.raises(ReadError, match="1001 or more entries"):
         read_rows(silent, max_xlsx_strings=1000)

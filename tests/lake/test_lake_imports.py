@@ -40,7 +40,7 @@ def lake(settings, tmp_path):
 
 def run(name: str, path: Path, *, shop: int = 1, account: int | None = 3, **options: str):
     return import_lake_file(shop_id=shop, fmt=FORMATS[name], path=str(path), channel_account_id=account,
-                            channel="tmall", skip_invalid=False, dry_run=False, language="en", options=options)
+                            channel="tmall", skip_invalid=False, dry_run=False, options=options)
 
 
 def sycm(tmp_path: Path, name: str = "sycm.csv", **kwargs) -> Path:
@@ -196,7 +196,7 @@ django.setup()
 from shopops.imports.formats import FORMATS
 from shopops.imports.lake_import import import_lake_file
 import_lake_file(shop_id=1, fmt=FORMATS["taobao-userbehavior"], path=sys.argv[1], channel_account_id=None,
-                 channel="taobao", skip_invalid=False, dry_run=False, language="en", options={})
+                 channel="taobao", skip_invalid=False, dry_run=False, options={})
 print("finished")
 """
 

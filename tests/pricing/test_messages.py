@@ -13,10 +13,10 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from shopops.core.errors import InvalidInput
+from shopops.core.text import Text, gettext_noop
 from shopops.pricing.contract import parse_cart
 from shopops.pricing.domain import quote
 from shopops.pricing.messages import say
-from shopops.pricing.text import Text, gettext_noop
 
 from .carts import cart, line
 

@@ -6,6 +6,8 @@ Pure data: ``services.roles_sync`` turns it into Django groups. The role-walk te
 
 from __future__ import annotations
 
+from .text import gettext_noop
+
 ADMIN = "admin"
 OPERATOR = "operator"
 ADS = "ads"
@@ -13,12 +15,13 @@ SERVICE = "service"
 VIEWER = "viewer"
 ROLES = (ADMIN, OPERATOR, ADS, SERVICE, VIEWER)
 
+# English labels that the pages say in the user's language (core.i18n.say).
 ROLE_LABELS = {
-    ADMIN: ("管理员", "Administrator"),
-    OPERATOR: ("运营", "Operator"),
-    ADS: ("推广", "Ads"),
-    SERVICE: ("客服", "Customer service"),
-    VIEWER: ("只读", "Viewer"),
+    ADMIN: gettext_noop("Administrator"),
+    OPERATOR: gettext_noop("Operator"),
+    ADS: gettext_noop("Ads"),
+    SERVICE: gettext_noop("Customer service"),
+    VIEWER: gettext_noop("Viewer"),
 }
 
 VIEW_DASHBOARD = "core.view_dashboard"

@@ -19,6 +19,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from shopops.core.errors import FieldError
 from shopops.core.money import format_fen
+from shopops.core.text import Text, gettext_noop, listing
 
 from .fastpaths import fast_cells
 from .normalize import (
@@ -72,10 +73,6 @@ def _key(header: object) -> str:
     return normalize_header(header).casefold()
 
 
-def _say(language: str, zh: str, en: str) -> str:
-    return en if language.startswith("en") else zh
-
-
 class ColumnResolution(NamedTuple):
     """Where each declared column sits in the file.
 
@@ -88,7 +85,7 @@ class ColumnResolution(NamedTuple):
     ignored: list[str]
 
 
-def resolve_columns(headers: Sequence[object], spec: Sequence[Column], *, language: str = "zh") -> ColumnResolution:
+def resolve_columns(headers: Sequence[object], spec: Sequence[Column]) -> ColumnResolution:
     """Match a file's headers to the spec: every missing required column and every ambiguity is reported.
 
     A header that matches a declared column twice (the file has both ``买家实际支付金额`` and
@@ -117,29 +114,24 @@ def resolve_columns(headers: Sequence[object], spec: Sequence[Column], *, langua
         indexes = found.get(column.name)
         if not indexes:
             if column.required:
-                errors.append(FieldError(column.name, _missing_message(column, language), HEADER_ROW))
+                errors.append(FieldError(column.name, _missing_message(column), HEADER_ROW))
             continue
         if len(indexes) > 1:
             shown = "、".join(f"“{normalize_header(headers[i])}”" for i in indexes)
-            errors.append(FieldError(column.name, _say(
-                language,
-                f"列“{column.name}”在文件中出现了 {len(indexes)} 次（{shown}），无法确定用哪一列",
-                f"column “{column.name}” appears {len(indexes)} times ({shown}); cannot tell which to use",
-            ), HEADER_ROW))
+            errors.append(FieldError(column.name, gettext_noop(
+                "column “%(column)s” appears %(count)s times (%(shown)s); cannot tell which to use",
+                column=column.name, count=len(indexes), shown=shown), HEADER_ROW))
             continue
         mapping[column.name] = indexes[0]
     return ColumnResolution(mapping, errors, ignored)
 
 
-def _missing_message(column: Column, language: str) -> str:
+def _missing_message(column: Column) -> Text:
     others = [a for a in column.aliases if _key(a) != _key(column.name)]
     if not others:
-        return _say(language, f"缺少必需的列“{column.name}”", f"required column “{column.name}” is missing")
-    return _say(
-        language,
-        f"缺少必需的列“{column.name}”（也接受：{'、'.join(others)}）",
-        f"required column “{column.name}” is missing (also accepted: {', '.join(others)})",
-    )
+        return gettext_noop("required column “%(column)s” is missing", column=column.name)
+    return gettext_noop("required column “%(column)s” is missing (also accepted: %(others)s)",
+                        column=column.name, others=listing(others))
 
 
 def _parser(kind: str, tz: str) -> Callable[[object], object]:
@@ -159,7 +151,7 @@ def _checker(column: Column) -> Callable[[object], object] | None:
     def check(result: object) -> object:
         if result is None:
             if not column.nullable:
-                raise ValueProblem("不能为空", "must not be empty")
+                raise ValueProblem(gettext_noop("must not be empty"))
             return None
         _check_bounds(column, result)
         return result
@@ -188,12 +180,12 @@ def _shown_bound(column: Column, bound: float) -> str:
 def _check_bounds(column: Column, value: object) -> None:
     if column.minimum is not None and value < column.minimum:  # type: ignore[operator]
         bound = _shown_bound(column, column.minimum)
-        raise ValueProblem(f"不能小于 {bound}（实际为 {_shown_value(column, value)}）",
-                           f"must be at least {bound} (got {_shown_value(column, value)})")
+        raise ValueProblem(gettext_noop("must be at least %(bound)s (got %(value)s)",
+                                        bound=bound, value=_shown_value(column, value)))
     if column.maximum is not None and value > column.maximum:  # type: ignore[operator]
         bound = _shown_bound(column, column.maximum)
-        raise ValueProblem(f"不能大于 {bound}（实际为 {_shown_value(column, value)}）",
-                           f"must be at most {bound} (got {_shown_value(column, value)})")
+        raise ValueProblem(gettext_noop("must be at most %(bound)s (got %(value)s)",
+                                        bound=bound, value=_shown_value(column, value)))
 
 
 def _shown_value(column: Column, value: object) -> str:
@@ -306,11 +298,10 @@ class ColumnConverter:
     """
 
     def __init__(self, spec: Sequence[Column], resolution: ColumnResolution | Mapping[str, int], *,
-                 language: str = "zh", tz: str = DEFAULT_TZ, vectorised: bool = True) -> None:
+                 tz: str = DEFAULT_TZ, vectorised: bool = True) -> None:
         mapping = resolution.mapping if isinstance(resolution, ColumnResolution) else resolution
         self.spec = tuple(spec)
         self.mapping = dict(mapping)
-        self.language = language
         self.tz = tz
         self.vectorised = vectorised
         self._cells = {c.name: cell_function(c, tz=tz) for c in self.spec}
@@ -350,7 +341,7 @@ class ColumnConverter:
             try:
                 out[i] = cell(value)
             except ValueProblem as problem:
-                self._fail(result, spec_column, rows[i], problem.message(self.language))
+                self._fail(result, spec_column, rows[i], problem.text)
         return out
 
     def _finish_fast(self, result: ConvertedBatch, spec_column: Column, fast: tuple[list[object], list[int]],
@@ -366,7 +357,7 @@ class ColumnConverter:
                     values[i] = cell(value)
                 except ValueProblem as problem:
                     values[i] = None
-                    self._fail(result, spec_column, rows[i], problem.message(self.language))
+                    self._fail(result, spec_column, rows[i], problem.text)
         self._apply_rules(result, spec_column, values, set(fallback))
         return values
 
@@ -390,7 +381,7 @@ class ColumnConverter:
                 check(value)
             except ValueProblem as problem:
                 values[i] = None
-                self._fail(result, spec_column, rows[i], problem.message(self.language))
+                self._fail(result, spec_column, rows[i], problem.text)
 
     def _check_unique(self, result: ConvertedBatch, spec_column: Column, values: list[object],
                       seen: dict[object, int]) -> None:
@@ -400,8 +391,8 @@ class ColumnConverter:
                 continue
             first = seen.setdefault(value, rows[i])
             if first != rows[i]:
-                self._fail(result, spec_column, rows[i], _say(
-                    self.language, f"“{value}”与第 {first} 行重复", f"“{value}” duplicates row {first}"))
+                self._fail(result, spec_column, rows[i], gettext_noop(
+                    "“%(value)s” duplicates row %(row)s", value=value, row=first))
                 values[i] = None
 
     @staticmethod

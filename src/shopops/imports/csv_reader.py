@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from shopops.core.errors import FieldError
+from shopops.core.text import gettext_noop
 
 from .batches import MAX_LISTED_ROW_ERRORS, Batch, ReadLimits, TableStream, arrow_encoding, once, unique_keys
 from .filetypes import SNIFF_BYTES, FileKind, ReadError, Sniffed, detect_encoding
@@ -52,7 +53,7 @@ def _detect_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _scan_csv_bytes(path: str, language: str) -> bool:
+def _scan_csv_bytes(path: str) -> bool:
     """One fast pass over the raw bytes: refuse NUL bytes; report a blank line before the end.
 
     Blank lines matter for row numbers: pyarrow skips them, Excel (and the csv module) count them.
@@ -64,8 +65,7 @@ def _scan_csv_bytes(path: str, language: str) -> bool:
         while chunk := handle.read(8 * 1024 * 1024):
             nul = chunk.find(b"\x00")
             if nul >= 0:
-                raise ReadError(f"第 {offset + nul} 字节处出现二进制数据（NUL），不是 CSV",
-                                f"binary data (NUL) at byte {offset + nul}: not a CSV", language=language)
+                raise ReadError(gettext_noop("binary data (NUL) at byte %(byte)s: not a CSV", byte=offset + nul))
             window = carry + chunk
             base = offset - len(carry)
             found = max(window.rfind(b"\n\n"), window.rfind(b"\n\r\n"))
@@ -102,37 +102,33 @@ def _undecodable_row(path: str, encoding: str, delimiter: str, limits: ReadLimit
     return None
 
 
-def _decode_error(encoding: str, row: int, language: str) -> ReadError:
-    return ReadError(f"第 {row} 行无法按 {encoding} 解码：文件可能混用了多种编码",
-                     f"row {row} cannot be decoded as {encoding}: the file may mix encodings", language=language)
+def _decode_error(encoding: str, row: int) -> ReadError:
+    return ReadError(gettext_noop("row %(row)s cannot be decoded as %(encoding)s: the file may mix encodings",
+                                  row=row, encoding=encoding))
 
 
-def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits, language: str,
+def _csv_failure(exc: Exception, row: int, encoding: str, limits: ReadLimits,
                  located: int | None = None) -> ReadError:
     """Translate a low-level CSV failure at ``row`` into a ReadError the operator can act on."""
     if isinstance(exc, UnicodeDecodeError):
-        return _decode_error(encoding, located or row, language)
+        return _decode_error(encoding, located or row)
     if isinstance(exc, _BinaryLine):
-        return ReadError(f"第 {row} 行含二进制数据（NUL），不是 CSV", f"row {row} holds binary data (NUL): not a CSV",
-                         language=language)
+        return ReadError(gettext_noop("row %(row)s holds binary data (NUL): not a CSV", row=row))
     if isinstance(exc, _LineTooLong):
-        return ReadError(f"第 {row} 行超过 {limits.max_line_chars} 个字符：不是正常的导出文件（或引号没有闭合）",
-                         f"row {row} is longer than {limits.max_line_chars} characters: not an export "
-                         "(or a quote is not closed)", language=language)
-    return ReadError(f"第 {row} 行 CSV 格式错误：{exc}", f"row {row} is not valid CSV: {exc}", language=language)
+        return ReadError(gettext_noop("row %(row)s is longer than %(limit)s characters: not an export "
+                                      "(or a quote is not closed)", row=row, limit=limits.max_line_chars))
+    return ReadError(gettext_noop("row %(row)s is not valid CSV: %(error)s", row=row, error=str(exc)))
 
 
-def _ragged_error(problems: list[FieldError], total: int, expected: int, language: str) -> ReadError:
+def _ragged_error(problems: list[FieldError], total: int, expected: int) -> ReadError:
     listed = ", ".join(str(p.row) for p in problems[:10])
-    return ReadError(f"{total} 行的列数与表头（{expected} 列）不一致，例如第 {listed} 行",
-                     f"{total} rows do not have the header's {expected} columns, e.g. rows {listed}",
-                     problems[:MAX_LISTED_ROW_ERRORS], language=language)
+    return ReadError(gettext_noop("%(total)s rows do not have the header's %(expected)s columns, e.g. rows %(rows)s",
+                                  total=total, expected=expected, rows=listed), problems[:MAX_LISTED_ROW_ERRORS])
 
 
-def _ragged_problem(row: int, got: int, expected: int, language: str) -> FieldError:
-    message = (f"this row has {got} cells, the header has {expected}" if language.startswith("en")
-               else f"该行有 {got} 个单元格，表头有 {expected} 列")
-    return FieldError("", message, row)
+def _ragged_problem(row: int, got: int, expected: int) -> FieldError:
+    return FieldError("", gettext_noop("this row has %(got)s cells, the header has %(expected)s",
+                                       got=got, expected=expected), row)
 
 
 @dataclass(slots=True)
@@ -145,7 +141,7 @@ class _CsvHead:
 
 
 def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column_names: Sequence[str] | None,
-                   limits: ReadLimits, language: str) -> _CsvHead:
+                   limits: ReadLimits) -> _CsvHead:
     """The header record (via the csv module, so quoted headers work) or the first record's width."""
     text = _open_text(path, encoding)
     try:
@@ -154,58 +150,55 @@ def read_csv_head(path: str, encoding: str, delimiter: str, header: bool, column
             first = record
             break
     except (UnicodeDecodeError, _BinaryLine, _LineTooLong, csv.Error) as exc:
-        raise _csv_failure(exc, 1, encoding, limits, language) from exc
+        raise _csv_failure(exc, 1, encoding, limits) from exc
     finally:
         text.close()
     if not first or not any(cell.strip() for cell in first):
-        raise ReadError("第 1 行是空的：找不到表头", "row 1 is empty: no header row found", language=language)
+        raise ReadError(gettext_noop("row 1 is empty: no header row found"))
     if header:
         raw = list(first)
         names = list(column_names) if column_names is not None else raw
-        check_names(names, len(raw), language)
+        check_names(names, len(raw))
         return _CsvHead(raw, [normalize_header(h) for h in names], 1, 2, len(raw))
     names = list(column_names) if column_names is not None else [f"column_{i + 1}" for i in range(len(first))]
     return _CsvHead([], [normalize_header(h) for h in names], None, 1, len(names))
 
 
-def check_names(names: Sequence[object], width: int, language: str) -> None:
+def check_names(names: Sequence[object], width: int) -> None:
     if len(names) != width:
-        raise ReadError(f"给定了 {len(names)} 个列名，但表头有 {width} 列",
-                        f"{len(names)} column names were given but the header has {width} columns",
-                        language=language)
+        raise ReadError(gettext_noop("%(names)s column names were given but the header has %(width)s columns",
+                                     names=len(names), width=width))
 
 
 def open_csv(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
               batch_rows: int, encoding: str | None, delimiter: str | None, engine: str,
-              limits: ReadLimits, language: str) -> TableStream:
-    encoding = codecs.lookup(encoding).name if encoding else detect_encoding(path, language=language)
+              limits: ReadLimits) -> TableStream:
+    encoding = codecs.lookup(encoding).name if encoding else detect_encoding(path)
     if delimiter is None:
         with open(path, "rb") as handle:
             sample = handle.read(SNIFF_BYTES)
         delimiter = _detect_delimiter(sample.decode(encoding, errors="ignore").splitlines()[0] if sample else "")
-    head = read_csv_head(path, encoding, delimiter, header, column_names, limits, language)
+    head = read_csv_head(path, encoding, delimiter, header, column_names, limits)
     if engine == "auto":
         engine = "python"
-        if sniffed.size >= limits.arrow_min_bytes and not _scan_csv_bytes(path, language):
+        if sniffed.size >= limits.arrow_min_bytes and not _scan_csv_bytes(path):
             engine = "arrow"
     if engine not in ("python", "arrow"):
         raise ValueError(f"unknown CSV engine {engine!r}")
     keys = unique_keys(head.headers)
     headers = tuple(head.headers)
     if engine == "arrow":
-        batches, close = _arrow_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits,
-                                            language)
+        batches, close = _arrow_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits)
     else:
-        batches, close = _python_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits,
-                                             language)
+        batches, close = _python_csv_batches(path, encoding, delimiter, head, headers, keys, batch_rows, limits)
     return TableStream(path=path, kind=FileKind.CSV, size=sniffed.size, raw_headers=head.raw_headers,
                        headers=headers, header_row=head.header_row, engine=engine, batches=batches, close=close,
                        encoding=encoding, delimiter=delimiter)
 
 
 def _python_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead, headers: tuple[str, ...],
-                        keys: tuple[str, ...], batch_rows: int, limits: ReadLimits,
-                        language: str) -> tuple[Iterator[Batch], Callable[[], None]]:
+                        keys: tuple[str, ...], batch_rows: int,
+                        limits: ReadLimits) -> tuple[Iterator[Batch], Callable[[], None]]:
     text = _open_text(path, encoding)
     close = once(text.close)
 
@@ -227,7 +220,7 @@ def _python_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead
                         continue  # a blank line: counted, skipped
                     ragged_total += 1
                     if len(ragged) < MAX_LISTED_ROW_ERRORS:
-                        ragged.append(_ragged_problem(row, len(record), width, language))
+                        ragged.append(_ragged_problem(row, len(record), width))
                     continue
                 if not any(record):
                     continue  # ",,,," rows left behind by spreadsheets
@@ -239,22 +232,22 @@ def _python_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead
         except (UnicodeDecodeError, _BinaryLine, _LineTooLong, csv.Error) as exc:
             located = _undecodable_row(path, encoding, delimiter, limits) if isinstance(
                 exc, UnicodeDecodeError) else None
-            raise _csv_failure(exc, row + 1, encoding, limits, language, located) from exc
+            raise _csv_failure(exc, row + 1, encoding, limits, located) from exc
         finally:
             close()
         if rows:
             yield Batch(headers, keys, numbers, rows=rows)
         if ragged:
-            raise _ragged_error(ragged, ragged_total, width, language)
+            raise _ragged_error(ragged, ragged_total, width)
 
     return batches(), close
 
 
 def _locate_problem(path: str, encoding: str, delimiter: str, head: _CsvHead, limits: ReadLimits,
-                    language: str, fallback: ReadError) -> ReadError:
+                    fallback: ReadError) -> ReadError:
     """After pyarrow failed (wrong row width, undecodable bytes), which gives no row number: rescan with
     the csv module, whose error names the exact rows. Only on the error path, so its speed is no concern."""
-    batches, close = _python_csv_batches(path, encoding, delimiter, head, (), (), 1 << 16, limits, language)
+    batches, close = _python_csv_batches(path, encoding, delimiter, head, (), (), 1 << 16, limits)
     try:
         for _ in batches:
             pass
@@ -266,8 +259,8 @@ def _locate_problem(path: str, encoding: str, delimiter: str, head: _CsvHead, li
 
 
 def _arrow_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead, headers: tuple[str, ...],
-                       keys: tuple[str, ...], batch_rows: int, limits: ReadLimits,
-                       language: str) -> tuple[Iterator[Batch], Callable[[], None]]:
+                       keys: tuple[str, ...], batch_rows: int,
+                       limits: ReadLimits) -> tuple[Iterator[Batch], Callable[[], None]]:
     names = [f"f{i}" for i in range(head.n_fields)]
     holder: dict[str, Any] = {}
 
@@ -303,10 +296,9 @@ def _arrow_csv_batches(path: str, encoding: str, delimiter: str, head: _CsvHead,
         except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
             message = str(exc)
             if "straddle" in message:
-                raise _csv_failure(_LineTooLong(), row, encoding, limits, language) from exc
-            fallback = ReadError(f"CSV 格式错误（第 {row} 行之后）：{message}",
-                                 f"invalid CSV (after row {row}): {message}", language=language)
-            raise _locate_problem(path, encoding, delimiter, head, limits, language, fallback) from exc
+                raise _csv_failure(_LineTooLong(), row, encoding, limits) from exc
+            fallback = ReadError(gettext_noop("invalid CSV (after row %(row)s): %(error)s", row=row, error=message))
+            raise _locate_problem(path, encoding, delimiter, head, limits, fallback) from exc
         finally:
             close()
 

@@ -9,7 +9,8 @@ Operators upload GBK CSV or xlsx (docs/rules/platforms.md#file-encodings), somet
   → ``gb18030``, unless charset-normalizer is sure it is another CJK code page (Big5, Shift-JIS, EUC-KR),
   which would decode as GB18030 into nonsense; anything else (UTF-16, Latin-1, binary) is refused.
 
-Refusals raise :class:`ReadError` (an ``InvalidInput``) with the message in Chinese and English.
+Refusals raise :class:`ReadError` (an ``InvalidInput``) whose message is an English ``core.text.Text``: the
+face that shows it says it in the user's language (``core.i18n.say``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.text import Text, gettext_noop
 
 SNIFF_BYTES = 64 * 1024
 _GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
@@ -36,16 +38,12 @@ class FileKind(StrEnum):
 
 
 class ReadError(InvalidInput):
-    """A file that cannot be read as a table; nothing was imported. Carries both languages."""
+    """A file that cannot be read as a table; nothing was imported. ``detail`` (and each error's message) is an
+    English ``Text`` that the face says in the user's language."""
 
-    def __init__(self, message_zh: str, message_en: str, errors: list[FieldError] | None = None, *,
-                 language: str = "zh") -> None:
-        super().__init__(message_en if language.startswith("en") else message_zh, errors)
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def message(self, language: str = "zh") -> str:
-        return self.message_en if language.startswith("en") else self.message_zh
+    def __init__(self, message: Text, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message, errors)
+        self.text = message
 
 
 def human_size(size: int) -> str:
@@ -61,23 +59,22 @@ def human_size(size: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Sniffed:
-    """What a file is, and for an unknown file why it is not a table (both languages)."""
+    """What a file is, and for an unknown file why it is not a table (an English ``Text``)."""
 
     kind: FileKind
     size: int
-    reason_zh: str = ""
-    reason_en: str = ""
+    reason: Text = Text("")
 
 
-_OTHER_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Excel（.xls）或其他 Office 二进制文件：请另存为 .xlsx 或 CSV",
-     "an old Excel (.xls) or other Office binary file: save it as .xlsx or CSV"),
-    (b"\x1f\x8b", "gzip 压缩文件：请先解压", "a gzip archive: unpack it first"),
-    (b"%PDF", "PDF 文件", "a PDF document"),
-    (b"\x89PNG", "PNG 图片", "a PNG image"),
-    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
-    (b"Rar!", "RAR 压缩文件：请先解压", "a RAR archive: unpack it first"),
-    (b"7z\xbc\xaf", "7z 压缩文件：请先解压", "a 7z archive: unpack it first"),
+_OTHER_MAGIC: tuple[tuple[bytes, Text], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     gettext_noop("an old Excel (.xls) or other Office binary file: save it as .xlsx or CSV")),
+    (b"\x1f\x8b", gettext_noop("a gzip archive: unpack it first")),
+    (b"%PDF", gettext_noop("a PDF document")),
+    (b"\x89PNG", gettext_noop("a PNG image")),
+    (b"\xff\xd8\xff", gettext_noop("a JPEG image")),
+    (b"Rar!", gettext_noop("a RAR archive: unpack it first")),
+    (b"7z\xbc\xaf", gettext_noop("a 7z archive: unpack it first")),
 )
 _UTF16_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MARKUP_STARTS = (b"<html", b"<!doctype", b"<?xml", b"<table", b"<head", b"<meta")
@@ -93,33 +90,32 @@ def sniff_detail(path: str | os.PathLike[str]) -> Sniffed:
     """:func:`sniff` with the reason an unknown file was not recognised, for the refusal message."""
     size = os.stat(path).st_size
     if size == 0:
-        return Sniffed(FileKind.UNKNOWN, size, "文件是空的", "the file is empty")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("the file is empty"))
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
         if head.startswith(b"PAR1"):
             handle.seek(-4, os.SEEK_END)
             if size >= 12 and handle.read(4) == b"PAR1":
                 return Sniffed(FileKind.PARQUET, size)
-            return Sniffed(FileKind.UNKNOWN, size, "parquet 文件不完整", "a truncated parquet file")
+            return Sniffed(FileKind.UNKNOWN, size, gettext_noop("a truncated parquet file"))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(path, size)
-    for magic, zh, en in _OTHER_MAGIC:
+    for magic, reason in _OTHER_MAGIC:
         if head.startswith(magic):
-            return Sniffed(FileKind.UNKNOWN, size, zh, en)
+            return Sniffed(FileKind.UNKNOWN, size, reason)
     if head.startswith(_UTF16_BOMS):
-        return Sniffed(FileKind.UNKNOWN, size, "UTF-16/UTF-32 编码的文本：请另存为 UTF-8 或 GBK 编码的 CSV",
-                       "UTF-16/UTF-32 text: save it as a UTF-8 or GBK CSV")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("UTF-16/UTF-32 text: save it as a UTF-8 or GBK CSV"))
     if b"\x00" in head:
-        return Sniffed(FileKind.UNKNOWN, size, "二进制数据（含 NUL 字节），不是表格", "binary data (NUL bytes), not a table")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("binary data (NUL bytes), not a table"))
     if head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:9].lower().startswith(_MARKUP_STARTS):
-        return Sniffed(FileKind.UNKNOWN, size, "网页/XML 文件（常见于改了扩展名的“xls”）：请用 Excel 打开后另存为 .xlsx",
-                       "an HTML/XML page (often a renamed “xls”): open it in Excel and save as .xlsx")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop(
+            "an HTML/XML page (often a renamed “xls”): open it in Excel and save as .xlsx"))
     final = size <= SNIFF_BYTES
     if not (_decodes(head, "utf-8", final) or _decodes(head, "gb18030", final)):
-        return Sniffed(FileKind.UNKNOWN, size, "不是 UTF-8 或 GBK/GB18030 文本", "not text in UTF-8 or GBK/GB18030")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("not text in UTF-8 or GBK/GB18030"))
     controls = sum(head.count(b) for b in _CONTROL_BYTES)
     if controls > len(head) // 100:
-        return Sniffed(FileKind.UNKNOWN, size, "含大量控制字符的二进制数据", "binary data (control characters)")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("binary data (control characters)"))
     return Sniffed(FileKind.CSV, size)
 
 
@@ -129,12 +125,12 @@ def _sniff_zip(path: str | os.PathLike[str], size: int) -> Sniffed:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
-        return Sniffed(FileKind.UNKNOWN, size, "损坏的 zip/xlsx 文件", "a damaged zip/xlsx file")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("a damaged zip/xlsx file"))
     if "xl/workbook.xml" in names:
         return Sniffed(FileKind.XLSX, size)
     if "word/document.xml" in names or "ppt/presentation.xml" in names:
-        return Sniffed(FileKind.UNKNOWN, size, "Word/PowerPoint 文件，不是表格", "a Word/PowerPoint file, not a table")
-    return Sniffed(FileKind.UNKNOWN, size, "zip 压缩包：请先解压出 CSV/xlsx", "a zip archive: unpack the CSV/xlsx first")
+        return Sniffed(FileKind.UNKNOWN, size, gettext_noop("a Word/PowerPoint file, not a table"))
+    return Sniffed(FileKind.UNKNOWN, size, gettext_noop("a zip archive: unpack the CSV/xlsx first"))
 
 
 # --------------------------------------------------------------------------------------------- encoding
@@ -169,7 +165,7 @@ def _samples(path: str | os.PathLike[str], size: int, sample_bytes: int) -> list
     return samples
 
 
-def detect_encoding(path: str | os.PathLike[str], *, sample_bytes: int = SNIFF_BYTES, language: str = "zh") -> str:
+def detect_encoding(path: str | os.PathLike[str], *, sample_bytes: int = SNIFF_BYTES) -> str:
     """``utf-8-sig``, ``utf-8`` or ``gb18030`` (module doc: the encoding rule); ReadError otherwise."""
     size = os.stat(path).st_size
     samples = _samples(path, size, sample_bytes)
@@ -177,20 +173,16 @@ def detect_encoding(path: str | os.PathLike[str], *, sample_bytes: int = SNIFF_B
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith(_UTF16_BOMS):
-        raise ReadError("文件是 UTF-16/UTF-32 编码：请另存为 UTF-8 或 GBK 编码的 CSV",
-                        "the file is UTF-16/UTF-32: save it as a UTF-8 or GBK CSV", language=language)
+        raise ReadError(gettext_noop("the file is UTF-16/UTF-32: save it as a UTF-8 or GBK CSV"))
     if all(_decodes(data, "utf-8", final) for data, final in samples):
         return "utf-8"
     if all(_decodes(data, "gb18030", final) for data, final in samples):
         other = _foreign_cjk_guess(head)
         if other:
-            raise ReadError(f"文件看起来是 {other} 编码（繁体/日文/韩文），不是 GBK：请另存为 UTF-8 编码的 CSV",
-                            f"the file looks like {other} (Traditional Chinese/Japanese/Korean), not GBK: "
-                            "save it as a UTF-8 CSV", language=language)
+            raise ReadError(gettext_noop("the file looks like %(encoding)s (Traditional Chinese/Japanese/Korean), "
+                                         "not GBK: save it as a UTF-8 CSV", encoding=other))
         return "gb18030"
-    raise ReadError("无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030，请另存为 UTF-8 编码的 CSV",
-                    "unknown encoding: neither UTF-8 nor GBK/GB18030; save the file as a UTF-8 CSV",
-                    language=language)
+    raise ReadError(gettext_noop("unknown encoding: neither UTF-8 nor GBK/GB18030; save the file as a UTF-8 CSV"))
 
 
 def _foreign_cjk_guess(sample: bytes) -> str | None:

@@ -21,6 +21,7 @@ from shopops.channels import selectors as channel_selectors
 from shopops.channels import services as channel_services
 from shopops.core.clock import now
 from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.i18n import say
 from shopops.core.models import Shop
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats import FORMATS
@@ -110,13 +111,10 @@ def import_job_run(*, job_id: int) -> ImportJob:
     with heartbeat(job.pk):
         try:
             with translation.override(language):
-                outcome = _run(job, FORMATS[job.format], progress, language)
+                outcome = _run(job, FORMATS[job.format], progress)
         except ReadError as exc:
-            outcome = Outcome(rejected_file=True, errors=[
-                FieldError(e.field, e.message, e.row)
-                for e in (exc.errors or [FieldError("file", exc.message(language))])])
-            if exc.errors:
-                outcome.errors.insert(0, FieldError("file", exc.message(language)))
+            file_error = FieldError("file", exc.text)
+            outcome = Outcome(rejected_file=True, errors=[file_error, *exc.errors] if exc.errors else [file_error])
         except BaseException:
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=now(),
                                                        seconds=time.perf_counter() - started)
@@ -125,8 +123,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
             raise
     job.rows, job.inserted, job.updated, job.unchanged = outcome.rows, outcome.inserted, outcome.updated, outcome.unchanged
     job.rejected = outcome.rejected
-    job.errors = [{"row": e.row, "column": e.field, "message": e.message}
-                  for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
+    with translation.override(language):  # the pure readers' messages are English Texts: said here
+        job.errors = [{"row": e.row, "column": e.field, "message": say(e.message)}
+                      for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
     job.options = {**job.options, "skipped": outcome.skipped, "errors_total": outcome.errors_total or len(job.errors)}
     job.status = ImportJob.Status.REJECTED if outcome.rejected_file else ImportJob.Status.DONE
     job.seconds = time.perf_counter() - started
@@ -141,20 +140,20 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 
-def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> Outcome:
+def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
     if fmt.target == "lake":
-        return _run_lake(job, fmt, progress, language)
+        return _run_lake(job, fmt, progress)
     with no_cyclic_gc():
-        return run_orders(job, fmt, progress, language)
+        return run_orders(job, fmt, progress)
 
 
 
-def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> Outcome:
+def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
     account = job.channel_account
     result = import_lake_file(
         shop_id=job.shop_id, fmt=fmt, path=job.file_path, channel_account_id=account.pk if account else None,
         channel=account.channel if account else fmt.channel, skip_invalid=bool(job.options.get("skip_invalid")),
-        dry_run=bool(job.options.get("dry_run")), language=language,
+        dry_run=bool(job.options.get("dry_run")),
         options={"tz": job.shop.timezone, **{k: str(v) for k, v in job.options.items() if v not in ("", None)
                                               and k not in ("skip_invalid", "dry_run", "language", "items_path")}},
         progress=lambda f: progress(f, "lake"))

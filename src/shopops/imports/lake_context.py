@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopops.core.errors import FieldError
-from shopops.imports.formats.base import say
+from shopops.core.text import Text, gettext_noop
 from shopops.imports.formats.lake_formats import (
     AD_PLATFORMS,
     LakeFormat,
@@ -51,7 +51,6 @@ class LakeContext:
     shop_id: int
     channel: str
     account: int | None
-    language: str
     skip_invalid: bool
     dry_run: bool
     tz: str
@@ -63,9 +62,6 @@ class LakeContext:
     errors: list[FieldError] = field(default_factory=list)
     rejected: int = 0
     skipped: int = 0
-
-    def say(self, zh: str, en: str) -> str:
-        return say(self.language, zh, en)
 
     def fail(self, rows: Sequence[int], column: str, message: str) -> None:
         """Row errors (one per row) for one column, kept up to MAX_ERRORS."""
@@ -83,41 +79,40 @@ class LakeContext:
             self.progress(max(0.0, min(fraction, 0.99)))
 
 
-def lake_context(fmt: LakeFormat, *, options: dict[str, str], language: str, **kwargs: Any) -> LakeContext:
-    def refuse(zh: str, en: str) -> ReadError:
-        return ReadError(zh, en, [FieldError("options", say(language, zh, en))], language=language)
+def lake_context(fmt: LakeFormat, *, options: dict[str, str], **kwargs: Any) -> LakeContext:
+    def refuse(message: Text) -> ReadError:
+        return ReadError(message, [FieldError("options", message)])
 
     tz = options.get("tz") or DEFAULT_TZ
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise refuse(f"未知的时区“{tz}”", f"unknown time zone “{tz}”") from None
-    ctx = LakeContext(tz=tz, options=options, language=language, **kwargs)
+        raise refuse(gettext_noop("unknown time zone “%(tz)s”", tz=tz)) from None
+    ctx = LakeContext(tz=tz, options=options, **kwargs)
     for name in ("date", "date_from", "date_to"):
         text = options.get(name)
         if text:
             try:
                 day = dt.date.fromisoformat(text.strip())
             except ValueError:
-                raise refuse(f"选项 {name} 必须是 YYYY-MM-DD 格式的日期（实际为“{text}”）",
-                             f"option {name} must be a date as YYYY-MM-DD (got “{text}”)") from None
+                raise refuse(gettext_noop("option %(name)s must be a date as YYYY-MM-DD (got “%(text)s”)",
+                                          name=name, text=text)) from None
             if name == "date":
                 ctx.date = day
     if fmt.layouts:
         platform = (options.get("platform") or "").strip().lower()
         if platform not in fmt.layouts:
             listed = " | ".join(AD_PLATFORMS)
-            shown = f"“{platform}”" if platform else "（未指定）"
-            raise refuse(f"广告报表需要选项 platform={listed}；{shown} 不是其中之一",
-                         f"an ad report needs the option platform={listed}; "
-                         f"{'“' + platform + '”' if platform else 'none was given'} is not one of them")
+            shown = f"“{platform}”" if platform else gettext_noop("none was given")
+            raise refuse(gettext_noop("an ad report needs the option platform=%(listed)s; %(shown)s is not one of them",
+                                      listed=listed, shown=shown))
         ctx.platform = platform
     else:
         ctx.platform = (options.get("platform") or "").strip().lower() or fmt.platform
     currency = (options.get("currency") or "").strip().upper()
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise refuse(f"选项 currency 必须是三位货币代码（如 USD）：“{currency}”",
-                     f"option currency must be a 3-letter code such as USD: “{currency}”")
+        raise refuse(gettext_noop("option currency must be a 3-letter code such as USD: “%(currency)s”",
+                                  currency=currency))
     layout = fmt.layout_for(ctx.platform) if (fmt.layout or fmt.layouts) else None
     ctx.currency = currency or (layout.currency if layout else "CNY")
     return ctx

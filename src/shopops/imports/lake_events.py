@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from shopops.core.text import Text, gettext_noop
 from shopops.imports.columns import resolve_columns
 from shopops.imports.fastpaths import _PLAIN_TEXT
 from shopops.imports.formats.lake_formats import (
@@ -149,11 +150,10 @@ def _parse_behavior(array: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 def import_events(fmt: LakeFormat, path: str, table: LakeTable, ctx: LakeContext) -> tuple[str, int, FeedResult]:
     feed = feed_id(shop_id=ctx.shop_id, source=fmt.name, channel_account_id=ctx.account)
-    with read_table(path, language=ctx.language) as stream:
-        resolution = resolve_columns(stream.headers, EVENTS_COLUMNS, language=ctx.language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, EVENTS_COLUMNS)
         if resolution.errors:
-            raise ReadError("文件缺少必需的列，未导入任何数据", "the file lacks required columns; nothing was imported",
-                            resolution.errors, language=ctx.language)
+            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"), resolution.errors)
         rows = 0
         size = max(stream.size, 1)
         with FeedWriter(table, feed) as writer:
@@ -177,28 +177,27 @@ def _events_table(batch: Any, where: dict[str, int], ctx: LakeContext) -> pa.Tab
     n = len(numbers)
     bad = np.zeros(n, bool)
 
-    def flag(mask: np.ndarray, column: str, zh: str, en: str) -> None:
+    def flag(mask: np.ndarray, column: str, message: Text) -> None:
         mask = mask & ~bad
         if mask.any():
-            ctx.fail(numbers[mask].tolist(), column, ctx.say(zh, en))
+            ctx.fail(numbers[mask].tolist(), column, message)
             bad[mask] = True
 
     raw_ts = batch.arrow_column(where["ts"]) if batch.arrow is not None else None
     ts, ts_bad = _parse_ts(raw_ts if raw_ts is not None and not pa.types.is_string(raw_ts.type)
                            else _as_strings(batch, where["ts"]), ctx.tz)
-    flag(ts_bad, "ts", "无法识别的时间", "not a valid timestamp")
+    flag(ts_bad, "ts", gettext_noop("not a valid timestamp"))
     texts = {}
     for name in ("user_id", "item_id", "category_id"):
         texts[name] = _clean_strings(_as_strings(batch, where[name]))
-        flag(pc.is_null(texts[name]).to_numpy(zero_copy_only=False), name, "不能为空", "must not be empty")
+        flag(pc.is_null(texts[name]).to_numpy(zero_copy_only=False), name, gettext_noop("must not be empty"))
     behavior, behavior_bad = _parse_behavior(_as_strings(batch, where["behavior"]))
-    flag(behavior_bad, "behavior", "行为必须是 pv、fav、cart、buy 或小写英文单词",
-         "behavior must be pv, fav, cart, buy or a lower-case word")
+    flag(behavior_bad, "behavior", gettext_noop("behavior must be pv, fav, cart, buy or a lower-case word"))
     for name in ("sku_id", "channel", "source", "session_id"):
         texts[name] = _clean_strings(_as_strings(batch, where[name])) if name in where else pa.nulls(n, pa.string())
     if "price" in where:
         price, price_bad = _parse_price(_as_strings(batch, where["price"]))
-        flag(price_bad, "price", "价格必须是不小于 0 的金额", "price must be an amount of at least 0")
+        flag(price_bad, "price", gettext_noop("price must be an amount of at least 0"))
     else:
         price = pa.nulls(n, pa.int64())
     ctx.rejected += int(bad.sum())

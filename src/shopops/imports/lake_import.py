@@ -34,12 +34,12 @@ __all__ = ["MAX_ERRORS", "LakeImportResult", "import_lake_file"]
 
 
 def import_lake_file(*, shop_id: int, fmt: Format, path: str, channel_account_id: int | None, channel: str,
-                     skip_invalid: bool, dry_run: bool, language: str, options: dict[str, str],
+                     skip_invalid: bool, dry_run: bool, options: dict[str, str],
                      progress: Progress | None = None) -> LakeImportResult:
     """Import one file of a lake format for one shop (and channel account); see the module docstring."""
     if not isinstance(fmt, LakeFormat):
         raise ValueError(f"{fmt.name} is not a lake format")
-    ctx = lake_context(fmt, shop_id=shop_id, channel=channel, account=channel_account_id, language=language,
+    ctx = lake_context(fmt, shop_id=shop_id, channel=channel, account=channel_account_id,
                    skip_invalid=skip_invalid, dry_run=dry_run, options=dict(options or {}), progress=progress)
     table = TABLES[fmt.table]
     engine = {"records": import_records, "events": import_events, "userbehavior": import_userbehavior}[fmt.engine]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from shopops.core.errors import FieldError
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import ColumnConverter, resolve_columns
 from shopops.imports.formats.lake_formats import (
     _AD_REQUIRED,
@@ -46,29 +47,28 @@ def import_records(fmt: LakeFormat, path: str, table: LakeTable,
                     ctx: LakeContext) -> tuple[str, int, FeedResult]:
     layout = fmt.layout_for(ctx.platform)
     spec = layout.columns
-    with read_table(path, language=ctx.language) as stream:
-        resolution = resolve_columns(stream.headers, spec, language=ctx.language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, spec)
         present = {name for name, column in layout.fields.items() if column.name in resolution.mapping}
         problems = list(resolution.errors)
         date_column = layout.fields["date"].name
         if "date" not in present and ctx.date is None:
-            problems.append(FieldError(date_column, ctx.say(
-                f"缺少日期列“{date_column}”：请导出按天的数据，或用选项 date=YYYY-MM-DD 指明这一天",
-                f"no date column “{date_column}”: export daily data, or give the day as option date=YYYY-MM-DD"), 1))
+            problems.append(FieldError(date_column, gettext_noop(
+                "no date column “%(column)s”: export daily data, or give the day as option date=YYYY-MM-DD",
+                column=date_column), 1))
         if fmt.layouts:
             for name in _AD_REQUIRED:
                 if name not in present:
                     column = layout.fields[name]
-                    problems.append(FieldError(column.name, ctx.say(
-                        f"缺少必需的列“{column.name}”（{ctx.platform}）",
-                        f"required column “{column.name}” is missing ({ctx.platform})"), 1))
+                    problems.append(FieldError(column.name, gettext_noop(
+                        "required column “%(column)s” is missing (%(platform)s)",
+                        column=column.name, platform=ctx.platform), 1))
         if problems:
-            raise ReadError("文件缺少必需的列，未导入任何数据", "the file lacks required columns; nothing was imported",
-                            problems, language=ctx.language)
+            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"), problems)
         level, target_field = _level(layout, present)
         variant = _variant(f"{ctx.platform}-{level}" if fmt.layouts else level)
         feed = feed_id(shop_id=ctx.shop_id, source=fmt.name, channel_account_id=ctx.account, variant=variant)
-        converter = ColumnConverter(spec, resolution, language=ctx.language, tz=ctx.tz)
+        converter = ColumnConverter(spec, resolution, tz=ctx.tz)
         seen: dict[tuple, int] = {}
         rows = 0
         size = max(stream.size, 1)
@@ -139,12 +139,12 @@ def _report_dates(raw_dates: list[object], date_column: str, numbers: list[int],
         if raw is None:
             day = ctx.date
             if day is None and numbers[i] not in bad:
-                row_error(ctx, bad, numbers[i], date_column, ctx.say("日期不能为空", "the date must not be empty"))
+                row_error(ctx, bad, numbers[i], date_column, gettext_noop("the date must not be empty"))
         else:
             try:
                 day = parse_report_date(raw, ctx.tz)
             except ValueProblem as problem:
-                row_error(ctx, bad, numbers[i], date_column, problem.message(ctx.language))
+                row_error(ctx, bad, numbers[i], date_column, problem.text)
         dates.append(day)
     return dates
 
@@ -160,8 +160,8 @@ def _repeated_keys(key: tuple[str, ...], dates: list[dt.date | None], out: dict[
         first = seen.setdefault(identity, numbers[i])
         if first != numbers[i]:
             shown = " / ".join(str(v) for v in identity[1:] if v) or dates[i].isoformat()
-            row_error(ctx, bad, numbers[i], column, ctx.say(
-                f"与第 {first} 行重复（同一日期和“{shown}”）", f"duplicates row {first} (same date and “{shown}”)"))
+            row_error(ctx, bad, numbers[i], column, gettext_noop(
+                "duplicates row %(row)s (same date and “%(shown)s”)", row=first, shown=shown))
 
 
 def _records_arrow(table: LakeTable, ctx: LakeContext, keep: list[int], dates: list[dt.date | None],

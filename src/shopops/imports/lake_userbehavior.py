@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from shopops.core.text import gettext_noop
 from shopops.imports.formats.lake_formats import (
     BEHAVIORS,
     USERBEHAVIOR_NAMES,
@@ -76,8 +77,7 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
     size = max(os.path.getsize(path), 1)
     line_bytes = _average_line_bytes(path)
     types = {name: pa.int64() for name in _UB_INT} if typed else None
-    batches = read_raw_arrow_batches(path, header=False, column_names=USERBEHAVIOR_NAMES, column_types=types,
-                                     language=ctx.language)
+    batches = read_raw_arrow_batches(path, header=False, column_names=USERBEHAVIOR_NAMES, column_types=types)
     hashes = _constant_hashes(table, ctx), lake.column_hash(_UB_VOCABULARY)
     rows = 0
     with FeedWriter(table, feed) as writer:
@@ -98,7 +98,7 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
                 data, row_hashes = _behavior_rows(table, ctx, checked, days, keep, first_day, last_day, hashes)
                 writer.add(data, hashes=row_hashes, sorted_by_date=True)
         except ReadError as error:
-            if typed and "conversion error" in error.message_en.lower():
+            if typed and "conversion error" in error.text.lower():
                 raise _NotIntegers from error
             raise
         if ctx.rejected and not ctx.skip_invalid:
@@ -125,13 +125,13 @@ def _checked(batch: pa.RecordBatch, typed: bool, numbers_start: int, ctx: LakeCo
         negative = pc.fill_null(pc.less(array, 0), True).to_numpy(zero_copy_only=False) & ~bad
         if negative.any():
             ctx.fail((np.flatnonzero(negative) + numbers_start).tolist(), name,
-                     ctx.say("必须是不小于 0 的整数", "must be a whole number of at least 0"))
+                     gettext_noop("must be a whole number of at least 0"))
             bad |= negative
     code = pc.index_in(columns[3], value_set=_UB_VOCABULARY)
     unknown = pc.is_null(code).to_numpy(zero_copy_only=False) & ~bad
     if unknown.any():
         ctx.fail((np.flatnonzero(unknown) + numbers_start).tolist(), "behavior_type",
-                 ctx.say("behavior_type 必须是 pv、buy、cart 或 fav", "behavior_type must be pv, buy, cart or fav"))
+                 gettext_noop("behavior_type must be pv, buy, cart or fav"))
         bad |= unknown
     return users, items, categories, stamps, code, bad
 
@@ -198,7 +198,7 @@ def _text_integers(array: pa.Array, name: str, bad: np.ndarray, first_row: int, 
     ok = pc.fill_null(pc.match_substring_regex(text, r"^-?[0-9]{1,18}$"), False).to_numpy(zero_copy_only=False)
     wrong = ~ok & ~bad
     if wrong.any():
-        ctx.fail((np.flatnonzero(wrong) + first_row).tolist(), name, ctx.say("必须是整数", "must be a whole number"))
+        ctx.fail((np.flatnonzero(wrong) + first_row).tolist(), name, gettext_noop("must be a whole number"))
         bad |= wrong
     return pc.cast(pc.if_else(pa.array(ok), text, "0"), pa.int64())
 

@@ -5,8 +5,8 @@ headers, ids written as ``="…"`` or prefixed with a tab so Excel keeps them as
 thousands separators, ``¥``/``$`` prefixes, percent strings. Every cell goes through one of these
 functions before it is mapped to a record.
 
-A bad value raises :class:`ValueProblem`, which carries the message in Chinese and English so the
-caller builds a ``FieldError`` in the operator's language. Numbers from xlsx cells (int/float) and
+A bad value raises :class:`ValueProblem`, which carries its message as an English ``core.text.Text``: the
+face that shows the ``FieldError`` built from it says it in the operator's language. Numbers from xlsx cells (int/float) and
 date cells (datetime/date) are accepted as well as strings.
 
 Rules decided here (each has a test):
@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopops.core.domain import neutralize_formula
 from shopops.core.money import MAX_YUAN
+from shopops.core.text import Text, gettext_noop
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -49,16 +50,11 @@ _SHOWN_VALUE_CHARS = 40
 
 
 class ValueProblem(ValueError):
-    """A cell value that cannot be read; carries its message in both languages."""
+    """A cell value that cannot be read; ``text`` is its English message, said by the face."""
 
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def message(self, language: str = "zh") -> str:
-        """The message in ``language`` (``en…`` → English, anything else → Chinese)."""
-        return self.message_en if language.startswith("en") else self.message_zh
+    def __init__(self, text: Text) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 def _is_null(text: str) -> bool:
@@ -180,22 +176,18 @@ def parse_id(value: object) -> str | None:
         if math.isnan(value):
             return None
         if not value.is_integer() or abs(value) >= _EXCEL_EXACT_INT:
-            raise ValueProblem(
-                f"编号 {_shown(value)} 是 Excel 数字，已丢失精度：请把该列设为文本后重新导出",
-                f"id {_shown(value)} is an Excel number and has lost digits: export the column as text",
-            )
+            raise ValueProblem(gettext_noop(
+                "id %(value)s is an Excel number and has lost digits: export the column as text", value=_shown(value)))
     text = clean_text(value)
     if text is None:
         return None
     if _SCIENTIFIC_ID.fullmatch(text):
-        raise ValueProblem(
-            f"编号 {_shown(text)} 被 Excel 改成了科学计数法，原编号已丢失：请用原始导出文件",
-            f"id {_shown(text)} was turned into scientific notation by Excel; use the original export",
-        )
+        raise ValueProblem(gettext_noop(
+            "id %(value)s was turned into scientific notation by Excel; use the original export", value=_shown(text)))
     if text.startswith("'"):
-        raise ValueProblem(f"编号 {_shown(text)} 像是表格公式", f"id {_shown(text)} looks like a spreadsheet formula")
+        raise ValueProblem(gettext_noop("id %(value)s looks like a spreadsheet formula", value=_shown(text)))
     if "\n" in text or "\r" in text:
-        raise ValueProblem(f"编号 {_shown(text)} 含有换行", f"id {_shown(text)} contains a line break")
+        raise ValueProblem(gettext_noop("id %(value)s contains a line break", value=_shown(text)))
     return text
 
 
@@ -237,9 +229,7 @@ def _ungroup(number: str, original: object) -> str:
         return number
     whole, dot, fraction = number.partition(".")
     if not (_WESTERN_GROUPS.fullmatch(whole) or _INDIAN_GROUPS.fullmatch(whole)):
-        raise ValueProblem(
-            f"{_shown(original)} 的千位分隔符位置不对", f"{_shown(original)} has misplaced thousands separators"
-        )
+        raise ValueProblem(gettext_noop("%(value)s has misplaced thousands separators", value=_shown(original)))
     return whole.replace(",", "") + dot + fraction
 
 
@@ -255,19 +245,17 @@ def _strip_currency(text: str) -> str:
 
 
 def _not_money(value: object) -> ValueProblem:
-    return ValueProblem(f"{_shown(value)} 不是金额", f"{_shown(value)} is not an amount of money")
+    return ValueProblem(gettext_noop("%(value)s is not an amount of money", value=_shown(value)))
 
 
 def _fen_from_digits(whole: str, fraction: str, negative: bool, original: object) -> int:
     if len(fraction) > 2:
         if fraction[2:].strip("0"):
-            raise ValueProblem(
-                f"金额 {_shown(original)} 超过两位小数（分以下）", f"amount {_shown(original)} has more than two decimals"
-            )
+            raise ValueProblem(gettext_noop("amount %(value)s has more than two decimals", value=_shown(original)))
         fraction = fraction[:2]
     whole = whole.lstrip("0") or "0"
     if len(whole) > 12 or int(whole) >= _MAX_WHOLE_YUAN:
-        raise ValueProblem(f"金额 {_shown(original)} 过大", f"amount {_shown(original)} is too large")
+        raise ValueProblem(gettext_noop("amount %(value)s is too large", value=_shown(original)))
     fen = int(whole) * 100 + int(fraction.ljust(2, "0"))
     return -fen if negative else fen
 
@@ -293,7 +281,7 @@ def parse_money_fen(value: object, *, allow_negative: bool = True) -> int | None
         raise _not_money(value)
     elif isinstance(value, int):
         if abs(value) >= _MAX_WHOLE_YUAN:
-            raise ValueProblem(f"金额 {_shown(value)} 过大", f"amount {_shown(value)} is too large")
+            raise ValueProblem(gettext_noop("amount %(value)s is too large", value=_shown(value)))
         fen = value * 100
     elif isinstance(value, float):
         fen = _money_from_float(value)
@@ -302,7 +290,7 @@ def parse_money_fen(value: object, *, allow_negative: bool = True) -> int | None
     else:
         raise _not_money(value)
     if fen is not None and fen < 0 and not allow_negative:
-        raise ValueProblem(f"金额 {_shown(value)} 不能为负数", f"amount {_shown(value)} must not be negative")
+        raise ValueProblem(gettext_noop("amount %(value)s must not be negative", value=_shown(value)))
     return fen
 
 
@@ -342,7 +330,7 @@ def _money_from_float(value: float) -> int:
 
 
 def _not_integer(value: object) -> ValueProblem:
-    return ValueProblem(f"{_shown(value)} 不是整数", f"{_shown(value)} is not a whole number")
+    return ValueProblem(gettext_noop("%(value)s is not a whole number", value=_shown(value)))
 
 
 def parse_int(value: object) -> int | None:
@@ -392,7 +380,7 @@ def parse_rate(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueProblem(f"{_shown(value)} 不是比率", f"{_shown(value)} is not a rate")
+        raise ValueProblem(gettext_noop("%(value)s is not a rate", value=_shown(value)))
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None
@@ -412,7 +400,7 @@ def parse_rate(value: object) -> float | None:
     except InvalidOperation:
         number = None
     if number is None:
-        raise ValueProblem(f"{_shown(value)} 不是比率", f"{_shown(value)} is not a rate")
+        raise ValueProblem(gettext_noop("%(value)s is not a rate", value=_shown(value)))
     number /= scale
     return float(-number if negative else number)
 
@@ -441,12 +429,12 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _bad_date(value: object) -> ValueProblem:
-    return ValueProblem(f"{_shown(value)} 不是有效的日期时间", f"{_shown(value)} is not a valid date/time")
+    return ValueProblem(gettext_noop("%(value)s is not a valid date/time", value=_shown(value)))
 
 
 def _checked(moment: dt.datetime, value: object) -> dt.datetime:
     if not _MIN_YEAR <= moment.year <= _MAX_YEAR:
-        raise ValueProblem(f"日期 {_shown(value)} 的年份不合理", f"date {_shown(value)} has an implausible year")
+        raise ValueProblem(gettext_noop("date %(value)s has an implausible year", value=_shown(value)))
     return moment
 
 

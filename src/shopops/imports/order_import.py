@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog import selectors as catalog_selectors
 from shopops.core.errors import FieldError
 from shopops.core.models import Shop
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column, ColumnConverter, RowView, resolve_columns
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats.base import Format, OrderDraft, PlainOrder, RowProblem, Skip
@@ -24,19 +25,18 @@ from shopops.imports.outcome import Outcome, Tally
 from shopops.imports.readers import read_table
 
 
-def _read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, tz: str, language: str,
+def _read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, tz: str,
                  progress: Callable[[float], None] | None = None, label: str = "",
                  ) -> dict[object, list[RowView]]:
     """Read, convert and group a file's rows by ``key`` (rows of one order may be anywhere in the file); the
     rows are views over the converted columns, not a dict each."""
     groups: dict[object, list[RowView]] = {}
-    with read_table(path, language=language) as stream:
-        resolution = resolve_columns(stream.headers, columns, language=language)
+    with read_table(path) as stream:
+        resolution = resolve_columns(stream.headers, columns)
         if resolution.errors:
-            raise ReadError(_say_missing("zh"), _say_missing("en"),
-                            [FieldError(f"{label}{e.field}", e.message, e.row) for e in resolution.errors],
-                            language=language)
-        converter = ColumnConverter(columns, resolution, language=language, tz=tz)
+            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"),
+                            [FieldError(f"{label}{e.field}", e.message, e.row) for e in resolution.errors])
+        converter = ColumnConverter(columns, resolution, tz=tz)
         size = max(stream.size, 1)
         read_rows = 0
         for batch in stream:
@@ -56,16 +56,11 @@ def _read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, t
     return groups
 
 
-def _say_missing(language: str) -> str:
-    return ("文件缺少必需的列，没有导入任何数据" if language == "zh"
-            else "the file lacks required columns; nothing was imported")
-
-
-def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], None], language: str) -> Outcome:
+def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
     shop = job.shop
     skip_invalid = bool(job.options.get("skip_invalid"))
     tally = Tally()
-    groups = _read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone, language,
+    groups = _read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone,
                           progress=lambda f: progress(0.4 * f, "read"))
     tally.rows = sum(len(rows) for rows in groups.values())
     items: dict[object, list[RowView]] = {}
@@ -73,7 +68,7 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
     item_tally = Tally()
     if items_path:
         items = _read_groups(items_path, fmt.item_columns, fmt.item_columns[0].name, item_tally, shop.timezone,
-                             language, label="items:")
+                             label="items:")
         tally.errors.extend(item_tally.errors)
     bad_item_orders = {record[fmt.item_columns[0].name] for rows in items.values() for record in rows
                        if record["_row"] in item_tally.bad_rows} if item_tally.bad_rows else set()
@@ -92,11 +87,11 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
                 entries.append(found)
                 continue
         try:
-            entries.append(build(rows, order_items, language))
+            entries.append(build(rows, order_items))
         except Skip:
             tally.skipped += len(rows)
         except RowProblem as problem:
-            tally.error(FieldError(problem.column, problem.message(language), problem.row),
+            tally.error(FieldError(problem.column, problem.text, problem.row),
                         [int(r["_row"]) for r in rows])
     resolved = _resolve_skus(shop, entries, tally)
     errors_total = len(tally.errors)

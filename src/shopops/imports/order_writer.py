@@ -21,6 +21,7 @@ from shopops.channels import selectors as channel_selectors
 from shopops.core.bulk import SideWork
 from shopops.core.errors import FieldError
 from shopops.core.models import Shop
+from shopops.core.text import gettext_noop
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats.base import OrderDraft, PlainOrder
 from shopops.imports.models import ImportJob
@@ -161,7 +162,7 @@ def write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_o
     # inside an outer transaction or on PostgreSQL, where the constraints keep checking.
     with connection.constraint_checks_disabled(), transaction.atomic():
         sku_ids = {sku_id for _entry, ids in resolved for sku_id in ids}
-        _references_still_there(shop, account, resolved, sku_ids, job.options.get("language") or "zh")
+        _references_still_there(shop, account, resolved, sku_ids)
         # column-wise new orders: the lake is told them from the import's columns, built beside the writes
         new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids=sku_ids)
         buyers, tallies = _buyers_of(resolved)
@@ -256,13 +257,12 @@ def _customer_stats_refresh(shop: Shop, customer_ids: set[int]) -> None:
 
 
 def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[tuple[Entry, list[int]]],
-                            sku_ids: set[int], language: str) -> None:
+                            sku_ids: set[int]) -> None:
     """The SKUs and the channel account were looked up before the write transaction began; one deleted since
     then rejects the file (nothing is written) instead of leaving orders or lines that point nowhere."""
     if not channel_selectors.channel_account_ids_in_shop(shop=shop, ids={account.pk}):
-        zh, en = "导入期间渠道账号已被删除，没有导入任何数据", "The channel account was deleted during the import; nothing was imported."
-        raise ReadError(zh, en, [FieldError("channel_account", en if language.startswith("en") else zh)],
-                        language=language)
+        gone_account = gettext_noop("The channel account was deleted during the import; nothing was imported.")
+        raise ReadError(gone_account, [FieldError("channel_account", gone_account)])
     used = sorted(sku_ids)
     found: set[int] = set()
     for start in range(0, len(used), 900):
@@ -270,12 +270,11 @@ def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[
     gone = set(used) - found
     if not gone:
         return
-    zh, en = "导入期间商品目录有变动（有 SKU 被删除），没有导入任何数据，请重新导入", \
-        "The catalog changed during the import (a SKU was deleted); nothing was imported. Import the file again."
+    changed = gettext_noop("The catalog changed during the import (a SKU was deleted); nothing was imported. "
+                           "Import the file again.")
     rows = [line_row for entry, ids in resolved for sku_id, line_row in zip(ids, codes_and_rows(entry)[1], strict=True)
             if sku_id in gone]
-    message = zh if not language.startswith("en") else en
-    raise ReadError(zh, en, [FieldError("sku", message, row) for row in rows[:IMPORT_ERRORS_KEPT]], language=language)
+    raise ReadError(changed, [FieldError("sku", changed, row) for row in rows[:IMPORT_ERRORS_KEPT]])
 
 
 def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> tuple[list[BuyerSeen], dict[str, OrdersTally]]:

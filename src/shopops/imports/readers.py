@@ -27,6 +27,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from shopops.core.text import gettext_noop
+
 from .batches import DEFAULT_LIMITS, Batch, ReadLimits, TableStream, arrow_encoding, once, unique_keys
 from .csv_reader import check_names, open_csv, read_csv_head
 from .filetypes import FileKind, ReadError, Sniffed, detect_encoding, human_size, sniff, sniff_detail
@@ -44,8 +46,7 @@ __all__ = [
 
 def read_table(path: str | os.PathLike[str], *, header: bool = True, column_names: Sequence[str] | None = None,
                batch_rows: int = 50_000, sheet: str | int | None = None, encoding: str | None = None,
-               delimiter: str | None = None, engine: str = "auto", limits: ReadLimits = DEFAULT_LIMITS,
-               language: str = "zh") -> TableStream:
+               delimiter: str | None = None, engine: str = "auto", limits: ReadLimits = DEFAULT_LIMITS) -> TableStream:
     """Open a CSV, xlsx or parquet file as a stream of :class:`Batch` es with normalised headers.
 
     Everything that can be refused up front is refused here, before any row is read: unknown content,
@@ -56,32 +57,29 @@ def read_table(path: str | os.PathLike[str], *, header: bool = True, column_name
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
     path = os.fspath(path)
-    sniffed = _recognise(path, limits, language)
+    sniffed = _recognise(path, limits)
     if sniffed.kind is FileKind.CSV:
         return open_csv(path, sniffed, header=header, column_names=column_names, batch_rows=batch_rows,
-                         encoding=encoding, delimiter=delimiter, engine=engine, limits=limits, language=language)
+                         encoding=encoding, delimiter=delimiter, engine=engine, limits=limits)
     if sniffed.kind is FileKind.XLSX:
         return _open_xlsx(path, sniffed, header=header, column_names=column_names, batch_rows=batch_rows,
-                          sheet=sheet, engine=engine, limits=limits, language=language)
-    return _open_parquet(path, sniffed, column_names=column_names, batch_rows=batch_rows, language=language)
+                          sheet=sheet, engine=engine, limits=limits)
+    return _open_parquet(path, sniffed, column_names=column_names, batch_rows=batch_rows)
 
 
-def _recognise(path: str, limits: ReadLimits, language: str, kinds: tuple[FileKind, ...] = (
+def _recognise(path: str, limits: ReadLimits, kinds: tuple[FileKind, ...] = (
         FileKind.CSV, FileKind.XLSX, FileKind.PARQUET)) -> Sniffed:
     """Sniff and apply the size limits: the refusals that need no more than 64 KiB of reading."""
     sniffed = sniff_detail(path)
     size_text = human_size(sniffed.size)
     if sniffed.kind not in kinds:
         if sniffed.kind is FileKind.UNKNOWN:
-            raise ReadError(f"无法读取（{size_text}）：{sniffed.reason_zh}。支持 CSV、xlsx、parquet。",
-                            f"cannot read this file ({size_text}): {sniffed.reason_en}. "
-                            "Supported: CSV, xlsx, parquet.", language=language)
-        raise ReadError(f"这里不接受 {sniffed.kind} 文件", f"{sniffed.kind} files are not accepted here",
-                        language=language)
+            raise ReadError(gettext_noop("cannot read this file (%(size)s): %(reason)s. Supported: CSV, xlsx, parquet.",
+                                         size=size_text, reason=sniffed.reason))
+        raise ReadError(gettext_noop("%(kind)s files are not accepted here", kind=str(sniffed.kind)))
     if sniffed.size > limits.max_file_bytes:
-        raise ReadError(f"文件过大（{size_text}，上限 {human_size(limits.max_file_bytes)}）",
-                        f"file too large ({size_text}; limit {human_size(limits.max_file_bytes)})",
-                        language=language)
+        raise ReadError(gettext_noop("file too large (%(size)s; limit %(limit)s)",
+                                     size=size_text, limit=human_size(limits.max_file_bytes)))
     return sniffed
 
 
@@ -89,21 +87,19 @@ def _recognise(path: str, limits: ReadLimits, language: str, kinds: tuple[FileKi
 
 
 def _open_xlsx(path: str, sniffed: Sniffed, *, header: bool, column_names: Sequence[str] | None,
-               batch_rows: int, sheet: str | int | None, engine: str, limits: ReadLimits,
-               language: str) -> TableStream:
+               batch_rows: int, sheet: str | int | None, engine: str, limits: ReadLimits) -> TableStream:
     """An xlsx through the bounded streaming reader (``xlsx.XlsxSheet``): rows come with their own Excel row
     numbers, and the limits are enforced before and while reading."""
     if engine not in ("auto", "stream"):
         raise ValueError(f"unknown xlsx engine {engine!r}")
     if sniffed.size > limits.max_xlsx_bytes:
-        raise ReadError(f"xlsx 文件过大（{human_size(sniffed.size)}，上限 {human_size(limits.max_xlsx_bytes)}）："
-                        "请导出为 CSV", f"xlsx file too large ({human_size(sniffed.size)}; limit "
-                        f"{human_size(limits.max_xlsx_bytes)}): export it as CSV", language=language)
-    reader = XlsxSheet(path, sheet=sheet, limits=limits.xlsx, language=language)
+        raise ReadError(gettext_noop("xlsx file too large (%(size)s; limit %(limit)s): export it as CSV",
+                                     size=human_size(sniffed.size), limit=human_size(limits.max_xlsx_bytes)))
+    reader = XlsxSheet(path, sheet=sheet, limits=limits.xlsx)
     close = once(reader.close)
     rows = reader.rows()
     try:
-        layout = _xlsx_layout(rows, header, column_names, language)
+        layout = _xlsx_layout(rows, header, column_names)
     except BaseException:
         close()
         raise
@@ -144,8 +140,8 @@ class _XlsxLayout(NamedTuple):
     pending: list[tuple[int, list[object]]]
 
 
-def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool, column_names: Sequence[str] | None,
-                 language: str) -> _XlsxLayout:
+def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool,
+                 column_names: Sequence[str] | None) -> _XlsxLayout:
     """Read up to the first row holding a value: the header (or the first data row) and the table's place."""
     row = 0
     first: list[object] | None = None
@@ -154,7 +150,7 @@ def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool, column_
             row, first = number, list(cells)
             break
     if first is None:
-        raise ReadError("工作表是空的", "the sheet is empty", language=language)
+        raise ReadError(gettext_noop("the sheet is empty"))
     lead = 0  # rows start at column A; a table may start further right (the header's first cell)
     while header and _blank(first[lead]):
         lead += 1
@@ -164,7 +160,7 @@ def _xlsx_layout(rows: Iterator[tuple[int, list[object]]], header: bool, column_
     width = len(first)
     if header:
         names = list(column_names) if column_names is not None else first
-        check_names(names, width, language)
+        check_names(names, width)
         return _XlsxLayout(lead, width, names, first, row, [])
     names = list(column_names) if column_names is not None else [f"column_{i + 1}" for i in range(width)]
     return _XlsxLayout(lead, len(names), names, [], None, [(row, first)])
@@ -188,13 +184,12 @@ def _add_xlsx_row(block: list[list[object]], numbers: list[int], number: int, ce
 # ---------------------------------------------------------------------------------------------- parquet
 
 
-def _open_parquet(path: str, sniffed: Sniffed, *, column_names: Sequence[str] | None, batch_rows: int,
-                  language: str) -> TableStream:
+def _open_parquet(path: str, sniffed: Sniffed, *, column_names: Sequence[str] | None, batch_rows: int) -> TableStream:
     """Parquet has no header row: record ``i`` (from 1) is row ``i``."""
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:
-        raise ReadError(f"parquet 文件损坏：{exc}", f"the parquet file is damaged: {exc}", language=language) from exc
+        raise ReadError(gettext_noop("the parquet file is damaged: %(error)s", error=str(exc))) from exc
     raw = list(parquet.schema_arrow.names)
     headers = tuple(normalize_header(h) for h in (column_names if column_names is not None else raw))
     keys = unique_keys(headers)
@@ -221,7 +216,7 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
                            column_types: Mapping[str, pa.DataType] | None = None,
                            include_columns: Sequence[str] | None = None, delimiter: str | None = None,
                            encoding: str | None = None, block_bytes: int | None = None, use_threads: bool = True,
-                           limits: ReadLimits = DEFAULT_LIMITS, language: str = "zh") -> Iterator[pa.RecordBatch]:
+                           limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[pa.RecordBatch]:
     """RecordBatches straight from pyarrow, no Python object per row: the lake's bulk path.
 
     CSV columns are named by the (normalised) header or ``column_names`` (required names for a headerless
@@ -230,15 +225,15 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
     (unknown file, size, encoding) happen at call time; parse errors surface as ReadError while iterating.
     """
     path = os.fspath(path)
-    sniffed = _recognise(path, limits, language, (FileKind.CSV, FileKind.PARQUET))
+    sniffed = _recognise(path, limits, (FileKind.CSV, FileKind.PARQUET))
     if sniffed.kind is FileKind.PARQUET:
-            return _guard_arrow(lambda: _ParquetBatches(pq.ParquetFile(path), include_columns), language)
-    encoding = encoding or detect_encoding(path, language=language)
+            return _guard_arrow(lambda: _ParquetBatches(pq.ParquetFile(path), include_columns))
+    encoding = encoding or detect_encoding(path)
     delimiter = delimiter or ","
-    head = read_csv_head(path, encoding, delimiter, header, column_names, limits, language)
+    head = read_csv_head(path, encoding, delimiter, header, column_names, limits)
     names = head.headers
     if len(set(names)) != len(names):
-        raise ReadError("表头有重复列名", "the header repeats a column name", language=language)
+        raise ReadError(gettext_noop("the header repeats a column name"))
     types = {name: pa.string() for name in names}
     types.update(column_types or {})
     unknown = set(types) - set(names)
@@ -255,17 +250,17 @@ def read_raw_arrow_batches(path: str | os.PathLike[str], *, header: bool = True,
             convert_options=pacsv.ConvertOptions(column_types=types, include_columns=include_columns),
         )
 
-    return _guard_arrow(open_reader, language)
+    return _guard_arrow(open_reader)
 
 
-def _guard_arrow(open_reader: Callable[[], Any], language: str) -> Iterator[pa.RecordBatch]:
+def _guard_arrow(open_reader: Callable[[], Any]) -> Iterator[pa.RecordBatch]:
     """Iterate a pyarrow reader, turning its parse errors into ReadError and always closing it."""
     reader = None
     try:
         reader = open_reader()
         yield from reader
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise ReadError(f"文件格式错误：{exc}", f"invalid file: {exc}", language=language) from exc
+        raise ReadError(gettext_noop("invalid file: %(error)s", error=str(exc))) from exc
     finally:
         if reader is not None:
             reader.close()

@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from shopops.channels import selectors as channel_selectors
 from shopops.core import roles
 from shopops.core.errors import ShopOpsError
+from shopops.core.i18n import say
 from shopops.imports import selectors, services, submission
 from shopops.imports.formats import FORMATS
 from shopops.imports.models import ImportJob
@@ -63,15 +63,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, page, qs, "")
 
 
-def _formats(language: str) -> list[dict[str, object]]:
-    lang = "en" if language.startswith("en") else "zh"
-    return [{"name": f.name, "title": f.title(lang), "required": f.required, "items": bool(f.item_columns)}
+def _formats() -> list[dict[str, object]]:
+    return [{"name": f.name, "title": say(f.title), "required": f.required, "items": bool(f.item_columns)}
             for f in FORMATS.values()]
 
 
 @page_requires(roles.RUN_IMPORTS)
 def import_new(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {"formats": _formats(translation.get_language() or ""),
+    context: dict[str, object] = {"formats": _formats(),
                                   "accounts": channel_selectors.channel_accounts(shop=request.shop), "form": request.POST}
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -26,6 +26,8 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 
+from shopops.core.text import gettext_noop, listing
+
 from .filetypes import ReadError
 from .xlsx_parts import (
     DURATION,
@@ -101,16 +103,14 @@ class XlsxSheet:
     cells right of it are counted but not kept.
     """
 
-    def __init__(self, path: str, *, sheet: str | int | None = None, limits: XlsxLimits = DEFAULT_XLSX_LIMITS,
-                 language: str = "zh") -> None:
-        self.language = language
+    def __init__(self, path: str, *, sheet: str | int | None = None, limits: XlsxLimits = DEFAULT_XLSX_LIMITS) -> None:
         self.limits = limits
         self.keep_columns = EXCEL_MAX_COLUMNS
         self.cells_read = 0
         try:
             self._archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise damaged(str(exc), language) from None
+            raise damaged(str(exc)) from None
         try:
             self._open(sheet)
         except Exception:
@@ -118,25 +118,24 @@ class XlsxSheet:
             raise
 
     def _open(self, sheet: str | int | None) -> None:
-        language = self.language
         names = {info.filename.lower(): info for info in self._archive.infolist()}
         if "xl/workbook.xml" not in names:
-            raise damaged("xl/workbook.xml is missing", language)
-        self._budget = budget = Budget(self.limits, language)
-        workbook = read_workbook(self._archive, names, budget, language)
+            raise damaged("xl/workbook.xml is missing")
+        self._budget = budget = Budget(self.limits)
+        workbook = read_workbook(self._archive, names, budget)
         sheet_names = [name for name, _path in workbook.sheets]
-        self.name = choose_sheet(sheet_names, sheet, language)
+        self.name = choose_sheet(sheet_names, sheet)
         sheet_path = dict(workbook.sheets)[self.name]
         info = names.get(sheet_path.lower())
         if info is None:
-            raise damaged(f"{sheet_path} is missing", language)
+            raise damaged(f"{sheet_path} is missing")
         self._sheet_info = info
         strings_info = names.get(workbook.shared_strings.lower()) if workbook.shared_strings else None
         styles_info = names.get(workbook.styles.lower()) if workbook.styles else None
         # before reading anything big: what the zip directory declares for everything still to read
         budget.refuse_declared([i for i in (styles_info, strings_info, info) if i is not None])
-        self._date_kinds = read_styles(self._archive, styles_info, budget, language)
-        self._strings = read_shared_strings(self._archive, strings_info, budget, self.limits, language)
+        self._date_kinds = read_styles(self._archive, styles_info, budget)
+        self._strings = read_shared_strings(self._archive, strings_info, budget, self.limits)
         self._date1904 = workbook.date1904
 
     def close(self) -> None:
@@ -146,7 +145,6 @@ class XlsxSheet:
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         """(Excel row number, cells from column A) for each row holding a value; empty cells are ``""`` and
         a row may be shorter than the table (trailing empty cells are left out)."""
-        language = self.language
         max_cells = self.limits.max_cells
         strings, date_kinds, date1904 = self._strings, self._date_kinds, self._date1904
         n_strings = len(strings)
@@ -173,7 +171,7 @@ class XlsxSheet:
             if name == "c":
                 cells += 1
                 if cells > max_cells:
-                    raise Refused(_too_many_cells(cells, row_number, max_cells, language))
+                    raise Refused(_too_many_cells(cells, row_number, max_cells))
                 ref = attrs.get("r")
                 if ref is None:
                     column += 1
@@ -183,11 +181,11 @@ class XlsxSheet:
                     if found is None:
                         found = _column_index(letters)
                         if found < 0:
-                            raise Refused(_out_of_sheet(ref, row_number, language))
+                            raise Refused(_out_of_sheet(ref, row_number))
                         columns[letters] = found
                     column = found
                 if column >= EXCEL_MAX_COLUMNS:
-                    raise Refused(_out_of_sheet(where(), row_number, language))
+                    raise Refused(_out_of_sheet(where(), row_number))
                 cell_type = attrs.get("t")
                 style = attrs.get("s")
                 text = None
@@ -205,7 +203,7 @@ class XlsxSheet:
                     found = int(number) if number.isdigit() else -1
                 rows_seen += 1
                 if not 1 <= found <= EXCEL_MAX_ROWS or rows_seen > EXCEL_MAX_ROWS:
-                    raise Refused(_out_of_sheet(f"row {number or found}", row_number, language))
+                    raise Refused(_out_of_sheet(f"row {number or found}", row_number))
                 row_number = found
                 column = -1
                 keep = sheet.keep_columns
@@ -213,7 +211,7 @@ class XlsxSheet:
             elif name == "rPh":
                 phonetic += 1
             elif name == "dimension":
-                _check_dimension(attrs.get("ref", ""), max_cells, language)
+                _check_dimension(attrs.get("ref", ""), max_cells)
             else:
                 plain = local_names.get(name)
                 if plain is None:
@@ -231,7 +229,7 @@ class XlsxSheet:
                     try:
                         value = float(text)
                     except ValueError:
-                        raise Refused(_bad_cell(where(), text, language)) from None
+                        raise Refused(_bad_cell(where(), text)) from None
                     if style is not None:
                         date_kind = date_kinds.get(style)
                         if date_kind:
@@ -239,7 +237,7 @@ class XlsxSheet:
                 elif cell_type == "s":
                     index = int(text) if text.isdigit() else -1
                     if not 0 <= index < n_strings:
-                        raise Refused(_bad_cell(where(), text, language))
+                        raise Refused(_bad_cell(where(), text))
                     value = strings[index]
                 elif cell_type == "b":
                     value = text.strip() in ("1", "true")
@@ -268,7 +266,7 @@ class XlsxSheet:
                 if row:
                     slots += len(row)  # the cells this row takes in memory, empty ones between values too
                     if slots > max_cells:
-                        raise Refused(_too_many_slots(row_number, max_cells, language))
+                        raise Refused(_too_many_slots(row_number, max_cells))
                     out.append((row_number, row[:]))
             elif name == "rPh":
                 phonetic -= 1
@@ -287,15 +285,15 @@ class XlsxSheet:
                 else:
                     text += data
                 if len(text) > EXCEL_MAX_CELL_CHARS:
-                    raise Refused(too_long(where(), language))
+                    raise Refused(too_long(where()))
 
-        parser = new_parser(language)
+        parser = new_parser()
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = characters
         chunks = self._budget.chunks(self._archive, self._sheet_info)
         try:
-            for _ in parse_part(chunks, parser, self._sheet_info.filename, language):
+            for _ in parse_part(chunks, parser, self._sheet_info.filename):
                 if out:
                     yield from out
                     out.clear()
@@ -313,30 +311,27 @@ def _cell_name(column: int, row: int) -> str:
     return f"{letters}{row}"
 
 
-def _bad_cell(where: str, text: str, language: str) -> ReadError:
-    return damaged(f"cell {where} holds {text[:40]!r}, not a value of its type", language)
+def _bad_cell(where: str, text: str) -> ReadError:
+    return damaged(f"cell {where} holds {text[:40]!r}, not a value of its type")
 
 
-def _too_many_cells(cells: int, row: int, limit: int, language: str) -> ReadError:
-    return ReadError(f"工作表超过 {limit} 个单元格（读到第 {row} 行时已有 {cells} 个）：请拆分文件或导出为 CSV",
-                     f"the sheet has more than {limit} cells ({cells} by row {row}): split the file or export it "
-                     "as CSV", language=language)
+def _too_many_cells(cells: int, row: int, limit: int) -> ReadError:
+    return ReadError(gettext_noop("the sheet has more than %(limit)s cells (%(cells)s by row %(row)s): split the "
+                                  "file or export it as CSV", limit=limit, cells=cells, row=row))
 
 
-def _too_many_slots(row: int, limit: int, language: str) -> ReadError:
-    return ReadError(f"工作表的行 × 列超过 {limit} 个单元格（到第 {row} 行为止）：请拆分文件或导出为 CSV",
-                     f"the sheet's rows × columns come to more than {limit} cells (by row {row}): split the file "
-                     "or export it as CSV", language=language)
+def _too_many_slots(row: int, limit: int) -> ReadError:
+    return ReadError(gettext_noop("the sheet's rows × columns come to more than %(limit)s cells (by row %(row)s): "
+                                  "split the file or export it as CSV", limit=limit, row=row))
 
 
-def _out_of_sheet(ref: str, row: int, language: str) -> ReadError:
-    return ReadError(f"xlsx 中第 {row} 行之后有超出 Excel 工作表范围的位置 {ref[:40]!r}（最多 {EXCEL_MAX_ROWS} 行 × "
-                     f"{EXCEL_MAX_COLUMNS} 列）：不是正常的导出文件",
-                     f"the xlsx has a position {ref[:40]!r} outside an Excel sheet (at most {EXCEL_MAX_ROWS} rows × "
-                     f"{EXCEL_MAX_COLUMNS} columns) after row {row}: not an export", language=language)
+def _out_of_sheet(ref: str, row: int) -> ReadError:
+    return ReadError(gettext_noop("the xlsx has a position %(ref)s outside an Excel sheet (at most %(rows)s rows × "
+                                  "%(columns)s columns) after row %(row)s: not an export",
+                                  ref=repr(ref[:40]), rows=EXCEL_MAX_ROWS, columns=EXCEL_MAX_COLUMNS, row=row))
 
 
-def _check_dimension(ref: str, max_cells: int, language: str) -> None:
+def _check_dimension(ref: str, max_cells: int) -> None:
     """The sheet's own ``<dimension ref="A1:P100001">``, before its first row: rows × columns over the limit
     is refused at once. A missing or odd ref is no refusal (exports often carry a wrong one); the cells read
     are counted anyway."""
@@ -354,13 +349,13 @@ def _check_dimension(ref: str, max_cells: int, language: str) -> None:
     rows = abs(corners[1][0] - corners[0][0]) + 1
     columns = abs(corners[1][1] - corners[0][1]) + 1
     if rows * columns > max_cells:
-        raise Refused(ReadError(
-            f"工作表有 {rows} 行 × {columns} 列 = {rows * columns} 个单元格，超过上限 {max_cells}：请拆分文件或导出为 CSV",
-            f"the sheet has {rows} rows × {columns} columns = {rows * columns} cells, more than the limit of "
-            f"{max_cells}: split the file or export it as CSV", language=language))
+        raise Refused(ReadError(gettext_noop(
+            "the sheet has %(rows)s rows × %(columns)s columns = %(cells)s cells, more than the limit of "
+            "%(limit)s: split the file or export it as CSV", rows=rows, columns=columns, cells=rows * columns,
+            limit=max_cells)))
 
 
-def choose_sheet(names: list[str], sheet: str | int | None, language: str) -> str:
+def choose_sheet(names: list[str], sheet: str | int | None) -> str:
     """The sheet asked for (by 0-based index or name; default the first), or a ReadError listing the sheets."""
     if sheet is None:
         sheet = 0
@@ -369,6 +364,5 @@ def choose_sheet(names: list[str], sheet: str | int | None, language: str) -> st
             return names[sheet]
     elif sheet in names:
         return sheet
-    listed = "、".join(names)
-    raise ReadError(f"找不到工作表 {sheet!r}；文件中有：{listed}", f"no sheet {sheet!r}; the file has: {', '.join(names)}",
-                    language=language)
+    raise ReadError(gettext_noop("no sheet %(sheet)s; the file has: %(sheets)s", sheet=repr(sheet),
+                                 sheets=listing(names)))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
+from shopops.core.text import gettext_noop
+
 from .filetypes import ReadError, human_size
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -46,7 +48,7 @@ class Refused(Exception):
     """Raised inside expat callbacks; turned into a ReadError by the caller (expat would wrap nothing)."""
 
     def __init__(self, error: ReadError) -> None:
-        super().__init__(error.message_en)
+        super().__init__(error.text)
         self.error = error
 
 
@@ -56,9 +58,8 @@ class Refused(Exception):
 class Budget:
     """The bytes the parts read may still inflate to, shared by all parts of one workbook."""
 
-    def __init__(self, limits: XlsxLimits, language: str) -> None:
+    def __init__(self, limits: XlsxLimits) -> None:
         self.limits = limits
-        self.language = language
         self.left = limits.max_unpacked_bytes
 
     def refuse_declared(self, parts: list[zipfile.ZipInfo]) -> None:
@@ -66,10 +67,9 @@ class Budget:
         limit = self.limits.max_unpacked_bytes
         total = sum(info.file_size for info in parts)
         if total > self.left:
-            raise ReadError(
-                f"xlsx 解压后有 {human_size(total + limit - self.left)}，超过上限 {human_size(limit)}：请导出为 CSV",
-                f"the xlsx unpacks to {human_size(total + limit - self.left)}, more than the limit of "
-                f"{human_size(limit)}: export it as CSV", language=self.language)
+            raise ReadError(gettext_noop(
+                "the xlsx unpacks to %(size)s, more than the limit of %(limit)s: export it as CSV",
+                size=human_size(total + limit - self.left), limit=human_size(limit)))
         for info in parts:
             self._check_ratio(info, info.file_size)
 
@@ -77,10 +77,9 @@ class Budget:
         ratio = self.limits.max_ratio
         if size > _RATIO_FLOOR and size > ratio * max(info.compress_size, 1):
             shown = size // max(info.compress_size, 1)
-            raise ReadError(
-                f"xlsx 中的 {info.filename} 压缩比为 {shown}:1，超过上限 {ratio}:1（疑似压缩炸弹）：不是正常的导出文件",
-                f"{info.filename} in the xlsx is compressed {shown}:1, more than the limit of {ratio}:1 "
-                "(a zip bomb?): not an export", language=self.language)
+            raise ReadError(gettext_noop(
+                "%(part)s in the xlsx is compressed %(shown)s:1, more than the limit of %(ratio)s:1 "
+                "(a zip bomb?): not an export", part=info.filename, shown=shown, ratio=ratio))
 
     def chunks(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """The part's bytes as inflated, counted against the budget and the ratio as they come."""
@@ -91,20 +90,19 @@ class Budget:
                 read += len(chunk)
                 if read > self.left:
                     limit = self.limits.max_unpacked_bytes
-                    raise ReadError(
-                        f"xlsx 解压后超过上限 {human_size(limit)}（{info.filename} 比 zip 目录声明的更大）：请导出为 CSV",
-                        f"the xlsx unpacks to more than the limit of {human_size(limit)} ({info.filename} is bigger "
-                        "than the zip directory says): export it as CSV", language=self.language)
+                    raise ReadError(gettext_noop(
+                        "the xlsx unpacks to more than the limit of %(limit)s (%(part)s is bigger "
+                        "than the zip directory says): export it as CSV", limit=human_size(limit), part=info.filename))
                 self._check_ratio(info, read)
                 yield chunk
         self.left -= read
 
 
-def damaged(detail: str, language: str) -> ReadError:
-    return ReadError(f"xlsx 文件损坏，无法读取：{detail}", f"the xlsx file is damaged: {detail}", language=language)
+def damaged(detail: str) -> ReadError:
+    return ReadError(gettext_noop("the xlsx file is damaged: %(detail)s", detail=detail))
 
 
-def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -> Iterator[None]:
+def parse_part(chunks: Iterator[bytes], parser: Any, part: str) -> Iterator[None]:
     """Feed ``parser`` chunk by chunk; yields after each chunk so the caller can drain what it produced.
 
     expat holds an unfinished tag, comment or processing instruction whole until it ends: bytes fed past the
@@ -116,35 +114,33 @@ def parse_part(chunks: Iterator[bytes], parser: Any, part: str, language: str) -
             parser.Parse(chunk, False)
             fed += len(chunk)
             if fed - parser.CurrentByteIndex > _MAX_TOKEN:
-                raise ReadError(
-                    f"xlsx 的 {part} 中有一个超过 {human_size(_MAX_TOKEN)} 的 XML 标签、注释或指令：不是正常的导出文件",
-                    f"{part} in the xlsx holds an XML tag, comment or instruction longer than "
-                    f"{human_size(_MAX_TOKEN)}: not an export", language=language)
+                raise ReadError(gettext_noop(
+                    "%(part)s in the xlsx holds an XML tag, comment or instruction longer than "
+                    "%(limit)s: not an export", part=part, limit=human_size(_MAX_TOKEN)))
             yield
         parser.Parse(b"", True)
         yield
     except Refused as refused:
         raise refused.error from None
     except expat.ExpatError as exc:
-        raise damaged(f"{part}: {expat.ErrorString(exc.code)} (line {exc.lineno})", language) from None
+        raise damaged(f"{part}: {expat.ErrorString(exc.code)} (line {exc.lineno})") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         # a bad CRC, a truncated or encrypted member, an unknown compression method
-        raise damaged(f"{part}: {exc}", language) from None
+        raise damaged(f"{part}: {exc}") from None
 
 
-def _no_dtd(language: str) -> Callable[..., None]:
+def _no_dtd() -> Callable[..., None]:
     def refuse(*_args: object) -> None:
-        raise Refused(ReadError("xlsx 含有 DTD/实体声明：不是正常的 Excel 文件",
-                                 "the xlsx holds a DTD or entity declarations: not an Excel file", language=language))
+        raise Refused(ReadError(gettext_noop("the xlsx holds a DTD or entity declarations: not an Excel file")))
 
     return refuse
 
 
-def new_parser(language: str) -> Any:
+def new_parser() -> Any:
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = 64 * 1024
-    refuse = _no_dtd(language)
+    refuse = _no_dtd()
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.UnparsedEntityDeclHandler = refuse
@@ -167,11 +163,11 @@ def _attr(attrs: dict[str, str], local: str) -> str | None:
     return None
 
 
-def _small_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, language: str,
+def _small_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget,
                 start: Callable[[str, dict[str, str]], None]) -> None:
-    parser = new_parser(language)
+    parser = new_parser()
     parser.StartElementHandler = lambda name, attrs: start(local_name(name), attrs)
-    for _ in parse_part(budget.chunks(archive, info), parser, info.filename, language):
+    for _ in parse_part(budget.chunks(archive, info), parser, info.filename):
         pass
 
 
@@ -192,8 +188,7 @@ def _resolve(base: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(base, target))
 
 
-def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], budget: Budget,
-                   language: str) -> _Workbook:
+def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], budget: Budget) -> _Workbook:
     sheets: list[tuple[str, str]] = []
     flags = {"date1904": False}
 
@@ -203,7 +198,7 @@ def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], b
         elif name == "workbookPr":
             flags["date1904"] = attrs.get("date1904", "").lower() in ("1", "true")
 
-    _small_part(archive, names["xl/workbook.xml"], budget, language, on_workbook)
+    _small_part(archive, names["xl/workbook.xml"], budget, on_workbook)
     targets: dict[str, str] = {}
     by_type: dict[str, str] = {}
 
@@ -215,7 +210,7 @@ def read_workbook(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], b
 
     rels = names.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
-        _small_part(archive, rels, budget, language, on_rels)
+        _small_part(archive, rels, budget, on_rels)
     listed = [(name, targets.get(rel_id) or f"xl/worksheets/sheet{index + 1}.xml")
               for index, (name, rel_id) in enumerate(sheets)]
 
@@ -268,8 +263,7 @@ def number_format_kind(code: str) -> int:
     return 0
 
 
-def read_styles(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: Budget,
-                 language: str) -> dict[str, int]:
+def read_styles(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: Budget) -> dict[str, int]:
     """Cell style index (as written in ``s="…"``) → DATE or DURATION, for the date-formatted styles."""
     if info is None:
         return {}
@@ -284,17 +278,17 @@ def read_styles(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: 
             where["cellXfs"] = True
         elif name == "xf" and where["cellXfs"]:
             if len(xf_formats) >= EXCEL_MAX_CELL_STYLES:
-                raise Refused(damaged("styles.xml: too many cell styles", language))
+                raise Refused(damaged("styles.xml: too many cell styles"))
             xf_formats.append(attrs.get("numFmtId", "0"))
 
     def on_end(name: str) -> None:
         if local_name(name) == "cellXfs":
             where["cellXfs"] = False
 
-    parser = new_parser(language)
+    parser = new_parser()
     parser.StartElementHandler = lambda name, attrs: on_start(local_name(name), attrs)
     parser.EndElementHandler = on_end
-    for _ in parse_part(budget.chunks(archive, info), parser, info.filename, language):
+    for _ in parse_part(budget.chunks(archive, info), parser, info.filename):
         pass
     kinds: dict[str, int] = {}
     for index, fmt in enumerate(xf_formats):
@@ -314,7 +308,7 @@ EXCEL_MAX_CELL_STYLES = 65_490  # Excel's own limit of cell formats in a workboo
 
 
 def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, budget: Budget,
-                         limits: XlsxLimits, language: str) -> list[str]:
+                         limits: XlsxLimits) -> list[str]:
     """The shared-strings table: the one part held whole, so its entries and memory are counted."""
     if info is None:
         return []
@@ -335,7 +329,7 @@ def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, 
         elif name == "sst":
             declared = attrs.get("uniqueCount") or attrs.get("count") or ""
             if declared.isdigit() and int(declared) > limits.max_strings:
-                raise Refused(_too_many_strings(int(declared), limits, language))
+                raise Refused(_too_many_strings(int(declared), limits))
 
     def on_end(name: str) -> None:
         name = local_name(name)
@@ -346,41 +340,38 @@ def read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, 
         elif name == "si":
             text = parts[0] if len(parts) == 1 else "".join(parts)
             if len(strings) >= limits.max_strings:
-                raise Refused(_too_many_strings(len(strings) + 1, limits, language))
+                raise Refused(_too_many_strings(len(strings) + 1, limits))
             state["memory"] += getsizeof(text) + 8
             if state["memory"] > limits.max_strings_bytes:
-                raise Refused(_strings_too_big(limits, language))
+                raise Refused(_strings_too_big(limits))
             strings.append(text)
 
     def on_text(data: str) -> None:
         if state["collect"]:
             state["chars"] += len(data)
             if state["chars"] > EXCEL_MAX_CELL_CHARS:
-                raise Refused(too_long(f"#{len(strings) + 1}", language))
+                raise Refused(too_long(f"#{len(strings) + 1}"))
             parts.append(data)
 
-    parser = new_parser(language)
+    parser = new_parser()
     parser.StartElementHandler = on_start
     parser.EndElementHandler = on_end
     parser.CharacterDataHandler = on_text
-    for _ in parse_part(budget.chunks(archive, info), parser, info.filename, language):
+    for _ in parse_part(budget.chunks(archive, info), parser, info.filename):
         pass
     return strings
 
 
-def _too_many_strings(count: int, limits: XlsxLimits, language: str) -> ReadError:
-    return ReadError(f"xlsx 的共享字符串表有 {count} 项以上，超过上限 {limits.max_strings}：请导出为 CSV",
-                     f"the xlsx's shared-strings table has {count} or more entries, more than the limit of "
-                     f"{limits.max_strings}: export it as CSV", language=language)
+def _too_many_strings(count: int, limits: XlsxLimits) -> ReadError:
+    return ReadError(gettext_noop("the xlsx's shared-strings table has %(count)s or more entries, more than the "
+                                  "limit of %(limit)s: export it as CSV", count=count, limit=limits.max_strings))
 
 
-def _strings_too_big(limits: XlsxLimits, language: str) -> ReadError:
-    return ReadError(f"xlsx 的共享字符串表需要超过 {human_size(limits.max_strings_bytes)} 内存：请导出为 CSV",
-                     f"the xlsx's shared-strings table needs more than {human_size(limits.max_strings_bytes)} "
-                     "of memory: export it as CSV", language=language)
+def _strings_too_big(limits: XlsxLimits) -> ReadError:
+    return ReadError(gettext_noop("the xlsx's shared-strings table needs more than %(limit)s of memory: export it "
+                                  "as CSV", limit=human_size(limits.max_strings_bytes)))
 
 
-def too_long(where: str, language: str) -> ReadError:
-    return ReadError(f"xlsx 的文本 {where} 超过 {EXCEL_MAX_CELL_CHARS} 个字符（Excel 的上限）：不是正常的导出文件",
-                     f"text {where} in the xlsx is longer than {EXCEL_MAX_CELL_CHARS} characters (Excel's own "
-                     "limit): not an export", language=language)
+def too_long(where: str) -> ReadError:
+    return ReadError(gettext_noop("text %(where)s in the xlsx is longer than %(limit)s characters (Excel's own "
+                                  "limit): not an export", where=where, limit=EXCEL_MAX_CELL_CHARS))

@@ -3,7 +3,7 @@
 Pure: reads the request through ``CartIn`` (the models of ``pricing.schemas``) into a ``Cart``, naming every
 bad field at once (``InvalidInput`` with a ``FieldError`` per problem, path like ``promotions[2].off``), and
 renders a ``Quote`` back as ``QuoteOut``. Money is a string with two decimals both ways (ints of yuan are
-accepted too, floats never). Messages are English ``pricing.text`` texts; ``pricing.messages`` says them in
+accepted too, floats never). Messages are English ``core.text`` texts; ``pricing.messages`` says them in
 the user's language.
 
 Input decisions (why):
@@ -42,6 +42,7 @@ from pydantic import (
 
 from shopops.core.errors import ErrorCollector, FieldError, InvalidInput
 from shopops.core.money import format_fen
+from shopops.core.text import Text, gettext_noop
 
 from .promotions import ITEM, Cart, Line, Presale, Promotion
 from .quote import Quote, quote
@@ -64,7 +65,6 @@ from .schemas import (
     clean_text,
     required,
 )
-from .text import Text, gettext_noop
 
 __all__ = ["MAX_LINES", "MAX_PROMOTIONS", "MAX_QTY", "CartIn", "parse_cart", "quote_from_json", "render_quote"]
 

@@ -1,7 +1,7 @@
 """Pricing in the user's language: where the English texts of the pure engine and contract meet gettext.
 
 ``pricing.quote``, ``pricing.promotions`` and ``pricing.contract`` may not import Django, so they build every
-reason and error with ``pricing.text.gettext_noop`` (English that keeps its msgid). The faces (the API, the
+reason and error with ``core.text.gettext_noop`` (English that keeps its msgid). The faces (the API, the
 ``shopops price`` command, the campaign pages) say them through this module, in the active language
 (zh-Hans unless the request or ``--language`` asks for another).
 """
@@ -11,29 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Self
 
-from django.utils.translation import gettext
-
-from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.errors import InvalidInput
+from shopops.core.i18n import said_errors, say
 
 from .contract import CartIn, render_quote
 from .quote import quote
-from .text import Text
 
-
-def say(message: str) -> str:
-    """``message`` in the active language: a ``Text`` is looked up by its msgid, its parameters said too."""
-    if not isinstance(message, Text):
-        return message
-    translated = gettext(message.msgid)
-    if not message.params:
-        return translated
-    return translated % {key: say(value) if isinstance(value, str) else value
-                         for key, value in message.params.items()}
+__all__ = ["CartRequest", "quote_said", "said", "say"]
 
 
 def said(exc: InvalidInput) -> InvalidInput:
     """The same problems, each message in the active language."""
-    return InvalidInput(say(exc.detail), [FieldError(e.field, say(e.message), e.row) for e in exc.errors])
+    return InvalidInput(say(exc.detail), said_errors(exc.errors))
 
 
 class CartRequest(CartIn):

@@ -20,7 +20,7 @@ from shopops.core.money import basis_points_half_up
 if TYPE_CHECKING:
     import numpy as np
 
-from .text import gettext_noop
+from shopops.core.text import gettext_noop
 
 Level = Literal["item", "shop", "platform"]
 ITEM: Level = "item"  # 单品级

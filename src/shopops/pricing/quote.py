@@ -39,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from shopops.core.money import allocate, format_fen
+from shopops.core.text import gettext_noop
 
 from .promotions import (
     ITEM,
@@ -60,7 +61,6 @@ from .promotions import (
     Promotion,
     lesser,
 )
-from .text import gettext_noop
 
 # 店铺满减 before 店铺券 (docs/rules/pricing.md#stacking-order); gifts move no money.
 _FAMILY_ORDER = {"threshold": 0, "coupon": 1, "gift": 2}

@@ -2,7 +2,7 @@
 
 Pure (pydantic only, no Django or ninja), so the contract, the CLI and the API read a cart through the same
 models and /api/v1/openapi.json publishes their fields. Each field type carries the contract's own check
-and message (``pricing.text``, English that a face translates); ``pricing.contract`` reads a cart piece by
+and message (``core.text``, English that a face translates); ``pricing.contract`` reads a cart piece by
 piece with these models so that it can name every problem at once, and adds the checks that need the whole
 cart (duplicate ids, SKUs the cart sells, 定金 within the price). The rules behind the fields are in the
 docstring of ``pricing.contract``.
@@ -34,6 +34,7 @@ from pydantic_core import PydanticCustomError
 
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_CART_LINES, MAX_LINE_QTY, AmountTooLarge, parse_amount
 from shopops.core.money import MoneyError, format_fen, parse_fen
+from shopops.core.text import Text, gettext_noop
 
 from .promotions import (
     ITEM,
@@ -54,7 +55,6 @@ from .promotions import (
     Tier,
     Window,
 )
-from .text import Text, gettext_noop
 
 # Bounds keep one request cheap (a quote is a read-only calculation every role may run) and amounts exact;
 # lines, quantities and amounts share the shop-wide bounds of core.domain.

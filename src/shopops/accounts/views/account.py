@@ -8,7 +8,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,6 +17,7 @@ from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core import services as core_services
 from shopops.core.errors import ShopOpsError
+from shopops.core.i18n import say
 from shopops.core.middleware import SHOP_SESSION_KEY
 from shopops.ui.params import parse_id
 from shopops.ui.permissions import LOGIN_ONLY, page_requires
@@ -67,10 +67,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("web:profile")
     tokens = core_selectors.user_tokens(user=request.user)
     return render(request, "accounts/profile.html", {
-        "tokens": tokens, "new_token": new_token, "password_form": password_form, "role_label": {
-            k: v[0] if (translation.get_language() or "").startswith("zh") else v[1]
-            for k, v in roles.ROLE_LABELS.items()
-        }.get(core_selectors.user_role(user=request.user) or "", ""),
+        "tokens": tokens, "new_token": new_token, "password_form": password_form,
+        "role_label": say(roles.ROLE_LABELS.get(core_selectors.user_role(user=request.user) or "", "")),
     })
 
 

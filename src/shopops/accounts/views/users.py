@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -15,6 +14,7 @@ from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core import services as core_services
 from shopops.core.errors import ShopOpsError
+from shopops.core.i18n import say
 from shopops.ui.params import parse_id
 from shopops.ui.permissions import page_requires
 
@@ -60,8 +60,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             return redirect("web:user_list")
         except ShopOpsError as exc:
             detail, errors = exc.detail, exc.errors
-    language = translation.get_language() or ""
-    role_choices = [(k, v[0] if language.startswith("zh") else v[1]) for k, v in roles.ROLE_LABELS.items()]
+    role_choices = [(k, say(label)) for k, label in roles.ROLE_LABELS.items()]
     users = [{"user": u, "role": core_selectors.user_role(user=u)} for u in core_selectors.users_of_shop(shop=request.shop)]
     return render(request, "accounts/users.html", {
         "users": users, "role_choices": role_choices, "errors": errors, "detail": detail, "form": form,

@@ -14,25 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from shopops.core.text import Text, gettext_noop
 from shopops.imports.columns import Column
 from shopops.orders.domain import order_discount_fen
 
 Record = Mapping[str, object]  # one converted row: {"_row": n, column name: typed value, …}
 
 
-def say(language: str, zh: str, en: str) -> str:
-    return en if language.startswith("en") else zh
-
-
 class RowProblem(Exception):
-    """A row (or an order spanning rows) that cannot be imported: which row, which column, why (zh, en)."""
+    """A row (or an order spanning rows) that cannot be imported: which row, which column, why (an English
+    ``Text`` the face says in the user's language)."""
 
-    def __init__(self, row: int, column: str, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.row, self.column, self.zh, self.en = row, column, zh, en
-
-    def message(self, language: str) -> str:
-        return say(language, self.zh, self.en)
+    def __init__(self, row: int, column: str, text: Text) -> None:
+        super().__init__(text)
+        self.row, self.column, self.text = row, column, text
 
 
 class Skip(Exception):
@@ -129,14 +124,13 @@ class Format:
     """One export format a user can import (its ``name`` is the CLI/API contract)."""
 
     name: str
-    title_zh: str
-    title_en: str
+    title: Text  # English; a face says it in the user's language
     channel: str  # the channel code its default account is on (channels.domain.CHANNELS)
     target: Literal["orders", "lake"]
     columns: tuple[Column, ...]
     order_key: str = ""  # column grouping rows into one order (orders formats)
-    # rows of one order, its item-file rows (taobao --items), language → draft; raises RowProblem or Skip
-    build: Callable[[Sequence[Record], Sequence[Record], str], OrderDraft] | None = None
+    # rows of one order, its item-file rows (taobao --items) → draft; raises RowProblem or Skip
+    build: Callable[[Sequence[Record], Sequence[Record]], OrderDraft] | None = None
     header: bool = True
     column_names: tuple[str, ...] | None = None  # headerless files
     item_columns: tuple[Column, ...] = ()  # the companion item-detail file (taobao --items)
@@ -144,9 +138,6 @@ class Format:
     plain: Callable[[Sequence[Record], Sequence[Record]], PlainOrder | None] | None = None
     quirks: tuple[str, ...] = ()
     doc: str = ""  # docs/formats.md anchor
-
-    def title(self, language: str) -> str:
-        return say(language, self.title_zh, self.title_en)
 
     @property
     def required(self) -> list[str]:
@@ -185,11 +176,11 @@ def status_from(text: object, table: Mapping[str, str], row: int, column: str) -
             if status == "skip":
                 raise Skip
             return status
-    raise RowProblem(row, column, f"无法识别的订单状态“{value}”", f"unknown order status “{value}”")
+    raise RowProblem(row, column, gettext_noop("unknown order status “%(status)s”", status=value))
 
 
-def need(record: Record, name: str, zh: str = "不能为空", en: str = "must not be empty") -> object:
+def need(record: Record, name: str) -> object:
     value = record.get(name)
     if value is None or value == "":
-        raise RowProblem(int(record["_row"]), name, zh, en)
+        raise RowProblem(int(record["_row"]), name, gettext_noop("must not be empty"))
     return value

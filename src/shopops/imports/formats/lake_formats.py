@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column
 from shopops.imports.normalize import ValueProblem, parse_date
 
@@ -127,7 +128,7 @@ def _date(year: int, month: int, day: int, value: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueProblem(f"“{value}”不是有效日期", f"“{value}” is not a valid date") from None
+        raise ValueProblem(gettext_noop("“%(value)s” is not a valid date", value=value)) from None
 
 
 # ------------------------------------------------------------------------------------------- events
@@ -146,7 +147,7 @@ EVENTS_COLUMNS = (
 )
 
 EVENTS = LakeFormat(
-    name="events", title_zh="自有站点行为日志", title_en="Own-site behaviour log", channel="own-site", target="lake",
+    name="events", title=gettext_noop("Own-site behaviour log"), channel="own-site", target="lake",
     columns=EVENTS_COLUMNS, table="events", engine="events", encoding="utf-8",
     quirks=("CSV (UTF-8 or GBK) or Parquet; header ts,user_id,item_id,category_id,behavior "
             "[,sku_id,channel,source,session_id,price]",
@@ -158,8 +159,7 @@ EVENTS = LakeFormat(
 )
 
 USERBEHAVIOR = LakeFormat(
-    name="taobao-userbehavior", title_zh="淘宝用户行为数据集 (UserBehavior)",
-    title_en="Taobao UserBehavior dataset (Tianchi)", channel="taobao", target="lake",
+    name="taobao-userbehavior", title=gettext_noop("Taobao UserBehavior dataset (Tianchi)"), channel="taobao", target="lake",
     columns=(_c("user_id", required=True, kind="int"), _c("item_id", required=True, kind="int"),
              _c("category_id", required=True, kind="int"), _c("behavior_type", required=True),
              _c("timestamp", required=True, kind="int")),
@@ -200,7 +200,7 @@ SYCM_LAYOUT = Layout(
 )
 
 SYCM_TRAFFIC = LakeFormat(
-    name="sycm-traffic", title_zh="生意参谋 流量（按天×来源/商品）", title_en="生意参谋 traffic by day and source/item",
+    name="sycm-traffic", title=gettext_noop("生意参谋 traffic by day and source/item"),
     channel="tmall", target="lake", columns=SYCM_LAYOUT.columns, table="traffic_daily", layout=SYCM_LAYOUT,
     platform="sycm",
     quirks=("GBK CSV or xlsx from 生意参谋; one row per 日期 × 流量来源 (store level) or × 商品ID (item level)",
@@ -233,8 +233,7 @@ AMAZON_BR_LAYOUT = Layout(
 )
 
 AMAZON_BUSINESS_REPORT = LakeFormat(
-    name="amazon-business-report", title_zh="Amazon 业务报告（按子商品/按日期）",
-    title_en="Amazon Business Report (by child item / by date)", channel="amazon", target="lake",
+    name="amazon-business-report", title=gettext_noop("Amazon Business Report (by child item / by date)"), channel="amazon", target="lake",
     columns=AMAZON_BR_LAYOUT.columns, table="traffic_daily", layout=AMAZON_BR_LAYOUT, encoding="utf-8",
     platform="amazon",
     # The layout and its sources: docs/rules/platforms.md#amazon-business-report.
@@ -373,8 +372,7 @@ AD_LAYOUTS: dict[str, Layout] = {
 _AD_REQUIRED = ("impressions", "clicks", "cost_fen")
 
 AD_REPORT = LakeFormat(
-    name="ad-report", title_zh="广告报表（直通车/引力魔方/万相台/京东快车/巨量千川/Amazon SP）",
-    title_en="Ad report (ztc, ylmf, wxt, jdkc, qianchuan, amazon-sp)", channel="tmall", target="lake",
+    name="ad-report", title=gettext_noop("Ad report (ztc, ylmf, wxt, jdkc, qianchuan, amazon-sp)"), channel="tmall", target="lake",
     columns=AD_LAYOUTS["ztc"].columns, table="ad_daily", layouts=AD_LAYOUTS,
     quirks=("options platform = ztc | ylmf | wxt | jdkc | qianchuan | amazon-sp (required): each platform has its "
             "own headers (see docs/formats-lake.md); 展现量, 点击量 and 花费 (or the platform's names) are required",
@@ -407,7 +405,7 @@ SEARCH_LAYOUT = Layout(
 )
 
 SEARCH_TERMS = LakeFormat(
-    name="search-terms", title_zh="搜索词报表", title_en="Search terms report", channel="tmall", target="lake",
+    name="search-terms", title=gettext_noop("Search terms report"), channel="tmall", target="lake",
     columns=SEARCH_LAYOUT.columns, table="search_terms", layout=SEARCH_LAYOUT,
     quirks=("GBK CSV (生意参谋 选词助手 / 搜索词) or UTF-8 (Amazon search term report); one row per 日期 × 来源 × "
             "搜索词 (× 商品ID); a repeated key is an error",
@@ -435,7 +433,7 @@ COMPETITOR_LAYOUT = Layout(
 )
 
 COMPETITOR_SNAPSHOT = LakeFormat(
-    name="competitor-snapshot", title_zh="竞品快照", title_en="Competitor snapshot", channel="tmall", target="lake",
+    name="competitor-snapshot", title=gettext_noop("Competitor snapshot"), channel="tmall", target="lake",
     columns=COMPETITOR_LAYOUT.columns, table="competitor_snapshots", layout=COMPETITOR_LAYOUT,
     quirks=("one row per 日期 × 店铺 × 商品ID (a repeated key is an error); prices in fen",
             "销量 is the platform's estimate as shown (月销量/付款人数): not additive across days",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
+from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column
 from shopops.orders.domain import order_discount_fen
 
@@ -47,20 +48,18 @@ def _paid_at(records: Sequence[Record], paid_column: str, placed_column: str) ->
 
 def _check_money(draft: OrderDraft) -> OrderDraft:
     if not draft.lines:
-        raise RowProblem(draft.row, "lines", "订单没有商品行", "the order has no item lines")
+        raise RowProblem(draft.row, "lines", gettext_noop("the order has no item lines"))
     goods = 0
     for line in draft.lines:
         goods += line.unit_price_fen * line.qty
     discount = order_discount_fen(goods, draft.shipping_fen, draft.paid_fen)
     if discount < 0:
-        raise RowProblem(
-            draft.row, draft.paid_column,
-            f"实付金额 {draft.paid_fen / 100:.2f} 大于商品金额加运费 {(goods + draft.shipping_fen) / 100:.2f}",
-            f"paid {draft.paid_fen / 100:.2f} exceeds goods plus shipping "
-            f"{(goods + draft.shipping_fen) / 100:.2f}")
+        raise RowProblem(draft.row, draft.paid_column, gettext_noop(
+            "paid %(paid)s exceeds goods plus shipping %(goods)s",
+            paid=f"{draft.paid_fen / 100:.2f}", goods=f"{(goods + draft.shipping_fen) / 100:.2f}"))
     if discount > goods:
-        raise RowProblem(draft.row, draft.paid_column, "优惠超过了商品金额（实付金额少于运费）",
-                         "the discount exceeds the goods amount (paid less than shipping)")
+        raise RowProblem(draft.row, draft.paid_column,
+                         gettext_noop("the discount exceeds the goods amount (paid less than shipping)"))
     _check_refunds(draft)
     return draft
 
@@ -74,8 +73,8 @@ def _check_refunds(draft: OrderDraft) -> None:
     if refunded > draft.paid_fen:
         raise RowProblem(
             draft.refund_row or draft.row, draft.refund_column or "refunds",
-            f"退款金额 {refunded / 100:.2f} 超过了实付金额 {draft.paid_fen / 100:.2f}",
-            f"the refund {refunded / 100:.2f} exceeds what was paid ({draft.paid_fen / 100:.2f})")
+            gettext_noop("the refund %(refunded)s exceeds what was paid (%(paid)s)",
+                         refunded=f"{refunded / 100:.2f}", paid=f"{draft.paid_fen / 100:.2f}"))
 
 
 # ------------------------------------------------------------------------------------------ Taobao / Tmall
@@ -110,12 +109,12 @@ TAOBAO_ITEM_COLUMNS = (
 )
 
 
-def build_taobao(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_taobao(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     head = records[0]
     row = int(head["_row"])
     if len(records) > 1:
-        raise RowProblem(int(records[1]["_row"]), "订单编号", f"订单编号 {head['订单编号']} 重复",
-                         f"order {head['订单编号']} appears twice")
+        raise RowProblem(int(records[1]["_row"]), "订单编号",
+                         gettext_noop("order %(order)s appears twice", order=head["订单编号"]))
     status = status_from(head.get("订单状态"), TAOBAO_STATUS, row, "订单状态")
     paid_at = head.get("订单付款时间")
     if paid_at is None:
@@ -126,8 +125,7 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record], language: s
     for item in items:
         code = item.get("商家编码") or item.get("外部系统编号")
         if not code:
-            raise RowProblem(int(item["_row"]), "商家编码", "商品行没有商家编码，无法对应到 SKU",
-                             "the item line has no seller SKU code (商家编码)")
+            raise RowProblem(int(item["_row"]), "商家编码", gettext_noop("the item line has no seller SKU code (商家编码)"))
         lines.append(LineDraft(str(code), str(item.get("标题") or ""), int(item["价格"]), int(item["购买数量"]),
                                int(item["_row"])))
     shipping = int(head.get("买家应付邮费") or 0)
@@ -135,9 +133,8 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record], language: s
     if not lines:
         code = head.get("商家编码")
         if not code:
-            raise RowProblem(row, "商家编码",
-                             "订单报表没有商家编码：请同时导入宝贝报表（--items 订单宝贝报表文件）",
-                             "the order report has no SKU codes: import it with its item report (--items FILE)")
+            raise RowProblem(row, "商家编码", gettext_noop(
+                "the order report has no SKU codes: import it with its item report (--items FILE)"))
         qty = int(head.get("宝贝总数量") or 1)
         # One line, priced so that the order adds up: the report gives no list price per unit.
         unit = -(-(paid - shipping) // qty) if paid > shipping else 0
@@ -250,7 +247,7 @@ def order_refund(order_no: str, amount: object, at: object) -> list[RefundDraft]
 
 
 TAOBAO_ORDERS = Format(
-    name="taobao-orders", title_zh="淘宝/天猫 订单报表", title_en="Taobao/Tmall order report",
+    name="taobao-orders", title=gettext_noop("Taobao/Tmall order report"),
     channel="tmall", target="orders", columns=TAOBAO_COLUMNS, order_key="订单编号", build=build_taobao,
     item_columns=TAOBAO_ITEM_COLUMNS, plain=plain_taobao,
     quirks=("GBK CSV from 千牛; headers with trailing spaces (“收货地址 ”, “订单付款时间 ”)",
@@ -286,7 +283,7 @@ JD_COLUMNS = (
 )
 
 
-def build_jd(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_jd(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     """JD: one row per item; 应付金额 and 运费金额 are order-level and repeated on each row (taken once)."""
     row = _row(records)
     status = status_from(first(records, "订单状态"), JD_STATUS, row, "订单状态")
@@ -294,8 +291,7 @@ def build_jd(records: Sequence[Record], items: Sequence[Record], language: str) 
     for record in records:
         code = record.get("货号") or record.get("商品ID")
         if not code:
-            raise RowProblem(int(record["_row"]), "货号", "没有货号或商品ID，无法对应到 SKU",
-                             "no 货号 or 商品ID to match a SKU")
+            raise RowProblem(int(record["_row"]), "货号", gettext_noop("no 货号 or 商品ID to match a SKU"))
         lines.append(LineDraft(str(code), str(record.get("商品名称") or ""), int(record["京东价"]),
                                int(record["订购数量"]), int(record["_row"])))
     province, city = split_address(first(records, "客户地址"))
@@ -309,7 +305,7 @@ def build_jd(records: Sequence[Record], items: Sequence[Record], language: str) 
 
 
 JD_ORDERS = Format(
-    name="jd-orders", title_zh="京东 商家后台订单导出", title_en="JD seller order export", channel="jd",
+    name="jd-orders", title=gettext_noop("JD seller order export"), channel="jd",
     target="orders", columns=JD_COLUMNS, order_key="订单号", build=build_jd,
     quirks=("one row per item; 应付金额 (what the buyer pays, incl. freight) and 运费金额 repeat on each row",
             "货号 is the seller's code; 商品ID (JD SKU id) is used when 货号 is empty"),
@@ -340,7 +336,7 @@ DOUYIN_COLUMNS = (
 )
 
 
-def build_douyin(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_douyin(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     """抖店: one row per 子订单; 订单应付金额 is the sub-order's payable (its share of freight included)."""
     row = _row(records)
     status = status_from(first(records, "订单状态"), DOUYIN_STATUS, row, "订单状态")
@@ -360,7 +356,7 @@ def build_douyin(records: Sequence[Record], items: Sequence[Record], language: s
 
 
 DOUYIN_ORDERS = Format(
-    name="douyin-orders", title_zh="抖店 订单导出", title_en="Douyin shop order export", channel="douyin",
+    name="douyin-orders", title=gettext_noop("Douyin shop order export"), channel="douyin",
     target="orders", columns=DOUYIN_COLUMNS, order_key="主订单编号", build=build_douyin,
     quirks=("ids tab-prefixed (\"\\t6917…\"); “-” means empty; thousands separators in amounts",
             "one row per 子订单 grouped by 主订单编号; PII as ##密文 is kept as text, never decoded"),
@@ -388,7 +384,7 @@ PDD_COLUMNS = (
 )
 
 
-def build_pdd(records: Sequence[Record], items: Sequence[Record], language: str) -> OrderDraft:
+def build_pdd(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     """PDD: one row per order (one SKU); the unit price is 商品总价 / 数量 (the remainder goes to discount)."""
     head = records[0]
     row = int(head["_row"])
@@ -407,7 +403,7 @@ def build_pdd(records: Sequence[Record], items: Sequence[Record], language: str)
 
 
 PDD_ORDERS = Format(
-    name="pdd-orders", title_zh="拼多多 订单导出", title_en="Pinduoduo order export", channel="pdd",
+    name="pdd-orders", title=gettext_noop("Pinduoduo order export"), channel="pdd",
     target="orders", columns=PDD_COLUMNS, order_key="订单号", build=build_pdd,
     # The layout and how thin its public sources are: docs/rules/platforms.md#pinduoduo-order-export.
     quirks=("one row per order; headers carry units (“商品总价(元)”)",
@@ -442,7 +438,7 @@ SHOPIFY_COLUMNS = (
 )
 
 
-def build_shopify(records: Sequence[Record], items: Sequence[Record], language: str, *,
+def build_shopify(records: Sequence[Record], items: Sequence[Record], *,
                   currency: str = "CNY") -> OrderDraft:
     """Shopify orders_export.csv: one row per line item, order fields only on the first row.
 
@@ -457,10 +453,10 @@ def build_shopify(records: Sequence[Record], items: Sequence[Record], language: 
         status = "shipped"
     found_currency = str(first(records, "Currency") or currency)
     if found_currency.upper() != currency.upper():
-        raise RowProblem(row, "Currency", f"币种 {found_currency} 与店铺币种 {currency} 不同",
-                         f"currency {found_currency} differs from the shop's {currency}")
+        raise RowProblem(row, "Currency", gettext_noop("currency %(found)s differs from the shop's %(currency)s",
+                                                       found=found_currency, currency=currency))
     if head.get("Created at") is None:
-        raise RowProblem(row, "Created at", "第一行必须有订单字段", "the first row of an order must carry its fields")
+        raise RowProblem(row, "Created at", gettext_noop("the first row of an order must carry its fields"))
     lines = [LineDraft(str(need(r, "Lineitem sku")), str(r.get("Lineitem name") or ""), int(r["Lineitem price"]),
                        int(r["Lineitem quantity"]), int(r["_row"])) for r in records]
     total = int(first(records, "Total") or 0)
@@ -490,7 +486,7 @@ def _shopify_refund(refunded: object, paid: int, total: int) -> int:
 
 
 SHOPIFY_ORDERS = Format(
-    name="shopify-orders", title_zh="Shopify 订单导出 (orders_export.csv)", title_en="Shopify orders_export.csv",
+    name="shopify-orders", title=gettext_noop("Shopify orders_export.csv"),
     channel="shopify", target="orders", columns=SHOPIFY_COLUMNS, order_key="Name", build=build_shopify,
     quirks=("UTF-8 CSV, one row per line item; order-level fields only on the first row of each order",
             "Total includes taxes; tax-exclusive prices leave the tax out of the paid amount",

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
+from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand
 from shopops.imports import services
 from shopops.imports.formats import FORMATS
@@ -39,7 +40,8 @@ class Command(ShopOpsCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["format"] == "formats":
-            self._formats(options)
+            with translation.override(options["language"]):
+                self._formats(options)
             return
         self.ensure_installed()
         if not options["path"]:
@@ -73,8 +75,7 @@ class Command(ShopOpsCommand):
             self.stdout.write(f"  {where}, {error['column']}: {error['message']}")
 
     def _formats(self, options: dict[str, Any]) -> None:
-        language = "en" if options["language"] == "en" else "zh"
-        rows = [{"name": f.name, "description": f.title(language), "target": f.target, "channel": f.channel,
+        rows = [{"name": f.name, "description": say(f.title), "target": f.target, "channel": f.channel,
                  "required": f.required, "optional": f.optional, "quirks": list(f.quirks),
                  **({"items": {"required": [c.name for c in f.item_columns if c.required],
                                "optional": [c.name for c in f.item_columns if not c.required]}}

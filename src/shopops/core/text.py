@@ -10,7 +10,7 @@ which looks the msgid up with Django's gettext and fills in the parameters. ``ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 class Text(str):
@@ -35,3 +35,11 @@ class Text(str):
 def gettext_noop(msgid: str, /, **params: object) -> Text:
     """Mark ``msgid`` for translation and fill in ``params`` in English; a face translates it later."""
     return Text(msgid, params)
+
+
+def listing(names: Sequence[str]) -> str:
+    """``a, b, c`` (``a、b、c`` in Chinese): a list inside a message, its separator translated too."""
+    text: str = names[-1] if names else ""
+    for name in reversed(names[:-1]):
+        text = gettext_noop("%(head)s, %(tail)s", head=name, tail=text)
+    return text

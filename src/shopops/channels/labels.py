@@ -1,0 +1,12 @@
+"""A channel's name in the user's language: the face-side step of ``domain.channel_name`` (gettext)."""
+
+from __future__ import annotations
+
+from shopops.core.i18n import say
+
+from .domain import channel_name
+
+
+def channel_label(code: str) -> str:
+    """The channel's name in the active language (zh-Hans: the stored Chinese name); an unknown code as is."""
+    return say(channel_name(code))
