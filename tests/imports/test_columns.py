@@ -10,8 +10,7 @@ import pytest
 from shopops.core.errors import FieldError
 from shopops.imports.columns import Column, ColumnConverter, duplicate_headers, parse_cell, resolve_columns
 from shopops.imports.normalize import ValueProblem
-
-from .said import zh
+from tests.imports.said import zh
 
 SPEC = (
     Column("订单编号", aliases=("订单号",), required=True, kind="id", nullable=False, unique=True),

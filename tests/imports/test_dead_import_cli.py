@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from shopops.imports.formats.samples import JD_HEADER
-
-from .xlsx_bombs import bomb_xlsx
+from tests.imports.xlsx_bombs import bomb_xlsx
 
 pytestmark = pytest.mark.slow
 

@@ -21,8 +21,7 @@ from shopops.imports.normalize import (
     parse_money_fen,
 )
 from shopops.imports.readers import read_table
-
-from .samples import write_csv
+from tests.imports.samples import write_csv
 
 ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "UTC"]
 

@@ -25,9 +25,8 @@ import pytest
 from shopops.core.errors import FieldError
 from shopops.imports.columns import Column, ColumnConverter, resolve_columns
 from shopops.imports.readers import ReadError, read_table
-
-from .said import zh
-from .samples import TAOBAO_HEADER, TAOBAO_ROWS, csv_text, write_csv, write_xlsx
+from tests.imports.said import zh
+from tests.imports.samples import TAOBAO_HEADER, TAOBAO_ROWS, csv_text, write_csv, write_xlsx
 
 SPEC = (
     Column("订单编号", aliases=("订单号",), required=True, kind="id", nullable=False, unique=True),

@@ -28,8 +28,7 @@ from shopops.imports.readers import ReadError
 from shopops.lake.services import feed_rows
 from shopops.lake.storage import table_version
 from shopops.lake.tables import TABLES
-
-from .said import zh
+from tests.imports.said import zh
 
 END = dt.date(2026, 11, 20)
 NAMES = [f.name for f in LAKE_FORMATS]

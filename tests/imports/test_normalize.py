@@ -21,8 +21,7 @@ from shopops.imports.normalize import (
     parse_money_fen,
     parse_rate,
 )
-
-from .said import en, zh
+from tests.imports.said import en, zh
 
 UTC = dt.UTC
 

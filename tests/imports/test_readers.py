@@ -19,9 +19,8 @@ from shopops.imports.readers import (
     sniff,
     sniff_detail,
 )
-
-from .said import en, zh
-from .samples import (
+from tests.imports.said import en, zh
+from tests.imports.samples import (
     DOUYIN_HEADER,
     DOUYIN_ROWS,
     TAOBAO_HEADER,

@@ -22,8 +22,7 @@ import pytest
 
 from shopops.imports.formats.samples import JD_HEADER, SampleLine, SampleOrder, jd_rows
 from shopops.imports.xlsx import XlsxLimits
-
-from .xlsx_bombs import bomb_xlsx, strings_bomb_xlsx, table_xlsx
+from tests.imports.xlsx_bombs import bomb_xlsx, strings_bomb_xlsx, table_xlsx
 
 pytestmark = pytest.mark.slow
 

@@ -33,9 +33,8 @@ import pytest
 from shopops.imports.readers import ReadError, ReadLimits, read_table
 from shopops.imports.xlsx import XlsxLimits, XlsxSheet, number_format_kind
 from shopops.imports.xlsx_parts import Budget
-
-from .said import zh
-from .xlsx_bombs import MAIN, bomb_xlsx, inline_row, repeated_sheet_xlsx, sheet_of, sheet_xlsx
+from tests.imports.said import zh
+from tests.imports.xlsx_bombs import MAIN, bomb_xlsx, inline_row, repeated_sheet_xlsx, sheet_of, sheet_xlsx
 
 HEADER = ["订单号", "商品名称", "订购数量"]
 # A child process's own peak resident memory in MB: VmHWM belongs to the process's memory since exec (ru_maxrss

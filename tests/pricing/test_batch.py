@@ -32,8 +32,7 @@ from shopops.pricing.domain import (
     quote,
     quote_batch,
 )
-
-from .test_properties import any_promotion, lines
+from tests.pricing.test_properties import any_promotion, lines
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 AT = dt.datetime(2026, 11, 11, 0, 5, tzinfo=TZ)

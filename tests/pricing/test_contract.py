@@ -12,8 +12,7 @@ import pytest
 from shopops.core.errors import InvalidInput
 from shopops.pricing.contract import parse_cart, quote_from_json
 from shopops.pricing.domain import PLATFORM, SHOP, Coupon, ItemDiscount, Presale
-
-from .carts import cart, line, rejected
+from tests.pricing.carts import cart, line, rejected
 
 
 def errors_of(data: object, **kwargs) -> dict[str, str]:

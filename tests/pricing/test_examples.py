@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from shopops.pricing.contract import quote_from_json
-
-from .carts import cart, discounts, line, pays, rejected
+from tests.pricing.carts import cart, discounts, line, pays, rejected
 
 # --- published examples (must hold verbatim) --------------------------------------------------------------
 

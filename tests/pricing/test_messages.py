@@ -17,8 +17,7 @@ from shopops.core.text import Text, gettext_noop
 from shopops.pricing.contract import parse_cart
 from shopops.pricing.domain import quote
 from shopops.pricing.messages import say
-
-from .carts import cart, line
+from tests.pricing.carts import cart, line
 
 # Test translations, so that these tests do not depend on what the project catalog says today.
 ZH = {

@@ -12,8 +12,7 @@ from shopops.core.errors import InvalidInput
 from shopops.pricing.contract import CartIn, parse_cart, quote_from_json
 from shopops.pricing.messages import CartRequest
 from shopops.pricing.schemas import PROMOTION_SCHEMAS, QuoteOut
-
-from .carts import cart, line
+from tests.pricing.carts import cart, line
 
 PROMOTION_FIELDS = {
     "item_discount": {"percent_off", "cap", "stackable"},

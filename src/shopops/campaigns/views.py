@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shopops.campaigns import domain, inputs, selectors, services
 from shopops.campaigns.models import Campaign, ChecklistItem
 from shopops.campaigns.review_xlsx import review_workbook
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import today
@@ -62,8 +61,7 @@ def _pct(value: float | None) -> str:
 
 
 def _channel_names() -> list[tuple[str, str]]:
-    language = translation.get_language() or "zh-hans"
-    return [(code, channel_label(code, language)) for code in domain.DEFAULT_CHANNEL_COSTS]
+    return [(code, channel_label(code)) for code in domain.DEFAULT_CHANNEL_COSTS]
 
 
 # --- list and calendar -------------------------------------------------------------------------------------
@@ -353,11 +351,10 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="review-{campaign.pk}.xlsx"'
         return response
-    language = translation.get_language() or "zh-hans"
     chart = {
         "x": [d["date"] for d in report["daily"]], "gmv": [d["gmv"] for d in report["daily"]],
         "baseline": [d["baseline_gmv"] for d in report["daily"]],
-        "channels": [channel_label(c["channel"], language) for c in report["channels"]],
+        "channels": [channel_label(c["channel"]) for c in report["channels"]],
         "channel_gmv": [c["gmv"] for c in report["channels"]],
         "channel_baseline": [c["baseline_gmv"] for c in report["channels"]],
         "labels": {"gmv": _("GMV (¥)"), "baseline": _("Baseline (same weekdays before)"),
@@ -369,7 +366,7 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
     kpis = [{"label": kpi_labels[k], "value": v, "baseline": report["baseline"][k],
              "money": k in ("gmv", "aov", "promotion_cost", "refunded")} for k, v in report["kpis"].items()]
     for row in report["channels"]:
-        row["label"] = channel_label(row["channel"], language)
+        row["label"] = channel_label(row["channel"])
     return render(request, "campaigns/review.html", {
         "campaign": campaign, "report": report, "kpis": kpis, "chart": chart,
         "lessons": [_lesson_text(lesson) for lesson in report["lessons"]],

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from shopops.catalog import selectors as catalog_selectors
 from shopops.catalog import services as catalog_services
 from shopops.catalog.domain import ProductInput, SkuInput, margin_rate
 from shopops.catalog.models import Product
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.domain import CODE_HTML_PATTERN, MAX_CODE
 from shopops.core.errors import ShopOpsError
@@ -74,8 +73,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
          "margin": margin_rate(s.price_fen, s.cost_fen) if show_cost else None}
         for s in product.skus.all()
     ]
-    language = translation.get_language() or ""
-    listings = [{"listing": li, "channel": channel_label(li.channel_account.channel, language)}
+    listings = [{"listing": li, "channel": channel_label(li.channel_account.channel)}
                 for li in product.listings.all()]
     return render(request, "catalog/product_detail.html", {
         "product": product, "skus": skus, "listings": listings, "show_cost": show_cost,

@@ -39,11 +39,3 @@ def channel_name(code: str) -> str:
     """The channel's English label (a ``Text`` a face says with ``core.i18n.say``); an unknown code as is."""
     info = CHANNELS_BY_CODE.get(code)
     return code if info is None else info.name
-
-
-def channel_label(code: str, language: str) -> str:
-    """Kept for the faces that still pass a language; new code calls ``channels.labels.channel_label``."""
-    info = CHANNELS_BY_CODE.get(code)
-    if info is None:
-        return code
-    return str(info.name) if language.startswith("en") else info.name_zh

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from shopops.channels.domain import channel_name
 from shopops.core.i18n import say
-
-from .domain import channel_name
 
 
 def channel_label(code: str) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import translation
 
-from shopops.channels.domain import CHANNELS, channel_label
+from shopops.channels.domain import CHANNELS
+from shopops.channels.labels import channel_label
 from shopops.channels.models import ChannelAccount
 from shopops.core.models import Shop
 
@@ -33,5 +33,4 @@ def channel_account_default(*, shop: Shop, channel: str) -> ChannelAccount | Non
 
 def channel_options() -> list[tuple[str, str]]:
     """(code, name in the current language) of every channel: the choices of a channel filter."""
-    language = translation.get_language() or "zh-hans"
-    return [(c.code, channel_label(c.code, language)) for c in CHANNELS]
+    return [(c.code, channel_label(c.code)) for c in CHANNELS]

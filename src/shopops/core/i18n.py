@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from .errors import FieldError
-from .text import Text
+from shopops.core.errors import FieldError
+from shopops.core.text import Text
 
 
 def say(message: str) -> str:

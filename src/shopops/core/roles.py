@@ -6,7 +6,7 @@ Pure data: ``services.roles_sync`` turns it into Django groups. The role-walk te
 
 from __future__ import annotations
 
-from .text import gettext_noop
+from shopops.core.text import gettext_noop
 
 ADMIN = "admin"
 OPERATOR = "operator"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .spec import CampaignDay
+from shopops.demo.spec import CampaignDay
 
 # 春节 (Chinese New Year's day) by Gregorian year: lunar dates are data, not arithmetic.
 SPRING_FESTIVAL: dict[int, dt.date] = {

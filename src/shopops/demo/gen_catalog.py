@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import gen_catalog_data as data
-from .gen_calendar import SPRING_FESTIVAL
-from .gen_channels import CHANNEL_PLANS
-from .spec import CategorySpec, ListingSpec, ProductSpec, SkuSpec
+from shopops.demo import gen_catalog_data as data
+from shopops.demo.gen_calendar import SPRING_FESTIVAL
+from shopops.demo.gen_channels import CHANNEL_PLANS
+from shopops.demo.spec import CategorySpec, ListingSpec, ProductSpec, SkuSpec
 
 TMALL_TITLE_BYTES = 60  # 30 汉字 = 60 字符 (docs/rules/platforms.md#listing-titles)
 DOUYIN_TITLE_CHARS = 30  # 抖店 name: 最多30个字符 (docs/rules/platforms.md#listing-titles)

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import gen_ids, gen_people
-from .gen_calendar import Calendar
-from .gen_channels import CHANNEL_PLANS, STAY_ON_CHANNEL
-from .gen_random import segment_choice
-from .gen_traffic import TrafficPlan
-from .spec import CustomerSpec
+from shopops.demo import gen_ids, gen_people
+from shopops.demo.gen_calendar import Calendar
+from shopops.demo.gen_channels import CHANNEL_PLANS, STAY_ON_CHANNEL
+from shopops.demo.gen_random import segment_choice
+from shopops.demo.gen_traffic import TrafficPlan
+from shopops.demo.spec import CustomerSpec
 
 RATE_SHAPE = 0.6  # r: heterogeneity of purchase rates
 RATE_SCALE_DAYS = 80.0  # α in days: mean rate r/α ≈ one purchase every ~4½ months while alive

@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from .gen_orders import HOURLY
-from .gen_random import stream
-from .spec import OrderSpec, World
+from shopops.demo.gen_orders import HOURLY
+from shopops.demo.gen_random import stream
+from shopops.demo.spec import OrderSpec, World
 
 CHANNEL = "own-site"
 HEADER = ("ts", "user_id", "item_id", "category_id", "behavior", "sku_id", "channel", "source", "session_id",

@@ -20,16 +20,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopops.core.money import allocate
-
-from . import gen_ids
-from .gen_calendar import DAY_EVENING_WAVE, DAY_MIDNIGHT_PEAK, DAY_NORMAL, Calendar, DayPromo, PromoRule
-from .gen_catalog import Catalog, sku_day_weights
-from .gen_channels import CHANNEL_PLANS
-from .gen_clock import DAY, LocalClock
-from .gen_customers import Purchases
-from .gen_random import segment_choice
-from .gen_traffic import TrafficPlan
-from .spec import LineSpec, OrderSpec
+from shopops.demo import gen_ids
+from shopops.demo.gen_calendar import (
+    DAY_EVENING_WAVE,
+    DAY_MIDNIGHT_PEAK,
+    DAY_NORMAL,
+    Calendar,
+    DayPromo,
+    PromoRule,
+)
+from shopops.demo.gen_catalog import Catalog, sku_day_weights
+from shopops.demo.gen_channels import CHANNEL_PLANS
+from shopops.demo.gen_clock import DAY, LocalClock
+from shopops.demo.gen_customers import Purchases
+from shopops.demo.gen_random import segment_choice
+from shopops.demo.gen_traffic import TrafficPlan
+from shopops.demo.spec import LineSpec, OrderSpec
 
 MARKETPLACES = frozenset({"tmall", "taobao", "jd", "douyin", "pdd", "xiaohongshu"})
 # Share of payments per local hour on an ordinary day (0:00 … 23:00).

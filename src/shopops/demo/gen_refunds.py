@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import gen_ids
-from .gen_catalog import Catalog
-from .gen_channels import CHANNEL_PLANS
-from .gen_clock import DAY, LocalClock
-from .gen_orders import OrderTable
-from .gen_random import segment_choice
-from .spec import RefundSpec
+from shopops.demo import gen_ids
+from shopops.demo.gen_catalog import Catalog
+from shopops.demo.gen_channels import CHANNEL_PLANS
+from shopops.demo.gen_clock import DAY, LocalClock
+from shopops.demo.gen_orders import OrderTable
+from shopops.demo.gen_random import segment_choice
+from shopops.demo.spec import RefundSpec
 
 HOUR = 3_600
 REASONS = ("no_reason_7d", "quality", "size", "not_as_described", "wrong_item", "damaged", "changed_mind",

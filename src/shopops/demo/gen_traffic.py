@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gen_calendar import Calendar
-from .gen_channels import CHANNEL_PLANS, SOURCE_CVR, SOURCE_PV_PER_UV, channel_sources
-from .spec import TrafficSpec
+from shopops.demo.gen_calendar import Calendar
+from shopops.demo.gen_channels import CHANNEL_PLANS, SOURCE_CVR, SOURCE_PV_PER_UV, channel_sources
+from shopops.demo.spec import TrafficSpec
 
 UV_LEVEL = 0.52  # calibrates scale=1.0 to ~67k orders a year (DESIGN: >= 50,000)
 CAMPAIGN_CVR_LIFT = 0.2  # conversion rises as intensity ** (lift × channel response)

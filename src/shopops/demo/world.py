@@ -18,18 +18,17 @@ import datetime as dt
 import numpy as np
 
 from shopops.core import clock as core_clock
-
-from . import gen_catalog_data, gen_people
-from .gen_calendar import build_calendar
-from .gen_catalog import build_catalog
-from .gen_channels import CHANNEL_PLANS
-from .gen_clock import LocalClock
-from .gen_customers import customer_specs, simulate_purchases
-from .gen_orders import build_orders, order_specs
-from .gen_random import stream
-from .gen_refunds import build_refunds, close_refunded_orders, refund_specs
-from .gen_traffic import plan_traffic, traffic_specs
-from .spec import ChannelSpec, World, WorldConfig
+from shopops.demo import gen_catalog_data, gen_people
+from shopops.demo.gen_calendar import build_calendar
+from shopops.demo.gen_catalog import build_catalog
+from shopops.demo.gen_channels import CHANNEL_PLANS
+from shopops.demo.gen_clock import LocalClock
+from shopops.demo.gen_customers import customer_specs, simulate_purchases
+from shopops.demo.gen_orders import build_orders, order_specs
+from shopops.demo.gen_random import stream
+from shopops.demo.gen_refunds import build_refunds, close_refunded_orders, refund_specs
+from shopops.demo.gen_traffic import plan_traffic, traffic_specs
+from shopops.demo.spec import ChannelSpec, World, WorldConfig
 
 
 def world_window(config: WorldConfig) -> tuple[dt.date, dt.date]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from .filetypes import FileKind
-from .normalize import normalize_header
-from .xlsx import XlsxLimits
+from shopops.imports.filetypes import FileKind
+from shopops.imports.normalize import normalize_header
+from shopops.imports.xlsx import XlsxLimits
 
 MAX_LISTED_ROW_ERRORS = 100
 _ARROW_UTF8 = {"utf-8", "utf-8-sig"}  # pyarrow reads UTF-8 natively (and skips a BOM)

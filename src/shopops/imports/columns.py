@@ -20,9 +20,8 @@ from typing import Any, Literal, NamedTuple, Protocol
 from shopops.core.errors import FieldError
 from shopops.core.money import format_fen
 from shopops.core.text import Text, gettext_noop, listing
-
-from .fastpaths import fast_cells
-from .normalize import (
+from shopops.imports.fastpaths import fast_cells
+from shopops.imports.normalize import (
     DEFAULT_TZ,
     ValueProblem,
     clean_text,

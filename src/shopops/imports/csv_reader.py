@@ -17,10 +17,17 @@ import pyarrow.csv as pacsv
 
 from shopops.core.errors import FieldError
 from shopops.core.text import gettext_noop
-
-from .batches import MAX_LISTED_ROW_ERRORS, Batch, ReadLimits, TableStream, arrow_encoding, once, unique_keys
-from .filetypes import SNIFF_BYTES, FileKind, ReadError, Sniffed, detect_encoding
-from .normalize import normalize_header
+from shopops.imports.batches import (
+    MAX_LISTED_ROW_ERRORS,
+    Batch,
+    ReadLimits,
+    TableStream,
+    arrow_encoding,
+    once,
+    unique_keys,
+)
+from shopops.imports.filetypes import SNIFF_BYTES, FileKind, ReadError, Sniffed, detect_encoding
+from shopops.imports.normalize import normalize_header
 
 
 class _LineTooLong(Exception):

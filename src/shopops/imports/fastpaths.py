@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .normalize import INVISIBLE_CHARS, NULL_TOKENS, PLAUSIBLE_YEARS
+from shopops.imports.normalize import INVISIBLE_CHARS, NULL_TOKENS, PLAUSIBLE_YEARS
 
 FastResult = tuple[list[object], list[int]]
 

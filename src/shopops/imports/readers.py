@@ -28,12 +28,27 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from shopops.core.text import gettext_noop
-
-from .batches import DEFAULT_LIMITS, Batch, ReadLimits, TableStream, arrow_encoding, once, unique_keys
-from .csv_reader import check_names, open_csv, read_csv_head
-from .filetypes import FileKind, ReadError, Sniffed, detect_encoding, human_size, sniff, sniff_detail
-from .normalize import normalize_header
-from .xlsx import XlsxSheet
+from shopops.imports.batches import (
+    DEFAULT_LIMITS,
+    Batch,
+    ReadLimits,
+    TableStream,
+    arrow_encoding,
+    once,
+    unique_keys,
+)
+from shopops.imports.csv_reader import check_names, open_csv, read_csv_head
+from shopops.imports.filetypes import (
+    FileKind,
+    ReadError,
+    Sniffed,
+    detect_encoding,
+    human_size,
+    sniff,
+    sniff_detail,
+)
+from shopops.imports.normalize import normalize_header
+from shopops.imports.xlsx import XlsxSheet
 
 __all__ = [
     "DEFAULT_LIMITS", "Batch", "FileKind", "ReadError", "ReadLimits", "Sniffed", "TableStream",

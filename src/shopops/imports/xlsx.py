@@ -27,9 +27,8 @@ import zipfile
 from collections.abc import Iterator
 
 from shopops.core.text import gettext_noop, listing
-
-from .filetypes import ReadError
-from .xlsx_parts import (
+from shopops.imports.filetypes import ReadError
+from shopops.imports.xlsx_parts import (
     DURATION,
     EXCEL_MAX_CELL_CHARS,
     EXCEL_MAX_COLUMNS,

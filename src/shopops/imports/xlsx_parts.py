@@ -15,8 +15,7 @@ from typing import Any
 from xml.parsers import expat
 
 from shopops.core.text import gettext_noop
-
-from .filetypes import ReadError, human_size
+from shopops.imports.filetypes import ReadError, human_size
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384

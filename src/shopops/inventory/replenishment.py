@@ -36,7 +36,7 @@ Public API (stable)
     Arrays for every SKU: position, safety_stock, reorder_point, order_up_to, raw_qty, suggested_qty,
     reason (a code), days_of_cover; ``plan.row(i)`` gives one SKU as a dict with ``reason`` and
     ``reason_params`` (numbers), which the caller translates (pure code cannot use gettext).
-    ``explain(code, params, lang)`` renders a reason in English or Chinese for logs and the CLI.
+    ``explain(code, params)`` gives a reason as an English gettext text that the faces say in the user's language.
 
 Reason codes: ``no_demand`` (no forecast demand and nothing owed: 0), ``above_reorder_point`` (P > ROP:
 0), ``covered`` (P ≤ ROP but already at the order-up-to level: 0), ``reorder`` (P ≤ ROP: order S − P,
@@ -57,6 +57,8 @@ from statistics import NormalDist
 from typing import Any
 
 import numpy as np
+
+from shopops.core.text import Text, gettext_noop
 
 NO_DEMAND = "no_demand"
 ABOVE_REORDER_POINT = "above_reorder_point"
@@ -265,37 +267,21 @@ def plan_replenishment(
     )
 
 
-_TEMPLATES = {
-    "en": {
-        NO_DEMAND: "No forecast demand: no order.",
-        ABOVE_REORDER_POINT: "Stock position {position} is above the reorder point {reorder_point}: no order.",
-        COVERED: "Stock position {position} already reaches the order-up-to level {order_up_to}: no order.",
-        REORDER: (
-            "Stock position {position} is at or below the reorder point {reorder_point}: order {qty} to reach "
-            "{order_up_to} (need {raw_qty}, case pack {case_pack})."
-        ),
-        REORDER_MOQ: (
-            "Stock position {position} is at or below the reorder point {reorder_point}: need {raw_qty}, "
-            "order {qty} (minimum order quantity {moq}, case pack {case_pack})."
-        ),
-    },
-    "zh": {
-        NO_DEMAND: "无预测需求，不补货。",
-        ABOVE_REORDER_POINT: "库存位置 {position} 高于再订货点 {reorder_point}，不补货。",
-        COVERED: "库存位置 {position} 已达到目标库存 {order_up_to}，不补货。",
-        REORDER: (
-            "库存位置 {position} 不高于再订货点 {reorder_point}：补货 {qty} 件至目标库存 {order_up_to}"
-            "（需 {raw_qty}，箱规 {case_pack}）。"
-        ),
-        REORDER_MOQ: (
-            "库存位置 {position} 不高于再订货点 {reorder_point}：需 {raw_qty}，按最小起订量 {moq} 订 {qty} 件"
-            "（箱规 {case_pack}）。"
-        ),
-    },
-}
-
-
-def explain(code: str, params: dict[str, Any], lang: str = "en") -> str:
-    """Render a reason code with its parameters in English (``en``) or Chinese (``zh``/``zh-hans``)."""
-    key = "zh" if lang.lower().startswith("zh") else "en"
-    return _TEMPLATES[key][code].format(**params)
+def explain(code: str, params: dict[str, Any]) -> Text:
+    """A reason code with its parameters as an English ``Text``; a face says it in the user's language
+    (``core.i18n.say``: the Chinese comes from the catalog)."""
+    if code == NO_DEMAND:
+        return gettext_noop("No forecast demand: no order.")
+    if code == ABOVE_REORDER_POINT:
+        return gettext_noop("Stock position %(position)s is above the reorder point %(reorder_point)s: no order.",
+                            **params)
+    if code == COVERED:
+        return gettext_noop("Stock position %(position)s already reaches the order-up-to level %(order_up_to)s: "
+                            "no order.", **params)
+    if code == REORDER:
+        return gettext_noop("Stock position %(position)s is at or below the reorder point %(reorder_point)s: "
+                            "order %(qty)s to reach %(order_up_to)s (need %(raw_qty)s, case pack %(case_pack)s).",
+                            **params)
+    return gettext_noop("Stock position %(position)s is at or below the reorder point %(reorder_point)s: need "
+                        "%(raw_qty)s, order %(qty)s (minimum order quantity %(moq)s, case pack %(case_pack)s).",
+                        **params)

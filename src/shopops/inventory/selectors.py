@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from shopops.campaigns.selectors import promotion_days
 from shopops.catalog.selectors import sku_by_code, skus_by_code
 from shopops.channels.selectors import channel_accounts
+from shopops.core.i18n import say
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
+from shopops.core.text import Text
 from shopops.inventory.domain import ChannelRuleSpec, allocate_channels
 from shopops.inventory.forecast import forecast_many, promotion_uplift
 from shopops.inventory.models import (
@@ -329,7 +332,7 @@ def replenishment_plan(*, shop: Shop, end: dt.date, lang: str = "en") -> list[di
             "on_draft_po": drafts.get(pk, 0), "forecast_daily": r["demand_daily"],
             "safety_stock": r["safety_stock"], "reorder_point": r["reorder_point"],
             "order_up_to": r["order_up_to"], "suggested_qty": r["suggested_qty"],
-            "reason": explain(r["reason"], r["reason_params"], lang), "reason_code": r["reason"],
+            "reason": _said(explain(r["reason"], r["reason_params"]), lang), "reason_code": r["reason"],
             "lead_time_days": float(lead[i]), "demand_class": str(batch.demand_class[i]),
             "model": str(batch.model[i]), "supplier": link.supplier.code if link else None,
             "sold_last_30": int(Y[i, -30:].sum()), "promotion_uplift": round(float(uplift.ratio[i]), 3),
@@ -362,3 +365,9 @@ def sku_forecast(*, shop: Shop, sku_id: int, end: dt.date, history_days: int = 9
         "level": f.level, "promotion_uplift": round(float(uplift.ratio[i]), 3),
         "promotions": {d.isoformat(): names for d, names in days.items() if d > end},
     }
+
+
+def _said(text: Text, language: str) -> str:
+    """A replenishment reason in ``language``."""
+    with translation.override(language):
+        return say(text)

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopops.core.money import allocate_rows
-
-from .promotions import ORDER_LEVELS, Line, MoneyOff, Promotion
-from .quote import cut_at_zero, item_offers, order_groups, outranks, precheck, presale_blocks
+from shopops.pricing.promotions import ORDER_LEVELS, Line, MoneyOff, Promotion
+from shopops.pricing.quote import cut_at_zero, item_offers, order_groups, outranks, precheck, presale_blocks
 
 _INT64_AMOUNTS = 2**30  # below this, every product of the engine (amount × amount, × 20 000) fits in int64
 

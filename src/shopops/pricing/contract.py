@@ -43,10 +43,9 @@ from pydantic import (
 from shopops.core.errors import ErrorCollector, FieldError, InvalidInput
 from shopops.core.money import format_fen
 from shopops.core.text import Text, gettext_noop
-
-from .promotions import ITEM, Cart, Line, Presale, Promotion
-from .quote import Quote, quote
-from .schemas import (
+from shopops.pricing.promotions import ITEM, Cart, Line, Presale, Promotion
+from shopops.pricing.quote import Quote, quote
+from shopops.pricing.schemas import (
     MAX_LINES,
     MAX_PROMOTIONS,
     MAX_QTY,

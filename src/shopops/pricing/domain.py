@@ -5,8 +5,8 @@ The model lives in ``promotions``, the engine in ``quote`` and its many-carts-at
 CLI and the API reach it through ``shopops.pricing.contract``.
 """
 
-from .batch import CartColumns, QuoteColumns, columns_of, quote_batch
-from .promotions import (
+from shopops.pricing.batch import CartColumns, QuoteColumns, columns_of, quote_batch
+from shopops.pricing.promotions import (
     ALL_LINES,
     ALWAYS,
     ITEM,
@@ -34,7 +34,7 @@ from .promotions import (
     Tier,
     Window,
 )
-from .quote import (
+from shopops.pricing.quote import (
     AppliedPromotion,
     GiftGrant,
     LineDiscount,

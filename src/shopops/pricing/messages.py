@@ -13,9 +13,8 @@ from typing import Any, Self
 
 from shopops.core.errors import InvalidInput
 from shopops.core.i18n import said_errors, say
-
-from .contract import CartIn, render_quote
-from .quote import quote
+from shopops.pricing.contract import CartIn, render_quote
+from shopops.pricing.quote import quote
 
 __all__ = ["CartRequest", "quote_said", "said", "say"]
 

@@ -40,8 +40,7 @@ from dataclasses import dataclass
 
 from shopops.core.money import allocate, format_fen
 from shopops.core.text import gettext_noop
-
-from .promotions import (
+from shopops.pricing.promotions import (
     ITEM,
     ORDER_LEVELS,
     PLATFORM,

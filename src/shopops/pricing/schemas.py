@@ -35,8 +35,7 @@ from pydantic_core import PydanticCustomError
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_CART_LINES, MAX_LINE_QTY, AmountTooLarge, parse_amount
 from shopops.core.money import MoneyError, format_fen, parse_fen
 from shopops.core.text import Text, gettext_noop
-
-from .promotions import (
+from shopops.pricing.promotions import (
     ITEM,
     PLATFORM,
     SHOP,

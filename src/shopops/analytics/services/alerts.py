@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from shopops.analytics.metrics import METRICS
 from shopops.analytics.selectors.alerts import ALL_CHANNELS, alerts_check
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.core.clock import now, today
 from shopops.core.money import format_fen
 from shopops.core.selectors import all_shops
@@ -63,7 +63,7 @@ def alert_texts(alert: dict, *, date: dt.date, language: str) -> tuple[str, str]
     metric, channel = alert["metric"], alert["channel"]
     with translation.override(language):
         name = str(METRICS[metric].label)
-        where = _("whole shop") if channel == ALL_CHANNELS else channel_label(channel, language)
+        where = _("whole shop") if channel == ALL_CHANNELS else channel_label(channel)
         change = "—" if alert["change"] is None else f"{abs(alert['change']) * 100:.1f}%"
         params = {"metric": name, "channel": where, "change": change, "date": date.isoformat()}
         if alert["direction"] == "up":

@@ -8,12 +8,11 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shopops.analytics.selectors.alerts import PERIODS, kpi_cards
 from shopops.analytics.selectors.dashboard import dashboard_data
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.money import format_fen
@@ -42,7 +41,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     kpis = kpi_cards(shop=shop, end=day, days=days)  # three metric-layer computations, whatever the cards
     periods = [{"days": 1, "label": _("Yesterday") if day == default_day else _("1 day")},
                {"days": 7, "label": _("7 days")}, {"days": 30, "label": _("30 days")}]
-    language = translation.get_language() or "zh-hans"
     chart = {
         "x": [row["date"].isoformat() for row in data["trend"]],
         "gmv": [str(format_fen(row["gmv_fen"])) for row in data["trend"]],
@@ -50,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "labels": {"gmv": _("GMV (¥)"), "orders": _("Paid orders")},
     }
     channels = [
-        {**row, "label": channel_label(row["channel"], language),
+        {**row, "label": channel_label(row["channel"]),
          "share": (row["gmv_fen"] / data["gmv30_fen"]) if data["gmv30_fen"] else None}
         for row in data["channels"]
     ]

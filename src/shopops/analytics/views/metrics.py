@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
@@ -82,7 +82,7 @@ def _chart_yuan(fen: int) -> float:
 
 def _label(key: str, value: object, language: str) -> str:
     if key == "channel":
-        return channel_label(str(value), language) if value else "—"
+        return channel_label(str(value)) if value else "—"
     return str(value) if value not in (None, "") else "—"
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Format
-from .lake_formats import LAKE_FORMATS
-from .orders_formats import ORDER_FORMATS
+from shopops.imports.formats.base import Format
+from shopops.imports.formats.lake_formats import LAKE_FORMATS
+from shopops.imports.formats.orders_formats import ORDER_FORMATS
 
 FORMATS: dict[str, Format] = {f.name: f for f in (*ORDER_FORMATS, *LAKE_FORMATS)}
 

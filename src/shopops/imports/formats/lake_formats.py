@@ -36,9 +36,8 @@ from typing import Literal
 
 from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column
+from shopops.imports.formats.base import Format
 from shopops.imports.normalize import ValueProblem, parse_date
-
-from .base import Format
 
 Engine = Literal["records", "events", "userbehavior"]
 

@@ -9,7 +9,7 @@ import io
 import random
 from collections.abc import Callable, Sequence
 
-from .lake_formats import AD_LAYOUTS, BEHAVIORS
+from shopops.imports.formats.lake_formats import AD_LAYOUTS, BEHAVIORS
 
 _DEFAULT_ITEMS = [("SKU-WOOL-01", "2026新款羊毛衫女 高领打底针织衫"), ("SKU-EAR-02", "无线蓝牙耳机 降噪运动入耳式"),
                   ("SKU-RICE-10", "有机五常大米10kg 东北新米"), ("SKU-CUP-03", "儿童保温杯带吸管 316不锈钢"),

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from shopops.core.domain import MAX_AMOUNT_FEN, MAX_LINE_QTY
 from shopops.core.text import gettext_noop
 from shopops.imports.columns import Column
-from shopops.orders.domain import order_discount_fen
-
-from .base import (
+from shopops.imports.formats.base import (
     Format,
     LineDraft,
     OrderDraft,
@@ -28,6 +26,7 @@ from .base import (
     split_address,
     status_from,
 )
+from shopops.orders.domain import order_discount_fen
 
 MONEY0 = {"kind": "money", "minimum": 0, "maximum": MAX_AMOUNT_FEN}  # no order or line of a shop is more
 ANONYMOUS_BUYER = "(anonymous)"  # the 21-column Taobao report names no buyer

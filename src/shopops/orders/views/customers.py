@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.channels.selectors import channel_options
 from shopops.core import roles
 from shopops.core.money import divide_half_up
@@ -71,8 +70,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if customer is None:
         raise Http404
     orders, _sort = order_selectors.order_list(shop=request.shop, customer_id=customer.pk)
-    language = translation.get_language() or ""
-    identities = [{"channel": channel_label(i.channel, language), "external_id": i.external_id}
+    identities = [{"channel": channel_label(i.channel), "external_id": i.external_id}
                   for i in customer.identities.all()]
     show_orders = request.user.has_perm(roles.VIEW_ORDERS)
     return render(request, "orders/customer_detail.html", {

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shopops.channels.domain import channel_label
+from shopops.channels.labels import channel_label
 from shopops.channels.selectors import channel_options
 from shopops.core import roles
 from shopops.orders import selectors as order_selectors
@@ -24,7 +23,7 @@ PAID_FROM, PAID_TO = gettext_lazy("Paid from"), gettext_lazy("Paid to")
 ORDER_COLUMNS = [
     Column("order_no", gettext_lazy("Order number"), lambda o: o.order_no, sort="order_no",
            link=lambda o: reverse("web:order_detail", args=[o.pk])),
-    Column("channel", gettext_lazy("Channel"), lambda o: channel_label(o.channel, translation.get_language() or ""),
+    Column("channel", gettext_lazy("Channel"), lambda o: channel_label(o.channel),
            sort="channel"),
     Column("customer", gettext_lazy("Customer"), lambda o: o.customer.name,
            link=lambda o: reverse("web:customer_detail", args=[o.customer_id])),
@@ -79,9 +78,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = order_selectors.order_detail(shop=request.shop, pk=pk)
     if order is None:
         raise Http404
-    language = translation.get_language() or ""
     return render(request, "orders/order_detail.html", {
-        "order": order, "channel_name": channel_label(order.channel, language),
+        "order": order, "channel_name": channel_label(order.channel),
         "reasons": dict(Refund.Reason.choices),
         "show_customer": request.user.has_perm(roles.VIEW_CUSTOMERS),
         "show_refunds": request.user.has_perm(roles.VIEW_REFUNDS),
