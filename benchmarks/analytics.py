@@ -5,7 +5,7 @@ A behaviour log shaped like the public Taobao UserBehavior data
 categories, 9 days 2017-11-25..12-03, pv/cart/fav/buy ≈ 89.6/5.5/2.9/2.0 %) is generated (numpy, vectorised,
 not timed: users with a heavy-tailed activity, their events grouped into sessions, Zipf-like item popularity,
 items in categories), written as the headerless Tianchi CSV and imported into the lake ``events`` table
-through ``channels.lake_import.import_lake_file`` (the code path of ``shopops import taobao-userbehavior``) in
+through ``imports.lake_import.import_lake_file`` (the code path of ``shopops import taobao-userbehavior``) in
 a temp ``SHOPOPS_DATA_DIR``/``SHOPOPS_LAKE_URI``.
 
 Then, each phase in a fresh process (its own peak RSS), the same four queries are timed:
@@ -524,7 +524,7 @@ def phase_import(path: Path) -> dict:
     started = time.perf_counter()
     result = import_lake_file(shop_id=SHOP_ID, fmt=FORMATS["taobao-userbehavior"], path=str(path),
                               channel_account_id=None, channel="taobao", skip_invalid=False, dry_run=False,
-                              language="en", options={})
+                              options={})
     return {"rows": result.rows, "inserted": result.inserted, "skipped": result.skipped,
             "seconds": time.perf_counter() - started}
 

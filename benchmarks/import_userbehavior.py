@@ -5,7 +5,7 @@ file (docs/rules/platforms.md#tianchi-userbehavior-dataset: ids up to ~1M users 
 89.6 % / cart 5.5 % / fav 2.9 % / buy 2.0 %, unix seconds in 2017-11-25..12-03, plus 0.01 % dirty timestamps
 in 1901/2037) in a temp dir (not timed), then, each phase in a fresh process so its peak RSS is its own:
 
-* ``import``: ``channels.lake_import.import_lake_file`` — the code path of ``shopops import
+* ``import``: ``imports.lake_import.import_lake_file`` — the code path of ``shopops import
   taobao-userbehavior`` (only the shop id is needed) — into an empty lake in the temp dir;
 * ``reimport``: the same file again (idempotent: nothing committed, unchanged = rows);
 * ``baseline``: a bare ``pyarrow.csv.open_csv`` streaming read of the same file with the same types.
@@ -72,7 +72,7 @@ def phase_import(path: Path) -> dict:
 
     started = time.perf_counter()
     result = import_lake_file(shop_id=1, fmt=FORMATS["taobao-userbehavior"], path=str(path), channel_account_id=None,
-                              channel="taobao", skip_invalid=False, dry_run=False, language="en", options={})
+                              channel="taobao", skip_invalid=False, dry_run=False, options={})
     seconds = time.perf_counter() - started
     return {"rows": result.rows, "seconds": round(seconds, 2), "rows_per_s": round(result.rows / seconds),
             "inserted": result.inserted, "unchanged": result.unchanged, "skipped": result.skipped,

@@ -25,7 +25,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def lake(settings, tmp_path, shop):
-    from shopops.lake.services import order_facts_refresh
+    from shopops.orders.services import order_facts_refresh
 
     settings.SHOPOPS_LAKE_URI = str(tmp_path / "lake")
     order_facts_refresh(shop=shop)
