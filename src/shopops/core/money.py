@@ -19,6 +19,9 @@ FEN_PER_YUAN = 100
 MAX_YUAN = Decimal(10) ** 12  # far above any real amount, far below int64 fen
 _CENT = Decimal("0.01")
 _AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+# The common spelling ("129", "129.9", "129.00": ASCII digits, at most two decimals, below MAX_YUAN), read
+# in integers; every other spelling takes the Decimal path, which decides the same rule.
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,2}))?")
 
 
 class MoneyError(ValueError):
@@ -38,6 +41,10 @@ def parse_fen(value: str | Decimal | int, *, allow_negative: bool = False) -> in
         amount = value
     elif isinstance(value, str):
         text = value.strip()
+        plain = _PLAIN_AMOUNT.fullmatch(text)
+        if plain is not None:
+            yuan, cents = plain.groups()
+            return int(yuan) * FEN_PER_YUAN + (int(cents.ljust(2, "0")) if cents else 0)
         if not text:
             raise MoneyError("empty amount")
         # Digits, an optional point; commas only as thousands separators ("12,50" is not 1250 yuan).

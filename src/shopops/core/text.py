@@ -25,7 +25,7 @@ class Text(str):
     def __new__(cls, msgid: str, params: Mapping[str, object] | None = None) -> Text:
         self = super().__new__(cls, msgid % params if params else msgid)
         self.msgid = msgid
-        self.params = dict(params or {})
+        self.params = params if params is not None else {}
         return self
 
     def __reduce__(self) -> tuple:  # pickling keeps the msgid (for a campaign report queued to a worker)

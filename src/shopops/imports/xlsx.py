@@ -144,161 +144,194 @@ class XlsxSheet:
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         """(Excel row number, cells from column A) for each row holding a value; empty cells are ``""`` and
         a row may be shorter than the table (trailing empty cells are left out)."""
-        max_cells = self.limits.max_cells
-        strings, date_kinds, date1904 = self._strings, self._date_kinds, self._date1904
-        n_strings = len(strings)
-        local_names: dict[str, str] = {}
-        columns: dict[str, int] = {}
-        out: list[tuple[int, list[object]]] = []
-        row: list[object] = []
-        sheet = self
-        # The parser's state lives in closure variables, the fastest to reach from expat's callbacks (this is
-        # the hot path: five to seven callbacks per cell).
-        row_number = rows_seen = cells = slots = phonetic = 0
-        column = -1
-        keep = self.keep_columns
-        cell_type: str | None = None
-        style: str | None = None
-        text: str | None = None
-        collect = False
-
-        def where() -> str:
-            return _cell_name(column, row_number)
-
-        def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal row_number, rows_seen, cells, phonetic, column, keep, cell_type, style, text, collect
-            if name == "c":
-                cells += 1
-                if cells > max_cells:
-                    raise Refused(_too_many_cells(cells, row_number, max_cells))
-                ref = attrs.get("r")
-                if ref is None:
-                    column += 1
-                else:
-                    letters = ref.rstrip(_DIGITS)
-                    found = columns.get(letters)
-                    if found is None:
-                        found = _column_index(letters)
-                        if found < 0:
-                            raise Refused(_out_of_sheet(ref, row_number))
-                        columns[letters] = found
-                    column = found
-                if column >= EXCEL_MAX_COLUMNS:
-                    raise Refused(_out_of_sheet(where(), row_number))
-                cell_type = attrs.get("t")
-                style = attrs.get("s")
-                text = None
-            elif name == "v":
-                collect = True
-            elif name == "t":
-                collect = not phonetic
-            elif name == "is":
-                pass
-            elif name == "row":
-                number = attrs.get("r")
-                if number is None:
-                    found = row_number + 1
-                else:
-                    found = int(number) if number.isdigit() else -1
-                rows_seen += 1
-                if not 1 <= found <= EXCEL_MAX_ROWS or rows_seen > EXCEL_MAX_ROWS:
-                    raise Refused(_out_of_sheet(f"row {number or found}", row_number))
-                row_number = found
-                column = -1
-                keep = sheet.keep_columns
-                row.clear()
-            elif name == "rPh":
-                phonetic += 1
-            elif name == "dimension":
-                _check_dimension(attrs.get("ref", ""), max_cells)
-            else:
-                plain = local_names.get(name)
-                if plain is None:
-                    plain = local_names[name] = local_name(name)
-                if plain != name:
-                    start(plain, attrs)
-
-        def end(name: str) -> None:
-            nonlocal phonetic, collect, slots
-            if name == "c":
-                if text is None or column >= keep:
-                    return
-                value: object
-                if cell_type is None or cell_type == "n":
-                    try:
-                        value = float(text)
-                    except ValueError:
-                        raise Refused(_bad_cell(where(), text)) from None
-                    if style is not None:
-                        date_kind = date_kinds.get(style)
-                        if date_kind:
-                            value = excel_date(value, date_kind, date1904)  # type: ignore[arg-type]
-                elif cell_type == "s":
-                    index = int(text) if text.isdigit() else -1
-                    if not 0 <= index < n_strings:
-                        raise Refused(_bad_cell(where(), text))
-                    value = strings[index]
-                elif cell_type == "b":
-                    value = text.strip() in ("1", "true")
-                elif cell_type == "e":
-                    return
-                elif cell_type == "d":
-                    try:
-                        value = dt.datetime.fromisoformat(text.strip())
-                    except ValueError:
-                        value = text
-                else:  # inlineStr, str (a formula's text)
-                    value = text
-                size = len(row)
-                if column == size:
-                    row.append(value)
-                elif column > size:
-                    row.extend([""] * (column - size))
-                    row.append(value)
-                else:
-                    row[column] = value
-            elif name == "v" or name == "t":
-                collect = False
-            elif name == "is":
-                pass
-            elif name == "row":
-                if row:
-                    slots += len(row)  # the cells this row takes in memory, empty ones between values too
-                    if slots > max_cells:
-                        raise Refused(_too_many_slots(row_number, max_cells))
-                    out.append((row_number, row[:]))
-            elif name == "rPh":
-                phonetic -= 1
-            else:
-                plain = local_names.get(name)
-                if plain is None:
-                    plain = local_names[name] = local_name(name)
-                if plain != name:
-                    end(plain)
-
-        def characters(data: str) -> None:
-            nonlocal text
-            if collect:
-                if text is None:
-                    text = data
-                else:
-                    text += data
-                if len(text) > EXCEL_MAX_CELL_CHARS:
-                    raise Refused(too_long(where()))
-
+        reader = _RowReader(self)
         parser = new_parser()
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = characters
+        parser.StartElementHandler = reader.start
+        parser.EndElementHandler = reader.end
+        parser.CharacterDataHandler = reader.characters
         chunks = self._budget.chunks(self._archive, self._sheet_info)
+        out = reader.out
         try:
             for _ in parse_part(chunks, parser, self._sheet_info.filename):
                 if out:
                     yield from out
                     out.clear()
         finally:
-            self.cells_read = cells
+            self.cells_read = reader.cells
             chunks.close()
+
+
+_SKIP = object()  # an error cell: left empty
+
+
+def _cell_value(text: str, cell_type: str | None, style: str | None, reader: _RowReader) -> object:
+    """One cell's value as python-calamine gives it (see the module docstring), or ``_SKIP``."""
+    if cell_type is None or cell_type == "n":
+        try:
+            value = float(text)
+        except ValueError:
+            raise Refused(_bad_cell(reader.where(), text)) from None
+        if style is not None:
+            date_kind = reader.date_kinds.get(style)
+            if date_kind:
+                return excel_date(value, date_kind, reader.date1904)
+        return value
+    if cell_type == "s":
+        index = int(text) if text.isdigit() else -1
+        if not 0 <= index < len(reader.strings):
+            raise Refused(_bad_cell(reader.where(), text))
+        return reader.strings[index]
+    if cell_type == "b":
+        return text.strip() in ("1", "true")
+    if cell_type == "e":
+        return _SKIP
+    if cell_type == "d":
+        try:
+            return dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            return text
+    return text  # inlineStr, str (a formula's text)
+
+
+class _RowReader:
+    """expat's callbacks for one sheet and the state they share: the row being read, the cell being read,
+    the counts the limits bound, and the finished rows (``out``) that ``XlsxSheet.rows`` hands on.
+
+    This is the hot path (five to seven callbacks per cell): the state sits in slots and the common tags are
+    tested first."""
+
+    __slots__ = ("cell_type", "cells", "collect", "column", "columns", "date1904", "date_kinds", "keep",
+                 "local_names", "max_cells", "out", "phonetic", "row", "row_number", "rows_seen", "sheet",
+                 "slots", "strings", "style", "text")
+
+    def __init__(self, sheet: XlsxSheet) -> None:
+        self.sheet = sheet
+        self.max_cells = sheet.limits.max_cells
+        self.strings, self.date_kinds, self.date1904 = sheet._strings, sheet._date_kinds, sheet._date1904
+        self.local_names: dict[str, str] = {}
+        self.columns: dict[str, int] = {}
+        self.out: list[tuple[int, list[object]]] = []
+        self.row: list[object] = []
+        self.row_number = self.rows_seen = self.cells = self.slots = self.phonetic = 0
+        self.column = -1
+        self.keep = sheet.keep_columns
+        self.cell_type: str | None = None
+        self.style: str | None = None
+        self.text: str | None = None
+        self.collect = False
+
+    def where(self) -> str:
+        return _cell_name(self.column, self.row_number)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "c":
+            self._start_cell(attrs)
+        elif name == "v":
+            self.collect = True
+        elif name == "t":
+            self.collect = not self.phonetic
+        elif name == "is":
+            pass
+        elif name == "row":
+            self._start_row(attrs.get("r"))
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "dimension":
+            _check_dimension(attrs.get("ref", ""), self.max_cells)
+        else:
+            plain = self._plain(name)
+            if plain != name:
+                self.start(plain, attrs)
+
+    def end(self, name: str) -> None:
+        if name == "c":
+            self._end_cell()
+        elif name == "v" or name == "t":
+            self.collect = False
+        elif name == "is":
+            pass
+        elif name == "row":
+            self._end_row()
+        elif name == "rPh":
+            self.phonetic -= 1
+        else:
+            plain = self._plain(name)
+            if plain != name:
+                self.end(plain)
+
+    def characters(self, data: str) -> None:
+        if self.collect:
+            text = data if self.text is None else self.text + data
+            if len(text) > EXCEL_MAX_CELL_CHARS:
+                raise Refused(too_long(self.where()))
+            self.text = text
+
+    def _plain(self, name: str) -> str:
+        """A namespaced tag (``x:c``) by its local name (``c``)."""
+        plain = self.local_names.get(name)
+        if plain is None:
+            plain = self.local_names[name] = local_name(name)
+        return plain
+
+    def _start_cell(self, attrs: dict[str, str]) -> None:
+        self.cells += 1
+        if self.cells > self.max_cells:
+            raise Refused(_too_many_cells(self.cells, self.row_number, self.max_cells))
+        ref = attrs.get("r")
+        if ref is None:
+            self.column += 1
+        else:
+            letters = ref.rstrip(_DIGITS)
+            found = self.columns.get(letters)
+            if found is None:
+                found = _column_index(letters)
+                if found < 0:
+                    raise Refused(_out_of_sheet(ref, self.row_number))
+                self.columns[letters] = found
+            self.column = found
+        if self.column >= EXCEL_MAX_COLUMNS:
+            raise Refused(_out_of_sheet(self.where(), self.row_number))
+        self.cell_type = attrs.get("t")
+        self.style = attrs.get("s")
+        self.text = None
+
+    def _start_row(self, number: str | None) -> None:
+        if number is None:
+            found = self.row_number + 1
+        else:
+            found = int(number) if number.isdigit() else -1
+        self.rows_seen += 1
+        if not 1 <= found <= EXCEL_MAX_ROWS or self.rows_seen > EXCEL_MAX_ROWS:
+            raise Refused(_out_of_sheet(f"row {number or found}", self.row_number))
+        self.row_number = found
+        self.column = -1
+        self.keep = self.sheet.keep_columns
+        self.row.clear()
+
+    def _end_cell(self) -> None:
+        text, column = self.text, self.column
+        if text is None or column >= self.keep:
+            return
+        value = _cell_value(text, self.cell_type, self.style, self)
+        if value is _SKIP:
+            return
+        row = self.row
+        size = len(row)
+        if column == size:
+            row.append(value)
+        elif column > size:
+            row.extend([""] * (column - size))
+            row.append(value)
+        else:
+            row[column] = value
+
+    def _end_row(self) -> None:
+        row = self.row
+        if row:
+            self.slots += len(row)  # the cells this row takes in memory, empty ones between values too
+            if self.slots > self.max_cells:
+                raise Refused(_too_many_slots(self.row_number, self.max_cells))
+            self.out.append((self.row_number, row[:]))
 
 
 def _cell_name(column: int, row: int) -> str:

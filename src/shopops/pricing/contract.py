@@ -26,7 +26,7 @@ Input decisions (why):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
 from pydantic import (
@@ -50,17 +50,11 @@ from shopops.pricing.schemas import (
     MAX_PROMOTIONS,
     MAX_QTY,
     PROMOTION_SCHEMAS,
-    DiscountOut,
     Flag,
-    GiftOut,
     Instant,
     LineIn,
-    LineQuoteOut,
     NonEmptyText,
-    PresaleOut,
     PromotionIn,
-    QuoteOut,
-    RejectedOut,
     clean_text,
     required,
 )
@@ -79,39 +73,40 @@ def quote_from_json(data: object, *, now: dt.datetime | None = None) -> dict[str
 
 def parse_cart(data: object, *, now: dt.datetime | None = None) -> Cart:
     """The request dict as a ``Cart``, or ``InvalidInput`` listing every problem found."""
-    return CartIn.model_validate(data).to_cart(now=now)
+    whole = _read_whole(data)
+    if whole is None:
+        return CartIn.read_piecewise(data).to_cart(now=now)
+    fields, lines, promotions = whole
+    return engine_cart(fields.at, fields.member, lines, promotions, now=now)
 
 
 def render_quote(result: Quote, *, say: Callable[[str], str] = str) -> dict[str, Any]:
     """The output contract (``QuoteOut`` as JSON): money as two-decimal strings, ``pay`` per line is the line
-    total; ``say`` puts a rejection reason in the user's language (``pricing.messages.say``)."""
-    return QuoteOut(
-        lines=[
-            LineQuoteOut(
-                line=q.line.line, sku=q.line.sku, qty=q.line.qty, price=format_fen(q.line.price),
-                item_price=format_fen(q.item_price), pay=format_fen(q.pay),
-                discounts=[DiscountOut(promotion=d.promotion, amount=format_fen(d.amount)) for d in q.discounts],
-            )
+    total; ``say`` puts a rejection reason in the user's language (``pricing.messages.say``).
+
+    Plain dicts in ``QuoteOut``'s field order (``tests/pricing/test_schemas.py`` holds them equal): building the
+    models only to dump them again would double the cost of every quote."""
+    presale = result.presale
+    return {
+        "lines": [
+            {"line": q.line.line, "sku": q.line.sku, "qty": q.line.qty, "price": format_fen(q.line.price),
+             "item_price": format_fen(q.item_price), "pay": format_fen(q.pay),
+             "discounts": [{"promotion": d.promotion, "amount": format_fen(d.amount)} for d in q.discounts]}
             for q in result.lines
         ],
-        gifts=[GiftOut(promotion=g.promotion, sku=g.sku, qty=g.qty) for g in result.gifts],
-        total_price=format_fen(result.total_price),
-        total_discount=format_fen(result.total_discount),
-        total_pay=format_fen(result.total_pay),
-        presale=None if result.presale is None else PresaleOut(
-            deposit=format_fen(result.presale.deposit), balance=format_fen(result.presale.balance)),
-        applied=[a.promotion for a in result.applied],
-        rejected=[RejectedOut(promotion=r.promotion, reason=say(r.reason)) for r in result.rejected],
-    ).model_dump()
+        "gifts": [{"promotion": g.promotion, "sku": g.sku, "qty": g.qty} for g in result.gifts],
+        "total_price": format_fen(result.total_price),
+        "total_discount": format_fen(result.total_discount),
+        "total_pay": format_fen(result.total_pay),
+        "presale": None if presale is None else {"deposit": format_fen(presale.deposit),
+                                                 "balance": format_fen(presale.balance)},
+        "applied": [a.promotion for a in result.applied],
+        "rejected": [{"promotion": r.promotion, "reason": say(r.reason)} for r in result.rejected],
+    }
 
 
-class CartIn(BaseModel):
-    """The quote request: lines, promotions (one schema per ``type``), the instant ``at`` and ``member``.
-
-    Validating it (``CartIn.model_validate``, and ninja for the API body) runs ``read``: the fields are
-    read one by one through their models, so that one bad line does not hide the problems of the others,
-    nor the checks that need the whole cart; ``InvalidInput`` names them all.
-    """
+class _CartFields(BaseModel):
+    """The request's fields; validated as one model, this is the fast path of ``CartIn.read``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -119,6 +114,17 @@ class CartIn(BaseModel):
     member: Flag = False
     lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     promotions: list[PromotionIn] = Field(default_factory=list, max_length=MAX_PROMOTIONS)
+
+
+class CartIn(_CartFields):
+    """The quote request: lines, promotions (one schema per ``type``), the instant ``at`` and ``member``.
+
+    Validating it (``CartIn.model_validate``, and ninja for the API body) runs ``read``: a valid cart passes
+    in one validation of all its fields plus the checks that need the whole cart; any problem sends it to the
+    piece-by-piece reader, so that one bad line does not hide the problems of the others, nor the checks that
+    need the whole cart; ``InvalidInput`` names them all. The piece-by-piece reader is the authority: the
+    fast path accepts only what it accepts (``tests/pricing/test_contract_paths.py``).
+    """
 
     _cart_lines: tuple[Line, ...] = PrivateAttr(())
     _cart_promotions: tuple[Promotion, ...] = PrivateAttr(())
@@ -131,6 +137,18 @@ class CartIn(BaseModel):
     @classmethod
     def read(cls, data: object) -> Self:
         """The cart, or ``InvalidInput`` naming every problem (the validation of this model)."""
+        whole = _read_whole(data)
+        if whole is not None:
+            fields, lines, promotions = whole
+            cart = cls.model_construct(at=fields.at, member=fields.member, lines=fields.lines,
+                                       promotions=fields.promotions)
+            cart._cart_lines, cart._cart_promotions = tuple(lines), tuple(promotions)
+            return cart
+        return cls.read_piecewise(data)
+
+    @classmethod
+    def read_piecewise(cls, data: object) -> Self:
+        """The cart read field by field and item by item: every problem named, or the cart."""
         if not isinstance(data, Mapping):
             raise InvalidInput(invalid_cart(), [FieldError("$", gettext_noop("expected a JSON object"))])
         errors = ErrorCollector()
@@ -147,11 +165,38 @@ class CartIn(BaseModel):
 
     def to_cart(self, *, now: dt.datetime | None = None) -> Cart:
         """The engine's cart; ``at`` defaults to ``now`` (passed by the caller: this module reads no clock)."""
-        at = self.at if self.at is not None else now
-        if at is None and any(p.window.bounded for p in self._cart_promotions):
-            raise InvalidInput(invalid_cart(), [
-                FieldError("at", gettext_noop("required when a promotion has start/end"))])
-        return Cart(self._cart_lines, self._cart_promotions, at, self.member)
+        return engine_cart(self.at, self.member, self._cart_lines, self._cart_promotions, now=now)
+
+
+def engine_cart(at: dt.datetime | None, member: bool, lines: Sequence[Line], promotions: Sequence[Promotion], *,
+                now: dt.datetime | None) -> Cart:
+    """The engine's cart of a valid request; ``at`` defaults to ``now``, required when an offer has a window."""
+    at = at if at is not None else now
+    if at is None and any(p.window.bounded for p in promotions):
+        raise InvalidInput(invalid_cart(), [FieldError("at", gettext_noop("required when a promotion has start/end"))])
+    return Cart(tuple(lines), tuple(promotions), at, member)
+
+
+# --- reading in one pass (a valid cart) -------------------------------------------------------------------
+
+
+def _read_whole(data: object) -> tuple[_CartFields, list[Line], list[Promotion]] | None:
+    """The cart's models, lines and promotions when every field and whole-cart check passes; else None."""
+    try:
+        fields = _CartFields.model_validate(data)
+    except ValidationError:
+        return None
+    line_ids = {model.line for model in fields.lines}
+    promotion_ids = {model.id for model in fields.promotions}
+    if len(line_ids) < len(fields.lines) or len(promotion_ids) < len(fields.promotions):
+        return None  # duplicates: the piecewise reader names them
+    lines = [model.to_line() for model in fields.lines]
+    sold = _Sold(lines)
+    errors = ErrorCollector()
+    promotions = [_promotion_in_cart(model, "", sold, lines, errors) for model in fields.promotions]
+    if errors.errors:
+        return None
+    return fields, lines, [p for p in promotions if p is not None]
 
 
 # --- reading piece by piece ---------------------------------------------------------------------------------

@@ -79,7 +79,8 @@ class Scope:
         return self.shop is not None and level != PLATFORM
 
     def covers(self, line: Line, level: Level) -> bool:
-        if self.checks_shop(level) and line.shop != self.shop:
+        """Whether ``line`` is in scope at ``level`` (``checks_shop`` inlined: the engine's hottest call)."""
+        if self.shop is not None and level != PLATFORM and line.shop != self.shop:
             return False
         return not self.skus or line.sku in self.skus
 

@@ -216,13 +216,16 @@ def order_groups(level: Level, offers: Iterable[Promotion]) -> list[tuple[list[G
     """The ``level`` offers per (shop, family) group, in application order (docs/rules/pricing.md#stacking-order:
     店铺满减 before 店铺券; docs/rules/pricing.md#same-type-offers-do-not-stack: one money offer per group):
     each group's gifts (all granted) and money offers (the best applies), input order kept."""
-    groups: dict[tuple[str, int], list[OrderOffer]] = {}
+    groups: dict[tuple[str, int], tuple[list[Gift], list[MoneyOff]]] = {}
     for promotion in offers:
         if isinstance(promotion, OrderOffer) and promotion.level == level:
             shop = (promotion.scope.shop or "") if level == SHOP else ""
-            groups.setdefault((shop, _FAMILY_ORDER[promotion.family]), []).append(promotion)
-    return [([p for p in groups[key] if isinstance(p, Gift)], [p for p in groups[key] if isinstance(p, MoneyOff)])
-            for key in sorted(groups)]
+            gifts, money = groups.setdefault((shop, _FAMILY_ORDER[promotion.family]), ([], []))
+            if isinstance(promotion, Gift):
+                gifts.append(promotion)
+            elif isinstance(promotion, MoneyOff):
+                money.append(promotion)
+    return [groups[key] for key in sorted(groups)]
 
 
 def presale_blocks(deposit: Fen, share: Fen, balance: Fen) -> Fen | bool:
@@ -396,6 +399,8 @@ def _apply_best(level: Level, states: Sequence[_LineState], group: Sequence[Mone
             state.discounts.append(LineDiscount(winner, amount))
             state.order_off += amount
     log.applied.append(AppliedPromotion(winner, level, saved, nominal))
+    if len(candidates) == 1:
+        return
     where = gettext_noop("per order") if level == PLATFORM else gettext_noop("per shop")
     family = _FAMILY_NAME[group[0].family]
     for candidate in candidates:
