@@ -27,7 +27,7 @@ from shopops.core.bulk import SqlValue, db_datetime_adapter
 from shopops.inventory.services import reservations_postgres, reservations_sqlite
 from shopops.inventory.services.reservations_sql import INSERT, TAKE, Hold, placeholders
 
-_DJANGO = placeholders("%({})s")
+_DJANGO = placeholders("%({name})s")
 _TAKE_DJANGO = TAKE.format(**_DJANGO)
 _INSERT_DJANGO = INSERT.format(**_DJANGO)
 

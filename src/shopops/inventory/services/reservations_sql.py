@@ -40,7 +40,12 @@ ROW = ("{shop}, {sku}, {location}, NULL, {qty}, {ref}, {channel}, {customer}, 'h
 INSERT = f"INSERT INTO inventory_reservation {COLUMNS} VALUES ({ROW}) RETURNING id"
 
 
+# The parameters in a fixed order: a driver with numbered placeholders (SQLite's ``?N``) binds a tuple in it.
+# TAKE needs the first three, the INSERT all of them.
+PARAMETERS = ("qty", "shop", "code", "sku", "location", "ref", "channel", "customer", "expires_at", "created_at")
+
+
 def placeholders(style: str) -> dict[str, str]:
-    """Each parameter's placeholder in a driver's named style: ``"%({})s"`` (Django, psycopg), ``":{}"``."""
-    names = ("qty", "shop", "code", "sku", "location", "ref", "channel", "customer", "expires_at", "created_at")
-    return {name: style.format(name) for name in names}
+    """Each parameter's placeholder in a driver's style: ``"%({name})s"`` (Django, psycopg), ``"?{number}"``
+    (SQLite, numbered from 1 in ``PARAMETERS`` order)."""
+    return {name: style.format(name=name, number=number) for number, name in enumerate(PARAMETERS, 1)}
