@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -124,3 +125,80 @@ def test_viewers_see_the_promotions_by_name(client_as, shop, codes):
     page = client_as("viewer").get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "优惠券" in page and "跨店" in page and "券面额（元） 40" in page
     assert "coupon" not in page and '"threshold"' not in page and 'name="promo-0-type"' not in page
+
+
+class _Form(HTMLParser):
+    """The fields a browser would post from the page's plan form (the one holding ``promo_rows``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[list[tuple[str, str]]] = []
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append([])
+        elif tag == "input" and a.get("name") and (a.get("type") not in ("checkbox", "submit") or "checked" in a):
+            self.forms[-1].append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self.select = a.get("name")
+        elif tag == "option" and self.select and "selected" in a:
+            self.forms[-1].append((self.select, a.get("value") or ""))
+        elif tag == "textarea":
+            self.textarea = a.get("name")
+            self.forms[-1].append((self.textarea, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            name, text = self.forms[-1][-1]
+            self.forms[-1][-1] = (name, text + data)
+
+    def plan(self) -> dict[str, list[str]]:
+        fields = next(f for f in self.forms if any(name == "promo_rows" for name, _ in f))
+        out: dict[str, list[str]] = {}
+        for name, value in fields:
+            out.setdefault(name, []).append(value.removeprefix("\n"))
+        return out
+
+
+def test_saving_the_edit_page_unchanged_keeps_every_promotion_and_cost(client_as, shop, codes):
+    """Every type, as the API stored it, shown as rows and posted back by a browser, comes back the same."""
+    promotions = [
+        {"id": "d11-item", "name": "双11 单品直降", "type": "item_discount", "percent_off": 15},
+        {"id": "d11-cross", "type": "every_off", "level": "platform", "every": "300.00", "off": "50.00",
+         "cap": "200.00"},
+        {"id": "coupon", "type": "coupon", "level": "shop", "shop": shop.code, "threshold": "399.00", "off": "40.00",
+         "skus": codes[:2]},
+        {"id": "tiers", "type": "threshold_off", "level": "shop", "shop": shop.code,
+         "tiers": [{"threshold": "300.00", "off": "30.00"}, {"threshold": "400.00", "off": "50.00"}],
+         "start": "2026-12-12T00:00:00+08:00", "end": "2026-12-13T00:00:00+08:00"},
+        {"id": "flash", "type": "item_price", "price": "99.00", "skus": codes[:1]},
+        {"id": "member", "type": "member_price", "price": "88.80", "skus": codes[1:2]},
+        {"id": "gift", "type": "gift", "level": "platform", "threshold": "299.00",
+         "gifts": [{"sku": codes[3], "qty": 2}, {"sku": codes[2], "qty": 1}]},
+        {"id": "presale", "type": "presale", "deposit": "5.00", "deposit_worth": "10.00", "skus": codes[:1],
+         "note": "定金膨胀"},
+        {"id": "stack", "type": "item_discount", "percent_off": "12.5", "cap": "3.00", "stackable": True},
+    ]
+    costs = {"tmall": {"commission_bp": 450, "shipping_fen": 1_050}, "jd": {"return_rate_bp": 600}}
+    campaign = services.campaign_save(shop=shop, data={
+        "name": "原样保存", "warmup_start": "2026-12-08", "main_start": "2026-12-12", "main_end": "2026-12-12",
+        "return_end": "2026-12-13", "channels": ["tmall", "jd"], "skus": codes, "promotions": promotions,
+        "costs": costs, "min_margin": "-0.05", "default_floor": "0.655"})
+    client = client_as("operator")
+    parser = _Form()
+    parser.feed(client.get(f"/campaigns/{campaign.pk}/").content.decode())
+    response = client.post(f"/campaigns/{campaign.pk}/", parser.plan())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    campaign.refresh_from_db()
+    assert campaign.promotions == promotions
+    assert campaign.costs == costs
+    assert (campaign.min_margin_bp, campaign.floor_bp) == (-500, 6_550)

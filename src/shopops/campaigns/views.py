@@ -154,7 +154,9 @@ def _plan_submit(request: HttpRequest, campaign: Campaign | None) -> tuple[Campa
     if request.POST.get("add_row"):
         return None, _form_context(request, campaign, post, extra_rows=1)
     errors, detail = post.errors, ""
-    if not errors:
+    if errors:
+        detail = _("The campaign was not saved: some fields are invalid.")
+    else:
         data = post.data if campaign is None else {k: v for k, v in post.data.items() if k != "preset"}
         try:
             saved = services.campaign_save(shop=request.shop, data=inputs.campaign_input(data), actor=request.user,
