@@ -202,3 +202,12 @@ def test_saving_the_edit_page_unchanged_keeps_every_promotion_and_cost(client_as
     assert campaign.promotions == promotions
     assert campaign.costs == costs
     assert (campaign.min_margin_bp, campaign.floor_bp) == (-500, 6_550)
+
+
+@pytest.mark.parametrize("count", ["²", "99999999999", "-1", "abc", ""])
+def test_a_hostile_row_count_reads_at_most_the_allowed_rows(client_as, codes, count):
+    form = plan_form(codes, {**ZHEKOU, "start": "0001-01-01T00:00", "gift_qty": "①"})
+    response = client_as("operator").post("/campaigns/new/", {**form, "promo_rows": count})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(name="表单活动")
+    assert len(campaign.promotions) == (1 if count == "99999999999" else 0)

@@ -104,6 +104,6 @@ def show_percent(bp: int) -> str:
 def parse_count(text: object, *, high: int) -> int:
     """A whole number from 1 to ``high``."""
     value = clean(text)
-    if not value.isdigit() or not 1 <= int(value) <= high:
+    if not (value.isascii() and value.isdecimal()) or not 1 <= int(value) <= high:
         raise ValueProblem(gettext_noop("expected a whole number from 1 to %(max)s", max=high))
     return int(value)

@@ -150,7 +150,7 @@ def _skus(text: str) -> list[dict[str, str]]:
 
 def _row_inputs(p: QueryDict) -> list[dict[str, str]]:
     count = p.get("promo_rows", "")
-    rows = min(int(count), ROWS_MAX) if count.isdigit() else 0
+    rows = min(int(count), ROWS_MAX) if count.isdecimal() and count.isascii() else 0
     return [{name: p.get(f"promo-{i}-{name}", "") for name in promotion_rows.ROW_FIELDS} for i in range(rows)]
 
 

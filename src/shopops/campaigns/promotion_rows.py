@@ -433,8 +433,8 @@ def _local(value: object, tz: dt.tzinfo) -> str:
         return ""
     try:
         instant = dt.datetime.fromisoformat(value)
-    except ValueError:
+        local = instant.astimezone(tz) if instant.tzinfo is not None else instant
+    except (ValueError, OverflowError):  # year 1 moved west of UTC: shown as stored
         return value
-    local = instant.astimezone(tz) if instant.tzinfo is not None else instant
     return local.strftime("%Y-%m-%dT%H:%M:%S" if local.second else "%Y-%m-%dT%H:%M")
 
