@@ -4,6 +4,12 @@ Common orders (``PlainOrder``) are written column-wise in chunks by ``orders_ups
 fingerprinted beside the database's statements (core.bulk.SideWork); every other order (refunds, corrected
 orders, other formats) goes one by one through ``orders_upsert``. A dry run rolls the transaction back; the
 lake facts of the paid dates the import touched are owed in the same transaction and settled after it.
+
+Orders already stored (in the job's account) are read first, cheaply (``orders.selectors.order_heads``): a file
+re-imported keeps what it does not state (``order_merge``: refunds, source, promotions, address; a common order
+that would drop something takes the draft way) and each order's customer unless it names another buyer
+(``members.services.customers_plan_orders``); the stored orders a file changes are read whole before they are
+written over, so the summary tells which fields changed (``order_changes``).
 """
 
 from __future__ import annotations
