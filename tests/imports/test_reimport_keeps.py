@@ -8,6 +8,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shopops.channels.models import ChannelAccount
 from shopops.imports.formats.samples import SAMPLE_WRITERS, items_path_for
@@ -148,3 +149,17 @@ def test_an_unknown_buyer_id_is_a_new_customer_unless_the_stored_one_had_no_id_o
         == first.customer_id
     assert second.customer_id == second_customer
     assert CustomerIdentity.objects.get(shop=shop, channel="jd", external_id=kept_id).customer_id == second_customer
+
+
+def test_the_import_page_shows_what_changed(client_as, shop, tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "jd.csv"
+    _export(shop, "jd-orders", "jd", path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("operator").post("/imports/new/", {
+            "format": "jd-orders", "file": SimpleUploadedFile("jd.csv", path.read_bytes())})
+    assert response.status_code == 302
+    page = client_as("operator").get(response["Location"]).content.decode()
+    table = page[page.index("data-changes"):]
+    table = table[: table.index("</table>")]
+    orders = Order.objects.filter(shop=shop, channel="jd").count()
+    assert f'<td class="num">0</td><td class="num">0</td><td class="num">{orders}</td>' in table
