@@ -113,10 +113,33 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job(shop=request.shop, pk=pk)
     if job is None:
         raise Http404
-    context = {"job": job, "summary": services.import_summary(job), "state": services.import_progress(job=job),
+    summary = services.import_summary(job)
+    context = {"job": job, "summary": summary, "state": services.import_progress(job=job),
+               "changes": _changes(summary.get("changes") or {}),
                "worker_notice": worker_missing_notice(queued=job.status == ImportJob.Status.QUEUED)}
     template = "imports/_import_progress.html" if request.htmx else "imports/import_detail.html"
     return render(request, template, context)
+
+
+CHANGE_KINDS = (("orders", gettext_lazy("Orders")), ("lines", gettext_lazy("Order lines")),
+                ("refunds", gettext_lazy("Refunds")), ("customers", gettext_lazy("Customers")))
+CHANGED_FIELDS = {
+    "customer": gettext_lazy("Customer"), "status": gettext_lazy("Status"), "placed_at": gettext_lazy("Placed at"),
+    "paid_at": gettext_lazy("Paid at"), "shipping_fen": gettext_lazy("Shipping"), "paid_fen": gettext_lazy("Paid amount"),
+    "promotions": gettext_lazy("Promotions"), "source": gettext_lazy("Traffic source"),
+    "province": gettext_lazy("Province"), "city": gettext_lazy("City"), "lines": gettext_lazy("Lines"),
+    "refunds": gettext_lazy("Refunds"),
+}
+
+
+def _changes(changes: dict) -> dict[str, object] | None:
+    """An order import's ``changes`` as the page shows them: a row per kind of record, the changed fields by
+    their names (None for imports that do not tell them)."""
+    if not changes.get("orders"):
+        return None
+    rows = [{"label": label, "deleted": None, **changes.get(kind, {})} for kind, label in CHANGE_KINDS]
+    fields = [(CHANGED_FIELDS.get(name, name), count) for name, count in (changes.get("fields") or {}).items()]
+    return {"rows": rows, "fields": fields, "linked": changes.get("customers", {}).get("linked", 0)}
 
 
 @page_requires(roles.VIEW_IMPORTS)
