@@ -22,7 +22,7 @@ class RobotServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)
                 parts = urlsplit(self.path)
@@ -55,7 +55,7 @@ class RobotServer:
             if secret is not None:
                 stamp = query.get("timestamp", [""])[0]
                 sign = query.get("sign", [""])[0]  # parse_qs already URL-decoded it
-                expected = base64.b64encode(hmac.new(secret.encode("utf-8"), f"{stamp}\n{secret}".encode("utf-8"),
+                expected = base64.b64encode(hmac.new(secret.encode("utf-8"), f"{stamp}\n{secret}".encode(),
                                                      digestmod=hashlib.sha256).digest()).decode()
                 if not stamp.isdigit() or abs(int(stamp) - time.time() * 1000) > 3600_000 or sign != expected:
                     return {"errcode": 310000, "errmsg": "sign not match"}
@@ -65,7 +65,7 @@ class RobotServer:
                 return {"code": 19001, "msg": "param invalid: incoming webhook access token invalid"}
             if secret is not None:
                 stamp = str(body.get("timestamp", ""))
-                expected = base64.b64encode(hmac.new(f"{stamp}\n{secret}".encode("utf-8"), digestmod=hashlib.sha256)
+                expected = base64.b64encode(hmac.new(f"{stamp}\n{secret}".encode(), digestmod=hashlib.sha256)
                                             .digest()).decode()
                 if not stamp.isdigit() or abs(int(stamp) - time.time()) > 3600 or body.get("sign") != expected:
                     return {"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"}

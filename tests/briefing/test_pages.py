@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 
@@ -12,10 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from shopops.analytics.selectors.alerts import kpi_cards
+from shopops.analytics.selectors import alerts as alert_selectors
 from shopops.briefing.models import BriefingSetting, RobotTarget
 from shopops.briefing.services import robot_target_save
 from shopops.reports.services import todo_upsert
+from tests.analytics.test_dashboard_kpis import small_shop
 
 DAY = "2026-11-20"
 DING_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -28,23 +28,30 @@ def alerts(shop):
     todo_upsert(shop=shop, source="inventory", key="brief:2", title="A1 断货风险", severity="warning")
 
 
-def test_the_page_shows_the_days_numbers_and_the_open_items(shop, client_as, alerts):
-    page = client_as("viewer").get(f"/briefing/?date={DAY}").content.decode()
-    cards = kpi_cards(shop=shop, end=dt.date(2026, 11, 20), days=1)["cards"]
-    gmv = next(c for c in cards if c["key"] == "gmv")
-    assert gmv["value"]  # the test world sold something that day
-    assert f"¥{gmv['value'] / 100:,.2f}" in page
+@pytest.fixture
+def known(monkeypatch):
+    """The dashboard tests' hand-checked shop: on 2026-11-17 GMV ¥80.00, the day before ¥40.00, a week
+    earlier ¥40.00."""
+    monkeypatch.setattr(alert_selectors, "shop_tables", lambda shop: small_shop())
+
+
+def test_the_page_shows_the_days_numbers_and_the_open_items(shop, client_as, alerts, known):
+    page = client_as("viewer").get("/briefing/?date=2026-11-17").content.decode()
+    gmv_row = page[page.index('data-kpi="gmv"'):]
+    gmv_row = gmv_row[:gmv_row.index("</tr>")]
+    assert "¥80.00" in gmv_row and gmv_row.count("▲100.0%") == 2
     assert "&lt;i&gt;GMV&lt;/i&gt; 异常下跌" in page and "<i>GMV</i>" not in page
     assert "A1 断货风险" in page and "/briefing/settings/" not in page  # settings: admins only
 
 
-def test_the_xlsx_holds_the_same_report(shop, client_as, alerts):
-    response = client_as("operator").get(f"/briefing/xlsx/?date={DAY}")
-    assert response.status_code == 200 and "daily-report-2026-11-20.xlsx" in response["Content-Disposition"]
+def test_the_xlsx_holds_the_same_report(shop, client_as, alerts, known):
+    response = client_as("operator").get("/briefing/xlsx/?date=2026-11-17")
+    assert response.status_code == 200 and "daily-report-2026-11-17.xlsx" in response["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     names = [row[1] for row in rows]
     assert "<i>GMV</i> 异常下跌" in names and "A1 断货风险" in names
-    assert len(rows) > 8
+    gmv = rows[1]  # the first metric row after the header
+    assert float(gmv[2]) == 80.0 and float(gmv[3]) == 1.0 and float(gmv[4]) == 1.0
 
 
 def test_settings_are_for_admins_and_never_show_secrets(shop, client_as):
@@ -64,7 +71,7 @@ def test_settings_are_for_admins_and_never_show_secrets(shop, client_as):
     assert BriefingSetting.objects.get(shop=shop).send_time.strftime("%H:%M") == "08:30"
     answer = admin.post("/briefing/settings/", {"enabled": "1", "send_time": "25:99"}, follow=True)
     assert BriefingSetting.objects.get(shop=shop).send_time.strftime("%H:%M") == "08:30"
-    assert [m.level_tag for m in answer.context["messages"]] == ["error"]
+    assert [m.level_tag for m in answer.context["messages"]][-1] == "error"
     bad = admin.post("/briefing/robots/", {"kind": "wecom", "name": "x", "webhook_url": "http://e.com/x"},
                      follow=True)
     assert [m.level_tag for m in bad.context["messages"]] == ["error"]

@@ -10,7 +10,12 @@ import pytest
 
 from shopops.briefing.models import BriefingSend
 from shopops.briefing.selectors import MAX_ATTEMPTS
-from shopops.briefing.services import briefing_push, briefing_push_due, briefing_setting_save, robot_target_save
+from shopops.briefing.services import (
+    briefing_push,
+    briefing_push_due,
+    briefing_setting_save,
+    robot_target_save,
+)
 from shopops.core.errors import InvalidInput
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -83,8 +83,9 @@ def test_comments_are_shown_escaped_and_kept_in_order(shop, items, client_as):
 def test_assign_and_due_date_from_the_page(shop, items, client_as, user_of):
     everyone, _op, _sv = items
     client = client_as("operator")
-    client.post(f"/todos/{everyone.pk}/assign/", {"assignee": str(user_of("ads").pk)})
     client.post(f"/todos/{everyone.pk}/due/", {"due_date": "2026-12-31"})
+    client.post(f"/todos/{everyone.pk}/assign/", {"assignee": str(user_of("ads").pk)})
+    assert client.post(f"/todos/{everyone.pk}/due/", {"due_date": ""}).status_code == 404  # no longer theirs
     everyone.refresh_from_db()
     assert everyone.assignee == user_of("ads") and everyone.due_date == dt.date(2026, 12, 31)
     assert "补货 A1" in client_as("ads").get("/todos/").content.decode()
