@@ -16,6 +16,7 @@ from shopops.briefing.services import (
     briefing_setting_save,
     robot_target_save,
 )
+from shopops.briefing.tasks import push_daily_reports
 from shopops.core.errors import InvalidInput
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -102,3 +103,10 @@ def test_bad_robots_are_refused_with_every_reason(shop):
     assert {e.field for e in caught.value.errors} == {"name", "webhook_url", "secret"}
     with pytest.raises(InvalidInput):
         robot_target_save(shop=shop, actor=None, kind="slack", name="x", webhook_url="https://example.com/x")
+
+
+def test_the_worker_task_pushes_through_the_same_log(shop, robots, three):
+    briefing_setting_save(shop=shop, enabled=True, send_time=dt.time(0, 0), actor=None)  # always past
+    first = push_daily_reports.call_local()
+    assert [r["ok"] for r in first["demo"]] == [True, True, True]
+    assert push_daily_reports.call_local() == {} and len(robots.requests) == 3
