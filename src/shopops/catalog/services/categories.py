@@ -86,10 +86,11 @@ def _check_name(shop: Shop, name: str, parent: Category | None, exclude: int | N
 @transaction.atomic
 def category_create(
     *, shop: Shop, code: str, name: str, parent: str | None = None, actor: User | None = None,
-    exists_ok: bool = True,
+    exists_ok: bool = True, audit: bool = True,
 ) -> Category:
     """A category under ``parent`` (a code; None: at the top). With ``exists_ok`` (imports, the demo) an
-    existing code gives the stored category unchanged; without it (pages, API, command) it is a Conflict."""
+    existing code gives the stored category unchanged; without it (pages, API, command) it is a Conflict.
+    ``audit=False``: the demo's generated catalog, like its products, stays out of the audit log."""
     problem = code_problem(code, max_length=MAX_CATEGORY_CODE)
     if problem is not None:
         raise InvalidInput(_("The category was not saved."),
@@ -114,9 +115,11 @@ def category_create(
             category = Category.objects.create(shop=shop, code=code, name=name.strip(), parent=parent_category)
     except IntegrityError as exc:  # a concurrent request took the code between our check and insert
         raise Conflict(_("The category code %(code)s is already used.") % {"code": code}) from exc
-    audit_record(action="category.create", object_type="category", object_id=category.pk, shop=shop,
-                 actor=actor, object_repr=category.code,
-                 changes={"name": [None, category.name], "parent": [None, parent_category and parent_category.code]})
+    if audit:
+        audit_record(action="category.create", object_type="category", object_id=category.pk, shop=shop,
+                     actor=actor, object_repr=category.code,
+                     changes={"name": [None, category.name],
+                              "parent": [None, parent_category and parent_category.code]})
     return category
 
 
