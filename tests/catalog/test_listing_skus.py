@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from shopops.catalog.domain import ListingSkuInput
 from shopops.catalog.models import Listing, ListingSku
-from shopops.catalog.services import listing_skus_upsert, listing_upsert
+from shopops.catalog.services import UpsertCounts, listing_skus_upsert, listing_upsert
 from shopops.channels.models import ChannelAccount
 from shopops.core.errors import InvalidInput
 from tests.catalog.tree import make_product, make_tree
@@ -28,10 +28,10 @@ def listed(shop):
 def test_upsert_is_idempotent_and_updates_what_changed(listed):
     _product, listing = listed
     rows = [ListingSkuInput("T-SKU-1", "500001", "199.00"), ListingSkuInput("T-SKU-2", "500002", "209.00")]
-    assert listing_skus_upsert(listing=listing, rows=rows) == (2, 0, 0)
-    assert listing_skus_upsert(listing=listing, rows=rows) == (0, 0, 2)
+    assert listing_skus_upsert(listing=listing, rows=rows) == UpsertCounts(2, 0, 0)
+    assert listing_skus_upsert(listing=listing, rows=rows) == UpsertCounts(0, 0, 2)
     changed = [ListingSkuInput("T-SKU-1", "500001", "189.00", "offline"), ListingSkuInput("T-SKU-2", "", None)]
-    assert listing_skus_upsert(listing=listing, rows=changed) == (1, 1, 0)  # no platform id: keyed by our SKU
+    assert listing_skus_upsert(listing=listing, rows=changed) == UpsertCounts(1, 1, 0)  # no platform id: keyed by our SKU
     first = ListingSku.objects.get(listing=listing, platform_sku_id="500001")
     assert (first.price_fen, first.status) == (18900, "offline")
     assert ListingSku.objects.filter(listing=listing).count() == 3

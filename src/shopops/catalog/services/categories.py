@@ -70,17 +70,12 @@ def _parent(shop: Shop, parent: str | None, errors: list[FieldError]) -> Categor
     return found
 
 
-def _check_name(shop: Shop, name: str, parent: Category | None, exclude: int | None,
-                errors: list[FieldError]) -> None:
-    """A name is required and short, and said once among its siblings (two 连衣裙 side by side confuse)."""
+def _check_name(name: str, errors: list[FieldError]) -> None:
+    """A name is required and short. Two categories may share a name (two platforms' 护肤, 女装 › T恤 and
+    男装 › T恤): the code tells them apart."""
     problem = category_name_problem(name)
     if problem is not None:
         errors.append(FieldError("name", say(problem)))
-        return
-    siblings = Category.objects.filter(shop=shop, parent=parent, name=name.strip()).exclude(pk=exclude)
-    if siblings.exists():
-        errors.append(FieldError("name", _("Another category at this place is already called %(name)s.")
-                                 % {"name": name.strip()}))
 
 
 @transaction.atomic
@@ -103,7 +98,7 @@ def category_create(
                        [FieldError("code", _("Already used."))])
     errors: list[FieldError] = []
     parent_category = _parent(shop, parent, errors)
-    _check_name(shop, name, parent_category, None, errors)
+    _check_name(name, errors)
     if parent_category is not None:
         place = category_place_problem(category_nodes(shop), None, parent_category.pk)
         if place is not None:
@@ -135,12 +130,12 @@ def category_change(
         raise NotFound(_("No category with the code %(code)s.") % {"code": code})
     errors: list[FieldError] = []
     new_parent = category.parent if isinstance(parent, _Keep) else _parent(shop, parent, errors)
-    if errors:  # an unknown parent: the name is checked where the category is now
+    if errors:  # an unknown parent: nothing to check the place against
         new_parent = category.parent
     moved = new_parent != category.parent
     new_name = category.name if name is None else name
-    if name is not None or moved:
-        _check_name(shop, new_name, new_parent, category.pk, errors)
+    if name is not None:
+        _check_name(new_name, errors)
     if moved:
         place = category_place_problem(category_nodes(shop), category.pk,
                                        new_parent.pk if new_parent is not None else None)
