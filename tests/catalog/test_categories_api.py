@@ -117,7 +117,7 @@ def test_reading_and_writing_follow_the_product_permissions(api_as, shop):
 
 
 def test_a_new_shop_creates_a_category_then_a_product_with_skus(db):
-    """The path of issue 16: a shop with nothing in it can start its catalog through the API."""
+    """The new-shop path: a shop with nothing in it can start its catalog through the API."""
     new = shop_create(code="fresh", name="新店")
     owner = user_create(username="fresh-owner", password=PASSWORD, role="admin", shops=[new], validate=False)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=owner)[1]}")

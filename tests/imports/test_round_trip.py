@@ -1,4 +1,4 @@
-"""Round trips never corrupt (issue 16, item 6): every order format's export of the demo shop's own orders,
+"""Round trips never corrupt: every order format's export of the demo shop's own orders,
 imported back, changes nothing — the dashboard's numbers, the customers, every order's customer, the refunds —
 and the import says so: 0 created, 0 updated, every order unchanged.
 
