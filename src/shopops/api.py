@@ -14,8 +14,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from shopops import __version__
 from shopops.analytics.api import router as analytics_router
 from shopops.campaigns.api import router as campaigns_router
+from shopops.catalog.api import categories_router, skus_router
 from shopops.catalog.api import router as catalog_router
-from shopops.catalog.api import skus_router
 from shopops.core.api import router as core_router
 from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
@@ -76,6 +76,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("", core_router)
 api.add_router("/products", catalog_router)
 api.add_router("/skus", skus_router)
+api.add_router("/categories", categories_router)
 api.add_router("/orders", orders_router)
 api.add_router("/customers", members_router)
 api.add_router("/pricing", pricing_router)

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shopops.campaigns",
     "shopops.inventory",
     "shopops.analytics",
+    "shopops.briefing",
     "shopops.ui",
     "shopops.accounts",
     "shopops.demo",

@@ -8,6 +8,7 @@ from django.urls import include, path
 from shopops.accounts import urls as accounts_urls
 from shopops.analytics import urls as analytics_urls
 from shopops.api import api
+from shopops.briefing import urls as briefing_urls
 from shopops.campaigns import urls as campaigns_urls
 from shopops.catalog import urls as catalog_urls
 from shopops.imports import urls as imports_urls
@@ -24,6 +25,7 @@ PAGES: list = [
     *imports_urls.urlpatterns,
     *inventory_urls.urlpatterns,
     *reports_urls.urlpatterns,
+    *briefing_urls.urlpatterns,
 ]
 
 urlpatterns = [

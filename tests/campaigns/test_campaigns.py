@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from shopops.campaigns import services
@@ -137,13 +135,13 @@ def test_pages_create_edit_and_export(client_as, shop, codes):
     client = client_as("operator")
     form = {"name": "页面活动", "warmup_start": "2026-12-08", "main_start": "2026-12-12", "main_end": "2026-12-12",
             "return_end": "2026-12-13", "channels": ["tmall"], "skus": "\n".join(codes[:3]),
-            "promotions": json.dumps([{"id": "p", "type": "coupon", "level": "shop", "threshold": "10.00",
-                                       "off": "20.00"}])}
+            "promo_rows": "1", "promo-0-id": "p", "promo-0-type": "coupon", "promo-0-level": "shop",
+            "promo-0-threshold": "10.00", "promo-0-off": "20.00"}  # the pricing contract refuses off > threshold
     bad = client.post("/campaigns/new/", form)
-    assert bad.status_code == 422 and "promotions[0].off" in bad.content.decode()
-    form["promotions"] = "[not json"
+    assert bad.status_code == 422 and "promo-row has-errors" in bad.content.decode()
+    form["promo-0-threshold"] = "not money"
     assert client.post("/campaigns/new/", form).status_code == 422
-    form["promotions"] = json.dumps([{"id": "p", "type": "coupon", "threshold": "100.00", "off": "20.00"}])
+    form["promo-0-threshold"] = "100.00"
     ok = client.post("/campaigns/new/", form)
     assert ok.status_code == 302
     campaign = Campaign.objects.get(name="页面活动")

@@ -18,13 +18,28 @@ def _only(*allowed: str, ok: int = 200) -> dict[str, int]:
 PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:todo_list": (ALL_OK, 302),
     "web:todo_set_status": (dict.fromkeys(ROLES, 405), 302),  # POST only
+    "web:todo_snooze": (dict.fromkeys(ROLES, 405), 302),  # POST only
+    "web:todo_assign": (dict.fromkeys(ROLES, 405), 302),  # POST only
+    "web:todo_due_date": (dict.fromkeys(ROLES, 405), 302),  # POST only
+    "web:todo_comment_add": (dict.fromkeys(ROLES, 405), 302),  # POST only
 }
 
-ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
+ALL_422 = dict.fromkeys(ROLES, 422)  # every role has its own list; an empty body is refused
+
+ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
+    ("GET", "/api/v1/todos"): (ALL_OK, 401),
+    ("POST", "/api/v1/todos/{item_id}/status"): (ALL_422, 401),
+    ("POST", "/api/v1/todos/{item_id}/snooze"): (ALL_422, 401),
+    ("POST", "/api/v1/todos/{item_id}/assign"): (ALL_422, 401),
+    ("POST", "/api/v1/todos/{item_id}/due"): (ALL_422, 401),
+    ("GET", "/api/v1/todos/{item_id}/comments"): (ALL_OK, 401),
+    ("POST", "/api/v1/todos/{item_id}/comments"): (ALL_422, 401),
+}
 
 
 def samples(shop) -> dict[str, object]:
     from shopops.reports.services import todo_upsert
 
     item = todo_upsert(shop=shop, source="test", key="role-walk", title="role walk")
-    return {"todo_set_status": item.pk}
+    return {"todo_set_status": item.pk, "todo_snooze": item.pk, "todo_assign": item.pk, "todo_due_date": item.pk,
+            "todo_comment_add": item.pk, "item_id": item.pk}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shopops.campaigns import domain, inputs, selectors, services
+from shopops.campaigns import domain, inputs, plan_form, selectors, services
 from shopops.campaigns.models import Campaign, ChecklistItem
 from shopops.campaigns.review_xlsx import review_workbook
 from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import today
-from shopops.core.errors import ShopOpsError
-from shopops.core.money import format_fen
+from shopops.core.errors import FieldError, ShopOpsError
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_date, parse_id
 from shopops.ui.permissions import page_requires
@@ -58,10 +57,6 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _channel_names() -> list[tuple[str, str]]:
-    return [(code, channel_label(code)) for code in domain.DEFAULT_CHANNEL_COSTS]
 
 
 # --- list and calendar -------------------------------------------------------------------------------------
@@ -140,97 +135,50 @@ def campaign_calendar_save(request: HttpRequest) -> HttpResponse:
 # --- plan ---------------------------------------------------------------------------------------------------
 
 
-def _form_data(request: HttpRequest) -> tuple[dict, list]:
-    """The plan form as the fields of ``inputs.CampaignIn`` (the API's body); JSON fields that do not parse
-    become field errors."""
-    p = request.POST
-    problems = []
-    data: dict = {k: p.get(k, "") for k in ("name", "kind", "warmup_start", "main_start", "main_end", "return_end",
-                                            "budget", "notes", "reference_days", "reference_basis", "min_margin",
-                                            "default_floor")}
-    if p.get("preset"):
-        data["preset"], data["year"] = p.get("preset"), p.get("year") or None
-    data["goals"] = {"gmv": p.get("goal_gmv", ""), "uv": p.get("goal_uv", ""), "new_buyers": p.get("goal_new_buyers", "")}
-    data["channels"] = p.getlist("channels")
-    for key in ("reference_days",):
-        data[key] = data[key] or None
-    for key in ("min_margin", "default_floor", "budget", "kind", "reference_basis"):
-        if not data[key]:
-            data.pop(key, None)
-    skus = []
-    for line in p.get("skus", "").splitlines():
-        parts = [x.strip() for x in line.replace("，", ",").split(",")]
-        if not parts[0]:
-            continue
-        entry = {"sku": parts[0]}
-        if len(parts) > 1 and parts[1]:
-            entry["floor"] = parts[1]
-        if len(parts) > 2 and parts[2]:
-            entry["claimed_original"] = parts[2]
-        skus.append(entry)
-    data["skus"] = skus
-    for key in ("promotions", "costs"):
-        text = p.get(key, "").strip()
-        try:
-            data[key] = json.loads(text) if text else ([] if key == "promotions" else {})
-        except json.JSONDecodeError as exc:
-            problems.append({"field": key, "message": _("Not valid JSON: %(error)s") % {"error": exc}})
-            data.pop(key, None)
-    return data, problems
+def _form_data(request: HttpRequest) -> plan_form.PlanPost:
+    """The plan form as the fields of ``inputs.CampaignIn`` (the API's body), with the problems the form
+    itself finds (a row, a percentage, a cost cell that cannot be read)."""
+    return plan_form.plan_post(request)
 
 
-def _form_context(request: HttpRequest, campaign: Campaign | None, post: dict | None = None) -> dict:
-    if post is not None:
-        form = post
-    elif campaign is not None:
-        form = {"name": campaign.name, "kind": campaign.kind, "warmup_start": campaign.warmup_start.isoformat(),
-                "main_start": campaign.main_start.isoformat(), "main_end": campaign.main_end.isoformat(),
-                "return_end": campaign.return_end.isoformat(),
-                "goal_gmv": _money(campaign.goal_gmv_fen), "goal_uv": campaign.goal_uv or "",
-                "goal_new_buyers": campaign.goal_new_buyers or "", "budget": _money(campaign.budget_fen),
-                "channels": campaign.channels, "notes": campaign.notes,
-                "promotions": json.dumps(campaign.promotions, ensure_ascii=False, indent=1),
-                "costs": json.dumps(campaign.costs, ensure_ascii=False) if campaign.costs else "",
-                "skus": "\n".join(",".join([s.sku_code, _money(s.floor_fen), _money(s.claimed_fen)]).rstrip(",")
-                                  for s in campaign.skus.all()),
-                "min_margin": campaign.min_margin_bp / 10_000, "default_floor": campaign.floor_bp / 10_000,
-                "reference_days": campaign.reference_days, "reference_basis": campaign.reference_basis}
+def _form_context(request: HttpRequest, campaign: Campaign | None, post: plan_form.PlanPost | None = None, *,
+                  errors: Sequence[FieldError] = (), detail: str = "", extra_rows: int = 0) -> dict:
+    context = plan_form.plan_context(request, campaign, post, errors=errors, extra_rows=extra_rows)
+    return {**context, "errors": plan_form.said(list(errors)), "detail": detail}
+
+
+def _plan_submit(request: HttpRequest, campaign: Campaign | None) -> tuple[Campaign | None, dict]:
+    """Save the posted plan (a new one when ``campaign`` is None): the saved campaign, or the context of the
+    form drawn again with its problems. "Add a row" draws the form again with one more row, saving nothing."""
+    post = _form_data(request)
+    if request.POST.get("add_row"):
+        return None, _form_context(request, campaign, post, extra_rows=1)
+    errors, detail = post.errors, ""
+    if errors:
+        detail = _("The campaign was not saved: some fields are invalid.")
     else:
-        form = {"channels": ["tmall"], "min_margin": 0.1, "default_floor": 0.5, "reference_days": 7,
-                "reference_basis": "paid", "kind": "custom"}
-    day = today(request.shop.timezone)
-    presets = [e for e in selectors.calendar_entries(shop=request.shop) if e["year"] is None or e["year"] >= day.year - 1]
-    return {"form": form, "campaign": campaign, "channels": _channel_names(), "presets": presets,
-            "kinds": Campaign.Kind.choices, "bases": Campaign.ReferenceBasis.choices,
-            "default_costs": {ch: {k: getattr(c, k) for k in domain.ChannelCosts.FIELDS}
-                              for ch, c in domain.DEFAULT_CHANNEL_COSTS.items()}}
-
-
-def _money(fen: int | None) -> str:
-    return format_fen(fen) if fen is not None else ""
+        data = post.data if campaign is None else {k: v for k, v in post.data.items() if k != "preset"}
+        try:
+            saved = services.campaign_save(shop=request.shop, data=inputs.campaign_input(data), actor=request.user,
+                                           campaign=campaign)
+        except ShopOpsError as exc:
+            detail, errors = exc.detail, post.located(exc.errors)
+        else:
+            return saved, {}
+    return None, _form_context(request, campaign, post, errors=errors, detail=detail)
 
 
 @page_requires(roles.CHANGE_CAMPAIGNS)
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    errors: list = []
-    detail = ""
-    post = None
     if request.method == "POST":
-        data, errors = _form_data(request)
-        post = {**request.POST.dict(), "channels": request.POST.getlist("channels")}
-        if not errors:
-            try:
-                campaign = services.campaign_save(shop=request.shop, data=inputs.campaign_input(data),
-                                                  actor=request.user)
-            except ShopOpsError as exc:
-                detail, errors = exc.detail, [e.as_dict() for e in exc.errors]
-            else:
-                messages.success(request, _("Campaign %s created.") % campaign.name)
-                return redirect("web:campaign_detail", pk=campaign.pk)
-    context = _form_context(request, None, post)
-    return render(request, "campaigns/form.html", {**context, "errors": errors, "detail": detail},
-                  status=422 if errors else 200)
+        campaign, context = _plan_submit(request, None)
+        if campaign is not None:
+            messages.success(request, _("Campaign %s created.") % campaign.name)
+            return redirect("web:campaign_detail", pk=campaign.pk)
+    else:
+        context = _form_context(request, None)
+    return render(request, "campaigns/form.html", context, status=422 if context["errors"] else 200)
 
 
 @page_requires(roles.VIEW_CAMPAIGNS)
@@ -238,33 +186,23 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     can_edit = request.user.has_perm(roles.CHANGE_CAMPAIGNS)
-    errors: list = []
-    detail = ""
-    post = None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        data, errors = _form_data(request)
-        post = {**request.POST.dict(), "channels": request.POST.getlist("channels")}
-        data.pop("preset", None)
-        if not errors:
-            try:
-                services.campaign_save(shop=request.shop, data=inputs.campaign_input(data), actor=request.user,
-                                       campaign=campaign)
-            except ShopOpsError as exc:
-                detail, errors = exc.detail, [e.as_dict() for e in exc.errors]
-            else:
-                messages.success(request, _("Campaign saved."))
-                return redirect("web:campaign_detail", pk=campaign.pk)
-    context = _form_context(request, campaign, post)
+        saved, context = _plan_submit(request, campaign)
+        if saved is not None:
+            messages.success(request, _("Campaign saved."))
+            return redirect("web:campaign_detail", pk=campaign.pk)
+    else:
+        context = _form_context(request, campaign)
     phases = selectors.phases_of(campaign)
     users = core_selectors.users_of_shop(shop=request.shop)
     return render(request, "campaigns/detail.html", {
-        **context, "errors": errors, "detail": detail, "can_edit": can_edit,
+        **context, "can_edit": can_edit,
         "status": STATUS_LABELS[domain.campaign_status(phases, today(request.shop.timezone))],
         "checklist": campaign.checklist.all(), "kinds_checklist": ChecklistItem.Kind.choices, "users": users,
         "data": selectors.campaign_dict(campaign),
-    }, status=422 if errors else 200)
+    }, status=422 if context["errors"] else 200)
 
 
 @page_requires(roles.VIEW_CAMPAIGNS)

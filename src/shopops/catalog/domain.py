@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shopops.core import roles
 from shopops.core.domain import AmountTooLarge, CodeProblem, code_problem, describe_char, parse_amount
 from shopops.core.errors import FieldError
 from shopops.core.money import MoneyError
+from shopops.core.text import Text, gettext_noop, listing
 
 MAX_TITLE = 200
 MAX_CATEGORY_CODE = 40  # catalog.Category.code
@@ -123,3 +125,187 @@ def margin_rate(price_fen: int, cost_fen: int) -> float | None:
     if price_fen <= 0:
         return None
     return (price_fen - cost_fen) / price_fen
+
+
+# ---------------------------------------------------------------- the category tree (类目)
+
+MAX_CATEGORY_DEPTH = 5  # 一级 … 五级类目: the platforms' trees are at most four or five levels deep
+MAX_CATEGORY_NAME = 80  # catalog.Category.name
+PATH_SEPARATOR = " › "
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryNode:
+    """One category as the tree rules see it (ids, no records)."""
+
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+
+
+def category_chain(nodes: Mapping[int, CategoryNode], node_id: int) -> list[CategoryNode]:
+    """The node and its ancestors, root first. A loop in stored data (which the services never write) stops
+    the walk instead of hanging it."""
+    chain: list[CategoryNode] = []
+    seen: set[int] = set()
+    current: int | None = node_id
+    while current is not None and current in nodes and current not in seen:
+        seen.add(current)
+        chain.append(nodes[current])
+        current = nodes[current].parent_id
+    chain.reverse()
+    return chain
+
+
+def category_path(nodes: Mapping[int, CategoryNode], node_id: int) -> str:
+    """``服饰 › 女装 › 连衣裙``: the names from the root down to the node."""
+    return PATH_SEPARATOR.join(node.name for node in category_chain(nodes, node_id))
+
+
+def category_children(nodes: Mapping[int, CategoryNode]) -> dict[int | None, list[CategoryNode]]:
+    """Children by parent id (None: the roots), each list by name then code."""
+    children: dict[int | None, list[CategoryNode]] = {}
+    for node in nodes.values():
+        children.setdefault(node.parent_id, []).append(node)
+    for siblings in children.values():
+        siblings.sort(key=lambda n: (n.name, n.code))
+    return children
+
+
+def category_tree_order(nodes: Mapping[int, CategoryNode]) -> list[tuple[CategoryNode, int]]:
+    """Every node with its depth (1 for a root), parents before their children, siblings by name."""
+    children = category_children(nodes)
+    rows: list[tuple[CategoryNode, int]] = []
+    seen: set[int] = set()
+    stack: list[tuple[CategoryNode, int]] = [(n, 1) for n in reversed(children.get(None, []))]
+    while stack:
+        node, depth = stack.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        rows.append((node, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(node.id, [])))
+    return rows
+
+
+def _subtree_height(children: Mapping[int | None, list[CategoryNode]], node_id: int) -> int:
+    """Levels in the subtree of ``node_id`` (1: the node alone)."""
+    height, level = 0, [node_id]
+    seen: set[int] = set()
+    while level:
+        height += 1
+        seen.update(level)
+        level = [c.id for parent in level for c in children.get(parent, []) if c.id not in seen]
+    return height
+
+
+def category_place_problem(
+    nodes: Mapping[int, CategoryNode], node_id: int | None, parent_id: int | None
+) -> Text | None:
+    """Why the node (None: a new one) cannot sit under ``parent_id`` (None: at the top), or None when it can:
+    no category under itself or its own subcategory, and at most ``MAX_CATEGORY_DEPTH`` levels."""
+    if parent_id is None:
+        depth_above = 0
+    else:
+        chain = category_chain(nodes, parent_id)
+        if node_id is not None and node_id in {n.id for n in chain}:
+            if node_id == parent_id:
+                return gettext_noop("A category cannot be its own parent.")
+            return gettext_noop("%(parent)s is inside %(name)s: a category cannot move under its own subcategory.",
+                                parent=category_path(nodes, parent_id), name=nodes[node_id].name)
+        depth_above = len(chain)
+    height = 1 if node_id is None else _subtree_height(category_children(nodes), node_id)
+    if depth_above + height > MAX_CATEGORY_DEPTH:
+        return gettext_noop("Too deep: categories have at most %(max)s levels, and this would make %(levels)s.",
+                            max=MAX_CATEGORY_DEPTH, levels=depth_above + height)
+    return None
+
+
+def category_name_problem(name: str) -> Text | None:
+    """Why a category name is refused, or None."""
+    if not (name or "").strip():
+        return gettext_noop("This field is required.")
+    if len(name.strip()) > MAX_CATEGORY_NAME:
+        return gettext_noop("At most %(n)s characters.", n=MAX_CATEGORY_NAME)
+    return None
+
+
+# ---------------------------------------------------------------- changing many SKUs at once
+
+MAX_BULK_SKUS = 1000  # SKUs in one bulk change (a page of the SKU list is 50)
+
+# What each field of a SKU change needs beyond changing products: a price is a pricing decision, and only
+# those who may see costs may set them.
+SKU_FIELD_PERMISSIONS = {"price": roles.CHANGE_PRICES, "cost": roles.VIEW_COSTS, "active": roles.CHANGE_PRODUCTS}
+SKU_FIELD_LABELS = {"price": gettext_noop("Price"), "cost": gettext_noop("Cost"), "active": gettext_noop("On sale")}
+
+
+def sku_fields_denied(fields: set[str], has_perm: Callable[[str], bool]) -> Text | None:
+    """Which fields of a SKU change (price, cost, active) this user may not set, as a message; None: all allowed."""
+    denied = [SKU_FIELD_LABELS[name] for name, perm in SKU_FIELD_PERMISSIONS.items()
+              if name in fields and not has_perm(perm)]
+    return gettext_noop("You may not change: %(fields)s.", fields=listing(denied)) if denied else None
+
+
+# ---------------------------------------------------------------- a listing's SKUs on a platform
+
+MAX_PLATFORM_ID = 64  # catalog.ListingSku.platform_sku_id
+LISTING_STATUSES = ("draft", "online", "offline")  # catalog.Listing.Status
+
+
+@dataclass(frozen=True, slots=True)
+class ListingSkuInput:
+    """One SKU of a platform listing: our SKU code, the platform's SKU id (may be empty), its price there."""
+
+    sku_code: str
+    platform_sku_id: str = ""
+    price: str | Decimal | None = None
+    status: str = "online"
+
+
+@dataclass(frozen=True, slots=True)
+class CleanListingSku:
+    sku_code: str
+    platform_sku_id: str
+    price_fen: int | None
+    status: str
+
+
+def validate_listing_skus(rows: Sequence[ListingSkuInput]) -> tuple[list[CleanListingSku], list[FieldError]]:
+    """Check a listing's SKUs before any write: a platform SKU id at most once, prices as money, known statuses.
+    Field paths are ``skus[i].field``; messages are English ``Text`` for the face to say."""
+    errors: list[FieldError] = []
+    clean: list[CleanListingSku] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        where = f"skus[{index}]"
+        bad = len(errors)
+        platform_id = (row.platform_sku_id or "").strip()
+        sku_code = (row.sku_code or "").strip()
+        key = platform_id or f"\0{sku_code}"  # without a platform id, a row is known by our SKU
+        if len(platform_id) > MAX_PLATFORM_ID:
+            errors.append(FieldError(f"{where}.platform_sku_id", gettext_noop("At most %(n)s characters.",
+                                                                              n=MAX_PLATFORM_ID)))
+        elif platform_id and key in seen:
+            errors.append(FieldError(f"{where}.platform_sku_id",
+                                     gettext_noop("The platform SKU id %(id)s is given twice.", id=platform_id)))
+        elif sku_code and key in seen:
+            errors.append(FieldError(f"{where}.sku_code", gettext_noop(
+                "The SKU %(code)s is given twice without a platform SKU id.", code=sku_code)))
+        seen.add(key)
+        if not sku_code:
+            errors.append(FieldError(f"{where}.sku_code", gettext_noop("This field is required.")))
+        if row.status not in LISTING_STATUSES:
+            errors.append(FieldError(f"{where}.status", gettext_noop("Unknown status: %(status)s.",
+                                                                     status=row.status)))
+        price_fen = None
+        if row.price not in (None, ""):
+            try:
+                price_fen = parse_amount(row.price)
+            except (AmountTooLarge, MoneyError):
+                errors.append(FieldError(f"{where}.price", gettext_noop(
+                    "Not an amount of money with at most two decimals.")))
+        if len(errors) == bad:
+            clean.append(CleanListingSku(sku_code, platform_id, price_fen, row.status))
+    return clean, errors

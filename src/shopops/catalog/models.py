@@ -6,12 +6,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shopops.core.models import ShopScoped
+from shopops.catalog.domain import CategoryNode
+from shopops.core.models import Shop, ShopScoped
 
 
 class Category(ShopScoped):
+    """A node of the shop's category tree (类目), as the platforms have: 服饰 › 女装 › 连衣裙.
+
+    The tree's rules (no loops, at most ``domain.MAX_CATEGORY_DEPTH`` levels) are kept by the services; a
+    category with children or products cannot be deleted (PROTECT here, a clear message there).
+    """
+
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=80)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent category"))
 
     class Meta:
         ordering = ["code"]
@@ -21,6 +30,13 @@ class Category(ShopScoped):
 
     def __str__(self) -> str:
         return self.name
+
+
+def category_nodes(shop: Shop) -> dict[int, CategoryNode]:
+    """The shop's stored tree as the pure rules read it (one query: a shop has hundreds of categories); the
+    one loader both the services and the selectors use."""
+    return {pk: CategoryNode(pk, code, name, parent_id) for pk, code, name, parent_id in
+            Category.objects.filter(shop=shop).values_list("pk", "code", "name", "parent_id")}
 
 
 class Product(ShopScoped):
@@ -94,6 +110,7 @@ class Listing(ShopScoped):
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     media = models.JSONField(_("media"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ONLINE)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -102,3 +119,28 @@ class Listing(ShopScoped):
         constraints = [
             models.UniqueConstraint(fields=["product", "channel_account"], name="uniq_listing_per_account")
         ]
+
+
+class ListingSku(ShopScoped):
+    """One SKU of a listing as the platform knows it (its SKU id and price there): what SKU matching reads."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="skus")
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="listing_skus")
+    platform_sku_id = models.CharField(_("platform SKU id"), max_length=64, blank=True)
+    price_fen = models.BigIntegerField(_("platform price (fen)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Listing.Status.choices,
+                              default=Listing.Status.ONLINE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("listing SKU")
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "platform_sku_id"], condition=~Q(platform_sku_id=""),
+                                    name="uniq_listing_platform_sku"),
+            models.CheckConstraint(condition=Q(price_fen__gte=0) | Q(price_fen__isnull=True),
+                                   name="listing_sku_price_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.platform_sku_id or self.sku.sku_code

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
-from shopops.catalog.models import Category, Listing, Product, Sku
+from shopops.catalog.domain import category_chain, category_children, category_path, category_tree_order
+from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku, category_nodes
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
 
@@ -34,10 +37,38 @@ def product_list(
         matching = Sku.objects.filter(shop=shop, sku_code__icontains=q).values("product_id")
         qs = qs.filter(Q(spu_code__icontains=q) | Q(title__icontains=q) | Q(pk__in=matching))
     if category:
-        qs = qs.filter(category__code=category)
+        qs = qs.filter(category_id__in=category_ids_under(shop=shop, code=category))
     if status:
         qs = qs.filter(status=status)
     return PRODUCT_SORTS.apply(qs, sort)
+
+
+SKU_SORTS = Sorts(
+    fields={
+        "sku_code": ("sku_code",),
+        "product": ("product__title", "sku_code"),
+        "price": ("price_fen", "sku_code"),
+        "cost": ("cost_fen", "sku_code"),
+        "active": ("active", "sku_code"),
+    },
+    default="sku_code",
+)
+
+
+def sku_list(
+    *, shop: Shop, q: str = "", category: str = "", active: str = "", sort: str = ""
+) -> tuple[QuerySet[Sku], str]:
+    """SKUs with their product, for the SKU list and its bulk changes; ``active`` is "1", "0" or ""."""
+    qs = Sku.objects.filter(shop=shop).select_related("product", "product__category")
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(sku_code__icontains=q) | Q(product__title__icontains=q) | Q(product__spu_code__icontains=q)
+                       | Q(barcode=q))
+    if category:
+        qs = qs.filter(product__category_id__in=category_ids_under(shop=shop, code=category))
+    if active in ("1", "0"):
+        qs = qs.filter(active=active == "1")
+    return SKU_SORTS.apply(qs, sort)
 
 
 def product_detail(*, shop: Shop, pk: int) -> Product | None:
@@ -45,7 +76,9 @@ def product_detail(*, shop: Shop, pk: int) -> Product | None:
         Product.objects.filter(shop=shop, pk=pk)
         .select_related("category")
         .prefetch_related(
-            "skus", Prefetch("listings", queryset=Listing.objects.select_related("channel_account"))
+            "skus",
+            Prefetch("listings", queryset=Listing.objects.select_related("channel_account").prefetch_related(
+                Prefetch("skus", queryset=ListingSku.objects.select_related("sku")))),
         )
         .first()
     )
@@ -53,6 +86,68 @@ def product_detail(*, shop: Shop, pk: int) -> Product | None:
 
 def categories(*, shop: Shop) -> QuerySet[Category]:
     return Category.objects.filter(shop=shop).order_by("code")
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    """A category as the tree shows it: where it sits and what uses it."""
+
+    id: int
+    code: str
+    name: str
+    parent: str | None  # the parent's code
+    depth: int  # 1 for a top-level category
+    path: str  # 服饰 › 女装 › 连衣裙
+    products: int
+    children: int
+
+    def as_dict(self) -> dict[str, object]:
+        """The API's and the command's JSON of a category."""
+        return {"code": self.code, "name": self.name, "parent": self.parent, "path": self.path,
+                "depth": self.depth, "products": self.products, "children": self.children}
+
+
+def category_tree(*, shop: Shop) -> list[CategoryRow]:
+    """Every category of the shop, parents before their children, siblings by name (two queries)."""
+    nodes = category_nodes(shop)
+    products = dict(Product.objects.filter(shop=shop).order_by().values("category_id").annotate(n=Count("pk"))
+                    .values_list("category_id", "n"))
+    children = category_children(nodes)
+    codes = {pk: node.code for pk, node in nodes.items()}
+    return [CategoryRow(node.id, node.code, node.name, None if node.parent_id is None else codes.get(node.parent_id),
+                        depth, category_path(nodes, node.id), products.get(node.id, 0),
+                        len(children.get(node.id, [])))
+            for node, depth in category_tree_order(nodes)]
+
+
+def category_by_id(*, shop: Shop, pk: int) -> Category | None:
+    return Category.objects.filter(shop=shop, pk=pk).first()
+
+
+def category_row(*, shop: Shop, code: str) -> CategoryRow | None:
+    return next((row for row in category_tree(shop=shop) if row.code == code), None)
+
+
+def category_ids_under(*, shop: Shop, code: str) -> set[int]:
+    """The category with this code and every category below it (a filter by 服饰 shows 女装 too)."""
+    nodes = category_nodes(shop)
+    top = next((pk for pk, node in nodes.items() if node.code == code), None)
+    if top is None:
+        return set()
+    return {pk for pk in nodes if top in {n.id for n in category_chain(nodes, pk)}}
+
+
+def category_path_of(*, shop: Shop, code: str) -> str | None:
+    """``服饰 › 女装 › 连衣裙`` for a category code (None when there is no such category)."""
+    nodes = category_nodes(shop)
+    found = next((pk for pk, node in nodes.items() if node.code == code), None)
+    return None if found is None else category_path(nodes, found)
+
+
+def category_options(*, shop: Shop) -> list[tuple[str, str]]:
+    """(code, path) of every category in tree order: the choices of a category select (one query)."""
+    nodes = category_nodes(shop)
+    return [(node.code, category_path(nodes, node.id)) for node, _depth in category_tree_order(nodes)]
 
 
 def skus_by_code(*, shop: Shop) -> dict[str, Sku]:

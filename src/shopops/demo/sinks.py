@@ -58,7 +58,7 @@ class DatabaseSink:
         accounts = self.accounts()
         self.progress("catalog")
         for category in world.categories:
-            catalog_services.category_create(shop=shop, code=category.code, name=category.name)
+            catalog_services.category_create(shop=shop, code=category.code, name=category.name, audit=False)
         skus_by_spu: dict[str, list] = {}
         for sku in world.skus:
             skus_by_spu.setdefault(sku.spu_code, []).append(sku)

@@ -17,7 +17,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from shopops.channels import selectors as channel_selectors
 from shopops.channels import services as channel_services
 from shopops.core.clock import now
 from shopops.core.errors import FieldError, InvalidInput
@@ -26,6 +25,7 @@ from shopops.core.models import Shop
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.base import Format
+from shopops.imports.import_account import account_named, format_account
 from shopops.imports.lake_import import import_lake_file
 from shopops.imports.liveness import heartbeat, runner_identity
 from shopops.imports.models import ImportJob
@@ -47,7 +47,9 @@ def _language() -> str:
 
 def import_summary(job: ImportJob) -> dict[str, object]:
     """The summary JSON of the contract: job, format, file, rows, inserted, updated, unchanged, rejected,
-    errors [{row, column, message}] (first 100), seconds; plus status, skipped, dry_run, channel_account."""
+    errors [{row, column, message}] (first 100), seconds; plus status, skipped, dry_run, channel_account, and
+    for order imports ``changes`` (orders, lines, refunds, customers created/updated/unchanged, the fields the
+    updated orders changed: ``order_changes``). ``inserted``/``updated``/``unchanged`` count the file's rows."""
     return {
         "job": job.pk, "format": job.format, "file": job.file_name, "status": job.status,
         "channel_account": job.channel_account.name if job.channel_account_id else None,
@@ -55,6 +57,7 @@ def import_summary(job: ImportJob) -> dict[str, object]:
         "updated": job.updated, "unchanged": job.unchanged, "rejected": job.rejected,
         "skipped": int(job.options.get("skipped", 0)), "errors": job.errors[:IMPORT_ERRORS_SHOWN],
         "errors_total": int(job.options.get("errors_total", len(job.errors))), "seconds": round(job.seconds, 3),
+        "changes": job.options.get("changes", {}),
     }
 
 
@@ -69,13 +72,9 @@ def import_request_check(*, shop: Shop, format_name: str, channel_account: str |
         raise InvalidInput(_("The format %(name)s has no item file.") % {"name": format_name},
                            [FieldError("items", _("Only taobao-orders takes an item file."))])
     if channel_account:
-        account = channel_selectors.channel_account_named(shop=shop, name=channel_account)
-        if account is None:
-            names = ", ".join(channel_selectors.channel_account_names(shop=shop))
-            raise InvalidInput(_("No channel account named %(name)s.") % {"name": channel_account},
-                               [FieldError("channel_account", _("Known accounts: %(names)s.") % {"names": names})])
+        account = account_named(shop=shop, name=channel_account)
     else:
-        account = channel_selectors.channel_account_default(shop=shop, channel=fmt.channel)
+        account = format_account(shop=shop, fmt=fmt)
         if account is None:
             account = channel_services.channel_account_ensure(shop=shop, channel=fmt.channel, name=f"{shop.name[:60]}·{fmt.channel}")
     return fmt, account
@@ -126,7 +125,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
     with translation.override(language):  # the pure readers' messages are English Texts: said here
         job.errors = [{"row": e.row, "column": e.field, "message": say(e.message)}
                       for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
-    job.options = {**job.options, "skipped": outcome.skipped, "errors_total": outcome.errors_total or len(job.errors)}
+    job.options = {**job.options, "skipped": outcome.skipped, "errors_total": outcome.errors_total or len(job.errors),
+                   **({"changes": outcome.changes} if outcome.changes else {})}
     job.status = ImportJob.Status.REJECTED if outcome.rejected_file else ImportJob.Status.DONE
     job.seconds = time.perf_counter() - started
     job.finished_at = now()

@@ -99,9 +99,9 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
         return Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
                         errors_total=errors_total, rejected_file=True)
     main_rows = {str(rows[0].get(fmt.order_key)): len(rows) for rows in groups.values() if rows}
-    counts = write_orders(job, resolved, main_rows, progress, dry_run=bool(job.options.get("dry_run")))
+    counts = write_orders(job, fmt, resolved, main_rows, progress, dry_run=bool(job.options.get("dry_run")))
     return Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
-                    errors_total=errors_total, **counts)
+                   errors_total=errors_total, **counts)  # type: ignore[arg-type]
 
 
 

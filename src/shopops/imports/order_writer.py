@@ -4,6 +4,12 @@ Common orders (``PlainOrder``) are written column-wise in chunks by ``orders_ups
 fingerprinted beside the database's statements (core.bulk.SideWork); every other order (refunds, corrected
 orders, other formats) goes one by one through ``orders_upsert``. A dry run rolls the transaction back; the
 lake facts of the paid dates the import touched are owed in the same transaction and settled after it.
+
+Orders already stored (in the job's account) are read first, cheaply (``orders.selectors.order_heads``): a file
+re-imported keeps what it does not state (``order_merge``: refunds, source, promotions, address; a common order
+that would drop something takes the draft way) and each order's customer unless it names another buyer
+(``members.services.customers_plan_orders``); the stored orders a file changes are read whole before they are
+written over, so the summary tells which fields changed (``order_changes``).
 """
 
 from __future__ import annotations
@@ -23,16 +29,19 @@ from shopops.core.errors import FieldError
 from shopops.core.models import Shop
 from shopops.core.text import gettext_noop
 from shopops.imports.filetypes import ReadError
-from shopops.imports.formats.base import OrderDraft, PlainOrder
+from shopops.imports.formats.base import Format, OrderDraft, PlainOrder
+from shopops.imports.formats.orders_formats import ANONYMOUS_BUYER
 from shopops.imports.models import ImportJob
+from shopops.imports.order_changes import Changes
+from shopops.imports.order_merge import draft_of_plain, merged, plain_loses
 from shopops.imports.outcome import IMPORT_ERRORS_KEPT
 from shopops.members.services import (
     BuyerSeen,
     CustomersPlan,
     CustomerStats,
-    OrdersTally,
+    OrderBuyer,
     customer_stats_apply,
-    customers_plan,
+    customers_plan_orders,
     customers_plan_write,
 )
 from shopops.orders import selectors as order_selectors
@@ -44,8 +53,11 @@ from shopops.orders.domain import (
     RefundInput,
     allocate_discounts,
     allocate_order_discount,
+    fingerprint_matches,
     order_discount_fen,
+    order_fingerprint,
 )
+from shopops.orders.selectors import OrderHead
 from shopops.orders.services import (
     NewOrderFacts,
     facts_refresh_owe,
@@ -102,7 +114,8 @@ def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, s
 def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: ChannelAccount,
                  customer_ids: dict[str, int]) -> OrderBatch:
     """Common orders column by column, their order-level discounts allocated to the lines at once (numpy,
-    the same largest-remainder numbers as ``allocate_order_discount``)."""
+    the same largest-remainder numbers as ``allocate_order_discount``); ``customer_ids``: each order's
+    customer, by order number."""
     starts = [0]
     sku_ids: list[int] = []
     titles: list[str] = []
@@ -125,7 +138,7 @@ def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: Channe
     orders = [order for order, _ids in plains]
     return OrderBatch(
         channel_account_id=account.pk, channel=account.channel, order_no=[o.order_no for o in orders],
-        customer_id=[customer_ids[o.buyer] for o in orders], placed_at=[o.placed_at for o in orders],
+        customer_id=[customer_ids[o.order_no] for o in orders], placed_at=[o.placed_at for o in orders],
         paid_at=[o.paid_at for o in orders], status=[o.status for o in orders],
         shipping_fen=[o.shipping_fen for o in orders], province=[o.province for o in orders],
         city=[o.city for o in orders], line_starts=starts, sku_id=sku_ids, title=titles, unit_price_fen=units,
@@ -150,9 +163,11 @@ class _Writes:
         self.progress(0.5 + 0.4 * self.done / self.total, "write")
 
 
-def write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_of: dict[str, int],
-                 progress: Callable[[float, str], None], *, dry_run: bool) -> dict[str, int]:
-    """Customers, orders, lines: one transaction (rolled back for a dry run); then the lake facts."""
+def write_orders(job: ImportJob, fmt: Format, resolved: list[tuple[Entry, list[int]]], rows_of: dict[str, int],
+                 progress: Callable[[float, str], None], *, dry_run: bool) -> dict[str, object]:
+    """Customers, orders, lines: one transaction (rolled back for a dry run); then the lake facts. An order
+    already stored keeps what the file does not state (``order_merge``) and its customer unless the file names
+    another buyer (``members.services.customers_plan_orders``); ``changes`` tells what changed (``order_changes``)."""
     shop, account = job.shop, job.channel_account
     writes = _Writes(progress, max(len(resolved), 1))
     debt = None
@@ -165,16 +180,20 @@ def write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_o
         _references_still_there(shop, account, resolved, sku_ids)
         # column-wise new orders: the lake is told them from the import's columns, built beside the writes
         new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids=sku_ids)
-        buyers, tallies = _buyers_of(resolved)
-        plan = customers_plan(shop=shop, channel=account.channel, buyers=buyers, orders=tallies)
+        stored = _Stored(shop, account, fmt, resolved)
+        resolved = stored.ways(resolved)
+        plan = customers_plan_orders(shop=shop, channel=account.channel, buyers=_buyers_of(resolved),
+                                     orders=stored.buyers(resolved))
         plains = [(entry, ids) for entry, ids in resolved if isinstance(entry, PlainOrder)]
         chunks = [plains[start : start + PLAIN_WRITE_CHUNK] for start in range(0, len(plains), PLAIN_WRITE_CHUNK)]
-        side, batches = _plain_batches(chunks, account, plan.ids)
+        side, batches = _plain_batches(chunks, account, plan.by_order)
+        drafts = stored.drafts([_order_input(d, account, plan.by_order[d.order_no], ids) for d, ids in resolved
+                                if isinstance(d, OrderDraft)])
         customers_plan_write(shop=shop, plan=plan, side_work=side)
-        _drafts_write(shop, account, plan, [(e, ids) for e, ids in resolved if not isinstance(e, PlainOrder)],
-                      writes)
+        _drafts_write(shop, drafts, writes)
         for index, chunk in enumerate(chunks):
             batch, fingerprints = batches(index, len(chunk))
+            stored.batch(batch, fingerprints)
             known = len(new_facts.parts)
             orders_upsert_batch(shop=shop, batch=batch, fingerprints=fingerprints, outcomes=writes.outcomes,
                                 touched_customers=writes.touched_customers, touched_dates=writes.touched_dates,
@@ -197,10 +216,107 @@ def write_orders(job: ImportJob, resolved: list[tuple[Entry, list[int]]], rows_o
         touched_dates = writes.touched_dates
         facts_settle_import(shop=shop, debt=debt, new=new_facts,
                             refresh=(min(touched_dates), max(touched_dates)) if touched_dates else None)
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    rows = {"inserted": 0, "updated": 0, "unchanged": 0}
     for order_no, outcome in writes.outcomes.items():
-        counts[outcome] += rows_of.get(order_no, 1)
-    return counts
+        rows[outcome] += rows_of.get(order_no, 1)
+    return {**rows, "changes": stored.changes(writes, plan)}
+
+
+class _Stored:
+    """The stored orders of an import's order numbers (in the job's account), and what the import does to them:
+    which common orders must take the draft way to keep what the file does not state, each order's stored
+    customer, the file's orders merged with them, and the stored orders whose fields the file changes (read
+    before they are written over, for ``changes``)."""
+
+    def __init__(self, shop: Shop, account: ChannelAccount, fmt: Format, resolved: list[tuple[Entry, list[int]]]):
+        self.shop, self.account, self.fmt = shop, account, fmt
+        self.heads: dict[str, OrderHead] = order_selectors.order_heads(
+            shop=shop, channel_account_id=account.pk, order_nos=[entry.order_no for entry, _ids in resolved])
+        self.full: dict[str, OrderInput] = self._read([no for no, head in self.heads.items() if head.has_refunds])
+        self.before: dict[str, tuple[OrderInput, OrderInput]] = {}  # order no → (stored, new) of changed ones
+        self.sizes: dict[str, tuple[int, int]] = {}  # order no → (lines, refunds) as written
+
+    def _read(self, numbers: list[str]) -> dict[str, OrderInput]:
+        if not numbers:
+            return {}
+        return order_selectors.orders_as_inputs(shop=self.shop, channel_account_id=self.account.pk,
+                                                order_nos=numbers)
+
+    def ways(self, resolved: list[tuple[Entry, list[int]]]) -> list[tuple[Entry, list[int]]]:
+        """Common orders whose stored order holds what they would drop become drafts (``order_merge``)."""
+        heads, fmt = self.heads, self.fmt
+        if not heads:
+            return resolved
+        out: list[tuple[Entry, list[int]]] = []
+        for entry, ids in resolved:
+            if isinstance(entry, PlainOrder):
+                head = heads.get(entry.order_no)
+                if head is not None and plain_loses(entry, head, fmt):
+                    out.append((draft_of_plain(entry), ids))
+                    continue
+            out.append((entry, ids))
+        return out
+
+    def buyers(self, resolved: list[tuple[Entry, list[int]]]) -> list[OrderBuyer]:
+        """Each order's buyer as the file names it, with the customer it is stored with."""
+        heads = self.heads
+        out = []
+        for entry, _ids in resolved:
+            buyer = entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id
+            head = heads.get(entry.order_no)
+            out.append(OrderBuyer(entry.order_no, buyer, buyer != ANONYMOUS_BUYER, entry.paid_fen, entry.paid_at,
+                                  None if head is None else head.customer_id))
+        return out
+
+    def drafts(self, orders: list[OrderInput]) -> list[OrderInput]:
+        """The file's orders merged with the stored ones; the stored orders they change are read now."""
+        heads = self.heads
+        if not heads:
+            for order in orders:
+                self.sizes[order.order_no] = (len(order.lines), len(order.refunds))
+            return orders
+        out = [merged(order, heads.get(order.order_no), self.full.get(order.order_no), self.fmt) for order in orders]
+        changed = [order for order in out if (head := heads.get(order.order_no)) is not None
+                   and not fingerprint_matches(head.fingerprint, order, order_fingerprint(order))]
+        self._changing(changed)
+        for order in out:
+            self.sizes[order.order_no] = (len(order.lines), len(order.refunds))
+        return out
+
+    def batch(self, batch: OrderBatch, fingerprints: list[str]) -> None:
+        """A chunk of common orders, before it is written: the stored orders it changes are read now."""
+        heads = self.heads
+        changed = []
+        for index, (number, fingerprint) in enumerate(zip(batch.order_no, fingerprints, strict=True)):
+            self.sizes[number] = (batch.line_starts[index + 1] - batch.line_starts[index], 0)
+            head = heads.get(number)
+            if head is not None and head.fingerprint != fingerprint:
+                order = batch.order_input(index)
+                if not fingerprint_matches(head.fingerprint, order, fingerprint):
+                    changed.append(order)
+        self._changing(changed)
+
+    def _changing(self, orders: list[OrderInput]) -> None:
+        full = self.full
+        stored = {**full, **self._read([o.order_no for o in orders if o.order_no not in full])}
+        for order in orders:
+            self.before[order.order_no] = (stored[order.order_no], order)
+
+    def changes(self, writes: _Writes, plan: CustomersPlan) -> dict[str, object]:
+        """What the import did, by order, line, refund and customer (``order_changes``)."""
+        changes = Changes()
+        for number, outcome in writes.outcomes.items():
+            if outcome == "updated":
+                changes.updated(*self.before[number])  # every updated order was read before (same test)
+            elif outcome == "inserted":
+                changes.created(*self.sizes.get(number, (0, 0)))
+            else:
+                changes.unchanged(*self.sizes.get(number, (0, 0)))
+        created = set(plan.new_ids)
+        updated = writes.touched_customers - created
+        changes.customers.update(created=len(created), linked=len(plan.linked), updated=len(updated),
+                                 unchanged=len(set(plan.by_order.values()) - created - updated))
+        return changes.as_dict()
 
 
 def _plain_batches(chunks: list[list[tuple[PlainOrder, list[int]]]], account: ChannelAccount,
@@ -234,16 +350,13 @@ def _plain_batches(chunks: list[list[tuple[PlainOrder, list[int]]]], account: Ch
     return side, take
 
 
-def _drafts_write(shop: Shop, account: ChannelAccount, plan: CustomersPlan,
-                  drafts: list[tuple[Entry, list[int]]], writes: _Writes) -> None:
+def _drafts_write(shop: Shop, orders: list[OrderInput], writes: _Writes) -> None:
     """The orders that need a draft, one by one (refunds, corrections, other formats), in chunks."""
-    customer_ids = plan.ids
-    for start in range(0, len(drafts), ORDER_WRITE_CHUNK):
-        chunk = drafts[start : start + ORDER_WRITE_CHUNK]
-        # customers_plan, _resolve_skus and the job's account are all looked up within this shop
+    for start in range(0, len(orders), ORDER_WRITE_CHUNK):
+        chunk = orders[start : start + ORDER_WRITE_CHUNK]
+        # customers_plan_orders, _resolve_skus and the job's account are all looked up within this shop
         orders_upsert(shop=shop, outcomes=writes.outcomes, touched_customers=writes.touched_customers,
-                      touched_dates=writes.touched_dates, ids_of_shop=True, orders=[
-                          _order_input(d, account, customer_ids[d.buyer_id], sku_ids) for d, sku_ids in chunk])
+                      touched_dates=writes.touched_dates, ids_of_shop=True, orders=chunk)
         writes.advance(len(chunk))
 
 
@@ -277,29 +390,13 @@ def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[
     raise ReadError(changed, [FieldError("sku", changed, row) for row in rows[:IMPORT_ERRORS_KEPT]])
 
 
-def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> tuple[list[BuyerSeen], dict[str, OrdersTally]]:
-    """One BuyerSeen per buyer (the last order of a buyer, in file order, describes them) and each buyer's
-    orders in this import (count, paid total, first and last paid instant): what a customer created for
-    them starts with."""
+def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> list[BuyerSeen]:
+    """One BuyerSeen per buyer: the last order of a buyer, in file order, describes them (what a customer
+    created for them starts with)."""
     last_of: dict[str, Entry] = {}
-    tallies: dict[str, list] = {}
     for entry, _ids in resolved:
-        buyer = entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id
-        last_of[buyer] = entry
-        paid_at = entry.paid_at
-        tally = tallies.get(buyer)
-        if tally is None:
-            tallies[buyer] = [1, entry.paid_fen, paid_at, paid_at]
-        else:
-            tally[0] += 1
-            tally[1] += entry.paid_fen
-            if paid_at < tally[2]:
-                tally[2] = paid_at
-            if paid_at > tally[3]:
-                tally[3] = paid_at
-    buyers = [
+        last_of[entry.buyer if isinstance(entry, PlainOrder) else entry.buyer_id] = entry
+    return [
         BuyerSeen(buyer, buyer[:120], entry.paid_at, entry.province, entry.city) if isinstance(entry, PlainOrder)
         else BuyerSeen(buyer, entry.buyer_name[:120], entry.paid_at, entry.province, entry.city)
         for buyer, entry in last_of.items()]
-    return buyers, {buyer: OrdersTally(*tally) for buyer, tally in tallies.items()}
-

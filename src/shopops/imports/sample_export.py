@@ -1,6 +1,14 @@
-"""`shopops export-sample`: a realistic export file in any format, written from the shop's own data."""
+"""`shopops export-sample`: a realistic export file in any format, written from the shop's own data.
+
+An order format's file holds the orders of the account an import of it goes to (``import_account``), each
+buyer named by their id on that channel and with what else the format carries (refunded amount, source,
+promotions): importing the file back changes nothing. A shop without orders in that account gets a sample
+from its other orders instead (``channel_account`` is then None in the result: not a round trip).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -9,13 +17,21 @@ from shopops.core.clock import today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
+from shopops.imports.formats.base import Format
 from shopops.imports.formats.lake_samples import write_sample
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
+from shopops.imports.import_account import account_named, format_account
+from shopops.members import selectors as member_selectors
 from shopops.orders import selectors as order_selectors
 
+if TYPE_CHECKING:
+    from shopops.channels.models import ChannelAccount
 
-def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000) -> dict[str, object]:
-    """A realistic file in ``format_name`` from the shop's own data (the demo world), ready to import."""
+
+def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
+                  channel_account: str | None = None) -> dict[str, object]:
+    """A realistic file in ``format_name`` from the shop's own data (the demo world), ready to import; the
+    orders of ``channel_account`` (a name) or of the account the format's import goes to by default."""
     fmt = FORMATS.get(format_name)
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
@@ -24,13 +40,28 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000)
         skus = [(s.sku_code, s.product.title) for s in catalog_selectors.skus_by_code(shop=shop).values()]
         rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
         return {"format": format_name, "file": str(path), "rows": rows}
-    orders = order_selectors.orders_for_export(shop=shop, channel=fmt.channel, limit=limit) or \
-        order_selectors.orders_for_export(shop=shop, limit=limit)
+    account = _account(shop, fmt, channel_account)
+    orders = order_selectors.orders_for_export(shop=shop, channel_account_id=account.pk, limit=limit) \
+        if account is not None else []
+    channel = account.channel if account is not None else fmt.channel
+    if not orders and not channel_account:
+        account = None
+        orders = order_selectors.orders_for_export(shop=shop, channel=fmt.channel, limit=limit) or \
+            order_selectors.orders_for_export(shop=shop, limit=limit)
+    channel_ids = member_selectors.channel_ids_of(shop=shop, channel=channel,
+                                                  customer_ids={o["customer_id"] for o in orders})
     samples = [SampleOrder(
-        order_no=o["order_no"], buyer=(o["customer__name"] or f"buyer{o['customer_id']}")[:40],
+        order_no=o["order_no"], buyer=channel_ids.get(o["customer_id"], o["customer__code"]),
         placed_at=o["placed_at"], paid_at=o["paid_at"], status=o["status"], paid_fen=o["paid_fen"],
         shipping_fen=o["shipping_fen"], province=o["province"], city=o["city"], source=o["source"],
+        refunded_fen=o["refunded_fen"], promotions=tuple(o["promotions"] or ()),
         lines=tuple(SampleLine(li["sku__sku_code"], li["title"], li["unit_price_fen"], li["qty"])
                     for li in o["lines"]))
         for o in orders if o["lines"]]
-    return write_order_sample(format_name, path, samples)
+    return {**write_order_sample(format_name, path, samples),
+            "channel_account": account.name if account is not None else None}
+
+
+def _account(shop: Shop, fmt: Format, name: str | None) -> ChannelAccount | None:
+    """The named account (an unknown name is an error), else the format's default account (or None)."""
+    return account_named(shop=shop, name=name) if name else format_account(shop=shop, fmt=fmt)

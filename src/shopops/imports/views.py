@@ -3,16 +3,19 @@ and the history of imports."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from shopops.channels import selectors as channel_selectors
 from shopops.core import roles
 from shopops.core.errors import ShopOpsError
 from shopops.core.i18n import say
+from shopops.core.worker import worker_missing_notice
 from shopops.imports import selectors, services, submission
 from shopops.imports.formats import FORMATS
 from shopops.imports.models import ImportJob
@@ -44,8 +47,18 @@ ERROR_COLUMNS = [
 ]
 
 
+def _queued_notice(request: HttpRequest) -> Promise | None:
+    """The no-worker notice when the shop has queued imports and no worker runs them (else None)."""
+    queued = selectors.import_jobs(shop=request.shop).filter(status=ImportJob.Status.QUEUED).exists()
+    return worker_missing_notice(queued=queued)
+
+
 @page_requires(roles.VIEW_IMPORTS)
 def import_list(request: HttpRequest) -> HttpResponse:
+    if not request.htmx and request.GET.get("export") != "xlsx":  # a page, not a table swap or a file
+        notice = _queued_notice(request)
+        if notice is not None:
+            messages.error(request, notice)
     qs = selectors.import_jobs(shop=request.shop)
     status = request.GET.get("status", "")
     if status in ImportJob.Status.values:
@@ -91,6 +104,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 context["detail"] = str(exc)
             else:
                 return redirect("web:import_detail", job.pk)
+    context["worker_notice"] = _queued_notice(request)
     return render(request, "imports/import_new.html", context, status=422 if context.get("detail") else 200)
 
 
@@ -99,9 +113,33 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job(shop=request.shop, pk=pk)
     if job is None:
         raise Http404
-    context = {"job": job, "summary": services.import_summary(job), "state": services.import_progress(job=job)}
+    summary = services.import_summary(job)
+    context = {"job": job, "summary": summary, "state": services.import_progress(job=job),
+               "changes": _changes(summary.get("changes") or {}),
+               "worker_notice": worker_missing_notice(queued=job.status == ImportJob.Status.QUEUED)}
     template = "imports/_import_progress.html" if request.htmx else "imports/import_detail.html"
     return render(request, template, context)
+
+
+CHANGE_KINDS = (("orders", gettext_lazy("Orders")), ("lines", gettext_lazy("Order lines")),
+                ("refunds", gettext_lazy("Refunds")), ("customers", gettext_lazy("Customers")))
+CHANGED_FIELDS = {
+    "customer": gettext_lazy("Customer"), "status": gettext_lazy("Status"), "placed_at": gettext_lazy("Placed at"),
+    "paid_at": gettext_lazy("Paid at"), "shipping_fen": gettext_lazy("Shipping"), "paid_fen": gettext_lazy("Paid amount"),
+    "promotions": gettext_lazy("Promotions"), "source": gettext_lazy("Traffic source"),
+    "province": gettext_lazy("Province"), "city": gettext_lazy("City"), "lines": gettext_lazy("Lines"),
+    "refunds": gettext_lazy("Refunds"),
+}
+
+
+def _changes(changes: dict) -> dict[str, object] | None:
+    """An order import's ``changes`` as the page shows them: a row per kind of record, the changed fields by
+    their names (None for imports that do not tell them)."""
+    if not changes.get("orders"):
+        return None
+    rows = [{"label": label, "deleted": None, **changes.get(kind, {})} for kind, label in CHANGE_KINDS]
+    fields = [(CHANGED_FIELDS.get(name, name), count) for name, count in (changes.get("fields") or {}).items()]
+    return {"rows": rows, "fields": fields, "linked": changes.get("customers", {}).get("linked", 0)}
 
 
 @page_requires(roles.VIEW_IMPORTS)

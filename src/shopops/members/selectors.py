@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
-from shopops.members.models import Customer
+from shopops.members.models import Customer, CustomerIdentity
 
 CUSTOMER_SORTS = Sorts(
     fields={
@@ -59,3 +61,16 @@ def provinces(*, shop: Shop) -> list[str]:
 
 def customer_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
     return set(Customer.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))
+
+
+def channel_ids_of(*, shop: Shop, channel: str, customer_ids: Iterable[int]) -> dict[int, str]:
+    """customer id → their id on ``channel`` (the first recorded, when several), for the customers that have one:
+    what an export of their orders names them by, so that importing it again finds the same customers."""
+    wanted = sorted(set(customer_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), 900):
+        for customer_id, external_id in (CustomerIdentity.objects.filter(
+                shop=shop, channel=channel, customer_id__in=wanted[start : start + 900])
+                .order_by("-pk").values_list("customer_id", "external_id")):
+            out[customer_id] = external_id  # newest first: the first recorded is written last
+    return out

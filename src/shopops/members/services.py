@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, transaction
 
 from shopops.core.bulk import SideWork, db_datetime_adapter, insert_rows, reserve_ids
 from shopops.core.models import Shop
 from shopops.members.models import Customer, CustomerIdentity
+from shopops.members.selectors import channel_ids_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +92,30 @@ def customer_code_for(channel: str, external_id: str) -> str:
 @dataclass(slots=True)
 class CustomersPlan:
     """What :func:`customers_resolve` does, before it writes: every buyer's customer id (the new customers'
-    reserved), and the new customers to write (:func:`customers_plan_write`, in the same transaction)."""
+    reserved), and the new customers to write (:func:`customers_plan_write`, in the same transaction).
+    :func:`customers_plan_orders` also gives each order's customer (``by_order``), the buyer ids it records for
+    customers that had none on the channel (``linked``)."""
 
     ids: dict[str, int]
     new: list[CustomerInput]
     new_ids: list[int]
+    channel: str = ""
+    by_order: dict[str, int] = field(default_factory=dict)
+    linked: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _plan_new(shop: Shop, channel: str, found: dict[str, int], missing: Sequence[BuyerSeen],
+              tallies: Mapping[str, OrdersTally]) -> CustomersPlan:
+    """The customers to create for ``missing`` buyers (ids reserved now), added to ``found``."""
+    new_customers = [
+        CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
+                      created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
+                      identities=((channel, b.external_id),), orders=tallies.get(b.external_id))
+        for b in missing]
+    new_ids = reserve_ids(Customer._meta.db_table, len(new_customers))
+    for buyer, pk in zip(missing, new_ids, strict=True):
+        found[buyer.external_id] = pk
+    return CustomersPlan(ids=found, new=new_customers, new_ids=new_ids, channel=channel)
 
 
 def customers_plan(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
@@ -104,21 +125,78 @@ def customers_plan(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
     wanted = {b.external_id: b for b in buyers}
     keys = sorted(wanted)
     found = _identities(shop, channel, keys)
-    missing = [wanted[key] for key in keys if key not in found]
-    tallies = orders or {}
-    new_customers = [
-        CustomerInput(code=customer_code_for(channel, b.external_id), name=b.name or b.external_id,
-                      created_at=b.seen_at, phone_masked=b.phone_masked, province=b.province, city=b.city,
-                      identities=((channel, b.external_id),), orders=tallies.get(b.external_id))
-        for b in missing]
-    new_ids = reserve_ids(Customer._meta.db_table, len(new_customers))
-    for buyer, pk in zip(missing, new_ids, strict=True):
-        found[buyer.external_id] = pk
-    return CustomersPlan(ids=found, new=new_customers, new_ids=new_ids)
+    return _plan_new(shop, channel, found, [wanted[key] for key in keys if key not in found], orders or {})
+
+
+class OrderBuyer(NamedTuple):
+    """One order of an import as the identity resolution sees it: its number, the buyer id the file names
+    (``named`` False: the file names no buyer, e.g. a report without a buyer column), what it paid and when, and
+    the customer it is stored with (None: a new order)."""
+
+    key: str
+    external_id: str
+    named: bool
+    paid_fen: int
+    paid_at: dt.datetime
+    stored_customer_id: int | None = None
+
+
+def customers_plan_orders(*, shop: Shop, channel: str, buyers: Sequence[BuyerSeen],
+                          orders: Sequence[OrderBuyer]) -> CustomersPlan:
+    """Each order's customer, before anything is written (:func:`customers_plan_write` writes the plan).
+
+    A buyer id seen before on the channel is that customer, always. An order already stored keeps its customer
+    unless the file names a different buyer for it: a file that names no buyer keeps it; a buyer id unknown on
+    the channel is recorded as the stored customer's id there when that customer has none yet (a report that
+    now names the buyer), and is a different buyer (a new customer) when the stored customer has another id on
+    the channel. Only new buyers make new customers, each starting with the stats of the orders it gets.
+    """
+    described = {b.external_id: b for b in buyers}
+    found = _identities(shop, channel, sorted({o.external_id for o in orders}))
+    stored_ids = {o.stored_customer_id for o in orders if o.stored_customer_id is not None}
+    identified = set(channel_ids_of(shop=shop, channel=channel, customer_ids=stored_ids))
+    candidates: dict[str, set[int]] = {}
+    for o in orders:
+        stored = o.stored_customer_id
+        if stored is not None and o.named and o.external_id not in found and stored not in identified:
+            candidates.setdefault(o.external_id, set()).add(stored)
+    # one stored customer per unknown id; an id named for orders of several such customers links none of them
+    linked = sorted((external_id, min(ids)) for external_id, ids in candidates.items() if len(ids) == 1)
+    found.update(linked)
+    by_order: dict[str, int] = {}
+    waiting: list[OrderBuyer] = []
+    tallies: dict[str, list] = {}
+    for o in orders:
+        stored = o.stored_customer_id
+        if stored is not None and (not o.named or (o.external_id not in found and stored not in identified)):
+            by_order[o.key] = stored
+            continue
+        customer = found.get(o.external_id)
+        if customer is not None:
+            by_order[o.key] = customer
+            continue
+        waiting.append(o)
+        tally = tallies.get(o.external_id)
+        if tally is None:
+            tallies[o.external_id] = [1, o.paid_fen, o.paid_at, o.paid_at]
+        else:
+            tally[0] += 1
+            tally[1] += o.paid_fen
+            tally[2] = min(tally[2], o.paid_at)
+            tally[3] = max(tally[3], o.paid_at)
+    plan = _plan_new(shop, channel, found, [described[key] for key in sorted(tallies)],
+                     {key: OrdersTally(*tally) for key, tally in tallies.items()})
+    for o in waiting:
+        by_order[o.key] = found[o.external_id]
+    plan.by_order, plan.linked = by_order, linked
+    return plan
 
 
 def customers_plan_write(*, shop: Shop, plan: CustomersPlan, side_work: SideWork | None = None) -> None:
     customers_create_bulk(shop=shop, customers=plan.new, ids=plan.new_ids, side_work=side_work)
+    if plan.linked:
+        insert_rows(CustomerIdentity._meta.db_table, ("shop_id", "customer_id", "channel", "external_id"),
+                    [(shop.pk, customer_id, plan.channel, external_id) for external_id, customer_id in plan.linked])
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -13,6 +13,7 @@ from django.db.models import Count, F, Max, Min, Model, Prefetch, Q, QuerySet, S
 
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
+from shopops.orders.domain import LineInput, OrderInput, RefundInput
 from shopops.orders.models import Order, OrderLine, Refund
 
 ORDER_SORTS = Sorts(
@@ -255,14 +256,18 @@ def _columns(rows: QuerySet[Any, tuple[Any, ...]], names: tuple[str, ...]) -> di
     return columns
 
 
-def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | None = None) -> list[dict]:
-    """Orders with their lines (SKU code, title, price, qty) and buyer, newest first — for sample exports."""
+def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | None = None,
+                      channel_account_id: int | None = None) -> list[dict]:
+    """Orders with their lines (SKU code, title, price, qty) and buyer, newest first — for sample exports (of
+    one channel account's orders with ``channel_account_id``: what a re-import into that account reproduces)."""
     qs = Order.objects.filter(shop=shop)
     if channel:
         qs = qs.filter(channel=channel)
+    if channel_account_id is not None:
+        qs = qs.filter(channel_account_id=channel_account_id)
     orders = list(qs.order_by("-paid_at", "-pk").values(
-        "pk", "order_no", "customer__name", "customer_id", "placed_at", "paid_at", "status", "paid_fen",
-        "shipping_fen", "province", "city", "source")[:limit])
+        "pk", "order_no", "customer__name", "customer__code", "customer_id", "placed_at", "paid_at", "status",
+        "paid_fen", "refunded_fen", "shipping_fen", "promotions", "province", "city", "source")[:limit])
     by_order: dict[int, list[Mapping[str, Any]]] = {o["pk"]: [] for o in orders}
     ids = list(by_order)
     for start in range(0, len(ids), 900):
@@ -400,3 +405,80 @@ def _raw_columns(exprs: list[str], rest: str, order_by: str, params: list, names
         order = sorted(range(len(ids)), key=ids.__getitem__)
         columns = {name: [values[i] for i in order] for name, values in columns.items()}
     return columns
+
+
+# --- what a re-import compares a file with ---------------------------------------------------------------------
+
+
+class OrderHead(NamedTuple):
+    """A stored order as a re-import first needs it: enough to tell whether the file says anything new, without
+    reading its lines (``has_refunds``: whether refunds are recorded; the refunds themselves come with
+    :func:`orders_as_inputs`)."""
+
+    pk: int
+    customer_id: int
+    fingerprint: str
+    status: str
+    source: str
+    promotions: tuple[str, ...]
+    province: str
+    city: str
+    has_refunds: bool
+
+
+def order_heads(*, shop: Shop, channel_account_id: int, order_nos: Iterable[str]) -> dict[str, OrderHead]:
+    """order number → :class:`OrderHead` of one account's stored orders among ``order_nos`` (raw SQL, 900
+    numbers a query on the (shop, account, order number) index; one cheap query when the account has no order)."""
+    table, refunds = Order._meta.db_table, Refund._meta.db_table
+    wanted = sorted(set(order_nos))
+    out: dict[str, OrderHead] = {}
+    if not wanted or not Order.objects.filter(shop=shop, channel_account_id=channel_account_id).exists():
+        return out
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            cursor.execute(
+                f"SELECT o.order_no, o.id, o.customer_id, o.fingerprint, o.status, o.source, o.promotions, "
+                f"o.province, o.city, EXISTS (SELECT 1 FROM {refunds} r WHERE r.order_id = o.id) FROM {table} o "
+                f"WHERE o.shop_id = %s AND o.channel_account_id = %s "
+                f"AND o.order_no IN ({', '.join(['%s'] * len(chunk))})", [shop.pk, channel_account_id, *chunk])
+            for number, pk, customer, fingerprint, status, source, promotions, province, city, has in cursor:
+                if isinstance(promotions, str):  # SQLite gives the JSON text
+                    promotions = json.loads(promotions)
+                out[number] = OrderHead(pk, customer, fingerprint, status, source, tuple(promotions or ()),
+                                        province, city, bool(has))
+    return out
+
+
+def orders_as_inputs(*, shop: Shop, channel_account_id: int, order_nos: Iterable[str]) -> dict[str, OrderInput]:
+    """order number → the stored order as the :class:`OrderInput` that would write it again (lines and refunds
+    in the order they were written, a refund's line as its index): what a re-import keeps of an order (its
+    refunds when the file says nothing of them) and compares the file's order with, field by field."""
+    wanted = sorted(set(order_nos))
+    out: dict[str, OrderInput] = {}
+    for start in range(0, len(wanted), 900):
+        orders = list(Order.objects.filter(shop=shop, channel_account_id=channel_account_id,
+                                           order_no__in=wanted[start : start + 900]).values(
+            "pk", "order_no", "channel", "customer_id", "placed_at", "paid_at", "status", "shipping_fen",
+            "promotions", "source", "province", "city"))
+        ids = [o["pk"] for o in orders]
+        lines: dict[int, list[tuple[int, LineInput]]] = {pk: [] for pk in ids}
+        for line in OrderLine.objects.filter(order_id__in=ids).order_by("pk").values_list(
+                "order_id", "pk", "sku_id", "title", "unit_price_fen", "qty", "discount_fen"):
+            lines[line[0]].append((line[1], LineInput(*line[2:])))
+        line_index = {line_pk: index for found in lines.values() for index, (line_pk, _l) in enumerate(found)}
+        refunds: dict[int, list[RefundInput]] = {pk: [] for pk in ids}
+        for r in Refund.objects.filter(order_id__in=ids).order_by("pk").values(
+                "order_id", "refund_no", "line_id", "kind", "amount_fen", "reason", "status", "requested_at",
+                "completed_at"):
+            refunds[r["order_id"]].append(RefundInput(
+                r["refund_no"], None if r["line_id"] is None else line_index[r["line_id"]], r["kind"],
+                r["amount_fen"], r["reason"], r["status"], r["requested_at"], r["completed_at"]))
+        for o in orders:
+            out[o["order_no"]] = OrderInput(
+                order_no=o["order_no"], channel_account_id=channel_account_id, channel=o["channel"],
+                customer_id=o["customer_id"], placed_at=o["placed_at"], paid_at=o["paid_at"], status=o["status"],
+                lines=tuple(line for _pk, line in lines[o["pk"]]), shipping_fen=o["shipping_fen"],
+                promotions=tuple(o["promotions"] or ()), source=o["source"], province=o["province"], city=o["city"],
+                refunds=tuple(refunds[o["pk"]]))
+    return out

@@ -37,6 +37,8 @@ class TodoItem(ShopScoped):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Hidden from the open list until this local date (shown under 已暂缓 until then); None: not snoozed.
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
 
     class Meta:
         ordering = ["status", "due_date", "-id"]
@@ -47,3 +49,22 @@ class TodoItem(ShopScoped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TodoComment(ShopScoped):
+    """A note someone left on a to-do item (who looked, what was decided); kept when the item closes."""
+
+    item = models.ForeignKey(TodoItem, on_delete=models.CASCADE, related_name="comments",
+                             verbose_name=_("to-do item"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("author"))
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("to-do comment")
+        verbose_name_plural = _("to-do comments")
+
+    def __str__(self) -> str:
+        return self.text[:50]

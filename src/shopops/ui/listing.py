@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +35,12 @@ class ListPage:
     export_name: str
     search_placeholder: Promise | str = ""
     actions: list[dict[str, str]] = field(default_factory=list)
+    # Rows that can be selected for one action on many (a bulk change): each row gets a checkbox named
+    # ``select_name`` with ``select(row)`` as its value, in the form ``bulk_template`` renders (id "bulk-form").
+    select: Callable[[Any], str] | None = None
+    select_name: str = "selected"
+    bulk_template: str = ""
+    bulk_context: dict[str, Any] = field(default_factory=dict)
 
 
 def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort: str) -> HttpResponse:
@@ -53,7 +60,10 @@ def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort:
         ]
         for obj in page_obj.object_list
     ]
-    headers = []
+    select = page.select
+    if select is not None:  # page_obj.object_list is evaluated above: this reads its cached rows
+        rows = [[{"select": select(obj)}, *row] for obj, row in zip(page_obj.object_list, rows, strict=True)]
+    headers: list[dict[str, Any]] = [{"label": "", "select": True}] if select is not None else []
     for c in page.columns:
         header: dict[str, Any] = {"label": c.label, "numeric": c.numeric or c.money}
         if c.sort:

@@ -22,8 +22,11 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("web:dashboard", _("Dashboard"), roles.VIEW_DASHBOARD, "◧"),
     NavItem("web:todo_list", _("My to-do list"), LOGIN_ONLY, "☑"),
+    NavItem("web:briefing", _("Daily report"), roles.VIEW_DASHBOARD, "☼"),
     NavItem("web:order_list", _("Orders"), roles.VIEW_ORDERS, "▤"),
     NavItem("web:product_list", _("Products"), roles.VIEW_PRODUCTS, "▦"),
+    NavItem("web:sku_list", _("SKUs"), roles.VIEW_PRODUCTS, "▫"),
+    NavItem("web:category_list", _("Categories"), roles.VIEW_PRODUCTS, "⊞"),
     NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
     NavItem("web:analytics_traffic", _("Traffic sources"), roles.VIEW_ANALYTICS, "⇄"),
     NavItem("web:analytics_funnel", _("Funnels"), roles.VIEW_ANALYTICS, "⏷"),

@@ -138,6 +138,9 @@ class Format:
     plain: Callable[[Sequence[Record], Sequence[Record]], PlainOrder | None] | None = None
     quirks: tuple[str, ...] = ()
     doc: str = ""  # docs/formats.md anchor
+    # (status the file gives, stored status it does not contradict): a format that cannot tell them apart
+    # (Shopify has no "completed") leaves a re-imported order's stored status as it is
+    status_covers: tuple[tuple[str, str], ...] = ()
 
     @property
     def required(self) -> list[str]:

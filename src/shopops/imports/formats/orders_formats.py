@@ -255,8 +255,9 @@ TAOBAO_ORDERS = Format(
             "SKU codes come from the item report (--items, ExportOrderDetailList: 订单编号, 标题, 价格, 购买数量, "
             "商家编码); the newer report names no buyer and no payment time (creation time is used)",
             "等待买家付款 and 交易关闭 without payment are not sales: skipped",
-            "退款金额 (Tianchi order report) becomes one successful refund dated at payment; a corrected report "
-            "replaces it, and a refund above the paid amount rejects the row"),
+            "退款金额 (Tianchi order report) becomes one successful refund dated at payment; on re-import an empty or "
+            "zero amount, or one equal to the recorded refunds, keeps them, another amount replaces them, and a "
+            "refund above the paid amount rejects the row"),
 )
 
 # ------------------------------------------------------------------------------------------------- JD
@@ -490,7 +491,10 @@ SHOPIFY_ORDERS = Format(
     quirks=("UTF-8 CSV, one row per line item; order-level fields only on the first row of each order",
             "Total includes taxes; tax-exclusive prices leave the tax out of the paid amount",
             "the currency must be the shop's currency (no silent conversion)",
-            "Refunded Amount becomes one successful refund dated at payment (replaced on re-import)"),
+            "Refunded Amount becomes one successful refund dated at payment (on re-import: the recorded refunds are "
+            "kept when it is empty or equal to them, replaced when it differs)",
+            "no completed state: a re-import leaves a completed order completed"),
+    status_covers=(("shipped", "completed"),),
 )
 
 ORDER_FORMATS = (TAOBAO_ORDERS, JD_ORDERS, DOUYIN_ORDERS, PDD_ORDERS, SHOPIFY_ORDERS)

@@ -2,7 +2,10 @@
 
 Each renderer reproduces the platform's quirks the importers must survive: GBK, ``="…"`` ids (Taobao),
 tab-prefixed ids and ``-`` for empty (Douyin), ``¥`` and thousands separators, units in headers (PDD),
-order fields only on the first row (Shopify).
+order fields only on the first row (Shopify). They write what the importer needs to reproduce the stored
+orders wherever the platform's format has a column for it: the buyer's id on the channel, the refunded
+amount (Taobao 退款金额, Shopify Refunded Amount), the traffic source (JD, Douyin, Shopify) and the
+promotions (Shopify's Discount Code); what a format cannot carry a re-import keeps (imports.order_merge).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class SampleOrder:
     province: str = ""
     city: str = ""
     source: str = ""
+    refunded_fen: int = 0  # successful refunds (Taobao 退款金额, Shopify Refunded Amount)
+    promotions: tuple[str, ...] = ()
 
 
 def _yuan(fen: int, *, grouped: bool = False, prefix: str = "") -> str:
@@ -50,10 +55,17 @@ def _local(moment: dt.datetime, tz: str = "Asia/Shanghai") -> str:
     return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _address(order: SampleOrder, masked: str) -> str:
+    """A desensitised address as the platforms print it: province, city, the rest masked (an unknown part is
+    left out, so that the city never reads as the province)."""
+    return " ".join(part for part in (order.province, order.city, masked) if part)
+
+
 TAOBAO_STATUS_TEXT = {"paid": "买家已付款，等待卖家发货", "shipped": "卖家已发货，等待买家确认", "completed": "交易成功",
                       "closed": "交易关闭"}
 TAOBAO_HEADER = ["订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "买家应付邮费", "总金额", "买家实际支付金额",
-                 "订单状态", "收货地址 ", "订单创建时间", "订单付款时间 ", "宝贝标题 ", "宝贝种类 ", "宝贝总数量", "店铺名称"]
+                 "订单状态", "收货地址 ", "订单创建时间", "订单付款时间 ", "宝贝标题 ", "宝贝种类 ", "宝贝总数量", "店铺名称",
+                 "退款金额"]
 TAOBAO_ITEM_HEADER = ["订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "订单状态", "商家编码"]
 
 
@@ -61,9 +73,9 @@ def taobao_rows(order: SampleOrder) -> list[list[str]]:
     goods = sum(line.unit_price_fen * line.qty for line in order.lines)
     return [[f'="{order.order_no}"', order.buyer, "", _yuan(goods), _yuan(order.shipping_fen),
              _yuan(goods + order.shipping_fen), _yuan(order.paid_fen), TAOBAO_STATUS_TEXT[order.status],
-             f"{order.province} {order.city} ****", _local(order.placed_at), _local(order.paid_at),
+             _address(order, "****"), _local(order.placed_at), _local(order.paid_at),
              "，".join(line.title for line in order.lines), str(len(order.lines)),
-             str(sum(line.qty for line in order.lines)), "ShopOps 旗舰店"]]
+             str(sum(line.qty for line in order.lines)), "ShopOps 旗舰店", _yuan(order.refunded_fen)]]
 
 
 def taobao_item_rows(order: SampleOrder) -> list[list[str]]:
@@ -80,8 +92,8 @@ def jd_rows(order: SampleOrder) -> list[list[str]]:
     goods = sum(line.unit_price_fen * line.qty for line in order.lines)
     return [[order.order_no, str(100000 + index), line.title, str(line.qty), "在线支付", _local(order.placed_at),
              _yuan(line.unit_price_fen), _yuan(goods + order.shipping_fen), _yuan(order.paid_fen),
-             JD_STATUS_TEXT[order.status], order.buyer, f"{order.province} {order.city} ***",
-             _yuan(order.shipping_fen), _local(order.paid_at), line.sku_code, order.source or "京东App"]
+             JD_STATUS_TEXT[order.status], order.buyer, _address(order, "***"),
+             _yuan(order.shipping_fen), _local(order.paid_at), line.sku_code, order.source]
             for index, line in enumerate(order.lines)]
 
 
@@ -97,7 +109,7 @@ def douyin_rows(order: SampleOrder) -> list[list[str]]:
     return [[f"\t{order.order_no}", f"\t{order.order_no}{index + 1:02d}", line.title, "-", str(line.qty),
              line.sku_code, _yuan(line.unit_price_fen, grouped=True), _yuan(pay + ship, grouped=True),
              _yuan(ship), order.buyer, order.province or "-", order.city or "-", _local(order.placed_at),
-             _local(order.paid_at), DOUYIN_STATUS_TEXT[order.status], order.source or "商品卡", "-"]
+             _local(order.paid_at), DOUYIN_STATUS_TEXT[order.status], order.source or "-", "-"]
             for index, (line, pay, ship) in enumerate(zip(order.lines, pays, ships, strict=True))]
 
 
@@ -119,25 +131,36 @@ SHOPIFY_STATUS_TEXT = {"paid": "paid", "shipped": "paid", "completed": "paid", "
 SHOPIFY_HEADER = ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Currency", "Subtotal",
                   "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Created at", "Lineitem quantity",
                   "Lineitem name", "Lineitem price", "Lineitem sku", "Billing Province", "Billing City", "Source"]
+SHOPIFY_SAMPLE_HEADER = [*SHOPIFY_HEADER, "Refunded Amount"]
+
+
+def _shopify_status(order: SampleOrder) -> str:
+    if order.refunded_fen and order.status != "closed":
+        return "partially_refunded"
+    return SHOPIFY_STATUS_TEXT[order.status]
 
 
 def shopify_rows(order: SampleOrder) -> list[list[str]]:
+    """Name is the order number as stored (a Shopify number keeps its ``#``), Email the buyer's id on the channel
+    as recorded: the importer's keys."""
     goods = sum(line.unit_price_fen * line.qty for line in order.lines)
     stamp = "%Y-%m-%d %H:%M:%S %z"
     rows = []
     for index, line in enumerate(order.lines):
         head = index == 0
         rows.append([
-            f"#{order.order_no}", f"{order.buyer}@example.com" if head else "",
-            SHOPIFY_STATUS_TEXT[order.status] if head else "",
+            order.order_no, order.buyer if head else "",
+            _shopify_status(order) if head else "",
             order.paid_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime(stamp) if head else "",
             ("fulfilled" if order.status in ("shipped", "completed") else "unfulfilled") if head else "",
             "CNY" if head else "", _yuan(goods) if head else "", _yuan(order.shipping_fen) if head else "",
-            "0.00" if head else "", _yuan(order.paid_fen) if head else "", "", 
+            "0.00" if head else "", _yuan(order.paid_fen) if head else "",
+            ", ".join(order.promotions) if head else "",
             _yuan(order_discount_fen(goods, order.shipping_fen, order.paid_fen)) if head else "",
             order.placed_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime(stamp) if head else "",
             str(line.qty), line.title, _yuan(line.unit_price_fen), line.sku_code,
-            order.province if head else "", order.city if head else "", "web" if head else ""])
+            order.province if head else "", order.city if head else "", order.source if head else "",
+            _yuan(order.refunded_fen) if head and order.refunded_fen else ""])
     return rows
 
 
@@ -157,7 +180,7 @@ SAMPLE_WRITERS: dict[str, SampleWriter] = {
     "jd-orders": SampleWriter(JD_HEADER, jd_rows, "gbk"),
     "douyin-orders": SampleWriter(DOUYIN_HEADER, douyin_rows, "utf-8-sig"),
     "pdd-orders": SampleWriter(PDD_HEADER, pdd_rows, "gbk", accepts=lambda order: len(order.lines) == 1),
-    "shopify-orders": SampleWriter(SHOPIFY_HEADER, shopify_rows, "utf-8"),
+    "shopify-orders": SampleWriter(SHOPIFY_SAMPLE_HEADER, shopify_rows, "utf-8"),
 }
 
 

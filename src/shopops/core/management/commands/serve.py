@@ -1,9 +1,13 @@
-"""shopops serve [--host H] [--port P]: the web app, API and static files in one threaded process."""
+"""shopops serve [--host H] [--port P] [--no-worker] [--workers N]: the web app, API and static files in one
+threaded process, with the task worker (huey's consumer) in background threads unless --no-worker."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -11,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 
 from shopops.core.management.base import ShopOpsCommand
+from shopops.core.worker import background_consumer_start, consumer_log_to_console
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -67,9 +72,30 @@ def behind_proxies(application: WsgiApp, *, networks: Sequence[IpNetwork]) -> Ws
     return app
 
 
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)  # waitress ends its loop on SystemExit as on Ctrl+C: the worker is stopped after it
+
+
+@contextlib.contextmanager
+def _sigterm_stops_serving() -> Iterator[None]:
+    """SIGTERM (systemd, docker, kill) stops serving as Ctrl+C does, so the worker stops cleanly too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve_forever(*, host: str, port: int, threads: int, stdout: Any,
-                  networks: Sequence[IpNetwork] | None = None) -> None:
-    """Serve until stopped; ``networks`` are the trusted proxies (default: ``SHOPOPS_TRUSTED_PROXIES``)."""
+                  networks: Sequence[IpNetwork] | None = None, worker: bool = True, workers: int = 2) -> None:
+    """Serve until stopped; ``networks`` are the trusted proxies (default: ``SHOPOPS_TRUSTED_PROXIES``).
+
+    ``worker``: run the task worker (``workers`` threads and the periodic tasks) in this process, stopped when
+    serving stops; off when `shopops worker` runs apart (several web processes must not each run the periodic
+    tasks). Nothing starts when huey runs tasks inline (immediate mode)."""
     # Built only when serving: importing the WSGI module creates the application (and the demo command, which
     # imports this function, may never serve).
     from django.conf import settings
@@ -80,10 +106,25 @@ def serve_forever(*, host: str, port: int, threads: int, stdout: Any,
     if networks is None:
         networks = trusted_proxy_networks(settings.SHOPOPS_TRUSTED_PROXIES)
 
-    stdout.write(f"ShopOps is running at http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}/ (Ctrl+C stops)")
-    # clear_untrusted_proxy_headers=False: behind_proxies already decides per connection what to keep.
-    serve(behind_proxies(application, networks=networks), host=host, port=port, threads=threads,
-          ident="shopops", clear_untrusted_proxy_headers=False, _quiet=True)
+    if worker:
+        consumer_log_to_console(quiet=True)
+    with _sigterm_stops_serving():
+        background = background_consumer_start(workers=workers) if worker else None
+        try:
+            stdout.write(f"ShopOps is running at http://{host if host != '0.0.0.0' else '127.0.0.1'}:{port}/ "
+                         "(Ctrl+C stops)")
+            if background is not None:
+                stdout.write(f"Background tasks run in this process ({workers} worker threads and the periodic "
+                             "tasks).")
+            elif not worker:
+                stdout.write("Background tasks are not run here: run `shopops worker` beside this server.")
+            # clear_untrusted_proxy_headers=False: behind_proxies already decides per connection what to keep.
+            serve(behind_proxies(application, networks=networks), host=host, port=port, threads=threads,
+                  ident="shopops", clear_untrusted_proxy_headers=False, _quiet=True)
+        finally:
+            if background is not None:
+                stdout.write("Stopping the background tasks…")
+                background.stop()
 
 
 class Command(ShopOpsCommand):
@@ -96,6 +137,9 @@ class Command(ShopOpsCommand):
                                  "names they use (e.g. shop.lan,192.168.1.20)")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not run background tasks in this process (run `shopops worker` beside it)")
+        parser.add_argument("--workers", type=int, default=2, help="worker threads for background tasks")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
@@ -104,9 +148,11 @@ class Command(ShopOpsCommand):
             networks = trusted_proxy_networks(settings.SHOPOPS_TRUSTED_PROXIES)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1 (--no-worker runs none).", returncode=2)
         if settings.SECURE_SSL_REDIRECT and not networks:
             self.stderr.write("Every request will be redirected to https: set SHOPOPS_TRUSTED_PROXIES to the "
                               "address of the TLS proxy in front of this server (docs/operations.md).")
         call_command("migrate", verbosity=0, interactive=False)
         serve_forever(host=options["host"], port=options["port"], threads=options["threads"], stdout=self.stdout,
-                      networks=networks)
+                      networks=networks, worker=not options["no_worker"], workers=options["workers"])

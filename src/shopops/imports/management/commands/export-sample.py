@@ -1,4 +1,5 @@
-"""shopops export-sample FORMAT PATH [--json]: a realistic file in FORMAT from the demo world."""
+"""shopops export-sample FORMAT PATH [--limit N] [--channel-account NAME] [--json]: a realistic file in FORMAT
+from the shop's data; an order format's file imports back into the orders it came from."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class Command(ShopOpsCommand):
         parser.add_argument("format")
         parser.add_argument("path")
         parser.add_argument("--limit", type=int, default=2000, help="at most this many orders (1 to 1,000,000)")
+        parser.add_argument("--channel-account", help="order formats: the account whose orders are written "
+                                                      "(default: the one `shopops import` would import into)")
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,7 +30,7 @@ class Command(ShopOpsCommand):
         if not 1 <= options["limit"] <= 1_000_000:
             raise CommandError("--limit must be between 1 and 1000000.", returncode=2)
         result = services.export_sample(shop=shop, format_name=options["format"], path=options["path"],
-                                        limit=options["limit"])
+                                        limit=options["limit"], channel_account=options["channel_account"])
         if options["json"]:
             self.emit_json(result)
         else:

@@ -74,6 +74,12 @@ class Command(ShopOpsCommand):
             f"{summary['format']} {summary['file']}: {summary['status']} — {summary['rows']} rows, "
             f"{summary['inserted']} inserted, {summary['updated']} updated, {summary['unchanged']} unchanged, "
             f"{summary['rejected']} rejected, {summary['skipped']} skipped ({summary['seconds']} s)")
+        orders = summary.get("changes", {}).get("orders")
+        if orders:
+            fields = summary["changes"].get("fields") or {}
+            changed = f" ({', '.join(f'{name} {count}' for name, count in fields.items())})" if fields else ""
+            self.stdout.write(f"  orders: {orders['created']} created, {orders['updated']} updated{changed}, "
+                              f"{orders['unchanged']} unchanged")
         for error in summary["errors"]:
             where = f"row {error['row']}" if error.get("row") else "file"
             self.stdout.write(f"  {where}, {error['column']}: {error['message']}")

@@ -1,4 +1,4 @@
-"""Product list, detail, creation and SKU editing."""
+"""Product list, detail, creation and editing one SKU."""
 
 from __future__ import annotations
 
@@ -50,14 +50,15 @@ def product_list(request: HttpRequest) -> HttpResponse:
         title=gettext_lazy("Products"),
         columns=_product_columns(request.user.has_perm(roles.VIEW_COSTS)),
         filters=[
-            Filter("category", gettext_lazy("Category"),
-                   [(c.code, c.name) for c in catalog_selectors.categories(shop=request.shop)]),
+            Filter("category", gettext_lazy("Category"), catalog_selectors.category_options(shop=request.shop)),
             Filter("status", gettext_lazy("Status"), [(v, str(label)) for v, label in Product.Status.choices]),
         ],
         export_name="products",
         search_placeholder=gettext_lazy("SPU/SKU code, title"),
-        actions=[{"url": reverse("web:product_create"), "label": _("New product")}]
-        if request.user.has_perm(roles.ADD_PRODUCTS) else [],
+        actions=[{"url": reverse("web:category_list"), "label": _("Categories")},
+                 {"url": reverse("web:sku_list"), "label": _("SKUs")},
+                 *([{"url": reverse("web:product_create"), "label": _("New product")}]
+                   if request.user.has_perm(roles.ADD_PRODUCTS) else [])],
     )
     return render_list(request, page, qs, active_sort)
 
@@ -77,6 +78,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for li in product.listings.all()]
     return render(request, "catalog/product_detail.html", {
         "product": product, "skus": skus, "listings": listings, "show_cost": show_cost,
+        "category_path": catalog_selectors.category_path_of(shop=request.shop, code=product.category.code),
         "can_edit_prices": request.user.has_perm(roles.CHANGE_PRICES),
     })
 
@@ -102,7 +104,7 @@ def sku_edit(request: HttpRequest, pk: int, sku_pk: int) -> HttpResponse:
 @page_requires(roles.ADD_PRODUCTS)
 @require_http_methods(["GET", "POST"])
 def product_create(request: HttpRequest) -> HttpResponse:
-    categories = catalog_selectors.categories(shop=request.shop)
+    categories = catalog_selectors.category_options(shop=request.shop)
     form = {"spu_code": "", "title": "", "category": "", "brand": "", "skus": [{}] * 3}
     errors: list = []
     detail = ""

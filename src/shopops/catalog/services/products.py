@@ -1,16 +1,16 @@
-"""Writes for the catalog: products with SKUs, prices (audited), listings."""
+"""Creating products (SPU) with their SKUs, all or nothing."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shopops.catalog.domain import MAX_CATEGORY_CODE, ProductInput, validate_product
-from shopops.catalog.models import Category, Listing, Product, Sku
-from shopops.core.domain import AmountTooLarge, code_problem, parse_amount
+from shopops.catalog.domain import ProductInput, validate_product
+from shopops.catalog.models import Category, Product, Sku
+from shopops.catalog.services.categories import category_find
 from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.models import Shop, User
-from shopops.core.money import MoneyError, format_fen
+from shopops.core.money import format_fen
 from shopops.core.schemas import amount_too_large_message, code_message
 from shopops.core.services import audit_record
 
@@ -28,24 +28,6 @@ def _messages() -> dict[str, str]:
     }
 
 
-def category_find(*, shop: Shop, value: str) -> Category | None:
-    value = (value or "").strip()
-    return Category.objects.filter(shop=shop, code=value).first() or Category.objects.filter(
-        shop=shop, name=value
-    ).first()
-
-
-@transaction.atomic
-def category_create(*, shop: Shop, code: str, name: str) -> Category:
-    """The category with this code (created with ``name`` when new); the code follows the one code rule."""
-    problem = code_problem(code, max_length=MAX_CATEGORY_CODE)
-    if problem is not None:
-        raise InvalidInput(_("The category was not saved."),
-                           [FieldError("code", code_message(problem, max_length=MAX_CATEGORY_CODE))])
-    category, _created = Category.objects.get_or_create(shop=shop, code=code, defaults={"name": name})
-    return category
-
-
 @transaction.atomic
 def product_create(
     *, shop: Shop, data: ProductInput, actor: User | None = None, audit: bool = True
@@ -54,7 +36,9 @@ def product_create(
     clean_skus, errors = validate_product(data, _messages(), code_message)
     category = category_find(shop=shop, value=data.category) if data.category else None
     if data.category and data.category.strip() and category is None:
-        errors.append(FieldError("category", _("Unknown category: %s") % data.category))
+        errors.append(FieldError("category", _("Unknown category: %s") % data.category
+                                 if Category.objects.filter(shop=shop).exists()
+                                 else _("This shop has no categories yet: create one first.")))
     if errors:
         raise InvalidInput(_("The product was not saved: please correct the fields below."), errors)
     assert category is not None  # validate_product requires one, and an unknown one is an error above
@@ -91,46 +75,3 @@ def product_create(
             changes={s.sku_code: {"price": [None, format_fen(s.price_fen)]} for s in clean_skus},
         )
     return product
-
-
-@transaction.atomic
-def sku_update(
-    *, sku: Sku, price: str | None = None, cost: str | None = None, active: bool | None = None,
-    actor: User | None = None,
-) -> Sku:
-    """Change a SKU's price, cost or on-sale flag; every change lands in the audit log."""
-    errors = []
-    wanted: dict[str, int] = {}
-    for name, value in (("price", price), ("cost", cost)):
-        if value is None:
-            continue
-        try:
-            wanted[f"{name}_fen"] = parse_amount(value)
-        except AmountTooLarge:
-            errors.append(FieldError(name, amount_too_large_message()))
-        except MoneyError:
-            errors.append(FieldError(name, _("Not a valid non-negative amount with at most two decimals.")))
-    if errors:
-        raise InvalidInput(_("The SKU was not changed."), errors)
-    current = Sku.objects.select_for_update().get(pk=sku.pk)
-    changes: dict[str, list] = {}
-    for field, new in wanted.items():
-        old = getattr(current, field)
-        if old != new:
-            changes[field.removesuffix("_fen")] = [format_fen(old), format_fen(new)]
-            setattr(current, field, new)
-    if active is not None and active != current.active:
-        changes["active"] = [current.active, active]
-        current.active = active
-    if changes:
-        current.save(update_fields=["price_fen", "cost_fen", "active"])
-        audit_record(action="sku.update", object_type="sku", object_id=current.pk, shop=current.shop,
-                     actor=actor, object_repr=current.sku_code, changes=changes)
-    return current
-
-
-@transaction.atomic
-def listings_create_bulk(*, shop: Shop, listings: list[dict]) -> int:
-    """Create per-channel listings: dicts with product_id, channel_account_id, title, subtitle, keywords, media."""
-    Listing.objects.bulk_create(Listing(shop=shop, **item) for item in listings)
-    return len(listings)

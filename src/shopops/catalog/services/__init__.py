@@ -1,0 +1,40 @@
+"""Writes of the catalog: the category tree (``categories``), products with SKUs (``products``), SKU changes one
+by one or in bulk (``skus``), per-channel listings and their platform SKUs (``listings``)."""
+
+from shopops.catalog.services.categories import (
+    KEEP,
+    category_change,
+    category_create,
+    category_delete,
+    category_find,
+    category_get,
+    category_move,
+    category_rename,
+)
+from shopops.catalog.services.listings import (
+    UpsertCounts,
+    listing_skus_upsert,
+    listing_upsert,
+    listings_create_bulk,
+)
+from shopops.catalog.services.products import product_create
+from shopops.catalog.services.skus import BulkResult, sku_update, skus_bulk_update
+
+__all__ = [
+    "KEEP",
+    "BulkResult",
+    "UpsertCounts",
+    "category_change",
+    "category_create",
+    "category_delete",
+    "category_find",
+    "category_get",
+    "category_move",
+    "category_rename",
+    "listing_skus_upsert",
+    "listing_upsert",
+    "listings_create_bulk",
+    "product_create",
+    "sku_update",
+    "skus_bulk_update",
+]

@@ -1,0 +1,42 @@
+"""Role-walk table of the catalog's category and SKU pages and endpoints (merged by test_role_walk.py).
+
+Writing categories and changing SKUs in bulk is changing products (admin, operator); reading them is reading
+products (every role). The sample category has a subcategory, so the walk's DELETE answers 409 and removes
+nothing; its PATCH with an empty body changes nothing.
+"""
+
+from __future__ import annotations
+
+ROLES = ["admin", "operator", "ads", "service", "viewer"]
+ALL_OK = dict.fromkeys(ROLES, 200)
+WRITERS = ("admin", "operator")
+
+
+def _writers(status: int) -> dict[str, int]:
+    return {r: (status if r in WRITERS else 403) for r in ROLES}
+
+
+PAGES: dict[str, tuple[dict[str, int], int]] = {
+    "web:sku_list": (ALL_OK, 302),
+    "web:sku_bulk": (_writers(405), 302),  # POST only
+    "web:category_list": (ALL_OK, 302),
+    "web:category_edit": (_writers(405), 302),  # POST only
+}
+
+ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
+    ("POST", "/api/v1/skus/bulk"): (_writers(422), 401),
+    ("GET", "/api/v1/categories"): (ALL_OK, 401),
+    ("POST", "/api/v1/categories"): (_writers(422), 401),
+    ("GET", "/api/v1/categories/{category_code}"): (ALL_OK, 401),
+    ("PATCH", "/api/v1/categories/{category_code}"): (_writers(200), 401),
+    ("DELETE", "/api/v1/categories/{category_code}"): (_writers(409), 401),
+}
+
+
+def samples(shop) -> dict[str, object]:
+    """A category only this shop has (codes are per shop), with a subcategory."""
+    from shopops.catalog.services import category_create
+
+    top = category_create(shop=shop, code=f"rw-{shop.code}", name="角色巡检")
+    category_create(shop=shop, code=f"rw-{shop.code}-sub", name="子类目", parent=top.code)
+    return {"category_edit": top.pk, "category_code": top.code}
