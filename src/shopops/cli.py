@@ -51,8 +51,11 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
         ("products", gettext_lazy("Product analysis: ABC classes, sell-through, price bands")),
         ("gmv", gettext_lazy("Explain a change in GMV by visitors, conversion and order value")),
         ("alerts", gettext_lazy("Check a day for anomalies and update the to-do list")),
+        ("briefing", gettext_lazy("The daily report: yesterday's key metrics, alerts and to-dos; "
+                                  "--send pushes it to the group robots")),
     )),
     (gettext_lazy("Sell and stock"), (
+        ("catalog", gettext_lazy("The catalog: the category tree and the products")),
         ("price", gettext_lazy("The final price of a cart under stacked promotions, with reasons")),
         ("campaign", gettext_lazy("Campaigns: list, margin simulation, post-mortem")),
         ("stock", gettext_lazy("Stock moves, balances per location, channel stock sync")),
