@@ -17,6 +17,8 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from shopops.datadir import DataDirUnknown, data_dir
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -27,7 +29,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DATA_DIR = Path(os.environ.get("SHOPOPS_DATA_DIR", "shopops-data")).resolve()
+# SHOPOPS_DATA_DIR, else the user's data folder (~/.local/share/shopops): never the current folder (datadir.py).
+try:
+    DATA_DIR = data_dir()
+except DataDirUnknown as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
 DEBUG = _env_bool("SHOPOPS_DEBUG")
 # The embedded install keeps everything here (database, task store, lake, exports); huey opens its
 # SQLite store at import time, so the folder must exist before Django starts.

@@ -13,6 +13,10 @@ Definitions follow the platforms (docs/rules/metrics.md):
   The lake keeps refunds per order (``orders_fact.refunded_fen``) without a refund date, so the window is by
   payment date; a fully refunded order counts all its sub-orders (lines) as refunded, a partly refunded one
   counts one sub-order (exact for one-line orders and for full refunds).
+* 支付买家数 of a channel with behaviour events but **no paid order in the period** (e.g. a shop whose only data
+  is a UserBehavior log) are the distinct users with a ``buy`` event there: its buyers and CVR are then not 0.
+  Its GMV is unknown, so 客单价 and the other order figures stay those of the orders; the output says so
+  (note ``buyers_from_buy_events``).
 * Own-site behaviour (uv, pv, cart, fav, bounce) comes from ``events``; for a channel without events the
   platform-reported ``traffic_daily`` store-level rows are used, whose visitors are distinct per day and
   source only: a multi-day or multi-source total from them is a sum, reported with ``deduplicated: false``.
@@ -63,8 +67,9 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("uv", _("Visitors"), "distinct users with ≥1 page view", "count", False,
            "distinct per row: recomputed from events, never summed over days/channels", _EV),
     Metric("pv", _("Page views (PV)"), "count of pv events", "count", True, "sum", _EV),
-    Metric("buyers", _("Paying buyers"), "distinct customers with a paid order", "count", False,
-           "distinct per row: recomputed from orders", _OF),
+    Metric("buyers", _("Paying buyers"), "distinct customers with a paid order; for a channel with behaviour events "
+           "but no paid order in the period, distinct users with a buy event", "count", False,
+           "distinct per row: recomputed from orders (and buy events)", _OF + ("events",)),
     Metric("orders", _("Paid orders"), "count of paid orders", "count", True, "sum", _OF),
     Metric("gmv", _("GMV (paid amount)"), "Σ paid incl. shipping; refunds not deducted", "money", True,
            "sum", _OF),
@@ -180,8 +185,21 @@ def _orders(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str |
     return _in_period(tables, "orders_fact", date_from, date_to, channel)
 
 
+def _channels_with_orders(tables: Tables, *, date_from: dt.date, date_to: dt.date, channel: str | None
+                          ) -> list[str]:
+    """The channels with a paid order in the period: the others' buyers are counted from ``buy`` events."""
+    of = _orders(tables, date_from, date_to, channel)
+    return sorted(str(r["channel"]) for r in tables.engine.rows(of.select("channel").distinct()))
+
+
+def _buys_of_channels_without_orders(ev: ir.Table, order_channels: Sequence[str]) -> ir.BooleanValue:
+    """An event is a buy of a channel that has no paid order in the period."""
+    buy = ev.behavior == "buy"
+    return buy & ~ev.channel.isin(list(order_channels)) if order_channels else buy
+
+
 def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
-                    channel: str | None = None) -> ir.Table:
+                    channel: str | None = None, order_channels: Sequence[str] = ()) -> ir.Table:
     """Own-site behaviour of the rows **and** of the period's totals in one query over ``events``.
 
     The events are grouped once per (day, group, user) — ``pv`` count, did ``cart``, did ``fav`` — and every
@@ -190,10 +208,11 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
     Its rows are tagged by ``part``:
 
     * ``row`` (only with ``dims``): per group — ``uv`` (users with ≥ 1 pv), ``pv``, ``cart_users``,
-      ``fav_users``; with ``day`` among the dims also the group's day figures below (same grain);
+      ``fav_users``, ``buy_users`` (users with a ``buy`` in a channel not in ``order_channels``); with ``day`` among the dims also the group's day figures below (same grain);
     * ``row_day`` (dims without ``day``): per group and day ``d`` — ``visitors`` (≥ 1 pv that day in the
       group) and ``one_page`` (exactly 1 pv), for the bounce rate;
-    * ``total``: the period — ``uv``, ``pv``, ``cart_users``, ``fav_users`` (one row, also when empty);
+    * ``total``: the period — ``uv``, ``pv``, ``cart_users``, ``fav_users``, ``buy_users`` (one row, also when
+      empty);
     * ``total_day``: per day ``d`` — ``visitors``, ``one_page``.
 
     Columns the part does not fill are null; ``k_<dim>`` are null in the totals.
@@ -206,6 +225,7 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
         pv=(ev.behavior == "pv").sum().cast("int64"),
         cart=(ev.behavior == "cart").any(),
         fav=(ev.behavior == "fav").any(),
+        buy=_buys_of_channels_without_orders(ev, order_channels).any(),
     )
     if "day" in dims:
         base = base.mutate(d=base.k_day)  # with day, k_day is the day
@@ -220,14 +240,16 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
 
 
-_BEHAVIOUR_COLUMNS = ("uv", "pv", "cart_users", "fav_users", "visitors", "one_page")
+_BEHAVIOUR_COLUMNS = ("uv", "pv", "cart_users", "fav_users", "buy_users", "visitors", "one_page")
 
 
 def _counts(t: ir.Table) -> dict[str, ir.Value]:
-    """Distinct people of a per-user table: users with ≥ 1 pv, page views, users who carted / faved."""
+    """Distinct people of a per-user table: users with ≥ 1 pv, page views, users who carted / faved / bought
+    (in a channel without orders)."""
     return {"uv": (t.pv > 0).cast("int64").sum().cast("int64"), "pv": t.pv.sum().cast("int64"),
             "cart_users": t.cart.cast("int64").sum().cast("int64"),
-            "fav_users": t.fav.cast("int64").sum().cast("int64")}
+            "fav_users": t.fav.cast("int64").sum().cast("int64"),
+            "buy_users": t.buy.cast("int64").sum().cast("int64")}
 
 
 def _bounce(t: ir.Table) -> dict[str, ir.Value]:
@@ -238,7 +260,8 @@ def _bounce(t: ir.Table) -> dict[str, ir.Value]:
 
 def _per_user(t: ir.Table, by: list[str]) -> ir.Table:
     """Roll the per (day, group, user) table up to per (``by``, user): a person counted once per row."""
-    return t.group_by([*by, "user_id"]).aggregate(pv=t.pv.sum().cast("int64"), cart=t.cart.any(), fav=t.fav.any())
+    return t.group_by([*by, "user_id"]).aggregate(pv=t.pv.sum().cast("int64"), cart=t.cart.any(), fav=t.fav.any(),
+                                                  buy=t.buy.any())
 
 
 def _shaped(part: str, t: ir.Table, key_types: dict[str, idt.DataType], *, with_keys: bool, with_day: bool) -> ir.Table:
@@ -399,6 +422,7 @@ class _Acc:
     platform_parts: int = 0
     platform_channels: int = 0
     has_events: bool = False
+    buy_users: int = 0  # users with a buy event in a channel without orders: buyers too
     orders: int = 0
     buyers: int = 0
     gmv_fen: int = 0
@@ -415,17 +439,19 @@ def _behaviour(engine_rows, tables: Tables, dims: Sequence[str], *, date_from, d
     """The rows' and the total's own-site behaviour and daily bounce rates from one :func:`behaviour_query`."""
     accs: dict[tuple, _Acc] = defaultdict(_Acc)
     total = _Acc()
-    result = engine_rows(behaviour_query(tables, dims, date_from=date_from, date_to=date_to, channel=channel))
+    order_channels = _channels_with_orders(tables, date_from=date_from, date_to=date_to, channel=channel)
+    result = engine_rows(behaviour_query(tables, dims, date_from=date_from, date_to=date_to, channel=channel,
+                                         order_channels=order_channels))
     # the order of the days does not change a mean; sorted, it is the same sum on every engine
     for r in sorted(result, key=lambda r: (r["part"], str(r["d"]))):
         part = r["part"]
         key = _key_of(r, dims) if part.startswith("row") else None
         if part in ("row", "total"):
             a = accs[key] if key is not None else total
-            a.uv, a.pv, a.cart_users, a.fav_users = (int(r[c] or 0)
-                                                     for c in ("uv", "pv", "cart_users", "fav_users"))
+            a.uv, a.pv, a.cart_users, a.fav_users, a.buy_users = (
+                int(r[c] or 0) for c in ("uv", "pv", "cart_users", "fav_users", "buy_users"))
             a.cart_uv = a.fav_uv = a.uv  # the own-site log reports every cart and fav
-            a.has_events = bool(a.uv or a.pv or a.cart_users or a.fav_users)
+            a.has_events = bool(a.uv or a.pv or a.cart_users or a.fav_users or a.buy_users)
         if r["visitors"]:
             _add_bounce_day(accs[key] if key is not None else total, r)
     return accs, total
@@ -496,9 +522,10 @@ def _values(a: _Acc, dims: Sequence[str], key: tuple, date_from: dt.date) -> dic
     rates = [p / v for _, (p, v) in sorted((a.bounce_days or {}).items()) if v]
     bounce = round(sum(rates) / len(rates), _RATE_PLACES) if rates else None
     new = a.buyers - a.returning
+    buyers = a.buyers + a.buy_users  # order buyers, and the buy events of channels without orders
     return {
-        "uv": a.uv, "pv": a.pv, "buyers": a.buyers, "orders": a.orders, "gmv": a.gmv_fen,
-        "cvr": _rate(a.buyers, a.uv), "aov": divide_half_up(a.gmv_fen, a.buyers),
+        "uv": a.uv, "pv": a.pv, "buyers": buyers, "orders": a.orders, "gmv": a.gmv_fen,
+        "cvr": _rate(buyers, a.uv), "aov": divide_half_up(a.gmv_fen, a.buyers),
         "uv_value": divide_half_up(a.gmv_fen, a.uv), "bounce_rate": bounce,
         "cart_rate": _rate(a.cart_users, a.cart_uv), "fav_rate": _rate(a.fav_users, a.fav_uv),
         "refund_amount": a.refund_fen if a.refund_known else None,
@@ -568,6 +595,8 @@ def compute(tables: Tables, *, date_from: dt.date, date_to: dt.date, by: str | S
         notes.append("rates_cover_reporting_channels")
     if any(d in ("product", "category") for d in dims):
         notes.append("product_rows_gmv_without_shipping_refunds_unknown")
+    if total.buy_users or any(a.buy_users for a in accs.values()):
+        notes.append("buyers_from_buy_events")
     return {"rows": out_rows, "totals": totals, "notes": notes, "by": list(dims), "metrics": names}
 
 
@@ -589,4 +618,7 @@ NOTES: dict[str, Promise] = {
         "left out of their denominators."),
     "product_rows_gmv_without_shipping_refunds_unknown": _(
         "Product rows: GMV without shipping; refunds are kept per order and cannot be split by product."),
+    "buyers_from_buy_events": _(
+        "Paying buyers and conversion of channels with a behaviour log but no orders in the period are counted "
+        "from the log's buy events (distinct users); their GMV and average order value are unknown."),
 }

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Form, Path, Query, Router
+from ninja import File, Form, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -32,16 +32,19 @@ def import_create(request: HttpRequest, format: str = Form(..., max_length=40),
                   channel_account: str | None = Form(None, max_length=80),
                   platform: str | None = Form(None, max_length=20),
                   date: str | None = Form(None, max_length=10),
+                  date_from: str | None = Form(None, max_length=10),
+                  date_to: str | None = Form(None, max_length=10),
                   skip_invalid: bool = Form(False),
                   dry_run: bool = Form(False)) -> tuple[int, dict[str, int]]:
-    """Multipart: ``format``, ``file`` (+ ``items`` for taobao-orders), options. The import runs as a task:
-    follow it with GET /api/v1/imports/{id}."""
+    """Multipart: ``format``, ``file`` (+ ``items`` for taobao-orders), options (``date_from``/``date_to``:
+    the days taobao-userbehavior keeps). The import runs as a task: follow it with GET /api/v1/imports/{id}."""
     try:
         job = submission.import_submit(
             shop=current_shop(request), actor=request.user, format_name=format, uploaded=file,
             file_name=file.name or "upload.csv", items=items, items_name=items.name if items else "",
             channel_account=channel_account, skip_invalid=skip_invalid, dry_run=dry_run,
-            options={k: v for k, v in (("platform", platform), ("date", date)) if v} or None)
+            options={k: v for k, v in (("platform", platform), ("date", date), ("date_from", date_from),
+                                          ("date_to", date_to)) if v} or None)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     return 202, {"job": job.pk}
@@ -51,13 +54,23 @@ class JobFilters(PageParams):
     status: str = Field("", max_length=10)
 
 
-@router.get("", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_IMPORTS))
+class ImportJobsOut(Schema):
+    """A page of import jobs, newest first, in the shape of every other list (``items``, ``count``)."""
+
+    items: list[dict[str, Any]] = Field(description="The jobs of this page (each as GET /imports/{id} answers).")
+    count: int = Field(description="How many jobs match the filters (all pages).")
+    results: list[dict[str, Any]] = Field(
+        description="Deprecated: the same list as `items`, kept for existing callers; read `items`.",
+        json_schema_extra={"deprecated": True})
+
+
+@router.get("", response={200: ImportJobsOut, **ERRORS}, auth=needs(VIEW_IMPORTS))
 def import_list(request: HttpRequest, filters: Query[JobFilters]) -> dict[str, Any]:
     qs = selectors.import_jobs(shop=current_shop(request))
     if filters.status:
         qs = qs.filter(status=filters.status)
-    page = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"count": qs.count(), "results": [_job_out(job) for job in page]}
+    page = [_job_out(job) for job in qs[filters.offset : filters.offset + filters.limit]]
+    return {"items": page, "count": qs.count(), "results": page}
 
 
 @router.get("/{job_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_IMPORTS))

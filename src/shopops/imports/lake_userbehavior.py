@@ -79,7 +79,8 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
     types = {name: pa.int64() for name in _UB_INT} if typed else None
     batches = read_raw_arrow_batches(path, header=False, column_names=USERBEHAVIOR_NAMES, column_types=types)
     hashes = _constant_hashes(table, ctx), lake.column_hash(_UB_VOCABULARY)
-    rows = 0
+    rows = kept = 0
+    seen = _DaysSeen()
     with FeedWriter(table, feed) as writer:
         try:
             for batch in batches:
@@ -92,6 +93,9 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
                 inside = (days >= first_day) & (days <= last_day)
                 ctx.skipped += int((~inside & ~bad).sum())
                 keep = inside & ~bad
+                kept += int(keep.sum())
+                if not kept:  # the dates of the file are only told when nothing is kept
+                    seen.add(days[~bad])
                 ctx.tick(min(0.9, rows * line_bytes / size * 0.9))
                 if not ctx.staging or not keep.any():
                     continue
@@ -104,8 +108,52 @@ def _userbehavior_pass(path: str, table: LakeTable, feed: str, ctx: LakeContext,
         if ctx.rejected and not ctx.skip_invalid:
             writer.discard()
             return rows, FeedResult(rows=rows, version=lake.table_version(table))
+        if ctx.skipped and not kept:  # leaving the writer by an exception discards what it staged
+            raise _all_outside(ctx, rows, (start, end), seen)
         ctx.tick(0.92)
         return rows, writer.finish(commit=not ctx.dry_run, metadata={"shopops.format": "taobao-userbehavior"})
+
+
+class _DaysSeen:
+    """The first and last local day of the valid rows read so far (absurd stamps left out)."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.last: int | None = None
+
+    def add(self, days: np.ndarray) -> None:
+        days = days[days > -10**9]
+        if days.size:
+            low, high = int(days.min()), int(days.max())
+            self.first = low if self.first is None else min(self.first, low)
+            self.last = high if self.last is None else max(self.last, high)
+
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        if self.first is None or self.last is None:
+            return None
+        epoch = dt.date(1970, 1, 1)
+        try:
+            return epoch + dt.timedelta(days=self.first), epoch + dt.timedelta(days=self.last)
+        except OverflowError:  # a stamp beyond year 9999
+            return None
+
+
+def _all_outside(ctx: LakeContext, rows: int, window: tuple[dt.date, dt.date], seen: _DaysSeen) -> ReadError:
+    """Every valid row lies outside the window: nothing would be imported, which is never what was meant."""
+    params = {"skipped": ctx.skipped, "rows": rows, "start": window[0].isoformat(), "end": window[1].isoformat()}
+    span = seen.span()
+    if span is None:
+        message = gettext_noop(
+            "Every row is outside the UserBehavior window %(start)s..%(end)s (%(skipped)s of %(rows)s rows): "
+            "nothing was imported. Widen the window with --date-from and --date-to (date_from and "
+            "date_to in the API).", **params)
+    else:
+        message = gettext_noop(
+            "Every row is outside the UserBehavior window %(start)s..%(end)s (%(skipped)s of %(rows)s rows, "
+            "dated %(first)s..%(last)s): nothing was imported. Widen the window with --date-from and --date-to "
+            "(date_from and date_to in the API).",
+            first=span[0].isoformat(), last=span[1].isoformat(), **params)
+    return ReadError(message)
 
 
 _Checked = tuple[pa.Array, pa.Array, pa.Array, pa.Array, pa.Array, np.ndarray]

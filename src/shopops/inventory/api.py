@@ -15,9 +15,10 @@ from pydantic import Field
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.errors import NotFound
 from shopops.core.roles import CHANGE_STOCK, VIEW_STOCK
-from shopops.core.schemas import ERRORS, MAX_DB_ID
+from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 from shopops.inventory import selectors, services
 from shopops.inventory.schemas import (
+    BalanceListOut,
     BalancesOut,
     MovementIn,
     MovementOut,
@@ -82,13 +83,20 @@ def release_reservation(request: HttpRequest, path: Path[ReservationPath]) -> di
                                                         reservation_id=path.reservation_id))
 
 
-class BalanceQuery(Schema):
-    sku: str = Field(..., min_length=1, max_length=64)
+class BalanceQuery(PageParams):
+    sku: str | None = Field(None, min_length=1, max_length=64,
+                            description="one SKU's balances per location and in total; without it, every balance")
 
 
-@router.get("/balances", response={200: BalancesOut, **ERRORS}, auth=needs(VIEW_STOCK))
+@router.get("/balances", response={200: BalancesOut | BalanceListOut, **ERRORS}, auth=needs(VIEW_STOCK))
 def get_balances(request: HttpRequest, query: Query[BalanceQuery]) -> dict:
+    """``?sku=CODE``: that SKU per location and in total. Without ``sku``: every balance (one per SKU and
+    location, by SKU code) as ``{"items", "count"}``, paged by ``limit``/``offset`` like every list."""
     shop = current_shop(request)
+    if query.sku is None:
+        qs = selectors.balances_all(shop=shop)
+        page = qs[query.offset : query.offset + query.limit]
+        return {"items": [{"sku": b.sku.sku_code, **selectors.balance_row(b)} for b in page], "count": qs.count()}
     sku = selectors.sku_get(shop=shop, sku_code=query.sku)
     if sku is None:
         raise NotFound("No such SKU.")

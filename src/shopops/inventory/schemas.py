@@ -92,6 +92,17 @@ class BalancesOut(Schema):
     total: BalanceTotal
 
 
+class SkuBalanceRow(BalanceRow):
+    sku: str
+
+
+class BalanceListOut(Schema):
+    """Every balance (one per SKU and location), a page at a time, like every other list."""
+
+    items: list[SkuBalanceRow]
+    count: int
+
+
 class PoolIn(Schema):
     code: PoolCode
     sku: str = Field(..., min_length=1, max_length=64)

@@ -49,18 +49,32 @@ def locations(*, shop: Shop) -> QuerySet[Location]:
     return Location.objects.filter(shop=shop).order_by("-is_default", "priority", "id")
 
 
+_UNITS = ("on_hand", "reserved", "pooled", "available", "in_transit")
+_LOCATION_ORDER = ("-location__is_default", "location__priority", "location_id")
+
+
+def balance_row(balance: Balance) -> dict[str, str | int]:
+    """One balance as the API and CLI show it: its location and its units."""
+    return {"location": balance.location.code, "location_name": balance.location.name,
+            **{unit: getattr(balance, unit) for unit in _UNITS}}
+
+
 def balances_for_sku(*, shop: Shop, sku_id: int) -> dict:
     """Per location and in total: on hand, reserved, pooled, available, in transit."""
     rows: list[dict[str, str | int]] = []
-    total = {"on_hand": 0, "reserved": 0, "pooled": 0, "available": 0, "in_transit": 0}
-    for b in Balance.objects.filter(shop=shop, sku_id=sku_id).select_related("location").order_by(
-            "-location__is_default", "location__priority", "location_id"):
-        units = {"on_hand": b.on_hand, "reserved": b.reserved, "pooled": b.pooled, "available": b.available,
-                 "in_transit": b.in_transit}
-        rows.append({"location": b.location.code, "location_name": b.location.name, **units})
+    total = dict.fromkeys(_UNITS, 0)
+    for b in Balance.objects.filter(shop=shop, sku_id=sku_id).select_related("location").order_by(*_LOCATION_ORDER):
+        row = balance_row(b)
+        rows.append(row)
         for key in total:
-            total[key] += units[key]
+            total[key] += int(row[key])
     return {"locations": rows, "total": total}
+
+
+def balances_all(*, shop: Shop) -> QuerySet[Balance]:
+    """Every balance of the shop (one per SKU and location), by SKU code, then in location order."""
+    return (Balance.objects.filter(shop=shop).select_related("sku", "location")
+            .order_by("sku__sku_code", *_LOCATION_ORDER))
 
 
 STOCK_SORTS = Sorts(

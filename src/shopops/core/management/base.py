@@ -1,6 +1,6 @@
 """Base for ShopOps commands: ``--data-dir`` in the help, ``--json`` output, exit 2 on bad input.
 
-Bad input is a one-line message and exit 2, never a traceback: a ``ShopOpsError`` from a service, a file
+Bad input is a one-line message (the message alone, in the user's language) and exit 2, never a traceback: a ``ShopOpsError`` from a service, a file
 named on the command line that cannot be opened (missing, a directory, no permission, in a missing folder:
 the OSError names that file), or a JSON argument file that cannot be read or parsed (``read_json_argument``:
 bad JSON, not UTF-8, nested too deep, too large). Any other exception is a bug or a failure of the machine
@@ -44,6 +44,19 @@ def file_error(path: object, exc: OSError) -> CommandError:
     """``path`` cannot be used: one line, exit 2."""
     return CommandError(_("Cannot use the file %(path)s: %(reason)s.") % {"path": path, "reason": _os_reason(exc)},
                         returncode=2)
+
+
+def input_file(path: str) -> str:
+    """``path`` when it names a file this process can read, else a one-line CommandError (exit 2): checked
+    before anything (an import job, a write) is recorded for it."""
+    try:
+        with open(path, "rb"):
+            pass
+    except FileNotFoundError:
+        raise CommandError(_("File not found: %(path)s") % {"path": path}, returncode=2) from None
+    except OSError as exc:
+        raise file_error(path, exc) from exc
+    return path
 
 
 def read_json_argument(source: str, *, what: str, max_bytes: int = MAX_JSON_ARGUMENT_BYTES) -> Any:
@@ -114,7 +127,8 @@ class ShopOpsCommand(BaseCommand):
     json_option = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--data-dir", help="data directory (default: $SHOPOPS_DATA_DIR or ./shopops-data)")
+        parser.add_argument("--data-dir", help="data directory (default: $SHOPOPS_DATA_DIR, else "
+                                               "~/.local/share/shopops)")
         if self.json_option:
             parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
@@ -124,10 +138,8 @@ class ShopOpsCommand(BaseCommand):
         from django.db import connection
 
         if "core_shop" not in connection.introspection.table_names():
-            raise CommandError(
-                f"No ShopOps install in {settings.DATA_DIR}: run `shopops init` or `shopops demo` first.",
-                returncode=2,
-            )
+            raise CommandError(_("No ShopOps install in %(folder)s: run `shopops init` or `shopops demo` first "
+                                 "(or give --data-dir).") % {"folder": settings.DATA_DIR}, returncode=2)
 
     @staticmethod
     def add_shop_argument(parser: CommandParser) -> None:
@@ -143,14 +155,25 @@ class ShopOpsCommand(BaseCommand):
         """The shop a command works on; a clear exit 2 when it does not exist."""
         shop = shop_by_code(code=code)
         if shop is None:
-            raise CommandError(f"No shop {code!r}." if code else "No shop yet: run `shopops init` or `shopops demo`.",
-                               returncode=2)
+            raise CommandError(_("No shop %(code)s (shopops shop list shows them).") % {"code": code} if code
+                               else _("No shop yet: run `shopops init` or `shopops demo`."), returncode=2)
         return shop
 
     def emit_json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2))
 
     def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return self._execute(*args, **options)
+        except CommandError as exc:
+            # From the command line a refusal is its message alone (Django would print "CommandError: …");
+            # call_command and --traceback keep the exception.
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
+    def _execute(self, *args: Any, **options: Any) -> Any:
         try:
             return super().execute(*args, **options)
         except ShopOpsError as exc:

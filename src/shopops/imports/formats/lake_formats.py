@@ -167,7 +167,8 @@ USERBEHAVIOR = LakeFormat(
             "behavior_type ∈ pv, buy, cart, fav; a row with another value, a non-integer or negative id is "
             "invalid (rejects the file unless --skip-invalid)",
             "timestamps outside the dataset's window 2017-11-25..2017-12-03 (Asia/Shanghai dates) are known dirt "
-            "of the published file: those rows are skipped and counted (skipped), never an error",
+            "of the published file: those rows are skipped and counted (skipped), never an error; a file whose rows "
+            "are all outside it is rejected (widen the window with date_from/date_to)",
             "streamed in pyarrow batches (no Python object per row); the 49 exact duplicate rows are kept"),
     options_help=(("date_from", "first date kept (default 2017-11-25)"),
                   ("date_to", "last date kept (default 2017-12-03)"),

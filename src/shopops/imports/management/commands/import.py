@@ -3,15 +3,15 @@ shopops import formats [--json]"""
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from shopops.core.i18n import say
-from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.base import ShopOpsCommand, input_file
 from shopops.imports import services
 from shopops.imports.formats import FORMATS
 
@@ -39,31 +39,35 @@ class Command(ShopOpsCommand):
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["format"] == "formats":
-            with translation.override(options["language"]):
+        with translation.override(options["language"]):  # the refusals below speak it too
+            if options["format"] == "formats":
                 self._formats(options)
-            return
+                return
+            job = self._import(options)
+        if job.status != "done":
+            sys.exit(2)
+
+    def _import(self, options: dict[str, Any]) -> Any:
+        """Check the files, the shop and the request before a job is recorded; then run the job at once."""
         self.ensure_installed()
         if not options["path"]:
-            raise CommandError("give the file to import: shopops import FORMAT PATH", returncode=2)
-        for flag, given in (("PATH", options["path"]), ("--items", options["items"])):
-            if given and not os.path.isfile(given):  # no job for a file that is not there
-                raise CommandError(f"{flag}: no such file: {given}", returncode=2)
+            raise CommandError(_("Give the file to import: shopops import FORMAT PATH"), returncode=2)
+        for given in (options["path"], options["items"]):
+            if given:
+                input_file(given)  # no job for a file that cannot be read
         shop = self.resolve_shop(options["shop"])
         extra = {key: options[key] for key in ("platform", "date", "date_from", "date_to", "currency") if options[key]}
-        with translation.override(options["language"]):
-            job = services.import_job_create(
-                shop=shop, format_name=options["format"], path=options["path"],
-                channel_account=options["channel_account"], items_path=options["items"],
-                skip_invalid=options["skip_invalid"], dry_run=options["dry_run"], options=extra)
-            job = services.import_job_run(job_id=job.pk)
+        job = services.import_job_create(
+            shop=shop, format_name=options["format"], path=options["path"],
+            channel_account=options["channel_account"], items_path=options["items"],
+            skip_invalid=options["skip_invalid"], dry_run=options["dry_run"], options=extra)
+        job = services.import_job_run(job_id=job.pk)
         summary = services.import_summary(job)
         if options["json"]:
             self.emit_json(summary)
         else:
             self._print(summary)
-        if job.status != "done":
-            sys.exit(2)
+        return job
 
     def _print(self, summary: dict[str, Any]) -> None:
         self.stdout.write(
