@@ -16,5 +16,6 @@ urlpatterns: list = [
     path("stock/purchase-orders/<int:pk>/", views.po_detail, name="inventory_po_detail"),
     path("stock/purchase-orders/<int:pk>/action/", views.po_action, name="inventory_po_action"),
     path("stock/sync/", views.sync_page, name="inventory_sync"),
+    path("stock/count/", views.stock_count, name="inventory_stock_count"),
     path("stock/sync/run/", views.sync_run, name="inventory_sync_run"),
 ]

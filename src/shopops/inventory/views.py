@@ -1,8 +1,9 @@
-"""Inventory pages: stock overview, SKU page, replenishment, purchase orders, channel sync."""
+"""Inventory pages: stock overview, SKU page, replenishment, purchase orders, channel sync, stock count."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -57,7 +58,8 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         search_placeholder=gettext_lazy("SKU code, product title"),
         actions=[{"url": reverse("web:inventory_replenishment"), "label": _("Replenishment")},
                  {"url": reverse("web:inventory_po_list"), "label": _("Purchase orders")},
-                 {"url": reverse("web:inventory_sync"), "label": _("Channel sync")}],
+                 {"url": reverse("web:inventory_sync"), "label": _("Channel sync")},
+                 {"url": reverse("web:inventory_stock_count"), "label": _("Stock count")}],
     )
     return render_list(request, page, qs, active)
 
@@ -237,3 +239,44 @@ def sync_run(request: HttpRequest) -> HttpResponse:
     return redirect("web:inventory_sync")
 
 
+
+
+COUNT_FORM_LINES = 10  # SKUs the count form takes at once (a whole warehouse comes as a file)
+
+
+def _count_lines(request: HttpRequest) -> list[services.CountLine]:
+    """The form's filled lines; a quantity that is not a whole number reaches the service as −1, which refuses
+    it naming the line (one home for the rule)."""
+    lines = []
+    for i in range(COUNT_FORM_LINES):
+        code = request.POST.get(f"sku_{i}", "").strip()
+        if not code:
+            continue
+        raw = request.POST.get(f"counted_{i}", "").strip()
+        lines.append(services.CountLine(sku_code=code, location=request.POST.get(f"location_{i}", ""),
+                                        counted=int(raw) if raw.isdigit() else -1, row=i + 1))
+    return lines
+
+
+@page_requires(roles.CHANGE_STOCK)
+def stock_count(request: HttpRequest) -> HttpResponse:
+    """The 盘点 page: upload a count file (the import pipeline) or count a few SKUs here, see the differences,
+    then apply them with a reason (one ledger adjustment per difference)."""
+    shop = request.shop
+    context: dict[str, object] = {"locations": selectors.locations(shop=shop), "form": request.POST,
+                                  "slots": range(COUNT_FORM_LINES)}
+    status = 200
+    if request.method == "POST":
+        lines = _count_lines(request)
+        try:
+            if request.POST.get("action") == "apply":
+                result = services.stock_count_apply(shop=shop, counts=lines, reason=request.POST.get("reason", ""),
+                                                    ref=request.POST.get("ref", ""), actor=request.user)
+                messages.success(request, _("Stock count applied: %(n)s adjustments posted to the ledger.")
+                                 % {"n": result.posted})
+                return redirect("web:inventory_stock_count")
+            context["preview"] = services.stock_count_preview(shop=shop, counts=lines)
+            context["ref"] = request.POST.get("ref") or f"count-{uuid.uuid4().hex[:20]}"
+        except ShopOpsError as exc:
+            context["detail"], context["errors"], status = exc.detail, exc.errors, exc.http_status
+    return render(request, "inventory/stock_count.html", context, status=status)

@@ -3,6 +3,7 @@
 Each service is atomic; the rules they share (the conditional decrement, the lock order) are in balances.py.
 Callers import the services from here (``from shopops.inventory import services``); the modules are:
 
+  counts.py        stock counts (盘点): on hand set to the count, one adjustment per difference
   ledger.py        receipts, returns, adjustments, counts, transfers; loading a past ledger
   reservations.py  reservations (hold, commit, release, expire); the hot path: reservations_fast.py with one
                    module per database (reservations_sqlite.py, reservations_postgres.py)
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from shopops.inventory.services.alerts import ALERT_SOURCE, inventory_alerts_all, inventory_alerts_run
 from shopops.inventory.services.balances import StockConflict
+from shopops.inventory.services.counts import CountDiff, CountLine, CountResult, stock_count_apply, stock_count_preview
 from shopops.inventory.services.ledger import (
     LedgerLine,
     MoveResult,
@@ -46,6 +48,9 @@ from shopops.inventory.services.sync import channel_rule_set, stock_sync
 
 __all__ = [
     "ALERT_SOURCE",
+    "CountDiff",
+    "CountLine",
+    "CountResult",
     "DEFAULT_LOCATION_CODE",
     "LedgerLine",
     "MoveResult",
@@ -66,6 +71,8 @@ __all__ = [
     "reservation_create",
     "reservation_release",
     "reservations_expire",
+    "stock_count_apply",
+    "stock_count_preview",
     "stock_history_load",
     "stock_move",
     "stock_sync",
