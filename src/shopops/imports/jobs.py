@@ -32,6 +32,7 @@ from shopops.imports.models import ImportJob
 from shopops.imports.order_import import run_orders
 from shopops.imports.outcome import IMPORT_ERRORS_KEPT, Outcome
 from shopops.imports.progress import progress_writer
+from shopops.imports.stock_count_import import run_stock_count
 from shopops.imports.tuning import no_cyclic_gc
 from shopops.imports.uploads import upload_remove
 
@@ -143,6 +144,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
 def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
     if fmt.target == "lake":
         return _run_lake(job, fmt, progress)
+    if fmt.target == "stock":
+        return run_stock_count(job, fmt, progress)
     with no_cyclic_gc():
         return run_orders(job, fmt, progress)
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shopops.core import roles
 from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
 from shopops.imports.models import ImportJob
@@ -35,6 +36,8 @@ def import_submit(*, shop: Shop, actor: AbstractBaseUser, format_name: str, uplo
     fmt = FORMATS.get(format_name)
     if fmt is not None and fmt.target == "orders" and not actor.has_perm("catalog.change_product"):
         raise PermissionDenied(_("Importing orders needs the operator role."))
+    if fmt is not None and fmt.target == "stock" and not actor.has_perm(roles.CHANGE_STOCK):
+        raise PermissionDenied(_("Importing a stock count needs the right to change stock."))
     import_request_check(shop=shop, format_name=format_name, channel_account=channel_account,
                           with_items=items is not None)
     stored: list[str] = []

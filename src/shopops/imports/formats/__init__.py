@@ -5,8 +5,10 @@ from __future__ import annotations
 from shopops.imports.formats.base import Format
 from shopops.imports.formats.lake_formats import LAKE_FORMATS
 from shopops.imports.formats.orders_formats import ORDER_FORMATS
+from shopops.imports.formats.stock_formats import STOCK_COUNT
 
 FORMATS: dict[str, Format] = {f.name: f for f in (*ORDER_FORMATS, *LAKE_FORMATS)}
+FORMATS[STOCK_COUNT.name] = STOCK_COUNT
 
 
 def register(fmt: Format) -> None:
