@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -118,3 +119,17 @@ def test_docs_describe_the_stock_count_format():
         assert f"| {column} |  |" in text, column
     for quirk in fmt.quirks:
         assert f"- {quirk}" in text, quirk
+
+
+def test_a_count_below_the_reserved_units_rejects_the_file_even_in_a_dry_run(shop, skus, tmp_path):
+    a = skus[0]
+    inventory_services.stock_move(shop=shop, sku_code=a.sku_code, qty=4, type="receipt", ref="rc-count-import")
+    inventory_services.reservation_create(shop=shop, sku_code=a.sku_code, qty=2, ref="o-count-import",
+                                          now=dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC))
+    before = _on_hand(shop, a)
+    path = _write(tmp_path / "count.csv", ["SKU编码,盘点数量", f"{a.sku_code},1"])
+    for options in ({"dry_run": True}, {}):
+        summary = _import(shop, path, **options)
+        assert summary["status"] == "rejected"
+        assert [(e["row"], e["column"]) for e in summary["errors"]] == [(2, "盘点数量")]
+    assert _on_hand(shop, a) == before

@@ -66,12 +66,7 @@ def run_stock_count(job: ImportJob, fmt: Format, progress: Callable[[float, str]
         return _rejected(tally, tally.errors)
     try:
         if job.options.get("dry_run"):
-            diffs = inventory_services.stock_count_preview(shop=job.shop, counts=lines)
-            blocked = [FieldError(COUNTED_COLUMN, _("Counted %(n)s, but %(held)s units are reserved or in "
-                                                    "flash-sale pools: resolve those first.")
-                                  % {"n": d.counted, "held": d.held}, d.row) for d in diffs if d.blocked]
-            if blocked:
-                return _rejected(tally, blocked)
+            diffs = inventory_services.stock_count_check(shop=job.shop, counts=lines)
             posted = sum(1 for d in diffs if d.difference)
         else:
             reason = str(job.options.get("reason") or "") or _("Stock count import %(file)s") % {"file": job.file_name}

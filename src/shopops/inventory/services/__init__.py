@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from shopops.inventory.services.alerts import ALERT_SOURCE, inventory_alerts_all, inventory_alerts_run
 from shopops.inventory.services.balances import StockConflict
-from shopops.inventory.services.counts import CountDiff, CountLine, CountResult, stock_count_apply, stock_count_preview
+from shopops.inventory.services.counts import (
+    CountDiff,
+    CountLine,
+    CountResult,
+    stock_count_apply,
+    stock_count_check,
+    stock_count_preview,
+)
 from shopops.inventory.services.ledger import (
     LedgerLine,
     MoveResult,
@@ -72,6 +79,7 @@ __all__ = [
     "reservation_release",
     "reservations_expire",
     "stock_count_apply",
+    "stock_count_check",
     "stock_count_preview",
     "stock_history_load",
     "stock_move",

@@ -149,6 +149,20 @@ def stock_count_preview(*, shop: Shop, counts: Sequence[CountLine]) -> list[Coun
     return [_diff(item, balances.get((item.sku_id, item.location.pk))) for item in resolved]
 
 
+def _blocked(diff: CountDiff) -> FieldError:
+    return FieldError("counted", _("Counted %(n)s, but %(held)s units are reserved or in flash-sale pools: resolve "
+                                   "those first.") % {"n": diff.counted, "held": diff.held}, diff.row)
+
+
+def stock_count_check(*, shop: Shop, counts: Sequence[CountLine]) -> list[CountDiff]:
+    """The preview, refused as applying would refuse it (a count below the reserved units names its row)."""
+    diffs = stock_count_preview(shop=shop, counts=counts)
+    errors = [_blocked(d) for d in diffs if d.blocked]
+    if errors:
+        raise InvalidInput(_("The count was not applied: %(n)s problems.") % {"n": len(errors)}, errors)
+    return diffs
+
+
 def _replayed(shop: Shop, ref: str) -> bool:
     """True when ``ref`` was applied as a count before; Conflict when it names another kind of move."""
     types = set(StockMove.objects.filter(shop=shop, ref=ref).values_list("type", flat=True))
@@ -193,9 +207,7 @@ def _write(shop: Shop, resolved: list[_Resolved], reason: str, ref: str,
         diff = _diff(item, balance)
         by_row[item.index] = diff
         if diff.blocked:
-            errors.append(FieldError("counted", _("Counted %(n)s, but %(held)s units are reserved or in flash-sale "
-                                                  "pools: resolve those first.") % {"n": diff.counted, "held": diff.held},
-                                     item.line.row))
+            errors.append(_blocked(diff))
             continue
         if diff.difference == 0 or errors:
             continue
