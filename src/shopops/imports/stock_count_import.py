@@ -44,10 +44,10 @@ def _read(path: str, fmt: Format, tally: Tally, tz: str) -> list[inventory_servi
             for error in converted.errors:
                 tally.error(error)
             for view in converted.views():
-                counted = view.get(COUNTED_COLUMN)
+                counted, row = view.get(COUNTED_COLUMN), view["_row"]
                 lines.append(inventory_services.CountLine(
                     sku_code=_text(view.get(SKU_COLUMN)), location=_text(view.get(LOCATION_COLUMN)),
-                    counted=counted if isinstance(counted, int) else 0, row=int(view["_row"]),
+                    counted=counted if isinstance(counted, int) else 0, row=row if isinstance(row, int) else 0,
                     note=_text(view.get(NOTE_COLUMN))))
     return lines
 
