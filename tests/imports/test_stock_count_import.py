@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from shopops.core.errors import InvalidInput
 from shopops.imports.formats import FORMATS
-from shopops.imports.services import import_job_create, import_job_run, import_summary
+from shopops.imports.services import export_sample, import_job_create, import_job_run, import_summary
 from shopops.inventory import services as inventory_services
 from shopops.inventory.models import Balance, StockMove
 
@@ -133,3 +134,11 @@ def test_a_count_below_the_reserved_units_rejects_the_file_even_in_a_dry_run(sho
         assert summary["status"] == "rejected"
         assert [(e["row"], e["column"]) for e in summary["errors"]] == [(2, "盘点数量")]
     assert _on_hand(shop, a) == before
+
+
+def test_export_sample_has_no_stock_count_file_and_says_so(shop, tmp_path):
+    """A count is a file the operator makes: export-sample refuses it with the formats it can write."""
+    with pytest.raises(InvalidInput) as caught:
+        export_sample(shop=shop, format_name="stock-count", path=str(tmp_path / "x.csv"))
+    assert caught.value.errors[0].field == "format" and "jd-orders" in caught.value.errors[0].message
+    assert not (tmp_path / "x.csv").exists()

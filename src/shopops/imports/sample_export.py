@@ -36,6 +36,10 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
+    if fmt.target not in ("orders", "lake"):  # counts, catalogs: files the operator makes, not the shop's history
+        sampled = sorted(name for name, f in FORMATS.items() if f.target in ("orders", "lake"))
+        raise InvalidInput(_("There is no sample file for %(name)s.") % {"name": format_name}, [FieldError(
+            "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sampled)})])
     if fmt.target == "lake":
         skus = [(s.sku_code, s.product.title) for s in catalog_selectors.skus_by_code(shop=shop).values()]
         rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
