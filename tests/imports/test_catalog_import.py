@@ -5,10 +5,13 @@ orders."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku
@@ -202,3 +205,39 @@ def test_cli_new_shop_imports_its_catalog_then_orders(tmp_path):
     assert json.loads(orders.stdout)["inserted"] == 2
     bad = _write(tmp_path / "bad.csv", TEMPLATE_HEADER[:3], [r[:3] for r in TEMPLATE_ROWS])
     assert run("import", "catalog-xlsx", str(bad), data_dir=tmp_path).returncode == 2
+
+
+def test_web_template_link_serves_an_xlsx_that_imports(client_as, shop, tmp_path,
+                                                        django_capture_on_commit_callbacks):
+    client = client_as("operator")
+    page = client.get("/imports/new/").content.decode()
+    assert 'href="/imports/catalog-template.xlsx"' in page
+    template = client.get("/imports/catalog-template.xlsx")
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    assert [c.value for c in next(book.active.iter_rows(max_row=1))][:10] == TEMPLATE_HEADER[:10]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/imports/new/", {"format": "catalog-xlsx", "file": SimpleUploadedFile(
+            "template.xlsx", template.content)})
+    assert response.status_code == 302
+    assert Sku.objects.filter(shop=shop, sku_code="DRESS-001-S", price_fen=19900).exists()
+    assert client_as("viewer").get("/imports/catalog-template.xlsx").status_code in (302, 403)
+
+
+def test_api_imports_taobao_items_and_ads_role_is_refused(api_as, shop, django_capture_on_commit_callbacks):
+    data = _write_bytes(TAOBAO_HEADER, TAOBAO_ROWS, "gbk")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as("operator").post("/api/v1/imports", {"format": "taobao-items",
+                                                               "file": SimpleUploadedFile("items.csv", data)})
+    assert response.status_code == 202, response.content
+    status = api_as("operator").get(f"/api/v1/imports/{response.json()['job']}").json()
+    assert status["status"] == "done" and status["inserted"] == 3, status
+    refused = api_as("ads").post("/api/v1/imports", {"format": "taobao-items",
+                                                      "file": SimpleUploadedFile("items.csv", data)})
+    assert refused.status_code == 403
+
+
+def _write_bytes(header: list[str], rows: list[list[str]], encoding: str) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *rows])
+    return buffer.getvalue().encode(encoding)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +28,8 @@ from shopops.imports.formats.catalog_formats import CatalogFormat, CatalogRow
 from shopops.imports.models import ImportJob
 from shopops.imports.order_import import _read_groups
 from shopops.imports.outcome import Outcome, Tally
+
+T = TypeVar("T")
 
 
 class _Rollback(Exception):
@@ -67,7 +71,8 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
     except _Refused as refused:
         return Outcome(rows=tally.rows, rejected=tally.rows, errors=refused.errors,
                        errors_total=len(refused.errors), rejected_file=True)
-    return Outcome(rows=tally.rows, **counts)
+    return Outcome(rows=tally.rows, inserted=counts["inserted"], updated=counts["updated"],
+                   unchanged=counts["unchanged"])
 
 
 class _Refused(Exception):
@@ -106,20 +111,23 @@ def _category_code(parts: Sequence[str]) -> str:
 
 def _ensure_category(shop: Shop, parts: Sequence[str], row: int, column: str) -> str:
     """The code of the category at ``parts`` (names from the top), creating the missing levels."""
-    tree = {(c.parent_id, c.name): c for c in catalog_selectors.categories(shop=shop)}
-    parent = None
+    stored = list(catalog_selectors.categories(shop=shop))
+    tree = {(c.parent_id, c.name): c.code for c in stored}
+    ids = {c.code: c.pk for c in stored}
+    parent: str | None = None
     for depth in range(len(parts)):
-        found = tree.get((parent.pk if parent is not None else None, parts[depth]))
-        if found is None:
-            found = _call(lambda d=depth, p=parent: catalog_services.category_create(
-                shop=shop, code=_category_code(parts[: d + 1]), name=parts[d], exists_ok=True,
-                parent=p.code if p is not None else None), row, {"name": column, "parent": column, "code": column})
-        parent = found
+        code = tree.get((ids[parent] if parent is not None else None, parts[depth]))
+        if code is None:
+            code = _category_code(parts[: depth + 1])
+            made = _call(partial(catalog_services.category_create, shop=shop, code=code, name=parts[depth],
+                                 exists_ok=True, parent=parent), row, {"name": column, "parent": column, "code": column})
+            ids[code] = made.pk
+        parent = code
     assert parent is not None
-    return parent.code
+    return parent
 
 
-def _call(write: Callable[[], object], row: int, columns: dict[str, str]) -> object:  # type: ignore[misc]
+def _call(write: Callable[[], T], row: int, columns: dict[str, str]) -> T:
     """A service write; a refusal names the row and the file's column, and rolls the whole import back."""
     try:
         return write()
@@ -144,29 +152,30 @@ def _write_product(shop: Shop, job: ImportJob, items: list[CatalogRow]) -> list[
         outcomes = ["inserted"] * len(items)
         for item in items:
             if not item.active:
-                _call(lambda i=item: catalog_services.sku_update(sku=catalog_selectors.sku_by_code(
-                    shop=shop, sku_code=i.sku_code), active=False), item.row, item.columns)  # type: ignore[arg-type]
+                stored_sku = catalog_selectors.sku_by_code(shop=shop, sku_code=item.sku_code)
+                assert stored_sku is not None
+                _call(partial(catalog_services.sku_update, sku=stored_sku, active=False), item.row, item.columns)
     else:
         for item in items:
             sku = stored[item.sku_code]
             changed = (sku.price_fen != item.price_fen or sku.active != item.active
                        or (item.cost_fen is not None and sku.cost_fen != item.cost_fen))
             if changed:
-                _call(lambda i=item, s=sku: catalog_services.sku_update(
-                    sku=s, price=format_fen(i.price_fen),
-                    cost=None if i.cost_fen is None else format_fen(i.cost_fen), active=i.active),
+                _call(partial(catalog_services.sku_update, sku=sku, price=format_fen(item.price_fen),
+                              cost=None if item.cost_fen is None else format_fen(item.cost_fen), active=item.active),
                       item.row, item.columns)
             outcomes.append("updated" if changed else "unchanged")
-    if head.item_id and job.channel_account_id:
+    account = job.channel_account_id
+    if head.item_id and account is not None:
         product = catalog_selectors.sku_by_code(shop=shop, sku_code=head.sku_code)
         assert product is not None
-        listing, created = _call(lambda: catalog_services.listing_upsert(  # type: ignore[misc]
-            shop=shop, product=product.product, channel_account_id=job.channel_account_id, title=head.listing_title,
+        listing, created = _call(lambda: catalog_services.listing_upsert(
+            shop=shop, product=product.product, channel_account_id=account, title=head.listing_title,
             external_id=head.item_id, url=head.url, status="online" if head.active else "offline"),
                                  head.row, head.columns)
         counts = _call(lambda: catalog_services.listing_skus_upsert(listing=listing, rows=[
             ListingSkuInput(sku_code=i.sku_code, platform_sku_id=i.platform_sku_id, price=format_fen(i.price_fen),
                             status="online" if i.active else "offline") for i in items]), head.row, head.columns)
-        if created or counts.inserted or counts.updated:  # type: ignore[attr-defined]
+        if created or counts.inserted or counts.updated:
             outcomes = [o if o == "inserted" else "updated" for o in outcomes]
     return outcomes

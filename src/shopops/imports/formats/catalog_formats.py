@@ -82,6 +82,13 @@ def attributes_of(value: object, row: int, column: str) -> dict[str, str]:
     return attributes
 
 
+def _int(value: object) -> int:
+    """A converted int/money/row-number cell (the converter made it an int)."""
+    if not isinstance(value, int):
+        raise TypeError(f"expected an int, got {value!r}")
+    return value
+
+
 def _active(value: object, row: int, column: str) -> bool:
     if value in (None, ""):
         return True
@@ -113,15 +120,15 @@ CATALOG_COLUMNS = (
 def catalog_rows(records: Sequence[Record]) -> list[CatalogRow]:
     """One product of the template: its rows share SPU编码; the category, title and brand of the first row."""
     head = records[0]
-    row = int(head["_row"])
+    row = _int(head["_row"])
     category = category_parts(need(head, "类目"), row, "类目")
     return [CatalogRow(
-        row=int(r["_row"]), category=category, category_column="类目", spu_code=str(head["SPU编码"]),
+        row=_int(r["_row"]), category=category, category_column="类目", spu_code=str(head["SPU编码"]),
         title=str(need(head, "商品名称")), brand=str(first(records, "品牌") or ""), sku_code=str(need(r, "SKU编码")),
-        attributes=attributes_of(r.get("规格"), int(r["_row"]), "规格"), barcode=str(r.get("条码") or ""),
-        price_fen=int(need(r, "售价")),  # type: ignore[call-overload]
-        cost_fen=None if r.get("成本") is None else int(r["成本"]),  # type: ignore[call-overload]
-        active=_active(r.get("状态"), int(r["_row"]), "状态"), item_id=str(first(records, "平台商品ID") or ""),
+        attributes=attributes_of(r.get("规格"), _int(r["_row"]), "规格"), barcode=str(r.get("条码") or ""),
+        price_fen=_int(need(r, "售价")),
+        cost_fen=None if r.get("成本") is None else _int(r["成本"]),
+        active=_active(r.get("状态"), _int(r["_row"]), "状态"), item_id=str(first(records, "平台商品ID") or ""),
         platform_sku_id=str(r.get("平台SKU ID") or ""), listing_title=str(need(head, "商品名称")),
         columns={"sku_code": "SKU编码", "price": "售价", "cost": "成本", "spu_code": "SPU编码", "title": "商品名称",
                  "url": "链接", "item_id": "平台商品ID"},
@@ -158,23 +165,23 @@ def taobao_item_rows(records: Sequence[Record]) -> list[CatalogRow]:
     """One 宝贝: its item-level fields on its first row; each SKU row names its own 商家编码 (outer id), an item
     without SKU rows is one SKU whose code is the item's 商家编码."""
     head = records[0]
-    row = int(head["_row"])
+    row = _int(head["_row"])
     item_id = str(head["宝贝ID"])
     category = category_parts(first(records, "宝贝类目"), row, "宝贝类目")
     spu = str(first(records, "商家编码") or need(head, "商家编码"))
     title = str(first(records, "宝贝名称") or need(head, "宝贝名称"))
     active = _active(first(records, "宝贝状态"), row, "宝贝状态")
-    price = int(first(records, "价格") or 0)  # type: ignore[call-overload]
+    price = _int(first(records, "价格") or 0)
     out = []
     for r in records:
         code = str(r.get("SKU商家编码") or "")
         if not code and (len(records) > 1 or r.get("销售属性")):
-            raise RowProblem(int(r["_row"]), "SKU商家编码", gettext_noop("must not be empty"))
+            raise RowProblem(_int(r["_row"]), "SKU商家编码", gettext_noop("must not be empty"))
         out.append(CatalogRow(
-            row=int(r["_row"]), category=category, category_column="宝贝类目", spu_code=spu, title=title,
+            row=_int(r["_row"]), category=category, category_column="宝贝类目", spu_code=spu, title=title,
             brand=str(first(records, "品牌") or ""), sku_code=code or spu,
-            attributes=attributes_of(r.get("销售属性"), int(r["_row"]), "销售属性"), barcode="",
-            price_fen=int(r.get("SKU价格") or price),  # type: ignore[call-overload]
+            attributes=attributes_of(r.get("销售属性"), _int(r["_row"]), "销售属性"), barcode="",
+            price_fen=_int(r.get("SKU价格") or price),
             cost_fen=None, active=active, item_id=item_id, platform_sku_id=str(r.get("SKU ID") or ""),
             listing_title=title, url=f"https://item.taobao.com/item.htm?id={item_id}",
             columns={"sku_code": "SKU商家编码" if code else "商家编码", "price": "SKU价格" if r.get("SKU价格") else "价格",
