@@ -241,3 +241,9 @@ def _write_bytes(header: list[str], rows: list[list[str]], encoding: str) -> byt
     buffer = io.StringIO()
     csv.writer(buffer).writerows([header, *rows])
     return buffer.getvalue().encode(encoding)
+
+
+def test_export_sample_of_a_catalog_format_is_refused_without_a_traceback(tmp_path):
+    assert run("init", "--shop", "样", "--admin-password", "Admin-pass-2026", data_dir=tmp_path).returncode == 0
+    result = run("export-sample", "catalog-xlsx", str(tmp_path / "x.csv"), data_dir=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -36,6 +36,9 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
+    if fmt.target == "catalog":
+        raise InvalidInput(_("The format %(name)s has no sample file: download the product template from the "
+                             "import page.") % {"name": format_name}, [FieldError("format", _("Not supported."))])
     if fmt.target == "lake":
         skus = [(s.sku_code, s.product.title) for s in catalog_selectors.skus_by_code(shop=shop).values()]
         rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
