@@ -147,20 +147,31 @@ def test_formula_in_a_title_is_neutralised(shop, tmp_path):
     assert Product.objects.get(shop=shop, spu_code="CI-F").title.startswith("'=")
 
 
-def test_a_service_refusal_rolls_back_every_product(shop, tmp_path):
-    """The second product's SKU code already belongs to another product: the first product is not written."""
+def test_a_sku_of_another_product_is_a_row_error(shop, tmp_path):
     taken = Sku.objects.filter(shop=shop).select_related("product").first()
     rows = [TEMPLATE_ROWS[2], ["家居", "CI-OTHER", "杯子", "", taken.sku_code, "", "", "1.00", "", "", "", ""]]
     before = _state(shop)
     summary = _import(shop, "catalog-xlsx", _write(tmp_path / "t.csv", TEMPLATE_HEADER, rows))
     assert summary["status"] == "rejected"
-    assert [e["row"] for e in summary["errors"]] == [3]
+    assert [(e["row"], e["column"]) for e in summary["errors"]] == [(3, "SKU编码")]
     assert _state(shop) == before
+
+
+def test_a_service_refusal_rolls_back_the_products_written_before(shop, tmp_path):
+    """The first product is valid and written, the second's code is refused by the catalog service: the
+    transaction rolls back both, and the refusal names its row and column."""
+    rows = [TEMPLATE_ROWS[2], ["家居", "CI-SPACE", "杯子", "", "bad code", "", "", "1.00", "", "", "", ""]]
+    before = _state(shop)
+    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "s.csv", TEMPLATE_HEADER, rows))
+    assert summary["status"] == "rejected"
+    assert [(e["row"], e["column"]) for e in summary["errors"]] == [(3, "SKU编码")]
+    assert _state(shop) == before
+    assert not Product.objects.filter(shop=shop, spu_code="CI-TEE").exists()
 
 
 def test_catalog_formats_are_documented():
     text = (Path(__file__).resolve().parents[2] / "docs/formats.md").read_text(encoding="utf-8")
-    for name in ("catalog-xlsx", "taobao-items"):
+    for name in ("catalog-xlsx", "taobao-items", "shopify-products"):
         fmt = FORMATS[name]
         assert f"`{name}`" in text
         for column in fmt.required:
@@ -247,3 +258,34 @@ def test_export_sample_of_a_catalog_format_is_refused_without_a_traceback(tmp_pa
     assert run("init", "--shop", "样", "--admin-password", "Admin-pass-2026", data_dir=tmp_path).returncode == 0
     result = run("export-sample", "catalog-xlsx", str(tmp_path / "x.csv"), data_dir=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+SHOPIFY_HEADER = ["Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Option1 Name",
+                  "Option1 Value", "Option2 Name", "Option2 Value", "Variant SKU", "Variant Price", "Variant Barcode",
+                  "Image Src", "Cost per item", "Status"]
+SHOPIFY_ROWS = [
+    ["linen-shirt", "Linen Shirt", "<p>Soft</p>", "Mori", "Apparel & Accessories > Clothing > Shirts", "Shirts",
+     "Size", "S", "Color", "White", "CI-LS-S", "39.00", "0001", "https://cdn.example/1.jpg", "12.50", "active"],
+    ["linen-shirt", "", "", "", "", "", "", "M", "", "White", "CI-LS-M", "41.00", "", "", "12.50", ""],
+    ["linen-shirt", "", "", "", "", "", "", "", "", "", "", "", "", "https://cdn.example/2.jpg", "", ""],
+    ["gift-card", "Gift Card", "", "Mori", "", "Gift", "Title", "Default Title", "", "", "CI-GIFT", "10.00", "",
+     "", "", "draft"],
+]
+
+
+def test_shopify_products_import_variants_and_skip_image_rows(shop, tmp_path):
+    path = _write(tmp_path / "products_export.csv", SHOPIFY_HEADER, SHOPIFY_ROWS, encoding="utf-8")
+    first = _import(shop, "shopify-products", path)
+    assert first["status"] == "done", first["errors"]
+    assert (first["rows"], first["inserted"], first["skipped"]) == (4, 3, 1)  # the image-only row is no SKU
+    shirt = Product.objects.get(shop=shop, spu_code="linen-shirt")
+    assert shirt.category.name == "Shirts" and shirt.category.parent.parent.name == "Apparel & Accessories"
+    medium = Sku.objects.get(shop=shop, sku_code="CI-LS-M")
+    assert (medium.price_fen, medium.cost_fen, medium.attributes) == (4100, 1250, {"Size": "M", "Color": "White"})
+    gift = Sku.objects.get(shop=shop, sku_code="CI-GIFT")
+    assert gift.attributes == {} and gift.active is False and gift.product.category.name == "Gift"
+    assert Listing.objects.get(shop=shop, product=shirt).channel_account.channel == "shopify"
+    before = _state(shop)
+    again = _import(shop, "shopify-products", path)
+    assert again["status"] == "done" and (again["unchanged"], again["inserted"], again["updated"]) == (3, 0, 0), again
+    assert _state(shop) == before

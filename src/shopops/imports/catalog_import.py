@@ -51,6 +51,7 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
             continue
         try:
             products.append(fmt.rows(rows))
+            tally.skipped += len(rows) - len(products[-1])  # rows that are no SKU (Shopify's image rows)
         except RowProblem as problem:
             tally.error(FieldError(problem.column, problem.text, problem.row), [int(r["_row"]) for r in rows])
     _check_stored(shop, products, tally)
@@ -72,7 +73,7 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
         return Outcome(rows=tally.rows, rejected=tally.rows, errors=refused.errors,
                        errors_total=len(refused.errors), rejected_file=True)
     return Outcome(rows=tally.rows, inserted=counts["inserted"], updated=counts["updated"],
-                   unchanged=counts["unchanged"])
+                   unchanged=counts["unchanged"], skipped=tally.skipped)
 
 
 class _Refused(Exception):

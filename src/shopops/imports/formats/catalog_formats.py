@@ -19,7 +19,8 @@ from shopops.imports.formats.base import Format, Record, RowProblem, first, need
 
 MONEY = {"kind": "money", "minimum": 0, "maximum": MAX_AMOUNT_FEN}
 CATEGORY_SEPARATORS = ("/", ">", "›", "＞", "／")
-STATUS_ACTIVE = {"在售": True, "上架": True, "出售中": True, "停售": False, "下架": False, "仓库中": False}
+STATUS_ACTIVE = {"在售": True, "上架": True, "出售中": True, "停售": False, "下架": False, "仓库中": False,
+                 "active": True, "draft": False, "archived": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,4 +200,69 @@ TAOBAO_ITEMS = CatalogFormat(
             "宝贝状态 出售中 → on sale, 仓库中 → off sale; the listing's address is built from 宝贝ID"),
 )
 
-CATALOG_FORMATS = (CATALOG_XLSX, TAOBAO_ITEMS)
+# ------------------------------------------------------------------------------ Shopify products_export.csv
+
+SHOPIFY_PRODUCT_COLUMNS = (
+    Column("Handle", required=True, nullable=False),
+    Column("Title"),
+    Column("Vendor"),
+    Column("Product Category"),
+    Column("Type"),
+    Column("Option1 Name"),
+    Column("Option1 Value"),
+    Column("Option2 Name"),
+    Column("Option2 Value"),
+    Column("Option3 Name"),
+    Column("Option3 Value"),
+    Column("Variant SKU", required=True, unique=True),
+    Column("Variant Price", required=True, **MONEY),  # type: ignore[arg-type]
+    Column("Variant Barcode"),
+    Column("Cost per item", **MONEY),  # type: ignore[arg-type]
+    Column("Status"),
+)
+
+
+def _shopify_options(records: Sequence[Record], record: Record) -> dict[str, str]:
+    """Option1..3 as attributes; the names sit on the product's first row; “Title: Default Title” is none."""
+    attributes = {}
+    for n in (1, 2, 3):
+        name, value = first(records, f"Option{n} Name"), record.get(f"Option{n} Value")
+        if name and value and (name, value) != ("Title", "Default Title"):
+            attributes[str(name)] = str(value)
+    return attributes
+
+
+def shopify_product_rows(records: Sequence[Record]) -> list[CatalogRow]:
+    """One Handle: product fields on its first row, one row per variant; image-only rows (no SKU, no option
+    value) are not variants."""
+    variants = [r for r in records if r.get("Variant SKU") or r.get("Option1 Value") or r.get("Variant Price")]
+    head = records[0]
+    row = _int(head["_row"])
+    if not variants:
+        raise RowProblem(row, "Variant SKU", gettext_noop("must not be empty"))
+    category = category_parts(first(records, "Product Category") or first(records, "Type"), row, "Product Category")
+    title = str(first(records, "Title") or need(head, "Title"))
+    active = _active(first(records, "Status"), row, "Status")
+    return [CatalogRow(
+        row=_int(r["_row"]), category=category, category_column="Product Category", spu_code=str(head["Handle"]),
+        title=title, brand=str(first(records, "Vendor") or ""), sku_code=str(need(r, "Variant SKU")),
+        attributes=_shopify_options(records, r), barcode=str(r.get("Variant Barcode") or ""),
+        price_fen=_int(need(r, "Variant Price")),
+        cost_fen=None if r.get("Cost per item") is None else _int(r["Cost per item"]), active=active,
+        item_id=str(head["Handle"]), listing_title=title,
+        columns={"sku_code": "Variant SKU", "price": "Variant Price", "cost": "Cost per item", "spu_code": "Handle",
+                 "title": "Title"}) for r in variants]
+
+
+SHOPIFY_PRODUCTS = CatalogFormat(
+    name="shopify-products", title=gettext_noop("Shopify products_export.csv"), channel="shopify",
+    target="catalog", columns=SHOPIFY_PRODUCT_COLUMNS, order_key="Handle", rows=shopify_product_rows,
+    quirks=("UTF-8 CSV, one row per variant; product fields (Title, Vendor, Product Category, Option names) only "
+            "on the first row of each Handle; rows with only an image are not variants",
+            "Handle is the SPU code and the listing's id; Variant SKU the SKU code",
+            "Product Category (“Apparel & Accessories > Clothing > Dresses”), else Type, is the category path",
+            "Option1..3 Name/Value become the SKU's attributes (“Title: Default Title” is none); Status active → "
+            "on sale, draft/archived → off sale"),
+)
+
+CATALOG_FORMATS = (CATALOG_XLSX, TAOBAO_ITEMS, SHOPIFY_PRODUCTS)
