@@ -289,3 +289,10 @@ def test_shopify_products_import_variants_and_skip_image_rows(shop, tmp_path):
     again = _import(shop, "shopify-products", path)
     assert again["status"] == "done" and (again["unchanged"], again["inserted"], again["updated"]) == (3, 0, 0), again
     assert _state(shop) == before
+
+
+def test_dry_run_counts_and_writes_nothing(shop, tmp_path):
+    before = _state(shop)
+    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "d.csv", TEMPLATE_HEADER, TEMPLATE_ROWS), dry_run=True)
+    assert (summary["status"], summary["dry_run"], summary["inserted"]) == ("done", True, 3), summary
+    assert _state(shop) == before

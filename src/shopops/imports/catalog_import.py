@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +28,9 @@ from shopops.imports.formats.catalog_formats import CatalogFormat, CatalogRow
 from shopops.imports.models import ImportJob
 from shopops.imports.order_import import _read_groups
 from shopops.imports.outcome import Outcome, Tally
+
+if TYPE_CHECKING:
+    from shopops.catalog.models import Category, Sku
 
 T = TypeVar("T")
 
@@ -54,15 +57,17 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
             tally.skipped += len(rows) - len(products[-1])  # rows that are no SKU (Shopify's image rows)
         except RowProblem as problem:
             tally.error(FieldError(problem.column, problem.text, problem.row), [int(r["_row"]) for r in rows])
-    _check_stored(shop, products, tally)
+    skus = catalog_selectors.skus_by_code(shop=shop)  # once: a catalog file names thousands of SKUs
+    _check_stored(skus, products, tally)
     if tally.errors:
         return Outcome(rows=tally.rows, rejected=len(tally.bad_rows), errors=tally.errors,
                        errors_total=len(tally.errors), rejected_file=True)
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     try:
         with transaction.atomic():
+            tree = _Tree(list(catalog_selectors.categories(shop=shop)))
             for index, items in enumerate(products):
-                for outcome in _write_product(shop, job, items):
+                for outcome in _write_product(shop, job, items, skus, tree):
                     counts[outcome] += 1
                 progress(0.5 + 0.5 * (index + 1) / max(len(products), 1), "write")
             if job.options.get("dry_run"):
@@ -82,10 +87,9 @@ class _Refused(Exception):
         self.errors = errors
 
 
-def _check_stored(shop: Shop, products: Sequence[list[CatalogRow]], tally: Tally) -> None:
+def _check_stored(stored: dict[str, Sku], products: Sequence[list[CatalogRow]], tally: Tally) -> None:
     """Row errors a file makes against what is stored: a SKU code of another product, a new SKU under an
     existing product, a SKU code twice in the file (across products)."""
-    stored = catalog_selectors.skus_by_code(shop=shop)
     stored_spus = {sku.product.spu_code for sku in stored.values()}
     seen: dict[str, int] = {}
     for items in products:
@@ -110,19 +114,25 @@ def _category_code(parts: Sequence[str]) -> str:
     return "c-" + hashlib.sha1("/".join(parts).encode()).hexdigest()[:12]
 
 
-def _ensure_category(shop: Shop, parts: Sequence[str], row: int, column: str) -> str:
+class _Tree:
+    """The shop's categories by (parent id, name), kept up to date as the import creates levels."""
+
+    def __init__(self, stored: Sequence[Category]) -> None:
+        self.codes = {(c.parent_id, c.name): c.code for c in stored}
+        self.ids = {c.code: c.pk for c in stored}
+
+
+def _ensure_category(shop: Shop, tree: _Tree, parts: Sequence[str], row: int, column: str) -> str:
     """The code of the category at ``parts`` (names from the top), creating the missing levels."""
-    stored = list(catalog_selectors.categories(shop=shop))
-    tree = {(c.parent_id, c.name): c.code for c in stored}
-    ids = {c.code: c.pk for c in stored}
     parent: str | None = None
     for depth in range(len(parts)):
-        code = tree.get((ids[parent] if parent is not None else None, parts[depth]))
+        parent_id = tree.ids[parent] if parent is not None else None
+        code = tree.codes.get((parent_id, parts[depth]))
         if code is None:
             code = _category_code(parts[: depth + 1])
             made = _call(partial(catalog_services.category_create, shop=shop, code=code, name=parts[depth],
                                  exists_ok=True, parent=parent), row, {"name": column, "parent": column, "code": column})
-            ids[code] = made.pk
+            tree.ids[code], tree.codes[(parent_id, parts[depth])] = made.pk, code
         parent = code
     assert parent is not None
     return parent
@@ -138,14 +148,14 @@ def _call(write: Callable[[], T], row: int, columns: dict[str, str]) -> T:
                         for e in errors]) from exc
 
 
-def _write_product(shop: Shop, job: ImportJob, items: list[CatalogRow]) -> list[str]:
+def _write_product(shop: Shop, job: ImportJob, items: list[CatalogRow], skus: dict[str, Sku],
+                   tree: _Tree) -> list[str]:
     """Write one product's rows; each row's outcome: inserted, updated or unchanged."""
     head = items[0]
-    stored = {code: sku for code, sku in catalog_selectors.skus_by_code(shop=shop).items()
-              if code in {i.sku_code for i in items}}
+    stored = {i.sku_code: skus[i.sku_code] for i in items if i.sku_code in skus}
     outcomes: list[str] = []
     if not stored:
-        category = _ensure_category(shop, head.category, head.row, head.category_column)
+        category = _ensure_category(shop, tree, head.category, head.row, head.category_column)
         data = ProductInput(spu_code=head.spu_code, title=head.title, category=category, brand=head.brand,
                             skus=tuple(SkuInput(i.sku_code, format_fen(i.price_fen), format_fen(i.cost_fen or 0),
                                                 i.attributes, i.barcode) for i in items))
