@@ -296,3 +296,13 @@ def test_dry_run_counts_and_writes_nothing(shop, tmp_path):
     summary = _import(shop, "catalog-xlsx", _write(tmp_path / "d.csv", TEMPLATE_HEADER, TEMPLATE_ROWS), dry_run=True)
     assert (summary["status"], summary["dry_run"], summary["inserted"]) == ("done", True, 3), summary
     assert _state(shop) == before
+
+
+def test_a_category_code_names_the_stored_category(shop, tmp_path):
+    stored = Category.objects.filter(shop=shop).first()
+    rows = [[stored.code, "CI-CODE", "按编码", "", "CI-CODE-1", "", "", "5.00", "", "", "", ""]]
+    count = Category.objects.filter(shop=shop).count()
+    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "code.csv", TEMPLATE_HEADER, rows))
+    assert summary["status"] == "done", summary["errors"]
+    assert Product.objects.get(shop=shop, spu_code="CI-CODE").category == stored
+    assert Category.objects.filter(shop=shop).count() == count

@@ -123,7 +123,10 @@ class _Tree:
 
 
 def _ensure_category(shop: Shop, tree: _Tree, parts: Sequence[str], row: int, column: str) -> str:
-    """The code of the category at ``parts`` (names from the top), creating the missing levels."""
+    """The code of the category at ``parts`` (names from the top), creating the missing levels; a single part
+    that is a stored category's code is that category (a file may name categories by code)."""
+    if len(parts) == 1 and parts[0] in tree.ids:
+        return parts[0]
     parent: str | None = None
     for depth in range(len(parts)):
         parent_id = tree.ids[parent] if parent is not None else None

@@ -140,7 +140,8 @@ CATALOG_XLSX = CatalogFormat(
     name="catalog-xlsx", title=gettext_noop("ShopOps product template"), channel="taobao", target="catalog",
     columns=CATALOG_COLUMNS, order_key="SPU编码", rows=catalog_rows,
     quirks=("one row per SKU; rows of one product share SPU编码 and take 类目, 商品名称 and 品牌 from its first row",
-            "类目 is a path from the top: “服饰/女装/连衣裙” or “服饰>女装”; missing levels are created",
+            "类目 is a path from the top: “服饰/女装/连衣裙” or “服饰>女装”; missing levels are created; a stored "
+            "category's code also works",
             "规格 reads “颜色:红;尺码:M”; 状态 is 在售 (default) or 停售",
             "平台商品ID, 平台SKU ID and 链接 (optional) make a listing on the import's channel account"),
 )
