@@ -22,6 +22,7 @@ from shopops.core.clock import now
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.i18n import say
 from shopops.core.models import Shop
+from shopops.imports.catalog_import import run_catalog
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.base import Format
@@ -146,6 +147,8 @@ def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) ->
         return _run_lake(job, fmt, progress)
     if fmt.target == "stock":
         return run_stock_count(job, fmt, progress)
+    if fmt.target == "catalog":
+        return run_catalog(job, fmt, progress)
     with no_cyclic_gc():
         return run_orders(job, fmt, progress)
 

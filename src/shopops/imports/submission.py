@@ -34,7 +34,7 @@ def import_submit(*, shop: Shop, actor: AbstractBaseUser, format_name: str, uplo
     A request refused (permission, format, item file, account) writes nothing; the upload is renamed from its
     temporary name and the task queued only when the job's row is committed."""
     fmt = FORMATS.get(format_name)
-    if fmt is not None and fmt.target == "orders" and not actor.has_perm("catalog.change_product"):
+    if fmt is not None and fmt.target in ("orders", "catalog") and not actor.has_perm("catalog.change_product"):
         raise PermissionDenied(_("Importing orders needs the operator role."))
     if fmt is not None and fmt.target == "stock" and not actor.has_perm(roles.CHANGE_STOCK):
         raise PermissionDenied(_("Importing a stock count needs the right to change stock."))

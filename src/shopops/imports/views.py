@@ -18,6 +18,7 @@ from shopops.core.i18n import say
 from shopops.core.worker import worker_missing_notice
 from shopops.imports import selectors, services, submission
 from shopops.imports.formats import FORMATS
+from shopops.imports.formats.catalog_formats import CATALOG_XLSX
 from shopops.imports.models import ImportJob
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import local_time
@@ -150,3 +151,15 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return xlsx_response(filename=f"import-{job.pk}-errors.xlsx", sheet=str(gettext_lazy("Row errors")),
                          columns=ERROR_COLUMNS, rows=job.errors)
+
+
+TEMPLATE_EXAMPLE = {"类目": "服饰/女装/连衣裙", "SPU编码": "DRESS-001", "商品名称": "碎花连衣裙", "品牌": "", "SKU编码": "DRESS-001-S",
+                    "规格": "颜色:红;尺码:S", "条码": "", "售价": "199.00", "成本": "80.00", "状态": "在售"}
+
+
+@page_requires(roles.RUN_IMPORTS)
+def import_catalog_template(request: HttpRequest) -> HttpResponse:
+    """The catalog-xlsx template: its headers and one example row (docs/formats.md#catalog-xlsx)."""
+    columns = [Column(c.name, c.name, lambda row, name=c.name: row.get(name, "")) for c in CATALOG_XLSX.columns]
+    return xlsx_response(filename="shopops-catalog-template.xlsx", sheet=str(gettext_lazy("Products")),
+                         columns=columns, rows=[TEMPLATE_EXAMPLE])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shopops.imports.formats.base import Format
+from shopops.imports.formats.catalog_formats import CATALOG_FORMATS
 from shopops.imports.formats.lake_formats import LAKE_FORMATS
 from shopops.imports.formats.orders_formats import ORDER_FORMATS
 from shopops.imports.formats.stock_formats import STOCK_COUNT
@@ -15,3 +16,6 @@ def register(fmt: Format) -> None:
     if fmt.name in FORMATS:
         raise ValueError(f"format {fmt.name} registered twice")
     FORMATS[fmt.name] = fmt
+
+
+FORMATS.update({f.name: f for f in CATALOG_FORMATS})
