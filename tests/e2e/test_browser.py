@@ -15,12 +15,12 @@ STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-ord
 ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "/analytics/retention/",
              "/analytics/products/", "/analytics/gmv-explain/"]
 NAV_BY_ROLE = {
-    "admin": ["/", "/todos/", "/orders/", "/products/", "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/",
+    "admin": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/",
               "/audit/"],
-    "operator": ["/", "/todos/", "/orders/", "/products/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
-    "ads": ["/", "/todos/", "/orders/", "/products/", *ANALYTICS, *STOCK, "/imports/"],
-    "service": ["/", "/todos/", "/orders/", "/products/", "/customers/", *STOCK],
-    "viewer": ["/", "/todos/", "/orders/", "/products/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "operator": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "ads": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", *ANALYTICS, *STOCK, "/imports/"],
+    "service": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *STOCK],
+    "viewer": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
 }
 
 

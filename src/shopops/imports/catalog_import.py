@@ -26,7 +26,7 @@ from shopops.core.money import format_fen
 from shopops.imports.formats.base import Format, RowProblem
 from shopops.imports.formats.catalog_formats import CatalogFormat, CatalogRow
 from shopops.imports.models import ImportJob
-from shopops.imports.order_import import _read_groups
+from shopops.imports.order_import import read_groups
 from shopops.imports.outcome import Outcome, Tally
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
         raise ValueError(f"{fmt.name} is not a catalog format")
     shop = job.shop
     tally = Tally()
-    groups = _read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone,
+    groups = read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone,
                           progress=lambda f: progress(0.4 * f, "read"))
     tally.rows = sum(len(rows) for rows in groups.values())
     progress(0.45, "check")

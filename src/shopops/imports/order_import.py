@@ -25,7 +25,7 @@ from shopops.imports.outcome import Outcome, Tally
 from shopops.imports.readers import read_table
 
 
-def _read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, tz: str,
+def read_groups(path: str, columns: Sequence[Column], key: str, tally: Tally, tz: str,
                  progress: Callable[[float], None] | None = None, label: str = "",
                  ) -> dict[object, list[RowView]]:
     """Read, convert and group a file's rows by ``key`` (rows of one order may be anywhere in the file); the
@@ -60,14 +60,14 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
     shop = job.shop
     skip_invalid = bool(job.options.get("skip_invalid"))
     tally = Tally()
-    groups = _read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone,
+    groups = read_groups(job.file_path, fmt.columns, fmt.order_key, tally, shop.timezone,
                           progress=lambda f: progress(0.4 * f, "read"))
     tally.rows = sum(len(rows) for rows in groups.values())
     items: dict[object, list[RowView]] = {}
     items_path = str(job.options.get("items_path") or "")
     item_tally = Tally()
     if items_path:
-        items = _read_groups(items_path, fmt.item_columns, fmt.item_columns[0].name, item_tally, shop.timezone,
+        items = read_groups(items_path, fmt.item_columns, fmt.item_columns[0].name, item_tally, shop.timezone,
                              label="items:")
         tally.errors.extend(item_tally.errors)
     bad_item_orders = {record[fmt.item_columns[0].name] for rows in items.values() for record in rows

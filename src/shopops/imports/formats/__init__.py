@@ -8,8 +8,7 @@ from shopops.imports.formats.lake_formats import LAKE_FORMATS
 from shopops.imports.formats.orders_formats import ORDER_FORMATS
 from shopops.imports.formats.stock_formats import STOCK_COUNT
 
-FORMATS: dict[str, Format] = {f.name: f for f in (*ORDER_FORMATS, *LAKE_FORMATS)}
-FORMATS[STOCK_COUNT.name] = STOCK_COUNT
+FORMATS: dict[str, Format] = {f.name: f for f in (*ORDER_FORMATS, *LAKE_FORMATS, STOCK_COUNT, *CATALOG_FORMATS)}
 
 
 def register(fmt: Format) -> None:
@@ -17,5 +16,3 @@ def register(fmt: Format) -> None:
         raise ValueError(f"format {fmt.name} registered twice")
     FORMATS[fmt.name] = fmt
 
-
-FORMATS.update({f.name: f for f in CATALOG_FORMATS})
