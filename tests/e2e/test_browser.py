@@ -14,13 +14,13 @@ pytestmark = pytest.mark.e2e
 STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-orders/"]
 ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "/analytics/retention/",
              "/analytics/products/", "/analytics/gmv-explain/"]
+_COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/"]
 NAV_BY_ROLE = {
-    "admin": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/",
-              "/audit/"],
-    "operator": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
-    "ads": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", *ANALYTICS, *STOCK, "/imports/"],
-    "service": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *STOCK],
-    "viewer": ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "admin": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/audit/"],
+    "operator": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "ads": [*_COMMON, *ANALYTICS, *STOCK, "/imports/"],
+    "service": [*_COMMON, "/customers/", *STOCK],
+    "viewer": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
 }
 
 
