@@ -18,6 +18,7 @@ def _only(*allowed: str, ok: int = 200) -> dict[str, int]:
 PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:import_list": (_only("admin", "operator", "ads", "viewer"), 302),
     "web:import_new": (_only("admin", "operator", "ads"), 302),
+    "web:import_catalog_template": (_only("admin", "operator", "ads"), 302),  # the catalog-xlsx template
     "web:import_detail": (_only("admin", "operator", "ads", "viewer"), 302),
     "web:import_errors": (_only("admin", "operator", "ads", "viewer"), 302),
 }

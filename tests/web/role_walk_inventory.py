@@ -27,6 +27,7 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:inventory_po_action": (_only(*STOCK_EDITORS, ok=405), 302),  # POST only
     "web:inventory_sync": (ALL_OK, 302),
     "web:inventory_sync_run": (_only(*STOCK_EDITORS, ok=405), 302),  # POST only
+    "web:inventory_stock_count": (_only(*STOCK_EDITORS), 302),  # 盘点: changes stock
 }
 
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
