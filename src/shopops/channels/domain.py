@@ -35,6 +35,47 @@ CHANNELS_BY_CODE = {c.code: c for c in CHANNELS}
 CHANNEL_CHOICES = [(c.code, c.name_zh) for c in CHANNELS]  # the models' choices (Chinese names, as stored)
 
 
+def channel_code_of(text: str) -> str | None:
+    """The channel code a person typed: the code (any case), the Chinese name (天猫) or the English label
+    (Tmall); None when it names no known channel."""
+    wanted = (text or "").strip().casefold()
+    for info in CHANNELS:
+        if wanted in (info.code, info.name_zh.casefold(), info.name.casefold()):
+            return info.code
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficSource:
+    """A traffic source code (流量来源) as the demo world and the own-site log write it; ``name`` is the English
+    label a face says in the user's language (its zh-Hans msgstr is ``name_zh``). Platform reports carry their
+    own Chinese source names (手淘搜索, 直通车…), which are shown as they are."""
+
+    code: str
+    name_zh: str
+    name: Text
+
+
+TRAFFIC_SOURCES: tuple[TrafficSource, ...] = (
+    TrafficSource("search", "搜索", gettext_noop("Search")),
+    TrafficSource("recommend", "推荐", gettext_noop("Recommendations")),
+    TrafficSource("ads", "付费推广", gettext_noop("Paid ads")),
+    TrafficSource("live", "直播", gettext_noop("Live streams")),
+    TrafficSource("content", "内容", gettext_noop("Content")),
+    TrafficSource("direct", "直接访问", gettext_noop("Direct visits")),
+    TrafficSource("private", "私域", gettext_noop("Private domain")),
+)
+TRAFFIC_SOURCES_BY_CODE = {s.code: s for s in TRAFFIC_SOURCES}
+
+
+def source_name(code: str) -> str:
+    """A traffic source's English label (a ``Text``); any other value (a platform's own 来源 name) as is."""
+    if not code:
+        return gettext_noop("No source recorded")
+    info = TRAFFIC_SOURCES_BY_CODE.get(code)
+    return code if info is None else info.name
+
+
 def channel_name(code: str) -> str:
     """The channel's English label (a ``Text`` a face says with ``core.i18n.say``); an unknown code as is."""
     info = CHANNELS_BY_CODE.get(code)

@@ -21,13 +21,16 @@ from django.utils.translation import gettext_lazy
 from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
-from shopops.channels.labels import channel_label
+from shopops.analytics.selectors import traffic as traffic_selectors
+from shopops.channels.domain import CHANNELS
+from shopops.channels.labels import channel_label, source_label
 from shopops.core import roles
 from shopops.core.clock import today
-from shopops.core.errors import ShopOpsError
+from shopops.core.errors import ErrorCollector, ShopOpsError
 from shopops.core.money import fen_to_decimal
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
+from shopops.ui.templatetags.shopops import fen as fen_text
 
 DEFAULT_DAYS = 30
 
@@ -83,6 +86,8 @@ def _chart_yuan(fen: int) -> float:
 def _label(key: str, value: object, language: str) -> str:
     if key == "channel":
         return channel_label(str(value)) if value else "—"
+    if key == "source":
+        return source_label(str(value or ""))
     return str(value) if value not in (None, "") else "—"
 
 
@@ -127,26 +132,103 @@ TRAFFIC_METRICS = ["uv", "pv", "buyers", "orders", "gmv", "cvr", "aov", "uv_valu
 CARD_METRICS = ["uv", "buyers", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "refund_rate"]
 
 
+UNATTRIBUTED_LABELS = {
+    traffic_selectors.NO_SOURCE: gettext_lazy("Unattributed (the reports give no source)"),
+    traffic_selectors.ORDERS_WITHOUT_SOURCE: gettext_lazy("Unattributed (orders without a source)"),
+    traffic_selectors.REPORT_DIFFERS: gettext_lazy("Unattributed (orders differ from the platform report)"),
+}
+BASIS_LABELS = {traffic_selectors.REPORT: gettext_lazy("Platform traffic report"),
+                traffic_selectors.ORDERS: gettext_lazy("Orders' source")}
+
+
+def _basis(value: str) -> str:
+    return "、".join(str(BASIS_LABELS[b]) for b in value.split("+") if b in BASIS_LABELS) if value else ""
+
+
+def _source_name(row: dict) -> str:
+    if row["kind"] == "unattributed":
+        return str(UNATTRIBUTED_LABELS[row["reason"]])
+    return source_label(row["source"])
+
+
+def _channel_amounts(row: dict) -> str:
+    """The channels behind an unattributed row: "天猫 ¥1,234.00、小红书 ¥56.00"."""
+    if row["kind"] != "unattributed":
+        return ""
+    return "、".join(f"{channel_label(ch)} {fen_text(amount)}" for ch, amount in row["channels"].items())
+
+
+def _source_columns() -> list[Column]:
+    return [
+        Column("source", GROUP_LABELS["source"], _source_name),
+        Column("uv", METRIC_LABELS["uv"], lambda r: r.get("uv"), numeric=True),
+        Column("pv", METRIC_LABELS["pv"], lambda r: r.get("pv"), numeric=True),
+        Column("gmv", METRIC_LABELS["gmv"], lambda r: _yuan(r["gmv_fen"]), numeric=True),
+        Column("share", gettext_lazy("Share of GMV"), lambda r: r["share"], numeric=True),
+        Column("basis", gettext_lazy("GMV by source from"), lambda r: _basis(r.get("basis", ""))),
+        Column("bounce_rate", METRIC_LABELS["bounce_rate"], lambda r: r.get("bounce_rate"), numeric=True),
+        Column("cart_rate", METRIC_LABELS["cart_rate"], lambda r: r.get("cart_rate"), numeric=True),
+        Column("fav_rate", METRIC_LABELS["fav_rate"], lambda r: r.get("fav_rate"), numeric=True),
+        Column("channels", gettext_lazy("Channels"), _channel_amounts),
+    ]
+
+
+SOURCE_KINDS = {"gmv": "money", "share": "rate"}
+
+
+def _channel_choices(current: str) -> list[tuple[str, str]]:
+    """The channel select: every known channel by its name (and a code of the data that is not one)."""
+    choices = [(c.code, channel_label(c.code)) for c in CHANNELS]
+    if current and current not in {c for c, _label in choices}:
+        choices.append((current, current))
+    return choices
+
+
+def _bar_chart(labels: list[str], series: list[tuple[str, list, str, bool]], *, height: int = 300) -> dict:
+    """A grouped bar chart; each series (name, values, colour, on the right-hand ¥ axis)."""
+    return {
+        "data": [{"x": labels, "y": values, "type": "bar", "name": name, "marker": {"color": colour},
+                  **({"yaxis": "y2"} if right else {})} for name, values, colour, right in series],
+        "layout": {"barmode": "group", "height": height, "margin": {"l": 60, "r": 60, "t": 10, "b": 80},
+                   "legend": {"orientation": "h", "y": -0.35},
+                   "yaxis": {"title": str(METRIC_LABELS["uv"]), "rangemode": "tozero"},
+                   "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right", "rangemode": "tozero"}},
+    }
+
+
 @page_requires(roles.VIEW_ANALYTICS)
 def traffic_sources(request: HttpRequest) -> HttpResponse:
-    """Metrics by day (chart + table) and by traffic source or channel (table), for the period."""
+    """Metrics by day (chart + table) and by traffic source (visitors with GMV attributed to its sources,
+    docs/rules/analytics.md#source-attribution) or channel, for the period. The channel filter takes a code
+    or a name (tmall, 天猫)."""
     language = translation.get_language() or "zh-hans"
     date_from, date_to = _period(request)
     group = request.GET.get("by", "source") if request.GET.get("by") in ("source", "channel") else "source"
-    channel = request.GET.get("channel", "").strip()
+    typed = request.GET.get("channel", "").strip()
     errors: list[str] = []
     daily = grouped = None
+    channel = ""
     try:
+        parse_errors = ErrorCollector()
+        channel = traffic_selectors.parse_channel(typed, parse_errors) or ""
+        parse_errors.raise_if_any(_("The traffic request is not valid."))
         daily = metric_selectors.metrics_report(shop=request.shop, date_from=date_from, date_to=date_to, by="day",
                                                 channel=channel, metrics=TRAFFIC_METRICS)
-        grouped = metric_selectors.metrics_report(shop=request.shop, date_from=date_from, date_to=date_to,
-                                                  by=group, channel=channel, metrics=TRAFFIC_METRICS)
+        if group == "source":
+            grouped = traffic_selectors.traffic_by_source(shop=request.shop, date_from=date_from, date_to=date_to,
+                                                          channel=channel)
+        else:
+            grouped = metric_selectors.metrics_report(shop=request.shop, date_from=date_from, date_to=date_to,
+                                                      by=group, channel=channel, metrics=TRAFFIC_METRICS)
     except ShopOpsError as exc:
         errors = _errors(exc)
     day_rows = daily["rows"] if daily else []
     group_rows = grouped["rows"] if grouped else []
     day_columns = _metric_columns("day", TRAFFIC_METRICS, language)
-    group_columns = _metric_columns(group, TRAFFIC_METRICS, language)
+    if group == "source":
+        group_columns, group_kinds = _source_columns(), SOURCE_KINDS
+    else:
+        group_columns, group_kinds = _metric_columns(group, TRAFFIC_METRICS, language), {}
     exported = _export(request, {"daily": (str(_("Metrics by day")), day_columns, day_rows),
                                  "groups": (str(GROUP_LABELS[group]), group_columns, group_rows)}, errors)
     if exported:
@@ -163,27 +245,31 @@ def traffic_sources(request: HttpRequest) -> HttpResponse:
              "mode": "lines+markers", "name": str(_("GMV (¥)")), "yaxis": "y2", "line": {"color": "#d4380d"}},
         ],
         "layout": {"barmode": "group", "height": 340, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
-                   "legend": {"orientation": "h", "y": -0.2}, "yaxis": {"title": str(_("People")),
-                                                                        "rangemode": "tozero"},
+                   "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": str(_("Date"))},
+                   "yaxis": {"title": str(_("People")), "rangemode": "tozero"},
                    "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right",
                               "rangemode": "tozero"}, "hovermode": "x unified"},
     }
-    share_chart = {
-        "data": [{"x": [_label(group, r[group], language) for r in group_rows], "y": [r["uv"] for r in group_rows],
-                  "type": "bar", "name": str(METRIC_LABELS["uv"]), "marker": {"color": "#91caff"}},
-                 {"x": [_label(group, r[group], language) for r in group_rows],
-                  "y": [_chart_yuan(r["gmv"]) for r in group_rows], "type": "bar", "name": str(_("GMV (¥)")),
-                  "yaxis": "y2", "marker": {"color": "#d4380d"}}],
-        "layout": {"barmode": "group", "height": 300, "margin": {"l": 60, "r": 60, "t": 10, "b": 60},
-                   "legend": {"orientation": "h", "y": -0.3},
-                   "yaxis": {"title": str(METRIC_LABELS["uv"]), "rangemode": "tozero"},
-                   "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right", "rangemode": "tozero"}},
-    }
+    if group == "source":
+        labels = [_source_name(r) for r in group_rows]
+        share_chart = _bar_chart(labels, [
+            (str(METRIC_LABELS["uv"]), [r.get("uv") for r in group_rows], "#91caff", False),
+            (str(_("GMV (¥)")), [None if r["gmv_fen"] is None else _chart_yuan(r["gmv_fen"]) for r in group_rows],
+             "#d4380d", True)])
+    else:
+        labels = [_label(group, r[group], language) for r in group_rows]
+        share_chart = _bar_chart(labels, [
+            (str(METRIC_LABELS["uv"]), [r["uv"] for r in group_rows], "#91caff", False),
+            (str(_("GMV (¥)")), [_chart_yuan(r["gmv"]) for r in group_rows], "#d4380d", True)])
+    share_chart["layout"]["xaxis"] = {"title": str(GROUP_LABELS[group])}
     notes = sorted(set((daily or {}).get("notes", [])) | set((grouped or {}).get("notes", [])))
     return render(request, "analytics/traffic_sources.html", {
         "date_from": date_from, "date_to": date_to, "group": group, "channel": channel, "errors": errors,
+        "channels": _channel_choices(channel),
         "cards": cards, "chart": chart, "share_chart": share_chart,
-        "daily_table": _table(day_columns, day_rows), "group_table": _table(group_columns, group_rows),
+        "daily_table": _table(day_columns, day_rows),
+        "group_table": _table(group_columns, group_rows, kinds=group_kinds),
+        "attribution": (grouped or {}).get("attribution") if group == "source" else None,
         "group_label": GROUP_LABELS[group], "notes": [NOTE_TEXT[n] for n in notes if n in NOTE_TEXT],
         "has_data": bool(day_rows or group_rows),
     })
