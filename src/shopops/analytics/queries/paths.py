@@ -7,6 +7,8 @@ Definitions (docs/rules/analytics.md#paths, docs/rules/analytics.md#sessions):
   minutes). A gap of **exactly** ``idle_seconds`` starts a new session: the session had already timed out.
 * **Steps**: the session's events in time order (``ts``, then behaviour name, so equal instants order
   deterministically), named by ``behavior``; consecutive repeats are collapsed (``pv pv cart`` → ``pv cart``).
+  When the log has page information (a ``page_type`` or ``page`` column, :func:`page_column`) the steps are
+  the **pages** instead: the events that name a page, named by it (docs/rules/analytics.md#paths).
 * ``start``: the path begins at the session's first ``start`` event; sessions without one are left out.
 * **Path** = the first ``max_steps`` steps (PostHog's default step limit is 5); **edges** = step ``i`` → step
   ``i+1`` among those, counted in sessions; nodes are (step number, behaviour) so loops (pv → cart → pv) stay
@@ -25,14 +27,39 @@ from shopops.analytics.engine import Tables
 
 IDLE_SECONDS = 30 * 60
 MAX_STEPS = 5
+PAGE_COLUMNS = ("page_type", "page")  # the first one the log has names the path's steps
+
+
+def page_column(tables: Tables) -> str | None:
+    """The behaviour log's page column, None when it has none (the steps are then event types)."""
+    columns = tables["events"].columns
+    return next((c for c in PAGE_COLUMNS if c in columns), None)
+
+
+def page_events(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Scalar:
+    """How many events of the period name a page (0: page paths would be empty, use event types)."""
+    events = tables["events"]
+    column = page_column(tables)
+    if column is None:
+        return ibis.literal(0, "int64")
+    e = events.filter(events.date >= date_from, events.date <= date_to, events[column].fill_null("") != "")
+    return e.count()
 
 
 def session_steps(tables: Tables, *, date_from: dt.date, date_to: dt.date, start: str | None = None,
-                  idle_seconds: int = IDLE_SECONDS) -> ir.Table:
-    """One row per collapsed step: ``user_id``, ``session`` (text key), ``step`` (1-based), ``behavior``, ``ts``."""
+                  idle_seconds: int = IDLE_SECONDS, pages: bool = False) -> ir.Table:
+    """One row per collapsed step: ``user_id``, ``session`` (text key), ``step`` (1-based), ``behavior``, ``ts``.
+
+    ``pages``: steps are the log's pages (``behavior`` then holds the page), events without a page left out.
+    """
     events = tables["events"]
     e = events.filter(events.date >= date_from, events.date <= date_to)
-    e = e.select("user_id", "session_id", "ts", "behavior")
+    column = page_column(tables) if pages else None
+    if column is not None:
+        e = e.filter(e[column].fill_null("") != "")
+        e = e.select("user_id", "session_id", "ts", behavior=e[column])
+    else:
+        e = e.select("user_id", "session_id", "ts", "behavior")
     # Pass 1: the previous event of the person (in the same logged session, or in the unlogged log).
     by_user = ibis.window(group_by=[e.user_id, e.session_id], order_by=[e.ts, e.behavior])
     e = e.mutate(prev_ts=e.ts.lag().over(by_user), prev=e.behavior.lag().over(by_user))
@@ -56,9 +83,10 @@ def session_steps(tables: Tables, *, date_from: dt.date, date_to: dt.date, start
 
 
 def top_paths(tables: Tables, *, date_from: dt.date, date_to: dt.date, start: str | None = None,
-              max_steps: int = MAX_STEPS, idle_seconds: int = IDLE_SECONDS) -> ir.Table:
+              max_steps: int = MAX_STEPS, idle_seconds: int = IDLE_SECONDS, pages: bool = False) -> ir.Table:
     """Sessions per path: columns ``step_1`` … ``step_<max_steps>`` (null past the path's end), ``sessions``."""
-    s = session_steps(tables, date_from=date_from, date_to=date_to, start=start, idle_seconds=idle_seconds)
+    s = session_steps(tables, date_from=date_from, date_to=date_to, start=start, idle_seconds=idle_seconds,
+                      pages=pages)
     s = s.filter(s.step <= max_steps)
     pivot = {f"step_{i}": ibis.cases((s.step == i, s.behavior), else_=ibis.null("string")).max()
              for i in range(1, max_steps + 1)}

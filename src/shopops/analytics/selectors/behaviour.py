@@ -17,12 +17,13 @@ from shopops.analytics.models import SavedFunnel
 from shopops.analytics.queries import funnels as funnel_queries
 from shopops.analytics.queries import paths as path_queries
 from shopops.analytics.queries import retention as retention_queries
+from shopops.analytics.selectors.coverage import behaviour_coverage
 from shopops.analytics.selectors.metrics import parse_period
 from shopops.core.errors import ErrorCollector
 
 MAX_DAYS = 400  # a longer range is a mistake more often than a wish; the benchmark calls the builders directly
 MAX_WINDOW_SECONDS = 90 * 86400
-BEHAVIOUR_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
+BEHAVIOUR_RE = re.compile(r"^[\w.:-]{1,40}$")  # letters of any script: a log's page names (详情页)
 WINDOW_RE = re.compile(r"^\s*(\d{1,7})\s*([smhd])\s*$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_PATHS = 20
@@ -161,7 +162,9 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
         errors.add("limit", _("Show 1 to 200 paths."))
     errors.raise_if_any(_("The paths cannot be computed."))
     tables = tables or tables_for(shop)
-    params = {"date_from": begin, "date_to": end, "start": start, "max_steps": max_steps}
+    # pages when the log names them (docs/rules/analytics.md#paths), else event types
+    pages = bool(tables.engine.scalar(path_queries.page_events(tables, date_from=begin, date_to=end)))
+    params = {"date_from": begin, "date_to": end, "start": start, "max_steps": max_steps, "pages": pages}
     raw_paths = _rows(tables, path_queries.top_paths(tables, **params))
     total = sum(int(r["sessions"]) for r in raw_paths)
     paths: list[dict[str, Any]] = [
@@ -180,7 +183,7 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
         ({"step": k[0], "source": k[1], "target": k[2], "sessions": n} for k, n in counted.items()),
         key=lambda e: (e["step"], -e["sessions"], e["source"], e["target"]))
     return {"from": begin.isoformat(), "to": end.isoformat(), "start": start, "max_steps": max_steps,
-            "idle_minutes": path_queries.IDLE_SECONDS // 60, "sessions": total, "paths": paths[:limit],
+            "step_kind": "page" if pages else "event", "idle_minutes": path_queries.IDLE_SECONDS // 60, "sessions": total, "paths": paths[:limit],
             "edges": edges}
 
 
@@ -224,6 +227,15 @@ def behaviour_span(*, shop: Any, tables: Tables | None = None) -> tuple[dt.date,
     events = tables["events"]
     row = _rows(tables, events.aggregate(first=events.date.min(), last=events.date.max()))[0]
     return (row["first"], row["last"]) if row["first"] is not None else None
+
+
+def coverage(*, shop: Any, date_from: Any, date_to: Any, tables: Tables | None = None) -> dict | None:
+    """Which channels the log covers in the period (selectors.coverage); None when the period is not valid
+    (the page shows the period's errors instead)."""
+    period = parse_period(date_from, date_to, errors=ErrorCollector(), max_days=MAX_DAYS)
+    if period is None:
+        return None
+    return behaviour_coverage(tables=tables or tables_for(shop), date_from=period[0], date_to=period[1])
 
 
 def saved_funnels(*, shop: Any) -> list[SavedFunnel]:

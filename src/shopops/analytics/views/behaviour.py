@@ -21,9 +21,12 @@ from django.views.decorators.http import require_POST
 
 from shopops.analytics.selectors import behaviour as selectors
 from shopops.analytics.services.funnels import saved_funnel_delete, saved_funnel_save
+from shopops.channels.labels import channel_label, source_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import InvalidInput, NotFound, ShopOpsError
+from shopops.core.i18n import say
+from shopops.core.text import listing
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 
@@ -32,7 +35,7 @@ BEHAVIOUR_LABELS = {"pv": gettext_lazy("View"), "cart": gettext_lazy("Add to car
 MODE_LABELS = {"sequential": gettext_lazy("Sequential (other events allowed between)"),
                "strict": gettext_lazy("Strict (no other funnel event between steps)"),
                "any": gettext_lazy("Any order")}
-BY_LABELS = {"": gettext_lazy("Whole shop"), "channel": gettext_lazy("By channel"),
+BY_LABELS = {"": gettext_lazy("Everyone in the behaviour log"), "channel": gettext_lazy("By channel"),
              "source": gettext_lazy("By source")}
 COHORT_LABELS = {"first_event": gettext_lazy("First event"), "first_buy": gettext_lazy("First purchase")}
 PERIOD_LABELS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week")}
@@ -41,8 +44,39 @@ DEFAULT_DAYS = 30
 STEP_SLOTS = 5
 
 
+PAGE_LABELS = {"home": gettext_lazy("Home page"), "search": gettext_lazy("Search results"),
+               "list": gettext_lazy("Product list"), "category": gettext_lazy("Category page"),
+               "detail": gettext_lazy("Product detail"), "item": gettext_lazy("Product detail"),
+               "cart": gettext_lazy("Cart"), "checkout": gettext_lazy("Checkout"),
+               "order": gettext_lazy("Order confirmation"), "pay": gettext_lazy("Payment"),
+               "me": gettext_lazy("My account")}
+
+
 def label(behaviour: str | None) -> str:
     return str(BEHAVIOUR_LABELS.get(behaviour, behaviour or "")) if behaviour else ""
+
+
+def step_label(step: str, kind: str) -> str:
+    """A path step for people: a page type's name (the log's own page names as they are), or an event's."""
+    return str(PAGE_LABELS.get(step, step)) if kind == "page" else label(step)
+
+
+def group_label(by: str, value: str) -> str:
+    """A funnel breakdown value's name: the channel's or source's name in the user's language."""
+    if by == "channel":
+        return channel_label(value) or "—"
+    return source_label(value)
+
+
+def coverage_context(request: HttpRequest, date_from: str, date_to: str) -> dict | None:
+    """The channels the page covers, named (docs/rules/analytics.md#behaviour-coverage); None on a bad period."""
+    cover = selectors.coverage(shop=request.shop, date_from=date_from, date_to=date_to)
+    if cover is None:
+        return None
+    return {**cover, "channel_names": say(listing([channel_label(c) for c in cover["channels"]])),
+            "missing_names": say(listing([channel_label(c) for c in cover["missing"]])),
+            "without_names": say(listing([channel_label(c) for c in cover["without_funnel"]])),
+            "platform_funnels": [{**f, "label": channel_label(f["channel"])} for f in cover["platform_funnels"]]}
 
 
 def _dates(request: HttpRequest, *, days: int = DEFAULT_DAYS) -> tuple[str, str]:
@@ -81,7 +115,8 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     groups = []
     if report:
         groups = [{"value": "", "label": str(BY_LABELS[""]), "rows": report["rows"]}]
-        groups += [{"value": g["value"], "label": g["value"] or "—", "rows": g["rows"]} for g in report["groups"]]
+        groups += [{"value": g["value"], "label": group_label(params["by"], g["value"]), "rows": g["rows"]}
+                   for g in report["groups"]]
         for group in groups:
             for row in group["rows"]:
                 row["label"] = label(row["behavior"])
@@ -96,7 +131,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     if report:
         chart = {"series": [{"name": g["label"], "x": [f"{r['step']}. {r['label']}" for r in g["rows"]],
                              "y": [r["people"] for r in g["rows"]]} for g in groups[:8]],
-                 "labels": {"people": _("People")}}
+                 "labels": {"people": _("People"), "step": _("Step")}}
     slots = (chosen + [""] * STEP_SLOTS)[:max(STEP_SLOTS, len(chosen))]
     saved = [{"pk": f.pk, "name": f.name, "query": _funnel_query(f.steps, f.window, f.mode)}
              for f in selectors.saved_funnels(shop=request.shop)]
@@ -105,7 +140,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         "report": report, "groups": groups, "chart": chart, "errors": errors, "detail": detail,
         "slots": slots, "behaviours": [(b, label(b)) for b in present], "date_from": date_from, "date_to": date_to,
         "params": params, "modes": list(MODE_LABELS.items()), "bys": list(BY_LABELS.items()),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "coverage": coverage_context(request, date_from, date_to),
     })
 
 
@@ -157,11 +192,14 @@ def paths_page(request: HttpRequest) -> HttpResponse:
                                         limit=request.GET.get("limit", selectors.DEFAULT_PATHS))
     except InvalidInput as exc:
         errors, detail = [e.as_dict() for e in exc.errors], exc.detail
+    kind = report["step_kind"] if report else "event"
     if report:
         for p in report["paths"]:
-            p["labels"] = [label(s) for s in p["steps"]]
+            p["labels"] = [step_label(s, kind) for s in p["steps"]]
+        for e in report["edges"]:
+            e["source_label"], e["target_label"] = step_label(e["source"], kind), step_label(e["target"], kind)
     if report and request.GET.get("export") == "xlsx":
-        columns = [Column("path", _("Path"), lambda p: " → ".join(p["steps"])),
+        columns = [Column("path", _("Path"), lambda p: " → ".join(p["labels"])),
                    Column("sessions", _("Sessions"), lambda p: p["sessions"]),
                    Column("share", _("Share of sessions"), lambda p: p["share"])]
         return _xlsx("paths.xlsx", _("Paths"), columns, report["paths"])
@@ -171,15 +209,24 @@ def paths_page(request: HttpRequest) -> HttpResponse:
         for e in report["edges"]:
             for key in ((e["step"], e["source"]), (e["step"] + 1, e["target"])):
                 nodes.setdefault(key, len(nodes))
-        chart = {"labels": [f"{step}. {label(b)}" for (step, b) in nodes],
+        chart = {"labels": [f"{step}. {step_label(b, kind)}" for (step, b) in nodes],
                  "source": [nodes[(e["step"], e["source"])] for e in report["edges"]],
                  "target": [nodes[(e["step"] + 1, e["target"])] for e in report["edges"]],
                  "value": [e["sessions"] for e in report["edges"]]}
     return render(request, "analytics/paths.html", {
         "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
-        "date_to": date_to, "start": start, "behaviours": [(b, label(b)) for b in present],
-        "query": request.GET.urlencode(),
+        "date_to": date_to, "start": start, "behaviours": _start_choices(report, present, start),
+        "query": request.GET.urlencode(), "step_kind": kind,
+        "coverage": coverage_context(request, date_from, date_to),
     })
+
+
+def _start_choices(report: dict | None, present: list[str], start: str) -> list[tuple[str, str]]:
+    """Where a path may start: the log's events, or with page paths the pages seen (and the one chosen)."""
+    if not report or report["step_kind"] != "page":
+        return [(b, label(b)) for b in present]
+    pages = sorted({s for p in report["paths"] for s in p["steps"]} | ({start} if start else set()))
+    return [(p, step_label(p, "page")) for p in pages]
 
 
 # --- retention -------------------------------------------------------------------------------------------------
@@ -213,7 +260,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
         "date_to": date_to, "params": params, "periods": periods, "cohorts": list(COHORT_LABELS.items()),
         "period_choices": list(PERIOD_LABELS.items()), "actives": list(ACTIVE_LABELS.items()),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "coverage": coverage_context(request, date_from, date_to),
     })
 
 

@@ -11,7 +11,8 @@
     Plotly.newPlot(fe, f.series.map(function (s) {
       return {x: s.x, y: s.y, type: "bar", name: s.name};
     }), {barmode: "group", margin: {l: 60, r: 20, t: 10, b: 60}, height: 320,
-         legend: {orientation: "h", y: -0.25}, yaxis: {title: f.labels.people, rangemode: "tozero"}}, config);
+         legend: {orientation: "h", y: -0.25}, xaxis: {title: f.labels.step},
+         yaxis: {title: f.labels.people, rangemode: "tozero"}}, config);
     fe.setAttribute("data-rendered", "1");
   }
   var p = data("paths-data"), pe = document.getElementById("paths-chart");
