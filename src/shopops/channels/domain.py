@@ -8,13 +8,19 @@ from shopops.core.text import Text, gettext_noop
 
 
 @dataclass(frozen=True, slots=True)
-class ChannelInfo:
-    """``name_zh`` is the stored name (model choices, account names); ``name`` is the English label that
-    faces say in the user's language (its zh-Hans msgstr is ``name_zh``)."""
+class NamedCode:
+    """A code with its names: ``name_zh`` is the stored Chinese name; ``name`` is the English label that faces
+    say in the user's language (its zh-Hans msgstr is ``name_zh``)."""
 
     code: str
     name_zh: str
     name: Text
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelInfo(NamedCode):
+    """A sales channel (name_zh: the model choices' and account names' Chinese name)."""
+
     private_domain: bool = False
 
 
@@ -45,25 +51,16 @@ def channel_code_of(text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class TrafficSource:
-    """A traffic source code (流量来源) as the demo world and the own-site log write it; ``name`` is the English
-    label a face says in the user's language (its zh-Hans msgstr is ``name_zh``). Platform reports carry their
-    own Chinese source names (手淘搜索, 直通车…), which are shown as they are."""
-
-    code: str
-    name_zh: str
-    name: Text
-
-
-TRAFFIC_SOURCES: tuple[TrafficSource, ...] = (
-    TrafficSource("search", "搜索", gettext_noop("Search")),
-    TrafficSource("recommend", "推荐", gettext_noop("Recommendations")),
-    TrafficSource("ads", "付费推广", gettext_noop("Paid ads")),
-    TrafficSource("live", "直播", gettext_noop("Live streams")),
-    TrafficSource("content", "内容", gettext_noop("Content")),
-    TrafficSource("direct", "直接访问", gettext_noop("Direct visits")),
-    TrafficSource("private", "私域", gettext_noop("Private domain")),
+# Traffic source codes (流量来源) as the demo world (demo.gen_channels.SOURCES) and the own-site log write them.
+# Platform reports carry their own Chinese source names (手淘搜索, 直通车…), which are shown as they are.
+TRAFFIC_SOURCES: tuple[NamedCode, ...] = (
+    NamedCode("search", "搜索", gettext_noop("Search")),
+    NamedCode("recommend", "推荐", gettext_noop("Recommendations")),
+    NamedCode("ads", "付费推广", gettext_noop("Paid ads")),
+    NamedCode("live", "直播", gettext_noop("Live streams")),
+    NamedCode("content", "内容", gettext_noop("Content")),
+    NamedCode("direct", "直接访问", gettext_noop("Direct visits")),
+    NamedCode("private", "私域", gettext_noop("Private domain")),
 )
 TRAFFIC_SOURCES_BY_CODE = {s.code: s for s in TRAFFIC_SOURCES}
 
