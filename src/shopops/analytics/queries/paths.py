@@ -36,12 +36,9 @@ def page_column(tables: Tables) -> str | None:
     return next((c for c in PAGE_COLUMNS if c in columns), None)
 
 
-def page_events(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Scalar:
-    """How many events of the period name a page (0: page paths would be empty, use event types)."""
+def page_events(tables: Tables, column: str, *, date_from: dt.date, date_to: dt.date) -> ir.Scalar:
+    """How many events of the period name a page in ``column`` (0: page paths would be empty)."""
     events = tables["events"]
-    column = page_column(tables)
-    if column is None:
-        return ibis.literal(0, "int64")
     e = events.filter(events.date >= date_from, events.date <= date_to, events[column].fill_null("") != "")
     return e.count()
 

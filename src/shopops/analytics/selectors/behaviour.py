@@ -163,7 +163,9 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
     errors.raise_if_any(_("The paths cannot be computed."))
     tables = tables or tables_for(shop)
     # pages when the log names them (docs/rules/analytics.md#paths), else event types
-    pages = bool(tables.engine.scalar(path_queries.page_events(tables, date_from=begin, date_to=end)))
+    column = path_queries.page_column(tables)
+    pages = column is not None and bool(tables.engine.scalar(
+        path_queries.page_events(tables, column, date_from=begin, date_to=end)))
     params = {"date_from": begin, "date_to": end, "start": start, "max_steps": max_steps, "pages": pages}
     raw_paths = _rows(tables, path_queries.top_paths(tables, **params))
     total = sum(int(r["sessions"]) for r in raw_paths)
