@@ -10,6 +10,9 @@ import re
 
 import pytest
 
+# the pages' modules bind ``shop_tables`` at import: import them before it is replaced for a test, or a module
+# first imported during one (e.g. selectors.products) would keep the test's tables for the rest of the session
+import shopops.analytics.views.metrics  # noqa: F401
 from shopops.analytics.engine import MemoryTables, get_engine
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import traffic
