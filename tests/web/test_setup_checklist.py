@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -229,3 +230,20 @@ def test_the_import_page_preselects_the_checklists_format(client_as):
     assert selected("?target=orders") == ["taobao-orders"]
     assert selected("?format=sycm-traffic") == ["sycm-traffic"]
     assert selected("?format=nope") == selected("") == []
+
+
+def test_a_new_colleague_gets_an_initial_password_shown_once(fresh):
+    shop, client = fresh
+    response = client.post("/users/", {"action": "create", "username": "fresh-cs", "password": "",
+                                       "role": roles.SERVICE})
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    password = re.search(r'id="initial-password".*?<code class="token">([^<]+)</code>', html, re.S)[1]
+    assert get_user_model().objects.get(username="fresh-cs").check_password(password)
+    assert password not in client.get("/users/").content.decode()  # once
+    entry = AuditEntry.objects.get(action="user.create", object_repr="fresh-cs")
+    assert entry.changes == {"role": [None, roles.SERVICE]} and password not in str(entry.changes)
+    assert _setup(client)[2]["users"]
+    typed = client.post("/users/", {"action": "create", "username": "fresh-ads", "password": PASSWORD,
+                                    "role": roles.ADS})
+    assert typed.status_code == 302  # a typed password is the administrator's own: nothing to show

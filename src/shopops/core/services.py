@@ -175,6 +175,12 @@ def shop_admin_ensure(
     return user, False
 
 
+def initial_password() -> str:
+    """A one-time initial password for a new colleague (16 URL-safe characters, about 96 bits): shown once to
+    the administrator who created the user, never stored in clear; the colleague changes it in their profile."""
+    return secrets.token_urlsafe(12)
+
+
 @transaction.atomic
 def user_create(
     *,
