@@ -10,7 +10,12 @@ from ninja.errors import HttpError
 from shopops.channels import selectors, services
 from shopops.channels.labels import channel_label
 from shopops.channels.models import ChannelAccount
-from shopops.channels.schemas import ChannelAccountIn, ChannelAccountOut, ChannelAccountPage, ChannelAccountPatch
+from shopops.channels.schemas import (
+    ChannelAccountIn,
+    ChannelAccountOut,
+    ChannelAccountPage,
+    ChannelAccountPatch,
+)
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.roles import CHANGE_CHANNEL_ACCOUNTS, VIEW_CHANNEL_ACCOUNTS
 from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams

@@ -40,7 +40,7 @@ def _account_problems(*, shop: Shop, name: str | None, external_id: str | None,
     if name is not None:
         if not name or len(name) > MAX_ACCOUNT_NAME:
             errors.append(FieldError("name", _("Give a name of 1 to %(max)d characters.") % {"max": MAX_ACCOUNT_NAME}))
-        elif ChannelAccount.objects.filter(shop=shop, name=name).exclude(pk=exclude).exists():
+        elif ChannelAccount.objects.filter(shop=shop, name=name).exclude(pk=exclude or 0).exists():
             errors.append(FieldError("name", _("Another channel account is already named %(name)s.") % {"name": name}))
     if external_id is not None and len(external_id) > MAX_ACCOUNT_NAME:
         errors.append(FieldError("external_id", _("Give a platform shop id of at most %(max)d characters.")
