@@ -73,7 +73,7 @@ def shop_profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Shop profile saved."))
             return redirect("web:settings_shop")
     return render(request, "accounts/settings_shop.html", {
-        "form": form, "zones": _zone_choices(form["timezone"]), "detail": detail, "field_errors": _by_field(errors),
+        "form": form, "zones": _zone_choices(shop.timezone), "detail": detail, "field_errors": _by_field(errors),
         "currency": CURRENCY_NAMES.get(shop.currency, shop.currency),
     }, status=422 if detail else 200)
 
