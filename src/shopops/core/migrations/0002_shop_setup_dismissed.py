@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.db import migrations, models
 
 
-def grant_change_shop(apps, schema_editor):
+def grant_change_shop(apps: Any, schema_editor: Any) -> None:
     """An install made before this migration: its administrators get ``core.change_shop`` (the shop profile
     page) now. A new install has no groups yet; ``roles_sync`` gives them every permission of core.roles."""
     Group = apps.get_model("auth", "Group")
