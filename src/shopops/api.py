@@ -16,6 +16,7 @@ from shopops.analytics.api import router as analytics_router
 from shopops.campaigns.api import router as campaigns_router
 from shopops.catalog.api import categories_router, skus_router
 from shopops.catalog.api import router as catalog_router
+from shopops.channels.api import router as channel_accounts_router
 from shopops.core.api import router as core_router
 from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
@@ -81,6 +82,7 @@ api.add_router("/orders", orders_router)
 api.add_router("/customers", members_router)
 api.add_router("/pricing", pricing_router)
 api.add_router("/imports", channels_router)
+api.add_router("/channel-accounts", channel_accounts_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/todos", reports_router)

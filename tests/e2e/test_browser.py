@@ -16,7 +16,8 @@ ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "
              "/analytics/products/", "/analytics/gmv-explain/"]
 _COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/"]
 NAV_BY_ROLE = {
-    "admin": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/audit/"],
+    "admin": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/settings/shop/",
+              "/settings/channels/", "/audit/"],
     "operator": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
     "ads": [*_COMMON, *ANALYTICS, *STOCK, "/imports/"],
     "service": [*_COMMON, "/customers/", *STOCK],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from shopops.accounts.views import account, auth, users
+from shopops.accounts.views import account, auth, settings, users
 
 urlpatterns: list = [
     path("login/", auth.login_view, name="login"),
@@ -14,4 +14,6 @@ urlpatterns: list = [
     path("profile/", account.profile, name="profile"),
     path("language/", account.switch_language, name="switch_language"),
     path("shop/", account.switch_shop, name="switch_shop"),
+    path("settings/shop/", settings.shop_profile, name="settings_shop"),
+    path("settings/channels/", settings.channel_accounts, name="settings_channels"),
 ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from shopops.analytics.views import behaviour, dashboard, metrics
+from shopops.analytics.views import behaviour, dashboard, metrics, setup
 
 urlpatterns: list = [
     path("", dashboard.dashboard, name="dashboard"),
     *metrics.urlpatterns,
     *behaviour.urlpatterns,
+    *setup.urlpatterns,
 ]

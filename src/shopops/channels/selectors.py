@@ -18,6 +18,10 @@ def channel_account_ids_in_shop(*, shop: Shop, ids: set[int]) -> set[int]:
     return set(ChannelAccount.objects.filter(shop=shop, pk__in=ids).values_list("pk", flat=True))
 
 
+def channel_account_in_shop(*, shop: Shop, pk: int) -> ChannelAccount | None:
+    return ChannelAccount.objects.filter(shop=shop, pk=pk).first()
+
+
 def channel_account_named(*, shop: Shop, name: str) -> ChannelAccount | None:
     return ChannelAccount.objects.filter(shop=shop, name=name).first()
 

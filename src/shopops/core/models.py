@@ -27,6 +27,8 @@ class Shop(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TZ)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     created_at = models.DateTimeField(auto_now_add=True)
+    # An administrator hid the first-run setup checklist from the dashboard (the checklist page still shows it).
+    setup_dismissed = models.BooleanField(_("setup checklist dismissed"), default=False)
 
     class Meta:
         ordering = ["id"]

@@ -27,6 +27,7 @@ ROLE_LABELS = {
 VIEW_DASHBOARD = "core.view_dashboard"
 VIEW_AUDIT = "core.view_auditentry"
 MANAGE_USERS = "core.manage_users"
+CHANGE_SHOP = "core.change_shop"  # the shop's profile (name, time zone) and its setup checklist
 VIEW_CHANNEL_ACCOUNTS = "channels.view_channelaccount"
 CHANGE_CHANNEL_ACCOUNTS = "channels.change_channelaccount"
 VIEW_PRODUCTS = "catalog.view_product"
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ,
         VIEW_AUDIT,
         MANAGE_USERS,
+        CHANGE_SHOP,
         CHANGE_CHANNEL_ACCOUNTS,
         ADD_PRODUCTS,
         CHANGE_PRODUCTS,

@@ -97,3 +97,8 @@ def shops_overview() -> list[dict[str, object]]:
                        if u.is_active and any(g.name == roles.ADMIN for g in u.groups.all())],
         })
     return rows
+
+
+def shop_profile_saved(*, shop: Shop) -> bool:
+    """Whether an administrator has saved the shop's profile (the setup checklist's first step)."""
+    return AuditEntry.objects.filter(shop=shop, object_type="shop", action="shop.update").exists()

@@ -71,15 +71,50 @@ def shop_fields_check(*, code: str, name: str, timezone: str = DEFAULT_TZ) -> tu
     if not SHOP_CODE.fullmatch(code):
         errors.append(FieldError("code", _("Use 1 to 40 lower-case letters, digits or hyphens, starting with a "
                                            "letter or digit.")))
+    errors.extend(_shop_profile_problems(name=name, timezone=timezone))
+    if errors:
+        raise InvalidInput(_("The shop was not created."), errors)
+    return code, name
+
+
+def _shop_profile_problems(*, name: str, timezone: str) -> list[FieldError]:
+    """What is wrong with a shop's name and time zone (an IANA name zoneinfo knows), for create and edit."""
+    errors = []
     if not name or len(name) > MAX_SHOP_NAME:
         errors.append(FieldError("name", _("Give a name of 1 to %(max)d characters.") % {"max": MAX_SHOP_NAME}))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(FieldError("timezone", _("Unknown time zone: %s") % timezone))
+    return errors
+
+
+@transaction.atomic
+def shop_profile_update(*, shop: Shop, name: str, timezone: str, actor: User | None = None) -> Shop:
+    """Save the shop's name and time zone (the currency stays: amounts are stored in its fen). Audited as
+    ``shop.update`` even when nothing changed, because saving the profile is the checklist's first step
+    (``shop_profile_saved``)."""
+    name, timezone = (name or "").strip(), (timezone or "").strip()
+    errors = _shop_profile_problems(name=name, timezone=timezone)
     if errors:
-        raise InvalidInput(_("The shop was not created."), errors)
-    return code, name
+        raise InvalidInput(_("The shop profile was not saved."), errors)
+    changes = {field: [getattr(shop, field), value] for field, value in (("name", name), ("timezone", timezone))
+               if getattr(shop, field) != value}
+    shop.name, shop.timezone = name, timezone
+    shop.save(update_fields=["name", "timezone"])
+    audit_record(action="shop.update", object_type="shop", object_id=shop.pk, shop=shop, actor=actor,
+                 object_repr=shop.code, changes=changes)
+    return shop
+
+
+@transaction.atomic
+def shop_setup_dismiss(*, shop: Shop, dismissed: bool = True, actor: User | None = None) -> None:
+    """Hide (or show again) the setup checklist on the shop's dashboard; audited."""
+    if shop.setup_dismissed != dismissed:
+        shop.setup_dismissed = dismissed
+        shop.save(update_fields=["setup_dismissed"])
+        audit_record(action="shop.setup", object_type="shop", object_id=shop.pk, shop=shop, actor=actor,
+                     object_repr=shop.code, changes={"setup_dismissed": [not dismissed, dismissed]})
 
 
 @transaction.atomic
@@ -138,6 +173,12 @@ def shop_admin_ensure(
         raise InvalidInput(_("User %(name)s cannot administer the new shop.") % {"name": name}, problems)
     shop_member_add(shop=shop, user=user, actor=actor)
     return user, False
+
+
+def initial_password() -> str:
+    """A one-time initial password for a new colleague (16 URL-safe characters, about 96 bits): shown once to
+    the administrator who created the user, never stored in clear; the colleague changes it in their profile."""
+    return secrets.token_urlsafe(12)
 
 
 @transaction.atomic

@@ -78,14 +78,24 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 def _formats() -> list[dict[str, object]]:
-    return [{"name": f.name, "title": say(f.title), "required": f.required, "items": bool(f.item_columns)}
-            for f in FORMATS.values()]
+    return [{"name": f.name, "title": say(f.title), "required": f.required, "items": bool(f.item_columns),
+             "target": f.target} for f in FORMATS.values()]
+
+
+def _preselected(request: HttpRequest) -> dict[str, str]:
+    """``?format=NAME`` or ``?target=catalog|orders|lake|stock`` (the setup checklist's links) choose the
+    format the form opens with; the first format of the target, in the registry's order."""
+    name = request.GET.get("format", "")
+    if name not in FORMATS:
+        name = next((f.name for f in FORMATS.values() if f.target == request.GET.get("target")), "")
+    return {"format": name}
 
 
 @page_requires(roles.RUN_IMPORTS)
 def import_new(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"formats": _formats(),
-                                  "accounts": channel_selectors.channel_accounts(shop=request.shop), "form": request.POST}
+                                  "accounts": channel_selectors.channel_accounts(shop=request.shop),
+                                  "form": request.POST if request.method == "POST" else _preselected(request)}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:

@@ -40,5 +40,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:inventory_po_list", _("Purchase orders"), roles.VIEW_STOCK, "▧"),
     NavItem("web:import_list", _("Imports"), roles.VIEW_IMPORTS, "⇪"),
     NavItem("web:user_list", _("Users"), roles.MANAGE_USERS, "☺"),
+    NavItem("web:settings_shop", _("Shop profile"), roles.CHANGE_SHOP, "⚙"),
+    NavItem("web:settings_channels", _("Channel accounts"), roles.CHANGE_CHANNEL_ACCOUNTS, "⛓"),
     NavItem("web:audit_log", _("Audit log"), roles.VIEW_AUDIT, "✎"),
 )

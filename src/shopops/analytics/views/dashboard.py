@@ -1,6 +1,7 @@
 """The home dashboard: KPI cards for a chosen period, then the last 30 days, the GMV trend and the channels —
 all from the analytics metric layer (one GMV, refunds by payment date: docs/metrics.md#refunds). The cards'
-names are the metric layer's (``METRICS`` labels, gettext)."""
+names are the metric layer's (``METRICS`` labels, gettext). A shop without orders sees its setup checklist
+instead (``views.setup``), until an administrator dismisses it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from shopops.analytics.selectors.alerts import PERIODS, kpi_cards
 from shopops.analytics.selectors.dashboard import dashboard_data
+from shopops.analytics.selectors.setup import setup_state, shop_has_orders
+from shopops.analytics.views.setup import checklist
 from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
@@ -31,6 +34,10 @@ def _period(value: str | None) -> int:
 @page_requires(roles.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     shop = request.shop
+    if not shop.setup_dismissed and not shop_has_orders(shop=shop):
+        # A new shop has no numbers yet: the setup checklist instead of a wall of zeros and empty charts.
+        setup = checklist(request, setup_state(shop=shop))
+        return render(request, "analytics/dashboard_setup.html", {"setup": setup})
     default_day = today(shop.timezone) - dt.timedelta(days=1)
     day = parse_business_date(request.GET.get("date"), default=default_day)
     problem = business_date_problem(request.GET.get("date"), default=default_day)
