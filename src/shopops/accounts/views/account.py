@@ -1,4 +1,4 @@
-"""The audit log, the user's profile (language, password, tokens) and shop switching."""
+"""The audit log, the user's profile (language, colour rule, password, tokens) and shop switching."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from shopops.core import services as core_services
 from shopops.core.errors import ShopOpsError
 from shopops.core.i18n import say
 from shopops.core.middleware import SHOP_SESSION_KEY
+from shopops.core.models import UserProfile
 from shopops.ui.params import parse_id
 from shopops.ui.permissions import LOGIN_ONLY, page_requires
 
@@ -56,6 +57,14 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.detail)
             else:
                 return redirect("web:profile")
+        elif action == "color_rule":
+            try:
+                core_services.user_set_color_rule(user=request.user, color_rule=request.POST.get("color_rule", ""))
+            except ShopOpsError as exc:
+                messages.error(request, exc.detail)
+            else:
+                messages.success(request, _("Colour rule saved."))
+                return redirect("web:profile")
         elif action == "token":
             _token, new_token = core_services.token_create(user=request.user, name=request.POST.get("name", ""))
         elif action == "revoke":
@@ -68,6 +77,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     tokens = core_selectors.user_tokens(user=request.user)
     return render(request, "accounts/profile.html", {
         "tokens": tokens, "new_token": new_token, "password_form": password_form,
+        "color_rules": UserProfile.COLOR_RULE_CHOICES,
         "role_label": say(roles.ROLE_LABELS.get(core_selectors.user_role(user=request.user) or "", "")),
     })
 

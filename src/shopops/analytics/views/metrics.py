@@ -24,8 +24,10 @@ from shopops.analytics.selectors import products as product_selectors
 from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
+from shopops.core.domain import rise_fall_colors
 from shopops.core.errors import ShopOpsError
 from shopops.core.money import fen_to_decimal
+from shopops.core.selectors import user_color_rule
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 
@@ -325,6 +327,7 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
     chart = {}
     if result:
         t = result["total"]
+        rise, fall = rise_fall_colors(user_color_rule(user=request.user))  # the user's colour rule of changes
         chart = {"data": [{
             "type": "waterfall", "orientation": "v",
             "measure": ["absolute", "relative", "relative", "relative", "total"],
@@ -333,6 +336,7 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
             "y": [_chart_yuan(t["before"]["gmv"]), _chart_yuan(t["parts"]["uv"]), _chart_yuan(t["parts"]["cvr"]),
                   _chart_yuan(t["parts"]["aov"]), _chart_yuan(t["after"]["gmv"])],
             "connector": {"line": {"color": "#8c8c8c"}},
+            "increasing": {"marker": {"color": rise}}, "decreasing": {"marker": {"color": fall}},
         }], "layout": {"height": 320, "margin": {"l": 70, "r": 20, "t": 10, "b": 40},
                        "yaxis": {"title": str(_("GMV (¥)"))}}}
     return render(request, "analytics/explain_gmv.html", {
