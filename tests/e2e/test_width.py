@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_browser import login
 from tests.web.test_role_walk import PAGES
 
 pytestmark = pytest.mark.e2e
@@ -50,14 +50,6 @@ def _url_name(href: str) -> str | None:
     return match.view_name if match else None
 
 
-def _login(page, base: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-
-
 def _needs_args(name: str) -> bool:
     try:
         reverse(name)
@@ -71,7 +63,7 @@ def test_every_admin_page_fits_a_1366_px_window(browser, server):
     page = context.new_page()
     page.set_default_timeout(20000)
     try:
-        _login(page, server)
+        login(page, server, "admin")
         queue = [reverse(name) for name in sorted(ADMIN_PAGES) if not _needs_args(name)]
         seen_names: set[str] = set()
         seen_urls: set[str] = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_browser import login
 
 pytestmark = pytest.mark.e2e
 
@@ -16,11 +16,7 @@ def _colour(page, selector: str) -> str:
 
 
 def test_the_profile_switches_the_colour_of_changes(page, server):
-    page.goto(server + "/login/")
-    page.fill("input[name=username]", "ads")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
+    login(page, server, "ads")
     page.goto(server + "/profile/")
     assert (_colour(page, "#color-rule .rise"), _colour(page, "#color-rule .fall")) == (RED, GREEN)
     try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -30,6 +33,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit_log.html", {"entries": entries})
 
 
+# The profile's one-field preferences: form action (also the field's name) → how it is kept.
+_PREFERENCES: dict[str, Callable[[Any, str], None]] = {
+    "language": lambda user, value: core_services.user_set_language(user=user, language=value),
+    "color_rule": lambda user, value: core_services.user_set_color_rule(user=user, color_rule=value),
+}
+
+
 @page_requires(LOGIN_ONLY)
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -50,20 +60,12 @@ def profile(request: HttpRequest) -> HttpResponse:
                         "Your %(count)d API tokens were revoked with the old password: create new ones for "
                         "your integrations.", revoked) % {"count": revoked})
                 return redirect("web:profile")
-        elif action == "language":
+        elif action in _PREFERENCES:
             try:
-                core_services.user_set_language(user=request.user, language=request.POST.get("language", ""))
+                _PREFERENCES[action](request.user, request.POST.get(action, ""))
             except ShopOpsError as exc:
                 messages.error(request, exc.detail)
             else:
-                return redirect("web:profile")
-        elif action == "color_rule":
-            try:
-                core_services.user_set_color_rule(user=request.user, color_rule=request.POST.get("color_rule", ""))
-            except ShopOpsError as exc:
-                messages.error(request, exc.detail)
-            else:
-                messages.success(request, _("Colour rule saved."))
                 return redirect("web:profile")
         elif action == "token":
             _token, new_token = core_services.token_create(user=request.user, name=request.POST.get("name", ""))
