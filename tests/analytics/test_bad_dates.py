@@ -140,4 +140,4 @@ def test_display_filters_show_a_dash_for_what_is_not_a_number(value):
 def test_display_filters_still_format_numbers():
     html = Template("{% load shopops %}{{ r|pct }} {{ f|fen }} {{ y|yuan }} {{ m|pct_change }}").render(
         Context({"r": 0.125, "f": 12345, "y": "-1234.5", "m": -0.5}))
-    assert html == '12.5% ¥123.45 -¥1,234.50 <span class="down">▼50.0%</span>'
+    assert html == '12.5% ¥123.45 -¥1,234.50 <span class="fall">▼50.0%</span>'

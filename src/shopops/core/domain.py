@@ -134,3 +134,17 @@ def neutralize_formula(text: str) -> str:
     if _PLAIN_NUMBER.fullmatch(stripped.rstrip()):
         return text
     return "'" + text
+
+
+# <a id="color-rule"></a> The colour of a change says its direction, not whether it is good: a rising refund
+# rate is "up" too (docs/user-guide.en.md#color-rule). Chinese platforms show up in red and down in green
+# (red_up, the default); a user may switch to green up. app.css holds the same two colours (--red, --green).
+RED, GREEN = "#cf1322", "#389e0d"
+RED_UP, GREEN_UP = "red_up", "green_up"
+COLOR_RULES = (RED_UP, GREEN_UP)
+DEFAULT_COLOR_RULE = RED_UP
+
+
+def rise_fall_colors(rule: str) -> tuple[str, str]:
+    """(colour of a rise, colour of a fall) under ``rule``; an unknown rule reads as the default."""
+    return (GREEN, RED) if rule == GREEN_UP else (RED, GREEN)

@@ -11,6 +11,7 @@ from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 from shopops.core.clock import DEFAULT_TZ, now
+from shopops.core.domain import DEFAULT_COLOR_RULE, GREEN_UP, RED_UP
 
 if TYPE_CHECKING:
     # The model of settings.AUTH_USER_MODEL, as django-stubs types get_user_model(): Django's own User.
@@ -63,10 +64,15 @@ class ShopMembership(models.Model):
 
 
 class UserProfile(models.Model):
-    """Per-user preferences: the UI language (zh-Hans by default, English switchable)."""
+    """Per-user preferences: the UI language (zh-Hans by default, English switchable) and the colour rule of
+    changes (red up by default, as Chinese platforms show them; core.domain ``COLOR_RULES``)."""
+
+    COLOR_RULE_CHOICES = [(RED_UP, _("Red up, green down")), (GREEN_UP, _("Green up, red down"))]
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    color_rule = models.CharField(_("colour of changes"), max_length=10, choices=COLOR_RULE_CHOICES,
+                                  default=DEFAULT_COLOR_RULE)
 
 
 class ApiToken(models.Model):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from shopops.core import roles
-from shopops.core.domain import hash_token, looks_like_token
+from shopops.core.domain import DEFAULT_COLOR_RULE, hash_token, looks_like_token
 from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, User
 
 
@@ -35,6 +35,13 @@ def shop_for_user(*, user: User | AnonymousUser, shop_id: int | None = None,
 def user_role(*, user: User) -> str | None:
     names = {g.name for g in user.groups.all()}
     return next((role for role in roles.ROLES if role in names), None)
+
+
+def user_color_rule(*, user: User | AnonymousUser) -> str:
+    """The user's colour rule of changes (core.domain ``COLOR_RULES``); the default for anyone without a profile.
+    Reads the profile the language middleware already loaded: no query of its own."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile.color_rule if profile is not None else DEFAULT_COLOR_RULE
 
 
 def token_find(*, clear: str) -> ApiToken | None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from shopops.core import roles
 from shopops.core.clock import DEFAULT_TZ, now
-from shopops.core.domain import TOKEN_PREFIX, hash_token
+from shopops.core.domain import COLOR_RULES, TOKEN_PREFIX, hash_token
 from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.models import ApiToken, AuditEntry, Shop, ShopMembership, User, UserProfile
 from shopops.core.selectors import user_role
@@ -308,6 +308,14 @@ def user_set_language(*, user: User, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput(_("Unknown language."), [FieldError("language", _("Unknown language."))])
     UserProfile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def user_set_color_rule(*, user: User, color_rule: str) -> None:
+    """Keep the user's colour rule of changes (``red_up`` or ``green_up``); anything else changes nothing."""
+    if color_rule not in COLOR_RULES:
+        message = _("Unknown colour rule.")
+        raise InvalidInput(message, [FieldError("color_rule", message)])
+    UserProfile.objects.update_or_create(user=user, defaults={"color_rule": color_rule})
 
 
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:

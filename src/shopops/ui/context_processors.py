@@ -1,11 +1,11 @@
-"""Template context every page needs: navigation for this user, the current shop, their shops."""
+"""Template context every page needs: navigation for this user, the current shop, their shops, their colour rule."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from shopops.core.selectors import shops_for_user, user_role
+from shopops.core.selectors import shops_for_user, user_color_rule, user_role
 from shopops.ui.nav import NAV
 from shopops.ui.permissions import LOGIN_ONLY
 
@@ -26,4 +26,5 @@ def workbench(request: HttpRequest) -> dict:
         "current_shop": getattr(request, "shop", None),
         "user_shops": list(shops_for_user(user=user)),
         "user_role": user_role(user=user),
+        "color_rule": user_color_rule(user=user),  # base.html: <html data-color-rule> picks --rise/--fall
     }

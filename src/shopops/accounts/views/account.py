@@ -1,6 +1,9 @@
-"""The audit log, the user's profile (language, password, tokens) and shop switching."""
+"""The audit log, the user's profile (language, colour rule, password, tokens) and shop switching."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -19,6 +22,7 @@ from shopops.core import services as core_services
 from shopops.core.errors import ShopOpsError
 from shopops.core.i18n import say
 from shopops.core.middleware import SHOP_SESSION_KEY
+from shopops.core.models import UserProfile
 from shopops.ui.params import parse_id
 from shopops.ui.permissions import LOGIN_ONLY, page_requires
 
@@ -27,6 +31,13 @@ from shopops.ui.permissions import LOGIN_ONLY, page_requires
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = core_selectors.audit_entries(shop=request.shop)
     return render(request, "accounts/audit_log.html", {"entries": entries})
+
+
+# The profile's one-field preferences: form action (also the field's name) → how it is kept.
+_PREFERENCES: dict[str, Callable[[Any, str], None]] = {
+    "language": lambda user, value: core_services.user_set_language(user=user, language=value),
+    "color_rule": lambda user, value: core_services.user_set_color_rule(user=user, color_rule=value),
+}
 
 
 @page_requires(LOGIN_ONLY)
@@ -49,9 +60,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                         "Your %(count)d API tokens were revoked with the old password: create new ones for "
                         "your integrations.", revoked) % {"count": revoked})
                 return redirect("web:profile")
-        elif action == "language":
+        elif action in _PREFERENCES:
             try:
-                core_services.user_set_language(user=request.user, language=request.POST.get("language", ""))
+                _PREFERENCES[action](request.user, request.POST.get(action, ""))
             except ShopOpsError as exc:
                 messages.error(request, exc.detail)
             else:
@@ -68,6 +79,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     tokens = core_selectors.user_tokens(user=request.user)
     return render(request, "accounts/profile.html", {
         "tokens": tokens, "new_token": new_token, "password_form": password_form,
+        "color_rules": UserProfile.COLOR_RULE_CHOICES,
         "role_label": say(roles.ROLE_LABELS.get(core_selectors.user_role(user=request.user) or "", "")),
     })
 

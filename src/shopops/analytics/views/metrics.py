@@ -26,8 +26,10 @@ from shopops.channels.domain import CHANNELS
 from shopops.channels.labels import channel_label, source_label
 from shopops.core import roles
 from shopops.core.clock import today
+from shopops.core.domain import rise_fall_colors
 from shopops.core.errors import ErrorCollector, ShopOpsError
 from shopops.core.money import fen_to_decimal
+from shopops.core.selectors import user_color_rule
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 from shopops.ui.templatetags.shopops import fen as fen_text
@@ -411,6 +413,7 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
     chart = {}
     if result:
         t = result["total"]
+        rise, fall = rise_fall_colors(user_color_rule(user=request.user))  # the user's colour rule of changes
         chart = {"data": [{
             "type": "waterfall", "orientation": "v",
             "measure": ["absolute", "relative", "relative", "relative", "total"],
@@ -419,6 +422,7 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
             "y": [_chart_yuan(t["before"]["gmv"]), _chart_yuan(t["parts"]["uv"]), _chart_yuan(t["parts"]["cvr"]),
                   _chart_yuan(t["parts"]["aov"]), _chart_yuan(t["after"]["gmv"])],
             "connector": {"line": {"color": "#8c8c8c"}},
+            "increasing": {"marker": {"color": rise}}, "decreasing": {"marker": {"color": fall}},
         }], "layout": {"height": 320, "margin": {"l": 70, "r": 20, "t": 10, "b": 40},
                        "yaxis": {"title": str(_("GMV (¥)"))}}}
     return render(request, "analytics/explain_gmv.html", {

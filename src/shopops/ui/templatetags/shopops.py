@@ -17,6 +17,10 @@ from shopops.core.money import fen_to_decimal
 
 register = template.Library()
 
+# The one pair of classes a change is coloured with (app.css maps them to --rise/--fall, which the user's colour
+# rule sets: red up by default). Direction only: a rising cost is "rise" too.
+RISE, FALL, FLAT = "rise", "fall", "flat"
+
 
 def _yuan_text(amount: Decimal) -> str:
     sign = "-" if amount < 0 else ""
@@ -71,8 +75,8 @@ def pct(value: float | None) -> str:
 def pct_change(value: float | None) -> str:
     value = _number(value)
     if value is None:
-        return mark_safe('<span class="flat">—</span>')  # a constant: nothing to escape
-    css = "up" if value > 0 else ("down" if value < 0 else "flat")
+        return mark_safe(f'<span class="{FLAT}">—</span>')  # a constant: nothing to escape
+    css = RISE if value > 0 else (FALL if value < 0 else FLAT)
     arrow = "▲" if value > 0 else ("▼" if value < 0 else "")
     return format_html('<span class="{}">{}{}</span>', css, arrow, f"{abs(value) * 100:.1f}%")
 
