@@ -39,3 +39,38 @@ def channel_name(code: str) -> str:
     """The channel's English label (a ``Text`` a face says with ``core.i18n.say``); an unknown code as is."""
     info = CHANNELS_BY_CODE.get(code)
     return code if info is None else info.name
+
+
+# Where a visitor came from (the traffic reports' ``source`` column) and the paid-traffic products the ad
+# reports come from (the ad-report import's ``platform`` option). One home for their names, beside the
+# channels they belong to: faces say them with ``labels.source_label`` / ``labels.ad_platform_label``.
+TRAFFIC_SOURCES: dict[str, Text] = {
+    "search": gettext_noop("Search"),
+    "recommend": gettext_noop("Recommendations"),
+    "ads": gettext_noop("Paid ads"),
+    "ad": gettext_noop("Paid ads"),
+    "live": gettext_noop("Live streams"),
+    "content": gettext_noop("Content"),
+    "direct": gettext_noop("Direct visits"),
+    "private": gettext_noop("Private domain"),
+    "home": gettext_noop("Home page"),
+    "share": gettext_noop("Shared links"),
+}
+AD_PLATFORMS: dict[str, Text] = {
+    "ztc": gettext_noop("Zhitongche (Taobao search ads)"),
+    "ylmf": gettext_noop("Yinli Mofang (Taobao display ads)"),
+    "wxt": gettext_noop("Wanxiangtai (Taobao smart ads)"),
+    "jdkc": gettext_noop("JD Kuaiche"),
+    "qianchuan": gettext_noop("Juliang Qianchuan (Douyin ads)"),
+    "amazon-sp": gettext_noop("Amazon Sponsored Products"),
+}
+
+
+def source_name(code: str) -> str:
+    """A traffic source's English label (a ``Text``); a source an import wrote in words (手淘搜索) as is."""
+    return TRAFFIC_SOURCES.get(code, code)
+
+
+def ad_platform_name(code: str) -> str:
+    """An ad product's English label (a ``Text``); an unknown code as is."""
+    return AD_PLATFORMS.get(code, code)
