@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from shopops.channels import selectors as channel_selectors
+from shopops.channels.labels import ad_platform_label
 from shopops.core import roles
 from shopops.core.errors import ShopOpsError
 from shopops.core.i18n import say
@@ -19,6 +20,7 @@ from shopops.core.worker import worker_missing_notice
 from shopops.imports import selectors, services, submission
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.catalog_formats import CATALOG_XLSX
+from shopops.imports.formats.lake_formats import AD_PLATFORMS
 from shopops.imports.models import ImportJob
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import local_time
@@ -85,7 +87,8 @@ def _formats() -> list[dict[str, object]]:
 @page_requires(roles.RUN_IMPORTS)
 def import_new(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"formats": _formats(),
-                                  "accounts": channel_selectors.channel_accounts(shop=request.shop), "form": request.POST}
+                                  "accounts": channel_selectors.channel_accounts(shop=request.shop), "form": request.POST,
+                                  "ad_platforms": [(code, ad_platform_label(code)) for code in AD_PLATFORMS]}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
