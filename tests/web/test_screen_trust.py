@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -18,10 +20,11 @@ from django.utils import translation
 
 from shopops.analytics.services.alerts import analytics_alerts_run
 from shopops.campaigns.models import Campaign
+from shopops.campaigns.simulation import scenario_name, scenario_parts
 from shopops.catalog.models import Product
 from shopops.channels.domain import CHANNEL_CODES
 from shopops.channels.labels import AD_PLATFORM_CODES, TRAFFIC_SOURCE_CODES
-from shopops.core.money import fen_to_decimal
+from shopops.core.money import fen_to_decimal, format_yuan, format_yuan_fen
 from shopops.core.selectors import users_of_shop
 from shopops.demo.gen_channels import SOURCES
 from shopops.demo.seed_campaigns import campaigns_demo_seed
@@ -30,6 +33,8 @@ from shopops.imports.formats.lake_formats import AD_PLATFORMS
 from shopops.inventory.models import Balance, Location, PurchaseOrder, Supplier
 from shopops.inventory.services import inventory_alerts_run
 from shopops.members.models import Customer
+from shopops.ui.changes import change_lines
+from shopops.ui.templatetags.shopops import fen, yuan
 from tests.conftest import TEST_WORLD
 from tests.web.test_role_walk import PAGES, _sample_kwargs, page_url
 
@@ -259,3 +264,41 @@ def test_codes_show_by_english_names_in_english(client_as, shop):
     for url in ("/stock/sync/", "/imports/new/"):
         found = findings(url, visible_text(client.get(url).content.decode()))
         assert not [f for f in found if any(f"raw code {code!r}" in f for code in (*CHANNEL_CODES, *AD_PLATFORM_CODES))]
+
+
+# ------------------------------------------------------------------------------ the pieces the pages use
+def test_money_has_one_display_format():
+    assert format_yuan("2113420.70") == "¥2,113,420.70" and format_yuan(Decimal("-5")) == "-¥5.00"
+    assert format_yuan_fen(211342070) == "¥2,113,420.70" and fen(211342070) == yuan("2113420.70")
+
+
+def test_changes_read_as_name_old_new_lines():
+    labels = {"price": "价格", "role": "角色", "active": "启用", "prizes": "奖品"}
+    record = {"price": ["12.00", "2113420.70"], "role": [None, "ads"], "active": [True, False],
+              "TS-001": {"price": [None, "9.90"]}, "forecast_daily": 3.33333, "baseline_days": ["2026-10-06", "2026-09-29"]}
+    with translation.override("en"):
+        lines = change_lines(record, labels=labels, values={"role": lambda v: {"ads": "投放"}.get(v, str(v))})
+    assert lines == ["价格: ¥12.00 → ¥2,113,420.70", "角色: 投放", "启用: Yes → No", "TS-001 · 价格: ¥9.90",
+                     "forecast_daily: 3.33", "baseline_days: 2026-10-06 → 2026-09-29"]
+    assert change_lines({"baseline_days": ["2026-10-06", "2026-09-29"], "item": 3}, labels={}, pairs=False,
+                        hidden={"item"}) == ["baseline_days: 2026-10-06、2026-09-29"]
+
+
+def test_scenario_names_read_back_in_local_time():
+    instant = dt.datetime(2026, 10, 31, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert scenario_parts(scenario_name("basket", True, instant)) == ("basket", True, instant)
+    assert scenario_parts("whatever") == ("whatever", False, None)
+
+
+def test_audit_log_and_todos_show_readable_lines(client_as, shop):
+    client = client_as("admin")
+    product = Product.objects.filter(shop=shop).first()
+    sku = product.skus.first()
+    client.post(f"/products/{product.pk}/skus/{sku.pk}/", {"price": "2113420.70",
+                                                          "cost": str(fen_to_decimal(sku.cost_fen)), "active": "on"})
+    html = client.get("/audit/").content.decode()
+    assert f"{format_yuan_fen(sku.price_fen)} → ¥2,113,420.70" in html and "[None" not in html and "{&#x27;" not in html
+    inventory_demo_seed(shop=shop, end_date=TEST_WORLD.end_date, seed=TEST_WORLD.seed)
+    inventory_alerts_run(shop=shop, date=TEST_WORLD.end_date)
+    todos = client_as("operator").get("/todos/?source=inventory").content.decode()
+    assert "{&#x27;" not in todos and "forecast_daily" not in todos and "suggested_qty" not in todos
