@@ -206,6 +206,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": STATUS_LABELS[domain.campaign_status(phases, today(request.shop.timezone))],
         "checklist": campaign.checklist.all(), "kinds_checklist": ChecklistItem.Kind.choices, "users": users,
         "data": selectors.campaign_dict(campaign),
+        "channel_names": [channel_label(c) for c in campaign.channels],
     }, status=422 if context["errors"] else 200)
 
 

@@ -19,8 +19,10 @@ from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
+from shopops.core.i18n import say
 from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter
+from shopops.inventory.forecast import DEMAND_CLASS_NAMES, MODEL_NAMES
 from shopops.inventory.models import PurchaseOrder
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_business_date
@@ -82,6 +84,9 @@ def sku_page(request: HttpRequest, code: str) -> HttpResponse:
         "held": [(r, channel_label(r.channel) if r.channel else "—")
                  for r in selectors.reservations_held(shop=request.shop, sku_id=sku.pk)[:50]],
         "chart": chart, "forecast": forecast, "day": day,
+        "model_name": say(MODEL_NAMES.get(forecast["model"], forecast["model"])) if forecast else "",
+        "class_name": say(DEMAND_CLASS_NAMES.get(forecast["demand_class"], forecast["demand_class"]))
+        if forecast else "",
     })
 
 
