@@ -32,8 +32,8 @@ DATA_FIELDS = {
     "available": gettext_lazy("Available"), "in_transit": gettext_lazy("In transit"),
     "forecast_daily": gettext_lazy("Forecast per day"), "suggested_qty": gettext_lazy("Suggested order quantity"),
     "changes": gettext_lazy("Channel quantities"), "channel": gettext_lazy("Channel"),
-    "change": gettext_lazy("Change against the baseline"), "z": gettext_lazy("Robust z-score"), "promotion": gettext_lazy("Promotion"),
-    "baseline_days": gettext_lazy("Baseline days"),
+    "change": gettext_lazy("Change against the baseline"), "z": gettext_lazy("Robust z-score"),
+    "promotion": gettext_lazy("Promotion"), "baseline_days": gettext_lazy("Baseline days"),
 }
 DATA_HIDDEN = ("campaign", "item", "metric", "direction", "baseline_kind", "value", "baseline")
 

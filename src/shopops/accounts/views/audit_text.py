@@ -84,7 +84,13 @@ def _kind(value: object) -> str:
     return str(ROBOT_KINDS[value]) if value in ROBOT_KINDS else value_text(value)
 
 
-VALUES = {"kind": _kind, "role": _role, "channel": _channels, "channels": _channels, "prizes": _prizes, "sku_prices": _sku_prices}
+def _day(value: object) -> str:
+    """A calendar date as the calendar entry recorded it (``str`` of a date, or ``"None"`` for no date)."""
+    return "—" if value in (None, "", "None") else value_text(value)
+
+
+VALUES = {**dict.fromkeys(("warmup_start", "main_start", "main_end", "return_end"), _day), "kind": _kind,
+          "role": _role, "channel": _channels, "channels": _channels, "prizes": _prizes, "sku_prices": _sku_prices}
 
 
 def audit_row(entry: AuditEntry) -> dict[str, object]:
