@@ -26,7 +26,7 @@ from shopops.analytics.selectors import alerts as alert_selectors
 from shopops.analytics.selectors.alerts import alerts_check
 from shopops.analytics.services.alerts import ALERT_SOURCE, analytics_alerts_run
 from shopops.campaigns.selectors import promotion_days
-from shopops.core.money import format_fen
+from shopops.core.money import format_fen, format_yuan_fen
 from shopops.reports.selectors import todos_of_source
 from shopops.reports.services import todo_upsert
 
@@ -225,7 +225,7 @@ def test_alerts_become_todos_updated_in_place_and_closed_when_cleared(shop, prom
     assert item.role == "operator" and item.severity == "critical" and item.due_date == TUESDAY
     assert "date=2026-10-13" in item.url
     gmv = _find(first, "gmv")
-    shown = (f"¥{format_fen(gmv['value'])}", f"¥{format_fen(gmv['baseline'])}")
+    shown = (format_yuan_fen(gmv["value"]), format_yuan_fen(gmv["baseline"]))  # ¥1,234.56: the one money format
     assert all(text in item.detail for text in shown)  # the numbers behind it
     with translation.override("zh-hans"):
         assert "支付金额" in item.title and gettext("whole shop") in item.title  # 全店 once the catalog is merged

@@ -26,6 +26,7 @@ from shopops.core.clock import today
 from shopops.core.errors import InvalidInput
 from shopops.core.models import Shop
 from shopops.core.money import divide_half_up, format_fen
+from shopops.core.text import gettext_noop
 from shopops.orders import selectors as order_selectors
 from shopops.pricing.contract import parse_cart
 from shopops.pricing.domain import Gift, Promotion, Scope
@@ -45,6 +46,7 @@ def calendar_defaults() -> tuple[dict, ...]:
     entries = []
     for entry in data["entries"]:
         row = dict(entry)
+        row.pop("source", None)  # where the dates come from: for whoever edits the file, not for the pages
         for key in ("warmup_start", "main_start", "main_end", "return_end"):
             row[key] = dt.date.fromisoformat(row[key]) if row.get(key) else None
         row.setdefault("day_of_month", None)
@@ -513,10 +515,11 @@ def _missing_sources() -> dict:
     ads = traffic = False
     return {
         "ads": {"available": ads, "spend": None, "roi": None,
-                "note": "" if ads else "no ad data yet (no ad reports imported), so spend and ROI are not shown"},
+                "note": "" if ads else gettext_noop("No ad data yet (no ad reports imported), so spend and ROI are "
+                                                    "not shown.")},
         "traffic": {"available": traffic, "uv": None, "cvr": None,
-                    "note": "" if traffic else "no traffic data yet (no platform traffic reports imported), so UV "
-                                               "and conversion rate are not shown"},
+                    "note": "" if traffic else gettext_noop("No traffic data yet (no platform traffic reports "
+                                                            "imported), so UV and conversion rate are not shown.")},
     }
 
 

@@ -146,6 +146,25 @@ class SimulationResult:
     live_sets: int
 
 
+def scenario_name(shape: str, member: bool, instant: dt.datetime) -> str:
+    """A scenario's name in the report's JSON (``unit member @ 2026-10-31T20:00:00+08:00``); pages read it
+    back with ``scenario_parts`` and show it in words and local time."""
+    return f"{shape}{' member' if member else ''} @ {instant.isoformat()}"
+
+
+def scenario_parts(name: str) -> tuple[str, bool, dt.datetime | None]:
+    """``scenario_name``'s (shape, member, instant); a name not in that form as (name, False, None)."""
+    head, sep, at = name.partition(" @ ")
+    shape, _, member = head.partition(" ")
+    try:
+        instant = dt.datetime.fromisoformat(at) if sep else None
+    except ValueError:
+        instant = None
+    if instant is None or member not in ("", "member"):
+        return name, False, None
+    return shape, member == "member", instant
+
+
 def _scenario_costs(pay: np.ndarray, order_pay: np.ndarray, qty: np.ndarray, cost: np.ndarray, gift_cost: np.ndarray,
                     c: ChannelCosts) -> np.ndarray:
     """The margin of the SKU line in fen: pay − goods − commission − payment fee − its share of the order's
@@ -183,7 +202,7 @@ def simulate(data: SimulationInput) -> SimulationResult:
                 quoted = simulate_carts(CartBatch(data.shop, data.price, qty, rest, covers), live, member=member,
                                         at=instant)
                 pay = quoted.line_pay.astype(np.int64)
-                worst.names.append(f"{shape}{' member' if member else ''} @ {instant.isoformat()}")
+                worst.names.append(scenario_name(shape, member, instant))
                 worst.add_pay(pay, qty)
                 worst.add_margins(data, pay, quoted.order_pay.astype(np.int64), qty, _gift_cost(data, quoted))
                 worst.scenarios += 1

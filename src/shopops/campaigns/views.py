@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shopops.campaigns import domain, inputs, plan_form, selectors, services
+from shopops.campaigns import domain, inputs, plan_form, selectors, services, simulation
 from shopops.campaigns.models import Campaign, ChecklistItem
 from shopops.campaigns.review_xlsx import review_workbook
 from shopops.channels.labels import channel_label
@@ -22,6 +24,8 @@ from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import today
 from shopops.core.errors import FieldError, ShopOpsError
+from shopops.core.i18n import say
+from shopops.core.money import format_yuan
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_date, parse_id
 from shopops.ui.permissions import page_requires
@@ -202,6 +206,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": STATUS_LABELS[domain.campaign_status(phases, today(request.shop.timezone))],
         "checklist": campaign.checklist.all(), "kinds_checklist": ChecklistItem.Kind.choices, "users": users,
         "data": selectors.campaign_dict(campaign),
+        "channel_names": [channel_label(c) for c in campaign.channels],
     }, status=422 if context["errors"] else 200)
 
 
@@ -253,6 +258,8 @@ def campaign_simulate(request: HttpRequest, pk: int) -> HttpResponse:
     rows = report["rows"]
     for row in rows:
         row["flag_labels"] = [str(FLAG_LABELS[f]) for f in row["flags"]]
+        row["scenario_label"] = _scenario_label(row["worst_scenario"])
+        row["channel_label"] = channel_label(row["worst_channel"]) if row.get("worst_channel") else ""
     if export:
         columns = [Column("sku", _("SKU code"), lambda r: r["sku"]), Column("title", _("Title"), lambda r: r["title"]),
                    Column("price", _("List price"), lambda r: r["price"], money=True),
@@ -276,8 +283,25 @@ def _lesson_text(lesson: dict) -> str:
     params = {k: (_pct(v) if k in ("share", "attainment") else (", ".join(v) if isinstance(v, list) else v))
               for k, v in lesson.items()}
     if "amount" in params:
-        params["amount"] = f"¥{params['amount']}"
+        params["amount"] = format_yuan(params["amount"])
+    if "channel" in params:
+        params["channel"] = channel_label(params["channel"])
     return str(LESSON_TEXT[lesson["code"]]) % params
+
+
+SCENARIO_SHAPES = {"unit": gettext_lazy("One unit"), "basket": gettext_lazy("Typical basket")}
+
+
+def _scenario_label(name: str) -> str:
+    """A simulation scenario in words: 单件 · 会员 · 2026-10-31 20:00 (local time), from its JSON name."""
+    shape, member, instant = simulation.scenario_parts(name)
+    if instant is None:
+        return name
+    parts = [str(SCENARIO_SHAPES.get(shape, shape))]
+    if member:
+        parts.append(_("member price"))
+    parts.append(date_format(localtime(instant), "Y-m-d H:i"))
+    return " · ".join(parts)
 
 
 @page_requires(roles.VIEW_CAMPAIGNS)
@@ -308,8 +332,9 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/review.html", {
         "campaign": campaign, "report": report, "kpis": kpis, "chart": chart,
         "lessons": [_lesson_text(lesson) for lesson in report["lessons"]],
-        "goals": [(_("GMV"), report["goals"]["gmv"]), (_("New buyers"), report["goals"]["new_buyers"]),
-                  (_("Visitors (UV)"), report["goals"]["uv"])],
+        "source_notes": [say(report[k]["note"]) for k in ("ads", "traffic") if report[k]["note"]],
+        "goals": [(_("GMV"), report["goals"]["gmv"], True), (_("New buyers"), report["goals"]["new_buyers"], False),
+                  (_("Visitors (UV)"), report["goals"]["uv"], False)],
     })
 
 

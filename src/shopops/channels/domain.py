@@ -61,6 +61,9 @@ TRAFFIC_SOURCES: tuple[NamedCode, ...] = (
     NamedCode("content", "内容", gettext_noop("Content")),
     NamedCode("direct", "直接访问", gettext_noop("Direct visits")),
     NamedCode("private", "私域", gettext_noop("Private domain")),
+    NamedCode("ad", "付费推广", gettext_noop("Paid ads")),
+    NamedCode("home", "首页", gettext_noop("Home page")),
+    NamedCode("share", "分享", gettext_noop("Shared links")),
 )
 TRAFFIC_SOURCES_BY_CODE = {s.code: s for s in TRAFFIC_SOURCES}
 
@@ -77,3 +80,20 @@ def channel_name(code: str) -> str:
     """The channel's English label (a ``Text`` a face says with ``core.i18n.say``); an unknown code as is."""
     info = CHANNELS_BY_CODE.get(code)
     return code if info is None else info.name
+
+
+# The paid-traffic products the ad reports come from (the ad-report import's ``platform`` option): one home
+# for their names, beside the channels they belong to; faces say them with ``labels.ad_platform_label``.
+AD_PLATFORMS: dict[str, Text] = {
+    "ztc": gettext_noop("Zhitongche (Taobao search ads)"),
+    "ylmf": gettext_noop("Yinli Mofang (Taobao display ads)"),
+    "wxt": gettext_noop("Wanxiangtai (Taobao smart ads)"),
+    "jdkc": gettext_noop("JD Kuaiche"),
+    "qianchuan": gettext_noop("Juliang Qianchuan (Douyin ads)"),
+    "amazon-sp": gettext_noop("Amazon Sponsored Products"),
+}
+
+
+def ad_platform_name(code: str) -> str:
+    """An ad product's English label (a ``Text``); an unknown code as is."""
+    return AD_PLATFORMS.get(code, code)

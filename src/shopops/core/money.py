@@ -76,6 +76,19 @@ def format_fen(fen: int) -> str:
     return str(fen_to_decimal(fen))
 
 
+def format_yuan(amount: Decimal | int | str) -> str:
+    """Money as people read it, the one display format of every page and message: ``¥1,234.56``
+    (``-¥5.00`` below zero). ``amount`` is in yuan (a ``Decimal`` or its string); fen: ``format_yuan_fen``."""
+    yuan = Decimal(amount)
+    sign = "-" if yuan < 0 else ""
+    return f"{sign}¥{abs(yuan):,.2f}"
+
+
+def format_yuan_fen(fen: int) -> str:
+    """Fen as people read it: 12345 → ``¥123.45`` (see ``format_yuan``)."""
+    return format_yuan(fen_to_decimal(fen))
+
+
 def divide_half_up(total_fen: int, count: int) -> int | None:
     """An average in fen, rounded half up (how platforms show 客单价); None when there is nothing to divide by."""
     if count <= 0:

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from shopops.channels import selectors as channel_selectors
+from shopops.channels.labels import ad_platform_label
 from shopops.core import roles
 from shopops.core.errors import ShopOpsError
 from shopops.core.i18n import say
@@ -19,16 +20,23 @@ from shopops.core.worker import worker_missing_notice
 from shopops.imports import selectors, services, submission
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.catalog_formats import CATALOG_XLSX
+from shopops.imports.formats.lake_formats import AD_PLATFORMS
 from shopops.imports.models import ImportJob
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import local_time
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 
+
+def _format_title(name: str) -> str:
+    """An import format by its title in the user's language (the code for a format no longer known)."""
+    return say(FORMATS[name].title) if name in FORMATS else name
+
+
 JOB_COLUMNS = [
     Column("id", gettext_lazy("Job"), lambda j: j.pk, link=lambda j: reverse("web:import_detail", args=[j.pk])),
     Column("created", gettext_lazy("Started"), lambda j: local_time(j.created_at)),
-    Column("format", gettext_lazy("Format"), lambda j: j.format),
+    Column("format", gettext_lazy("Format"), lambda j: _format_title(j.format)),
     Column("file", gettext_lazy("File"), lambda j: j.file_name,
            link=lambda j: reverse("web:import_detail", args=[j.pk])),
     Column("account", gettext_lazy("Channel account"), lambda j: j.channel_account.name if j.channel_account else ""),
@@ -72,7 +80,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     page = ListPage(
         title=gettext_lazy("Imports"), columns=JOB_COLUMNS,
         filters=[Filter("status", gettext_lazy("Status"), list(ImportJob.Status.choices)),
-                 Filter("format", gettext_lazy("Format"), [(name, name) for name in FORMATS])],
+                 Filter("format", gettext_lazy("Format"), [(name, _format_title(name)) for name in FORMATS])],
         export_name="imports", actions=actions)
     return render_list(request, page, qs, "")
 
@@ -95,7 +103,8 @@ def _preselected(request: HttpRequest) -> dict[str, str]:
 def import_new(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"formats": _formats(),
                                   "accounts": channel_selectors.channel_accounts(shop=request.shop),
-                                  "form": request.POST if request.method == "POST" else _preselected(request)}
+                                  "form": request.POST if request.method == "POST" else _preselected(request),
+                                  "ad_platforms": [(code, ad_platform_label(code)) for code in AD_PLATFORMS]}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -125,7 +134,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if job is None:
         raise Http404
     summary = services.import_summary(job)
-    context = {"job": job, "summary": summary, "state": services.import_progress(job=job),
+    context = {"job": job, "format_title": _format_title(job.format), "summary": summary,
+               "state": services.import_progress(job=job),
                "changes": _changes(summary.get("changes") or {}),
                "worker_notice": worker_missing_notice(queued=job.status == ImportJob.Status.QUEUED)}
     template = "imports/_import_progress.html" if request.htmx else "imports/import_detail.html"

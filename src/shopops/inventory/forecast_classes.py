@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from shopops.core.text import Text, gettext_noop
 from shopops.inventory.forecast_history import as_2d
 
 ADI_CUTOFF = 1.32
@@ -25,6 +26,16 @@ class DemandClass(StrEnum):
     INTERMITTENT = "intermittent"
     LUMPY = "lumpy"
     NONE = "none"  # no demand in the history
+
+
+# Each class by name, for the pages (said with core.i18n.say).
+DEMAND_CLASS_NAMES: dict[str, Text] = {
+    DemandClass.SMOOTH: gettext_noop("Smooth"),
+    DemandClass.ERRATIC: gettext_noop("Erratic"),
+    DemandClass.INTERMITTENT: gettext_noop("Intermittent"),
+    DemandClass.LUMPY: gettext_noop("Lumpy"),
+    DemandClass.NONE: gettext_noop("No demand"),
+}
 
 
 @dataclass(frozen=True, slots=True)

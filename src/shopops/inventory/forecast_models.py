@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from shopops.core.text import Text, gettext_noop
 from shopops.inventory.forecast_classes import DemandClass, classify_many
 from shopops.inventory.forecast_history import SEASON, clean_history
 
@@ -26,6 +27,17 @@ DEFAULT_H = 28
 DEFAULT_LEVEL = 80
 
 MODELS = ("seasonal_es", "ets", "sba", "croston", "tsb", "adida", "mean", "zero")
+# Each model by name, for the pages (said with core.i18n.say).
+MODEL_NAMES: dict[str, Text] = {
+    "seasonal_es": gettext_noop("Seasonal exponential smoothing"),
+    "ets": gettext_noop("Exponential smoothing (ETS)"),
+    "sba": gettext_noop("Croston with SBA correction"),
+    "croston": gettext_noop("Croston"),
+    "tsb": gettext_noop("TSB (intermittent demand)"),
+    "adida": gettext_noop("ADIDA (aggregated intermittent demand)"),
+    "mean": gettext_noop("Average of the history"),
+    "zero": gettext_noop("Zero (no demand)"),
+}
 
 DEFAULT_POLICY: Mapping[DemandClass, str] = {
     DemandClass.SMOOTH: "seasonal_es",

@@ -349,6 +349,7 @@ def replenishment_plan(*, shop: Shop, end: dt.date, lang: str = "en") -> list[di
             "reason": _said(explain(r["reason"], r["reason_params"]), lang), "reason_code": r["reason"],
             "lead_time_days": float(lead[i]), "demand_class": str(batch.demand_class[i]),
             "model": str(batch.model[i]), "supplier": link.supplier.code if link else None,
+            "supplier_name": link.supplier.name if link else None,
             "sold_last_30": int(Y[i, -30:].sum()), "promotion_uplift": round(float(uplift.ratio[i]), 3),
         })
     return rows

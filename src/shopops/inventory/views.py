@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shopops.channels.labels import channel_label
 from shopops.core import roles
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
+from shopops.core.i18n import say
 from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter
+from shopops.inventory.forecast import DEMAND_CLASS_NAMES, MODEL_NAMES
 from shopops.inventory.models import PurchaseOrder
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_business_date
@@ -78,8 +81,12 @@ def sku_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "inventory/sku.html", {
         "sku": sku, "balances": selectors.balances_for_sku(shop=request.shop, sku_id=sku.pk),
         "moves": selectors.ledger(shop=request.shop, sku_id=sku.pk, limit=100),
-        "held": selectors.reservations_held(shop=request.shop, sku_id=sku.pk)[:50],
+        "held": [(r, channel_label(r.channel) if r.channel else "—")
+                 for r in selectors.reservations_held(shop=request.shop, sku_id=sku.pk)[:50]],
         "chart": chart, "forecast": forecast, "day": day,
+        "model_name": say(MODEL_NAMES.get(forecast["model"], forecast["model"])) if forecast else "",
+        "class_name": say(DEMAND_CLASS_NAMES.get(forecast["demand_class"], forecast["demand_class"]))
+        if forecast else "",
     })
 
 
@@ -215,7 +222,9 @@ def sync_page(request: HttpRequest) -> HttpResponse:
     changed = [r for r in rows if r["change"] != 0]
     channels: dict[str, dict] = {}
     for r in rows:
-        c = channels.setdefault(r["channel"], {"channel": r["channel"], "qty": 0, "change": 0, "changed": 0})
+        r["channel_name"] = channel_label(r["channel"])
+        c = channels.setdefault(r["channel"], {"channel": r["channel"], "channel_name": r["channel_name"], "qty": 0,
+                                               "change": 0, "changed": 0})
         c["qty"] += r["qty"]
         c["change"] += r["change"]
         c["changed"] += r["change"] != 0

@@ -11,17 +11,58 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shopops.channels.labels import channel_label
 from shopops.core.clock import today
 from shopops.core.errors import ShopOpsError
 from shopops.core.selectors import users_of_shop
 from shopops.reports import selectors, services
 from shopops.reports.models import TodoItem
+from shopops.ui.changes import change_lines, value_text
 from shopops.ui.params import parse_date, parse_id
 from shopops.ui.permissions import LOGIN_ONLY, page_requires
 
 STATUSES = ("open", selectors.SNOOZED, "done", "dismissed")
+
+# The numbers behind an item (its JSON ``data``), by name. Ids and codes that the title and detail already
+# say in words are left out; a rate or money value whose kind only its raiser knows is in the detail text.
+DATA_FIELDS = {
+    "available": gettext_lazy("Available"), "in_transit": gettext_lazy("In transit"),
+    "forecast_daily": gettext_lazy("Forecast per day"), "suggested_qty": gettext_lazy("Suggested order quantity"),
+    "changes": gettext_lazy("Channel quantities"), "channel": gettext_lazy("Channel"),
+    "change": gettext_lazy("Change against the baseline"), "z": gettext_lazy("Robust z-score"),
+    "promotion": gettext_lazy("Promotion"), "baseline_days": gettext_lazy("Baseline days"),
+}
+DATA_HIDDEN = ("campaign", "item", "metric", "direction", "baseline_kind", "value", "baseline")
+
+
+def _channel(value: object) -> str:
+    return _("Whole shop") if value in ("all", "", None) else channel_label(str(value))
+
+
+def _sync_changes(value: object) -> str:
+    """["tmall 5→3", …] (inventory's channel_sync alert) → 天猫 5→3、…"""
+    if not isinstance(value, list):
+        return value_text(value)
+    said = []
+    for change in value:
+        code, _sep, rest = str(change).partition(" ")
+        said.append(f"{channel_label(code)} {rest}".strip())
+    return "、".join(said) or "—"
+
+
+DATA_VALUES = {"channel": _channel, "changes": _sync_changes,
+               "change": lambda v: f"{float(v) * 100:+.1f}%" if isinstance(v, int | float) else value_text(v),
+               "z": lambda v: f"{float(v):+.2f}" if isinstance(v, int | float) else value_text(v)}
+
+
+def data_lines(data: object) -> list[str]:
+    """A to-do item's numbers as ``name: value`` lines (never a dict dump)."""
+    if not isinstance(data, dict):
+        return [] if data in (None, "", []) else [value_text(data)]
+    return change_lines(data, labels=DATA_FIELDS, values=DATA_VALUES, pairs=False, hidden=DATA_HIDDEN)
 
 
 @page_requires(LOGIN_ONLY)
@@ -35,6 +76,7 @@ def todo_list(request: HttpRequest) -> HttpResponse:
     for item in items:
         item.comment_list = comments[item.pk]
         item.source_name = selectors.source_label(item.source)
+        item.data_lines = data_lines(item.data)
     sources = sorted(set(selectors.todos_for(shop=request.shop, user=request.user, status=None)
                          .values_list("source", flat=True)))
     statuses = [(value, label) for value, label in TodoItem.Status.choices]

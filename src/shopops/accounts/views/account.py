@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shopops.accounts.views.audit_text import audit_row
 from shopops.core import roles
 from shopops.core import selectors as core_selectors
 from shopops.core import services as core_services
@@ -30,7 +31,7 @@ from shopops.ui.permissions import LOGIN_ONLY, page_requires
 @page_requires(roles.VIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = core_selectors.audit_entries(shop=request.shop)
-    return render(request, "accounts/audit_log.html", {"entries": entries})
+    return render(request, "accounts/audit_log.html", {"rows": [audit_row(e) for e in entries]})
 
 
 # The profile's one-field preferences: form action (also the field's name) → how it is kept.

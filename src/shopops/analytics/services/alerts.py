@@ -24,7 +24,7 @@ from shopops.analytics.metrics import METRICS
 from shopops.analytics.selectors.alerts import ALL_CHANNELS, alerts_check
 from shopops.channels.labels import channel_label
 from shopops.core.clock import now, today
-from shopops.core.money import format_fen
+from shopops.core.money import format_fen, format_yuan_fen
 from shopops.core.selectors import all_shops
 from shopops.reports.selectors import todos_of_source
 from shopops.reports.services import todo_close_missing, todo_upsert
@@ -52,7 +52,7 @@ def _shown(metric: str, value: int | float | None) -> str:
         return "—"
     kind = METRICS[metric].kind
     if kind == "money":
-        return f"¥{format_fen(int(value))}"
+        return format_yuan_fen(int(value))
     if kind == "rate":
         return f"{float(value) * 100:.2f}%"
     return f"{value}"

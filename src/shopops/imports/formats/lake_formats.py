@@ -372,7 +372,9 @@ AD_LAYOUTS: dict[str, Layout] = {
 _AD_REQUIRED = ("impressions", "clicks", "cost_fen")
 
 AD_REPORT = LakeFormat(
-    name="ad-report", title=gettext_noop("Ad report (ztc, ylmf, wxt, jdkc, qianchuan, amazon-sp)"), channel="tmall", target="lake",
+    name="ad-report",
+    title=gettext_noop("Ad report (Zhitongche, Yinli Mofang, Wanxiangtai, JD Kuaiche, Qianchuan, Amazon SP)"),
+    channel="tmall", target="lake",
     columns=AD_LAYOUTS["ztc"].columns, table="ad_daily", layouts=AD_LAYOUTS,
     quirks=("options platform = ztc | ylmf | wxt | jdkc | qianchuan | amazon-sp (required): each platform has its "
             "own headers (see docs/formats-lake.md); 展现量, 点击量 and 花费 (or the platform's names) are required",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shopops.channels.labels import channel_label
+from shopops.channels.labels import channel_label, source_label
 from shopops.channels.selectors import channel_options
 from shopops.core import roles
 from shopops.orders import selectors as order_selectors
@@ -80,6 +80,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return render(request, "orders/order_detail.html", {
         "order": order, "channel_name": channel_label(order.channel),
+        "source_name": source_label(order.source) if order.source else "",
         "reasons": dict(Refund.Reason.choices),
         "show_customer": request.user.has_perm(roles.VIEW_CUSTOMERS),
         "show_refunds": request.user.has_perm(roles.VIEW_REFUNDS),

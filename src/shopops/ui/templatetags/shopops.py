@@ -13,18 +13,13 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from shopops.core.money import fen_to_decimal
+from shopops.core.money import format_yuan, format_yuan_fen
 
 register = template.Library()
 
 # The one pair of classes a change is coloured with (app.css maps them to --rise/--fall, which the user's colour
 # rule sets: red up by default). Direction only: a rising cost is "rise" too.
 RISE, FALL, FLAT = "rise", "fall", "flat"
-
-
-def _yuan_text(amount: Decimal) -> str:
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
 
 
 def _number(value: object) -> float | None:
@@ -54,13 +49,13 @@ def fen(value: int | None) -> str:
     amount = _decimal(value)
     if amount is None:
         return "—"
-    return _yuan_text(fen_to_decimal(int(amount)))
+    return format_yuan_fen(int(amount))
 
 
 @register.filter
 def yuan(value: Decimal | None) -> str:
     amount = _decimal(value)
-    return "—" if amount is None else _yuan_text(amount)
+    return "—" if amount is None else format_yuan(amount)
 
 
 @register.filter
