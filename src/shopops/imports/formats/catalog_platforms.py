@@ -132,7 +132,7 @@ def _columns(layout: ItemLayout, aliases: dict[str, tuple[str, ...]]) -> tuple[C
 
 JD = ItemLayout(
     prefix="JD", item_id="商品编号", title="商品名称", category="类目", sku_id="SKU编号", spec="销售属性",
-    prices=("京东价",), sku_code="商家SKU", spu_code="货号", barcode="条形码", status="商品状态", brand="品牌",
+    prices=("京东价",), sku_code="商家SKU", spu_code="商品货号", barcode="条形码", status="商品状态", brand="品牌",
     url=lambda item, sku: f"https://item.jd.com/{sku or item}.html")
 JD_ITEMS = CatalogFormat(
     name="jd-items", title=gettext_noop("JD seller back office product export"), channel="jd", target="catalog",
@@ -140,7 +140,7 @@ JD_ITEMS = CatalogFormat(
         "商品编号": ("商品ID", "SPU编号", "商品编码"), "商品名称": ("商品标题",), "类目": ("商品类目", "类目名称"),
         "SKU编号": ("SKU ID", "SKUID", "sku编号"), "销售属性": ("规格", "销售属性名称", "颜色尺码"),
         "京东价": ("京东价(元)", "售价", "价格"), "商家SKU": ("商家SKU编码", "外部编码", "商家编码", "SKU商家编码"),
-        "货号": ("商品货号", "款号"), "条形码": ("条码", "UPC编码", "商品条码"), "商品状态": ("状态", "上下柜状态")}),
+        "商品货号": ("款号", "商家货号"), "条形码": ("条码", "UPC编码", "商品条码"), "商品状态": ("状态", "上下柜状态")}),
     order_key="商品编号", rows=partial(item_rows, JD), doc="jd-items",
     quirks=("京东商家后台 商品管理 → 导出: one row per SKU, rows of one item share 商品编号; 库存 is not imported",
             "商家SKU (外部编码) is the SKU code; SKU编号 the platform SKU id of the listing; 京东价 the price",
