@@ -7,7 +7,7 @@ Baseline in the same run, on the same file: a bare parse — ``read_table`` plus
 grouping, no checks, no writes. ``--reimport`` imports the same file again (every row must be unchanged).
 The goal: under 20 s for 100,000 rows. Prints JSON.
 
-    .venv/bin/python benchmarks/import_catalog.py [--products 20000] [--skus 5] [--keep DIR] [--reimport]
+    PYTHONPATH=src .venv/bin/python benchmarks/import_catalog.py [--products 20000] [--skus 5] [--keep DIR] [--reimport]
 """
 
 from __future__ import annotations
@@ -25,19 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from import_taobao_orders import _children_cpu, _shopops  # the same process runner and CPU clock
+
 ROOT = Path(__file__).resolve().parents[1]
-SHOPOPS = str(ROOT / ".venv/bin/shopops")
 HEADER = ["宝贝名称", "宝贝类目", "价格", "数量", "商家编码", "销售属性", "SKU商家编码", "SKU ID", "SKU价格", "宝贝ID",
           "宝贝状态", "品牌"]
 TOPS = ("服饰", "美妆", "家居", "食品", "数码", "母婴", "运动", "箱包")
 COLORS = ("黑色", "白色", "红色", "蓝色", "灰色", "绿色")
 SIZES = ("S", "M", "L", "XL", "XXL", "均码")
-
-
-def _shopops(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SHOPOPS_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT / "src")}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run([SHOPOPS, *args], capture_output=True, text=True, env=env, check=False)
 
 
 def write_items(path: Path, products: int, skus: int, seed: int = 7) -> int:
@@ -82,9 +77,15 @@ def _baseline(data_dir: Path, path: Path) -> float:
     return float(out[0])
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _timed_import(work: Path, items: Path) -> tuple[dict, float, float]:
+    """``shopops import taobao-items`` in its own process: its summary, wall seconds and CPU seconds."""
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    result = _shopops(work, "import", "taobao-items", str(items), "--json")
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(result.stdout[-3000:] + result.stderr[-3000:])
+    return json.loads(result.stdout), seconds, _children_cpu() - cpu_before
 
 
 def main() -> None:
@@ -104,21 +105,13 @@ def main() -> None:
         items = work / "items.csv"
         rows = write_items(items, args.products, args.skus)
         load_before = os.getloadavg()[0]
-        cpu_before = _children_cpu()
-        started = time.perf_counter()
-        result = _shopops(work, "import", "taobao-items", str(items), "--json")
-        seconds = time.perf_counter() - started
-        cpu_seconds = _children_cpu() - cpu_before
-        if result.returncode:
-            raise SystemExit(result.stdout[-3000:] + result.stderr[-3000:])
-        summary = json.loads(result.stdout)
+        summary, seconds, cpu_seconds = _timed_import(work, items)
         extra: dict[str, object] = {}
         if args.reimport:
-            started = time.perf_counter()
-            again = json.loads(_shopops(work, "import", "taobao-items", str(items), "--json").stdout)
-            extra["reimport_seconds"] = round(time.perf_counter() - started, 2)
-            extra["reimport_is_noop"] = again["unchanged"] == again["rows"] and not (
-                again["inserted"] or again["updated"])
+            again, again_seconds, again_cpu = _timed_import(work, items)
+            extra.update(reimport_seconds=round(again_seconds, 2), reimport_cpu_seconds=round(again_cpu, 2),
+                         reimport_is_noop=again["unchanged"] == again["rows"] and not (
+                             again["inserted"] or again["updated"]))
         base = _baseline(work, items)
         print(json.dumps({
             "benchmark": "import taobao-items (a 100,000-SKU catalog), SQLite, end to end",

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku
 from shopops.core.models import AuditEntry
-from shopops.imports.services import export_sample, import_job_create, import_job_run, import_summary
+from shopops.imports.services import export_sample
+from tests.imports.test_catalog_import import _import, _write
 
 
 @dataclass(frozen=True)
@@ -107,18 +107,6 @@ IDS = [s.name for s in SPECS]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> Path:
-    with path.open("w", encoding=encoding, newline="") as f:
-        csv.writer(f).writerows([header, *rows])
-    return path
-
-
-def _import(shop, name: str, path: Path, **options) -> dict:
-    with translation.override("zh-hans"):
-        job = import_job_create(shop=shop, format_name=name, path=str(path), **options)
-        return import_summary(import_job_run(job_id=job.pk))
-
-
 def _state(shop) -> tuple:
     """Every catalog row count and what a write would change (nothing written: the same tuple)."""
     return (Category.objects.filter(shop=shop).count(), Product.objects.filter(shop=shop).count(),
@@ -144,7 +132,7 @@ def _refused(shop, spec: Spec, path: Path, column: str) -> list[dict]:
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_good_file_imports_and_the_same_file_again_changes_nothing(shop, tmp_path, spec):
-    path = _write(tmp_path / "good.csv", spec.header, _rows(spec), spec.encoding)
+    path = _write(tmp_path / "good.csv", spec.header, _rows(spec), encoding=spec.encoding)
     first = _import(shop, spec.name, path)
     assert first["status"] == "done", first["errors"]
     assert (first["rows"], first["inserted"]) == (3, 3)
@@ -164,7 +152,7 @@ def test_good_file_imports_and_the_same_file_again_changes_nothing(shop, tmp_pat
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_a_changed_file_updates_and_says_exactly_what_changed(shop, tmp_path, spec):
-    assert _import(shop, spec.name, _write(tmp_path / "a.csv", spec.header, _rows(spec), spec.encoding))[
+    assert _import(shop, spec.name, _write(tmp_path / "a.csv", spec.header, _rows(spec), encoding=spec.encoding))[
         "status"] == "done"
     rows = _rows(spec)
     added = list(rows[1])
@@ -178,7 +166,7 @@ def test_a_changed_file_updates_and_says_exactly_what_changed(shop, tmp_path, sp
     rows[0][spec.col(spec.price)] = "88.00"  # product A's first SKU: a new price
     if spec.barcode:
         rows[1][spec.col(spec.barcode)] = "6999999999999"  # its second: a new barcode
-    summary = _import(shop, spec.name, _write(tmp_path / "b.csv", spec.header, rows, spec.encoding))
+    summary = _import(shop, spec.name, _write(tmp_path / "b.csv", spec.header, rows, encoding=spec.encoding))
     assert summary["status"] == "done", summary["errors"]
     changes = summary["changes"]
     assert changes["products"] == {"created": 0, "updated": 1, "unchanged": 1}
@@ -200,11 +188,11 @@ def test_the_other_encoding_is_read_alike_and_utf16_is_refused(shop, tmp_path, s
     """The readers detect UTF-8 (with or without BOM) and GBK/GB18030 themselves: a GBK file where the platform
     writes UTF-8 (and the other way round) imports the same. UTF-16 (Excel's “Unicode text”) is refused."""
     other = "utf-8" if spec.encoding == "gbk" else "gb18030"  # GB18030: GBK that also has ¥
-    summary = _import(shop, spec.name, _write(tmp_path / "other.csv", spec.header, _rows(spec), other))
+    summary = _import(shop, spec.name, _write(tmp_path / "other.csv", spec.header, _rows(spec), encoding=other))
     assert (summary["status"], summary["inserted"]) == ("done", 3), summary["errors"]
     assert Product.objects.get(shop=shop, spu_code=spec.spu_codes()[1]).skus.count() == 1
     before = _state(shop)
-    refused = _import(shop, spec.name, _write(tmp_path / "u16.csv", spec.header, _rows(spec), "utf-16"))
+    refused = _import(shop, spec.name, _write(tmp_path / "u16.csv", spec.header, _rows(spec), encoding="utf-16"))
     assert refused["status"] == "rejected" and CHINESE.search(refused["errors"][0]["message"]), refused
     assert _state(shop) == before
 
@@ -214,14 +202,14 @@ def test_a_missing_required_column_is_refused(shop, tmp_path, spec):
     drop = spec.col(spec.required)
     header = [h for i, h in enumerate(spec.header) if i != drop]
     rows = [[c for i, c in enumerate(r) if i != drop] for r in spec.rows]
-    _refused(shop, spec, _write(tmp_path / "m.csv", header, rows, spec.encoding), spec.required)
+    _refused(shop, spec, _write(tmp_path / "m.csv", header, rows, encoding=spec.encoding), spec.required)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_a_sku_code_twice_is_refused_on_its_row(shop, tmp_path, spec):
     rows = _rows(spec)
     rows[2][spec.col(spec.sku)] = rows[0][spec.col(spec.sku)]
-    errors = _refused(shop, spec, _write(tmp_path / "d.csv", spec.header, rows, spec.encoding), spec.sku)
+    errors = _refused(shop, spec, _write(tmp_path / "d.csv", spec.header, rows, encoding=spec.encoding), spec.sku)
     assert any(e["row"] == 4 for e in errors), errors
 
 
@@ -230,7 +218,7 @@ def test_a_sku_code_twice_is_refused_on_its_row(shop, tmp_path, spec):
 def test_a_category_too_deep_or_inside_itself_is_refused(shop, tmp_path, spec, path):
     rows = _rows(spec)
     rows[2][spec.col(spec.category)] = path
-    errors = _refused(shop, spec, _write(tmp_path / "c.csv", spec.header, rows, spec.encoding), spec.category)
+    errors = _refused(shop, spec, _write(tmp_path / "c.csv", spec.header, rows, encoding=spec.encoding), spec.category)
     assert errors[0]["row"] == 4 and CHINESE.search(errors[0]["message"])
 
 
@@ -239,7 +227,7 @@ def test_a_category_too_deep_or_inside_itself_is_refused(shop, tmp_path, spec, p
 def test_a_negative_or_garbled_price_is_refused_in_chinese(shop, tmp_path, spec, price):
     rows = _rows(spec)
     rows[1][spec.col(spec.price)] = price
-    errors = _refused(shop, spec, _write(tmp_path / "p.csv", spec.header, rows, spec.encoding),
+    errors = _refused(shop, spec, _write(tmp_path / "p.csv", spec.header, rows, encoding=spec.encoding),
                       spec.price_named or spec.price)
     assert errors[0]["row"] == 3 and CHINESE.search(errors[0]["message"]), errors
 
@@ -251,7 +239,7 @@ def test_formulas_are_stored_as_text_and_escaped_when_exported(shop, tmp_path, s
         row[spec.col(spec.title)] = row[spec.col(spec.title)] and '=HYPERLINK("http://evil.example","点我")'
         row[spec.col(spec.brand)] = row[spec.col(spec.brand)] and "+cmd|' /C calc'!A0"
     rows[2][spec.col(spec.title)] = "@SUM(A1)"
-    summary = _import(shop, spec.name, _write(tmp_path / "f.csv", spec.header, rows, spec.encoding))
+    summary = _import(shop, spec.name, _write(tmp_path / "f.csv", spec.header, rows, encoding=spec.encoding))
     assert summary["status"] == "done", summary["errors"]
     first, second = (Product.objects.get(shop=shop, spu_code=code) for code in spec.spu_codes())
     assert first.title == '\'=HYPERLINK("http://evil.example","点我")' and first.brand.startswith("'+")
@@ -271,14 +259,14 @@ def test_an_empty_seller_code_is_derived_from_the_platform_sku_id(shop, tmp_path
     assert spec.sku_id is not None
     rows = _rows(spec)
     rows[2][spec.col(spec.sku)] = ""
-    summary = _import(shop, spec.name, _write(tmp_path / "e.csv", spec.header, rows, spec.encoding))
+    summary = _import(shop, spec.name, _write(tmp_path / "e.csv", spec.header, rows, encoding=spec.encoding))
     assert summary["status"] == "done", summary["errors"]
     prefix = spec.spu_codes()[1].split("-")[0]
     code = f"{prefix}-{spec.rows[2][spec.col(spec.sku_id)].strip()}"
     assert Sku.objects.get(shop=shop, sku_code=code).listing_skus.get().platform_sku_id == code.split("-", 1)[1]
     rows[2][spec.col(spec.sku_id)] = ""
     rows[2][spec.col(spec.sku)] = ""
-    errors = _refused(shop, spec, _write(tmp_path / "e2.csv", spec.header, rows, spec.encoding), spec.sku)
+    errors = _refused(shop, spec, _write(tmp_path / "e2.csv", spec.header, rows, encoding=spec.encoding), spec.sku)
     assert errors[0]["row"] == 4
 
 
@@ -287,12 +275,12 @@ def test_a_platform_file_without_spu_attaches_its_listing_to_the_stored_product(
     JD account and leaves its title, category and prices to the catalog of record."""
     template = SPECS[0]
     assert _import(shop, template.name, _write(tmp_path / "t.csv", template.header, _rows(template),
-                                                template.encoding))["status"] == "done"
+                                                encoding=template.encoding))["status"] == "done"
     jd = SPECS[3]
     rows = _rows(jd)[:2]
     rows[0][jd.col(jd.sku)], rows[1][jd.col(jd.sku)] = "XA-S", "XA-M"
     before = sorted(Sku.objects.filter(shop=shop, sku_code__in=["XA-S", "XA-M"]).values_list("sku_code", "price_fen"))
-    summary = _import(shop, jd.name, _write(tmp_path / "jd.csv", jd.header, rows, jd.encoding))
+    summary = _import(shop, jd.name, _write(tmp_path / "jd.csv", jd.header, rows, encoding=jd.encoding))
     assert summary["status"] == "done", summary["errors"]
     assert summary["changes"]["products"] == {"created": 0, "updated": 0, "unchanged": 1}
     product = Product.objects.get(shop=shop, spu_code="XA")

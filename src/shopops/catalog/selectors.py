@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
@@ -184,16 +185,16 @@ def catalog_for_export(*, shop: Shop, channel_account_id: int | None = None, lim
     products = list(Product.objects.filter(shop=shop).order_by("spu_code")
                     .values("pk", "spu_code", "title", "brand", "description", "launched_on", "category_id")[:limit])
     wanted = {p["pk"] for p in products}
-    skus: dict[int, list[dict]] = {}
+    skus: dict[int, list[dict[str, Any]]] = {}
     for sku in Sku.objects.filter(shop=shop).order_by("sku_code").values(
             "pk", "product_id", "sku_code", "attributes", "barcode", "price_fen", "cost_fen", "active"):
         if sku["product_id"] in wanted:
-            skus.setdefault(sku["product_id"], []).append(sku)
-    listings: dict[int, dict] = {}
+            skus.setdefault(sku["product_id"], []).append(dict(sku))
+    listings: dict[int, dict[str, Any]] = {}
     platform_ids: dict[int, str] = {}
     if channel_account_id is not None:
         listed = Listing.objects.filter(shop=shop, channel_account_id=channel_account_id)
-        listings = {row["product_id"]: row for row in listed.values("product_id", "external_id", "title", "url")}
+        listings = {row["product_id"]: dict(row) for row in listed.values("product_id", "external_id", "title", "url")}
         platform_ids = dict(ListingSku.objects.filter(shop=shop, listing__in=listed).exclude(platform_sku_id="")
                             .values_list("sku_id", "platform_sku_id"))
     return [{**product, "category": [node.name for node in category_chain(nodes, product["category_id"])],

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -45,6 +46,7 @@ from shopops.core.schemas import code_message
 
 CHUNK = 500  # rows per bulk statement (SQLite's variable limit allows it for every model here)
 MAX_BARCODE = 32  # catalog.Sku.barcode
+T = TypeVar("T")
 KINDS = ("categories", "products", "skus", "listings", "listing_skus")
 
 
@@ -108,7 +110,7 @@ def category_code_for(parts: Sequence[str]) -> str:
     return "c-" + hashlib.sha1("/".join(parts).encode()).hexdigest()[:12]
 
 
-def _chunks(items: list, size: int = CHUNK) -> list[list]:
+def _chunks(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
@@ -196,7 +198,8 @@ class _Categories:
     def __init__(self, shop: Shop, result: SyncResult, actor: User | None, audit: bool) -> None:
         self.shop, self.result, self.actor, self.audit = shop, result, actor, audit
         stored = list(Category.objects.filter(shop=shop).values_list("pk", "code", "name", "parent_id"))
-        self.by_name = {(parent, name): (pk, code) for pk, code, name, parent in stored}
+        self.by_name: dict[tuple[int | None, str], tuple[int, str]] = {
+            (parent, name): (pk, code) for pk, code, name, parent in stored}
         self.by_code = {code: pk for pk, code, _name, _parent in stored}
         self.seen: set[int] = set()
 
@@ -231,7 +234,7 @@ SKU_FIELDS = ("price_fen", "cost_fen", "attributes", "barcode", "active")
 LISTING_FIELDS = ("title", "external_id", "url", "status")
 
 
-def _changed(current: dict[str, object], wanted: dict[str, object]) -> list[str]:
+def _changed(current: Mapping[str, object], wanted: Mapping[str, object]) -> list[str]:
     """The fields of ``wanted`` (None: keep) that differ from ``current``."""
     return [name for name, value in wanted.items() if value is not None and current[name] != value]
 
@@ -274,14 +277,14 @@ def _insert(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> li
     return ids
 
 
-def _update(model: type[Model], objects: list[Model], fields: Sequence[str]) -> None:
+def _update(model: type[Model], objects: Sequence[Model], fields: Sequence[str]) -> None:
     for chunk in _chunks(objects):
         model.objects.bulk_update(chunk, fields)  # type: ignore[attr-defined]
 
 
 def _money(name: str, value: object) -> object:
     """A value as the audit log shows it: money as yuan text."""
-    return format_fen(int(value)) if name.endswith("_fen") and isinstance(value, int) else value  # type: ignore[arg-type]
+    return format_fen(value) if name.endswith("_fen") and isinstance(value, int) else value
 
 
 class _Writer:
