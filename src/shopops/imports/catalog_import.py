@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog import services as catalog_services
 from shopops.catalog.services import ListingSync, ProductSync, SkuSync, SyncResult
-from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.errors import FieldError, ShopOpsError
 from shopops.imports.formats.base import Format, RowProblem
 from shopops.imports.formats.catalog_formats import CatalogFormat, CatalogRow
 from shopops.imports.models import ImportJob
@@ -73,7 +73,7 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
                 raise _Rollback(result)
     except _Rollback as rollback:
         result = rollback.result
-    except InvalidInput as refused:
+    except ShopOpsError as refused:
         return _rejected(tally.rows, [_located(error, products) for error in refused.errors or
                                       [FieldError("", refused.detail)]])
     outcomes = [result.skus.get(item.sku_code, "unchanged") for items in products for item in items]

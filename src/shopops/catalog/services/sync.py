@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ from shopops.catalog.services.listings import MAX_URL
 from shopops.catalog.services.products import _messages as product_messages
 from shopops.channels.selectors import channel_account_ids_in_shop
 from shopops.core.bulk import db_datetime_adapter, insert_rows, reserve_ids
-from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.errors import Conflict, FieldError, InvalidInput
 from shopops.core.i18n import said_errors
 from shopops.core.models import AuditEntry, Shop, User
 from shopops.core.money import format_fen
@@ -254,15 +254,19 @@ def catalog_sync(*, shop: Shop, products: Sequence[ProductSync], channel_account
     if errors:
         raise InvalidInput(_("The catalog was not changed: please correct the fields below."), errors)
     result = SyncResult()
-    tree = _Categories(shop, result, actor, audit)
-    category_ids = [None if p.adopted else tree.id_of(p.category) for p in products]
-    writer = _Writer(shop, result, _who(actor))
-    product_ids = writer.products(products, category_ids)
-    sku_ids = writer.skus(products, product_ids, stored_skus)
-    if channel_account_id is not None:
-        writer.listings(products, product_ids, sku_ids, channel_account_id)
-    if audit:
-        writer.audit()
+    try:
+        with transaction.atomic():
+            tree = _Categories(shop, result, actor, audit)
+            category_ids = [None if p.adopted else tree.id_of(p.category) for p in products]
+            writer = _Writer(shop, result, _who(actor))
+            product_ids = writer.products(products, category_ids)
+            sku_ids = writer.skus(products, product_ids, stored_skus)
+            if channel_account_id is not None:
+                writer.listings(products, product_ids, sku_ids, channel_account_id)
+            if audit:
+                writer.audit()
+    except IntegrityError as exc:  # a concurrent write took a code between our check and insert
+        raise Conflict(_("SPU or SKU code is already used.")) from exc
     return result
 
 
