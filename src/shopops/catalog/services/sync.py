@@ -138,6 +138,7 @@ def _check(shop: Shop, products: Sequence[ProductSync], account_id: int | None,
     """Every problem of the request at once (field paths ``products[i]…``), before any write."""
     errors: list[FieldError] = []
     messages = product_messages()
+    yuan: dict[int, str] = {}  # prices repeat: each written once
     spus: dict[str, int] = {}
     codes: dict[str, int] = {}
     for index, product in enumerate(products):
@@ -151,7 +152,7 @@ def _check(shop: Shop, products: Sequence[ProductSync], account_id: int | None,
                                      % {"n": MAX_CATEGORY_DEPTH}))
         data = ProductInput(spu_code=product.spu_code, title=product.title, category="/".join(product.category),
                             brand=product.brand, description=product.description, skus=tuple(
-                                SkuInput(s.sku_code, format_fen(s.price_fen), format_fen(s.cost_fen or 0),
+                                SkuInput(s.sku_code, _yuan(yuan, s.price_fen), _yuan(yuan, s.cost_fen or 0),
                                          s.attributes or {}, s.barcode) for s in product.skus))
         errors += [FieldError(f"{where}.{e.field}", e.message) for e in validate_product(
             data, messages, code_message)[1]]
@@ -172,6 +173,13 @@ def _check(shop: Shop, products: Sequence[ProductSync], account_id: int | None,
     if account_id is not None and account_id not in channel_account_ids_in_shop(shop=shop, ids={account_id}):
         errors.append(FieldError("channel_account", _("No such channel account.")))
     return errors
+
+
+def _yuan(memo: dict[int, str], fen: int) -> str:
+    text = memo.get(fen)
+    if text is None:
+        text = memo[fen] = format_fen(fen)
+    return text
 
 
 def _listing_problems(product: ProductSync, where: str) -> list[FieldError]:

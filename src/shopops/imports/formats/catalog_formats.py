@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from shopops.catalog.domain import MAX_CATEGORY_DEPTH
 from shopops.core.domain import MAX_AMOUNT_FEN
@@ -80,14 +81,24 @@ def category_parts(value: object, row: int, column: str) -> tuple[str, ...]:
 
 def attributes_of(value: object, row: int, column: str) -> dict[str, str]:
     """“颜色:红;尺码:M” (also ：，; and ,) → {"颜色": "红", "尺码": "M"}; a part without a name is a RowProblem."""
-    text = str(value or "").replace("：", ":").replace("；", ";").replace("，", ";").replace(",", ";")
-    attributes: dict[str, str] = {}
+    pairs = _attribute_pairs(str(value or ""))
+    if pairs is None:
+        raise RowProblem(row, column, gettext_noop("write each attribute as name:value, e.g. 颜色:红;尺码:M"))
+    return dict(pairs)
+
+
+@lru_cache(maxsize=4096)
+def _attribute_pairs(text: str) -> tuple[tuple[str, str], ...] | None:
+    """The (name, value) pairs of an attribute text, None when a part has no name or value (a catalog repeats
+    a few dozen texts over its SKUs: each is read once)."""
+    text = text.replace("：", ":").replace("；", ";").replace("，", ";").replace(",", ";")
+    pairs = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         name, colon, wanted = part.partition(":")
         if not colon or not name.strip() or not wanted.strip():
-            raise RowProblem(row, column, gettext_noop("write each attribute as name:value, e.g. 颜色:红;尺码:M"))
-        attributes[name.strip()] = wanted.strip()
-    return attributes
+            return None
+        pairs.append((name.strip(), wanted.strip()))
+    return tuple(pairs)
 
 
 def int_of(value: object) -> int:
