@@ -214,7 +214,8 @@ def test_a_sku_code_twice_is_refused_on_its_row(shop, tmp_path, spec):
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
-@pytest.mark.parametrize("path", ["一/二/三/四/五/六", "服饰/女装/服饰"], ids=["six-levels", "loop"])
+@pytest.mark.parametrize("path", ["一/二/三/四/五/六", "服饰/女装/服饰", "服饰/" + "长" * 81],
+                         ids=["six-levels", "loop", "name-too-long"])
 def test_a_category_too_deep_or_inside_itself_is_refused(shop, tmp_path, spec, path):
     rows = _rows(spec)
     rows[2][spec.col(spec.category)] = path

@@ -29,6 +29,7 @@ from shopops.catalog.domain import (
     ListingSkuInput,
     ProductInput,
     SkuInput,
+    category_name_problem,
     validate_listing_skus,
     validate_product,
 )
@@ -39,7 +40,7 @@ from shopops.catalog.services.products import _messages as product_messages
 from shopops.channels.selectors import channel_account_ids_in_shop
 from shopops.core.bulk import db_datetime_adapter, insert_rows, reserve_ids
 from shopops.core.errors import Conflict, FieldError, InvalidInput
-from shopops.core.i18n import said_errors
+from shopops.core.i18n import said_errors, say
 from shopops.core.models import AuditEntry, Shop, User
 from shopops.core.money import format_fen
 from shopops.core.schemas import code_message
@@ -150,6 +151,9 @@ def _check(shop: Shop, products: Sequence[ProductSync], account_id: int | None,
         if len(product.category) > MAX_CATEGORY_DEPTH:
             errors.append(FieldError(f"{where}.category", _("A category path has at most %(n)s levels.")
                                      % {"n": MAX_CATEGORY_DEPTH}))
+        problem = next(filter(None, map(category_name_problem, product.category)), None)
+        if problem is not None:
+            errors.append(FieldError(f"{where}.category", say(problem)))
         data = ProductInput(spu_code=product.spu_code, title=product.title, category="/".join(product.category),
                             brand=product.brand, description=product.description, skus=tuple(
                                 SkuInput(s.sku_code, _yuan(yuan, s.price_fen), _yuan(yuan, s.cost_fen or 0),
