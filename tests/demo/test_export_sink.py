@@ -8,7 +8,9 @@ import collections
 
 import pytest
 
+from shopops.catalog.models import Listing, Product, Sku
 from shopops.channels.services import channel_account_ensure
+from shopops.core.models import AuditEntry
 from shopops.core.services import shop_create
 from shopops.demo.export_sink import ORDER_FORMAT_OF, ExportFileSink, exported_order
 from shopops.imports.models import ImportJob
@@ -92,6 +94,27 @@ def test_imported_records_equal_the_database_sinks_as_far_as_the_formats_carry_t
     # what the formats cannot carry is all that differs, and only where the world has it
     assert any(direct[o.order_no]["promotions"] != imported[o.order_no]["promotions"] for o in test_world.orders)
     assert any(direct[o.order_no]["refunds"] for o in test_world.orders if o.channel in ORDER_FORMAT_OF)
+
+
+def _catalog(shop) -> tuple:
+    products = sorted(Product.objects.filter(shop=shop).values_list(
+        "spu_code", "title", "category__code", "brand", "description", "launched_on", "status"))
+    skus = sorted(Sku.objects.filter(shop=shop).values_list(
+        "sku_code", "product__spu_code", "price_fen", "cost_fen", "barcode", "active"))
+    attributes = dict(Sku.objects.filter(shop=shop).values_list("sku_code", "attributes"))
+    listings = sorted(Listing.objects.filter(shop=shop).values_list(
+        "product__spu_code", "channel_account__channel", "title", "subtitle", "keywords", "media"))
+    return products, skus, attributes, listings
+
+
+def test_the_catalog_goes_through_the_catalog_import_and_equals_the_database_sinks(exported, shop):
+    """The demo's catalog is a catalog-xlsx file imported like an operator's: the same products, SKU codes,
+    prices, costs, attributes, barcodes, categories and listings as the direct sink, none in the audit log."""
+    exports_shop, sink, _counts = exported
+    catalog = [s for s in sink.imports if s["format"] == "catalog-xlsx"]
+    assert len(catalog) == 1 and catalog[0]["changes"]["skus"]["created"] == Sku.objects.filter(shop=shop).count()
+    assert _catalog(exports_shop) == _catalog(shop)
+    assert not AuditEntry.objects.filter(shop=exports_shop, object_type__in=("product", "sku", "category")).exists()
 
 
 def test_an_exported_order_drops_only_what_its_format_cannot_carry(test_world):

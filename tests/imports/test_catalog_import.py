@@ -171,7 +171,7 @@ def test_a_service_refusal_rolls_back_the_products_written_before(shop, tmp_path
 
 def test_catalog_formats_are_documented():
     text = (Path(__file__).resolve().parents[2] / "docs/formats.md").read_text(encoding="utf-8")
-    for name in ("catalog-xlsx", "taobao-items", "shopify-products"):
+    for name in ("catalog-xlsx", "taobao-items", "shopify-products", "jd-items", "douyin-items", "pdd-items"):
         fmt = FORMATS[name]
         assert f"`{name}`" in text
         for column in fmt.required:
@@ -254,10 +254,13 @@ def _write_bytes(header: list[str], rows: list[list[str]], encoding: str) -> byt
     return buffer.getvalue().encode(encoding)
 
 
-def test_export_sample_of_a_catalog_format_is_refused_without_a_traceback(tmp_path):
+def test_export_sample_of_a_stock_count_is_refused_without_a_traceback(tmp_path):
+    """Stock counts are files the operator makes: no sample (catalog formats have one: test_catalog_formats)."""
     assert run("init", "--shop", "样", "--admin-password", "Admin-pass-2026", data_dir=tmp_path).returncode == 0
-    result = run("export-sample", "catalog-xlsx", str(tmp_path / "x.csv"), data_dir=tmp_path)
+    result = run("export-sample", "stock-count", str(tmp_path / "x.csv"), data_dir=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+    sampled = run("export-sample", "jd-items", str(tmp_path / "jd.csv"), data_dir=tmp_path)
+    assert sampled.returncode == 0, sampled.stderr
 
 
 SHOPIFY_HEADER = ["Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Option1 Name",

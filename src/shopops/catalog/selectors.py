@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
@@ -174,3 +175,29 @@ def sku_ids_by_code(*, shop: Shop, codes: set[str]) -> dict[str, int]:
         found.update(Sku.objects.filter(shop=shop, sku_code__in=wanted[start : start + 900])
                      .values_list("sku_code", "pk"))
     return found
+
+
+def catalog_for_export(*, shop: Shop, channel_account_id: int | None = None, limit: int = 2000) -> list[dict]:
+    """The first ``limit`` products (by SPU code) with their category path (names from the top), their SKUs
+    and, on ``channel_account_id``, their listing and platform SKU ids: what a sample catalog file holds (four
+    queries, whatever the size)."""
+    nodes = category_nodes(shop)
+    products = list(Product.objects.filter(shop=shop).order_by("spu_code")
+                    .values("pk", "spu_code", "title", "brand", "description", "launched_on", "category_id")[:limit])
+    wanted = {p["pk"] for p in products}
+    skus: dict[int, list[dict[str, Any]]] = {}
+    for sku in Sku.objects.filter(shop=shop).order_by("sku_code").values(
+            "pk", "product_id", "sku_code", "attributes", "barcode", "price_fen", "cost_fen", "active"):
+        if sku["product_id"] in wanted:
+            skus.setdefault(sku["product_id"], []).append(dict(sku))
+    listings: dict[int, dict[str, Any]] = {}
+    platform_ids: dict[int, str] = {}
+    if channel_account_id is not None:
+        listed = Listing.objects.filter(shop=shop, channel_account_id=channel_account_id)
+        listings = {row["product_id"]: dict(row) for row in listed.values("product_id", "external_id", "title", "url")}
+        platform_ids = dict(ListingSku.objects.filter(shop=shop, listing__in=listed).exclude(platform_sku_id="")
+                            .values_list("sku_id", "platform_sku_id"))
+    return [{**product, "category": [node.name for node in category_chain(nodes, product["category_id"])],
+             "listing": listings.get(product["pk"]),
+             "skus": [{**sku, "platform_sku_id": platform_ids.get(sku["pk"], "")} for sku in skus.get(product["pk"], [])]}
+            for product in products]

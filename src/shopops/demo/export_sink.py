@@ -1,7 +1,7 @@
 """``ExportFileSink``: the demo world through the importers a user would use.
 
-The catalog and the customers are written directly (no platform exports a catalog in a format ShopOps reads),
-then every channel's orders are written as that platform's export file under ``DATA_DIR/demo-exports/`` and
+The catalog goes through the catalog import (a ``catalog-xlsx`` file; the per-channel listings, which no catalog
+file carries, are written directly), the customers directly; then every channel's orders are written as that platform's export file under ``DATA_DIR/demo-exports/`` and
 imported through the ImportJob pipeline (``channels.services.import_job_create``/``import_job_run``), so the
 import history lists them and the demo is the importers' biggest test. Traffic goes the same way through
 ``sycm-traffic`` and the own-site behaviour log through ``events`` (``demo.gen_events``).
@@ -40,9 +40,12 @@ from shopops.imports.services import (
     SHOPIFY_HEADER,
     SampleLine,
     SampleOrder,
+    SampleProduct,
+    SampleSku,
     import_job_create,
     import_job_run,
     import_summary,
+    write_catalog_sample,
     write_order_sample,
 )
 from shopops.orders import services as order_services
@@ -188,10 +191,29 @@ class ExportFileSink:
         self.log(summary)
         return summary
 
+    def write_catalog(self, world: World, direct: DatabaseSink) -> dict[str, int]:
+        """The catalog through the catalog import: the categories with their codes, then products and SKUs as a
+        ``catalog-xlsx`` file (类目 by code) imported like an operator's, then the per-channel listings, which no
+        catalog file carries; returns SKU ids by code."""
+        direct.write_categories(world)
+        path = self.folder / "catalog-xlsx.csv"
+        skus: dict[str, list[SampleSku]] = {}
+        for sku in world.skus:
+            skus.setdefault(sku.spu_code, []).append(SampleSku(sku.sku_code, dict(sku.attributes), sku.barcode,
+                                                               sku.price_fen, sku.cost_fen, True))
+        write_catalog_sample("catalog-xlsx", path, [SampleProduct(
+            spu_code=p.spu_code, title=p.title, brand=p.brand, category=(p.category_code,),
+            skus=tuple(skus.get(p.spu_code, ())), description=p.description, launched_on=p.launched_on)
+            for p in world.products])
+        self.progress("catalog → catalog-xlsx")
+        self._import(format_name="catalog-xlsx", path=path, account=world.channels[0].account_name,
+                     options={"audit": "off"})
+        return direct.write_listings(world)
+
     def write(self, world: World) -> dict[str, int]:
         self.folder.mkdir(parents=True, exist_ok=True)
         direct = DatabaseSink(self.shop, progress=self.progress)  # type: ignore[arg-type]
-        sku_ids = direct.write_catalog(world)
+        sku_ids = self.write_catalog(world, direct)
         customer_ids = direct.write_customers(world)
         accounts = direct.accounts()
         identity = {c.code: dict(c.identities) for c in world.customers}

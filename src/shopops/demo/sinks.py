@@ -55,16 +55,12 @@ class DatabaseSink:
     def write_catalog(self, world: World) -> dict[str, int]:
         """Categories, products with SKUs, channel listings; returns SKU ids by code."""
         shop = self.shop
-        accounts = self.accounts()
-        self.progress("catalog")
-        for category in world.categories:
-            catalog_services.category_create(shop=shop, code=category.code, name=category.name, audit=False)
+        self.write_categories(world)
         skus_by_spu: dict[str, list] = {}
         for sku in world.skus:
             skus_by_spu.setdefault(sku.spu_code, []).append(sku)
-        listings = []
         for product in world.products:
-            created = catalog_services.product_create(
+            catalog_services.product_create(
                 shop=shop,
                 audit=False,
                 data=ProductInput(
@@ -76,14 +72,25 @@ class DatabaseSink:
                     ),
                 ),
             )
-            listings.extend(
-                {"product_id": created.pk, "channel_account_id": accounts[li.channel].pk, "title": li.title,
-                 "subtitle": li.subtitle, "keywords": list(li.keywords), "media": list(li.media)}
-                for li in product.listings
-                if li.channel in accounts
-            )
-        catalog_services.listings_create_bulk(shop=shop, listings=listings)
-        return {code: sku.pk for code, sku in catalog_selectors.skus_by_code(shop=shop).items()}
+        return self.write_listings(world)
+
+    def write_categories(self, world: World) -> None:
+        """The world's categories with their codes (a catalog file then names them by code)."""
+        self.progress("catalog")
+        for category in world.categories:
+            catalog_services.category_create(shop=self.shop, code=category.code, name=category.name, audit=False)
+
+    def write_listings(self, world: World) -> dict[str, int]:
+        """Each product's listings on its channels (per-channel titles, subtitles, keywords and media: what no
+        catalog file carries); returns SKU ids by code."""
+        accounts = self.accounts()
+        skus = catalog_selectors.skus_by_code(shop=self.shop)
+        products = {sku.product.spu_code: sku.product_id for sku in skus.values()}
+        catalog_services.listings_create_bulk(shop=self.shop, listings=[
+            {"product_id": products[product.spu_code], "channel_account_id": accounts[li.channel].pk,
+             "title": li.title, "subtitle": li.subtitle, "keywords": list(li.keywords), "media": list(li.media)}
+            for product in world.products for li in product.listings if li.channel in accounts])
+        return {code: sku.pk for code, sku in skus.items()}
 
     def write_customers(self, world: World) -> dict[str, int]:
         """Customers with their channel identities; returns customer ids by code."""

@@ -3,7 +3,8 @@
 An order format's file holds the orders of the account an import of it goes to (``import_account``), each
 buyer named by their id on that channel and with what else the format carries (refunded amount, source,
 promotions): importing the file back changes nothing. A shop without orders in that account gets a sample
-from its other orders instead (``channel_account`` is then None in the result: not a round trip).
+from its other orders instead (``channel_account`` is then None in the result: not a round trip). A catalog
+format's file holds the shop's products with their listing on that account (``formats.catalog_samples``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.base import Format
+from shopops.imports.formats.catalog_samples import SampleProduct, SampleSku, write_catalog_sample
 from shopops.imports.formats.lake_samples import write_sample
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.imports.import_account import account_named, format_account
@@ -36,8 +38,8 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
-    if fmt.target not in ("orders", "lake"):  # counts, catalogs: files the operator makes, not the shop's history
-        sampled = sorted(name for name, f in FORMATS.items() if f.target in ("orders", "lake"))
+    if fmt.target not in ("orders", "lake", "catalog"):  # stock counts: files the operator makes
+        sampled = sorted(name for name, f in FORMATS.items() if f.target in ("orders", "lake", "catalog"))
         raise InvalidInput(_("There is no sample file for %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sampled)})])
     if fmt.target == "lake":
@@ -45,6 +47,9 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
         rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
         return {"format": format_name, "file": str(path), "rows": rows}
     account = _account(shop, fmt, channel_account)
+    if fmt.target == "catalog":
+        return {**write_catalog_sample(format_name, path, _catalog(shop, account, limit)),
+                "channel_account": account.name if account is not None else None}
     orders = order_selectors.orders_for_export(shop=shop, channel_account_id=account.pk, limit=limit) \
         if account is not None else []
     channel = account.channel if account is not None else fmt.channel
@@ -64,6 +69,19 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
         for o in orders if o["lines"]]
     return {**write_order_sample(format_name, path, samples),
             "channel_account": account.name if account is not None else None}
+
+
+def _catalog(shop: Shop, account: ChannelAccount | None, limit: int) -> list[SampleProduct]:
+    """The shop's first ``limit`` products as a sample catalog, with their listing on ``account``."""
+    return [SampleProduct(
+        spu_code=p["spu_code"], title=p["title"], brand=p["brand"], category=tuple(p["category"]),
+        description=p["description"], launched_on=p["launched_on"],
+        item_id=p["listing"]["external_id"] if p["listing"] else "",
+        listing_title=p["listing"]["title"] if p["listing"] else "",
+        skus=tuple(SampleSku(s["sku_code"], s["attributes"], s["barcode"], s["price_fen"], s["cost_fen"], s["active"],
+                             s["platform_sku_id"]) for s in p["skus"]))
+        for p in catalog_selectors.catalog_for_export(shop=shop, channel_account_id=account.pk if account else None,
+                                                      limit=limit)]
 
 
 def _account(shop: Shop, fmt: Format, name: str | None) -> ChannelAccount | None:

@@ -9,6 +9,7 @@ faces import them from here.
 from __future__ import annotations
 
 # The export writers are part of this app's interface: the demo writes the exports it imports with them.
+from shopops.imports.formats.catalog_samples import SampleProduct, SampleSku, write_catalog_sample
 from shopops.imports.formats.samples import SHOPIFY_HEADER, SampleLine, SampleOrder, write_order_sample
 from shopops.imports.jobs import (
     IMPORT_ERRORS_SHOWN,
@@ -32,7 +33,8 @@ from shopops.imports.uploads import (
 
 __all__ = [
     "IMPORT_ERRORS_KEPT", "IMPORT_ERRORS_SHOWN", "RETENTION_DAYS_DEFAULT", "SHOPIFY_HEADER", "UPLOAD_PART",
-    "SampleLine", "SampleOrder", "export_sample", "import_job_create", "import_job_run", "import_jobs_settle_dead",
+    "SampleLine", "SampleOrder", "SampleProduct", "SampleSku", "export_sample", "import_job_create", "import_job_run", "import_jobs_settle_dead",
     "import_progress", "import_request_check", "import_retention_days", "import_summary", "import_upload_accept",
-    "import_upload_store", "imports_clean", "remove_folder", "upload_folder", "write_order_sample",
+    "import_upload_store", "imports_clean", "remove_folder", "upload_folder", "write_catalog_sample",
+    "write_order_sample",
 ]

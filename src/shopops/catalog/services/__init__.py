@@ -1,5 +1,6 @@
 """Writes of the catalog: the category tree (``categories``), products with SKUs (``products``), SKU changes one
-by one or in bulk (``skus``), per-channel listings and their platform SKUs (``listings``)."""
+by one or in bulk (``skus``), per-channel listings and their platform SKUs (``listings``), a whole catalog
+file at once (``sync``)."""
 
 from shopops.catalog.services.categories import (
     KEEP,
@@ -19,11 +20,17 @@ from shopops.catalog.services.listings import (
 )
 from shopops.catalog.services.products import product_create
 from shopops.catalog.services.skus import BulkResult, sku_update, skus_bulk_update
+from shopops.catalog.services.sync import ListingSync, ProductSync, SkuSync, SyncResult, catalog_sync
 
 __all__ = [
     "KEEP",
     "BulkResult",
+    "ListingSync",
+    "ProductSync",
+    "SkuSync",
+    "SyncResult",
     "UpsertCounts",
+    "catalog_sync",
     "category_change",
     "category_create",
     "category_delete",

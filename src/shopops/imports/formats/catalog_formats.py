@@ -8,8 +8,10 @@ all or nothing, through the catalog services.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from shopops.catalog.domain import MAX_CATEGORY_DEPTH
 from shopops.core.domain import MAX_AMOUNT_FEN
@@ -20,7 +22,10 @@ from shopops.imports.formats.base import Format, Record, RowProblem, first, need
 MONEY = {"kind": "money", "minimum": 0, "maximum": MAX_AMOUNT_FEN}
 CATEGORY_SEPARATORS = ("/", ">", "›", "＞", "／")
 STATUS_ACTIVE = {"在售": True, "上架": True, "出售中": True, "停售": False, "下架": False, "仓库中": False,
-                 "active": True, "draft": False, "archived": False}
+                 "active": True, "draft": False, "archived": False,
+                 # 京东 上柜/下柜, 抖店 在线/售卖中/已下架, 拼多多 在售中/已下架/售罄
+                 "上柜": True, "下柜": False, "在线": True, "售卖中": True, "已上架": True, "已下架": False,
+                 "在售中": True, "售罄": True, "已售罄": True, "待上架": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,9 @@ class CatalogRow:
     listing_title: str = ""
     url: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # our field → the file's column, for messages
+    new_spu_code: str = ""  # spu_code "": the stored product holding the SKUs, else a new one with this code
+    description: str = ""
+    launched_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -73,24 +81,34 @@ def category_parts(value: object, row: int, column: str) -> tuple[str, ...]:
 
 def attributes_of(value: object, row: int, column: str) -> dict[str, str]:
     """“颜色:红;尺码:M” (also ：，; and ,) → {"颜色": "红", "尺码": "M"}; a part without a name is a RowProblem."""
-    text = str(value or "").replace("：", ":").replace("；", ";").replace("，", ";").replace(",", ";")
-    attributes: dict[str, str] = {}
+    pairs = _attribute_pairs(str(value or ""))
+    if pairs is None:
+        raise RowProblem(row, column, gettext_noop("write each attribute as name:value, e.g. 颜色:红;尺码:M"))
+    return dict(pairs)
+
+
+@lru_cache(maxsize=4096)
+def _attribute_pairs(text: str) -> tuple[tuple[str, str], ...] | None:
+    """The (name, value) pairs of an attribute text, None when a part has no name or value (a catalog repeats
+    a few dozen texts over its SKUs: each is read once)."""
+    text = text.replace("：", ":").replace("；", ";").replace("，", ";").replace(",", ";")
+    pairs = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         name, colon, wanted = part.partition(":")
         if not colon or not name.strip() or not wanted.strip():
-            raise RowProblem(row, column, gettext_noop("write each attribute as name:value, e.g. 颜色:红;尺码:M"))
-        attributes[name.strip()] = wanted.strip()
-    return attributes
+            return None
+        pairs.append((name.strip(), wanted.strip()))
+    return tuple(pairs)
 
 
-def _int(value: object) -> int:
+def int_of(value: object) -> int:
     """A converted int/money/row-number cell (the converter made it an int)."""
     if not isinstance(value, int):
         raise TypeError(f"expected an int, got {value!r}")
     return value
 
 
-def _active(value: object, row: int, column: str) -> bool:
+def active_of(value: object, row: int, column: str) -> bool:
     if value in (None, ""):
         return True
     found = STATUS_ACTIVE.get(str(value).strip())
@@ -115,25 +133,32 @@ CATALOG_COLUMNS = (
     Column("平台商品ID", kind="id"),
     Column("平台SKU ID", kind="id"),
     Column("链接"),
+    Column("描述", aliases=("商品描述",)),
+    Column("上市日期", kind="date"),
 )
 
 
 def catalog_rows(records: Sequence[Record]) -> list[CatalogRow]:
     """One product of the template: its rows share SPU编码; the category, title and brand of the first row."""
     head = records[0]
-    row = _int(head["_row"])
+    row = int_of(head["_row"])
     category = category_parts(need(head, "类目"), row, "类目")
     return [CatalogRow(
-        row=_int(r["_row"]), category=category, category_column="类目", spu_code=str(head["SPU编码"]),
+        row=int_of(r["_row"]), category=category, category_column="类目", spu_code=str(head["SPU编码"]),
         title=str(need(head, "商品名称")), brand=str(first(records, "品牌") or ""), sku_code=str(need(r, "SKU编码")),
-        attributes=attributes_of(r.get("规格"), _int(r["_row"]), "规格"), barcode=str(r.get("条码") or ""),
-        price_fen=_int(need(r, "售价")),
-        cost_fen=None if r.get("成本") is None else _int(r["成本"]),
-        active=_active(r.get("状态"), _int(r["_row"]), "状态"), item_id=str(first(records, "平台商品ID") or ""),
+        attributes=attributes_of(r.get("规格"), int_of(r["_row"]), "规格"), barcode=str(r.get("条码") or ""),
+        price_fen=int_of(need(r, "售价")),
+        cost_fen=None if r.get("成本") is None else int_of(r["成本"]),
+        active=active_of(r.get("状态"), int_of(r["_row"]), "状态"), item_id=str(first(records, "平台商品ID") or ""),
         platform_sku_id=str(r.get("平台SKU ID") or ""), listing_title=str(need(head, "商品名称")),
         columns={"sku_code": "SKU编码", "price": "售价", "cost": "成本", "spu_code": "SPU编码", "title": "商品名称",
                  "url": "链接", "item_id": "平台商品ID"},
-        url=str(first(records, "链接") or "")) for r in records]
+        url=str(first(records, "链接") or ""), description=str(first(records, "描述") or ""),
+        launched_on=_date(first(records, "上市日期"))) for r in records]
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
 
 
 CATALOG_XLSX = CatalogFormat(
@@ -143,7 +168,8 @@ CATALOG_XLSX = CatalogFormat(
             "类目 is a path from the top: “服饰/女装/连衣裙” or “服饰>女装”; missing levels are created; a stored "
             "category's code also works",
             "规格 reads “颜色:红;尺码:M”; 状态 is 在售 (default) or 停售",
-            "平台商品ID, 平台SKU ID and 链接 (optional) make a listing on the import's channel account"),
+            "平台商品ID, 平台SKU ID and 链接 (optional) make a listing on the import's channel account",
+            "描述 and 上市日期 (optional, from the product's first row) set the product's description and launch date"),
 )
 
 # ------------------------------------------------------------------------ Taobao 出售中/仓库中的宝贝
@@ -167,23 +193,23 @@ def taobao_item_rows(records: Sequence[Record]) -> list[CatalogRow]:
     """One 宝贝: its item-level fields on its first row; each SKU row names its own 商家编码 (outer id), an item
     without SKU rows is one SKU whose code is the item's 商家编码."""
     head = records[0]
-    row = _int(head["_row"])
+    row = int_of(head["_row"])
     item_id = str(head["宝贝ID"])
     category = category_parts(first(records, "宝贝类目"), row, "宝贝类目")
     spu = str(first(records, "商家编码") or need(head, "商家编码"))
     title = str(first(records, "宝贝名称") or need(head, "宝贝名称"))
-    active = _active(first(records, "宝贝状态"), row, "宝贝状态")
-    price = _int(first(records, "价格") or 0)
+    active = active_of(first(records, "宝贝状态"), row, "宝贝状态")
+    price = int_of(first(records, "价格") or 0)
     out = []
     for r in records:
         code = str(r.get("SKU商家编码") or "")
         if not code and (len(records) > 1 or r.get("销售属性")):
-            raise RowProblem(_int(r["_row"]), "SKU商家编码", gettext_noop("must not be empty"))
+            raise RowProblem(int_of(r["_row"]), "SKU商家编码", gettext_noop("must not be empty"))
         out.append(CatalogRow(
-            row=_int(r["_row"]), category=category, category_column="宝贝类目", spu_code=spu, title=title,
+            row=int_of(r["_row"]), category=category, category_column="宝贝类目", spu_code=spu, title=title,
             brand=str(first(records, "品牌") or ""), sku_code=code or spu,
-            attributes=attributes_of(r.get("销售属性"), _int(r["_row"]), "销售属性"), barcode="",
-            price_fen=_int(r.get("SKU价格") or price),
+            attributes=attributes_of(r.get("销售属性"), int_of(r["_row"]), "销售属性"), barcode="",
+            price_fen=int_of(r.get("SKU价格") or price),
             cost_fen=None, active=active, item_id=item_id, platform_sku_id=str(r.get("SKU ID") or ""),
             listing_title=title, url=f"https://item.taobao.com/item.htm?id={item_id}",
             columns={"sku_code": "SKU商家编码" if code else "商家编码", "price": "SKU价格" if r.get("SKU价格") else "价格",
@@ -238,18 +264,18 @@ def shopify_product_rows(records: Sequence[Record]) -> list[CatalogRow]:
     value) are not variants."""
     variants = [r for r in records if r.get("Variant SKU") or r.get("Option1 Value") or r.get("Variant Price")]
     head = records[0]
-    row = _int(head["_row"])
+    row = int_of(head["_row"])
     if not variants:
         raise RowProblem(row, "Variant SKU", gettext_noop("must not be empty"))
     category = category_parts(first(records, "Product Category") or first(records, "Type"), row, "Product Category")
     title = str(first(records, "Title") or need(head, "Title"))
-    active = _active(first(records, "Status"), row, "Status")
+    active = active_of(first(records, "Status"), row, "Status")
     return [CatalogRow(
-        row=_int(r["_row"]), category=category, category_column="Product Category", spu_code=str(head["Handle"]),
+        row=int_of(r["_row"]), category=category, category_column="Product Category", spu_code=str(head["Handle"]),
         title=title, brand=str(first(records, "Vendor") or ""), sku_code=str(need(r, "Variant SKU")),
         attributes=_shopify_options(records, r), barcode=str(r.get("Variant Barcode") or ""),
-        price_fen=_int(need(r, "Variant Price")),
-        cost_fen=None if r.get("Cost per item") is None else _int(r["Cost per item"]), active=active,
+        price_fen=int_of(need(r, "Variant Price")),
+        cost_fen=None if r.get("Cost per item") is None else int_of(r["Cost per item"]), active=active,
         item_id=str(head["Handle"]), listing_title=title,
         columns={"sku_code": "Variant SKU", "price": "Variant Price", "cost": "Cost per item", "spu_code": "Handle",
                  "title": "Title"}) for r in variants]

@@ -1,5 +1,6 @@
 """shopops export-sample FORMAT PATH [--limit N] [--channel-account NAME] [--json]: a realistic file in FORMAT
-from the shop's data; an order format's file imports back into the orders it came from."""
+from the shop's data; an order format's file imports back into the orders it came from, a catalog format's into
+the products (``formats.catalog_samples``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ class Command(ShopOpsCommand):
         super().add_arguments(parser)
         parser.add_argument("format")
         parser.add_argument("path")
-        parser.add_argument("--limit", type=int, default=2000, help="at most this many orders (1 to 1,000,000)")
+        parser.add_argument("--limit", type=int, default=2000, help="at most this many orders (catalog formats: products; 1 to "
+                                                                     "1,000,000)")
         parser.add_argument("--channel-account", help="order formats: the account whose orders are written "
                                                       "(default: the one `shopops import` would import into)")
         self.add_shop_argument(parser)
