@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import hashlib
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -309,3 +312,64 @@ def validate_listing_skus(rows: Sequence[ListingSkuInput]) -> tuple[list[CleanLi
         if len(errors) == bad:
             clean.append(CleanListingSku(sku_code, platform_id, price_fen, row.status))
     return clean, errors
+
+
+# ---------------------------------------------------------------- SKU matching (商品对应关系)
+
+MATCH_KEY_MAX = 255  # catalog.SkuMapping.match_key, orders.OrderLine.match_key
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LineIdentity:
+    """What an order line says of its item, as the platform's export gives it: the seller's code (商家编码),
+    the platform's item and SKU ids, the title and the spec text (商品属性/规格). SKU matching reads it."""
+
+    seller_code: str = ""
+    platform_item_id: str = ""
+    platform_sku_id: str = ""
+    title: str = ""
+    spec: str = ""
+
+    @property
+    def key(self) -> str:
+        return match_key(self)
+
+
+def _squeeze(text: str) -> str:
+    """Text compared as a key: full-width forms folded (NFKC), spaces collapsed, case ignored."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def match_key(line: LineIdentity) -> str:
+    """The key an unmatched line is grouped and mapped by, within one channel account
+    (docs/rules/sku-matching.md#match-key): the platform ids when the export has them (``id:ITEM:SKU``), else
+    the seller's code (``code:CODE``), else the title and spec text (``title:TITLE|SPEC``; a long one is
+    hashed). The same line always gives the same key, so a mapping made once matches every later import."""
+    if line.platform_item_id or line.platform_sku_id:
+        key = f"id:{line.platform_item_id.strip()}:{line.platform_sku_id.strip()}"
+    elif line.seller_code.strip():
+        key = f"code:{line.seller_code.strip()}"
+    else:
+        key = f"title:{_squeeze(line.title)}|{_squeeze(line.spec)}"
+    if len(key) <= MATCH_KEY_MAX:
+        return key
+    return f"{key[:key.index(':')]}#{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two titles are, 0..1 (difflib's ratio over the squeezed characters: Chinese titles have no
+    spaces to split words on, so characters are the unit)."""
+    left, right = _squeeze(a).replace(" ", ""), _squeeze(b).replace(" ", "")
+    if not left or not right:
+        return 0.0
+    return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()
+
+
+def suggest(text: str, candidates: Sequence[tuple[int, str]], limit: int = SUGGESTIONS,
+            floor: float = 0.2) -> list[tuple[int, float]]:
+    """The ``limit`` candidates (id, text) most like ``text``, best first, each at least ``floor`` alike."""
+    scored = [(pk, similarity(text, other)) for pk, other in candidates]
+    scored = [(pk, score) for pk, score in scored if score >= floor]
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored[:limit]

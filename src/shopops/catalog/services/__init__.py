@@ -1,5 +1,5 @@
 """Writes of the catalog: the category tree (``categories``), products with SKUs (``products``), SKU changes one
-by one or in bulk (``skus``), per-channel listings and their platform SKUs (``listings``)."""
+by one or in bulk (``skus``), per-channel listings and their platform SKUs (``listings``), SKU matching's mappings (``matching``)."""
 
 from shopops.catalog.services.categories import (
     KEEP,
@@ -17,6 +17,7 @@ from shopops.catalog.services.listings import (
     listing_upsert,
     listings_create_bulk,
 )
+from shopops.catalog.services.matching import mapping_delete, mapping_save, sku_create_from_line
 from shopops.catalog.services.products import product_create
 from shopops.catalog.services.skus import BulkResult, sku_update, skus_bulk_update
 
@@ -34,7 +35,10 @@ __all__ = [
     "listing_skus_upsert",
     "listing_upsert",
     "listings_create_bulk",
+    "mapping_delete",
+    "mapping_save",
     "product_create",
+    "sku_create_from_line",
     "sku_update",
     "skus_bulk_update",
 ]
