@@ -192,7 +192,9 @@ def skus_for_lines(*, shop: Shop, channel_account_id: int, lines: Iterable[LineI
     account, then the catalog's listings: platform item id × platform SKU id), then by barcode. Lines that
     match nothing are left out (unmatched)."""
     wanted = set(lines)
-    found = {line: pk for line, pk in _by_code(shop, wanted).items()}
+    if not wanted:
+        return {}
+    found = _by_code(shop, wanted)
     rest = wanted - set(found)
     if rest:
         found.update(_by_mapping(shop, channel_account_id, rest))

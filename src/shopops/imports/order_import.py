@@ -145,6 +145,7 @@ def _resolve_skus(shop: Shop, account_id: int, entries: list[Entry], tally: Tall
         else:
             tally.error(FieldError("sku", _("Unknown SKU code %(code)s: add it to the catalog first.")
                                    % {"code": line.sku_code}, line.row), codes_and_rows(draft)[2])
-    kept.by_code = {**by_code, **catalog_selectors.sku_ids_by_code(
-        shop=shop, codes={line.sku_code for draft in drafts for line in draft.lines if line.sku_code})}
+    draft_codes = {line.sku_code for draft in drafts for line in draft.lines if line.sku_code} - set(by_code)
+    kept.by_code = {**by_code, **(catalog_selectors.sku_ids_by_code(shop=shop, codes=draft_codes)
+                                  if draft_codes else {})}
     return kept

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
@@ -133,11 +133,13 @@ class LineInput:
     unit_price_fen: int
     qty: int
     discount_fen: int = 0
-    seller_code: str = ""
-    platform_item_id: str = ""
-    platform_sku_id: str = ""
-    spec: str = ""
-    match_key: str = ""
+    # what the export said of the item: kept on the line, not compared (an order is the same order whatever
+    # identifiers its export version gave; ``order_changes`` compares lines with ==)
+    seller_code: str = field(default="", compare=False)
+    platform_item_id: str = field(default="", compare=False)
+    platform_sku_id: str = field(default="", compare=False)
+    spec: str = field(default="", compare=False)
+    match_key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,7 +136,7 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record]) -> OrderDra
         qty = int(head.get("宝贝总数量") or 1)
         # One line, priced so that the order adds up: the report gives no list price per unit.
         unit = -(-(paid - shipping) // qty) if paid > shipping else 0
-        lines.append(LineDraft(text(head, "商家编码"), str(head.get("宝贝标题") or ""), unit, qty, row,
+        lines.append(LineDraft(str(head.get("商家编码") or ""), str(head.get("宝贝标题") or ""), unit, qty, row,
                                code_column="商家编码", missing_code=NO_REPORT_CODE))
     province, city = split_address(head.get("收货地址"))
     buyer = str(head.get("买家会员名") or ANONYMOUS_BUYER)
