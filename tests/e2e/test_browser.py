@@ -15,9 +15,11 @@ STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-ord
 ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "/analytics/retention/",
              "/analytics/products/", "/analytics/gmv-explain/"]
 _COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/"]
+# 商品匹配 (SKU matching) follows the SKUs for the roles that may change products
+_WRITERS = [*_COMMON[:6], "/skus/matching/", *_COMMON[6:]]
 NAV_BY_ROLE = {
-    "admin": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/audit/"],
-    "operator": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "admin": [*_WRITERS, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/audit/"],
+    "operator": [*_WRITERS, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
     "ads": [*_COMMON, *ANALYTICS, *STOCK, "/imports/"],
     "service": [*_COMMON, "/customers/", *STOCK],
     "viewer": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
