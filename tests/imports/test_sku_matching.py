@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow.compute as pc
 import pytest
 
 from shopops.catalog.models import Sku, SkuMapping
 from shopops.channels.services import channel_account_ensure
 from shopops.core.models import AuditEntry
 from shopops.imports.services import import_job_create, import_job_run, import_summary
+from shopops.lake.storage import read_table
 from shopops.orders import selectors as order_selectors
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.services import matching_map, matching_unmap
@@ -37,6 +39,16 @@ def _import(shop, orders, items, **options) -> dict:
     return import_summary(import_job_run(job_id=job.pk))
 
 
+def _lake_skus(shop, order_nos: list[str]) -> list:
+    """The lake's order line facts of these orders: (line id, sku id, sku code), by line id."""
+    orders = read_table("orders_fact").filter(pc.field("shop_id") == shop.pk)
+    ids = [i for i, no in zip(orders["order_id"].to_pylist(), orders["order_no"].to_pylist(), strict=True)
+           if no in order_nos]
+    lines = read_table("order_lines_fact").filter(pc.field("order_id").isin(ids))
+    return sorted(zip(lines["line_id"].to_pylist(), lines["sku_id"].to_pylist(), lines["sku_code"].to_pylist(),
+                      strict=True))
+
+
 def _state(shop, account) -> tuple:
     lines = OrderLine.objects.filter(shop=shop, order__channel_account=account)
     return (Order.objects.filter(shop=shop, channel_account=account).count(), lines.count(),
@@ -49,6 +61,7 @@ def test_unknown_and_empty_codes_import_unmatched_and_count_in_gmv(shop, account
     summary = _import(shop, orders, items)
     assert summary["status"] == "done", summary["errors"]
     assert summary["unmatched_lines"] == 3
+    assert [sku for _line, sku, _code in _lake_skus(shop, ["8801", "8802", "8803", "8804"])].count(None) == 3
     groups = order_selectors.unmatched_groups(shop=shop, channel_account_id=account.pk)
     assert {g.match_key for g in groups} == {f"code:{UNKNOWN}", "title:无码羊毛围巾 冬季加厚|颜色:红色"}
     by_key = {g.match_key: g for g in groups}
@@ -86,6 +99,11 @@ def test_a_mapping_relinks_past_lines_and_a_reimport_changes_nothing(shop, accou
                         actor=user_of("operator"))
     assert done.lines == 2
     assert OrderLine.objects.filter(shop=shop, order__channel_account=account, sku=target).count() == 2
+    # the lake's line facts of those dates follow (unmatched lines are there with a null SKU until then)
+    facts = _lake_skus(shop, ["8801", "8802", "8803", "8804"])
+    assert len(facts) == 5
+    assert [(sku, code) for _line, sku, code in facts].count((target.pk, target.sku_code)) == 2
+    assert [sku for _line, sku, _code in facts].count(None) == 1
     assert AuditEntry.objects.filter(shop=shop, action="sku_mapping.create", object_id=str(done.mapping_id)).exists()
     assert order_selectors.unmatched_line_count(shop=shop, start=DAY, end=DAY) == 1
     before = _state(shop, account)

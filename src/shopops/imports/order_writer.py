@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, cast
 from django.db import connection, transaction
 
 from shopops.catalog import selectors as catalog_selectors
+from shopops.catalog.domain import LineIdentity
 from shopops.channels import selectors as channel_selectors
 from shopops.core.bulk import SideWork
 from shopops.core.errors import FieldError
 from shopops.core.models import Shop
 from shopops.core.text import gettext_noop
 from shopops.imports.filetypes import ReadError
-from shopops.catalog.domain import LineIdentity
 from shopops.imports.formats.base import Format, LineDraft, OrderDraft, PlainOrder
 from shopops.imports.formats.orders_formats import ANONYMOUS_BUYER
 from shopops.imports.models import ImportJob

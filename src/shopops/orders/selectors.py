@@ -275,10 +275,8 @@ def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | No
     for start in range(0, len(ids), 900):
         for line in OrderLine.objects.filter(order_id__in=ids[start : start + 900]).order_by("pk").values(
                 "order_id", "sku__sku_code", "title", "unit_price_fen", "qty", "seller_code"):
-            seller_code = line.pop("seller_code")
-            if line["sku__sku_code"] is None:  # not matched yet: the code the export gave
-                line["sku__sku_code"] = seller_code
-            by_order[line["order_id"]].append(line)
+            # a line not matched to a SKU yet: the code the export gave
+            by_order[line["order_id"]].append({**line, "sku__sku_code": line["sku__sku_code"] or line["seller_code"]})
     return [{**order, "lines": by_order[order["pk"]]} for order in orders]
 
 
