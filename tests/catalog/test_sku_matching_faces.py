@@ -28,8 +28,16 @@ def imported(shop, tmp_path):
     orders, items, _numbers = orders_and_items(tmp_path, known.sku_code, prefix="77")
     job = import_job_create(shop=shop, format_name="taobao-orders", path=str(orders), items_path=str(items),
                             channel_account=ACCOUNT)
-    assert import_summary(import_job_run(job_id=job.pk))["unmatched_lines"] == 3
+    summary = import_summary(import_job_run(job_id=job.pk))
+    assert summary["unmatched_lines"] == 3
+    account.job_id = summary["job"]
     return account
+
+
+def test_the_import_page_counts_the_unmatched_lines_and_links_to_matching(imported, client_as):
+    text = client_as("operator").get(f"/imports/{imported.job_id}/").content.decode()
+    row = text[text.index('id="unmatched-lines"'):]
+    assert ">3 · <a href=\"/skus/matching/\"" in row[:row.index("</tr>")]
 
 
 def test_the_page_lists_the_groups_in_chinese_and_maps_one(shop, imported, client_as):

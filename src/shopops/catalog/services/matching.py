@@ -29,13 +29,11 @@ def mapping_save(*, shop: Shop, channel_account_id: int, line: LineIdentity, sku
         raise InvalidInput(_("The mapping was not saved."), [FieldError("sku_id", _("No such SKU in this shop."))])
     key = line.key
     assert len(key) <= MATCH_KEY_MAX  # match_key hashes what is longer
+    fields = {"sku": sku, "platform_item_id": line.platform_item_id[:64], "platform_sku_id": line.platform_sku_id[:64],
+              "seller_code": line.seller_code[:64], "title": line.title[:200], "spec": line.spec[:200]}
     mapping, created = SkuMapping.objects.update_or_create(
-        shop=shop, channel_account_id=channel_account_id, match_key=key,
-        defaults={"sku": sku, "platform_item_id": line.platform_item_id[:64], "platform_sku_id": line.platform_sku_id[:64],
-                  "seller_code": line.seller_code[:64], "title": line.title[:200], "spec": line.spec[:200]},
-        create_defaults={"sku": sku, "platform_item_id": line.platform_item_id[:64],
-                         "platform_sku_id": line.platform_sku_id[:64], "seller_code": line.seller_code[:64],
-                         "title": line.title[:200], "spec": line.spec[:200], "created_by": actor})
+        shop=shop, channel_account_id=channel_account_id, match_key=key, defaults=fields,
+        create_defaults={**fields, "created_by": actor})
     audit_record(action="sku_mapping.create" if created else "sku_mapping.change", object_type="sku_mapping",
                  object_id=mapping.pk, shop=shop, actor=actor, object_repr=key[:200],
                  changes={"sku": [None, sku.sku_code], "channel_account": channel_account_id})
