@@ -315,4 +315,5 @@ def sku_suggestions(*, shop: Shop, texts: dict[str, str], limit: int = 3) -> dic
     choices = [_choice(sku) for sku in Sku.objects.filter(shop=shop, active=True).select_related("product")[:5000]]
     by_id = {choice.id: choice for choice in choices}
     candidates = [(choice.id, f"{choice.title} {choice.spec}") for choice in choices]
-    return {key: [(by_id[pk], score) for pk, score in suggest(text, candidates, limit)] for key, text in texts.items()}
+    return {key: [(by_id[pk], score) for pk, score in found]
+            for key, found in suggest(texts, candidates, limit).items()}
