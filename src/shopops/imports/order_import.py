@@ -128,11 +128,12 @@ def _resolve_skus(shop: Shop, account_id: int, entries: list[Entry], tally: Tall
             except KeyError:
                 entry = draft_of_plain(entry)
         drafts.append(entry)
-    found = catalog_selectors.skus_for_lines(shop=shop, channel_account_id=account_id, lines={
-        line_identity(line) for draft in drafts for line in draft.lines})
+    identities = [[line_identity(line) for line in draft.lines] for draft in drafts]
+    found = catalog_selectors.skus_for_lines(shop=shop, channel_account_id=account_id,
+                                             lines={identity for lines in identities for identity in lines})
     kept = Resolved(plains)
-    for draft in drafts:
-        ids = [found.get(line_identity(line)) for line in draft.lines]
+    for draft, lines in zip(drafts, identities, strict=True):
+        ids = [found.get(identity) for identity in lines]
         if None not in ids or not strict:
             kept.append((draft, ids))
             kept.unmatched_lines += ids.count(None)

@@ -105,8 +105,7 @@ def codes_and_rows(entry: Entry) -> tuple[Sequence[str], Sequence[int], Sequence
 def _line_input(line: LineDraft, sku_id: int | None, share: int, by_code: dict[str, int]) -> LineInput:
     """A line to write with what the export said of its item; a line not matched by its own seller code keeps
     its match key (catalog.domain.match_key), which a mapping re-links it by."""
-    identity = line_identity(line)
-    key = "" if sku_id is not None and by_code.get(line.sku_code) == sku_id else identity.key
+    key = "" if sku_id is not None and by_code.get(line.sku_code) == sku_id else line_identity(line).key
     return LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share, seller_code=line.sku_code[:64],
                      platform_item_id=line.platform_item_id[:64], platform_sku_id=line.platform_sku_id[:64],
                      spec=line.spec[:200], match_key=key)
