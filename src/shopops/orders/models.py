@@ -93,7 +93,8 @@ class OrderLine(ShopScoped):
                                    name="line_discount_within_amount"),
             models.CheckConstraint(condition=Q(paid_fen=F("amount_fen") - F("discount_fen")), name="line_paid"),
         ]
-        indexes = [models.Index(fields=["shop", "match_key"], name="orderline_match_key")]
+        # only lines with a key (not matched by their own seller code): the common line costs no index entry
+        indexes = [models.Index(fields=["shop", "match_key"], name="orderline_match_key", condition=~Q(match_key=""))]
 
 
 class Refund(ShopScoped):

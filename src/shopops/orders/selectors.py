@@ -515,7 +515,7 @@ class UnmatchedGroup(NamedTuple):
 def unmatched_groups(*, shop: Shop, channel_account_id: int | None = None, match_key: str | None = None,
                      ) -> list[UnmatchedGroup]:
     """The shop's unmatched order lines, one group per (channel account, match key), most GMV first."""
-    qs = OrderLine.objects.filter(shop=shop, sku__isnull=True)
+    qs = _keyed_lines(shop).filter(sku__isnull=True)
     if channel_account_id is not None:
         qs = qs.filter(order__channel_account_id=channel_account_id)
     if match_key is not None:
@@ -542,7 +542,7 @@ def _day(value: object) -> dt.date:
 def unmatched_line_count(*, shop: Shop, start: dt.date | None = None, end: dt.date | None = None) -> int:
     """How many order lines (of orders paid on start..end, when given) are not matched to a SKU: the pages
     whose figures leave them out say so."""
-    qs = OrderLine.objects.filter(shop=shop, sku__isnull=True)
+    qs = _keyed_lines(shop).filter(sku__isnull=True)
     if start is not None and end is not None:
         qs = qs.filter(order__paid_date__range=(start, end))
     return qs.count()
@@ -550,4 +550,10 @@ def unmatched_line_count(*, shop: Shop, start: dt.date | None = None, end: dt.da
 
 def lines_of_key(*, shop: Shop, channel_account_id: int, match_key: str) -> QuerySet[OrderLine]:
     """The order lines of one channel account with this match key (matched or not)."""
-    return OrderLine.objects.filter(shop=shop, order__channel_account_id=channel_account_id, match_key=match_key)
+    return _keyed_lines(shop).filter(order__channel_account_id=channel_account_id, match_key=match_key)
+
+
+def _keyed_lines(shop: Shop) -> QuerySet[OrderLine]:
+    """Lines with a match key — every unmatched line has one — through the partial index ``orderline_match_key``
+    (its condition, match_key <> '', is stated so SQLite and PostgreSQL may use it)."""
+    return OrderLine.objects.filter(shop=shop).exclude(match_key="")

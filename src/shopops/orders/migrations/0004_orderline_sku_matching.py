@@ -45,6 +45,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='orderline',
-            index=models.Index(fields=['shop', 'match_key'], name='orderline_match_key'),
+            index=models.Index(condition=models.Q(('match_key', ''), _negated=True), fields=['shop', 'match_key'], name='orderline_match_key'),
         ),
     ]
