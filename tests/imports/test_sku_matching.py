@@ -5,9 +5,13 @@ it; barcodes match; a SKU can be made from a line."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pyarrow.compute as pc
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from shopops.catalog.models import Sku, SkuMapping
 from shopops.channels.services import channel_account_ensure
@@ -147,3 +151,30 @@ def test_a_sku_made_from_a_line(shop, account, known, tmp_path, user_of):
     assert sku.price_fen == 4500 and sku.cost_fen == 0
     assert sku.product.category.code == "uncategorized"
     assert OrderLine.objects.get(shop=shop, order__order_no="8803").sku_id == sku.pk
+
+
+def test_the_cli_flag_and_the_api_field_make_the_import_strict(shop, account, known, tmp_path, api_as,
+                                                               django_capture_on_commit_callbacks):
+    orders, items, _numbers = orders_and_items(tmp_path, known.sku_code)
+    before = _state(shop, account)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("import", "taobao-orders", str(orders), "--items", str(items), "--channel-account", ACCOUNT,
+                     "--strict-skus", "--json", "--shop", "demo", stdout=out)
+    assert exited.value.code == 2
+    assert json.loads(out.getvalue())["status"] == "rejected"
+    assert _state(shop, account) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as("operator").post("/api/v1/imports", {
+            "format": "taobao-orders", "channel_account": ACCOUNT, "strict_skus": "true",
+            "file": SimpleUploadedFile("orders.csv", orders.read_bytes()),
+            "items": SimpleUploadedFile("items.csv", items.read_bytes())})
+    assert response.status_code == 202, response.content
+    status = api_as("operator").get(f"/api/v1/imports/{response.json()['job']}").json()
+    assert status["status"] == "rejected", status
+    assert _state(shop, account) == before
+    # without the flag the same file imports, its unmatched lines counted
+    out = io.StringIO()
+    call_command("import", "taobao-orders", str(orders), "--items", str(items), "--channel-account", ACCOUNT,
+                 "--json", "--shop", "demo", stdout=out)
+    assert json.loads(out.getvalue())["unmatched_lines"] == 3
