@@ -178,3 +178,16 @@ def test_the_cli_flag_and_the_api_field_make_the_import_strict(shop, account, kn
     call_command("import", "taobao-orders", str(orders), "--items", str(items), "--channel-account", ACCOUNT,
                  "--json", "--shop", "demo", stdout=out)
     assert json.loads(out.getvalue())["unmatched_lines"] == 3
+
+
+def test_a_title_longer_than_the_stored_one_still_maps_later_imports(shop, account, known, tmp_path):
+    long_title = "超长标题" * 70  # 280 characters: the line keeps 200, its key is made from all of them
+    orders, items, _numbers = orders_and_items(tmp_path, known.sku_code, prefix="87")
+    text = items.read_text(encoding="utf-8").replace("无码羊毛围巾 冬季加厚", long_title)
+    items.write_text(text, encoding="utf-8")
+    assert _import(shop, orders, items)["unmatched_lines"] == 3
+    key = OrderLine.objects.get(shop=shop, order__order_no="8703").match_key
+    assert key.startswith("title#")
+    matching_map(shop=shop, channel_account_id=account.pk, match_key=key, sku_id=known.pk)
+    again = _import(shop, orders, items)
+    assert again["unmatched_lines"] == 2 and again["unchanged"] == again["rows"]

@@ -20,15 +20,18 @@ from shopops.core.services import audit_record
 UNCATEGORISED = "uncategorized"  # the category a SKU made from an order line goes to when none is chosen
 
 
-def mapping_save(*, shop: Shop, channel_account_id: int, line: LineIdentity, sku_id: int,
+def mapping_save(*, shop: Shop, channel_account_id: int, match_key: str, line: LineIdentity, sku_id: int,
                  actor: User | None = None) -> SkuMapping:
-    """Map the lines of this channel account with ``line``'s match key to the SKU (a mapping already there
-    for the key is pointed at it)."""
+    """Map the lines of this channel account with ``match_key`` to the SKU (a mapping already there for the
+    key is pointed at it); ``line``: what one of those lines said of its item, kept to show. The key is the one
+    the lines were stored with (``LineIdentity.key`` of the export's full text), not recomputed from the
+    stored, shortened text."""
     sku = Sku.objects.filter(shop=shop, pk=sku_id).first()
     if sku is None:
         raise InvalidInput(_("The mapping was not saved."), [FieldError("sku_id", _("No such SKU in this shop."))])
-    key = line.key
-    assert len(key) <= MATCH_KEY_MAX  # match_key hashes what is longer
+    key = match_key
+    if not key or len(key) > MATCH_KEY_MAX:
+        raise InvalidInput(_("The mapping was not saved."), [FieldError("key", _("Not a match key."))])
     fields = {"sku": sku, "platform_item_id": line.platform_item_id[:64], "platform_sku_id": line.platform_sku_id[:64],
               "seller_code": line.seller_code[:64], "title": line.title[:200], "spec": line.spec[:200]}
     mapping, created = SkuMapping.objects.update_or_create(

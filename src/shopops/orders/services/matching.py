@@ -60,8 +60,8 @@ def matching_map(*, shop: Shop, channel_account_id: int, match_key: str, sku_id:
             sku_id = catalog_services.sku_create_from_line(
                 shop=shop, line=identity, sku_code=new_sku_code.strip(), price_fen=price, category=category,
                 actor=actor).pk
-        mapping = catalog_services.mapping_save(shop=shop, channel_account_id=channel_account_id, line=identity,
-                                                sku_id=sku_id, actor=actor)
+        mapping = catalog_services.mapping_save(shop=shop, channel_account_id=channel_account_id,
+                                                match_key=match_key, line=identity, sku_id=sku_id, actor=actor)
         count = _relink(shop, channel_account_id, match_key, sku_id)
     facts_refresh_settle(shop=shop)
     return Relinked(mapping.pk, sku_id, count)
