@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopops.catalog.domain import MATCH_KEY_MAX, LineIdentity, match_key, suggest
+from shopops.catalog.domain import MATCH_KEY_MAX, LineIdentity, match_key, new_sku_code, suggest
 
 
 def test_the_key_prefers_platform_ids_then_the_seller_code_then_title_and_spec():
@@ -19,6 +19,13 @@ def test_a_long_key_is_hashed_and_stays_stable():
     key = match_key(line)
     assert len(key) <= MATCH_KEY_MAX and key.startswith("title#") and key == match_key(line)
     assert key != match_key(LineIdentity(title="长" * 200, spec="规" * 199))
+
+
+def test_a_new_sku_code_is_offered_for_every_group():
+    assert new_sku_code(" A-1 ", "code:A-1") == "A-1"
+    offered = new_sku_code("", "title:围巾|红")
+    assert offered.startswith("SKU-") and len(offered) == 12 and offered == new_sku_code("", "title:围巾|红")
+    assert offered != new_sku_code("", "title:围巾|蓝")
 
 
 def test_suggestions_rank_the_closest_titles_and_drop_unrelated_ones():

@@ -359,6 +359,12 @@ def match_key(line: LineIdentity) -> str:
     return f"{key[:key.index(':')]}#{hashlib.sha256(key.encode()).hexdigest()}"
 
 
+def new_sku_code(seller_code: str, key: str) -> str:
+    """The code offered for a SKU made from unmatched lines: their seller code, else one derived from their
+    match key (the same key always offers the same code)."""
+    return seller_code.strip()[:64] or f"SKU-{hashlib.sha256(key.encode()).hexdigest()[:8].upper()}"
+
+
 def similarity(a: str, b: str) -> float:
     """How alike two titles are, 0..1 (difflib's ratio over the squeezed characters: Chinese titles have no
     spaces to split words on, so characters are the unit)."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from shopops.catalog import selectors as catalog_selectors
+from shopops.catalog.domain import new_sku_code
 from shopops.catalog.selectors import SkuChoice
 from shopops.channels.labels import channel_label
 from shopops.channels.selectors import channel_accounts
@@ -30,6 +31,10 @@ class GroupRow:
     group: UnmatchedGroup
     account: str  # the channel account as people know it: its channel's Chinese name and its own name
     suggestions: list[tuple[SkuChoice, float]]
+
+    @property
+    def new_code(self) -> str:
+        return new_sku_code(self.group.seller_code, self.group.match_key)
 
 
 def _account_names(request: HttpRequest) -> dict[int, str]:
