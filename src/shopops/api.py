@@ -24,6 +24,7 @@ from shopops.imports.api import router as channels_router
 from shopops.inventory.api import router as inventory_router
 from shopops.members.api import router as members_router
 from shopops.orders.api import router as orders_router
+from shopops.orders.matching_api import router as matching_router
 from shopops.pricing.api import router as pricing_router
 from shopops.reports.api import router as reports_router
 
@@ -79,6 +80,7 @@ api.add_router("/products", catalog_router)
 api.add_router("/skus", skus_router)
 api.add_router("/categories", categories_router)
 api.add_router("/orders", orders_router)
+api.add_router("/sku-matching", matching_router)
 api.add_router("/customers", members_router)
 api.add_router("/pricing", pricing_router)
 api.add_router("/imports", channels_router)

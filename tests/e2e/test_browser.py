@@ -15,10 +15,12 @@ STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-ord
 ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "/analytics/retention/",
              "/analytics/products/", "/analytics/gmv-explain/"]
 _COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/"]
+# 商品匹配 (SKU matching) follows the SKUs for the roles that may change products
+_WRITERS = [*_COMMON[:6], "/skus/matching/", *_COMMON[6:]]
 NAV_BY_ROLE = {
-    "admin": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/settings/shop/",
+    "admin": [*_WRITERS, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/settings/shop/",
               "/settings/channels/", "/audit/"],
-    "operator": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "operator": [*_WRITERS, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
     "ads": [*_COMMON, *ANALYTICS, *STOCK, "/imports/"],
     "service": [*_COMMON, "/customers/", *STOCK],
     "viewer": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],

@@ -1,7 +1,7 @@
 """Role-walk table of the catalog's category and SKU pages and endpoints (merged by test_role_walk.py).
 
-Writing categories and changing SKUs in bulk is changing products (admin, operator); reading them is reading
-products (every role). The sample category has a subcategory, so the walk's DELETE answers 409 and removes
+Writing categories, changing SKUs in bulk and SKU matching (商品匹配) are changing products (admin, operator);
+reading them is reading products (every role). The sample category has a subcategory, so the walk's DELETE answers 409 and removes
 nothing; its PATCH with an empty body changes nothing.
 """
 
@@ -21,6 +21,7 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:sku_bulk": (_writers(405), 302),  # POST only
     "web:category_list": (ALL_OK, 302),
     "web:category_edit": (_writers(405), 302),  # POST only
+    "web:sku_matching": (_writers(200), 302),  # 商品匹配: changing products
 }
 
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
@@ -30,6 +31,10 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
     ("GET", "/api/v1/categories/{category_code}"): (ALL_OK, 401),
     ("PATCH", "/api/v1/categories/{category_code}"): (_writers(200), 401),
     ("DELETE", "/api/v1/categories/{category_code}"): (_writers(409), 401),
+    ("GET", "/api/v1/sku-matching/unmatched"): (ALL_OK, 401),
+    ("GET", "/api/v1/sku-matching"): (ALL_OK, 401),
+    ("POST", "/api/v1/sku-matching"): (_writers(422), 401),
+    ("DELETE", "/api/v1/sku-matching/{mapping_id}"): (_writers(404), 401),  # no such mapping
 }
 
 
@@ -39,4 +44,4 @@ def samples(shop) -> dict[str, object]:
 
     top = category_create(shop=shop, code=f"rw-{shop.code}", name="角色巡检")
     category_create(shop=shop, code=f"rw-{shop.code}-sub", name="子类目", parent=top.code)
-    return {"category_edit": top.pk, "category_code": top.code}
+    return {"category_edit": top.pk, "category_code": top.code, "mapping_id": 999_999_999}

@@ -357,7 +357,8 @@ def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, dat
     first = of_all.group_by(of_all.customer_id).aggregate(first_date=of_all.paid_date.min())
     if product_level:
         li = tables["order_lines_fact"]
-        li = li.filter(li.paid_date.between(date_from, date_to))
+        # lines not matched to a SKU have no product or category (docs/rules/sku-matching.md#unmatched-lines)
+        li = li.filter(li.paid_date.between(date_from, date_to) & li.sku_id.notnull())
         if channel:
             li = li.filter(li.channel == channel)
         keys = _keys(li, "order_lines_fact", dims)

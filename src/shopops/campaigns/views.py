@@ -26,6 +26,7 @@ from shopops.core.clock import today
 from shopops.core.errors import FieldError, ShopOpsError
 from shopops.core.i18n import say
 from shopops.core.money import format_yuan
+from shopops.orders import selectors as order_selectors
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_date, parse_id
 from shopops.ui.permissions import page_requires
@@ -331,6 +332,9 @@ def campaign_review(request: HttpRequest, pk: int) -> HttpResponse:
         row["label"] = channel_label(row["channel"])
     return render(request, "campaigns/review.html", {
         "campaign": campaign, "report": report, "kpis": kpis, "chart": chart,
+        # the SKU table leaves order lines not matched to a SKU out (docs/rules/sku-matching.md#unmatched-lines)
+        "unmatched_lines": order_selectors.unmatched_line_count(shop=campaign.shop, start=campaign.warmup_start,
+                                                                end=campaign.return_end),
         "lessons": [_lesson_text(lesson) for lesson in report["lessons"]],
         "source_notes": [say(report[k]["note"]) for k in ("ads", "traffic") if report[k]["note"]],
         "goals": [(_("GMV"), report["goals"]["gmv"], True), (_("New buyers"), report["goals"]["new_buyers"], False),

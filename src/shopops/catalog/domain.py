@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import hashlib
+import heapq
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from shopops.core import roles
 from shopops.core.domain import AmountTooLarge, CodeProblem, code_problem, describe_char, parse_amount
@@ -309,3 +314,89 @@ def validate_listing_skus(rows: Sequence[ListingSkuInput]) -> tuple[list[CleanLi
         if len(errors) == bad:
             clean.append(CleanListingSku(sku_code, platform_id, price_fen, row.status))
     return clean, errors
+
+
+# ---------------------------------------------------------------- SKU matching (商品对应关系)
+
+MATCH_KEY_MAX = 255  # catalog.SkuMapping.match_key, orders.OrderLine.match_key
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LineIdentity:
+    """What an order line says of its item, as the platform's export gives it: the seller's code (商家编码),
+    the platform's item and SKU ids, the title and the spec text (商品属性/规格). SKU matching reads it."""
+
+    seller_code: str = ""
+    platform_item_id: str = ""
+    platform_sku_id: str = ""
+    title: str = ""
+    spec: str = ""
+
+    @property
+    def key(self) -> str:
+        return match_key(self)
+
+
+def _squeeze(text: str) -> str:
+    """Text compared as a key: full-width forms folded (NFKC), spaces collapsed, case ignored."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def match_key(line: LineIdentity) -> str:
+    """The key an unmatched line is grouped and mapped by, within one channel account
+    (docs/rules/sku-matching.md#match-key): the platform ids when the export has them (``id:ITEM:SKU``), else
+    the seller's code (``code:CODE``), else the title and spec text (``title:TITLE|SPEC``; a long one is
+    hashed). The same line always gives the same key, so a mapping made once matches every later import."""
+    if line.platform_item_id or line.platform_sku_id:
+        key = f"id:{line.platform_item_id.strip()}:{line.platform_sku_id.strip()}"
+    elif line.seller_code.strip():
+        key = f"code:{line.seller_code.strip()}"
+    else:
+        key = f"title:{_squeeze(line.title)}|{_squeeze(line.spec)}"
+    if len(key) <= MATCH_KEY_MAX:
+        return key
+    return f"{key[:key.index(':')]}#{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def new_sku_code(seller_code: str, key: str) -> str:
+    """The code offered for a SKU made from unmatched lines: their seller code, else one derived from their
+    match key (the same key always offers the same code)."""
+    return seller_code.strip()[:64] or f"SKU-{hashlib.sha256(key.encode()).hexdigest()[:8].upper()}"
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two titles are, 0..1 (difflib's ratio over the squeezed characters: Chinese titles have no
+    spaces to split words on, so characters are the unit)."""
+    left, right = _squeeze(a).replace(" ", ""), _squeeze(b).replace(" ", "")
+    if not left or not right:
+        return 0.0
+    return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()
+
+
+K = TypeVar("K")  # what a caller keys its texts by
+ROUGH_SHORTLIST = 20  # candidates compared closely (difflib) after the rough bigram overlap
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    flat = _squeeze(text).replace(" ", "")
+    return frozenset(flat[i : i + 2] for i in range(len(flat) - 1)) if len(flat) > 1 else frozenset(flat)
+
+
+def suggest(texts: Mapping[K, str], candidates: Sequence[tuple[int, str]], limit: int = SUGGESTIONS,
+            floor: float = 0.2) -> dict[K, list[tuple[int, float]]]:
+    """For each text, the ``limit`` candidates (id, text) most like it, best first, each at least ``floor``
+    alike (:func:`similarity`). Candidates are first shortlisted by their shared character pairs (Dice), so a
+    page of 200 lines against 5,000 SKUs is not a million difflib comparisons."""
+    prepared = [(pk, other, _bigrams(other)) for pk, other in candidates]
+    out: dict[K, list[tuple[int, float]]] = {}
+    for key, text in texts.items():
+        grams = _bigrams(text)
+        rough = heapq.nlargest(ROUGH_SHORTLIST, (
+            (2 * len(grams & theirs) / (len(grams) + len(theirs)), pk, other)
+            for pk, other, theirs in prepared if grams and theirs and not grams.isdisjoint(theirs)))
+        scored = [(pk, similarity(text, other)) for _rough, pk, other in rough]
+        scored = [(pk, score) for pk, score in scored if score >= floor]
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        out[key] = scored[:limit]
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -144,3 +145,32 @@ class ListingSku(ShopScoped):
 
     def __str__(self) -> str:
         return self.platform_sku_id or self.sku.sku_code
+
+
+class SkuMapping(ShopScoped):
+    """商品对应关系: order lines of one channel account with this match key are this SKU
+    (docs/rules/sku-matching.md). Made on the 商品匹配 page, the API or ``shopops catalog matching map``; the
+    raw identifiers are kept to show what was matched."""
+
+    channel_account = models.ForeignKey("channels.ChannelAccount", on_delete=models.CASCADE,
+                                        related_name="sku_mappings", verbose_name=_("channel account"))
+    match_key = models.CharField(_("match key"), max_length=255)
+    platform_item_id = models.CharField(_("platform item id"), max_length=64, blank=True)
+    platform_sku_id = models.CharField(_("platform SKU id"), max_length=64, blank=True)
+    seller_code = models.CharField(_("seller code"), max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    spec = models.CharField(_("spec"), max_length=200, blank=True)
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("SKU"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("SKU mapping")
+        verbose_name_plural = _("SKU mappings")
+        constraints = [models.UniqueConstraint(fields=["shop", "channel_account", "match_key"],
+                                               name="uniq_sku_mapping_key")]
+
+    def __str__(self) -> str:
+        return self.match_key

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
-from shopops.catalog.domain import category_chain, category_children, category_path, category_tree_order
-from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku, category_nodes
+from shopops.catalog.domain import (
+    LineIdentity,
+    category_chain,
+    category_children,
+    category_path,
+    category_tree_order,
+    suggest,
+)
+from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku, SkuMapping, category_nodes
 from shopops.core.models import Shop
 from shopops.core.querying import Sorts
 
@@ -201,3 +209,138 @@ def catalog_for_export(*, shop: Shop, channel_account_id: int | None = None, lim
              "listing": listings.get(product["pk"]),
              "skus": [{**sku, "platform_sku_id": platform_ids.get(sku["pk"], "")} for sku in skus.get(product["pk"], [])]}
             for product in products]
+
+
+# ---------------------------------------------------------------- SKU matching (docs/rules/sku-matching.md)
+
+def skus_for_lines(*, shop: Shop, channel_account_id: int, lines: Iterable[LineIdentity]) -> dict[LineIdentity, int]:
+    """The SKU of each order line that can be matched, in the order of docs/rules/sku-matching.md#order: by
+    the seller's code (商家编码 = SKU code), then by the mapping table (the shop's own mappings of this channel
+    account, then the catalog's listings: platform item id × platform SKU id), then by barcode. Lines that
+    match nothing are left out (unmatched)."""
+    wanted = set(lines)
+    if not wanted:
+        return {}
+    found = _by_code(shop, wanted)
+    rest = wanted - set(found)
+    if rest:
+        found.update(_by_mapping(shop, channel_account_id, rest))
+        rest -= set(found)
+    if rest:
+        found.update(_by_listing(shop, channel_account_id, rest))
+        rest -= set(found)
+    if rest:
+        found.update(_by_barcode(shop, rest))
+    return found
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), 900):
+        yield ordered[start : start + 900]
+
+
+def _by_code(shop: Shop, lines: set[LineIdentity]) -> dict[LineIdentity, int]:
+    known = sku_ids_by_code(shop=shop, codes={line.seller_code for line in lines if line.seller_code})
+    return {line: known[line.seller_code] for line in lines if line.seller_code in known}
+
+
+def _by_mapping(shop: Shop, account_id: int, lines: set[LineIdentity]) -> dict[LineIdentity, int]:
+    by_key: dict[str, int] = {}
+    for chunk in _chunks(line.key for line in lines):
+        by_key.update(SkuMapping.objects.filter(shop=shop, channel_account_id=account_id, match_key__in=chunk)
+                      .values_list("match_key", "sku_id"))
+    return {line: by_key[line.key] for line in lines if line.key in by_key}
+
+
+def _by_listing(shop: Shop, account_id: int, lines: set[LineIdentity]) -> dict[LineIdentity, int]:
+    """A line with platform ids is the listing SKU of this account with that SKU id (under that item when the
+    line names one); a line with only an item id is the listing's SKU when the listing has exactly one."""
+    with_ids = [line for line in lines if line.platform_item_id or line.platform_sku_id]
+    if not with_ids:
+        return {}
+    rows: list[tuple[str, str, int]] = []
+    for chunk in _chunks(line.platform_item_id for line in with_ids if line.platform_item_id):
+        rows.extend(ListingSku.objects.filter(shop=shop, listing__channel_account_id=account_id,
+                                              listing__external_id__in=chunk)
+                    .values_list("listing__external_id", "platform_sku_id", "sku_id"))
+    for chunk in _chunks(line.platform_sku_id for line in with_ids if line.platform_sku_id):
+        rows.extend(ListingSku.objects.filter(shop=shop, listing__channel_account_id=account_id,
+                                              platform_sku_id__in=chunk)
+                    .values_list("listing__external_id", "platform_sku_id", "sku_id"))
+    by_pair = {(item, sku_id): pk for item, sku_id, pk in rows if sku_id}
+    by_sku_id: dict[str, set[int]] = {}
+    by_item: dict[str, set[int]] = {}
+    for item, sku_id, pk in rows:
+        if sku_id:
+            by_sku_id.setdefault(sku_id, set()).add(pk)
+        by_item.setdefault(item, set()).add(pk)
+    out: dict[LineIdentity, int] = {}
+    for line in with_ids:
+        item, sku_id = line.platform_item_id, line.platform_sku_id
+        if sku_id and item and (item, sku_id) in by_pair:
+            out[line] = by_pair[(item, sku_id)]
+        elif sku_id and not item and len(by_sku_id.get(sku_id, ())) == 1:
+            out[line] = next(iter(by_sku_id[sku_id]))
+        elif item and not sku_id and len(by_item.get(item, ())) == 1:
+            out[line] = next(iter(by_item[item]))
+    return out
+
+
+def _by_barcode(shop: Shop, lines: set[LineIdentity]) -> dict[LineIdentity, int]:
+    """A seller code that is a SKU's barcode (条码) of exactly one SKU."""
+    codes = {line.seller_code for line in lines if line.seller_code}
+    found: dict[str, set[int]] = {}
+    for chunk in _chunks(codes):
+        for barcode, pk in Sku.objects.filter(shop=shop, barcode__in=chunk).values_list("barcode", "pk"):
+            found.setdefault(barcode, set()).add(pk)
+    return {line: next(iter(found[line.seller_code])) for line in lines
+            if len(found.get(line.seller_code, ())) == 1}
+
+
+def sku_mappings(*, shop: Shop, channel_account_id: int | None = None) -> QuerySet[SkuMapping]:
+    qs = SkuMapping.objects.filter(shop=shop).select_related("sku", "sku__product", "channel_account", "created_by")
+    if channel_account_id is not None:
+        qs = qs.filter(channel_account_id=channel_account_id)
+    return qs
+
+
+def sku_mapping(*, shop: Shop, pk: int) -> SkuMapping | None:
+    return sku_mappings(shop=shop).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class SkuChoice:
+    """A SKU as the matching page offers it: id, code, its product's title and its attributes as text."""
+
+    id: int
+    sku_code: str
+    title: str
+    spec: str
+
+    @property
+    def label(self) -> str:
+        return " ".join(part for part in (self.sku_code, self.title, self.spec) if part)
+
+
+def _choice(sku: Sku) -> SkuChoice:
+    spec = " ".join(str(v) for v in (sku.attributes or {}).values()) if isinstance(sku.attributes, dict) else ""
+    return SkuChoice(sku.pk, sku.sku_code, sku.product.title, spec)
+
+
+def sku_choices(*, shop: Shop, q: str = "", limit: int = 20) -> list[SkuChoice]:
+    """SKUs whose code, barcode or product title contains ``q`` (all active SKUs without it), for a picker."""
+    qs = Sku.objects.filter(shop=shop).select_related("product").order_by("sku_code")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(sku_code__icontains=q) | Q(barcode=q) | Q(product__title__icontains=q))
+    return [_choice(sku) for sku in qs[:limit]]
+
+
+def sku_suggestions(*, shop: Shop, texts: dict[str, str], limit: int = 3) -> dict[str, list[tuple[SkuChoice, float]]]:
+    """For each text (by its key) the SKUs whose product title and attributes are most like it (difflib)."""
+    choices = [_choice(sku) for sku in Sku.objects.filter(shop=shop, active=True).select_related("product")[:5000]]
+    by_id = {choice.id: choice for choice in choices}
+    candidates = [(choice.id, f"{choice.title} {choice.spec}") for choice in choices]
+    return {key: [(by_id[pk], score) for pk, score in found]
+            for key, found in suggest(texts, candidates, limit).items()}

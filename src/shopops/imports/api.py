@@ -35,16 +35,19 @@ def import_create(request: HttpRequest, format: str = Form(..., max_length=40),
                   date_from: str | None = Form(None, max_length=10),
                   date_to: str | None = Form(None, max_length=10),
                   skip_invalid: bool = Form(False),
-                  dry_run: bool = Form(False)) -> tuple[int, dict[str, int]]:
+                  dry_run: bool = Form(False),
+                  strict_skus: bool = Form(False)) -> tuple[int, dict[str, int]]:
     """Multipart: ``format``, ``file`` (+ ``items`` for taobao-orders), options (``date_from``/``date_to``:
-    the days taobao-userbehavior keeps). The import runs as a task: follow it with GET /api/v1/imports/{id}."""
+    the days taobao-userbehavior keeps; ``strict_skus``: an order line whose SKU is unknown rejects the file, as
+    before SKU matching). The import runs as a task: follow it with GET /api/v1/imports/{id}."""
     try:
         job = submission.import_submit(
             shop=current_shop(request), actor=request.user, format_name=format, uploaded=file,
             file_name=file.name or "upload.csv", items=items, items_name=items.name if items else "",
             channel_account=channel_account, skip_invalid=skip_invalid, dry_run=dry_run,
             options={k: v for k, v in (("platform", platform), ("date", date), ("date_from", date_from),
-                                          ("date_to", date_to)) if v} or None)
+                                          ("date_to", date_to), ("strict_skus", "1" if strict_skus else ""))
+                     if v} or None)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     return 202, {"job": job.pk}

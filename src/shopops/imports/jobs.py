@@ -51,7 +51,8 @@ def import_summary(job: ImportJob) -> dict[str, object]:
     """The summary JSON of the contract: job, format, file, rows, inserted, updated, unchanged, rejected,
     errors [{row, column, message}] (first 100), seconds; plus status, skipped, dry_run, channel_account, and
     for order imports ``changes`` (orders, lines, refunds, customers created/updated/unchanged, the fields the
-    updated orders changed: ``order_changes``). ``inserted``/``updated``/``unchanged`` count the file's rows."""
+    updated orders changed: ``order_changes``) and ``unmatched_lines`` (order lines imported without a SKU,
+    docs/rules/sku-matching.md#unmatched-lines). ``inserted``/``updated``/``unchanged`` count the file's rows."""
     return {
         "job": job.pk, "format": job.format, "file": job.file_name, "status": job.status,
         "channel_account": job.channel_account.name if job.channel_account_id else None,
@@ -60,6 +61,7 @@ def import_summary(job: ImportJob) -> dict[str, object]:
         "skipped": int(job.options.get("skipped", 0)), "errors": job.errors[:IMPORT_ERRORS_SHOWN],
         "errors_total": int(job.options.get("errors_total", len(job.errors))), "seconds": round(job.seconds, 3),
         "changes": job.options.get("changes", {}),
+        "unmatched_lines": int(job.options.get("unmatched_lines", 0)),
     }
 
 
@@ -128,7 +130,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.errors = [{"row": e.row, "column": e.field, "message": say(e.message)}
                       for e in sorted(outcome.errors, key=lambda e: (e.row or 0))][:IMPORT_ERRORS_KEPT]
     job.options = {**job.options, "skipped": outcome.skipped, "errors_total": outcome.errors_total or len(job.errors),
-                   **({"changes": outcome.changes} if outcome.changes else {})}
+                   **({"changes": outcome.changes} if outcome.changes else {}),
+                   **({"unmatched_lines": outcome.unmatched_lines} if outcome.unmatched_lines else {})}
     job.status = ImportJob.Status.REJECTED if outcome.rejected_file else ImportJob.Status.DONE
     job.seconds = time.perf_counter() - started
     job.finished_at = now()
@@ -161,7 +164,7 @@ def _run_lake(job: ImportJob, fmt: Format, progress: Callable[[float, str], None
         channel=account.channel if account else fmt.channel, skip_invalid=bool(job.options.get("skip_invalid")),
         dry_run=bool(job.options.get("dry_run")),
         options={"tz": job.shop.timezone, **{k: str(v) for k, v in job.options.items() if v not in ("", None)
-                                              and k not in ("skip_invalid", "dry_run", "language", "items_path")}},
+                                              and k not in ("skip_invalid", "dry_run", "language", "items_path", "strict_skus")}},
         progress=lambda f: progress(f, "lake"))
     rejected_file = bool(result.errors) and not job.options.get("skip_invalid")
     return Outcome(rows=result.rows, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,

@@ -20,7 +20,8 @@ from shopops.imports.columns import Column, ColumnConverter, RowView, resolve_co
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats.base import Format, OrderDraft, PlainOrder, RowProblem, Skip
 from shopops.imports.models import ImportJob
-from shopops.imports.order_writer import Entry, codes_and_rows, write_orders
+from shopops.imports.order_merge import draft_of_plain
+from shopops.imports.order_writer import Entry, Resolved, codes_and_rows, line_identity, write_orders
 from shopops.imports.outcome import Outcome, Tally
 from shopops.imports.readers import read_table
 
@@ -93,7 +94,8 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
         except RowProblem as problem:
             tally.error(FieldError(problem.column, problem.text, problem.row),
                         [int(r["_row"]) for r in rows])
-    resolved = _resolve_skus(shop, entries, tally)
+    resolved = _resolve_skus(shop, job.channel_account_id, entries, tally,
+                             strict=bool(job.options.get("strict_skus")))
     errors_total = len(tally.errors)
     if tally.errors and not skip_invalid:
         return Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
@@ -101,25 +103,50 @@ def run_orders(job: ImportJob, fmt: Format, progress: Callable[[float, str], Non
     main_rows = {str(rows[0].get(fmt.order_key)): len(rows) for rows in groups.values() if rows}
     counts = write_orders(job, fmt, resolved, main_rows, progress, dry_run=bool(job.options.get("dry_run")))
     return Outcome(rows=tally.rows, rejected=len(tally.bad_rows), skipped=tally.skipped, errors=tally.errors,
-                   errors_total=errors_total, **counts)  # type: ignore[arg-type]
+                   errors_total=errors_total, unmatched_lines=resolved.unmatched_lines,
+                   **counts)  # type: ignore[arg-type]
 
 
 
-def _resolve_skus(shop: Shop, entries: list[Entry], tally: Tally) -> list[tuple[Entry, list[int]]]:
-    """Each order with its lines' SKU ids; a line whose seller code is not in the catalog is a row error."""
-    codes = set()
+def _resolve_skus(shop: Shop, account_id: int, entries: list[Entry], tally: Tally, *, strict: bool) -> Resolved:
+    """Each order with its lines' SKU ids (docs/rules/sku-matching.md#order: seller code, then the mapping
+    table and listings, then barcode). A line that matches nothing stays unmatched (None) and its order is
+    imported; with ``strict`` (``--strict-skus``) it is a row error, as it always was. A common order with a
+    line its seller code does not match takes the draft way (where lines keep their identifiers)."""
+    codes: set[str] = set()
     for entry in entries:
-        codes.update(codes_and_rows(entry)[0])
-    known = catalog_selectors.sku_ids_by_code(shop=shop, codes=codes)
-    kept = []
+        if isinstance(entry, PlainOrder):
+            codes.update(entry.codes)
+    by_code = catalog_selectors.sku_ids_by_code(shop=shop, codes=codes)
+    plains: list[tuple[Entry, list[int | None]]] = []
+    drafts: list[OrderDraft] = []
     for entry in entries:
-        line_codes, line_rows, rows = codes_and_rows(entry)
-        try:
-            kept.append((entry, [known[code] for code in line_codes]))
+        if isinstance(entry, PlainOrder):
+            try:
+                plains.append((entry, [by_code[code] for code in entry.codes]))
+                continue
+            except KeyError:
+                entry = draft_of_plain(entry)
+        drafts.append(entry)
+    identities = [[line_identity(line) for line in draft.lines] for draft in drafts]
+    found = catalog_selectors.skus_for_lines(shop=shop, channel_account_id=account_id,
+                                             lines={identity for lines in identities for identity in lines})
+    kept = Resolved(plains)
+    for draft, lines in zip(drafts, identities, strict=True):
+        ids = [found.get(identity) for identity in lines]
+        if None not in ids or not strict:
+            kept.append((draft, ids))
+            kept.unmatched_lines += ids.count(None)
             continue
-        except KeyError:
-            pass
-        index = next(i for i, code in enumerate(line_codes) if code not in known)
-        tally.error(FieldError("sku", _("Unknown SKU code %(code)s: add it to the catalog first.")
-                               % {"code": line_codes[index]}, line_rows[index]), rows)
+        index = ids.index(None)
+        line = draft.lines[index]
+        if not line.sku_code:
+            tally.error(FieldError(line.code_column or "sku", line.missing_code or _("must not be empty"), line.row),
+                        codes_and_rows(draft)[2])
+        else:
+            tally.error(FieldError("sku", _("Unknown SKU code %(code)s: add it to the catalog first.")
+                                   % {"code": line.sku_code}, line.row), codes_and_rows(draft)[2])
+    draft_codes = {line.sku_code for draft in drafts for line in draft.lines if line.sku_code} - set(by_code)
+    kept.by_code = {**by_code, **(catalog_selectors.sku_ids_by_code(shop=shop, codes=draft_codes)
+                                  if draft_codes else {})}
     return kept

@@ -18,18 +18,19 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
 
 from shopops.catalog import selectors as catalog_selectors
+from shopops.catalog.domain import LineIdentity
 from shopops.channels import selectors as channel_selectors
 from shopops.core.bulk import SideWork
 from shopops.core.errors import FieldError
 from shopops.core.models import Shop
 from shopops.core.text import gettext_noop
 from shopops.imports.filetypes import ReadError
-from shopops.imports.formats.base import Format, OrderDraft, PlainOrder
+from shopops.imports.formats.base import Format, LineDraft, OrderDraft, PlainOrder
 from shopops.imports.formats.orders_formats import ANONYMOUS_BUYER
 from shopops.imports.models import ImportJob
 from shopops.imports.order_changes import Changes
@@ -76,6 +77,22 @@ FINGERPRINT_TASK = 5000  # orders fingerprinted per side task (~30 ms)
 Entry = OrderDraft | PlainOrder
 
 
+class Resolved(list[tuple[Entry, list[int | None]]]):
+    """An import's orders with their lines' SKU ids (None: unmatched, docs/rules/sku-matching.md), how many
+    lines are unmatched, and the SKU ids of the file's seller codes (a line matched by its own code needs no
+    match key)."""
+
+    def __init__(self, items: list[tuple[Entry, list[int | None]]] | None = None) -> None:
+        super().__init__(items or [])
+        self.unmatched_lines = 0
+        self.by_code: dict[str, int] = {}
+
+
+def line_identity(line: LineDraft) -> LineIdentity:
+    """What SKU matching reads of a line (docs/rules/sku-matching.md)."""
+    return LineIdentity(line.sku_code, line.platform_item_id, line.platform_sku_id, line.title, line.spec)
+
+
 def codes_and_rows(entry: Entry) -> tuple[Sequence[str], Sequence[int], Sequence[int]]:
     """An order's lines' SKU codes and source rows, and every source row of the order."""
     if isinstance(entry, PlainOrder):
@@ -85,7 +102,17 @@ def codes_and_rows(entry: Entry) -> tuple[Sequence[str], Sequence[int], Sequence
 
 
 
-def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, sku_ids: Sequence[int]) -> OrderInput:
+def _line_input(line: LineDraft, sku_id: int | None, share: int, by_code: dict[str, int]) -> LineInput:
+    """A line to write with what the export said of its item; a line not matched by its own seller code keeps
+    its match key (catalog.domain.match_key), which a mapping re-links it by."""
+    key = "" if sku_id is not None and by_code.get(line.sku_code) == sku_id else line_identity(line).key
+    return LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share, seller_code=line.sku_code[:64],
+                     platform_item_id=line.platform_item_id[:64], platform_sku_id=line.platform_sku_id[:64],
+                     spec=line.spec[:200], match_key=key)
+
+
+def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, sku_ids: Sequence[int | None],
+                 by_code: dict[str, int]) -> OrderInput:
     lines = draft.lines
     goods = 0
     for line in lines:
@@ -97,7 +124,7 @@ def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, s
         shares = [discount]
     else:
         shares = allocate_order_discount(discount, [LineAmounts(li.unit_price_fen, li.qty, 0) for li in lines])
-    line_inputs = tuple(LineInput(sku_id, line.title[:200], line.unit_price_fen, line.qty, share)
+    line_inputs = tuple(_line_input(line, sku_id, share, by_code)
                         for line, sku_id, share in zip(lines, sku_ids, shares, strict=True))
     refunds = tuple(
         RefundInput(refund_no=f"{account.channel}-{r.refund_no}"[:64], line_index=r.line_index, kind=r.kind,
@@ -111,7 +138,7 @@ def _order_input(draft: OrderDraft, account: ChannelAccount, customer_id: int, s
         province=draft.province, city=draft.city, refunds=refunds)
 
 
-def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: ChannelAccount,
+def _order_batch(plains: Sequence[tuple[PlainOrder, list[int | None]]], account: ChannelAccount,
                  customer_ids: dict[str, int]) -> OrderBatch:
     """Common orders column by column, their order-level discounts allocated to the lines at once (numpy,
     the same largest-remainder numbers as ``allocate_order_discount``); ``customer_ids``: each order's
@@ -124,7 +151,7 @@ def _order_batch(plains: Sequence[tuple[PlainOrder, list[int]]], account: Channe
     amounts: list[int] = []
     discounts: list[int] = []
     for order, ids in plains:
-        sku_ids.extend(ids)
+        sku_ids.extend(cast("list[int]", ids))  # common orders are matched by their codes: no None
         titles.extend(title[:200] for title in order.titles)
         units.extend(order.units)
         qtys.extend(order.qtys)
@@ -163,7 +190,7 @@ class _Writes:
         self.progress(0.5 + 0.4 * self.done / self.total, "write")
 
 
-def write_orders(job: ImportJob, fmt: Format, resolved: list[tuple[Entry, list[int]]], rows_of: dict[str, int],
+def write_orders(job: ImportJob, fmt: Format, resolved: Resolved, rows_of: dict[str, int],
                  progress: Callable[[float, str], None], *, dry_run: bool) -> dict[str, object]:
     """Customers, orders, lines: one transaction (rolled back for a dry run); then the lake facts. An order
     already stored keeps what the file does not state (``order_merge``) and its customer unless the file names
@@ -176,18 +203,19 @@ def write_orders(job: ImportJob, fmt: Format, resolved: list[tuple[Entry, list[i
     # constraint_checks_disabled, as loaddata uses it — 2.4 s of a 1,000,000-line import. It does nothing
     # inside an outer transaction or on PostgreSQL, where the constraints keep checking.
     with connection.constraint_checks_disabled(), transaction.atomic():
-        sku_ids = {sku_id for _entry, ids in resolved for sku_id in ids}
+        sku_ids = {sku_id for _entry, ids in resolved for sku_id in ids if sku_id is not None}
+        by_code = resolved.by_code
         _references_still_there(shop, account, resolved, sku_ids)
         # column-wise new orders: the lake is told them from the import's columns, built beside the writes
         new_facts = NewOrderFacts(shop_id=shop.pk, sku_ids=sku_ids)
         stored = _Stored(shop, account, fmt, resolved)
-        resolved = stored.ways(resolved)
-        plan = customers_plan_orders(shop=shop, channel=account.channel, buyers=_buyers_of(resolved),
-                                     orders=stored.buyers(resolved))
-        plains = [(entry, ids) for entry, ids in resolved if isinstance(entry, PlainOrder)]
+        entries = stored.ways(resolved)
+        plan = customers_plan_orders(shop=shop, channel=account.channel, buyers=_buyers_of(entries),
+                                     orders=stored.buyers(entries))
+        plains = [(entry, ids) for entry, ids in entries if isinstance(entry, PlainOrder)]
         chunks = [plains[start : start + PLAIN_WRITE_CHUNK] for start in range(0, len(plains), PLAIN_WRITE_CHUNK)]
         side, batches = _plain_batches(chunks, account, plan.by_order)
-        drafts = stored.drafts([_order_input(d, account, plan.by_order[d.order_no], ids) for d, ids in resolved
+        drafts = stored.drafts([_order_input(d, account, plan.by_order[d.order_no], ids, by_code) for d, ids in entries
                                 if isinstance(d, OrderDraft)])
         customers_plan_write(shop=shop, plan=plan, side_work=side)
         _drafts_write(shop, drafts, writes)
@@ -228,7 +256,7 @@ class _Stored:
     customer, the file's orders merged with them, and the stored orders whose fields the file changes (read
     before they are written over, for ``changes``)."""
 
-    def __init__(self, shop: Shop, account: ChannelAccount, fmt: Format, resolved: list[tuple[Entry, list[int]]]):
+    def __init__(self, shop: Shop, account: ChannelAccount, fmt: Format, resolved: list[tuple[Entry, list[int | None]]]):
         self.shop, self.account, self.fmt = shop, account, fmt
         self.heads: dict[str, OrderHead] = order_selectors.order_heads(
             shop=shop, channel_account_id=account.pk, order_nos=[entry.order_no for entry, _ids in resolved])
@@ -242,12 +270,12 @@ class _Stored:
         return order_selectors.orders_as_inputs(shop=self.shop, channel_account_id=self.account.pk,
                                                 order_nos=numbers)
 
-    def ways(self, resolved: list[tuple[Entry, list[int]]]) -> list[tuple[Entry, list[int]]]:
+    def ways(self, resolved: list[tuple[Entry, list[int | None]]]) -> list[tuple[Entry, list[int | None]]]:
         """Common orders whose stored order holds what they would drop become drafts (``order_merge``)."""
         heads, fmt = self.heads, self.fmt
         if not heads:
             return resolved
-        out: list[tuple[Entry, list[int]]] = []
+        out: list[tuple[Entry, list[int | None]]] = []
         for entry, ids in resolved:
             if isinstance(entry, PlainOrder):
                 head = heads.get(entry.order_no)
@@ -257,7 +285,7 @@ class _Stored:
             out.append((entry, ids))
         return out
 
-    def buyers(self, resolved: list[tuple[Entry, list[int]]]) -> list[OrderBuyer]:
+    def buyers(self, resolved: list[tuple[Entry, list[int | None]]]) -> list[OrderBuyer]:
         """Each order's buyer as the file names it, with the customer it is stored with."""
         heads = self.heads
         out = []
@@ -319,7 +347,7 @@ class _Stored:
         return changes.as_dict()
 
 
-def _plain_batches(chunks: list[list[tuple[PlainOrder, list[int]]]], account: ChannelAccount,
+def _plain_batches(chunks: list[list[tuple[PlainOrder, list[int | None]]]], account: ChannelAccount,
                    customer_ids: dict[str, int]) -> tuple[SideWork, Callable[[int, int], tuple[OrderBatch, list[str]]]]:
     """Column-wise orders go in chunks; building and fingerprinting a chunk is pure Python, so it runs beside
     the database's statements (the customers' and the previous chunks' inserts): core.bulk.SideWork. Returns
@@ -369,7 +397,7 @@ def _customer_stats_refresh(shop: Shop, customer_ids: set[int]) -> None:
                 shop=shop, customer_ids=customer_ids)))
 
 
-def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[tuple[Entry, list[int]]],
+def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[tuple[Entry, list[int | None]]],
                             sku_ids: set[int]) -> None:
     """The SKUs and the channel account were looked up before the write transaction began; one deleted since
     then rejects the file (nothing is written) instead of leaving orders or lines that point nowhere."""
@@ -390,7 +418,7 @@ def _references_still_there(shop: Shop, account: ChannelAccount, resolved: list[
     raise ReadError(changed, [FieldError("sku", changed, row) for row in rows[:IMPORT_ERRORS_KEPT]])
 
 
-def _buyers_of(resolved: list[tuple[Entry, list[int]]]) -> list[BuyerSeen]:
+def _buyers_of(resolved: list[tuple[Entry, list[int | None]]]) -> list[BuyerSeen]:
     """One BuyerSeen per buyer: the last order of a buyer, in file order, describes them (what a customer
     created for them starts with)."""
     last_of: dict[str, Entry] = {}

@@ -38,6 +38,7 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
     errors_total: int = 0
     rejected_file: bool = False
+    unmatched_lines: int = 0  # order lines imported without a SKU (docs/rules/sku-matching.md#unmatched-lines)
     # orders, lines, refunds and customers created / updated / unchanged, the fields updated orders changed
     # (order imports: order_changes.Changes.as_dict); empty for lake imports
     changes: dict[str, object] = field(default_factory=dict)

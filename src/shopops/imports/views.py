@@ -117,7 +117,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
                     items_name=getattr(request.FILES.get("items"), "name", "") or "",
                     channel_account=request.POST.get("channel_account") or None,
                     skip_invalid=bool(request.POST.get("skip_invalid")), dry_run=bool(request.POST.get("dry_run")),
-                    options={"platform": request.POST["platform"]} if request.POST.get("platform") else None)
+                    options={key: value for key, value in (
+                        ("platform", request.POST.get("platform", "")),
+                        ("strict_skus", "1" if request.POST.get("strict_skus") else "")) if value} or None)
             except ShopOpsError as exc:
                 context["detail"], context["errors"] = exc.detail, exc.errors
             except PermissionDenied as exc:

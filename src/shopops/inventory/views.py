@@ -24,6 +24,7 @@ from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter
 from shopops.inventory.forecast import DEMAND_CLASS_NAMES, MODEL_NAMES
 from shopops.inventory.models import PurchaseOrder
+from shopops.orders import selectors as order_selectors
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_business_date
 from shopops.ui.permissions import page_requires
@@ -98,8 +99,10 @@ def _replenishment_page(request: HttpRequest, day: dt.date, show_all: bool, stat
     rows = selectors.replenishment_plan(shop=request.shop, end=day, lang=request.LANGUAGE_CODE or "zh-hans")
     if not show_all:
         rows = [r for r in rows if r["suggested_qty"] > 0]
+    history = (day - dt.timedelta(days=selectors.HISTORY_DAYS - 1), day)  # the demand history the plan reads
     return render(request, "inventory/replenishment.html", {
         "rows": rows, "day": day, "show_all": show_all,
+        "unmatched_lines": order_selectors.unmatched_line_count(shop=request.shop, start=history[0], end=history[1]),
         "can_approve": request.user.has_perm(roles.MANAGE_PURCHASING)}, status=status)
 
 

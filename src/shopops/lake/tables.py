@@ -61,6 +61,8 @@ ORDERS_FACT = LakeTable(
 
 ORDER_LINES_FACT = LakeTable(
     name="order_lines_fact",
+    # sku_id, sku_code, product_id, spu_code and category are null for a line not matched to a SKU yet
+    # (docs/rules/sku-matching.md#unmatched-lines): SKU-level queries filter sku_id IS NOT NULL
     description="A derived copy of the DB's order lines with their product keys (money in fen).",
     partition_by=("paid_date",),
     schema=pa.schema([

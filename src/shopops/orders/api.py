@@ -56,7 +56,8 @@ def order_out(order: Order, *, show_customer: bool, with_refunds: bool = False) 
         "lines": [
             {
                 "id": line.pk,
-                "sku_code": line.sku.sku_code,
+                "sku_code": line.sku.sku_code if line.sku is not None else None,
+                "seller_code": line.seller_code,
                 "title": line.title,
                 "unit_price": format_fen(line.unit_price_fen),
                 "qty": line.qty,

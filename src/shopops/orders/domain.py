@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
@@ -124,11 +124,22 @@ class UpsertCounts:
 
 @dataclass(frozen=True, slots=True)
 class LineInput:
-    sku_id: int
+    """An order line to write. ``sku_id`` None: not matched to a SKU yet (docs/rules/sku-matching.md); the
+    export's own identifiers of the item are kept (``match_key``: catalog.domain.match_key of them) so a
+    mapping can link it later. They are not part of the order's fingerprint."""
+
+    sku_id: int | None
     title: str
     unit_price_fen: int
     qty: int
     discount_fen: int = 0
+    # what the export said of the item: kept on the line, not compared (an order is the same order whatever
+    # identifiers its export version gave; ``order_changes`` compares lines with ==)
+    seller_code: str = field(default="", compare=False)
+    platform_item_id: str = field(default="", compare=False)
+    platform_sku_id: str = field(default="", compare=False)
+    spec: str = field(default="", compare=False)
+    match_key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +320,7 @@ def order_fingerprint(order: OrderInput) -> str:
 
 def fingerprint_of(order_no: str, channel_account_id: int, channel: str, customer_id: int, placed_at: object,
                    paid_at: object, status: str, shipping_fen: int, promotions: tuple[str, ...], source: str,
-                   province: str, city: str, lines: tuple[tuple[int, str, int, int, int], ...],
+                   province: str, city: str, lines: tuple[tuple[int | None, str, int, int, int], ...],
                    refunds: tuple[tuple[object, ...], ...] = ()) -> str:
     """:func:`order_fingerprint` from the fields themselves (the column-wise import path has no
     :class:`OrderInput`): ``lines`` as ``(sku_id, title, unit_price_fen, qty, discount_fen)``, ``refunds`` as

@@ -66,8 +66,16 @@ class Order(ShopScoped):
 
 class OrderLine(ShopScoped):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="order_lines")
+    # None: the line's item is not matched to a SKU yet (docs/rules/sku-matching.md#unmatched-lines); it counts in
+    # GMV and orders, not in SKU-level figures, until a mapping links it
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="order_lines", null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
+    # what the export said of the item (kept for SKU matching; db_default: the column-wise insert leaves them out)
+    seller_code = models.CharField(_("seller code"), max_length=64, blank=True, db_default="")
+    platform_item_id = models.CharField(_("platform item id"), max_length=64, blank=True, db_default="")
+    platform_sku_id = models.CharField(_("platform SKU id"), max_length=64, blank=True, db_default="")
+    spec = models.CharField(_("spec"), max_length=200, blank=True, db_default="")
+    match_key = models.CharField(_("match key"), max_length=255, blank=True, db_default="")  # catalog.domain.match_key
     unit_price_fen = models.BigIntegerField(_("unit price (fen)"))
     qty = models.IntegerField(_("quantity"))
     amount_fen = models.BigIntegerField(_("amount (fen)"))
@@ -85,6 +93,8 @@ class OrderLine(ShopScoped):
                                    name="line_discount_within_amount"),
             models.CheckConstraint(condition=Q(paid_fen=F("amount_fen") - F("discount_fen")), name="line_paid"),
         ]
+        # only lines with a key (not matched by their own seller code): the common line costs no index entry
+        indexes = [models.Index(fields=["shop", "match_key"], name="orderline_match_key", condition=~Q(match_key=""))]
 
 
 class Refund(ShopScoped):

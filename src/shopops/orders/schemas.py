@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
+from pydantic import Field
 
 
 class CustomerRef(Schema):
@@ -15,7 +16,8 @@ class CustomerRef(Schema):
 
 class LineOut(Schema):
     id: int
-    sku_code: str
+    sku_code: str | None = Field(None, description="The SKU's code; null: the line is not matched to a SKU yet.")
+    seller_code: str = Field("", description="The seller code (商家编码) the export gave (SKU matching).")
     title: str
     unit_price: str
     qty: int

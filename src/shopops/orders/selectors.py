@@ -128,8 +128,9 @@ def period_order_sums(*, shop: Shop, start: dt.date, end: dt.date, by: tuple[str
 
 def period_line_sums(*, shop: Shop, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     """The lines of the orders paid on start..end, grouped by SKU code and unit price: ``sku_code``,
-    ``unit_price_fen``, ``qty``, ``paid`` and ``discount`` (fen)."""
-    return list(OrderLine.objects.filter(order__shop=shop, order__paid_date__range=(start, end))
+    ``unit_price_fen``, ``qty``, ``paid`` and ``discount`` (fen). Lines not matched to a SKU yet are left out
+    (docs/rules/sku-matching.md#unmatched-lines)."""
+    return list(OrderLine.objects.filter(order__shop=shop, order__paid_date__range=(start, end), sku__isnull=False)
                 .values(sku_code=F("sku__sku_code"), price=F("unit_price_fen"))
                 .annotate(qty=Sum("qty"), paid=Sum("paid_fen"), discount=Sum("discount_fen"))
                 .order_by("sku_code", "price"))
@@ -151,7 +152,8 @@ def period_line_columns(*, shop: Shop, start: dt.date, end: dt.date) -> dict[str
     """The lines of the orders paid on start..end as columns (``LINE_HISTORY_FIELDS``: order id, the order's
     paid_at (aware, UTC) and paid_date, SKU code, qty and money in fen), in payment order (paid_at, order id,
     line id): what the ORM would give, read by one joined raw query (a campaign's 90-day history can hold a
-    million lines; the ORM's per-value conversion took most of the time)."""
+    million lines; the ORM's per-value conversion took most of the time). Lines not matched to a SKU yet are
+    left out (docs/rules/sku-matching.md#unmatched-lines)."""
     line, order = OrderLine._meta.db_table, Order._meta.db_table
     sku, _product, _category = _sku_tables()
     adapt = connection.ops.adapt_datefield_value
@@ -272,8 +274,9 @@ def orders_for_export(*, shop: Shop, channel: str | None = None, limit: int | No
     ids = list(by_order)
     for start in range(0, len(ids), 900):
         for line in OrderLine.objects.filter(order_id__in=ids[start : start + 900]).order_by("pk").values(
-                "order_id", "sku__sku_code", "title", "unit_price_fen", "qty"):
-            by_order[line["order_id"]].append(line)
+                "order_id", "sku__sku_code", "title", "unit_price_fen", "qty", "seller_code"):
+            # a line not matched to a SKU yet: the code the export gave
+            by_order[line["order_id"]].append({**line, "sku__sku_code": line["sku__sku_code"] or line["seller_code"]})
     return [{**order, "lines": by_order[order["pk"]]} for order in orders]
 
 
@@ -322,15 +325,16 @@ def order_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
 
 def line_fact_raw_columns(*, shop: Shop, date_from: dt.date | None = None,
                           date_to: dt.date | None = None) -> dict[str, list]:
-    """``line_fact_columns`` by raw SQL (see :func:`order_fact_raw_columns`), in ``LINE_FACT_FIELDS`` order."""
+    """``line_fact_columns`` by raw SQL (see :func:`order_fact_raw_columns`), in ``LINE_FACT_FIELDS`` order; a line
+    not matched to a SKU yet has nulls for its SKU and product keys (docs/rules/sku-matching.md#unmatched-lines)."""
     line, order = OrderLine._meta.db_table, Order._meta.db_table
     sku, product, category = _sku_tables()
     where, params = _fact_range(order, date_from, date_to)
     exprs = ["l.shop_id", "l.order_id", "l.id", _text(order + ".paid_date"), f"{order}.channel", f"{order}.customer_id",
              "l.sku_id", "s.sku_code", "s.product_id", "p.spu_code", "c.code", "l.qty", "l.unit_price_fen",
              "l.amount_fen", "l.discount_fen", "l.paid_fen"]
-    rest = (f"FROM {line} AS l JOIN {order} ON {order}.id = l.order_id JOIN {sku} AS s ON s.id = l.sku_id "
-            f"JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
+    rest = (f"FROM {line} AS l JOIN {order} ON {order}.id = l.order_id LEFT JOIN {sku} AS s ON s.id = l.sku_id "
+            f"LEFT JOIN {product} AS p ON p.id = s.product_id LEFT JOIN {category} AS c ON c.id = p.category_id "
             f"WHERE l.shop_id = %s{where}")
     return _raw_columns(exprs, rest, "l.id", [shop.pk, *params], LINE_FACT_FIELDS)
 
@@ -464,7 +468,7 @@ def orders_as_inputs(*, shop: Shop, channel_account_id: int, order_nos: Iterable
         ids = [o["pk"] for o in orders]
         lines: dict[int, list[tuple[int, LineInput]]] = {pk: [] for pk in ids}
         for line in OrderLine.objects.filter(order_id__in=ids).order_by("pk").values_list(
-                "order_id", "pk", "sku_id", "title", "unit_price_fen", "qty", "discount_fen"):
+                "order_id", "pk", "sku_id", "title", "unit_price_fen", "qty", "discount_fen", *LINE_IDENTITY_FIELDS):
             lines[line[0]].append((line[1], LineInput(*line[2:])))
         line_index = {line_pk: index for found in lines.values() for index, (line_pk, _l) in enumerate(found)}
         refunds: dict[int, list[RefundInput]] = {pk: [] for pk in ids}
@@ -482,3 +486,74 @@ def orders_as_inputs(*, shop: Shop, channel_account_id: int, order_nos: Iterable
                 promotions=tuple(o["promotions"] or ()), source=o["source"], province=o["province"], city=o["city"],
                 refunds=tuple(refunds[o["pk"]]))
     return out
+
+
+# ---------------------------------------------------------------- SKU matching (docs/rules/sku-matching.md)
+
+LINE_IDENTITY_FIELDS = ("seller_code", "platform_item_id", "platform_sku_id", "spec", "match_key")
+
+
+class UnmatchedGroup(NamedTuple):
+    """Order lines of one channel account that share a match key and are not matched to a SKU."""
+
+    channel_account_id: int
+    channel: str
+    match_key: str
+    seller_code: str
+    platform_item_id: str
+    platform_sku_id: str
+    title: str
+    spec: str
+    lines: int
+    units: int
+    gmv_fen: int  # the lines' paid amounts
+    unit_price_fen: int  # the latest line's
+    first_seen: dt.date
+    last_seen: dt.date
+
+
+def unmatched_groups(*, shop: Shop, channel_account_id: int | None = None, match_key: str | None = None,
+                     ) -> list[UnmatchedGroup]:
+    """The shop's unmatched order lines, one group per (channel account, match key), most GMV first."""
+    qs = _keyed_lines(shop).filter(sku__isnull=True)
+    if channel_account_id is not None:
+        qs = qs.filter(order__channel_account_id=channel_account_id)
+    if match_key is not None:
+        qs = qs.filter(match_key=match_key)
+    rows = (qs.values("order__channel_account_id", "match_key")
+            .annotate(lines=Count("id"), units=Sum("qty"), gmv=Sum("paid_fen"), first=Min("order__paid_date"),
+                      last=Max("order__paid_date"), latest=Max("id"))
+            .order_by("-gmv", "match_key"))
+    groups = list(rows)
+    latest = {line["pk"]: line for line in OrderLine.objects.filter(pk__in=[g["latest"] for g in groups]).values(
+        "pk", "order__channel", "title", "unit_price_fen", *LINE_IDENTITY_FIELDS)}
+    return [UnmatchedGroup(
+        g["order__channel_account_id"], latest[g["latest"]]["order__channel"], g["match_key"],
+        latest[g["latest"]]["seller_code"], latest[g["latest"]]["platform_item_id"],
+        latest[g["latest"]]["platform_sku_id"], latest[g["latest"]]["title"], latest[g["latest"]]["spec"],
+        g["lines"], g["units"] or 0, g["gmv"] or 0, latest[g["latest"]]["unit_price_fen"],
+        _day(g["first"]), _day(g["last"])) for g in groups]
+
+
+def _day(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def unmatched_line_count(*, shop: Shop, start: dt.date | None = None, end: dt.date | None = None) -> int:
+    """How many order lines (of orders paid on start..end, when given) are not matched to a SKU: the pages
+    whose figures leave them out say so."""
+    qs = _keyed_lines(shop).filter(sku__isnull=True)
+    if start is not None and end is not None:
+        qs = qs.filter(order__paid_date__range=(start, end))
+    return qs.count()
+
+
+def lines_of_key(*, shop: Shop, channel_account_id: int, match_key: str) -> QuerySet[OrderLine]:
+    """The order lines of one channel account with this match key (matched or not)."""
+    return _keyed_lines(shop).filter(order__channel_account_id=channel_account_id, match_key=match_key)
+
+
+def _keyed_lines(shop: Shop) -> QuerySet[OrderLine]:
+    """Lines with a match key — every unmatched line has one — through the partial index ``orderline_match_key``
+    (its condition, match_key <> '', is stated so SQLite and PostgreSQL may use it)."""
+    return OrderLine.objects.filter(shop=shop).exclude(match_key="")

@@ -26,6 +26,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:order_list", _("Orders"), roles.VIEW_ORDERS, "▤"),
     NavItem("web:product_list", _("Products"), roles.VIEW_PRODUCTS, "▦"),
     NavItem("web:sku_list", _("SKUs"), roles.VIEW_PRODUCTS, "▫"),
+    NavItem("web:sku_matching", _("SKU matching"), roles.CHANGE_PRODUCTS, "⇋"),
     NavItem("web:category_list", _("Categories"), roles.VIEW_PRODUCTS, "⊞"),
     NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
     NavItem("web:analytics_traffic", _("Traffic sources"), roles.VIEW_ANALYTICS, "⇄"),

@@ -34,7 +34,7 @@ PRICE_BANDS_FEN = (0, 5_000, 10_000, 20_000, 50_000)  # 0–50, 50–100, 100–
 def sku_sales(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Table:
     """Per SKU code: units, gmv_fen (lines' paid amount), orders and buyers (distinct) in the period."""
     li = tables["order_lines_fact"]
-    li = li.filter(li.paid_date.between(date_from, date_to))
+    li = li.filter(li.paid_date.between(date_from, date_to) & li.sku_id.notnull())  # unmatched lines: not a SKU's
     return li.group_by([li.sku_code, li.spu_code, li.category]).aggregate(
         units=li.qty.sum().cast("int64"), gmv_fen=li.paid_fen.sum().cast("int64"),
         orders=li.order_id.nunique().cast("int64"), buyers=li.customer_id.nunique().cast("int64"))

@@ -30,6 +30,7 @@ from shopops.core.domain import rise_fall_colors
 from shopops.core.errors import ErrorCollector, ShopOpsError
 from shopops.core.money import fen_to_decimal
 from shopops.core.selectors import user_color_rule
+from shopops.orders import selectors as order_selectors
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 from shopops.ui.templatetags.shopops import fen as fen_text
@@ -354,7 +355,18 @@ def products_analysis(request: HttpRequest) -> HttpResponse:
         "sku_table": _table(sku_cols, skus[:200], kinds=RATE_KINDS), "sku_count": len(skus),
         "notes": [NOTE_TEXT[n] for n in (result or {}).get("notes", []) if n in NOTE_TEXT],
         "new_since": (result or {}).get("new_since"),
+        "unmatched_lines": _unmatched_lines(request, date_from, date_to),
     })
+
+
+def _unmatched_lines(request: HttpRequest, date_from: str, date_to: str) -> int:
+    """Order lines of the period not matched to a SKU: the page leaves them out and says so
+    (docs/rules/sku-matching.md#unmatched-lines)."""
+    try:
+        start, end = dt.date.fromisoformat(str(date_from)), dt.date.fromisoformat(str(date_to))
+    except ValueError:
+        return 0
+    return order_selectors.unmatched_line_count(shop=request.shop, start=start, end=end)
 
 
 # ---------------------------------------------------------------------------------------------------- GMV explain

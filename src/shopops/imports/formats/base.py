@@ -36,13 +36,21 @@ class Skip(Exception):
 
 @dataclass(frozen=True, slots=True)
 class LineDraft:
-    """One order line as the export shows it: the SKU by the seller's code (商家编码), money in fen."""
+    """One order line as the export shows it: the SKU by the seller's code (商家编码, may be empty), the
+    platform's item and SKU ids and the spec text where the export has them (SKU matching,
+    docs/rules/sku-matching.md), money in fen. ``code_column``/``missing_code``: the column and message of
+    an empty seller code, said when the import is strict about SKUs (``--strict-skus``)."""
 
     sku_code: str
     title: str
     unit_price_fen: int
     qty: int
     row: int
+    platform_item_id: str = ""
+    platform_sku_id: str = ""
+    spec: str = ""
+    code_column: str = ""
+    missing_code: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,3 +195,9 @@ def need(record: Record, name: str) -> object:
     if value is None or value == "":
         raise RowProblem(int(record["_row"]), name, gettext_noop("must not be empty"))
     return value
+
+
+def text(record: Record, name: str) -> str:
+    """A cell as text ("" when empty): the identifiers SKU matching keeps."""
+    value = record.get(name)
+    return "" if value is None else str(value).strip()

@@ -22,9 +22,9 @@ from shopops.imports.formats.base import (
     RowProblem,
     Skip,
     first,
-    need,
     split_address,
     status_from,
+    text,
 )
 from shopops.orders.domain import order_discount_fen
 
@@ -105,7 +105,11 @@ TAOBAO_ITEM_COLUMNS = (
     Column("购买数量", required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("商家编码", aliases=("商品商家编码",)),
     Column("外部系统编号"),
+    Column("商品属性", aliases=("销售属性",)),
 )
+NO_ITEM_CODE = gettext_noop("the item line has no seller SKU code (商家编码)")
+NO_REPORT_CODE = gettext_noop("the order report has no SKU codes: import it with its item report (--items FILE)")
+MUST_NOT_BE_EMPTY = gettext_noop("must not be empty")
 
 
 def build_taobao(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
@@ -123,21 +127,17 @@ def build_taobao(records: Sequence[Record], items: Sequence[Record]) -> OrderDra
     lines = []
     for item in items:
         code = item.get("商家编码") or item.get("外部系统编号")
-        if not code:
-            raise RowProblem(int(item["_row"]), "商家编码", gettext_noop("the item line has no seller SKU code (商家编码)"))
-        lines.append(LineDraft(str(code), str(item.get("标题") or ""), int(item["价格"]), int(item["购买数量"]),
-                               int(item["_row"])))
+        lines.append(LineDraft(str(code or ""), str(item.get("标题") or ""), int(item["价格"]), int(item["购买数量"]),
+                               int(item["_row"]), spec=text(item, "商品属性"), code_column="商家编码",
+                               missing_code=NO_ITEM_CODE))
     shipping = int(head.get("买家应付邮费") or 0)
     paid = int(head["买家实际支付金额"])
     if not lines:
-        code = head.get("商家编码")
-        if not code:
-            raise RowProblem(row, "商家编码", gettext_noop(
-                "the order report has no SKU codes: import it with its item report (--items FILE)"))
         qty = int(head.get("宝贝总数量") or 1)
         # One line, priced so that the order adds up: the report gives no list price per unit.
         unit = -(-(paid - shipping) // qty) if paid > shipping else 0
-        lines.append(LineDraft(str(code), str(head.get("宝贝标题") or ""), unit, qty, row))
+        lines.append(LineDraft(str(head.get("商家编码") or ""), str(head.get("宝贝标题") or ""), unit, qty, row,
+                               code_column="商家编码", missing_code=NO_REPORT_CODE))
     province, city = split_address(head.get("收货地址"))
     buyer = str(head.get("买家会员名") or ANONYMOUS_BUYER)
     order_no = str(head["订单编号"])
@@ -290,10 +290,9 @@ def build_jd(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
     lines = []
     for record in records:
         code = record.get("货号") or record.get("商品ID")
-        if not code:
-            raise RowProblem(int(record["_row"]), "货号", gettext_noop("no 货号 or 商品ID to match a SKU"))
-        lines.append(LineDraft(str(code), str(record.get("商品名称") or ""), int(record["京东价"]),
-                               int(record["订购数量"]), int(record["_row"])))
+        lines.append(LineDraft(str(code or ""), str(record.get("商品名称") or ""), int(record["京东价"]),
+                               int(record["订购数量"]), int(record["_row"]), platform_sku_id=text(record, "商品ID"),
+                               code_column="货号", missing_code=gettext_noop("no 货号 or 商品ID to match a SKU")))
     province, city = split_address(first(records, "客户地址"))
     buyer = str(first(records, "下单帐号") or ANONYMOUS_BUYER)
     return _check_money(OrderDraft(
@@ -321,6 +320,8 @@ DOUYIN_COLUMNS = (
     Column("子订单编号", kind="id", unique=True),
     Column("选购商品", aliases=("商品名称",)),
     Column("商家编码", required=True),
+    Column("商品ID", kind="id"),
+    Column("商品规格"),
     Column("商品数量", required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("商品单价", required=True, nullable=False, **MONEY0),
     Column("订单应付金额", required=True, nullable=False, **MONEY0),
@@ -340,8 +341,9 @@ def build_douyin(records: Sequence[Record], items: Sequence[Record]) -> OrderDra
     """抖店: one row per 子订单; 订单应付金额 is the sub-order's payable (its share of freight included)."""
     row = _row(records)
     status = status_from(first(records, "订单状态"), DOUYIN_STATUS, row, "订单状态")
-    lines = [LineDraft(str(need(r, "商家编码")), str(r.get("选购商品") or ""), int(r["商品单价"]), int(r["商品数量"]),
-                       int(r["_row"])) for r in records]
+    lines = [LineDraft(text(r, "商家编码"), str(r.get("选购商品") or ""), int(r["商品单价"]), int(r["商品数量"]),
+                       int(r["_row"]), platform_item_id=text(r, "商品ID"), spec=text(r, "商品规格"),
+                       code_column="商家编码", missing_code=MUST_NOT_BE_EMPTY) for r in records]
     buyer = str(first(records, "买家昵称") or ANONYMOUS_BUYER)
     source = str(first(records, "流量来源") or "")
     if first(records, "达人昵称"):
@@ -371,6 +373,8 @@ PDD_COLUMNS = (
     Column("订单号", required=True, kind="id", nullable=False, unique=True),
     Column("商品", aliases=("商品名称",)),
     Column("商家编码-SKU维度", aliases=("商家编码", "SKU编码"), required=True),
+    Column("商品ID", aliases=("商品id",), kind="id"),
+    Column("商品规格", aliases=("规格",)),
     Column("商品数量(件)", aliases=("商品数量",), required=True, kind="int", nullable=False, minimum=1, maximum=MAX_LINE_QTY),
     Column("商品总价(元)", aliases=("商品总价",), required=True, nullable=False, **MONEY0),
     Column("邮费(元)", aliases=("邮费",), **MONEY0),
@@ -397,7 +401,9 @@ def build_pdd(records: Sequence[Record], items: Sequence[Record]) -> OrderDraft:
         order_no=str(head["订单号"]), row=row, buyer_id=buyer, buyer_name=buyer, placed_at=head["拼单成功时间"],
         paid_at=head.get("支付时间") or head["拼单成功时间"], status=status,
         paid_fen=int(head["用户实付金额(元)"]), shipping_fen=int(head.get("邮费(元)") or 0),
-        lines=[LineDraft(str(need(head, "商家编码-SKU维度")), str(head.get("商品") or ""), unit, qty, row)],
+        lines=[LineDraft(text(head, "商家编码-SKU维度"), str(head.get("商品") or ""), unit, qty, row,
+                         platform_item_id=text(head, "商品ID"), spec=text(head, "商品规格"),
+                         code_column="商家编码-SKU维度", missing_code=MUST_NOT_BE_EMPTY)],
         province=str(head.get("省") or "")[:20], city=str(head.get("市") or "")[:40],
         paid_column="用户实付金额(元)", rows=(row,)))
 
@@ -457,8 +463,9 @@ def build_shopify(records: Sequence[Record], items: Sequence[Record], *,
                                                        found=found_currency, currency=currency))
     if head.get("Created at") is None:
         raise RowProblem(row, "Created at", gettext_noop("the first row of an order must carry its fields"))
-    lines = [LineDraft(str(need(r, "Lineitem sku")), str(r.get("Lineitem name") or ""), int(r["Lineitem price"]),
-                       int(r["Lineitem quantity"]), int(r["_row"])) for r in records]
+    lines = [LineDraft(text(r, "Lineitem sku"), str(r.get("Lineitem name") or ""), int(r["Lineitem price"]),
+                       int(r["Lineitem quantity"]), int(r["_row"]), code_column="Lineitem sku",
+                       missing_code=MUST_NOT_BE_EMPTY) for r in records]
     total = int(first(records, "Total") or 0)
     taxes = int(first(records, "Taxes") or 0)
     shipping = int(first(records, "Shipping") or 0)

@@ -1,4 +1,5 @@
-"""Writes of the orders app: orders and refunds (``records``) and their derived copy in the lake (``facts``)."""
+"""Writes of the orders app: orders and refunds (``records``) and their derived copy in the lake (``facts``),
+SKU matching's re-linking of order lines (``matching``)."""
 
 from shopops.orders.services.facts import (
     NewOrderFacts,
@@ -9,15 +10,19 @@ from shopops.orders.services.facts import (
     facts_settle_import,
     order_facts_refresh,
 )
+from shopops.orders.services.matching import Relinked, matching_map, matching_unmap
 from shopops.orders.services.records import orders_create_bulk, orders_upsert, orders_upsert_batch
 
 __all__ = [
     "NewOrderFacts",
+    "Relinked",
     "facts_rebuild",
     "facts_refresh_due_count",
     "facts_refresh_owe",
     "facts_refresh_settle",
     "facts_settle_import",
+    "matching_map",
+    "matching_unmap",
     "order_facts_refresh",
     "orders_create_bulk",
     "orders_upsert",

@@ -36,7 +36,7 @@ def _refuse_foreign_ids(shop: Shop, orders: Sequence[OrderInput]) -> None:
     """Every customer, SKU and channel account an order points at must belong to the same shop."""
     wanted = {
         "customer": ({o.customer_id for o in orders}, customer_ids_in_shop),
-        "sku": ({line.sku_id for o in orders for line in o.lines}, sku_ids_in_shop),
+        "sku": ({line.sku_id for o in orders for line in o.lines if line.sku_id is not None}, sku_ids_in_shop),
         "channel_account": ({o.channel_account_id for o in orders}, channel_account_ids_in_shop),
     }
     errors = []
@@ -291,6 +291,8 @@ def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | 
                     shop=shop, order_id=order_row.pk, sku_id=line.sku_id, title=line.title,
                     unit_price_fen=line.unit_price_fen, qty=line.qty, amount_fen=amount,
                     discount_fen=line.discount_fen, paid_fen=amount - line.discount_fen,
+                    seller_code=line.seller_code, platform_item_id=line.platform_item_id,
+                    platform_sku_id=line.platform_sku_id, spec=line.spec, match_key=line.match_key,
                 )
             )
             line_owner.append((order_row.pk, index))
@@ -315,6 +317,9 @@ def _insert(shop: Shop, orders: Sequence[OrderInput], keep_ids: Sequence[int] | 
 _ORDER_COLUMNS = ("id", "shop_id", *_ORDER_FIELDS)  # attribute names are the column names here
 _LINE_COLUMNS = ("shop_id", "order_id", "sku_id", "title", "unit_price_fen", "qty", "amount_fen", "discount_fen",
                  "paid_fen")
+# what an export said of the item (SKU matching): written by the one-by-one path only; the column-wise path
+# writes lines matched by their seller code, which leave them at their database default ""
+_LINE_IDENTITY = ("seller_code", "platform_item_id", "platform_sku_id", "spec", "match_key")
 
 
 def _insert_plain(shop: Shop, orders: Sequence[OrderInput], fingerprints: Sequence[str]) -> int:
@@ -346,11 +351,12 @@ def _insert_plain(shop: Shop, orders: Sequence[OrderInput], fingerprints: Sequen
     insert_rows(Order._meta.db_table, _ORDER_COLUMNS, rows)
     line_rows = [
         (shop_id, order_id, line.sku_id, line.title, line.unit_price_fen, line.qty, line.unit_price_fen * line.qty,
-         line.discount_fen, line.unit_price_fen * line.qty - line.discount_fen)
+         line.discount_fen, line.unit_price_fen * line.qty - line.discount_fen, line.seller_code,
+         line.platform_item_id, line.platform_sku_id, line.spec, line.match_key)
         for order_id, order in zip(order_ids, orders, strict=True)
         for line in order.lines
     ]
-    insert_rows(OrderLine._meta.db_table, _LINE_COLUMNS, line_rows)
+    insert_rows(OrderLine._meta.db_table, (*_LINE_COLUMNS, *_LINE_IDENTITY), line_rows)
     return len(rows)
 
 

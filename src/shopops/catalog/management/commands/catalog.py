@@ -1,10 +1,12 @@
 """shopops catalog categories list | add CODE NAME [--parent CODE] | rename CODE NAME | move CODE (--parent CODE |
---top) | delete CODE;  shopops catalog products list [--category CODE]  (each with --json, --shop, --language)"""
+--top) | delete CODE;  shopops catalog products list [--category CODE];  shopops catalog matching list | unmatched |
+map ACCOUNT KEY SKU_CODE [--new] | unmap ID  (each with --json, --shop, --language)"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,21 +24,27 @@ PRODUCT_ACTIONS = {"list": ()}
 
 class Command(ShopOpsCommand):
     help = ("The catalog: `categories list|add|rename|move|delete` manages the category tree (类目); "
-            "`products list` shows the products with their category paths.")
+            "`products list` shows the products with their category paths; `matching list|unmatched|map|unmap` is "
+            "SKU matching (商品对应关系, `shopops matching --help`).")
     json_option = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("section", choices=["categories", "products"])
+        parser.add_argument("section", choices=["categories", "products", "matching"])
         parser.add_argument("action", help="categories: list | add | rename | move | delete; products: list")
         parser.add_argument("values", nargs="*", help="add CODE NAME, rename CODE NAME, move CODE, delete CODE")
         parser.add_argument("--parent", default=None, help="add, move: the parent category's code")
         parser.add_argument("--top", action="store_true", help="move: to the top level")
-        parser.add_argument("--category", default="", help="products list: only this category (and below it)")
+        parser.add_argument("--category", default="", help="products list: only this category (and below it); "
+                                                              "matching map --new: the new product's category")
+        parser.add_argument("--new", action="store_true", help="matching map: create the SKU from the key's lines")
         parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["section"] == "matching":
+            self._matching(options)
+            return
         with translation.override(options["language"]):
             actions = CATEGORY_ACTIONS if options["section"] == "categories" else PRODUCT_ACTIONS
             action, values = options["action"], options["values"]
@@ -49,6 +57,15 @@ class Command(ShopOpsCommand):
             self.ensure_installed()
             shop = self.resolve_shop(options["shop"])
             getattr(self, f"_{options['section']}_{action}")(shop, options, *values)
+
+    def _matching(self, options: dict[str, Any]) -> None:
+        """SKU matching re-links order lines, which the orders app owns (it sits above the catalog): its
+        ``matching`` command does the work, called by name."""
+        flags = [*(["--json"] if options["json"] else []), *(["--new"] if options["new"] else []),
+                 "--language", options["language"], *(["--shop", options["shop"]] if options["shop"] else []),
+                 *(["--category", options["category"]] if options["category"] else [])]
+        call_command("matching", options["action"], *options["values"], *flags, stdout=self.stdout,
+                     stderr=self.stderr)
 
     def _say(self, options: dict[str, Any], data: Any, text: str) -> None:
         if options["json"]:

@@ -1,4 +1,4 @@
-"""shopops import FORMAT PATH [--channel-account NAME] [--items FILE] [--skip-invalid] [--dry-run] [--json]
+"""shopops import FORMAT PATH [--channel-account NAME] [--items FILE] [--skip-invalid] [--strict-skus] [--dry-run] [--json]
 shopops import formats [--json]"""
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ class Command(ShopOpsCommand):
         parser.add_argument("--date-to", help="taobao-userbehavior: last day kept")
         parser.add_argument("--currency", help="lake formats: the currency of money columns (default: the shop's)")
         parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the rest")
+        parser.add_argument("--strict-skus", action="store_true",
+                            help="orders: reject the file when a line's SKU is unknown or its code empty "
+                                 "(default: import the line unmatched, to match on the 商品匹配 page)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
         self.add_shop_argument(parser)
@@ -57,6 +60,8 @@ class Command(ShopOpsCommand):
                 input_file(given)  # no job for a file that cannot be read
         shop = self.resolve_shop(options["shop"])
         extra = {key: options[key] for key in ("platform", "date", "date_from", "date_to", "currency") if options[key]}
+        if options["strict_skus"]:
+            extra["strict_skus"] = "1"
         job = services.import_job_create(
             shop=shop, format_name=options["format"], path=options["path"],
             channel_account=options["channel_account"], items_path=options["items"],
