@@ -12,11 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import translation
 
 from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku
 from shopops.core.services import shop_create
 from shopops.imports.formats import FORMATS
+from shopops.imports.models import ImportJob
 from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.orders.models import Order
 from tests.cli.test_cli import run
@@ -309,3 +311,23 @@ def test_a_category_code_names_the_stored_category(shop, tmp_path):
     assert summary["status"] == "done", summary["errors"]
     assert Product.objects.get(shop=shop, spu_code="CI-CODE").category == stored
     assert Category.objects.filter(shop=shop).count() == count
+
+
+def test_the_job_page_and_the_command_line_tell_a_catalog_import_s_changes(client_as, shop, tmp_path):
+    """A re-import whose price changed: the job page lists created/updated/unchanged per kind and names the
+    changed field; the command line's summary says the same."""
+    path = _write(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS)
+    _import(shop, "taobao-items", path)
+    changed = [[*TAOBAO_ROWS[0][:8], "119.00", *TAOBAO_ROWS[0][9:]], *TAOBAO_ROWS[1:]]
+    summary = _import(shop, "taobao-items", _write(tmp_path / "items2.csv", TAOBAO_HEADER, changed))
+    assert summary["changes"]["skus"] == {"created": 0, "updated": 1, "unchanged": 2}
+    job = ImportJob.objects.filter(shop=shop).latest("pk")
+    page = client_as("operator").get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = page[page.index("data-changes"):]
+    assert "SKU" in table and "类目" in table and "价格 1" in table  # the changed field by its name, with its count
+    cheaper = [[*TAOBAO_ROWS[0][:8], "109.00", *TAOBAO_ROWS[0][9:]], *TAOBAO_ROWS[1:]]
+    out = io.StringIO()
+    call_command("import", "taobao-items", str(_write(tmp_path / "items3.csv", TAOBAO_HEADER, cheaper)),
+                 shop=shop.code, stdout=out)
+    text = out.getvalue()
+    assert "skus: 0 created, 1 updated, 2 unchanged" in text and "products: 0 created, 0 updated" in text

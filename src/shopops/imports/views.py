@@ -146,21 +146,36 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 CHANGE_KINDS = (("orders", gettext_lazy("Orders")), ("lines", gettext_lazy("Order lines")),
                 ("refunds", gettext_lazy("Refunds")), ("customers", gettext_lazy("Customers")))
+CATALOG_CHANGE_KINDS = (("categories", gettext_lazy("Categories")), ("products", gettext_lazy("Products")),
+                        ("skus", gettext_lazy("SKUs")), ("listings", gettext_lazy("Channel listings")),
+                        ("listing_skus", gettext_lazy("Listing SKUs")))
 CHANGED_FIELDS = {
     "customer": gettext_lazy("Customer"), "status": gettext_lazy("Status"), "placed_at": gettext_lazy("Placed at"),
     "paid_at": gettext_lazy("Paid at"), "shipping_fen": gettext_lazy("Shipping"), "paid_fen": gettext_lazy("Paid amount"),
     "promotions": gettext_lazy("Promotions"), "source": gettext_lazy("Traffic source"),
     "province": gettext_lazy("Province"), "city": gettext_lazy("City"), "lines": gettext_lazy("Lines"),
     "refunds": gettext_lazy("Refunds"),
+    # a catalog import's fields (catalog.services.sync): kind.field
+    "product.title": gettext_lazy("Product name"), "product.category": gettext_lazy("Category"),
+    "product.brand": gettext_lazy("Brand"), "product.description": gettext_lazy("Description"),
+    "product.launched_on": gettext_lazy("Launch date"), "sku.price": gettext_lazy("Price"),
+    "sku.cost": gettext_lazy("Cost"), "sku.attributes": gettext_lazy("Attributes"),
+    "sku.barcode": gettext_lazy("Barcode"), "sku.active": gettext_lazy("On sale"),
+    "listing.title": gettext_lazy("Listing title"), "listing.external_id": gettext_lazy("Platform item id"),
+    "listing.url": gettext_lazy("Listing URL"), "listing.status": gettext_lazy("Listing status"),
 }
 
 
 def _changes(changes: dict) -> dict[str, object] | None:
-    """An order import's ``changes`` as the page shows them: a row per kind of record, the changed fields by
-    their names (None for imports that do not tell them)."""
-    if not changes.get("orders"):
+    """An import's ``changes`` as the page shows them: a row per kind of record (orders or catalog), the changed
+    fields by their names (None for imports that do not tell them)."""
+    if changes.get("orders"):
+        kinds = CHANGE_KINDS
+    elif changes.get("products"):
+        kinds = CATALOG_CHANGE_KINDS
+    else:
         return None
-    rows = [{"label": label, "deleted": None, **changes.get(kind, {})} for kind, label in CHANGE_KINDS]
+    rows = [{"label": label, "deleted": None, **changes.get(kind, {})} for kind, label in kinds]
     fields = [(CHANGED_FIELDS.get(name, name), count) for name, count in (changes.get("fields") or {}).items()]
     return {"rows": rows, "fields": fields, "linked": changes.get("customers", {}).get("linked", 0)}
 

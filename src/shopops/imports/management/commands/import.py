@@ -79,12 +79,15 @@ class Command(ShopOpsCommand):
             f"{summary['format']} {summary['file']}: {summary['status']} — {summary['rows']} rows, "
             f"{summary['inserted']} inserted, {summary['updated']} updated, {summary['unchanged']} unchanged, "
             f"{summary['rejected']} rejected, {summary['skipped']} skipped ({summary['seconds']} s)")
-        orders = summary.get("changes", {}).get("orders")
-        if orders:
-            fields = summary["changes"].get("fields") or {}
-            changed = f" ({', '.join(f'{name} {count}' for name, count in fields.items())})" if fields else ""
-            self.stdout.write(f"  orders: {orders['created']} created, {orders['updated']} updated{changed}, "
-                              f"{orders['unchanged']} unchanged")
+        changes = summary.get("changes") or {}
+        fields = changes.get("fields") or {}
+        changed = f" ({', '.join(f'{name} {count}' for name, count in fields.items())})" if fields else ""
+        for kind in ("orders", "categories", "products", "skus", "listings", "listing_skus"):
+            counts = changes.get(kind)
+            if counts:
+                self.stdout.write(f"  {kind}: {counts['created']} created, {counts['updated']} updated"
+                                  f"{changed if kind in ('orders', 'products') else ''}, "
+                                  f"{counts['unchanged']} unchanged")
         for error in summary["errors"]:
             where = f"row {error['row']}" if error.get("row") else "file"
             self.stdout.write(f"  {where}, {error['column']}: {error['message']}")
