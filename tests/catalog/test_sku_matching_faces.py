@@ -60,6 +60,15 @@ def test_the_page_lists_the_groups_in_chinese_and_maps_one(shop, imported, clien
     assert OrderLine.objects.filter(shop=shop, order__channel_account=imported, sku__isnull=True).count() == 3
 
 
+def test_the_page_shows_the_unmatched_gmv_once_as_money(imported, client_as):
+    """The summary's GMV is the money filter's ``¥132.42`` (¥87.42 of the unknown code, ¥45.00 without one), not
+    ``¥¥132.42`` of a yen sign written before it again."""
+    text = client_as("operator").get("/skus/matching/").content.decode()
+    summary = text[text.index('id="unmatched-summary"'):]
+    summary = summary[:summary.index("</p>")]
+    assert "¥132.42" in summary and "¥¥" not in text
+
+
 def test_the_page_creates_a_sku_from_a_line_and_says_what_went_wrong(shop, imported, client_as):
     client = client_as("operator")
     client.post("/skus/matching/", {"action": "create", "account": imported.pk, "key": NO_CODE_KEY,

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,15 @@ def server(tmp_path_factory):
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert build.returncode == 0, build.stderr
+    with served(env) as base:
+        yield base
+
+
+@contextmanager
+def served(env: dict[str, str]) -> Iterator[str]:
+    """`shopops serve` of the data dir in ``env`` on a free port (its task worker in-process): its address once
+    its health check answers; stopped on exit."""
+    shopops = str(Path(sys.executable).parent / "shopops")
     port = _free_port()
     process = subprocess.Popen([shopops, "serve", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -49,9 +60,11 @@ def server(tmp_path_factory):
                 process.kill()
                 raise RuntimeError("shopops serve did not start: " + process.stderr.read().decode()[-2000:]) from None
             time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -27,18 +27,28 @@ def orders_and_items(tmp_path: Path, known: str, *, day: str = "2026-12-02", pre
                                                ("新款商品 未建档", "29.90", 1, UNKNOWN, "")]),
     ]
     order_path, item_path = tmp_path / f"orders-{prefix}.csv", tmp_path / f"items-{prefix}.csv"
-    with order_path.open("w", encoding="utf-8", newline="") as f:
+    write_order_report(order_path, item_path, orders, day=day)
+    numbers = {"orders": len(orders), "buyers": len({o[1] for o in orders}),
+               "gmv_fen": sum(round(float(o[2]) * 100) for o in orders), "lines": sum(len(o[3]) for o in orders)}
+    return order_path, item_path, numbers
+
+
+Order = tuple[str, str, str, list[tuple[str, str, int, str, str]]]
+
+
+def write_order_report(order_path: Path, item_path: Path, orders: list[Order], *, day: str,
+                       encoding: str = "utf-8") -> None:
+    """A Taobao 订单报表 and its 宝贝报表 of ``orders`` — (number, buyer, paid, [(title, price, quantity, seller
+    code, spec)]) — each created and paid on ``day`` and a success."""
+    with order_path.open("w", encoding=encoding, newline="") as f:
         writer = csv.writer(f)
         writer.writerow(ORDER_HEADER)
         for number, who, paid, items in orders:
             writer.writerow([number, who, paid, "交易成功", "浙江省 杭州市 西湖区", f"{day} 10:00:00",
                              f"{day} 10:01:00", items[0][0], sum(i[2] for i in items)])
-    with item_path.open("w", encoding="utf-8", newline="") as f:
+    with item_path.open("w", encoding=encoding, newline="") as f:
         writer = csv.writer(f)
         writer.writerow(ITEM_HEADER)
         for number, _who, _paid, items in orders:
             for title, price, qty, code, spec in items:
                 writer.writerow([number, title, price, qty, code, spec])
-    numbers = {"orders": len(orders), "buyers": len({o[1] for o in orders}),
-               "gmv_fen": sum(round(float(o[2]) * 100) for o in orders), "lines": sum(len(o[3]) for o in orders)}
-    return order_path, item_path, numbers

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from shopops.imports.columns import Column, ColumnConverter, resolve_columns
 from shopops.imports.formats.base import RowProblem, Skip
 from shopops.imports.formats.orders_formats import TAOBAO_STATUS, build_taobao, plain_taobao
+from shopops.imports.order_merge import draft_of_plain
 
 STATUSES = [*TAOBAO_STATUS, "未知状态", "", None, "交易成功（部分退款）"]
 MONEY = st.one_of(st.none(), st.integers(0, 10**6))
@@ -33,7 +34,8 @@ def _order(draw):
         "退款金额": draw(st.one_of(st.none(), st.just(0), st.integers(1, 10**6))),
     }
     items = [{"_row": 10 + i, "订单编号": "3800000001", "标题": draw(TEXT), "价格": draw(st.integers(0, 10**5)),
-              "购买数量": draw(st.integers(1, 4)), "商家编码": draw(TEXT), "外部系统编号": draw(TEXT)}
+              "购买数量": draw(st.integers(1, 4)), "商家编码": draw(TEXT), "外部系统编号": draw(TEXT),
+              "商品属性": draw(st.one_of(TEXT, st.just("颜色:黑;尺码:XL")))}
              for i in range(draw(st.integers(0, 3)))]
     records = [record] if draw(st.integers(0, 9)) else [record, {**record, "_row": 3}]
     return records, items
@@ -59,6 +61,9 @@ def test_plain_taobao_agrees_with_build_taobao(order):
         draft.paid_fen, draft.shipping_fen, draft.province, draft.city, draft.rows)
     assert list(zip(plain.codes, plain.titles, plain.units, plain.qtys, plain.line_rows, strict=True)) == [
         (line.sku_code, line.title, line.unit_price_fen, line.qty, line.row) for line in draft.lines]
+    # the draft a common order turns into when a code is not in the catalog keeps each line's spec (SKU matching)
+    assert [(line.sku_code, line.spec) for line in draft_of_plain(plain).lines] == [
+        (line.sku_code, line.spec) for line in draft.lines]
 
 
 def test_a_common_order_takes_the_plain_path():

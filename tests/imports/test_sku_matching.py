@@ -21,7 +21,13 @@ from shopops.lake.storage import read_table
 from shopops.orders import selectors as order_selectors
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.services import matching_map, matching_unmap
-from tests.imports.matching_files import NO_CODE_SPEC, NO_CODE_TITLE, UNKNOWN, orders_and_items
+from tests.imports.matching_files import (
+    NO_CODE_SPEC,
+    NO_CODE_TITLE,
+    UNKNOWN,
+    orders_and_items,
+    write_order_report,
+)
 
 DAY = dt.date(2026, 12, 2)
 ACCOUNT = "匹配测试天猫店"
@@ -191,3 +197,15 @@ def test_a_title_longer_than_the_stored_one_still_maps_later_imports(shop, accou
     matching_map(shop=shop, channel_account_id=account.pk, match_key=key, sku_id=known.pk)
     again = _import(shop, orders, items)
     assert again["unmatched_lines"] == 2 and again["unchanged"] == again["rows"]
+
+
+def test_an_unknown_code_keeps_its_spec_for_the_matching_page(shop, account, known, tmp_path):
+    """An order whose lines all have a seller code reads the quick way (``plain_taobao``); when a code is not in
+    the catalog its lines are written one by one and must keep what the item report says of them (商品属性), or
+    the 商品匹配 page cannot say which size or colour the unknown code is."""
+    orders, items = tmp_path / "orders.csv", tmp_path / "items.csv"
+    write_order_report(orders, items, [("6601", "买家丁", "278.00", [("加绒卫衣 新款", "139.00", 2, UNKNOWN,
+                                                                      "颜色:黑;尺码:XL")])], day=DAY.isoformat())
+    assert _import(shop, orders, items)["unmatched_lines"] == 1
+    group, = order_selectors.unmatched_groups(shop=shop, channel_account_id=account.pk)
+    assert (group.match_key, group.spec) == (f"code:{UNKNOWN}", "颜色:黑;尺码:XL")

@@ -37,8 +37,9 @@ def plain_loses(order: PlainOrder, head: OrderHead, fmt: Format) -> bool:
 
 def draft_of_plain(order: PlainOrder) -> OrderDraft:
     """The draft ``build`` would have made of a common order (the same values, so the same fingerprint)."""
-    lines = [LineDraft(code, title, unit, qty, row) for code, title, unit, qty, row in zip(
-        order.codes, order.titles, order.units, order.qtys, order.line_rows, strict=True)]
+    specs = order.specs or ("",) * len(order.codes)
+    lines = [LineDraft(code, title, unit, qty, row, spec=spec) for code, title, unit, qty, row, spec in zip(
+        order.codes, order.titles, order.units, order.qtys, order.line_rows, specs, strict=True)]
     return OrderDraft(order_no=order.order_no, row=order.row, buyer_id=order.buyer, buyer_name=order.buyer,
                       placed_at=order.placed_at, paid_at=order.paid_at, status=order.status, paid_fen=order.paid_fen,
                       shipping_fen=order.shipping_fen, lines=lines, province=order.province, city=order.city,

@@ -125,6 +125,7 @@ class PlainOrder(NamedTuple):
     qtys: tuple[int, ...]
     line_rows: tuple[int, ...]  # the source row of each line
     rows: tuple[int, ...]  # every source row of the order (as OrderDraft.rows)
+    specs: tuple[str, ...] = ()  # each line's spec text (商品属性) where the export has it: SKU matching shows it
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def plain_taobao(records: Sequence[Record], items: Sequence[Record]) -> PlainOrd
     paid = head["买家实际支付金额"]
     row = head["_row"]
     if items:
-        codes, titles, units, qtys, rows = [], [], [], [], []
+        codes, titles, units, qtys, rows, specs = [], [], [], [], [], []
         for item in items:
             item_get = item.get
             code = item_get("商家编码") or item_get("外部系统编号")
@@ -212,10 +212,11 @@ def plain_taobao(records: Sequence[Record], items: Sequence[Record]) -> PlainOrd
             units.append(item["价格"])
             qtys.append(item["购买数量"])
             rows.append(item["_row"])
+            specs.append(text(item, "商品属性"))
         goods = 0
         for unit, qty in zip(units, qtys, strict=True):
             goods += unit * qty
-        line = (tuple(codes), tuple(titles), tuple(units), tuple(qtys), tuple(rows), (row, *rows))
+        line = (tuple(codes), tuple(titles), tuple(units), tuple(qtys), tuple(rows), (row, *rows), tuple(specs))
     else:
         code = get("商家编码")
         if not code:
@@ -223,7 +224,7 @@ def plain_taobao(records: Sequence[Record], items: Sequence[Record]) -> PlainOrd
         qty = get("宝贝总数量") or 1
         unit = -(-(paid - shipping) // qty) if paid > shipping else 0
         goods = unit * qty
-        line = ((str(code),), (str(get("宝贝标题") or ""),), (unit,), (qty,), (row,), (row,))
+        line = ((str(code),), (str(get("宝贝标题") or ""),), (unit,), (qty,), (row,), (row,), ("",))
     discount = order_discount_fen(goods, shipping, paid)
     if discount < 0 or discount > goods:
         return None
