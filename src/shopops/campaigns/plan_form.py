@@ -52,7 +52,7 @@ LABELS = {
     "promotions": gettext_lazy("Promotions"), "costs": gettext_lazy("Cost parameters per channel"),
 }
 WIDGETS = {"type": "type", "level": "level", "start": "datetime", "end": "datetime", "stackable": "checkbox",
-           "delete": "checkbox", "skus": "skus"}
+           "delete": "checkbox", "skus": "skus", "shop": "shop"}
 ORDER_TYPES = " ".join(code for code, kind in promotion_rows.TYPES.items() if kind.order_level)
 
 
@@ -187,6 +187,7 @@ def plan_context(request: HttpRequest, campaign: Campaign | None, post: PlanPost
         "promotion_types": [(code, say(kind.label)) for code, kind in promotion_rows.TYPES.items()],
         "levels": [(code, say(text)) for code, text in promotion_rows.LEVELS.items()],
         "sku_choices": _sku_choices(form),
+        "shop_choices": [(request.shop.code, request.shop.name)],  # a shop-level offer's shop, by its name
         "cost_columns": [say(text) for text in cost_table.LABELS.values()],
         "cost_rows": [{**row, "cells": [{**cell, "label": say(cell["label"])} for cell in row["cells"]]}
                       for row in cost_table.table_rows(names.items(), costs)],

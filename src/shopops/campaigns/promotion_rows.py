@@ -73,7 +73,7 @@ ROW_FIELDS = ("type", "id", "name", "level", *TYPE_INPUTS, "skus", "shop", "star
 
 _LABELS: dict[str, Text] = {
     "id": gettext_noop("Promotion code"), "type": gettext_noop("Type"), "name": gettext_noop("Name"),
-    "level": gettext_noop("Level"), "shop": gettext_noop("Shop code"), "skus": gettext_noop("SKUs covered"),
+    "level": gettext_noop("Level"), "shop": gettext_noop("Shop"), "skus": gettext_noop("SKUs covered"),
     "start": gettext_noop("Starts"), "end": gettext_noop("Ends"), "note": gettext_noop("Note"),
     "delete": gettext_noop("Remove"),
     "tiers": gettext_noop("Tiers"), "every": gettext_noop("For every (¥)"), "off": gettext_noop("Off (¥)"),

@@ -208,7 +208,7 @@ def user_create(
         password_check(password=password, user=User(username=username))
     user = User.objects.create_user(username=username, password=password)
     UserProfile.objects.create(user=user, language=language)
-    user_set_role(user=user, role=role, actor=actor)
+    user_set_role(user=user, role=role, actor=actor, record=False)  # user.create records the role
     for shop in shops:
         ShopMembership.objects.get_or_create(user=user, shop=shop)
     audit_record(action="user.create", object_type="user", object_id=user.pk, actor=actor,
@@ -234,7 +234,8 @@ def _refuse_self_lockout(user: User, actor: User | None) -> None:
 
 
 @transaction.atomic
-def user_set_role(*, user: User, role: str, actor: User | None = None) -> None:
+def user_set_role(*, user: User, role: str, actor: User | None = None, record: bool = True) -> None:
+    """Give ``user`` one role; audited as user.role unless ``record`` is off (a new user's entry has it)."""
     if role not in roles.ROLES:
         raise InvalidInput(_("Unknown role."), [FieldError("role", _("Unknown role: %s") % role)])
     _refuse_foreign_user(user, actor)
@@ -245,7 +246,7 @@ def user_set_role(*, user: User, role: str, actor: User | None = None) -> None:
     old = list(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
     user.groups.remove(*Group.objects.filter(name__in=roles.ROLES))
     user.groups.add(group)
-    if old != [role]:
+    if old != [role] and record:
         audit_record(action="user.role", object_type="user", object_id=user.pk, actor=actor,
                      object_repr=user.get_username(), changes={"role": [old[0] if old else None, role]})
 

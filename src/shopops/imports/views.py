@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shopops.channels import selectors as channel_selectors
@@ -46,7 +47,7 @@ JOB_COLUMNS = [
     Column("updated", gettext_lazy("Updated"), lambda j: j.updated, numeric=True),
     Column("unchanged", gettext_lazy("Unchanged"), lambda j: j.unchanged, numeric=True),
     Column("rejected", gettext_lazy("Rejected"), lambda j: j.rejected, numeric=True),
-    Column("by", gettext_lazy("By"), lambda j: j.created_by.username if j.created_by else "CLI"),
+    Column("by", gettext_lazy("By"), lambda j: j.created_by.username if j.created_by else _("Command line")),
 ]
 
 ERROR_COLUMNS = [

@@ -125,7 +125,8 @@ def stock_by_sku(*, shop: Shop) -> dict[int, dict[str, int]]:
 
 
 def ledger(*, shop: Shop, sku_id: int, limit: int = 200) -> QuerySet[StockMove]:
-    return StockMove.objects.filter(shop=shop, sku_id=sku_id).select_related("location", "actor").order_by(
+    return StockMove.objects.filter(shop=shop, sku_id=sku_id).select_related(
+        "location", "actor", "po_line__order").order_by(
         "-at", "-id")[:limit]
 
 

@@ -23,7 +23,7 @@ from shopops.core.i18n import say
 from shopops.inventory import selectors, services
 from shopops.inventory.adapters import FileAdapter
 from shopops.inventory.forecast import DEMAND_CLASS_NAMES, MODEL_NAMES
-from shopops.inventory.models import PurchaseOrder
+from shopops.inventory.models import PurchaseOrder, StockMove
 from shopops.orders import selectors as order_selectors
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import parse_business_date
@@ -68,6 +68,31 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, page, qs, active)
 
 
+# ledger references the app or the demo writes itself (a key, not a document number people know): prefix → what
+# the entry is; any other reference is the user's own document number and is shown as it is
+_KEYED_REFS = (("demo-open:", gettext_lazy("Opening stock")), ("demo-refill:", gettext_lazy("Restock")),
+               ("demo-sale:", None), ("reservation:", None), ("count-", None), ("po:", None), ("stock-count:", None))
+
+
+def move_reference(move: StockMove) -> dict[str, str]:
+    """A ledger entry's 单据号 as people read it: the purchase order (linked), the stock-count import (linked),
+    or what the entry is and its day (销售出库 2026-12-04) instead of an internal key."""
+    day = move.at.date().isoformat() if move.at else ""
+    if move.po_line_id is not None:
+        order = move.po_line.order
+        return {"text": _("Purchase order %(number)s") % {"number": order.number},
+                "url": reverse("web:inventory_po_detail", args=[order.pk])}
+    ref = move.ref
+    job = ref.removeprefix("stock-count:")
+    if ref.startswith("stock-count:") and job.isdigit():
+        return {"text": _("Stock count import #%(job)s") % {"job": job},
+                "url": reverse("web:import_detail", args=[int(job)])}
+    for prefix, label in _KEYED_REFS:
+        if ref.startswith(prefix):
+            return {"text": f"{label or move.get_type_display()} {day}", "url": ""}
+    return {"text": ref, "url": ""}
+
+
 @page_requires(roles.VIEW_STOCK)
 def sku_page(request: HttpRequest, code: str) -> HttpResponse:
     sku = selectors.sku_get(shop=request.shop, sku_code=code)
@@ -81,7 +106,7 @@ def sku_page(request: HttpRequest, code: str) -> HttpResponse:
                                         "interval": _("%(level)s%% interval") % {"level": forecast["level"]}}}
     return render(request, "inventory/sku.html", {
         "sku": sku, "balances": selectors.balances_for_sku(shop=request.shop, sku_id=sku.pk),
-        "moves": selectors.ledger(shop=request.shop, sku_id=sku.pk, limit=100),
+        "moves": [(m, move_reference(m)) for m in selectors.ledger(shop=request.shop, sku_id=sku.pk, limit=100)],
         "held": [(r, channel_label(r.channel) if r.channel else "—")
                  for r in selectors.reservations_held(shop=request.shop, sku_id=sku.pk)[:50]],
         "chart": chart, "forecast": forecast, "day": day,

@@ -80,6 +80,11 @@ def order_detail(*, shop: Shop, pk: int) -> Order | None:
     )
 
 
+def has_orders(*, shop: Shop) -> bool:
+    """Whether the shop has any order at all (a new shop's pages invite an import instead of showing zeros)."""
+    return Order.objects.filter(shop=shop).exists()
+
+
 def latest_paid_date(*, shop: Shop) -> dt.date | None:
     return Order.objects.filter(shop=shop).aggregate(d=Max("paid_date"))["d"]
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from shopops.core.selectors import shops_for_user, user_color_rule, user_role
-from shopops.ui.nav import NAV
+from shopops.ui.nav import NAV, active_url
 from shopops.ui.permissions import LOGIN_ONLY
 
 
@@ -14,13 +14,11 @@ def workbench(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    path = request.path
-    nav = []
-    for item in NAV:
-        if item.perm == LOGIN_ONLY or user.has_perm(item.perm):
-            url = reverse(item.url_name)
-            active = path == url if url == "/" else path.startswith(url)
-            nav.append({"url": url, "label": item.label, "icon": item.icon, "active": active})
+    nav = [{"url": reverse(item.url_name), "label": item.label, "icon": item.icon}
+           for item in NAV if item.perm == LOGIN_ONLY or user.has_perm(item.perm)]
+    active = active_url(request.path, [entry["url"] for entry in nav])
+    for entry in nav:
+        entry["active"] = entry["url"] == active
     return {
         "nav": nav,
         "current_shop": getattr(request, "shop", None),

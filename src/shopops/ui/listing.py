@@ -41,6 +41,10 @@ class ListPage:
     select_name: str = "selected"
     bulk_template: str = ""
     bulk_context: dict[str, Any] = field(default_factory=dict)
+    # What an empty list says when no search or filter is applied (the shop has none yet), with an optional
+    # link to where they come from, e.g. {"url": ".../imports/new/?target=catalog", "label": "导入商品"}.
+    empty_text: Promise | str = ""
+    empty_link: dict[str, str] | None = None
 
 
 def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort: str) -> HttpResponse:
@@ -85,6 +89,7 @@ def render_list(request: HttpRequest, page: ListPage, qs: QuerySet, active_sort:
         "q": request.GET.get("q", ""),
         "sort": active_sort,
         "query_without_page": urlencode(params),
+        "filtered": any(k != "sort" for k in params),
         "export_url": "?" + urlencode({**params, "export": "xlsx"}),
     }
     # htmx swaps in the table only; a history restore (cache miss on back/forward) needs the whole page.

@@ -45,3 +45,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:settings_channels", _("Channel accounts"), roles.CHANGE_CHANNEL_ACCOUNTS, "⛓"),
     NavItem("web:audit_log", _("Audit log"), roles.VIEW_AUDIT, "✎"),
 )
+
+
+def active_url(path: str, urls: list[str]) -> str | None:
+    """The one entry a page highlights: the longest entry URL the path starts with (/skus/matching/ is 商品匹配,
+    not also SKU; the dashboard "/" only on itself)."""
+    matches = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matches, key=len, default=None)

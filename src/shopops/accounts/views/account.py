@@ -31,7 +31,8 @@ from shopops.ui.permissions import LOGIN_ONLY, page_requires
 @page_requires(roles.VIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = core_selectors.audit_entries(shop=request.shop)
-    return render(request, "accounts/audit_log.html", {"rows": [audit_row(e) for e in entries]})
+    names = {s.code: s.name for s in core_selectors.shops_for_user(user=request.user)}
+    return render(request, "accounts/audit_log.html", {"rows": [audit_row(e, names) for e in entries]})
 
 
 # The profile's one-field preferences: form action (also the field's name) → how it is kept.

@@ -93,12 +93,23 @@ VALUES = {**dict.fromkeys(("warmup_start", "main_start", "main_end", "return_end
           "role": _role, "channel": _channels, "channels": _channels, "prizes": _prizes, "sku_prices": _sku_prices}
 
 
-def audit_row(entry: AuditEntry) -> dict[str, object]:
-    """One entry as the page shows it: action and object in words, the changes as lines."""
+# what the log keeps to re-check a lottery draw (a seed, a list's hash): for the lottery's own page, not for
+# people reading the log
+HIDDEN = ("seed", "eligible_hash")
+
+
+def audit_row(entry: AuditEntry, shop_names: Mapping[str, str] | None = None) -> dict[str, object]:
+    """One entry as the page shows it: action and object in words, the changes as lines; a shop by its name
+    (``shop_names``: code → name; the log keeps the code)."""
+    names = shop_names or {}
     changes = entry.changes if isinstance(entry.changes, Mapping) else {"": entry.changes}
+    shown = entry.object_repr
+    if entry.object_type == "shop":
+        shown = names.get(shown, shown)
     return {
         "entry": entry,
         "action": ACTIONS.get(entry.action, entry.action),
-        "object": f"{OBJECTS.get(entry.object_type, entry.object_type)} {entry.object_repr}".strip(),
-        "changes": change_lines(changes, labels=FIELDS, values=VALUES),
+        "object": f"{OBJECTS.get(entry.object_type, entry.object_type)} {shown}".strip(),
+        "changes": change_lines(changes, labels=FIELDS, hidden=HIDDEN,
+                                values={**VALUES, "shop": lambda code: names.get(str(code), value_text(code))}),
     }

@@ -112,4 +112,6 @@ def channel_accounts(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/settings_channels.html", {
         "rows": rows, "channels": channel_selectors.channel_options(), "form": form, "detail": detail,
         "field_errors": _by_field(errors),
+        # wide enough for the longest name (a Chinese character takes about two of size's average characters)
+        "name_size": min(48, max([20, *(2 * len(r["account"].name) + 2 for r in rows)])),
     }, status=422 if detail else 200)

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
@@ -293,7 +293,7 @@ def _product_columns() -> list[Column]:
         Column("cumulative_share", gettext_lazy("Cumulative share"), lambda r: r["cumulative_share"], numeric=True),
         Column("on_hand", gettext_lazy("On hand"), lambda r: r["on_hand"], numeric=True),
         Column("sell_through", gettext_lazy("Sell-through"), lambda r: r["sell_through"], numeric=True),
-        Column("new", gettext_lazy("New product"), lambda r: _("yes") if r["new"] else _("no")),
+        Column("new", pgettext_lazy("column", "New product"), lambda r: _("yes") if r["new"] else _("no")),
     ]
 
 

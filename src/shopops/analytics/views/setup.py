@@ -37,7 +37,7 @@ class Step:
 STEPS = (
     Step("profile", gettext_lazy("Shop profile"), gettext_lazy("Check the shop's name and time zone."),
          "web:settings_shop", {}, roles.CHANGE_SHOP),
-    Step("channels", gettext_lazy("Channels and accounts"),
+    Step("channels", gettext_lazy("Channel accounts"),  # the name the sidebar gives the page
          gettext_lazy("Name your store on each platform you sell on; deactivate the ones you do not use."),
          "web:settings_channels", {}, roles.CHANGE_CHANNEL_ACCOUNTS),
     Step("catalog", gettext_lazy("Import products"),

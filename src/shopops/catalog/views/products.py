@@ -59,6 +59,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
                  {"url": reverse("web:sku_list"), "label": _("SKUs")},
                  *([{"url": reverse("web:product_create"), "label": _("New product")}]
                    if request.user.has_perm(roles.ADD_PRODUCTS) else [])],
+        empty_text=gettext_lazy("No products yet."),
+        empty_link={"url": reverse("web:import_new") + "?target=catalog", "label": _("Import the catalog")}
+        if request.user.has_perm(roles.RUN_IMPORTS) else None,
     )
     return render_list(request, page, qs, active_sort)
 

@@ -88,6 +88,16 @@ class LakeFormat(Format):
     options_help: tuple[tuple[str, str], ...] = ()  # option → what it does
     encoding: str = "gbk"  # of the sample file
     platform: str = ""  # stored in `platform` (ad-report: options["platform"]; else options, this, the channel)
+    # fields every layout must have (ad-report), listed by their first layout's headers: the columns say
+    # nothing required when each platform names them differently
+    layout_required: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> list[str]:
+        first = next(iter(self.layouts.values()), None)
+        extra = [first.fields[name].name for name in self.layout_required] if first is not None else []
+        own = super().required
+        return [*own, *(name for name in extra if name not in own)]
 
     def layout_for(self, platform: str | None) -> Layout:
         if self.layouts:
@@ -200,7 +210,8 @@ SYCM_LAYOUT = Layout(
 )
 
 SYCM_TRAFFIC = LakeFormat(
-    name="sycm-traffic", title=gettext_noop("生意参谋 traffic by day and source/item"),
+    name="sycm-traffic",
+    title=gettext_noop("Platform traffic report by day and source/item (生意参谋, 京东商智, 电商罗盘…)"),
     channel="tmall", target="lake", columns=SYCM_LAYOUT.columns, table="traffic_daily", layout=SYCM_LAYOUT,
     platform="sycm",
     quirks=("GBK CSV or xlsx from 生意参谋; one row per 日期 × 流量来源 (store level) or × 商品ID (item level)",
@@ -375,7 +386,7 @@ AD_REPORT = LakeFormat(
     name="ad-report",
     title=gettext_noop("Ad report (Zhitongche, Yinli Mofang, Wanxiangtai, JD Kuaiche, Qianchuan, Amazon SP)"),
     channel="tmall", target="lake",
-    columns=AD_LAYOUTS["ztc"].columns, table="ad_daily", layouts=AD_LAYOUTS,
+    columns=AD_LAYOUTS["ztc"].columns, table="ad_daily", layouts=AD_LAYOUTS, layout_required=_AD_REQUIRED,
     quirks=("options platform = ztc | ylmf | wxt | jdkc | qianchuan | amazon-sp (required): each platform has its "
             "own headers (see docs/formats-lake.md); 展现量, 点击量 and 花费 (or the platform's names) are required",
             "the level (keyword, crowd, creative, unit, item, campaign) is decided by the columns present and stored "

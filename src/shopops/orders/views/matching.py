@@ -56,7 +56,7 @@ def sku_matching(request: HttpRequest) -> HttpResponse:
         "rows": [GroupRow(g, names.get(g.channel_account_id, ""), suggested.get(f"{g.channel_account_id}:{g.match_key}", []))
                  for g in shown],
         "groups": len(groups), "lines": sum(g.lines for g in groups),
-        "gmv_fen": sum(g.gmv_fen for g in groups),
+        "gmv_fen": sum(g.gmv_fen for g in groups), "has_orders": selectors.has_orders(shop=shop),
         "mappings": [(m, names.get(m.channel_account_id, "")) for m in catalog_selectors.sku_mappings(shop=shop)[:500]],
         "q": q, "found": catalog_selectors.sku_choices(shop=shop, q=q) if q else [],
         "can_create": request.user.has_perm(roles.ADD_PRODUCTS),
