@@ -3,7 +3,8 @@
 // - The page language (<html lang>) picks Plotly's locale: zh-CN (registered here, no CDN) or English.
 //   Under zh-CN date axes read 9月20日 / 2026年9月, not "Sep 20 2026".
 // - Number axes: whole numbers with thousands separators (12,400), never SI suffixes ("12.4k").
-// - Count axes (tickformat ",d"): whole-number ticks only (no "67.9 orders").
+// - Count axes (tickformat ",d"): whole-number ticks only (no "67.9 orders"); a right-hand axis gets round
+//   ticks of its own instead of ones lined up with the left axis.
 (function () {
   if (typeof Plotly === "undefined") return;
   Plotly.register({
@@ -51,6 +52,8 @@
       var ax = layout[key] = layout[key] || {};
       if (ax.exponentformat === undefined) ax.exponentformat = "none";
       if (ax.separatethousands === undefined) ax.separatethousands = true;
+      // a second axis picks its own round ticks (Plotly's default "sync" gives 96,000 / 191,000 / 67.9)
+      if (ax.overlaying && ax.tickmode === undefined) ax.tickmode = "auto";
       if (ax.tickformat === ",d") {  // counts: ticks on whole numbers, never between them
         if (ax.tickmode === undefined) ax.tickmode = "auto";
         if (ax.dtick === undefined && largest(data, key, key.charAt(0)) < 8) ax.dtick = 1;
