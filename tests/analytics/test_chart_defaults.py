@@ -66,6 +66,7 @@ def test_the_shared_file_speaks_the_page_language_and_plain_numbers():
     assert 'getAttribute("lang")' in text and "locale: locale" in text  # chosen by <html lang>
     assert 'exponentformat = "none"' in text and "separatethousands = true" in text  # 12,400, never 12.4k
     assert 'tickformat === ",d"' in text and "dtick = 1" in text  # counts: whole-number ticks
+    assert 'ax.overlaying && ax.tickmode === undefined) ax.tickmode = "auto"' in text  # no 67.9 on a right axis
 
 
 def test_the_dashboard_order_axis_counts_whole_orders():
