@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from shopops.analytics.selectors.metrics import default_period, last_full_day
 from shopops.analytics.views.behaviour import period_header
 from shopops.core import clock
-from tests.analytics.behaviour_data import FUNNEL_ROWS, RETENTION_ROWS
+from tests.analytics.behaviour_data import FUNNEL_ROWS, PATH_ROWS, RETENTION_ROWS
 from tests.analytics.faces import lake  # noqa: F401
 from tests.analytics.test_metrics_faces import lake as order_lake  # noqa: F401
 
@@ -31,6 +32,12 @@ def _now(monkeypatch, day: dt.date) -> None:
 
 def _json(html: str, block: str) -> dict:
     return json.loads(html.split(f'id="{block}" type="application/json">')[1].split("</script>")[0])
+
+
+def _english(client):
+    """The user's interface language set to English (the profile decides, not the browser)."""
+    client.post(reverse("web:switch_language"), {"language": "en"})
+    return client
 
 
 def _input(html: str, name: str) -> str:
@@ -143,26 +150,23 @@ def test_behaviour_pages_leave_out_today(lake, client_as, monkeypatch, url):  # 
 
 def test_funnel_window_is_a_number_and_a_unit(lake, client_as):  # noqa: F811
     lake(FUNNEL_ROWS)
-    client = client_as("admin")
-    html = client.get("/analytics/funnel/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client = _english(client_as("admin"))
+    html = client.get("/analytics/funnel/").content.decode()
     assert _input(html, "window_n") == "1" and '<option value="d" selected>days</option>' in html
     assert "30m" not in html and "e.g. 30 minutes, 2 hours, 1 day" in html
     html = client.get("/analytics/funnel/", {"step": ["pv", "cart", "buy"], "window_n": "2", "window_unit": "h",
-                                             "from": "2026-11-01", "to": "2026-11-02"},
-                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+                                             "from": "2026-11-01", "to": "2026-11-02"}).content.decode()
     assert 'id="funnel-data"' in html and '<option value="h" selected>hours</option>' in html
     assert '<input type="hidden" name="window" value="2h">' in html  # saved as the API's code
     # a saved funnel's link still carries the code
-    html = client.get("/analytics/funnel/", {"step": ["pv", "buy"], "window": "30m"},
-                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/analytics/funnel/", {"step": ["pv", "buy"], "window": "30m"}).content.decode()
     assert _input(html, "window_n") == "30" and '<option value="m" selected>minutes</option>' in html
 
 
 def test_a_bad_funnel_window_is_told_in_units_not_codes(lake, client_as):  # noqa: F811
     lake(FUNNEL_ROWS)
-    html = client_as("viewer").get("/analytics/funnel/", {"step": ["pv", "cart"], "window_n": "0",
-                                                          "window_unit": "d"},
-                                   HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = _english(client_as("viewer")).get("/analytics/funnel/", {"step": ["pv", "cart"], "window_n": "0",
+                                                          "window_unit": "d"}).content.decode()
     assert "whole number of minutes, hours or days" in html and "unit s, m, h or d" not in html
     assert 'id="funnel-data"' not in html
 
@@ -179,8 +183,8 @@ def test_retention_columns_are_named_by_day_or_week():
 def test_retention_leaves_unfinished_cells_empty_and_notes_small_cohorts(lake, client_as, monkeypatch):  # noqa: F811
     _now(monkeypatch, dt.date(2026, 11, 10))  # 11-10 is today: its cells are not finished
     lake(RETENTION_ROWS)
-    html = client_as("viewer").get("/analytics/retention/", {"from": "2026-11-02", "to": "2026-11-10"},
-                                   HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client = _english(client_as("viewer"))
+    html = client.get("/analytics/retention/", {"from": "2026-11-02", "to": "2026-11-10"}).content.decode()
     chart = _json(html, "retention-data")
     assert chart["x"][:3] == ["Day 0", "Day 1", "Day 2"] and len(chart["x"]) == 9
     assert '<th class="num">Day 8</th>' in html and '<th class="num">8</th>' not in html
@@ -194,9 +198,33 @@ def test_retention_leaves_unfinished_cells_empty_and_notes_small_cohorts(lake, c
 def test_retention_weeks_still_running_are_empty(lake, client_as, monkeypatch):  # noqa: F811
     _now(monkeypatch, dt.date(2026, 11, 12))  # Thursday: the week of 11-09 is not over
     lake(RETENTION_ROWS)
-    html = client_as("viewer").get("/analytics/retention/", {"from": "2026-11-02", "to": "2026-11-12",
-                                                             "period": "week"},
-                                   HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = _english(client_as("viewer")).get("/analytics/retention/", {"from": "2026-11-02", "to": "2026-11-12",
+                                                             "period": "week"}).content.decode()
     chart = _json(html, "retention-data")
     assert chart["x"] == ["Week 0", "Week 1"]
     assert chart["z"] == [[1.0, None], [None, None]]
+
+
+# --- paths: where sessions end, each step in its own column -------------------------------------------------------
+
+def test_paths_sankey_shows_where_sessions_end_and_keeps_steps_in_their_columns(lake, client_as):  # noqa: F811
+    lake(PATH_ROWS)
+    client = _english(client_as("viewer"))
+    html = client.get("/analytics/paths/", {"from": "2026-11-01", "to": "2026-11-01"}).content.decode()
+    chart = _json(html, "paths-data")
+    labels, x = chart["labels"], chart["x"]
+    ends = [i for i, label in enumerate(labels) if label == "Sessions end"]
+    assert ends and all(chart["colors"][i] == "#d9d9d9" for i in ends)
+    # the sessions that stop: u1's pv → cart and buy → pv (step 2), u2's two pv → cart → buy (step 3);
+    # u3's five steps were cut off, not ended
+    stopped = {(labels[s], v) for s, t, v in zip(chart["source"], chart["target"], chart["value"], strict=True)
+               if t in ends}
+    assert stopped == {("2. Add to cart", 1), ("2. View", 1), ("3. Buy", 2)}
+    # one column per step: every "n. …" node sits at the same x, in step order
+    column = {}
+    for label, where in zip(labels, x, strict=True):
+        if label != "Sessions end":
+            column.setdefault(int(label.split(".")[0]), set()).add(where)
+    assert all(len(places) == 1 for places in column.values())
+    assert [next(iter(column[n])) for n in sorted(column)] == sorted(next(iter(p)) for p in column.values())
+    assert all(0 < v < 1 for v in chart["x"] + chart["y"])

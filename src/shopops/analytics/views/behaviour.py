@@ -232,22 +232,55 @@ def paths_page(request: HttpRequest) -> HttpResponse:
                    Column("sessions", _("Sessions"), lambda p: p["sessions"]),
                    Column("share", _("Share of sessions"), lambda p: p["share"])]
         return _xlsx("paths.xlsx", _("Paths"), columns, report["paths"])
-    chart = None
-    if report and report["edges"]:
-        nodes: dict[tuple[int, str], int] = {}
-        for e in report["edges"]:
-            for key in ((e["step"], e["source"]), (e["step"] + 1, e["target"])):
-                nodes.setdefault(key, len(nodes))
-        chart = {"labels": [f"{step}. {step_label(b, kind)}" for (step, b) in nodes],
-                 "source": [nodes[(e["step"], e["source"])] for e in report["edges"]],
-                 "target": [nodes[(e["step"] + 1, e["target"])] for e in report["edges"]],
-                 "value": [e["sessions"] for e in report["edges"]]}
+    chart = _sankey(report, kind) if report and report["edges"] else None
     return render(request, "analytics/paths.html", {
         "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
         "date_to": date_to, "start": start, "behaviours": _start_choices(report, present, start),
         "query": request.GET.urlencode(), "step_kind": kind,
         "coverage": coverage_context(request, date_from, date_to),
     })
+
+
+EXIT = ""  # the "sessions end here" node of a column
+NODE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#17becf"]  # Plotly's own; the end node is light grey
+
+
+def _sankey(report: dict, kind: str) -> dict:
+    """Nodes (one per step and event, each in its step's column), the step → step links and, from each node,
+    the sessions that stop there (to a grey "end" node in the next column): without them the first column
+    looks as if everyone went on. ``x``/``y``: the node's place (0..1), so a step is never drawn in another
+    step's column."""
+    links = [((e["step"], e["source"]), (e["step"] + 1, e["target"]), e["sessions"]) for e in report["edges"]]
+    links += [((e["step"], e["behavior"]), (e["step"] + 1, EXIT), e["sessions"]) for e in report["ends"]]
+    nodes: dict[tuple[int, str], int] = {}
+    into: dict[tuple[int, str], int] = {}
+    out: dict[tuple[int, str], int] = {}
+    for src, dst, n in links:
+        for key in (src, dst):
+            nodes.setdefault(key, len(nodes))
+        out[src] = out.get(src, 0) + n
+        into[dst] = into.get(dst, 0) + n
+    size = {key: max(into.get(key, 0), out.get(key, 0)) for key in nodes}
+    columns = max(step for step, _b in nodes)
+    per_column = {c: [key for key in nodes if key[0] == c] for c in range(1, columns + 1)}
+    tallest = max(sum(size[key] for key in keys) for keys in per_column.values()) or 1
+    place: dict[tuple[int, str], tuple[float, float]] = {}
+    for c, keys in per_column.items():
+        gap = tallest * 0.2 / max(len(keys), 1)
+        done = 0.0
+        for key in keys:
+            middle = (done + size[key] / 2) / (tallest * 1.2)
+            place[key] = (round(0.001 + 0.998 * (c - 1) / max(columns - 1, 1), 4),
+                          round(min(0.999, max(0.001, middle)), 4))
+            done += size[key] + gap
+    end = str(_("Sessions end"))
+    return {"labels": [end if b == EXIT else f"{step}. {step_label(b, kind)}" for (step, b) in nodes],
+            "colors": ["#d9d9d9" if key[1] == EXIT else NODE_COLOURS[i % len(NODE_COLOURS)]
+                       for i, key in enumerate(nodes)],
+            "x": [place[key][0] for key in nodes], "y": [place[key][1] for key in nodes],
+            "source": [nodes[src] for src, _dst, _n in links], "target": [nodes[dst] for _src, dst, _n in links],
+            "value": [n for _src, _dst, n in links]}
 
 
 def _start_choices(report: dict | None, present: list[str], start: str) -> list[tuple[str, str]]:

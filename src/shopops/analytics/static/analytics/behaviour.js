@@ -16,7 +16,9 @@
   }
   var p = data("paths-data"), pe = document.getElementById("paths-chart");
   if (p && pe) {
-    ShopOpsCharts.draw(pe, [{type: "sankey", orientation: "h", node: {label: p.labels, pad: 15, thickness: 16},
+    ShopOpsCharts.draw(pe, [{type: "sankey", orientation: "h", arrangement: "snap",
+      node: {label: p.labels, pad: 15, thickness: 16, x: p.x, y: p.y,
+             color: p.colors},
       link: {source: p.source, target: p.target, value: p.value}}],
       {margin: {l: 10, r: 10, t: 10, b: 10}, height: 420});
   }
