@@ -184,9 +184,17 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
     edges: list[dict[str, Any]] = sorted(
         ({"step": k[0], "source": k[1], "target": k[2], "sessions": n} for k, n in counted.items()),
         key=lambda e: (e["step"], -e["sessions"], e["source"], e["target"]))
+    # where sessions stop: the last step of every path shorter than max_steps (a longer one was only cut off)
+    stopped: dict[tuple[int, str], int] = {}
+    for p in paths:
+        if len(p["steps"]) < max_steps:
+            key = (len(p["steps"]), p["steps"][-1])
+            stopped[key] = stopped.get(key, 0) + p["sessions"]
+    ends: list[dict[str, Any]] = [{"step": k[0], "behavior": k[1], "sessions": n}
+                                  for k, n in sorted(stopped.items(), key=lambda kn: (kn[0][0], -kn[1], kn[0][1]))]
     return {"from": begin.isoformat(), "to": end.isoformat(), "start": start, "max_steps": max_steps,
             "step_kind": "page" if pages else "event", "idle_minutes": path_queries.IDLE_SECONDS // 60, "sessions": total, "paths": paths[:limit],
-            "edges": edges}
+            "edges": edges, "ends": ends}
 
 
 # --- retention -----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from shopops.analytics import metrics as layer
 from shopops.analytics.domain import FIRST_DAY, LAST_DAY, day_in_range
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.queries import explain
+from shopops.core.clock import today
 from shopops.core.errors import ErrorCollector
 
 if TYPE_CHECKING:
@@ -38,6 +39,25 @@ def _in_range(day: dt.date, field: str, errors: ErrorCollector) -> dt.date | Non
         errors.add(field, _("Choose a date between %(first)s and %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY})
         return None
     return day
+
+
+def last_full_day(tz_name: str) -> dt.date:
+    """Yesterday in the shop's time zone: the last finished business day. Today is still running, so every
+    page's default period ends here (a half day would read as a drop to zero at the right edge)."""
+    return today(tz_name) - dt.timedelta(days=1)
+
+
+def default_period(tz_name: str, *, days: int, span: tuple[dt.date, dt.date] | None = None
+                   ) -> tuple[dt.date, dt.date]:
+    """The analytics pages' default period: ``days`` days ending on the last finished day — within ``span``
+    (the data's first and last day) when given, so a log that stopped earlier shows its last days."""
+    end = last_full_day(tz_name)
+    if span and span[1] < end:
+        end = span[1]
+    start = end - dt.timedelta(days=days - 1)
+    if span and span[0] <= end:
+        start = max(start, span[0])
+    return start, end
 
 
 def parse_day(value: object, field: str, errors: ErrorCollector) -> dt.date | None:

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shopops.analytics.selectors import behaviour as selectors
+from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.services.funnels import saved_funnel_delete, saved_funnel_save
 from shopops.channels.labels import channel_label, source_label
 from shopops.core import roles
-from shopops.core.clock import today
 from shopops.core.errors import InvalidInput, NotFound, ShopOpsError
 from shopops.core.i18n import say
 from shopops.core.text import listing
@@ -42,6 +42,9 @@ PERIOD_LABELS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week")}
 ACTIVE_LABELS = {"any": gettext_lazy("Any event"), "buy": gettext_lazy("Purchase")}
 DEFAULT_DAYS = 30
 STEP_SLOTS = 5
+# The funnel window's units as people say them; the code (30m, 2h, 1d) stays the API's and the saved funnel's.
+WINDOW_UNITS = {"m": gettext_lazy("minutes"), "h": gettext_lazy("hours"), "d": gettext_lazy("days")}
+SMALL_COHORT = 30  # fewer people than this: one person more or less moves the rate by several points
 
 
 PAGE_LABELS = {"home": gettext_lazy("Home page"), "search": gettext_lazy("Search results"),
@@ -80,10 +83,9 @@ def coverage_context(request: HttpRequest, date_from: str, date_to: str) -> dict
 
 
 def _dates(request: HttpRequest, *, days: int = DEFAULT_DAYS) -> tuple[str, str]:
-    """The range asked for, else the last ``days`` days of the behaviour log (or up to today when it is empty)."""
-    span = selectors.behaviour_span(shop=request.shop)
-    end = span[1] if span else today(request.shop.timezone)
-    start = max(end - dt.timedelta(days=days - 1), span[0]) if span else end - dt.timedelta(days=days - 1)
+    """The range asked for, else the last ``days`` finished days of the behaviour log (up to yesterday)."""
+    start, end = metric_selectors.default_period(request.shop.timezone, days=days,
+                                                 span=selectors.behaviour_span(shop=request.shop))
     return request.GET.get("from") or start.isoformat(), request.GET.get("to") or end.isoformat()
 
 
@@ -103,7 +105,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         chosen = [s for s in request.GET["steps"].split(",") if s.strip()]
     if not chosen:
         chosen = [s for s in ("pv", "cart", "buy") if s in present] or present[:3]
-    params = {"window": request.GET.get("window", "1d"), "mode": request.GET.get("mode", "sequential"),
+    params = {"window": _window(request), "mode": request.GET.get("mode", "sequential"),
               "by": request.GET.get("by", "")}
     report, errors, detail = None, [], ""
     if len(chosen) >= 2 or request.GET:
@@ -111,7 +113,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
             report = selectors.funnel_report(shop=request.shop, steps=chosen, date_from=date_from, date_to=date_to,
                                              **params)
         except InvalidInput as exc:
-            errors, detail = [e.as_dict() for e in exc.errors], exc.detail
+            errors, detail = [_window_error(e.as_dict()) for e in exc.errors], exc.detail
     groups = []
     if report:
         groups = [{"value": "", "label": str(BY_LABELS[""]), "rows": report["rows"]}]
@@ -140,8 +142,35 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         "report": report, "groups": groups, "chart": chart, "errors": errors, "detail": detail,
         "slots": slots, "behaviours": [(b, label(b)) for b in present], "date_from": date_from, "date_to": date_to,
         "params": params, "modes": list(MODE_LABELS.items()), "bys": list(BY_LABELS.items()),
+        "window": _window_parts(params["window"]),
         "query": request.GET.urlencode(), "coverage": coverage_context(request, date_from, date_to),
     })
+
+
+def _window(request: HttpRequest) -> str:
+    """The window code from the form's number and unit (分钟/小时/天), else as given (saved funnels, links)."""
+    number, unit = request.GET.get("window_n", "").strip(), request.GET.get("window_unit", "")
+    if number or unit:
+        return f"{number}{unit}"
+    return request.GET.get("window", "1d")
+
+
+def _window_parts(code: str) -> dict:
+    """A window code as the form shows it: the number and the unit's choices (seconds only when given so)."""
+    match = selectors.WINDOW_RE.match(code or "")
+    number, unit = (match.group(1), match.group(2)) if match else ((code or "").strip(), "d")
+    units = [(u, str(text)) for u, text in WINDOW_UNITS.items()]
+    if unit not in WINDOW_UNITS:
+        units.insert(0, (unit, str(_("seconds"))))
+    return {"number": number, "unit": unit, "units": units}
+
+
+def _window_error(error: dict) -> dict:
+    """The selector's window message names its codes (s, m, h, d); the form asks for a number and a unit."""
+    if error.get("field") != "window":
+        return error
+    return {**error, "message": str(_("Give the window as a whole number of minutes, hours or days, "
+                                      "at most 90 days."))}
 
 
 def _funnel_query(steps: list[str], window: str, mode: str) -> str:
@@ -203,22 +232,55 @@ def paths_page(request: HttpRequest) -> HttpResponse:
                    Column("sessions", _("Sessions"), lambda p: p["sessions"]),
                    Column("share", _("Share of sessions"), lambda p: p["share"])]
         return _xlsx("paths.xlsx", _("Paths"), columns, report["paths"])
-    chart = None
-    if report and report["edges"]:
-        nodes: dict[tuple[int, str], int] = {}
-        for e in report["edges"]:
-            for key in ((e["step"], e["source"]), (e["step"] + 1, e["target"])):
-                nodes.setdefault(key, len(nodes))
-        chart = {"labels": [f"{step}. {step_label(b, kind)}" for (step, b) in nodes],
-                 "source": [nodes[(e["step"], e["source"])] for e in report["edges"]],
-                 "target": [nodes[(e["step"] + 1, e["target"])] for e in report["edges"]],
-                 "value": [e["sessions"] for e in report["edges"]]}
+    chart = _sankey(report, kind) if report and report["edges"] else None
     return render(request, "analytics/paths.html", {
         "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
         "date_to": date_to, "start": start, "behaviours": _start_choices(report, present, start),
         "query": request.GET.urlencode(), "step_kind": kind,
         "coverage": coverage_context(request, date_from, date_to),
     })
+
+
+EXIT = ""  # the "sessions end here" node of a column
+NODE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#17becf"]  # Plotly's own; the end node is light grey
+
+
+def _sankey(report: dict, kind: str) -> dict:
+    """Nodes (one per step and event, each in its step's column), the step → step links and, from each node,
+    the sessions that stop there (to a grey "end" node in the next column): without them the first column
+    looks as if everyone went on. ``x``/``y``: the node's place (0..1), so a step is never drawn in another
+    step's column."""
+    links = [((e["step"], e["source"]), (e["step"] + 1, e["target"]), e["sessions"]) for e in report["edges"]]
+    links += [((e["step"], e["behavior"]), (e["step"] + 1, EXIT), e["sessions"]) for e in report["ends"]]
+    nodes: dict[tuple[int, str], int] = {}
+    into: dict[tuple[int, str], int] = {}
+    out: dict[tuple[int, str], int] = {}
+    for src, dst, n in links:
+        for key in (src, dst):
+            nodes.setdefault(key, len(nodes))
+        out[src] = out.get(src, 0) + n
+        into[dst] = into.get(dst, 0) + n
+    size = {key: max(into.get(key, 0), out.get(key, 0)) for key in nodes}
+    columns = max(step for step, _b in nodes)
+    per_column = {c: [key for key in nodes if key[0] == c] for c in range(1, columns + 1)}
+    tallest = max(sum(size[key] for key in keys) for keys in per_column.values()) or 1
+    place: dict[tuple[int, str], tuple[float, float]] = {}
+    for c, keys in per_column.items():
+        gap = tallest * 0.2 / max(len(keys), 1)
+        done = 0.0
+        for key in keys:
+            middle = (done + size[key] / 2) / (tallest * 1.2)
+            place[key] = (round(0.001 + 0.998 * (c - 1) / max(columns - 1, 1), 4),
+                          round(min(0.999, max(0.001, middle)), 4))
+            done += size[key] + gap
+    end = str(_("Sessions end"))
+    return {"labels": [end if b == EXIT else f"{step}. {step_label(b, kind)}" for (step, b) in nodes],
+            "colors": ["#d9d9d9" if key[1] == EXIT else NODE_COLOURS[i % len(NODE_COLOURS)]
+                       for i, key in enumerate(nodes)],
+            "x": [place[key][0] for key in nodes], "y": [place[key][1] for key in nodes],
+            "source": [nodes[src] for src, _dst, _n in links], "target": [nodes[dst] for _src, dst, _n in links],
+            "value": [n for _src, _dst, n in links]}
 
 
 def _start_choices(report: dict | None, present: list[str], start: str) -> list[tuple[str, str]]:
@@ -243,25 +305,50 @@ def retention_page(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         errors, detail = [e.as_dict() for e in exc.errors], exc.detail
     periods = list(range((report["max_period"] or 0) + 1)) if report and report["cohorts"] else []
+    if report:
+        _blank_unfinished(report, metric_selectors.last_full_day(request.shop.timezone))
+    headers = [period_header(report["period"] if report else "day", n) for n in periods]
     if report and request.GET.get("export") == "xlsx":
         columns = [Column("cohort", _("Cohort"), lambda c: c["cohort"]),
                    Column("users", _("People"), lambda c: c["users"])]
-        columns += [Column(f"p{n}", _("Period %(n)s") % {"n": n},
+        columns += [Column(f"p{n}", headers[n],
                            lambda c, n=n: c["periods"][n]["rate"] if n < len(c["periods"]) else None)
                     for n in periods]
         return _xlsx("retention.xlsx", _("Retention"), columns, report["cohorts"])
     chart = None
     if report and report["cohorts"]:
-        chart = {"x": [str(n) for n in periods], "y": [c["cohort"] for c in report["cohorts"]],
+        chart = {"x": headers, "y": [c["cohort"] for c in report["cohorts"]],
                  "z": [[p["rate"] for p in c["periods"]] + [None] * (len(periods) - len(c["periods"]))
                        for c in report["cohorts"]],
                  "labels": {"period": _("Period"), "cohort": _("Cohort"), "rate": _("Retention")}}
     return render(request, "analytics/retention.html", {
         "report": report, "chart": chart, "errors": errors, "detail": detail, "date_from": date_from,
-        "date_to": date_to, "params": params, "periods": periods, "cohorts": list(COHORT_LABELS.items()),
+        "date_to": date_to, "params": params, "periods": periods, "headers": headers,
+        "small_cohort": SMALL_COHORT,
+        "has_small": any(c["users"] < SMALL_COHORT for c in (report or {}).get("cohorts", [])),
+        "cohorts": list(COHORT_LABELS.items()),
         "period_choices": list(PERIOD_LABELS.items()), "actives": list(ACTIVE_LABELS.items()),
         "query": request.GET.urlencode(), "coverage": coverage_context(request, date_from, date_to),
     })
+
+
+def period_header(period: str, n: int) -> str:
+    """A retention column's name: 第N天 / 第N周 (Day N / Week N), N counted from the cohort's own day or week."""
+    if period == "week":
+        return _("Week %(n)s") % {"n": n}
+    return _("Day %(n)s") % {"n": n}
+
+
+def _blank_unfinished(report: dict, last_full_day: dt.date) -> None:
+    """Cells whose day or week has not ended yet (it reaches today): no rate rather than a low one — the day is
+    still running, so 0.0% would read as nobody came back. Marks them ``unfinished``."""
+    days = 7 if report["period"] == "week" else 1
+    for cohort in report["cohorts"]:
+        start = dt.date.fromisoformat(cohort["cohort"])
+        for cell in cohort["periods"]:
+            cell_end = start + dt.timedelta(days=days * (cell["period"] + 1) - 1)
+            if cell_end > last_full_day:
+                cell.update(rate=None, unfinished=True)
 
 
 urlpatterns = [

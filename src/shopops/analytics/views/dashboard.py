@@ -5,19 +5,17 @@ instead (``views.setup``), until an administrator dismisses it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from shopops.analytics.selectors.alerts import PERIODS, kpi_cards
 from shopops.analytics.selectors.dashboard import dashboard_data
+from shopops.analytics.selectors.metrics import last_full_day
 from shopops.analytics.selectors.setup import setup_state, shop_has_orders
 from shopops.analytics.views.setup import checklist
 from shopops.channels.labels import channel_label
 from shopops.core import roles
-from shopops.core.clock import today
 from shopops.core.money import format_fen
 from shopops.ui.params import business_date_problem, parse_business_date, tell_bad_query
 from shopops.ui.permissions import page_requires
@@ -38,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # A new shop has no numbers yet: the setup checklist instead of a wall of zeros and empty charts.
         setup = checklist(request, setup_state(shop=shop))
         return render(request, "analytics/dashboard_setup.html", {"setup": setup})
-    default_day = today(shop.timezone) - dt.timedelta(days=1)
+    default_day = last_full_day(shop.timezone)
     day = parse_business_date(request.GET.get("date"), default=default_day)
     problem = business_date_problem(request.GET.get("date"), default=default_day)
     if problem:

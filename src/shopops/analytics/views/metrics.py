@@ -25,7 +25,6 @@ from shopops.analytics.selectors import traffic as traffic_selectors
 from shopops.channels.domain import CHANNELS
 from shopops.channels.labels import channel_label, source_label
 from shopops.core import roles
-from shopops.core.clock import today
 from shopops.core.domain import rise_fall_colors
 from shopops.core.errors import ErrorCollector, ShopOpsError
 from shopops.core.money import fen_to_decimal
@@ -51,8 +50,7 @@ GROUP_LABELS = {"channel": gettext_lazy("Channel"), "source": gettext_lazy("Traf
 
 
 def _period(request: HttpRequest) -> tuple[str, str]:
-    end = today(request.shop.timezone)
-    start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    start, end = metric_selectors.default_period(request.shop.timezone, days=DEFAULT_DAYS)
     return (request.GET.get("from", "").strip() or start.isoformat(),
             request.GET.get("to", "").strip() or end.isoformat())
 
@@ -187,15 +185,22 @@ def _channel_choices(current: str) -> list[tuple[str, str]]:
     return choices
 
 
-def _bar_chart(labels: list[str], series: list[tuple[str, list, str, bool]], *, height: int = 300) -> dict:
-    """A grouped bar chart; each series (name, values, colour, on the right-hand ¥ axis)."""
+COUNT_AXIS = {"tickformat": ",d"}  # whole-number ticks (static/ui/charts.js keeps them on whole numbers)
+
+
+def _bar_chart(labels: list[str], series: list[tuple[str, list, str, bool]], *, left: dict, right: dict,
+               height: int = 300) -> dict:
+    """Side-by-side bars of two measures on two axes (``left``/``right``: the axes' layout, e.g. title); each
+    series (name, values, colour, on the right-hand axis). Its own ``offsetgroup`` per series: without one,
+    bars on different axes are drawn over each other and the front one hides the other."""
     return {
         "data": [{"x": labels, "y": values, "type": "bar", "name": name, "marker": {"color": colour},
-                  **({"yaxis": "y2"} if right else {})} for name, values, colour, right in series],
-        "layout": {"barmode": "group", "height": height, "margin": {"l": 60, "r": 60, "t": 10, "b": 80},
+                  "offsetgroup": str(n), **({"yaxis": "y2"} if on_right else {})}
+                 for n, (name, values, colour, on_right) in enumerate(series, start=1)],
+        "layout": {"barmode": "group", "height": height, "margin": {"l": 70, "r": 70, "t": 10, "b": 80},
                    "legend": {"orientation": "h", "y": -0.35},
-                   "yaxis": {"title": str(METRIC_LABELS["uv"]), "rangemode": "tozero"},
-                   "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right", "rangemode": "tozero"}},
+                   "yaxis": {**left, "rangemode": "tozero"},
+                   "yaxis2": {**right, "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False}},
     }
 
 
@@ -247,23 +252,25 @@ def traffic_sources(request: HttpRequest) -> HttpResponse:
             {"x": [r["day"] for r in day_rows], "y": [_chart_yuan(r["gmv"]) for r in day_rows], "type": "scatter",
              "mode": "lines+markers", "name": str(_("GMV (¥)")), "yaxis": "y2", "line": {"color": "#d4380d"}},
         ],
-        "layout": {"barmode": "group", "height": 340, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
-                   "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": str(_("Date"))},
-                   "yaxis": {"title": str(_("People")), "rangemode": "tozero"},
+        "layout": {"barmode": "group", "height": 340, "margin": {"l": 70, "r": 70, "t": 10, "b": 40},
+                   "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"title": str(_("Date")), "type": "date"},
+                   "yaxis": {"title": str(_("People")), "rangemode": "tozero", **COUNT_AXIS},
                    "yaxis2": {"title": str(_("GMV (¥)")), "overlaying": "y", "side": "right",
-                              "rangemode": "tozero"}, "hovermode": "x unified"},
+                              "rangemode": "tozero", "showgrid": False},
+                   "hovermode": "x unified"},
     }
+    axes = {"left": {"title": str(METRIC_LABELS["uv"]), **COUNT_AXIS}, "right": {"title": str(_("GMV (¥)"))}}
     if group == "source":
         labels = [_source_name(r) for r in group_rows]
         share_chart = _bar_chart(labels, [
             (str(METRIC_LABELS["uv"]), [r.get("uv") for r in group_rows], "#91caff", False),
             (str(_("GMV (¥)")), [None if r["gmv_fen"] is None else _chart_yuan(r["gmv_fen"]) for r in group_rows],
-             "#d4380d", True)])
+             "#d4380d", True)], **axes)
     else:
         labels = [_label(group, r[group], language) for r in group_rows]
         share_chart = _bar_chart(labels, [
             (str(METRIC_LABELS["uv"]), [r["uv"] for r in group_rows], "#91caff", False),
-            (str(_("GMV (¥)")), [_chart_yuan(r["gmv"]) for r in group_rows], "#d4380d", True)])
+            (str(_("GMV (¥)")), [_chart_yuan(r["gmv"]) for r in group_rows], "#d4380d", True)], **axes)
     share_chart["layout"]["xaxis"] = {"title": str(GROUP_LABELS[group])}
     notes = sorted(set((daily or {}).get("notes", [])) | set((grouped or {}).get("notes", [])))
     return render(request, "analytics/traffic_sources.html", {
@@ -335,13 +342,10 @@ def products_analysis(request: HttpRequest) -> HttpResponse:
                                  "new_vs_old": (str(_("New vs older products")), new_cols, new_old)}, errors)
     if exported:
         return exported
-    abc_chart = {"data": [{"x": [a["class"] for a in abc], "y": [_chart_yuan(a["gmv"]) for a in abc], "type": "bar",
-                           "name": str(_("GMV (¥)")), "marker": {"color": "#d4380d"}},
-                          {"x": [a["class"] for a in abc], "y": [a["skus"] for a in abc], "type": "bar",
-                           "name": str(_("SKUs")), "yaxis": "y2", "marker": {"color": "#bfbfbf"}}],
-                 "layout": {"barmode": "group", "height": 280, "margin": {"l": 60, "r": 60, "t": 10, "b": 40},
-                            "legend": {"orientation": "h", "y": -0.2}, "yaxis": {"title": str(_("GMV (¥)"))},
-                            "yaxis2": {"title": str(_("SKUs")), "overlaying": "y", "side": "right"}}}
+    abc_chart = _bar_chart([a["class"] for a in abc], [
+        (str(_("GMV (¥)")), [_chart_yuan(a["gmv"]) for a in abc], "#d4380d", False),
+        (str(_("SKUs")), [a["skus"] for a in abc], "#8c8c8c", True)],
+        left={"title": str(_("GMV (¥)"))}, right={"title": str(_("SKUs")), **COUNT_AXIS}, height=280)
     band_chart = {"data": [{"x": [b["band"] for b in bands], "y": [_chart_yuan(b["gmv"]) for b in bands], "type": "bar",
                             "name": str(_("GMV (¥)")), "marker": {"color": "#1677ff"}}],
                   "layout": {"height": 260, "margin": {"l": 60, "r": 20, "t": 10, "b": 40},

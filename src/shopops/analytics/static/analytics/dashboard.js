@@ -1,8 +1,9 @@
-// GMV trend chart: data comes from a json_script block (no inline script, nothing unescaped).
+// GMV trend chart: data comes from a json_script block (no inline script, nothing unescaped); drawn by the
+// shared ui/charts.js (language, number format).
 (function () {
   var el = document.getElementById("gmv-chart");
   var src = document.getElementById("gmv-data");
-  if (!el || !src || typeof Plotly === "undefined") return;
+  if (!el || !src || typeof ShopOpsCharts === "undefined") return;
   var d = JSON.parse(src.textContent);
   var traces = [
     {x: d.x, y: d.gmv.map(Number), type: "scatter", mode: "lines", name: d.labels.gmv,
@@ -10,11 +11,12 @@
     {x: d.x, y: d.orders, type: "bar", name: d.labels.orders, yaxis: "y2", marker: {color: "rgba(24,144,255,0.35)"}}
   ];
   var layout = {
-    margin: {l: 60, r: 50, t: 10, b: 40}, height: 320, legend: {orientation: "h", y: -0.2},
+    margin: {l: 70, r: 50, t: 10, b: 40}, height: 320, legend: {orientation: "h", y: -0.2},
+    xaxis: {type: "date"},
     yaxis: {title: d.labels.gmv, rangemode: "tozero"},
-    yaxis2: {title: d.labels.orders, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false},
+    yaxis2: {title: d.labels.orders, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false,
+             tickformat: ",d"},
     hovermode: "x unified"
   };
-  Plotly.newPlot(el, traces, layout, {displaylogo: false, responsive: true});
-  el.setAttribute("data-rendered", "1");
+  ShopOpsCharts.draw(el, traces, layout);
 })();
