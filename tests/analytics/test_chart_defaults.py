@@ -48,18 +48,17 @@ def _input(html: str, name: str) -> str:
 
 # --- 1. one shared chart file -----------------------------------------------------------------------------------
 
-def test_every_analytics_chart_page_loads_the_shared_chart_file_after_plotly():
-    templates = [t for t in (ANALYTICS / "templates" / "analytics").glob("*.html")
-                 if "vendor/plotly.min.js" in t.read_text()]
-    assert len(templates) >= 7
+def test_every_chart_page_loads_the_shared_chart_file_after_plotly():
+    templates = [t for t in SRC.glob("*/templates/**/*.html") if "vendor/plotly.min.js" in t.read_text()]
+    assert len(templates) >= 9
     for template in templates:
         text = template.read_text()
         plotly, shared = text.index("vendor/plotly.min.js"), text.find("ui/charts.js")
         assert shared > plotly, f"{template.name}: load ui/charts.js right after plotly.min.js"
 
 
-def test_analytics_scripts_draw_only_through_the_shared_file():
-    for script in (ANALYTICS / "static" / "analytics").glob("*.js"):
+def test_every_script_draws_only_through_the_shared_file():
+    for script in [s for s in SRC.glob("*/static/**/*.js") if "vendor" not in s.parts and s != CHARTS_JS]:
         text = script.read_text()
         if "Plotly" in text or "ShopOpsCharts" in text:
             assert "Plotly.newPlot" not in text, f"{script.name}: draw with ShopOpsCharts.draw"

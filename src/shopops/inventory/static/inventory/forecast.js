@@ -13,6 +13,6 @@
   ];
   var layout = {margin: {l: 50, r: 20, t: 10, b: 40}, height: 300, legend: {orientation: "h", y: -0.2},
                 yaxis: {rangemode: "tozero"}, hovermode: "x unified"};
-  Plotly.newPlot(el, traces, layout, {displaylogo: false, responsive: true});
+  ShopOpsCharts.draw(el, traces, layout);
   el.setAttribute("data-rendered", "1");
 })();
