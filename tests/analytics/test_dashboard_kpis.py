@@ -22,7 +22,7 @@ PREV = DAY - dt.timedelta(days=1)
 WEEK = DAY - dt.timedelta(days=7)
 
 
-def small_shop() -> MemoryTables:
+def small_shop(*, with_events: bool = True) -> MemoryTables:
     """DAY: buyer 1 pays ¥10 + ¥30 (two orders), buyer 2 pays ¥40 of which ¥5 refunded → GMV ¥80, 3 orders,
     2 buyers; visitors a, b, c, d (4). PREV: buyer 3 pays ¥40; visitors a, e. WEEK: buyer 1 pays ¥20, buyer 4
     ¥20; visitors a, b, c, d, e (5)."""
@@ -33,13 +33,16 @@ def small_shop() -> MemoryTables:
     ]
     visits = {DAY: "abcd", PREV: "ae", WEEK: "abcde"}
     events = [(day, u) for day, users in visits.items() for u in users]
-    return MemoryTables(get_engine(), {
+    data: dict[str, dict] = {
         "orders_fact": {"order_id": [r[0] for r in rows], "customer_id": [r[1] for r in rows],
                         "paid_date": [r[2] for r in rows], "paid_fen": [r[3] for r in rows],
                         "refunded_fen": [r[4] for r in rows], "channel": ["tmall"] * len(rows)},
         "events": {"date": [e[0] for e in events], "user_id": [e[1] for e in events],
                    "behavior": ["pv"] * len(events), "channel": ["tmall"] * len(events)},
-    })
+    }
+    if not with_events:
+        del data["events"]
+    return MemoryTables(get_engine(), data)
 
 
 @pytest.fixture
@@ -107,3 +110,19 @@ def test_dashboard_on_an_empty_shop(client_as, monkeypatch):
     html = response.content.decode()
     assert "¥0.00" in _card(html, "gmv") and "—" in _card(html, "cvr") and "—" in _card(html, "aov")
     assert 'class="flat na"' in _card(html, "gmv")
+
+
+def test_buyers_without_any_traffic_data_make_visitors_unknown_not_zero(shop, client_as, monkeypatch):
+    """A shop fed only order exports: visitors are unknown (—, with a pointer to the traffic import), never a
+    false 0 beside paying buyers; the demo-like data above keeps its visitors and shows no such note."""
+    orders_only = small_shop(with_events=False)
+    monkeypatch.setattr(alert_selectors, "shop_tables", lambda shop: orders_only)
+    kpis = kpi_cards(shop=shop, end=DAY, days=1)
+    cards = {c["key"]: c for c in kpis["cards"]}
+    assert cards["uv"]["value"] is None and cards["cvr"]["value"] is None and kpis["visitors_unknown"]
+    assert cards["buyers"]["value"] == 2 and cards["uv"]["change_prev"] is None
+    html = client_as("operator").get("/", {"date": DAY.isoformat()}).content.decode()
+    assert "—" in _card(html, "uv") and 'id="visitors-unknown"' in html and "format=sycm-traffic" in html
+    known_tables = small_shop()
+    monkeypatch.setattr(alert_selectors, "shop_tables", lambda shop: known_tables)
+    assert 'id="visitors-unknown"' not in client_as("operator").get("/", {"date": DAY.isoformat()}).content.decode()

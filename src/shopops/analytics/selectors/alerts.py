@@ -159,6 +159,8 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
     def totals(a: dt.date, b: dt.date) -> tuple[dict, bool]:
         result = compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
         numbers = {m: result["totals"].get(m) for m in KPI_METRICS}
+        if not numbers["uv"] and numbers["buyers"]:
+            numbers["uv"] = None  # buyers without a visitor: no traffic data for the period, not 0 visitors
         return numbers, bool(result["totals"].get("deduplicated", True))
 
     current, dedup = totals(start, end)
@@ -177,6 +179,7 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
             "change_wow": change_rate(current[m], week_ago[m]),
         })
     return {"start": start, "end": end, "days": days, "cards": cards, "deduplicated": dedup,
+            "visitors_unknown": current["uv"] is None,
             "previous_start": start - span, "previous_end": end - span,
             "week_start": start - week, "week_end": end - week}
 
