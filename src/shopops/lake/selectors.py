@@ -10,9 +10,12 @@ from dataclasses import dataclass
 import pyarrow as pa
 from deltalake import DeltaTable
 
+from shopops.lake.rollups import ROLLUPS
 from shopops.lake.storage import table_info as table_info  # rows, versions, files, bytes of every table
 from shopops.lake.storage import table_uri
-from shopops.lake.tables import TABLES
+from shopops.lake.tables import TABLES, LakeTable
+
+_ALL: dict[str, LakeTable] = {**TABLES, **{name: r.table for name, r in ROLLUPS.items()}}
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,33 @@ class TableVersion:
 
 
 def lake_table_names() -> tuple[str, ...]:
-    """Every lake table, in declaration order."""
-    return tuple(TABLES)
+    """Every lake table, facts then rollups, in declaration order."""
+    return tuple(_ALL)
 
 
 def lake_table_schema(name: str) -> pa.Schema:
     """The Arrow schema of lake table ``name`` (KeyError for an unknown name)."""
-    return TABLES[name].schema
+    return _ALL[name].schema
 
 
 def lake_table_partitions(name: str) -> tuple[str, ...]:
     """The partition columns of lake table ``name``."""
-    return TABLES[name].partition_by
+    return _ALL[name].partition_by
+
+
+def rollup_names() -> tuple[str, ...]:
+    """The rollup tables (docs/architecture.md#rollups), in declaration order."""
+    return tuple(ROLLUPS)
+
+
+def rollup_source(name: str) -> str:
+    """The lake table rollup ``name`` is built from."""
+    return ROLLUPS[name].source.name
+
+
+def rollup_build(name: str, source_rows: pa.Table) -> pa.Table:
+    """Rollup ``name``'s rows of some rows of its source table (pure: what the lake would store for them)."""
+    return ROLLUPS[name].build(source_rows)
 
 
 def lake_table_version(name: str) -> TableVersion | None:
