@@ -5,17 +5,16 @@ reaches into ``lake.storage`` or ``lake.tables`` (apps meet through services and
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pyarrow as pa
 from deltalake import DeltaTable
 
 from shopops.lake.rollups import ROLLUPS
-from shopops.lake.storage import table_info as table_info  # rows, versions, files, bytes of every table
-from shopops.lake.storage import table_uri
-from shopops.lake.tables import TABLES, LakeTable
-
-_ALL: dict[str, LakeTable] = {**TABLES, **{name: r.table for name, r in ROLLUPS.items()}}
+from shopops.lake.storage import ALL_TABLES as _ALL
+from shopops.lake.storage import log_head, rollup_debts, table_exists, table_uri
+from shopops.lake.storage import table_info as _table_info
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,11 @@ class TableVersion:
     uri: str
     version: int
     files: tuple[str, ...]
+
+
+def table_info() -> list[dict]:
+    """Rows, version, files and bytes of every lake table, facts then rollups (absent tables say so)."""
+    return _table_info(tuple(_ALL))
 
 
 def lake_table_names() -> tuple[str, ...]:
@@ -58,10 +62,40 @@ def rollup_build(name: str, source_rows: pa.Table) -> pa.Table:
     return ROLLUPS[name].build(source_rows)
 
 
+# uri → ((newest commit, its mtime), the version then): pages ask per table per request; the log is listed
+# each time (one scandir), the table opened only when another commit landed — in any process.
+_VERSIONS: dict[str, tuple[tuple[int, int], TableVersion]] = {}
+_VERSIONS_LOCK = threading.Lock()
+
+
 def lake_table_version(name: str) -> TableVersion | None:
     """The current version of lake table ``name``, or None while nothing has been written to it."""
     uri = table_uri(name)
-    if not DeltaTable.is_deltatable(uri):
+    head = log_head(name)
+    if head is None:
         return None
+    cached = _VERSIONS.get(uri)
+    if cached is not None and cached[0] == head:
+        return cached[1]
     delta = DeltaTable(uri)
-    return TableVersion(uri=uri, version=delta.version(), files=tuple(delta.file_uris()))
+    current = TableVersion(uri=uri, version=delta.version(), files=tuple(delta.file_uris()))
+    if current.version == head[0]:  # else a commit landed between the listing and the open: not cached
+        with _VERSIONS_LOCK:
+            _VERSIONS[uri] = (head, current)
+    return current
+
+
+def rollup_ready(name: str, shop_id: int) -> bool:
+    """Whether rollup ``name`` holds exactly its build from the source for ``shop_id``: the table exists (a
+    missing one is built whole from its source, under a debt for the whole table until it commits, so
+    existing means complete) and no rebuild of it is owed for the shop or the whole table (docs/architecture.md#rollups). The order
+    facts' own debt to the DB (orders' FactsRefreshDue) leaves facts and rollups equally behind, so it
+    does not make a rollup unready."""
+    if name not in ROLLUPS or not table_exists(name):
+        return False
+    return not any(due.whole or due.shop_id == shop_id for due in rollup_debts(table=name))
+
+
+def rollups_ready(shop_id: int) -> bool:
+    """Whether every rollup is ready for ``shop_id`` (:func:`rollup_ready`)."""
+    return all(rollup_ready(name, shop_id) for name in ROLLUPS)

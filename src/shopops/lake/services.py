@@ -2,22 +2,27 @@
 with it, orders.services.facts) and the import-fed tables (:class:`FeedWriter`: one import of one source = one
 Delta commit, or none when nothing changed). The import-fed tables (events, traffic_daily, ad_daily,
 search_terms, competitor_snapshots) are the only copy of what the exports said: no rebuild touches them.
+
+Every write of a rollup's source is wrapped in :func:`rollups_kept`: the rollups of exactly the written
+partitions are rebuilt after the source commits, one commit per rollup table (docs/architecture.md#rollups).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from shopops.lake import storage
+from shopops.lake.rollups import ROLLUPS, Rollup, rollups_of
 
 # The lake's interface to the apps above it (lake.storage and lake.tables stay private to the lake): the table
 # definitions, replacing a derived table's rows (the orders' facts), a table's version, and the
@@ -29,10 +34,6 @@ from shopops.lake.storage import row_hashes as row_hashes
 from shopops.lake.storage import table_version as table_version
 from shopops.lake.tables import TABLES as TABLES
 from shopops.lake.tables import LakeTable
-
-if TYPE_CHECKING:
-
-    pass
 
 # ------------------------------------------------------------------------------------ import-fed tables
 
@@ -185,10 +186,12 @@ class FeedWriter:
                 result.deleted += counts[3]
             changed = result.inserted or result.updated or result.deleted
             if changed and commit:
-                result.version = storage.commit_feed(
-                    self.table, self.feed, remove=old, add=list(adds.values()),
-                    metadata={"shopops.rows": self.rows, **(metadata or {})})
-                result.written = written = True
+                with rollups_kept((self.table.name,), feed=self.feed, shop_id=_shop_of(self.feed),
+                                  date_from=result.date_from, date_to=result.date_to):
+                    result.version = storage.commit_feed(
+                        self.table, self.feed, remove=old, add=list(adds.values()),
+                        metadata={"shopops.rows": self.rows, **(metadata or {})})
+                    result.written = written = True
             else:
                 result.version = storage.table_version(self.table)
             return result
@@ -278,3 +281,158 @@ def feed_rows(*, table: LakeTable, feed: str) -> pa.Table:
     if not parts:
         return table.schema.empty_table()
     return pa.concat_tables(parts).select(table.schema.names).cast(table.schema)
+
+
+# ------------------------------------------------------------------------------------------------ rollups
+#
+# A rollup has its source's partitioning, so the rollup of some source partitions is built from exactly
+# those partitions: (date, feed) for the events' rollups — the source files of those dates are read, one
+# rollup file per (date, feed) written, and ONE commit per rollup table swaps the feed's old rollup files of
+# the dates for the new ones (the same pieces as the import-fed tables); paid_date for the order facts'
+# rollups — the shop's facts of the dates are read back with a partition filter and the rollup's rows of
+# the same shop and dates replaced. A rollup table that does not exist yet is built from its whole source
+# (an older lake's one-time backfill), so a rollup table that exists is complete unless a debt says not.
+
+
+def _shop_of(feed: str) -> int:
+    """The shop of a feed id ``s{shop}.…``."""
+    return int(feed.split(".", 1)[0][1:])
+
+
+@contextlib.contextmanager
+def rollups_kept(sources: tuple[str, ...], *, feed: str = "", shop_id: int | None = None,
+                 date_from: dt.date | None = None, date_to: dt.date | None = None) -> Iterator[None]:
+    """Around the commit(s) of ``sources``' rows of one feed (import-fed) or one shop (derived) over
+    ``date_from..date_to`` (None: every date): record the rollups owed, let the body commit, rebuild the
+    rollups of those partitions, then pay the debts. Leaving the body by an exception rebuilds nothing and
+    keeps the debts (the source may have committed): ``lake settle`` pays them."""
+    owed: list[tuple[Rollup, str]] = []
+    for source in sources:
+        for rollup in rollups_of(source):
+            if storage.table_exists(rollup.table.name):  # a missing table stays missing until built whole
+                owed.append((rollup, storage.rollup_owe(rollup.table.name, feed=feed, shop_id=shop_id,
+                                                        date_from=date_from, date_to=date_to)))
+    yield
+    for source in sources:
+        storage._before_rollups(TABLES[source])
+        _rollups_build(rollups_of(source), feed=feed or None, shop_id=shop_id, date_from=date_from,
+                       date_to=date_to)
+    storage.rollups_paid([due_id for _rollup, due_id in owed])
+
+
+def _rollups_build(rollups: list[Rollup], *, feed: str | None, shop_id: int | None, date_from: dt.date | None,
+                   date_to: dt.date | None) -> None:
+    """Rebuild ``rollups`` (of one source) over a feed or a shop (None: all) and a date range (None: all).
+    A rollup table that does not exist is built from the whole source, under a debt for the whole table
+    (creating a table and filling it are two commits)."""
+    missing = [r for r in rollups if not storage.table_exists(r.table.name)]
+    present = [r for r in rollups if r not in missing]
+    if present:
+        _rollups_write(present, feed=feed, shop_id=shop_id, date_from=date_from, date_to=date_to)
+    if missing:
+        dues = [storage.rollup_owe(r.table.name) for r in missing]
+        _rollups_write(missing, feed=None, shop_id=None, date_from=None, date_to=None)
+        storage.rollups_paid(dues)
+
+
+def _rollups_write(rollups: list[Rollup], *, feed: str | None, shop_id: int | None, date_from: dt.date | None,
+                   date_to: dt.date | None) -> None:
+    source = rollups[0].source
+    if source.fed_by_imports:
+        _feed_rollups_build(rollups, feed=feed, date_from=date_from, date_to=date_to)
+        return
+    rows = storage.read_rows(source, shop_id=shop_id, date_from=date_from, date_to=date_to)
+    predicate = None if shop_id is None else f"shop_id = {int(shop_id)}"
+    if predicate is not None and date_from is not None and date_to is not None:
+        (column,) = source.partition_by
+        predicate += f" AND {column} >= '{date_from.isoformat()}' AND {column} <= '{date_to.isoformat()}'"
+    for rollup in rollups:
+        storage.replace_rows(rollup.table, rollup.build(rows), predicate=predicate)
+
+
+def _feed_rollups_build(rollups: list[Rollup], *, feed: str | None, date_from: dt.date | None,
+                        date_to: dt.date | None) -> None:
+    """The (date, feed) partitions of ``rollups`` from the source's files of those partitions (each read
+    once for all the rollups), then one commit per rollup table swapping the old files for the new."""
+    source = rollups[0].source
+    by_partition: dict[tuple[str, dt.date], list[storage.FeedFile]] = {}
+    for file in storage.feed_files(source, feed, date_from=date_from, date_to=date_to):
+        by_partition.setdefault((file.feed, file.date), []).append(file)
+    written: dict[str, list[storage.PartitionFile]] = {r.table.name: [] for r in rollups}
+    committed: set[str] = set()
+    try:
+        for (part_feed, day), files in sorted(by_partition.items()):
+            rows = _partition_rows(source, files, day, part_feed)
+            for rollup in rollups:
+                out = storage.PartitionFile(rollup.table, day, part_feed)
+                written[rollup.table.name].append(out)
+                out.write(rollup.build(rows))
+        for rollup in rollups:
+            adds = [add for out in written[rollup.table.name] if (add := out.close()) is not None]
+            old = storage.feed_files(rollup.table, feed, date_from=date_from, date_to=date_to)
+            if adds or old or not storage.table_exists(rollup.table.name):
+                storage.commit_feed(rollup.table, feed or "*", remove=old, add=adds,
+                                    metadata={"shopops.rollup_of": source.name})
+            committed.add(rollup.table.name)
+    finally:
+        for name, outs in written.items():
+            if name not in committed:
+                for out in outs:
+                    out.discard()
+
+
+def _partition_rows(source: LakeTable, files: list[storage.FeedFile], day: dt.date, feed: str) -> pa.Table:
+    """The source rows of one (date, feed) partition, partition columns added."""
+    data = pa.concat_tables([storage.read_feed_file(source, file.path) for file in files])
+    data = data.append_column("date", pa.repeat(pa.scalar(day, pa.date32()), data.num_rows))
+    return data.append_column("feed", pa.repeat(pa.scalar(feed, pa.string()), data.num_rows))
+
+
+def rollups_settle(*, older_than: dt.timedelta | None = None) -> list[dict]:
+    """Pay the rollup debts on record (only those older than ``older_than``) and build every rollup table that
+    does not exist while its source does (an older lake); one rebuild per rollup and feed or shop over the
+    span of its debts. Rebuilding is idempotent, so paying a debt twice is harmless."""
+    cutoff = time.time() - older_than.total_seconds() if older_than is not None else None
+    groups: dict[tuple[str, str, int | None], list[storage.RollupDue]] = {}
+    for due in storage.rollup_debts():
+        if cutoff is None or due.created_at < cutoff:
+            groups.setdefault((due.table, due.feed, due.shop_id), []).append(due)
+    for name, rollup in ROLLUPS.items():
+        if not storage.table_exists(name) and storage.table_exists(rollup.source.name) \
+                and not any(key[0] == name for key in groups):
+            groups[(name, "", None)] = []
+    paid = []
+    for (name, feed, shop_id), dues in groups.items():
+        rollup = ROLLUPS[name]
+        if any(due.whole for due in dues) or not dues:
+            scope: tuple[str | None, int | None, dt.date | None, dt.date | None] = (None, None, None, None)
+        elif any(due.date_from is None for due in dues):
+            scope = (feed or None, shop_id, None, None)
+        else:
+            scope = (feed or None, shop_id, min(d.date_from for d in dues if d.date_from),
+                     max(d.date_to for d in dues if d.date_to))
+        _rollups_build([rollup], feed=scope[0], shop_id=scope[1], date_from=scope[2], date_to=scope[3])
+        storage.rollups_paid([due.id for due in dues])
+        paid.append({"table": name, "feed": scope[0] or "", "shop_id": scope[1],
+                     "date_from": scope[2].isoformat() if scope[2] else None,
+                     "date_to": scope[3].isoformat() if scope[3] else None, "debts": len(dues)})
+    return paid
+
+
+def rollups_rebuild() -> list[dict]:
+    """Recreate every rollup from its whole source (after the order facts were rebuilt); the debts recorded
+    before are paid by it."""
+    out = []
+    for name, rollup in ROLLUPS.items():
+        dues = [due.id for due in storage.rollup_debts(table=name)]
+        if not storage.table_exists(rollup.source.name):
+            out.append({"table": name, "rebuilt": False})
+            continue
+        _rollups_build([rollup], feed=None, shop_id=None, date_from=None, date_to=None)
+        storage.rollups_paid(dues)
+        out.append({"table": name, "rebuilt": True, "version": storage.table_version(rollup.table)})
+    return out
+
+
+def rollups_due_count() -> int:
+    return len(storage.rollup_debts())

@@ -28,7 +28,11 @@ from deltalake import DeltaTable, write_deltalake
 from deltalake.transaction import AddAction, CommitProperties, RemoveAction
 from django.conf import settings
 
+from shopops.lake.rollups import ROLLUPS
 from shopops.lake.tables import TABLES, LakeTable
+
+# every table of the lake: the facts, then the rollups
+ALL_TABLES: dict[str, LakeTable] = {**TABLES, **{name: rollup.table for name, rollup in ROLLUPS.items()}}
 
 
 def table_uri(name: str) -> str:
@@ -39,23 +43,45 @@ def table_exists(name: str) -> bool:
     return DeltaTable.is_deltatable(table_uri(name))
 
 
-def replace_rows(table: LakeTable, data: pa.Table, *, predicate: str) -> int:
-    """Replace exactly the rows matching ``predicate`` with ``data`` in one commit; returns the new version."""
+def replace_rows(table: LakeTable, data: pa.Table, *, predicate: str | None) -> int:
+    """Replace exactly the rows matching ``predicate`` (None: every row) with ``data`` in one commit; returns
+    the new version."""
     data = data.cast(table.schema)
     uri = table_uri(table.name)
     if not DeltaTable.is_deltatable(uri):
         Path(uri).mkdir(parents=True, exist_ok=True)
         write_deltalake(uri, data, mode="overwrite", partition_by=list(table.partition_by),
                         name=table.name, description=table.description)
+    elif predicate is None:
+        write_deltalake(uri, data, mode="overwrite")
     else:
         write_deltalake(uri, data, mode="overwrite", predicate=predicate)
     return DeltaTable(uri).version()
 
 
-def table_info() -> list[dict]:
-    """Per declared table: rows, version, files and bytes (absent tables say so)."""
+def read_rows(table: LakeTable, *, shop_id: int | None, date_from: dt.date | None = None,
+              date_to: dt.date | None = None) -> pa.Table:
+    """A derived table's rows of one shop (None: every shop), optionally only the partitions of
+    ``date_from..date_to`` (the files of other dates are not read)."""
+    uri = table_uri(table.name)
+    if not DeltaTable.is_deltatable(uri):
+        return table.schema.empty_table()
+    (column,) = table.partition_by
+    filters: list[tuple[str, str, object]] = []
+    if date_from is not None and date_to is not None:
+        filters = [(column, ">=", date_from), (column, "<=", date_to)]
+    if shop_id is not None:
+        filters.append(("shop_id", "=", int(shop_id)))
+    rows = DeltaTable(uri).to_pyarrow_table(filters=filters or None)
+    return rows.select(table.schema.names).cast(table.schema)
+
+
+def table_info(names: tuple[str, ...] = tuple(TABLES)) -> list[dict]:
+    """Per table of ``names`` (by default the facts; ``tuple(ALL_TABLES)``: the rollups too): rows, version,
+    files and bytes (absent tables say so)."""
     out = []
-    for name, table in TABLES.items():
+    for name in names:
+        table = ALL_TABLES[name]
         uri = table_uri(name)
         if not DeltaTable.is_deltatable(uri):
             out.append({"table": name, "exists": False, "rows": 0, "version": None, "files": 0, "bytes": 0,
@@ -115,11 +141,13 @@ class FeedFile:
     date: dt.date
     size: int
     rows: int
+    feed: str = ""
 
 
-def feed_files(table: LakeTable, feed: str, *, date_from: dt.date | None = None,
+def feed_files(table: LakeTable, feed: str | None, *, date_from: dt.date | None = None,
                date_to: dt.date | None = None) -> list[FeedFile]:
-    """The feed's files in the current version, optionally only those dated within [date_from, date_to]."""
+    """The feed's files (``None``: every feed's) in the current version, optionally only those dated within
+    [date_from, date_to]."""
     uri = table_uri(table.name)
     if not DeltaTable.is_deltatable(uri):
         return []
@@ -128,12 +156,13 @@ def feed_files(table: LakeTable, feed: str, *, date_from: dt.date | None = None,
         return []
     out = []
     for row in actions.select(["path", "size_bytes", "num_records", "partition.date", "partition.feed"]).to_pylist():
-        if row["partition.feed"] != feed:
+        if feed is not None and row["partition.feed"] != feed:
             continue
         day = row["partition.date"]
         if (date_from is not None and day < date_from) or (date_to is not None and day > date_to):
             continue
-        out.append(FeedFile(row["path"], day, int(row["size_bytes"]), int(row["num_records"] or 0)))
+        out.append(FeedFile(row["path"], day, int(row["size_bytes"]), int(row["num_records"] or 0),
+                            row["partition.feed"]))
     return out
 
 
@@ -207,12 +236,14 @@ class PartitionFile:
 
 def commit_feed(table: LakeTable, feed: str, *, remove: list[FeedFile], add: list[AddAction],
                 metadata: dict[str, object] | None = None) -> int:
-    """ONE Delta commit that removes ``remove`` and adds ``add`` (files already written); the new version."""
+    """ONE Delta commit that removes ``remove`` and adds ``add`` (files already written); the new version.
+    ``feed`` names the feed in the commit's metadata (``*``: a rollup rebuilt over every feed)."""
     _before_commit(table, feed)
     delta = ensure_table(table)
     now = int(time.time() * 1000)
     actions: list[AddAction | RemoveAction] = [
-        RemoveAction(f.path, True, now, f.size, {"date": f.date.isoformat(), "feed": feed}) for f in remove]
+        RemoveAction(f.path, True, now, f.size, {"date": f.date.isoformat(), "feed": f.feed or feed})
+        for f in remove]
     actions.extend(add)
     delta.create_write_transaction(
         actions, mode="append", schema=table.schema, partition_by=list(table.partition_by),
@@ -222,6 +253,29 @@ def commit_feed(table: LakeTable, feed: str, *, remove: list[FeedFile], add: lis
 
 def _before_commit(table: LakeTable, feed: str) -> None:
     """A seam for the crash tests: raising here is a crash after the files were written, before the commit."""
+
+
+def _before_rollups(source: LakeTable) -> None:
+    """A seam for the crash tests: raising here is a crash after ``source`` committed, before its rollups did."""
+
+
+def log_head(name: str) -> tuple[int, int] | None:
+    """(newest commit number, its file's mtime in ns) of table ``name`` from a listing of ``_delta_log``, or
+    None when there is no table: a cheap test of whether a table changed since it was last opened (by this
+    process or another)."""
+    newest: tuple[int, int] | None = None
+    try:
+        with os.scandir(os.path.join(table_uri(name), "_delta_log")) as entries:
+            for entry in entries:
+                stem, _dot, ext = entry.name.partition(".")
+                if ext != "json" or len(stem) != 20 or not stem.isdigit():
+                    continue
+                number = int(stem)
+                if newest is None or number > newest[0]:
+                    newest = (number, entry.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return None
+    return newest
 
 
 def table_version(table: LakeTable) -> int | None:
@@ -389,3 +443,86 @@ def file_digest(table: LakeTable, path: str) -> Digest | None:
     full = os.path.join(table_uri(table.name), unquote(path))
     metadata = pq.read_metadata(full).metadata or {}
     return Digest.parse(metadata.get(DIGEST_KEY.encode()))
+
+
+# ----------------------------------------------------------------------------------------- rollup debts
+#
+# A rollup is committed after its source (two Delta commits cannot be one). Before the source commits, the
+# rollups it will owe are recorded as small JSON files under ``<lake>/_rollups_due/`` (written whole, then
+# renamed in: a debt is there or not); they are deleted after the rollups commit. A crash in between leaves
+# them for ``shopops lake settle`` (or the worker). They live beside the tables they are about, not in the
+# DB: every writer of the lake (imports, tests, benchmarks, other processes) can record and read them.
+
+DUE_DIR = "_rollups_due"
+
+
+@dataclass(frozen=True)
+class RollupDue:
+    """Rollup ``table`` must be rebuilt for ``feed`` (an import-fed source's feed) or ``shop_id`` (a derived
+    source's shop) over ``date_from..date_to``; no feed, no shop and no dates: the whole table."""
+
+    id: str
+    table: str
+    feed: str
+    shop_id: int | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    created_at: float
+
+    @property
+    def whole(self) -> bool:
+        return not self.feed and self.shop_id is None
+
+
+def _due_dir() -> Path:
+    return Path(settings.SHOPOPS_LAKE_URI) / DUE_DIR
+
+
+def rollup_owe(table: str, *, feed: str = "", shop_id: int | None = None, date_from: dt.date | None = None,
+               date_to: dt.date | None = None) -> str:
+    """Record a rollup debt (durably, before the source commits); returns its id."""
+    folder = _due_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    due_id = f"{table}.{uuid.uuid4().hex}"
+    record = {"table": table, "feed": feed, "shop_id": shop_id, "created_at": time.time(),
+              "date_from": date_from.isoformat() if date_from else None,
+              "date_to": date_to.isoformat() if date_to else None}
+    staging = folder / f".{due_id}.tmp"
+    with open(staging, "w", encoding="utf-8") as handle:
+        json.dump(record, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(staging, folder / f"{due_id}.json")
+    return due_id
+
+
+def rollup_debts(*, table: str | None = None) -> list[RollupDue]:
+    """The rollup debts on record (of ``table``), oldest first."""
+    out = []
+    try:
+        with os.scandir(_due_dir()) as entries:
+            names = [e.name for e in entries if e.name.endswith(".json") and not e.name.startswith(".")]
+    except FileNotFoundError:
+        return []
+    for name in names:
+        due_id = name.removesuffix(".json")
+        if table is not None and due_id.rpartition(".")[0] != table:
+            continue
+        try:
+            with open(_due_dir() / name, encoding="utf-8") as handle:
+                record = json.load(handle)
+        except FileNotFoundError:  # paid meanwhile
+            continue
+        out.append(RollupDue(
+            id=due_id, table=record["table"], feed=record["feed"], shop_id=record["shop_id"],
+            date_from=dt.date.fromisoformat(record["date_from"]) if record["date_from"] else None,
+            date_to=dt.date.fromisoformat(record["date_to"]) if record["date_to"] else None,
+            created_at=float(record["created_at"])))
+    return sorted(out, key=lambda due: (due.created_at, due.id))
+
+
+def rollups_paid(ids: list[str]) -> None:
+    """Delete the debts ``ids`` (after their rollups committed)."""
+    for due_id in ids:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(_due_dir() / f"{due_id}.json")

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from shopops.core import selectors as core_selectors
 from shopops.core.clock import now
-from shopops.lake.services import TABLES, replace_rows
+from shopops.lake.services import TABLES, replace_rows, rollups_kept
 from shopops.orders import selectors as order_selectors
 from shopops.orders.domain import order_paid_fen
 from shopops.orders.models import FactsRefreshDue
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 ORDERS_FACT = TABLES["orders_fact"]
 ORDER_LINES_FACT = TABLES["order_lines_fact"]
+_FACTS = (ORDERS_FACT.name, ORDER_LINES_FACT.name)
 
 _ORDER_NAMES = {"pk": "order_id"}
 _LINE_NAMES = {
@@ -69,12 +70,13 @@ def order_facts_refresh(*, shop: Shop, date_from: dt.date | None = None,
     predicate = f"shop_id = {int(shop.pk)}"
     if date_from is not None and date_to is not None:
         predicate += f" AND paid_date >= '{date_from.isoformat()}' AND paid_date <= '{date_to.isoformat()}'"
-    return {
-        "orders_fact": replace_rows(ORDERS_FACT, orders, predicate=predicate),
-        "order_lines_fact": replace_rows(ORDER_LINES_FACT, lines, predicate=predicate),
-        "orders": orders.num_rows,
-        "order_lines": lines.num_rows,
-    }
+    else:
+        date_from = date_to = None
+    # the rollups of the same shop and paid dates follow (customer_day, sku_day; docs/architecture.md#rollups)
+    with rollups_kept(_FACTS, shop_id=shop.pk, date_from=date_from, date_to=date_to):
+        versions = {"orders_fact": replace_rows(ORDERS_FACT, orders, predicate=predicate),
+                    "order_lines_fact": replace_rows(ORDER_LINES_FACT, lines, predicate=predicate)}
+    return {**versions, "orders": orders.num_rows, "order_lines": lines.num_rows}
 
 
 def facts_refresh_owe(*, shop: Shop, date_from: dt.date, date_to: dt.date) -> int:
@@ -190,8 +192,9 @@ def facts_settle_import(*, shop: Shop, debt: int, refresh: tuple[dt.date, dt.dat
         orders, lines = new.tables()
         predicate = (f"shop_id = {int(shop.pk)} AND paid_date >= '{first_day.isoformat()}' AND paid_date <= "
                      f"'{last_day.isoformat()}' AND order_id >= {int(low_id)} AND order_id <= {int(high_id)}")
-        replace_rows(ORDERS_FACT, orders, predicate=predicate)
-        replace_rows(ORDER_LINES_FACT, lines, predicate=predicate)
+        with rollups_kept(_FACTS, shop_id=shop.pk, date_from=first_day, date_to=last_day):
+            replace_rows(ORDERS_FACT, orders, predicate=predicate)
+            replace_rows(ORDER_LINES_FACT, lines, predicate=predicate)
         out = {"orders": out["orders"] + orders.num_rows, "order_lines": out["order_lines"] + lines.num_rows}
     FactsRefreshDue.objects.filter(pk=debt).delete()
     facts_refresh_settle(shop=shop)

@@ -1,7 +1,9 @@
 """shopops lake info [--json] | shopops lake rebuild [--json] | shopops lake settle [--json]
 
-``settle`` puts right what an interrupted import left behind: the order facts it owed are refreshed and the
-import jobs whose process died are marked failed. The command lives with the imports, the only app above both
+``settle`` puts right what an interrupted import left behind: the order facts it owed are refreshed, the
+rollups it owed rebuilt (and a rollup table an older lake lacks built from its source), and the import jobs
+whose process died are marked failed. ``rebuild`` recreates the order facts from the DB, then every rollup
+from its source. The command lives with the imports, the only app above both
 the lake and the orders whose derived copy it rebuilds.
 """
 
@@ -14,13 +16,15 @@ from django.core.management.base import CommandParser
 from shopops.core.management.base import ShopOpsCommand
 from shopops.imports.services import import_jobs_settle_dead
 from shopops.lake.selectors import table_info
+from shopops.lake.services import rollups_due_count, rollups_rebuild, rollups_settle
 from shopops.orders.services import facts_rebuild, facts_refresh_due_count, facts_refresh_settle
 
 
 class Command(ShopOpsCommand):
     help = ("The lake's Delta tables: `info` (rows, versions, files, bytes; order-fact refreshes still owed), "
-            "`rebuild` (derived tables from the DB) or `settle` (refresh the order facts an interrupted import "
-            "left owed, and mark failed the import jobs whose process died).")
+            "`rebuild` (derived tables from the DB, then the rollups from their sources) or `settle` (refresh the "
+            "order facts and rebuild the rollups an interrupted import left owed, and mark failed the import "
+            "jobs whose process died).")
     json_option = True
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,32 +35,44 @@ class Command(ShopOpsCommand):
         self.ensure_installed()
         if options["action"] == "rebuild":
             result = facts_rebuild()
+            rollups = rollups_rebuild()
             if options["json"]:
-                self.emit_json({"rebuilt": result, "tables": table_info()})
+                self.emit_json({"rebuilt": result, "tables": table_info(), "rollups": rollups})
             else:
                 for row in result:
                     self.stdout.write(f"{row['shop']}: {row['orders']} orders, {row['order_lines']} order lines")
+                for row in rollups:
+                    self.stdout.write(f"{row['table']}: " + (f"rebuilt (v{row['version']})" if row["rebuilt"]
+                                                            else "no source yet"))
             return
         if options["action"] == "settle":
             paid = facts_refresh_settle()
+            rollups = rollups_settle()
             failed_jobs = import_jobs_settle_dead()
             hooks = {"failed_import_jobs": failed_jobs} if failed_jobs else {}
-            if options["json"]:  # {"settled": [...]} and, when there were any, the import jobs marked failed
-                self.emit_json({"settled": paid, **hooks})
+            if options["json"]:  # {"settled": [...], "rollups_settled": [...]} and the import jobs marked failed
+                self.emit_json({"settled": paid, "rollups_settled": rollups, **hooks})
             else:
                 for row in paid:
                     self.stdout.write(f"{row['shop']}: {row['date_from']}..{row['date_to']} refreshed "
                                       f"({row['orders']} orders, {row['order_lines']} order lines)")
+                for row in rollups:
+                    span = f"{row['date_from']}..{row['date_to']}" if row["date_from"] else "all dates"
+                    scope = row["feed"] or (f"shop {row['shop_id']}" if row["shop_id"] is not None else "all")
+                    self.stdout.write(f"{row['table']}: {scope}, {span} rebuilt")
                 for name, settled in hooks.items():
                     self.stdout.write(f"{name}: {', '.join(map(str, settled))}")
             return
         info = table_info()
         due = facts_refresh_due_count()
+        rollups_due = rollups_due_count()
         if options["json"]:
-            self.emit_json({"tables": info, "facts_refresh_due": due})
+            self.emit_json({"tables": info, "facts_refresh_due": due, "rollups_due": rollups_due})
             return
         if due:
             self.stdout.write(f"order facts: {due} refresh(es) owed — run `shopops lake settle` (the worker does it)")
+        if rollups_due:
+            self.stdout.write(f"rollups: {rollups_due} rebuild(s) owed — run `shopops lake settle` (the worker does it)")
         for row in info:
             state = f"v{row['version']}, {row['rows']} rows, {row['files']} files, {row['bytes']} bytes" if row["exists"] \
                 else "not created yet"
