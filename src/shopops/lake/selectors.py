@@ -14,7 +14,7 @@ from deltalake import DeltaTable
 from shopops.lake.rollups import ROLLUPS
 from shopops.lake.storage import ALL_TABLES as _ALL
 from shopops.lake.storage import log_head, rollup_debts, table_exists, table_uri
-from shopops.lake.storage import table_info as _table_info
+from shopops.lake.storage import table_info as table_info  # rows, versions, files, bytes of the given tables
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,6 @@ class TableVersion:
     uri: str
     version: int
     files: tuple[str, ...]
-
-
-def table_info() -> list[dict]:
-    """Rows, version, files and bytes of every lake table, facts then rollups (absent tables say so)."""
-    return _table_info(tuple(_ALL))
 
 
 def lake_table_names() -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from django.core.management.base import CommandParser
 
 from shopops.core.management.base import ShopOpsCommand
 from shopops.imports.services import import_jobs_settle_dead
-from shopops.lake.selectors import table_info
+from shopops.lake.selectors import rollup_names, table_info
 from shopops.lake.services import rollups_due_count, rollups_rebuild, rollups_settle
 from shopops.orders.services import facts_rebuild, facts_refresh_due_count, facts_refresh_settle
 
@@ -37,7 +37,8 @@ class Command(ShopOpsCommand):
             result = facts_rebuild()
             rollups = rollups_rebuild()
             if options["json"]:
-                self.emit_json({"rebuilt": result, "tables": table_info(), "rollups": rollups})
+                self.emit_json({"rebuilt": result, "tables": table_info(), "rollups": rollups,
+                                "rollup_tables": table_info(rollup_names())})
             else:
                 for row in result:
                     self.stdout.write(f"{row['shop']}: {row['orders']} orders, {row['order_lines']} order lines")
@@ -49,9 +50,10 @@ class Command(ShopOpsCommand):
             paid = facts_refresh_settle()
             rollups = rollups_settle()
             failed_jobs = import_jobs_settle_dead()
-            hooks = {"failed_import_jobs": failed_jobs} if failed_jobs else {}
-            if options["json"]:  # {"settled": [...], "rollups_settled": [...]} and the import jobs marked failed
-                self.emit_json({"settled": paid, "rollups_settled": rollups, **hooks})
+            hooks = {"rollups_settled": rollups} if rollups else {}
+            hooks |= {"failed_import_jobs": failed_jobs} if failed_jobs else {}
+            if options["json"]:  # {"settled": [...]} and, when there were any, the rollups and import jobs settled
+                self.emit_json({"settled": paid, **hooks})
             else:
                 for row in paid:
                     self.stdout.write(f"{row['shop']}: {row['date_from']}..{row['date_to']} refreshed "
@@ -60,20 +62,22 @@ class Command(ShopOpsCommand):
                     span = f"{row['date_from']}..{row['date_to']}" if row["date_from"] else "all dates"
                     scope = row["feed"] or (f"shop {row['shop_id']}" if row["shop_id"] is not None else "all")
                     self.stdout.write(f"{row['table']}: {scope}, {span} rebuilt")
-                for name, settled in hooks.items():
-                    self.stdout.write(f"{name}: {', '.join(map(str, settled))}")
+                if failed_jobs:
+                    self.stdout.write(f"failed_import_jobs: {', '.join(map(str, failed_jobs))}")
             return
         info = table_info()
+        rollup_info = table_info(rollup_names())
         due = facts_refresh_due_count()
         rollups_due = rollups_due_count()
         if options["json"]:
-            self.emit_json({"tables": info, "facts_refresh_due": due, "rollups_due": rollups_due})
+            self.emit_json({"tables": info, "facts_refresh_due": due, "rollup_tables": rollup_info,
+                            "rollups_due": rollups_due})
             return
         if due:
             self.stdout.write(f"order facts: {due} refresh(es) owed — run `shopops lake settle` (the worker does it)")
         if rollups_due:
             self.stdout.write(f"rollups: {rollups_due} rebuild(s) owed — run `shopops lake settle` (the worker does it)")
-        for row in info:
+        for row in [*info, *rollup_info]:
             state = f"v{row['version']}, {row['rows']} rows, {row['files']} files, {row['bytes']} bytes" if row["exists"] \
                 else "not created yet"
             self.stdout.write(f"{row['table']}: {state}")
