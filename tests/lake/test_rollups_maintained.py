@@ -25,6 +25,7 @@ from shopops.lake import selectors, storage
 from shopops.lake.selectors import rollup_build, rollup_names, rollup_ready, rollup_source, rollups_ready
 from shopops.orders.models import FactsRefreshDue
 from shopops.orders.services import facts_refresh_settle, order_facts_refresh
+from shopops.orders.tasks import settle_rollups
 from tests.lake.test_inserted_facts import _assert_lake_is_db, _import, _write
 
 END = dt.date(2026, 11, 20)
@@ -261,3 +262,18 @@ def test_table_version_is_cached_until_another_commit_lands(filled, tmp_path, mo
     assert current is not None and first is not None and current.version == first.version + 1
     assert set(current.files) == set(DeltaTable(storage.table_uri("events")).file_uris())
     assert selectors.lake_table_version("nothing_here") is None
+
+
+def test_a_bulk_import_leaves_its_rollups_to_the_worker(filled, tmp_path):
+    path = tmp_path / "ub.csv"
+    write_sample("taobao-userbehavior", str(path), end_date=END, rows=3000)
+    result = import_lake_file(shop_id=filled.pk, fmt=FORMATS["taobao-userbehavior"], path=str(path),
+                              channel_account_id=None, channel="taobao", skip_invalid=False, dry_run=False,
+                              options={})
+    assert result.written
+    dues = storage.rollup_debts()
+    assert {due.table for due in dues} == set(EVENT_ROLLUPS) and all(due.deferred for due in dues)
+    assert not rollups_ready(filled.pk)
+    assert settle_rollups.call_local() == 2  # deferred debts are not left to age
+    _assert_rollups_are_the_build()
+    assert rollups_ready(filled.pk)

@@ -73,12 +73,14 @@ class FeedWriter:
     without ``finish`` (an exception) deletes the staged files.
     """
 
-    def __init__(self, table: LakeTable, feed: str, *, buffer_rows: int = 1 << 20) -> None:
+    def __init__(self, table: LakeTable, feed: str, *, buffer_rows: int = 1 << 20,
+                 defer_rollups: bool = False) -> None:
         if not table.fed_by_imports:
             raise ValueError(f"{table.name} is not an import-fed table")
         self.table = table
         self.feed = storage.check_feed(feed)
         self.buffer_rows = buffer_rows
+        self.defer_rollups = defer_rollups  # leave the rollups of the commit to the worker (:func:`rollups_kept`)
         self.rows = 0
         self._columns = table.data_columns
         self._files: dict[dt.date, storage.PartitionFile] = {}
@@ -187,7 +189,8 @@ class FeedWriter:
             changed = result.inserted or result.updated or result.deleted
             if changed and commit:
                 with rollups_kept((self.table.name,), feed=self.feed, shop_id=_shop_of(self.feed),
-                                  date_from=result.date_from, date_to=result.date_to):
+                                  date_from=result.date_from, date_to=result.date_to,
+                                  defer=self.defer_rollups or self.rows > ROLLUPS_INLINE_ROWS):
                     result.version = storage.commit_feed(
                         self.table, self.feed, remove=old, add=list(adds.values()),
                         metadata={"shopops.rows": self.rows, **(metadata or {})})
@@ -294,6 +297,17 @@ def feed_rows(*, table: LakeTable, feed: str) -> pa.Table:
 # (an older lake's one-time backfill), so a rollup table that exists is complete unless a debt says not.
 
 
+# An import of more rows (and the bulk UserBehavior engine, always) leaves its rollups to the worker (deferred
+# debts, paid within a minute, or by `shopops lake settle`): grouping the events by user and by item per day
+# costs about as much as the bulk import itself (benchmarks/README.md, import_userbehavior); until the debts
+# are paid the rollups are not ready and the metric layer reads the log.
+ROLLUPS_INLINE_ROWS = 2_000_000
+
+# the columns of the events the rollups read (not session, source, SKU or price)
+_ROLLUP_INPUT = {"events": ["shop_id", "channel", "channel_account_id", "ts", "user_id", "item_id", "category_id",
+                            "behavior"]}
+
+
 def _shop_of(feed: str) -> int:
     """The shop of a feed id ``s{shop}.…``."""
     return int(feed.split(".", 1)[0][1:])
@@ -301,18 +315,22 @@ def _shop_of(feed: str) -> int:
 
 @contextlib.contextmanager
 def rollups_kept(sources: tuple[str, ...], *, feed: str = "", shop_id: int | None = None,
-                 date_from: dt.date | None = None, date_to: dt.date | None = None) -> Iterator[None]:
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 defer: bool = False) -> Iterator[None]:
     """Around the commit(s) of ``sources``' rows of one feed (import-fed) or one shop (derived) over
     ``date_from..date_to`` (None: every date): record the rollups owed, let the body commit, rebuild the
     rollups of those partitions, then pay the debts. Leaving the body by an exception rebuilds nothing and
-    keeps the debts (the source may have committed): ``lake settle`` pays them."""
+    keeps the debts (the source may have committed): ``lake settle`` pays them. ``defer``: only record them,
+    for the worker."""
     owed: list[tuple[Rollup, str]] = []
     for source in sources:
         for rollup in rollups_of(source):
-            if storage.table_exists(rollup.table.name):  # a missing table stays missing until built whole
+            if defer or storage.table_exists(rollup.table.name):  # a missing table is built whole below
                 owed.append((rollup, storage.rollup_owe(rollup.table.name, feed=feed, shop_id=shop_id,
-                                                        date_from=date_from, date_to=date_to)))
+                                                        date_from=date_from, date_to=date_to, deferred=defer)))
     yield
+    if defer:
+        return
     for source in sources:
         storage._before_rollups(TABLES[source])
         _rollups_build(rollups_of(source), feed=feed or None, shop_id=shop_id, date_from=date_from,
@@ -382,20 +400,21 @@ def _feed_rollups_build(rollups: list[Rollup], *, feed: str | None, date_from: d
 
 
 def _partition_rows(source: LakeTable, files: list[storage.FeedFile], day: dt.date, feed: str) -> pa.Table:
-    """The source rows of one (date, feed) partition, partition columns added."""
-    data = pa.concat_tables([storage.read_feed_file(source, file.path) for file in files])
+    """The source rows of one (date, feed) partition that its rollups read, partition columns added."""
+    columns = _ROLLUP_INPUT.get(source.name)
+    data = pa.concat_tables([storage.read_feed_file(source, file.path, columns=columns) for file in files])
     data = data.append_column("date", pa.repeat(pa.scalar(day, pa.date32()), data.num_rows))
     return data.append_column("feed", pa.repeat(pa.scalar(feed, pa.string()), data.num_rows))
 
 
 def rollups_settle(*, older_than: dt.timedelta | None = None) -> list[dict]:
-    """Pay the rollup debts on record (only those older than ``older_than``) and build every rollup table that
-    does not exist while its source does (an older lake); one rebuild per rollup and feed or shop over the
-    span of its debts. Rebuilding is idempotent, so paying a debt twice is harmless."""
+    """Pay the rollup debts on record (only those older than ``older_than``, and the deferred ones) and build
+    every rollup table that does not exist while its source does (an older lake); one rebuild per rollup and
+    feed or shop over the span of its debts. Rebuilding is idempotent, so paying a debt twice is harmless."""
     cutoff = time.time() - older_than.total_seconds() if older_than is not None else None
     groups: dict[tuple[str, str, int | None], list[storage.RollupDue]] = {}
     for due in storage.rollup_debts():
-        if cutoff is None or due.created_at < cutoff:
+        if cutoff is None or due.deferred or due.created_at < cutoff:
             groups.setdefault((due.table, due.feed, due.shop_id), []).append(due)
     for name, rollup in ROLLUPS.items():
         if not storage.table_exists(name) and storage.table_exists(rollup.source.name) \

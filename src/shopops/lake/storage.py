@@ -459,7 +459,8 @@ DUE_DIR = "_rollups_due"
 @dataclass(frozen=True)
 class RollupDue:
     """Rollup ``table`` must be rebuilt for ``feed`` (an import-fed source's feed) or ``shop_id`` (a derived
-    source's shop) over ``date_from..date_to``; no feed, no shop and no dates: the whole table."""
+    source's shop) over ``date_from..date_to``; no feed, no shop and no dates: the whole table. ``deferred``:
+    left on purpose for the worker (a bulk import's rollups), not by a crash."""
 
     id: str
     table: str
@@ -468,6 +469,7 @@ class RollupDue:
     date_from: dt.date | None
     date_to: dt.date | None
     created_at: float
+    deferred: bool = False
 
     @property
     def whole(self) -> bool:
@@ -479,12 +481,12 @@ def _due_dir() -> Path:
 
 
 def rollup_owe(table: str, *, feed: str = "", shop_id: int | None = None, date_from: dt.date | None = None,
-               date_to: dt.date | None = None) -> str:
+               date_to: dt.date | None = None, deferred: bool = False) -> str:
     """Record a rollup debt (durably, before the source commits); returns its id."""
     folder = _due_dir()
     folder.mkdir(parents=True, exist_ok=True)
     due_id = f"{table}.{uuid.uuid4().hex}"
-    record = {"table": table, "feed": feed, "shop_id": shop_id, "created_at": time.time(),
+    record = {"table": table, "feed": feed, "shop_id": shop_id, "created_at": time.time(), "deferred": deferred,
               "date_from": date_from.isoformat() if date_from else None,
               "date_to": date_to.isoformat() if date_to else None}
     staging = folder / f".{due_id}.tmp"
@@ -517,7 +519,7 @@ def rollup_debts(*, table: str | None = None) -> list[RollupDue]:
             id=due_id, table=record["table"], feed=record["feed"], shop_id=record["shop_id"],
             date_from=dt.date.fromisoformat(record["date_from"]) if record["date_from"] else None,
             date_to=dt.date.fromisoformat(record["date_to"]) if record["date_to"] else None,
-            created_at=float(record["created_at"])))
+            created_at=float(record["created_at"]), deferred=bool(record.get("deferred"))))
     return sorted(out, key=lambda due: (due.created_at, due.id))
 
 
