@@ -54,8 +54,8 @@ def _expected(name: str) -> pa.Table:
     return _canon(rollup_build(name, source), name)
 
 
-def _assert_rollups_are_the_build(names=tuple(rollup_names())) -> None:
-    for name in names:
+def _assert_rollups_are_the_build(names: tuple[str, ...] | None = None) -> None:
+    for name in names or rollup_names():
         stored, expected = _stored(name), _expected(name)
         assert stored.num_rows == expected.num_rows > 0, name
         assert stored.equals(expected), name
