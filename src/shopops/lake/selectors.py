@@ -65,3 +65,10 @@ def lake_table_version(name: str) -> TableVersion | None:
         return None
     delta = DeltaTable(uri)
     return TableVersion(uri=uri, version=delta.version(), files=tuple(delta.file_uris()))
+
+
+# Placeholder until the lake writes its rollups at import time: the lead merges the real one (rollstore's
+# branch, which also checks completeness and pending repairs) over this.
+def rollups_ready(shop_id: int) -> bool:
+    """Are all rollups there for ``shop_id`` (complete, no repair pending)? Until then queries read the facts."""
+    return all(lake_table_version(n) is not None for n in rollup_names())
