@@ -239,13 +239,14 @@ class Tables(Mapping[str, ir.Table]):
 
 
 class LakeTables(Tables):
-    """The lake as it is now, narrowed to ``shop_id``."""
+    """The lake as it is now, narrowed to ``shop_id``. ``rollups`` None: read the rollups when the lake says
+    they are ready for the shop; False: the raw path (tests and benchmarks compare the two)."""
 
-    def __init__(self, engine: Engine, shop_id: int) -> None:
+    def __init__(self, engine: Engine, shop_id: int, *, rollups: bool | None = None) -> None:
         self.engine = engine
         self.shop_id = shop_id
         self._cache: dict[str, ir.Table] = {}
-        self._rollups: bool | None = None
+        self._rollups = rollups
 
     @property
     def rollups(self) -> bool:
