@@ -8,6 +8,7 @@ channel (its traffic from ``traffic_daily``).
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from hypothesis import strategies as st
 
@@ -103,3 +104,24 @@ groupings = st.sampled_from([None, *BY, ("day", "channel"), ("week", "channel"),
                              ("day", "source"), ("channel", "source"), ("day", "product")])
 channels = st.sampled_from([None, *EVENT_CHANNELS, "jd"])
 metric_sets = st.one_of(st.none(), st.lists(st.sampled_from(list(METRICS)), min_size=1, max_size=5, unique=True))
+
+
+def fixed_shop(seed: int) -> dict:
+    """One shop of the same kind, drawn with a seeded ``random`` (for tests that run few, slow cases: Spark)."""
+    rng = random.Random(seed)
+
+    def event() -> tuple:
+        return (rng.randrange(DAYS), rng.choice(EVENT_CHANNELS), rng.choice(["u1", "u2", "u3", "u4", "u5"]),
+                rng.choice(["pv", "pv", "pv", "cart", "fav", "buy"]), rng.choice("ABC"), rng.choice(["search", "direct"]))
+
+    def order() -> tuple:
+        lines = [(rng.choice([11, 12, 21, None]), rng.randint(1, 3), rng.randint(100, 5000))
+                 for _ in range(rng.randint(0, 3))]
+        return (rng.randrange(DAYS), rng.choice(ORDER_CHANNELS), rng.choice([1, 2, 3, 4, None]),
+                rng.choice(["search", "direct"]), rng.randint(0, 800), rng.choice(["none", "part", "full"]), lines)
+
+    orders, lines = _orders_and_lines([order() for _ in range(14)])
+    traffic = [(rng.randrange(DAYS), rng.choice(["搜索", "推荐"]), rng.randint(1, 30), rng.choice([None, 0.25]))
+               for _ in range(4)]
+    return {"events": _events([event() for _ in range(60)]), "orders_fact": orders, "order_lines_fact": lines,
+            "traffic_daily": _traffic_daily(traffic)}
