@@ -35,6 +35,10 @@ from shopops.lake.selectors import (
     lake_table_partitions,
     lake_table_schema,
     lake_table_version,
+    rollup_build,
+    rollup_names,
+    rollup_source,
+    rollups_ready,
 )
 
 ENGINES = ("duckdb", "pyspark")
@@ -215,9 +219,17 @@ def get_engine(name: str | None = None) -> Engine:
 
 
 class Tables(Mapping[str, ir.Table]):
-    """Lake table name → Ibis table holding one shop's rows. Query modules read only through this."""
+    """Lake table name → Ibis table holding one shop's rows. Query modules read only through this.
+
+    ``rollups`` says whether the rollup tables (docs/architecture.md#rollups) hold the same data as the facts
+    and may be read instead of them; when False the queries read the facts (the raw path), which always works.
+    """
 
     engine: Engine
+
+    @property
+    def rollups(self) -> bool:
+        return False
 
     def __iter__(self) -> Iterator[str]:
         return iter(lake_table_names())
@@ -227,12 +239,21 @@ class Tables(Mapping[str, ir.Table]):
 
 
 class LakeTables(Tables):
-    """The lake as it is now, narrowed to ``shop_id``."""
+    """The lake as it is now, narrowed to ``shop_id``. ``rollups`` None: read the rollups when the lake says
+    they are ready for the shop; False: the raw path (tests and benchmarks compare the two)."""
 
-    def __init__(self, engine: Engine, shop_id: int) -> None:
+    def __init__(self, engine: Engine, shop_id: int, *, rollups: bool | None = None) -> None:
         self.engine = engine
         self.shop_id = shop_id
         self._cache: dict[str, ir.Table] = {}
+        self._rollups = rollups
+
+    @property
+    def rollups(self) -> bool:
+        """The lake's rollups are complete for this shop (asked once per instance: a request's reads agree)."""
+        if self._rollups is None:
+            self._rollups = rollups_ready(self.shop_id)
+        return self._rollups
 
     def __getitem__(self, name: str) -> ir.Table:
         if name not in lake_table_names():
@@ -244,20 +265,38 @@ class LakeTables(Tables):
 
 
 class MemoryTables(Tables):
-    """Hand-built tables (tests, benchmarks): missing columns of the lake schema are filled with nulls or ""."""
+    """Hand-built tables (tests, benchmarks): missing columns of the lake schema are filled with nulls or "".
 
-    def __init__(self, engine: Engine, data: Mapping[str, pa.Table | dict], *, shop_id: int = 1) -> None:
+    Rollups not given in ``data`` are built from the given facts with the lake's own builders (when first
+    read), so a hand-built data set has rollups that match it; ``rollups=False`` makes the queries take the
+    raw path.
+    """
+
+    def __init__(self, engine: Engine, data: Mapping[str, pa.Table | dict], *, shop_id: int = 1,
+                 rollups: bool = True) -> None:
         self.engine = engine
         self.shop_id = shop_id
+        self._rollups = rollups
         self._data = {name: conform(name, table, shop_id=shop_id) for name, table in data.items()}
         self._cache: dict[str, ir.Table] = {}
+
+    @property
+    def rollups(self) -> bool:
+        return self._rollups
+
+    def _rows(self, name: str) -> pa.Table:
+        if name not in self._data:
+            if name in rollup_names():
+                self._data[name] = rollup_build(name, self._rows(rollup_source(name)))
+            else:
+                return lake_table_schema(name).empty_table()
+        return self._data[name]
 
     def __getitem__(self, name: str) -> ir.Table:
         if name not in lake_table_names():
             raise KeyError(name)
         if name not in self._cache:
-            data = self._data.get(name, lake_table_schema(name).empty_table())
-            self._cache[name] = self.engine.memtable(data)
+            self._cache[name] = self.engine.memtable(self._rows(name))
         return self._cache[name]
 
 

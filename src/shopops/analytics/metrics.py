@@ -109,7 +109,8 @@ def _rate(num: int | float, den: int | float) -> float | None:
 
 # ---------------------------------------------------------------- group keys per table
 
-_DATE_COLUMN = {"events": "date", "traffic_daily": "date", "orders_fact": "paid_date", "order_lines_fact": "paid_date"}
+_DATE_COLUMN = {"events": "date", "traffic_daily": "date", "orders_fact": "paid_date", "order_lines_fact": "paid_date",
+                "user_day": "date", "customer_day": "paid_date"}
 
 
 def _key_expr(table: ir.Table, name: str, dim: str) -> ir.Value:
@@ -177,30 +178,57 @@ def _in_period(tables: Tables, name: str, date_from: dt.date, date_to: dt.date, 
     return table
 
 
-def _events(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
-    return _in_period(tables, "events", date_from, date_to, channel)
+# Reading from the rollups (docs/architecture.md#rollups, docs/metrics.md#rollups): when ``tables.rollups``,
+# a query whose grouping the rollup keeps reads it instead of the facts, with the same formulas — only the
+# input table and its columns change, and the results are equal (tests/analytics/test_rollup_equals_raw.py).
+_USER_DAY_DIMS = frozenset({"day", "week", "month", "channel"})  # user_day has no source, item or category
+_BEHAVIOURS = ("pv", "cart", "fav", "buy")
 
 
-def _orders(tables: Tables, date_from: dt.date, date_to: dt.date, channel: str | None) -> ir.Table:
-    return _in_period(tables, "orders_fact", date_from, date_to, channel)
+def _behaviour_table(tables: Tables, dims: Sequence[str]) -> str:
+    """``user_day`` when the rollups may be read and keep every dim, else the raw ``events``."""
+    return "user_day" if tables.rollups and set(dims) <= _USER_DAY_DIMS else "events"
+
+
+def _behaviour_counts(tables: Tables, dims: Sequence[str], date_from: dt.date, date_to: dt.date,
+                      channel: str | None) -> tuple[ir.Table, str]:
+    """The period's behaviour rows with ``pv``, ``cart``, ``fav`` and ``buy`` counts — user_day's own columns
+    (per user, day and feed), or each event's 0/1 flags — so one aggregation serves both; and the table name."""
+    name = _behaviour_table(tables, dims)
+    rows = _in_period(tables, name, date_from, date_to, channel)
+    if name == "events":
+        rows = rows.mutate(**{b: (rows.behavior == b).cast("int64") for b in _BEHAVIOURS})
+    return rows, name
+
+
+def _orders_table(tables: Tables) -> str:
+    """``customer_day`` when the rollups may be read (one row per customer × paid day × channel × source, with
+    the orders' count and money summed), else the raw ``orders_fact``."""
+    return "customer_day" if tables.rollups else "orders_fact"
+
+
+def _order_count(t: ir.Table) -> ir.IntegerValue:
+    """Paid orders of some order rows: Σ ``orders`` of customer_day rows, distinct order ids of facts/lines."""
+    return t.orders.sum() if "orders" in t.columns else t.order_id.nunique()
 
 
 def _channels_with_orders(tables: Tables, *, date_from: dt.date, date_to: dt.date, channel: str | None
                           ) -> list[str]:
     """The channels with a paid order in the period: the others' buyers are counted from ``buy`` events."""
-    of = _orders(tables, date_from, date_to, channel)
+    of = _in_period(tables, _orders_table(tables), date_from, date_to, channel)
     return sorted(str(r["channel"]) for r in tables.engine.rows(of.select("channel").distinct()))
 
 
 def _buys_of_channels_without_orders(ev: ir.Table, order_channels: Sequence[str]) -> ir.BooleanValue:
-    """An event is a buy of a channel that has no paid order in the period."""
-    buy = ev.behavior == "buy"
+    """A behaviour row has a buy of a channel that has no paid order in the period."""
+    buy = ev.buy > 0
     return buy & ~ev.channel.isin(list(order_channels)) if order_channels else buy
 
 
 def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
                     channel: str | None = None, order_channels: Sequence[str] = ()) -> ir.Table:
-    """Own-site behaviour of the rows **and** of the period's totals in one query over ``events``.
+    """Own-site behaviour of the rows **and** of the period's totals in one query over ``events`` (``user_day``
+    when the rollups may be read and the dims are time and channel only).
 
     The events are grouped once per (day, group, user) — ``pv`` count, did ``cart``, did ``fav`` — and every
     figure is derived from that table, so distinct people are still recomputed per row and for the totals
@@ -217,14 +245,14 @@ def behaviour_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, 
 
     Columns the part does not fill are null; ``k_<dim>`` are null in the totals.
     """
-    ev = _events(tables, date_from, date_to, channel)
-    keys = _keys(ev, "events", dims)
+    ev, name = _behaviour_counts(tables, dims, date_from, date_to, channel)
+    keys = _keys(ev, name, dims)
     group = list(keys)
     base = ev.group_by([*(v.name(k) for k, v in keys.items()), *([] if "day" in dims else [ev.date.name("d")]),
                         ev.user_id]).aggregate(
-        pv=(ev.behavior == "pv").sum().cast("int64"),
-        cart=(ev.behavior == "cart").any(),
-        fav=(ev.behavior == "fav").any(),
+        pv=ev.pv.sum().cast("int64"),
+        cart=(ev.cart > 0).any(),
+        fav=(ev.fav > 0).any(),
         buy=_buys_of_channels_without_orders(ev, order_channels).any(),
     )
     if "day" in dims:
@@ -305,7 +333,7 @@ def _platform_without_events(tables: Tables, date_from: dt.date, date_to: dt.dat
                              channel: str | None) -> ir.Table:
     """Store-level platform rows of the channels that have no own-site events in the period."""
     td = _platform_rows(tables, date_from, date_to, channel)
-    ev = _events(tables, date_from, date_to, channel)
+    ev = _in_period(tables, _behaviour_table(tables, ()), date_from, date_to, channel)
     with_events = ev.select(ev.channel).distinct()
     return td.anti_join(with_events, td.channel == with_events.channel)
 
@@ -353,8 +381,10 @@ def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, dat
     a row when the shop has a paid order of theirs (any channel) before the row's first day.
     """
     product_level = any(d in ("product", "category") for d in dims)
-    of_all = tables["orders_fact"]
+    orders_table = _orders_table(tables)
+    of_all = tables[orders_table]
     first = of_all.group_by(of_all.customer_id).aggregate(first_date=of_all.paid_date.min())
+    # product and category rows need the lines (customer_day has no product; sku_day no customer)
     if product_level:
         li = tables["order_lines_fact"]
         # lines not matched to a SKU have no product or category (docs/rules/sku-matching.md#unmatched-lines)
@@ -365,9 +395,10 @@ def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, dat
         base = li.select(*(v.name(k) for k, v in keys.items()), li.order_id, li.customer_id, li.paid_date,
                          paid=li.paid_fen, refunded=ibis.literal(0, "int64"))
     else:
-        of = _orders(tables, date_from, date_to, channel)
-        keys = _keys(of, "orders_fact", dims)
-        base = of.select(*(v.name(k) for k, v in keys.items()), of.order_id, of.customer_id, of.paid_date,
+        of = _in_period(tables, orders_table, date_from, date_to, channel)
+        keys = _keys(of, orders_table, dims)
+        count = of.orders if orders_table == "customer_day" else of.order_id
+        base = of.select(*(v.name(k) for k, v in keys.items()), count, of.customer_id, of.paid_date,
                          paid=of.paid_fen, refunded=of.refunded_fen)
     group = list(keys)
     # the row's first day: the time bucket (not before date_from) or date_from
@@ -376,7 +407,7 @@ def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, dat
              else ibis.literal(date_from))
     base = base.mutate(start=start)
     per_buyer = base.group_by([*group, "customer_id", "start"]).aggregate(
-        n_orders=base.order_id.nunique(), paid=base.paid.sum(), refunded=base.refunded.sum())
+        n_orders=_order_count(base), paid=base.paid.sum(), refunded=base.refunded.sum())
     per_buyer = per_buyer.join(first, per_buyer.customer_id == first.customer_id, how="left")
     per_buyer = per_buyer.mutate(returning=(per_buyer.first_date < per_buyer.start).fill_null(False))
     aggs = {
@@ -392,7 +423,11 @@ def orders_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, dat
 
 def refund_daily_query(tables: Tables, dims: Sequence[str], *, date_from: dt.date, date_to: dt.date,
                        channel: str | None = None) -> ir.Table:
-    """Per non-time group and payment day (from date_from − 29): sub-orders and refunded sub-orders."""
+    """Per non-time group and payment day (from date_from − 29): sub-orders and refunded sub-orders.
+
+    Always the raw facts: a sub-order count needs each order's lines, and whether an order is fully refunded
+    needs its own paid and refunded amounts (customer_day sums them per customer and day).
+    """
     of = tables["orders_fact"]
     li = tables["order_lines_fact"]
     start = date_from - dt.timedelta(days=29)

@@ -50,10 +50,11 @@ def daily_values(tables: Tables, *, date_from: dt.date, date_to: dt.date,
 
 
 def first_data_day(tables: Tables) -> dt.date | None:
-    """The first day the shop has orders or behaviour data (a baseline never reaches before it)."""
+    """The first day the shop has orders or behaviour data (a baseline never reaches before it); the rollups'
+    first days are the facts' (every order and event has a row there), and they are far smaller."""
     days = []
-    of = tables["orders_fact"]
-    ev = tables["events"]
+    of = tables["customer_day" if tables.rollups else "orders_fact"]
+    ev = tables["user_day" if tables.rollups else "events"]
     td = tables["traffic_daily"]
     engine = tables.engine
     for expr in (of.paid_date.min(), ev.date.min(), td.date.min()):

@@ -18,12 +18,17 @@ from shopops.analytics.engine import Tables
 
 
 def log_visitors_by_channel(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Table:
-    """Per channel of the behaviour log: ``people`` (users with any event), ``visitors`` (users with a pv)."""
-    ev = tables["events"]
+    """Per channel of the behaviour log: ``people`` (users with any event), ``visitors`` (users with a pv).
+
+    From the ``user_day`` rollup when it may be read (a user × day × feed row per user with any event there).
+    """
+    name = "user_day" if tables.rollups else "events"
+    ev = tables[name]
     ev = ev.filter(ev.date.between(date_from, date_to))
+    viewed = ev.pv > 0 if name == "user_day" else ev.behavior == "pv"
     return ev.group_by("channel").aggregate(
         people=ev.user_id.nunique().cast("int64"),
-        visitors=ibis.cases((ev.behavior == "pv", ev.user_id), else_=ibis.null("string")).nunique().cast("int64"))
+        visitors=ibis.cases((viewed, ev.user_id), else_=ibis.null("string")).nunique().cast("int64"))
 
 
 def report_funnel_by_channel(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Table:

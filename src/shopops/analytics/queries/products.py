@@ -32,7 +32,12 @@ PRICE_BANDS_FEN = (0, 5_000, 10_000, 20_000, 50_000)  # 0–50, 50–100, 100–
 
 
 def sku_sales(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Table:
-    """Per SKU code: units, gmv_fen (lines' paid amount), orders and buyers (distinct) in the period."""
+    """Per SKU code: units, gmv_fen (lines' paid amount), orders and buyers (distinct) in the period.
+
+    Always the raw lines, not ``sku_day``: buyers are distinct customers per SKU over the period, and sku_day
+    keeps no customer (a sum of its rows would count a buyer of several days or channels more than once);
+    units, GMV and orders from sku_day next to buyers from the lines would scan the lines all the same.
+    """
     li = tables["order_lines_fact"]
     li = li.filter(li.paid_date.between(date_from, date_to) & li.sku_id.notnull())  # unmatched lines: not a SKU's
     return li.group_by([li.sku_code, li.spu_code, li.category]).aggregate(

@@ -29,6 +29,18 @@ PERIODS = ("day", "week")
 ACTIVE = ("any", "buy")
 
 
+def _user_days(tables: Tables, date_to: dt.date) -> ir.Table:
+    """The log reduced to its distinct (user, day) rows up to ``date_to``, ``buy`` when the day has a buy: from
+    the ``user_day`` rollup (its rows are per user, day and feed) when it may be read, else from the events."""
+    if tables.rollups:
+        days = tables["user_day"]
+        days = days.filter(days.date <= date_to)
+        return days.group_by(["user_id", "date"]).aggregate(buy=(days.buy > 0).any())
+    events = tables["events"]
+    events = events.filter(events.date <= date_to)
+    return events.group_by(["user_id", "date"]).aggregate(buy=(events.behavior == "buy").any())
+
+
 def _period_start(date: ir.DateValue, period: str) -> ir.DateValue:
     return date if period == "day" else date.truncate("W")
 
@@ -38,11 +50,8 @@ def retention(tables: Tables, *, date_from: dt.date, date_to: dt.date, cohort: s
     """Cohort × period: ``cohort`` (date), ``period`` (int, 0..), ``users``, ``cohort_users``."""
     if cohort not in COHORTS or period not in PERIODS or active not in ACTIVE:
         raise ValueError("cohort, period or active out of range")
-    events = tables["events"]
-    events = events.filter(events.date <= date_to)
-    # one scan: the log reduced to its distinct (user, day) rows, flagged when the day has a buy; the cohorts
-    # and the activity are both read from that (far smaller) table
-    user_days = events.group_by(["user_id", "date"]).aggregate(buy=(events.behavior == "buy").any())
+    # one scan: the cohorts and the activity are both read from the distinct (user, day) rows
+    user_days = _user_days(tables, date_to)
     starts = user_days.filter(user_days.buy) if cohort == "first_buy" else user_days
     first = starts.group_by("user_id").aggregate(first_date=starts.date.min())
     first = first.filter(first.first_date >= date_from)
