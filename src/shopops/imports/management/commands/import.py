@@ -20,7 +20,6 @@ class Command(ShopOpsCommand):
     help = ("Import a platform export into ShopOps (records and lake). Exit 0 when imported, 2 when rejected. "
             "`shopops import formats` lists the formats with their columns.")
     json_option = True
-    requires_system_checks: list = []  # checks cost ~1.7 s per import and guard nothing an import needs
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
