@@ -112,3 +112,9 @@ def test_alert_todos_link_to_the_dashboard(shop):
     assert out["todos"] == {"raised": 1, "closed": 0}
     item = todos_of_source(shop=shop, source=ALERT_SOURCE, status="open").get(key="2026-11-19:gmv:tmall")
     assert item.url == f"{reverse('web:dashboard')}?date=2026-11-19&days=1"
+
+
+def test_a_bad_xlsx_target_is_refused_before_the_review(demo_dir, tmp_path):
+    result = run("campaign", "review", "1", "--xlsx", str(tmp_path), "--language", "en", data_dir=demo_dir)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"Cannot use the file {tmp_path}: it is a folder, not a file."]

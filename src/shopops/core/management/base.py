@@ -65,6 +65,21 @@ def input_file(path: str) -> str:
     return path
 
 
+def output_file(path: str) -> str:
+    """``path`` when this process can write a file there, else a one-line CommandError (exit 2): checked before
+    the long work whose result it will hold, so a refusal comes first and alone."""
+    existed = os.path.lexists(path)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise file_error(path, exc) from exc
+    if not existed:
+        with contextlib.suppress(OSError):
+            os.remove(path)  # nothing is written yet: the check leaves no empty file behind
+    return path
+
+
 def read_json_argument(source: str, *, what: str, max_bytes: int = MAX_JSON_ARGUMENT_BYTES) -> Any:
     """The JSON document in the file ``source`` (``-``: standard input), or a one-line CommandError (exit 2)
     saying why it cannot be read: every way a user's file can be wrong is bad input, not a crash."""

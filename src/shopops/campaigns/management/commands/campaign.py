@@ -13,7 +13,7 @@ from rich.table import Table
 
 from shopops.campaigns import selectors
 from shopops.campaigns.review_xlsx import review_workbook
-from shopops.core.management.base import ShopOpsCommand, file_error
+from shopops.core.management.base import ShopOpsCommand, file_error, output_file
 from shopops.core.selectors import all_shops
 
 
@@ -62,6 +62,8 @@ class Command(ShopOpsCommand):
             else:
                 self._show_simulation(report)
             return
+        if options["xlsx"]:
+            output_file(options["xlsx"])  # refused before the review is computed
         progress = self.progress(2 if options["xlsx"] else 1)
         progress.step(_("Reviewing %(name)s against its goals and baseline…") % {"name": campaign.name})
         report = selectors.campaign_review(campaign=campaign)
