@@ -21,7 +21,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -184,9 +186,6 @@ class ShopOpsCommand(BaseCommand):
 
     def ensure_installed(self) -> None:
         """Commands that work on an existing install say so clearly when there is none (exit 2)."""
-        from django.conf import settings
-        from django.db import connection
-
         if "core_shop" not in connection.introspection.table_names():
             raise CommandError(_("No ShopOps install in %(folder)s: run `shopops init` or `shopops demo` first "
                                  "(or give --data-dir).") % {"folder": settings.DATA_DIR}, returncode=2)
