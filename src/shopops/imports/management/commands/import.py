@@ -37,7 +37,7 @@ class Command(ShopOpsCommand):
                             help="orders: reject the file when a line's SKU is unknown or its code empty "
                                  "(default: import the line unmatched, to match on the 商品匹配 page)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
+        self.add_language_argument(parser)
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
