@@ -231,7 +231,8 @@ def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tup
     """Gather prices, costs, floors, the reference prices and typical baskets of the SKUs in scope."""
     shop = campaign.shop
     catalog = catalog_selectors.skus_by_code(shop=shop)
-    rows = [r for r in campaign_skus(campaign=campaign) if r.sku_code in catalog]
+    scoped = campaign_skus(campaign=campaign)
+    rows = [r for r in scoped if r.sku_code in catalog]
     codes = [r.sku_code for r in rows]
     prices = {code: catalog[code].price_fen for code in catalog}
     price = np.array([catalog[c].price_fen for c in codes], dtype=np.int64)
@@ -266,7 +267,7 @@ def simulation_input(*, campaign: Campaign, as_of: dt.date | None = None) -> tup
     context = {"history": [history_end - dt.timedelta(days=HISTORY_DAYS - 1), history_end],
                "reference_window": [window_start, campaign.warmup_start - dt.timedelta(days=1)],
                "titles": {c: catalog[c].product.title for c in codes},
-               "missing": sorted({r.sku_code for r in CampaignSku.objects.filter(campaign=campaign)} - set(codes))}
+               "missing": sorted({r.sku_code for r in scoped} - set(codes))}
     return data, context
 
 

@@ -29,7 +29,7 @@ from shopops.core.money import format_fen
 
 
 def campaign_list(*, shop: Shop, q: str = "", status: str = "") -> QuerySet[Campaign]:
-    qs = Campaign.objects.filter(shop=shop)
+    qs = Campaign.objects.filter(shop=shop).select_related("shop")  # campaign_dict reads the shop's time zone
     if q:
         qs = qs.filter(name__icontains=q.strip())
     day = today(shop.timezone)

@@ -1,5 +1,8 @@
 """Base for ShopOps commands: ``--data-dir`` in the help, ``--json`` output, exit 2 on bad input.
 
+Long commands say what they are doing on stderr (``Progress``: ``[alerts] 1/2 检查指标…``), in the command's
+``--language``; ``-v 0`` silences them, and stdout keeps the command's output alone.
+
 Bad input is a one-line message (the message alone, in the user's language) and exit 2, never a traceback: a ``ShopOpsError`` from a service, a file
 named on the command line that cannot be opened (missing, a directory, no permission, in a missing folder:
 the OSError names that file), or a JSON argument file that cannot be read or parsed (``read_json_argument``:
@@ -9,14 +12,19 @@ and keeps its traceback (exit 1).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import sys
-from collections.abc import Iterable
-from typing import Any
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shopops.core.errors import ShopOpsError
@@ -56,6 +64,21 @@ def input_file(path: str) -> str:
         raise CommandError(_("File not found: %(path)s") % {"path": path}, returncode=2) from None
     except OSError as exc:
         raise file_error(path, exc) from exc
+    return path
+
+
+def output_file(path: str) -> str:
+    """``path`` when this process can write a file there, else a one-line CommandError (exit 2): checked before
+    the long work whose result it will hold, so a refusal comes first and alone."""
+    existed = os.path.lexists(path)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise file_error(path, exc) from exc
+    if not existed:
+        with contextlib.suppress(OSError):
+            os.remove(path)  # nothing is written yet: the check leaves no empty file behind
     return path
 
 
@@ -123,8 +146,37 @@ def _argument_named_by(exc: OSError, arguments: list[str]) -> str | None:
     return None
 
 
+class Progress:
+    """Numbered steps of a long command, one line each (``[alerts] 1/2 检查指标…``), then the time it took.
+
+    Written whether stderr is a terminal or a log file, like ``shopops demo``'s lines, so a slow run in a
+    cron log says where it was; ``write`` None (``-v 0``) says nothing."""
+
+    def __init__(self, write: Callable[[str], None] | None, *, name: str, total: int) -> None:
+        self._write = write
+        self._name = name
+        self._total = total
+        self._step = 0
+        self._started = time.perf_counter()
+
+    def step(self, message: str) -> None:
+        """The next step starts: ``message`` says what it does (in the user's language, ending with …)."""
+        self._step += 1
+        self._say(f"{self._step}/{self._total} {message}" if self._total > 1 else message)
+
+    def done(self) -> None:
+        self._say(_("done in %(seconds)s s") % {"seconds": f"{time.perf_counter() - self._started:.1f}"})
+
+    def _say(self, text: str) -> None:
+        if self._write is not None:
+            self._write(f"[{self._name}] {text}")
+
+
 class ShopOpsCommand(BaseCommand):
     json_option = False
+    # Django's system checks import the whole URLconf (the API, Ibis, pandas: ~2 s) before every command and
+    # guard nothing a CLI command needs; `shopops check` runs them all, and `serve`/`worker` keep them.
+    requires_system_checks: list[str] | Literal["__all__"] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data-dir", help="data directory (default: $SHOPOPS_DATA_DIR, else "
@@ -134,12 +186,27 @@ class ShopOpsCommand(BaseCommand):
 
     def ensure_installed(self) -> None:
         """Commands that work on an existing install say so clearly when there is none (exit 2)."""
-        from django.conf import settings
-        from django.db import connection
-
         if "core_shop" not in connection.introspection.table_names():
             raise CommandError(_("No ShopOps install in %(folder)s: run `shopops init` or `shopops demo` first "
                                  "(or give --data-dir).") % {"folder": settings.DATA_DIR}, returncode=2)
+
+    @staticmethod
+    def add_language_argument(parser: CommandParser, help: str = "language of messages") -> None:
+        """``--language zh-hans|en``: the language of the command's messages, refusals and progress (the base
+        runs the command under it)."""
+        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help=help)
+
+    def progress(self, total: int) -> Progress:
+        """A ``Progress`` of ``total`` steps on stderr, silent with ``-v 0``."""
+        quiet = getattr(self, "verbosity", 1) == 0
+        return Progress(None if quiet else self._progress_line, name=self._command_name(), total=total)
+
+    def _progress_line(self, text: str) -> None:
+        self.stderr.write(text, style_func=str)  # not in the error colour Django gives stderr on a terminal
+        self.stderr.flush()
+
+    def _command_name(self) -> str:
+        return type(self).__module__.rpartition(".")[2]
 
     @staticmethod
     def add_shop_argument(parser: CommandParser) -> None:
@@ -174,15 +241,18 @@ class ShopOpsCommand(BaseCommand):
             sys.exit(exc.returncode)
 
     def _execute(self, *args: Any, **options: Any) -> Any:
-        try:
-            return super().execute(*args, **options)
-        except ShopOpsError as exc:
-            lines = [exc.detail, *[f"  {e.field}: {e.message}" for e in exc.errors]]
-            raise CommandError("\n".join(lines), returncode=exc.exit_code) from exc
-        except OSError as exc:
-            # A file the user named cannot be opened or written: bad input. Other OSErrors (the data
-            # directory, the network) are failures and keep their traceback.
-            argument = _argument_named_by(exc, _argument_values(args, options))
-            if argument is None:
-                raise
-            raise file_error(argument, exc) from exc
+        self.verbosity = options.get("verbosity", 1)
+        language = options.get("language")
+        with translation.override(language) if language else contextlib.nullcontext():
+            try:
+                return super().execute(*args, **options)
+            except ShopOpsError as exc:
+                lines = [exc.detail, *[f"  {e.field}: {e.message}" for e in exc.errors]]
+                raise CommandError("\n".join(lines), returncode=exc.exit_code) from exc
+            except OSError as exc:
+                # A file the user named cannot be opened or written: bad input. Other OSErrors (the data
+                # directory, the network) are failures and keep their traceback.
+                argument = _argument_named_by(exc, _argument_values(args, options))
+                if argument is None:
+                    raise
+                raise file_error(argument, exc) from exc

@@ -1,4 +1,5 @@
-"""shopops alerts run [--date D] [--shop CODE] [--dry-run] [--json]: metric anomalies into the to-do list."""
+"""shopops alerts run [--date D] [--shop CODE] [--dry-run] [--json] [--language L]: metric anomalies into the to-do
+list, with its steps on stderr."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from shopops.analytics.schemas import alerts_json
 from shopops.analytics.selectors.alerts import alerts_check
-from shopops.analytics.services.alerts import analytics_alerts_run
+from shopops.analytics.services.alerts import alerts_todos_apply
 from shopops.core.clock import today
 from shopops.core.management.base import ShopOpsCommand
 
@@ -25,6 +27,7 @@ class Command(ShopOpsCommand):
         self.add_shop_argument(parser)
         parser.add_argument("--date", help="business date YYYY-MM-DD (default: yesterday)")
         parser.add_argument("--dry-run", action="store_true", help="compute only; do not touch the to-do list")
+        self.add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
@@ -34,10 +37,13 @@ class Command(ShopOpsCommand):
                    else today(shop.timezone) - dt.timedelta(days=1))
         except ValueError as exc:
             raise CommandError(f"--date: {exc}", returncode=2) from exc
-        if options["dry_run"]:
-            result = alerts_check(shop=shop, date=day)
-        else:
-            result = analytics_alerts_run(shop=shop, date=day)
+        progress = self.progress(1 if options["dry_run"] else 2)
+        progress.step(_("Checking the metrics of %(date)s…") % {"date": day.isoformat()})
+        result = alerts_check(shop=shop, date=day)
+        if not options["dry_run"]:  # analytics_alerts_run's two halves, each a step
+            progress.step(_("Updating the to-do list…"))
+            result = alerts_todos_apply(shop=shop, date=day, result=result)
+        progress.done()
         result = alerts_json(result)
         if options["json"]:
             self.emit_json(result)

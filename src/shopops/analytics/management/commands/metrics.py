@@ -1,11 +1,13 @@
 """shopops metrics --from D --to D [--by day|week|month|channel|source|product|category] [--channel C]
-[--metrics a,b] [--json]: the metric layer for one shop (``{"rows": [...], "totals": {...}}``)."""
+[--metrics a,b] [--json] [--language L]: the metric layer for one shop (``{"rows": [...], "totals": {...}}``),
+its step on stderr."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -28,12 +30,17 @@ class Command(ShopOpsCommand):
         parser.add_argument("--by", choices=BY, help="group the rows")
         parser.add_argument("--channel", help="only this channel (e.g. tmall)")
         parser.add_argument("--metrics", help="comma-separated metric names (default: all)")
+        self.add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
         shop = self.resolve_shop(options["shop"])
+        progress = self.progress(1)
+        progress.step(_("Computing the metrics of %(start)s..%(end)s…")
+                      % {"start": options["date_from"], "end": options["date_to"]})
         result = selectors.metrics_report(shop=shop, date_from=options["date_from"], date_to=options["date_to"],
                                           by=options["by"], channel=options["channel"], metrics=options["metrics"])
+        progress.done()
         result = report_json(result)
         if options["json"]:
             self.emit_json(result)

@@ -1,4 +1,5 @@
-"""shopops campaign list | simulate ID | review ID [--json] [--limit N] [--xlsx FILE]"""
+"""shopops campaign list | simulate ID | review ID [--json] [--limit N] [--xlsx FILE] [--language L]; simulate and
+review say their steps on stderr."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from shopops.campaigns import selectors
 from shopops.campaigns.review_xlsx import review_workbook
-from shopops.core.management.base import ShopOpsCommand, file_error
+from shopops.core.management.base import ShopOpsCommand, file_error, output_file
 from shopops.core.selectors import all_shops
 
 
@@ -27,6 +28,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("id", nargs="?", type=int, help="campaign id (simulate, review)")
         parser.add_argument("--limit", type=int, default=None, help="simulate: at most this many rows")
         parser.add_argument("--xlsx", default=None, help="review: also write the review to this xlsx file")
+        self.add_language_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
@@ -51,18 +53,27 @@ class Command(ShopOpsCommand):
         if campaign is None:
             raise CommandError(_("No campaign %(id)s.") % {"id": options["id"]}, returncode=2)
         if action == "simulate":
+            progress = self.progress(1)
+            progress.step(_("Simulating the worst-case prices and margins of %(name)s…") % {"name": campaign.name})
             report = selectors.campaign_simulation(campaign=campaign, limit=options["limit"])
+            progress.done()
             if options["json"]:
                 self.emit_json(report)
             else:
                 self._show_simulation(report)
             return
+        if options["xlsx"]:
+            output_file(options["xlsx"])  # refused before the review is computed
+        progress = self.progress(2 if options["xlsx"] else 1)
+        progress.step(_("Reviewing %(name)s against its goals and baseline…") % {"name": campaign.name})
         report = selectors.campaign_review(campaign=campaign)
         if options["xlsx"]:
+            progress.step(_("Writing %(path)s…") % {"path": options["xlsx"]})
             try:
                 Path(options["xlsx"]).write_bytes(review_workbook(report))
             except OSError as exc:
                 raise file_error(options["xlsx"], exc) from exc
+        progress.done()
         if options["json"]:
             self.emit_json(report)
         else:

@@ -38,7 +38,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("--category", default="", help="products list: only this category (and below it); "
                                                               "matching map --new: the new product's category")
         parser.add_argument("--new", action="store_true", help="matching map: create the SKU from the key's lines")
-        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
+        self.add_language_argument(parser)
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -129,6 +129,7 @@ def serve_forever(*, host: str, port: int, threads: int, stdout: Any,
 
 class Command(ShopOpsCommand):
     help = "Serve ShopOps (web, API, static files) with a threaded WSGI server."
+    requires_system_checks = "__all__"  # a long-running server: check everything once at start
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)

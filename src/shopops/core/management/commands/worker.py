@@ -16,6 +16,7 @@ from shopops.core.worker import consumer_log_to_console, consumer_run
 
 class Command(ShopOpsCommand):
     help = "Run the task worker (huey: SQLite queue by default, Redis with REDIS_URL)."
+    requires_system_checks = "__all__"  # a long-running server: check everything once at start
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)

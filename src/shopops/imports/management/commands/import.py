@@ -20,7 +20,6 @@ class Command(ShopOpsCommand):
     help = ("Import a platform export into ShopOps (records and lake). Exit 0 when imported, 2 when rejected. "
             "`shopops import formats` lists the formats with their columns.")
     json_option = True
-    requires_system_checks: list = []  # checks cost ~1.7 s per import and guard nothing an import needs
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
@@ -38,7 +37,7 @@ class Command(ShopOpsCommand):
                             help="orders: reject the file when a line's SKU is unknown or its code empty "
                                  "(default: import the line unmatched, to match on the 商品匹配 page)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
+        self.add_language_argument(parser)
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -34,7 +34,7 @@ class Command(ShopOpsCommand):
         parser.add_argument("values", nargs="*", help="map ACCOUNT KEY SKU_CODE, unmap ID")
         parser.add_argument("--new", action="store_true", help="map: create the SKU from the key's lines")
         parser.add_argument("--category", default="", help="map --new: the new product's category (default 未分类)")
-        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans", help="language of messages")
+        self.add_language_argument(parser)
         self.add_shop_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -23,8 +23,7 @@ class Command(ShopOpsCommand):
         super().add_arguments(parser)
         parser.add_argument("action", choices=["quote"])
         parser.add_argument("--cart", required=True, help="cart JSON file, or - for standard input")
-        parser.add_argument("--language", choices=["zh-hans", "en"], default="zh-hans",
-                            help="language of problems and reasons")
+        self.add_language_argument(parser, help="language of problems and reasons")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"]):
