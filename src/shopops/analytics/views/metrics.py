@@ -22,6 +22,7 @@ from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
 from shopops.analytics.selectors import traffic as traffic_selectors
+from shopops.analytics.services.warmup import DEFAULT_DAYS, TRAFFIC_METRICS
 from shopops.analytics.views.panels import page_with_panel, panel_fragment
 from shopops.channels.domain import CHANNELS
 from shopops.channels.labels import channel_label, source_label
@@ -34,8 +35,6 @@ from shopops.orders import selectors as order_selectors
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 from shopops.ui.templatetags.shopops import fen as fen_text
-
-DEFAULT_DAYS = 30
 
 METRIC_LABELS = {name: metric.label for name, metric in METRICS.items()}
 NOTE_TEXT = {
@@ -129,8 +128,6 @@ def _export(request: HttpRequest, tables: dict[str, tuple[str, list[Column], lis
 
 # ---------------------------------------------------------------------------------------------------- traffic
 
-TRAFFIC_METRICS = ["uv", "pv", "buyers", "orders", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "cart_rate",
-                   "fav_rate", "refund_amount", "refund_rate", "new_buyers", "returning_buyers", "repurchase_rate"]
 CARD_METRICS = ["uv", "buyers", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "refund_rate"]
 
 
