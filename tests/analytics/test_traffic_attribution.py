@@ -143,7 +143,7 @@ def test_page_channel_filter_by_name_and_by_code_is_the_same_page(tables, client
 
 
 def test_page_refuses_a_channel_that_is_not_a_word(tables, client_as):
-    response = _speak(client_as("viewer"), "en").get("/analytics/traffic/?inline=1",
-                                                     {"from": FROM, "to": TO, "channel": "<tmall>"})
+    response = _speak(client_as("viewer"), "en").get("/analytics/traffic/",
+                                                     {"inline": "1", "from": FROM, "to": TO, "channel": "<tmall>"})
     assert response.status_code == 200
     assert "Choose a channel from the list (e.g. 天猫 or tmall)." in response.content.decode()
