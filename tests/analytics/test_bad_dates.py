@@ -29,7 +29,7 @@ PAGES = ["/analytics/traffic/", "/analytics/products/", "/analytics/gmv-explain/
                                    {"from": "2020-01-01", "to": "2026-11-01"},
                                    {"from": "1", "export": "xlsx"}])
 def test_pages_show_a_bad_period_with_the_form(client_as, url, query):
-    response = client_as("admin").get(url, {**query, "vs": "2026-10-01..2026-10-31"} if "gmv" in url else query)
+    response = client_as("admin").get(url, {**query, "inline": "1", **({"vs": "2026-10-01..2026-10-31"} if "gmv" in url else {})})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="alert"' in html and '<form method="get"' in html
@@ -39,7 +39,7 @@ def test_pages_show_a_bad_period_with_the_form(client_as, url, query):
                                    {"from": "0001-01-01", "to": "0001-01-01"}])
 def test_gmv_page_without_a_comparison_survives_dates_out_of_the_calendar(client_as, query):
     """The page's default comparison (the days just before) used to be computed in the view and overflow."""
-    response = client_as("admin").get("/analytics/gmv-explain/", query)
+    response = client_as("admin").get("/analytics/gmv-explain/", {**query, "inline": "1"})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
 
 
@@ -56,22 +56,22 @@ def _alerts(html: str) -> list[str]:
 
 def test_the_messages_are_chinese_and_name_the_field(client_as):
     client = client_as("admin")
-    html = client.get("/analytics/gmv-explain/", {"from": "0001-01-01"}).content.decode()
+    html = client.get("/analytics/gmv-explain/", {"inline": "1", "from": "0001-01-01"}).content.decode()
     # no comparison given and no period to default it from: only the period's error, no noise about ``vs``
     assert _alerts(html) == [f"{_label('Start date')}: 请选择 {FIRST_DAY} 到 {LAST_DAY} 之间的日期。"]
     html = client.get("/analytics/products/", {"from": "1"}).content.decode()
     assert _alerts(html) == [f"{_label('Start date')}: “1”不是日期（YYYY-MM-DD）。"]
-    html = client.get("/analytics/traffic/", {"from": "2026-11-20", "to": "2026-11-01"}).content.decode()
+    html = client.get("/analytics/traffic/", {"inline": "1", "from": "2026-11-20", "to": "2026-11-01"}).content.decode()
     assert _alerts(html) == [f"{_label('End date')}: 结束日期早于开始日期。"]
 
 
 def test_the_gmv_page_defaults_the_comparison_to_the_days_before(client_as):
-    html = client_as("admin").get("/analytics/gmv-explain/", {"from": "2026-11-11", "to": "2026-11-20"}).content
+    html = client_as("admin").get("/analytics/gmv-explain/", {"inline": "1", "from": "2026-11-11", "to": "2026-11-20"}).content
     assert b'value="2026-11-01..2026-11-10"' in html and b'role="alert"' not in html
 
 
 def test_a_default_comparison_before_the_calendar_is_an_error_on_it(client_as):
-    response = client_as("admin").get("/analytics/gmv-explain/", {"from": "1970-01-01", "to": "1970-01-10"})
+    response = client_as("admin").get("/analytics/gmv-explain/", {"inline": "1", "from": "1970-01-01", "to": "1970-01-10"})
     assert response.status_code == 200
     assert _alerts(response.content.decode()) == [
         f"{_label('Comparison period')}: 请选择 {FIRST_DAY} 到 {LAST_DAY} 之间的日期。"]

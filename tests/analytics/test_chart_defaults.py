@@ -93,7 +93,7 @@ def _side_by_side(chart: dict) -> None:
 
 
 def test_traffic_sources_bars_stand_side_by_side(order_lake, client_as):  # noqa: F811
-    html = client_as("viewer").get("/analytics/traffic/", {"from": "2026-11-01", "to": "2026-11-20"}).content.decode()
+    html = client_as("viewer").get("/analytics/traffic/", {"inline": "1", "from": "2026-11-01", "to": "2026-11-20"}).content.decode()
     groups = _json(html, "traffic-groups-data")
     _side_by_side(groups)
     assert groups["layout"]["yaxis"]["tickformat"] == ",d"  # visitors: whole numbers
@@ -102,7 +102,7 @@ def test_traffic_sources_bars_stand_side_by_side(order_lake, client_as):  # noqa
 
 
 def test_traffic_by_channel_bars_stand_side_by_side(order_lake, client_as):  # noqa: F811
-    html = client_as("viewer").get("/analytics/traffic/", {"from": "2026-11-01", "to": "2026-11-20",
+    html = client_as("viewer").get("/analytics/traffic/", {"inline": "1", "from": "2026-11-01", "to": "2026-11-20",
                                                             "by": "channel"}).content.decode()
     _side_by_side(_json(html, "traffic-groups-data"))
 

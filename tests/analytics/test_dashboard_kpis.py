@@ -90,22 +90,22 @@ def _card(html: str, key: str) -> str:
 
 
 def test_dashboard_page_shows_the_cards(client_as, known):
-    html = client_as("viewer").get("/", {"date": DAY.isoformat()}).content.decode()
+    html = client_as("viewer").get("/", {"inline": "1", "date": DAY.isoformat()}).content.decode()
     assert "¥80.00" in _card(html, "gmv") and "▲100.0%" in _card(html, "gmv")
     assert "50.0%" in _card(html, "cvr") and "¥40.00" in _card(html, "aov")
     assert ">4<" in _card(html, "uv") and "▼20.0%" in _card(html, "uv")
     assert "¥5.00" in _card(html, "refund_amount") and 'class="flat na"' in _card(html, "refund_amount")
     assert 'data-kpi="gmv-30d"' in html and 'id="gmv-chart"' in html  # the rest of the dashboard is still there
-    week = client_as("viewer").get("/", {"date": DAY.isoformat(), "days": "7"}).content.decode()
+    week = client_as("viewer").get("/", {"inline": "1", "date": DAY.isoformat(), "days": "7"}).content.decode()
     assert "¥120.00" in _card(week, "gmv") and ">3<" in _card(week, "buyers")
-    odd = client_as("viewer").get("/", {"date": DAY.isoformat(), "days": "evil"})
+    odd = client_as("viewer").get("/", {"inline": "1", "date": DAY.isoformat(), "days": "evil"})
     assert odd.status_code == 200 and "¥80.00" in _card(odd.content.decode(), "gmv")
 
 
 def test_dashboard_on_an_empty_shop(client_as, monkeypatch):
     empty = MemoryTables(get_engine(), {})
     monkeypatch.setattr(alert_selectors, "shop_tables", lambda shop: empty)
-    response = client_as("operator").get("/", {"date": DAY.isoformat(), "days": "30"})
+    response = client_as("operator").get("/", {"inline": "1", "date": DAY.isoformat(), "days": "30"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "¥0.00" in _card(html, "gmv") and "—" in _card(html, "cvr") and "—" in _card(html, "aov")
@@ -121,8 +121,8 @@ def test_buyers_without_any_traffic_data_make_visitors_unknown_not_zero(shop, cl
     cards = {c["key"]: c for c in kpis["cards"]}
     assert cards["uv"]["value"] is None and cards["cvr"]["value"] is None and kpis["visitors_unknown"]
     assert cards["buyers"]["value"] == 2 and cards["uv"]["change_prev"] is None
-    html = client_as("operator").get("/", {"date": DAY.isoformat()}).content.decode()
+    html = client_as("operator").get("/", {"inline": "1", "date": DAY.isoformat()}).content.decode()
     assert "—" in _card(html, "uv") and 'id="visitors-unknown"' in html and "format=sycm-traffic" in html
     known_tables = small_shop()
     monkeypatch.setattr(alert_selectors, "shop_tables", lambda shop: known_tables)
-    assert 'id="visitors-unknown"' not in client_as("operator").get("/", {"date": DAY.isoformat()}).content.decode()
+    assert 'id="visitors-unknown"' not in client_as("operator").get("/", {"inline": "1", "date": DAY.isoformat()}).content.decode()

@@ -137,7 +137,7 @@ def test_cli_products_and_gmv_explain(lake, shop):
 
 @pytest.mark.parametrize("url", ["/analytics/traffic/", "/analytics/products/", "/analytics/gmv-explain/"])
 def test_pages_show_real_data(lake, client_as, url):
-    response = client_as("viewer").get(f"{url}?from={FROM}&to={TO}")
+    response = client_as("viewer").get(f"{url}?inline=1&from={FROM}&to={TO}")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-chart="' in html and "metrics_charts.js" in html
@@ -146,7 +146,7 @@ def test_pages_show_real_data(lake, client_as, url):
 
 def test_traffic_page_by_channel_and_exports(lake, client_as):
     client = client_as("operator")
-    html = client.get(f"/analytics/traffic/?from={FROM}&to={TO}&by=channel").content.decode()
+    html = client.get(f"/analytics/traffic/?inline=1&from={FROM}&to={TO}&by=channel").content.decode()
     assert "2026-11-11" in html
     for table in ("daily", "groups"):
         response = client.get(f"/analytics/traffic/?from={FROM}&to={TO}&export=xlsx&table={table}")
@@ -158,9 +158,9 @@ def test_traffic_page_by_channel_and_exports(lake, client_as):
 
 
 def test_pages_show_bad_input_without_crashing(lake, client_as):
-    response = client_as("admin").get("/analytics/traffic/?from=2026-11-20&to=2026-11-01")
+    response = client_as("admin").get("/analytics/traffic/?inline=1&from=2026-11-20&to=2026-11-01")
     assert response.status_code == 200 and "errorlist" in response.content.decode()
-    response = client_as("admin").get("/analytics/gmv-explain/?from=bad&to=2026-11-01")
+    response = client_as("admin").get("/analytics/gmv-explain/?inline=1&from=bad&to=2026-11-01")
     assert response.status_code == 200 and "errorlist" in response.content.decode()
 
 

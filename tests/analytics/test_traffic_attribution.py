@@ -111,7 +111,7 @@ def _chart(html: str) -> dict:
 
 def test_page_shows_sources_by_name_and_the_unattributed_row(tables, client_as):
     client = _speak(client_as("viewer"), "en")
-    html = client.get("/analytics/traffic/", {"from": FROM, "to": TO, "by": "source"}).content.decode()
+    html = client.get("/analytics/traffic/", {"inline": "1", "from": FROM, "to": TO, "by": "source"}).content.decode()
     assert "Unattributed (the reports give no source)" in html and "Unattributed (orders without a source)" in html
     assert "Xiaohongshu ¥40.00" in html  # the unattributed row names its channels and amounts
     chart = _chart(html)
@@ -122,7 +122,7 @@ def test_page_shows_sources_by_name_and_the_unattributed_row(tables, client_as):
     assert gmv["Search"] == 280.0 and gmv["Unattributed (the reports give no source)"] == 40.0
     assert gmv["Recommendations"] == 100.0 and gmv["Paid ads"] == 40.0  # Tmall's sources are not ¥0
     assert chart["layout"]["xaxis"]["title"] == "Traffic source"
-    zh = _speak(client, "zh-hans").get("/analytics/traffic/", {"from": FROM, "to": TO}).content.decode()
+    zh = _speak(client, "zh-hans").get("/analytics/traffic/", {"inline": "1", "from": FROM, "to": TO}).content.decode()
     assert "搜索" in _chart(zh)["data"][0]["x"] and _chart(zh)["layout"]["xaxis"]["title"] == "流量来源"
     select = zh.split('name="channel"')[1].split("</select>")[0]
     assert ">天猫</option>" in select and ">tmall<" not in select
@@ -130,20 +130,20 @@ def test_page_shows_sources_by_name_and_the_unattributed_row(tables, client_as):
 
 def test_page_channel_filter_by_name_and_by_code_is_the_same_page(tables, client_as):
     client = client_as("viewer")
-    pages = [client.get("/analytics/traffic/", {"from": FROM, "to": TO, "channel": c}).content.decode()
+    pages = [client.get("/analytics/traffic/", {"inline": "1", "from": FROM, "to": TO, "channel": c}).content.decode()
              for c in ("天猫", "tmall")]
     main = [re.sub(r'value="[A-Za-z0-9]{64}"', "", p.split("<main")[1].split("</main>")[0]) for p in pages]
     assert main[0] == main[1]
     assert '<option value="tmall" selected>天猫</option>' in pages[0]
     assert "小红书" not in pages[0].split('id="traffic-groups-data"')[1]  # only Tmall's GMV
     assert sum(_chart(pages[0])["data"][1]["y"]) == pytest.approx(sum(TMALL_ORDERS) / 100)  # chart floats
-    xlsx = client.get("/analytics/traffic/", {"from": FROM, "to": TO, "channel": "天猫", "export": "xlsx",
+    xlsx = client.get("/analytics/traffic/", {"inline": "1", "from": FROM, "to": TO, "channel": "天猫", "export": "xlsx",
                                               "table": "groups"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_page_refuses_a_channel_that_is_not_a_word(tables, client_as):
     response = _speak(client_as("viewer"), "en").get("/analytics/traffic/",
-                                                     {"from": FROM, "to": TO, "channel": "<tmall>"})
+                                                     {"inline": "1", "from": FROM, "to": TO, "channel": "<tmall>"})
     assert response.status_code == 200
     assert "Choose a channel from the list (e.g. 天猫 or tmall)." in response.content.decode()

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_browser import PANEL_WAIT_MS, wait_for_panels
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +45,7 @@ def test_pages_with_charts_raise_no_csp_violation(page, server):
     violations = _watch(page)
     _login(page, server)
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
-    page.wait_for_selector("#gmv-chart[data-rendered='1']")
+    page.wait_for_selector("#gmv-chart[data-rendered='1']", timeout=PANEL_WAIT_MS)  # its panel loads after the page
     page.hover("#gmv-chart .main-svg")  # the hover label is drawn with styles too
     charts = page.locator(".main-svg").count()
     urls = [*ANALYTICS, "/orders/", "/products/", "/customers/", "/stock/", "/todos/", "/campaigns/",
@@ -57,6 +58,7 @@ def test_pages_with_charts_raise_no_csp_violation(page, server):
         response = page.goto(server + url)
         assert response.status == 200, url
         page.wait_for_load_state("networkidle")
+        wait_for_panels(page)
         charts += page.locator(".main-svg").count()
     assert charts >= 5  # Plotly really drew under the policy
     assert violations == []

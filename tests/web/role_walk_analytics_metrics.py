@@ -20,6 +20,8 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:analytics_traffic": (_only(*ANALYSTS), 302),
     "web:analytics_products": (_only(*ANALYSTS), 302),
     "web:analytics_gmv_explain": (_only(*ANALYSTS), 302),
+    "web:analytics_traffic_panel": (_only(*ANALYSTS), 302),  # the page's numbers, loaded after it
+    "web:analytics_gmv_explain_panel": (_only(*ANALYSTS), 302),
 }
 
 # Walked without query parameters: from/to are required, so allowed roles get 422 naming the fields.

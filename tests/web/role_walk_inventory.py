@@ -21,6 +21,7 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:inventory_stock": (ALL_OK, 302),
     "web:inventory_sku": (ALL_OK, 302),
     "web:inventory_replenishment": (ALL_OK, 302),
+    "web:inventory_replenishment_panel": (ALL_OK, 302),  # the page's table, loaded after it
     "web:inventory_replenishment_approve": (_only(*STOCK_EDITORS, ok=405), 302),  # POST only
     "web:inventory_po_list": (ALL_OK, 302),
     "web:inventory_po_detail": (ALL_OK, 302),

@@ -72,8 +72,8 @@ def test_an_unknown_rule_is_refused_and_changes_nothing(client_as, user_of):
 def test_the_gmv_waterfall_colours_its_steps_by_the_rule(client_as, user_of):
     client = client_as("admin")
     period = {"from": "2026-11-11", "to": "2026-11-20"}
-    assert f'"increasing": {{"marker": {{"color": "{RED}"}}}}' in client.get("/analytics/gmv-explain/", period).content.decode()
+    assert f'"increasing": {{"marker": {{"color": "{RED}"}}}}' in client.get("/analytics/gmv-explain/", {**period, "inline": "1"}).content.decode()
     UserProfile.objects.filter(user=user_of("admin")).update(color_rule=GREEN_UP)
-    html = client.get("/analytics/gmv-explain/", period).content.decode()
+    html = client.get("/analytics/gmv-explain/", {**period, "inline": "1"}).content.decode()
     assert f'"increasing": {{"marker": {{"color": "{GREEN}"}}}}' in html
     assert f'"decreasing": {{"marker": {{"color": "{RED}"}}}}' in html

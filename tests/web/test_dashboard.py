@@ -108,12 +108,12 @@ def _card_html(html: str, key: str) -> str:
 def test_page_shows_the_metric_layers_numbers_and_the_refund_basis(client_as, shop, test_world, lake):
     day = test_world.end_date
     layer = _metric_layer(shop, day - dt.timedelta(days=29), day)
-    html = client_as("operator").get("/", {"date": day.isoformat()}).content.decode()
+    html = client_as("operator").get("/", {"date": day.isoformat(), "inline": "1"}).content.decode()
     assert layer["gmv"] > 0 and fen(layer["gmv"]) in _card_html(html, "gmv-30d")
     refunds = _card_html(html, "refund_amount-30d")
     assert gettext("Refunds (by payment date)") in refunds and fen(layer["refund_amount"]) in refunds
     assert 'id="gmv-chart"' in html and "vendor/plotly.min.js" in html and 'id="gmv-data"' in html
-    month = client_as("operator").get("/", {"date": day.isoformat(), "days": "30"}).content.decode()
+    month = client_as("operator").get("/", {"date": day.isoformat(), "days": "30", "inline": "1"}).content.decode()
     period = _card_html(month, "refund_amount-period")  # the period cards: the same number, the same label
     assert gettext("Refunds (by payment date)") in period and fen(layer["refund_amount"]) in period
 

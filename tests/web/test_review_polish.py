@@ -137,7 +137,7 @@ def test_form_labels_keep_a_gap_and_channel_names_fit(client_as, shop):
 
 
 def test_setup_step_and_sidebar_call_channel_accounts_alike(new_shop_client):
-    html = new_shop_client.get("/").content.decode()
+    html = new_shop_client.get("/?inline=1").content.decode()
     assert "渠道与账号" not in html
     step = html.split('data-step="channels"')[1].split("</li>")[0]
     assert "渠道店铺" in step

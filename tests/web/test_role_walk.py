@@ -30,6 +30,8 @@ def _only(*allowed: str) -> dict[str, int]:
 # url name → (expected GET status per role, expected for anonymous)
 PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:dashboard": (ALL_OK, 302),
+    "web:dashboard_kpis": (ALL_OK, 302),  # the dashboard's panels, loaded after it
+    "web:dashboard_month": (ALL_OK, 302),
     "web:order_list": (ALL_OK, 302),
     "web:order_detail": (ALL_OK, 302),
     "web:product_list": (ALL_OK, 302),

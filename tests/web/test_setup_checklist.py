@@ -52,7 +52,7 @@ def _setup(client: Client) -> tuple[int, int, dict[str, bool]]:
 
 def test_an_empty_shops_dashboard_shows_the_checklist_not_zeros(fresh):
     _shop, client = fresh
-    response = client.get("/")
+    response = client.get("/?inline=1")
     html = response.content.decode()
     assert response.status_code == 200
     done, total, steps = _progress(html)
@@ -71,7 +71,7 @@ def test_a_shop_made_by_init_starts_with_its_channel_accounts_done(db, settings,
                                                admin_password=PASSWORD)
     client = Client()
     client.force_login(admin)
-    done, total, steps = _progress(client.get("/").content.decode())
+    done, total, steps = _progress(client.get("/?inline=1").content.decode())
     assert accounts > 0 and (done, total) == (1, 6) and steps["channels"]
 
 
@@ -102,7 +102,7 @@ def test_each_step_flips_to_done_after_its_action(fresh, tmp_path, django_captur
                                    "role": roles.OPERATOR}).status_code == 302
     done, _total, steps = _setup(client)
     assert done == 5 and not steps["orders"]
-    assert "setup-checklist" in client.get("/").content.decode()  # still no orders
+    assert "setup-checklist" in client.get("/?inline=1").content.decode()  # still no orders
     # 4 an order (a JD order export of the product above): the dashboard shows numbers now
     orders = ("订单号,货号,商品名称,订购数量,京东价,应付金额,下单时间,付款确认时间,订单状态\r\n"
               "300001,T-1-1,红茶,2,9.90,19.80,2026-11-19 10:00:00,2026-11-19 10:01:00,完成\r\n")
@@ -111,7 +111,7 @@ def test_each_step_flips_to_done_after_its_action(fresh, tmp_path, django_captur
                                                  "file": SimpleUploadedFile("jd.csv", orders.encode("gbk"))})
     assert response.status_code == 302
     assert _setup(client)[:2] == (6, 6)
-    home = client.get("/").content.decode()
+    home = client.get("/?inline=1").content.decode()
     assert "setup-checklist" not in home and "gmv-chart" in home
 
 
@@ -189,7 +189,7 @@ def test_non_administrators_see_the_checklist_read_only(fresh):
     viewer = user_create(username="fresh-viewer", password=PASSWORD, role=roles.VIEWER, shops=[shop])
     client = Client()
     client.force_login(viewer)
-    html = client.get("/").content.decode()
+    html = client.get("/?inline=1").content.decode()
     done, _total, _steps = _progress(html)
     assert done == 1  # two users now
     with translation.override("zh-hans"):
@@ -206,17 +206,17 @@ def test_an_administrator_dismisses_the_checklist_and_brings_it_back(fresh):
     assert client.post("/settings/", {"dismissed": "1"}).status_code == 302
     shop.refresh_from_db()
     assert shop.setup_dismissed
-    assert "setup-checklist" not in client.get("/").content.decode()  # the (empty) dashboard itself
+    assert "setup-checklist" not in client.get("/?inline=1").content.decode()  # the (empty) dashboard itself
     assert _setup(client)[:2] == (0, 6)  # the page still shows it
     client.post("/settings/", {"dismissed": "0"})
-    assert "setup-checklist" in client.get("/").content.decode()
+    assert "setup-checklist" in client.get("/?inline=1").content.decode()
     assert [e.changes for e in AuditEntry.objects.filter(shop=shop, action="shop.setup").order_by("id")] == [
         {"setup_dismissed": [False, True]}, {"setup_dismissed": [True, False]}]
 
 
 @pytest.mark.parametrize("role", roles.ROLES)
 def test_the_demo_shops_dashboard_shows_no_checklist(client_as, role):
-    html = client_as(role).get("/").content.decode()
+    html = client_as(role).get("/?inline=1").content.decode()
     assert "setup-checklist" not in html and "gmv-chart" in html
 
 

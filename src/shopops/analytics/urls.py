@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import path
-
 from shopops.analytics.views import behaviour, dashboard, metrics, setup
 
 urlpatterns: list = [
-    path("", dashboard.dashboard, name="dashboard"),
+    *dashboard.urlpatterns,
     *metrics.urlpatterns,
     *behaviour.urlpatterns,
     *setup.urlpatterns,

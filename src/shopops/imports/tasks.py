@@ -1,19 +1,39 @@
 """Imports run as tasks (`shopops worker`), so a web upload returns at once and shows a progress bar.
 
 When a worker starts, the import jobs a dead process left "running" are marked failed (a job running in a live
-process is left alone); every night the uploads past their retention are removed."""
+process is left alone); every night the uploads past their retention are removed. A job that changed data is
+followed by the analytics warm-up (``warm_up_after_import``): the pages' default panels computed in the worker,
+so the operator's next page view does not wait for them."""
 
 from __future__ import annotations
+
+import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
+from shopops.analytics.services.warmup import analytics_warm_up
+from shopops.imports.models import ImportJob
 from shopops.imports.services import import_job_run, import_jobs_settle_dead, imports_clean
+
+log = logging.getLogger(__name__)
 
 
 @db_task()
 def import_job_task(job_id: int) -> int:
-    return import_job_run(job_id=job_id).pk
+    job = import_job_run(job_id=job_id)
+    if job.status == ImportJob.Status.DONE and not job.options.get("dry_run") and (job.inserted or job.updated):
+        try:
+            warm_up_after_import(job.shop_id)
+        except Exception:  # the queue could not take it: the pages compute their panels themselves, as before
+            log.exception("could not queue the analytics warm-up after import job %s", job.pk)
+    return job.pk
+
+
+@db_task()
+def warm_up_after_import(shop_id: int) -> dict[str, str]:
+    """The shop's default analytics panels, computed after an import (each failure logged, never raised)."""
+    return analytics_warm_up(shop_id=shop_id)
 
 
 @on_startup(name="settle_dead_import_jobs")

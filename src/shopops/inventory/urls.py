@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("stock/", views.stock_list, name="inventory_stock"),
     path("stock/sku/<code:code>/", views.sku_page, name="inventory_sku"),
     path("stock/replenishment/", views.replenishment, name="inventory_replenishment"),
+    path("stock/replenishment/panel/", views.replenishment_panel, name="inventory_replenishment_panel"),
     path("stock/replenishment/approve/", views.replenishment_approve, name="inventory_replenishment_approve"),
     path("stock/purchase-orders/", views.po_list, name="inventory_po_list"),
     path("stock/purchase-orders/<int:pk>/", views.po_detail, name="inventory_po_detail"),

@@ -120,20 +120,39 @@ def _error_text(exc: ShopOpsError) -> str:
     return " ".join([exc.detail, *(e.message for e in exc.errors)])
 
 
-def _replenishment_page(request: HttpRequest, day: dt.date, show_all: bool, status: int = 200) -> HttpResponse:
+def _replenishment_rows(request: HttpRequest, day: dt.date, show_all: bool) -> dict:
+    """The plan's table (the slow part: a forecast per SKU) and whether it may be approved."""
     rows = selectors.replenishment_plan(shop=request.shop, end=day, lang=request.LANGUAGE_CODE or "zh-hans")
     if not show_all:
         rows = [r for r in rows if r["suggested_qty"] > 0]
+    return {"rows": rows, "day": day, "can_approve": request.user.has_perm(roles.MANAGE_PURCHASING)}
+
+
+def _replenishment_page(request: HttpRequest, day: dt.date, show_all: bool, status: int = 200,
+                        inline: bool = True) -> HttpResponse:
+    """The page; its table inline, or (``inline=False``) loaded after the page by htmx (ui/_lazy.html)."""
     history = (day - dt.timedelta(days=selectors.HISTORY_DAYS - 1), day)  # the demand history the plan reads
-    return render(request, "inventory/replenishment.html", {
-        "rows": rows, "day": day, "show_all": show_all,
-        "unmatched_lines": order_selectors.unmatched_line_count(shop=request.shop, start=history[0], end=history[1]),
-        "can_approve": request.user.has_perm(roles.MANAGE_PURCHASING)}, status=status)
+    context = {"day": day, "show_all": show_all, "inline": inline,
+               "unmatched_lines": order_selectors.unmatched_line_count(shop=request.shop, start=history[0],
+                                                                       end=history[1])}
+    if inline:
+        context |= _replenishment_rows(request, day, show_all)
+    return render(request, "inventory/replenishment.html", context, status=status)
 
 
 @page_requires(roles.VIEW_STOCK)
 def replenishment(request: HttpRequest) -> HttpResponse:
-    return _replenishment_page(request, _plan_date(request), request.GET.get("all") == "1")
+    """Suggestions to reorder: the page at once, its table (``replenishment_panel``) after it; ``?inline=1``
+    draws the table in the page (a browser without JavaScript)."""
+    return _replenishment_page(request, _plan_date(request), request.GET.get("all") == "1",
+                               inline=request.GET.get("inline") == "1")
+
+
+@page_requires(roles.VIEW_STOCK)
+def replenishment_panel(request: HttpRequest) -> HttpResponse:
+    """The replenishment table (with its approve form) for the page's query string: a fragment."""
+    return render(request, "inventory/_replenishment_table.html",
+                  _replenishment_rows(request, _plan_date(request), request.GET.get("all") == "1"))
 
 
 @page_requires(roles.MANAGE_PURCHASING)

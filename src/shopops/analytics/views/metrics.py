@@ -22,6 +22,8 @@ from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
 from shopops.analytics.selectors import traffic as traffic_selectors
+from shopops.analytics.services.warmup import DEFAULT_DAYS, TRAFFIC_METRICS
+from shopops.analytics.views.panels import page_with_panel, panel_fragment
 from shopops.channels.domain import CHANNELS
 from shopops.channels.labels import channel_label, source_label
 from shopops.core import roles
@@ -33,8 +35,6 @@ from shopops.orders import selectors as order_selectors
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
 from shopops.ui.templatetags.shopops import fen as fen_text
-
-DEFAULT_DAYS = 30
 
 METRIC_LABELS = {name: metric.label for name, metric in METRICS.items()}
 NOTE_TEXT = {
@@ -128,8 +128,6 @@ def _export(request: HttpRequest, tables: dict[str, tuple[str, list[Column], lis
 
 # ---------------------------------------------------------------------------------------------------- traffic
 
-TRAFFIC_METRICS = ["uv", "pv", "buyers", "orders", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "cart_rate",
-                   "fav_rate", "refund_amount", "refund_rate", "new_buyers", "returning_buyers", "repurchase_rate"]
 CARD_METRICS = ["uv", "buyers", "gmv", "cvr", "aov", "uv_value", "bounce_rate", "refund_rate"]
 
 
@@ -204,11 +202,30 @@ def _bar_chart(labels: list[str], series: list[tuple[str, list, str, bool]], *, 
     }
 
 
+def _traffic_shell(request: HttpRequest) -> dict:
+    """The traffic page's filters (cheap: no metric computed)."""
+    date_from, date_to = _period(request)
+    group = request.GET.get("by", "source") if request.GET.get("by") in ("source", "channel") else "source"
+    channel = traffic_selectors.parse_channel(request.GET.get("channel", "").strip(), ErrorCollector()) or ""
+    return {"date_from": date_from, "date_to": date_to, "group": group, "channel": channel,
+            "channels": _channel_choices(channel), "group_label": GROUP_LABELS[group]}
+
+
 @page_requires(roles.VIEW_ANALYTICS)
 def traffic_sources(request: HttpRequest) -> HttpResponse:
     """Metrics by day (chart + table) and by traffic source (visitors with GMV attributed to its sources,
     docs/rules/analytics.md#source-attribution) or channel, for the period. The channel filter takes a code
-    or a name (tmall, 天猫)."""
+    or a name (tmall, 天猫). The numbers are the panel (``traffic_panel``), loaded after the page."""
+    return page_with_panel(request, "analytics/traffic_sources.html", _traffic_shell(request), _traffic)
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def traffic_panel(request: HttpRequest) -> HttpResponse:
+    """The traffic page's numbers (cards, charts, tables) for its query string: a fragment."""
+    return panel_fragment(request, "analytics/_traffic_panel.html", _traffic_shell(request), _traffic)
+
+
+def _traffic(request: HttpRequest) -> dict | HttpResponse:
     language = translation.get_language() or "zh-hans"
     date_from, date_to = _period(request)
     group = request.GET.get("by", "source") if request.GET.get("by") in ("source", "channel") else "source"
@@ -273,16 +290,15 @@ def traffic_sources(request: HttpRequest) -> HttpResponse:
             (str(_("GMV (¥)")), [_chart_yuan(r["gmv"]) for r in group_rows], "#d4380d", True)], **axes)
     share_chart["layout"]["xaxis"] = {"title": str(GROUP_LABELS[group])}
     notes = sorted(set((daily or {}).get("notes", [])) | set((grouped or {}).get("notes", [])))
-    return render(request, "analytics/traffic_sources.html", {
+    return {
         "date_from": date_from, "date_to": date_to, "group": group, "channel": channel, "errors": errors,
-        "channels": _channel_choices(channel),
         "cards": cards, "chart": chart, "share_chart": share_chart,
         "daily_table": _table(day_columns, day_rows),
         "group_table": _table(group_columns, group_rows, kinds=group_kinds),
         "attribution": (grouped or {}).get("attribution") if group == "source" else None,
         "group_label": GROUP_LABELS[group], "notes": [NOTE_TEXT[n] for n in notes if n in NOTE_TEXT],
         "has_data": bool(day_rows or group_rows),
-    })
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- products
@@ -403,13 +419,31 @@ EXPLAIN_KINDS = {"before_gmv": "money", "after_gmv": "money", "change": "money",
                  "after_aov": "money", "before_uv": "count", "after_uv": "count"}
 
 
+def _explain_shell(request: HttpRequest) -> dict:
+    """The GMV explanation's filters (cheap: no metric computed)."""
+    date_from, date_to = _period(request)
+    group = request.GET.get("by", "channel") if request.GET.get("by") in ("channel", "source") else "channel"
+    return {"date_from": date_from, "date_to": date_to, "group": group, "group_label": GROUP_LABELS[group],
+            "vs": request.GET.get("vs", "").strip() or metric_selectors.previous_period(date_from, date_to)}
+
+
 @page_requires(roles.VIEW_ANALYTICS)
 def gmv_explain(request: HttpRequest) -> HttpResponse:
-    """The GMV change against a comparison period (default: the same number of days just before)."""
+    """The GMV change against a comparison period (default: the same number of days just before). The numbers
+    are the panel (``gmv_explain_panel``), loaded after the page."""
+    return page_with_panel(request, "analytics/explain_gmv.html", _explain_shell(request), _explanation)
+
+
+@page_requires(roles.VIEW_ANALYTICS)
+def gmv_explain_panel(request: HttpRequest) -> HttpResponse:
+    """The GMV explanation's numbers (cards, waterfall, tables) for its query string: a fragment."""
+    return panel_fragment(request, "analytics/_explain_gmv_panel.html", _explain_shell(request), _explanation)
+
+
+def _explanation(request: HttpRequest) -> dict | HttpResponse:
     language = translation.get_language() or "zh-hans"
-    date_from, date_to = _period(request)
-    vs = request.GET.get("vs", "").strip() or metric_selectors.previous_period(date_from, date_to)
-    group = request.GET.get("by", "channel") if request.GET.get("by") in ("channel", "source") else "channel"
+    shell = _explain_shell(request)
+    date_from, date_to, vs, group = shell["date_from"], shell["date_to"], shell["vs"], shell["group"]
     errors: list[str] = []
     result = None
     try:
@@ -441,16 +475,18 @@ def gmv_explain(request: HttpRequest) -> HttpResponse:
             "increasing": {"marker": {"color": rise}}, "decreasing": {"marker": {"color": fall}},
         }], "layout": {"height": 320, "margin": {"l": 70, "r": 20, "t": 10, "b": 40},
                        "yaxis": {"title": str(_("GMV (¥)"))}}}
-    return render(request, "analytics/explain_gmv.html", {
+    return {
         "date_from": date_from, "date_to": date_to, "vs": vs, "group": group, "errors": errors, "result": result,
         "chart": chart, "total_table": _table(total_cols, total_rows, kinds=EXPLAIN_KINDS),
         "group_table": _table(group_cols, groups, kinds=EXPLAIN_KINDS), "group_label": GROUP_LABELS[group],
         "notes": [NOTE_TEXT[n] for n in (result or {}).get("notes", []) if n in NOTE_TEXT],
-    })
+    }
 
 
 urlpatterns: list = [
     path("analytics/traffic/", traffic_sources, name="analytics_traffic"),
     path("analytics/products/", products_analysis, name="analytics_products"),
     path("analytics/gmv-explain/", gmv_explain, name="analytics_gmv_explain"),
+    path("analytics/traffic/panel/", traffic_panel, name="analytics_traffic_panel"),
+    path("analytics/gmv-explain/panel/", gmv_explain_panel, name="analytics_gmv_explain_panel"),
 ]
