@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from shopops.analytics import anomaly
+from shopops.analytics.cache import remember
 from shopops.analytics.domain import FIRST_DAY, LAST_DAY, day_in_range
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.metrics import METRICS, compute
@@ -62,7 +63,7 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
         raise InvalidInput(_("Invalid input."), [FieldError("date", _("Choose a date between %(first)s and %(last)s.")
                                                             % {"first": FIRST_DAY, "last": LAST_DAY})])
     tables = tables or shop_tables(shop)
-    first = first_data_day(tables)
+    first = remember("alerts.first_data_day", tables, {}, lambda t: first_data_day(t))
     lookback = date - dt.timedelta(days=anomaly.PROMO_LOOKBACK_DAYS + 1)
     promos = promotion_days(shop=shop, start=lookback, end=date + dt.timedelta(days=1))  # ± 1 day: peak or body
     base = anomaly.baseline_days(date, promos, first_day=first)
@@ -73,7 +74,8 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
         result["status"] = "no_data"
         return result
     start = min(base.days, default=date)
-    values = daily_values(tables, date_from=start, date_to=date, metrics=metrics)
+    values = remember("alerts.daily_values", tables, {"from": start, "to": date, "metrics": metrics},
+                      lambda t: daily_values(t, date_from=start, date_to=date, metrics=metrics))
     if (date, TOTAL) not in values:
         result["status"] = "no_data"  # nothing imported for the day yet: judging zeros would cry wolf
         return result
@@ -143,6 +145,12 @@ KPI_METRICS = ("gmv", "uv", "buyers", "cvr", "aov", "orders", "refund_amount")
 PERIODS = (1, 7, 30)
 
 
+def _compute(tables: Tables, **params: Any) -> dict:
+    """The metric layer's ``compute`` (this module's name, so tests can count calls), kept by the analytics
+    cache under the same name as every other face's (selectors.metrics): one entry per question."""
+    return remember("metrics.compute", tables, params, lambda t: compute(t, **params))
+
+
 def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None = None) -> dict:
     """The dashboard's KPI cards for the ``days`` ending on ``end``: each metric's value, its change vs the
     previous period of the same length and vs the same period one week earlier (the same weekday last week
@@ -157,7 +165,7 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
     week = dt.timedelta(days=7)
 
     def totals(a: dt.date, b: dt.date) -> tuple[dict, bool]:
-        result = compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
+        result = _compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
         numbers = {m: result["totals"].get(m) for m in KPI_METRICS}
         if not numbers["uv"] and numbers["buyers"]:
             numbers["uv"] = None  # buyers without a visitor: no traffic data for the period, not 0 visitors
@@ -193,7 +201,7 @@ TREND_METRICS = ("gmv", "orders", "buyers")
 def _trend(tables: Tables, *, end: dt.date, days: int) -> list[dict]:
     """GMV, orders and buyers per business day of the ``days`` ending on ``end``, zeros included."""
     start = end - dt.timedelta(days=days - 1)
-    rows = compute(tables, date_from=start, date_to=end, by="day", metrics=TREND_METRICS)["rows"]
+    rows = _compute(tables, date_from=start, date_to=end, by="day", metrics=TREND_METRICS)["rows"]
     by_day = {row["day"]: row for row in rows}
     out = []
     for offset in range(days):
@@ -217,8 +225,8 @@ def sales_overview(*, shop: Shop, end: dt.date, days: int = 30, trend_days: int 
     tables = tables or shop_tables(shop)
     start = end - dt.timedelta(days=days - 1)
     span = dt.timedelta(days=days)
-    current = compute(tables, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS)
-    previous = compute(tables, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"]
+    current = _compute(tables, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS)
+    previous = _compute(tables, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"]
     totals = current["totals"]
     cards = [{"key": m, "label": METRICS[m].label, "kind": METRICS[m].kind, "value": totals[m],
               "previous": previous[m], "change_prev": change_rate(totals[m], previous[m])}
