@@ -211,8 +211,8 @@ def _paths_raw(tables: Tables, begin: dt.date, end: dt.date, start: str | None, 
     column = path_queries.page_column(tables)
     pages = column is not None and bool(tables.engine.scalar(
         path_queries.page_events(tables, column, date_from=begin, date_to=end)))
-    params = {"date_from": begin, "date_to": end, "start": start, "max_steps": max_steps, "pages": pages}
-    return pages, _rows(tables, path_queries.top_paths(tables, **params))
+    return pages, _rows(tables, path_queries.top_paths(tables, date_from=begin, date_to=end, start=start,
+                                                       max_steps=max_steps, pages=pages))
 
 
 # --- retention -----------------------------------------------------------------------------------------------
