@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -145,12 +145,6 @@ KPI_METRICS = ("gmv", "uv", "buyers", "cvr", "aov", "orders", "refund_amount")
 PERIODS = (1, 7, 30)
 
 
-def _compute(tables: Tables, **params: Any) -> dict:
-    """The metric layer's ``compute`` (this module's name, so tests can count calls), kept by the analytics
-    cache under the same name as every other face's (selectors.metrics): one entry per question."""
-    return remember("metrics.compute", tables, params, lambda t: compute(t, **params))
-
-
 def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None = None) -> dict:
     """The dashboard's KPI cards for the ``days`` ending on ``end``: each metric's value, its change vs the
     previous period of the same length and vs the same period one week earlier (the same weekday last week
@@ -164,19 +158,22 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
     span = dt.timedelta(days=days)
     week = dt.timedelta(days=7)
 
-    def totals(a: dt.date, b: dt.date) -> tuple[dict, bool]:
-        result = _compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
-        numbers = {m: result["totals"].get(m) for m in KPI_METRICS}
+    periods = [(start, end), (start - span, end - span)]
+    if days != 7:  # else the same 7 days one week earlier are the previous period
+        periods.append((start - week, end - week))
+    # one cache entry for the cards' computations: one lookup per page view (analytics.cache)
+    found = remember("alerts.kpi_totals", tables, {"periods": periods},
+                     lambda t: [compute(t, date_from=a, date_to=b, metrics=KPI_METRICS)["totals"] for a, b in periods])
+
+    def totals(result: dict) -> tuple[dict, bool]:
+        numbers = {m: result.get(m) for m in KPI_METRICS}
         if not numbers["uv"] and numbers["buyers"]:
             numbers["uv"] = None  # buyers without a visitor: no traffic data for the period, not 0 visitors
-        return numbers, bool(result["totals"].get("deduplicated", True))
+        return numbers, bool(result.get("deduplicated", True))
 
-    current, dedup = totals(start, end)
-    previous, _d = totals(start - span, end - span)
-    if days == 7:
-        week_ago = previous  # the same 7 days one week earlier are the previous period
-    else:
-        week_ago, _d = totals(start - week, end - week)
+    current, dedup = totals(found[0])
+    previous, _d = totals(found[1])
+    week_ago = totals(found[2])[0] if len(found) > 2 else previous
     cards = []
     for m in KPI_METRICS:
         meta = METRICS[m]
@@ -198,10 +195,10 @@ OVERVIEW_METRICS = ("gmv", "orders", "buyers", "aov", "refund_amount")
 TREND_METRICS = ("gmv", "orders", "buyers")
 
 
-def _trend(tables: Tables, *, end: dt.date, days: int) -> list[dict]:
-    """GMV, orders and buyers per business day of the ``days`` ending on ``end``, zeros included."""
+def _trend(rows: list[dict], *, end: dt.date, days: int) -> list[dict]:
+    """GMV, orders and buyers per business day of the ``days`` ending on ``end`` (``rows``: the metric layer's
+    rows by day), zeros included."""
     start = end - dt.timedelta(days=days - 1)
-    rows = _compute(tables, date_from=start, date_to=end, by="day", metrics=TREND_METRICS)["rows"]
     by_day = {row["day"]: row for row in rows}
     out = []
     for offset in range(days):
@@ -225,8 +222,16 @@ def sales_overview(*, shop: Shop, end: dt.date, days: int = 30, trend_days: int 
     tables = tables or shop_tables(shop)
     start = end - dt.timedelta(days=days - 1)
     span = dt.timedelta(days=days)
-    current = _compute(tables, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS)
-    previous = _compute(tables, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"]
+    trend_start = end - dt.timedelta(days=trend_days - 1)
+
+    def numbers(t: Tables) -> tuple[dict, dict, list[dict]]:
+        return (compute(t, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS),
+                compute(t, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"],
+                compute(t, date_from=trend_start, date_to=end, by="day", metrics=TREND_METRICS)["rows"])
+
+    # one cache entry for the three computations: one lookup per page view (analytics.cache)
+    current, previous, trend = remember("alerts.sales_overview", tables,
+                                        {"end": end, "days": days, "trend_days": trend_days}, numbers)
     totals = current["totals"]
     cards = [{"key": m, "label": METRICS[m].label, "kind": METRICS[m].kind, "value": totals[m],
               "previous": previous[m], "change_prev": change_rate(totals[m], previous[m])}
@@ -235,4 +240,4 @@ def sales_overview(*, shop: Shop, end: dt.date, days: int = 30, trend_days: int 
                 for row in current["rows"] if row["orders"]]
     channels.sort(key=lambda row: (-row["gmv_fen"], row["channel"]))
     return {"start": start, "end": end, "days": days, "cards": cards, "channels": channels,
-            "gmv_fen": totals["gmv"], "trend": _trend(tables, end=end, days=trend_days)}
+            "gmv_fen": totals["gmv"], "trend": _trend(trend, end=end, days=trend_days)}
