@@ -12,6 +12,7 @@ from django.core.cache import caches
 from shopops.analytics import cache
 from shopops.analytics.engine import Engine, LakeTables, MemoryTables, conform, get_engine
 from shopops.analytics.selectors import behaviour
+from shopops.analytics.selectors.alerts import kpi_cards, sales_overview
 from shopops.analytics.selectors.metrics import metrics_report
 from shopops.lake.services import FeedWriter, feed_id
 from shopops.lake.tables import EVENTS, TRAFFIC_DAILY
@@ -144,3 +145,20 @@ def test_a_value_is_plain_data(shop):
     entry = caches[cache.ALIAS].get(cache.key_of("behaviour.span", LakeTables(get_engine(), shop.pk), {}))
     assert entry["read"] == {"events": cache.current_version("events")}
     assert entry["value"] == {"first": DAY, "last": DAY + dt.timedelta(days=1)}
+
+
+def test_the_dashboard_cards_are_kept_and_refreshed_by_an_import(shop, runs):
+    write_events(shop.pk, FUNNEL_ROWS)
+
+    def visitors() -> int:
+        return {c["key"]: c for c in kpi_cards(shop=shop, end=DAY, days=1)["cards"]}["uv"]["value"]
+
+    assert visitors() == 8  # a … h viewed on the day
+    ran = runs[0]
+    assert visitors() == 8 and runs[0] == ran
+    write_events(shop.pk, [("z", at(1), "pv")], source="more")
+    assert visitors() == 9
+    overview = sales_overview(shop=shop, end=DAY, days=30, trend_days=7)
+    assert overview["gmv_fen"] == 0 and len(overview["trend"]) == 7  # no orders in this lake
+    ran = runs[0]
+    assert sales_overview(shop=shop, end=DAY, days=30, trend_days=7) == overview and runs[0] == ran
