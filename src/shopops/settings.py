@@ -286,3 +286,15 @@ LOGGING = {
 
 SHOPOPS_ENGINE = os.environ.get("SHOPOPS_ENGINE", "duckdb")
 SHOPOPS_LAKE_URI = os.environ.get("SHOPOPS_LAKE_URI", str(DATA_DIR / "lake"))
+
+# Analytics results kept until a lake table they read changes (analytics/cache.py,
+# docs/architecture.md#query-caches): files under the data dir, so the CLI, tasks and web workers share them.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "analytics": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "analytics"),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}

@@ -17,3 +17,9 @@ from shopops.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+# Kept in memory per process: an entry holds the lake versions it read, so a test that imports reads fresh numbers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "analytics": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "analytics",
+                  "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}},
+}

@@ -22,15 +22,19 @@ import itertools
 import os
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
+from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
 from shopops.lake.selectors import (
+    TableVersion,
     lake_table_names,
     lake_table_partitions,
     lake_table_schema,
@@ -52,41 +56,90 @@ def engine_name() -> str:
     return name
 
 
+COMPILED_MAX = 1024  # compiled queries kept per connection (the pages' queries are a few hundred shapes)
+
+
 @dataclass
 class Engine:
-    """One Ibis backend plus the bookkeeping of what lake tables it has been shown."""
+    """One Ibis backend plus the bookkeeping of what lake tables it has been shown.
+
+    On DuckDB a lake table is the view ``lake_<table>``, re-pointed (CREATE OR REPLACE) when the table's
+    version changes, so the same question asked after an import is the same Ibis expression; compiled SQL is
+    kept per expression (:meth:`_sql`): Ibis nodes are immutable and hashable, an equal expression compiles to
+    the same SQL (docs/architecture.md#query-caches).
+    """
 
     name: str
     backend: ibis.BaseBackend
-    _registered: dict[str, str] = field(default_factory=dict)  # lake uri@version -> view name
+    _registered: dict[str, str] = field(default_factory=dict)  # Spark: lake uri@version -> view name
+    _views: dict[str, tuple[tuple[str, int] | None, ir.Table]] = field(default_factory=dict)  # name -> (version, table)
+    _compiled: OrderedDict[ops.Node, str] = field(default_factory=OrderedDict)  # expression -> SQL (DuckDB)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
-        return self.backend.to_pyarrow(expr)
+        if self.name != "duckdb":
+            return self.backend.to_pyarrow(expr)
+        backend = self.backend
+        backend._run_pre_execute_hooks(expr)  # registers the expression's in-memory tables on this connection
+        table = backend.con.sql(self._sql(expr.as_table())).to_arrow_table()
+        return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
+
+    def _sql(self, expr: ir.Table) -> str:
+        """The SQL of ``expr``, compiled once per distinct expression (least recently used dropped)."""
+        node = expr.op()
+        with self._lock:
+            sql = self._compiled.get(node)
+            if sql is not None:
+                self._compiled.move_to_end(node)
+                return sql
+        sql = self.backend.compile(expr)
+        with self._lock:
+            self._compiled[node] = sql
+            while len(self._compiled) > COMPILED_MAX:
+                self._compiled.popitem(last=False)
+        return sql
 
     def rows(self, expr: ir.Table) -> list[dict]:
         """The result as plain Python rows (ints, floats, strings, dates)."""
         return self.to_pyarrow(expr).to_pylist()
 
     def scalar(self, expr: ir.Scalar) -> object:
-        return self.backend.to_pyarrow(expr).as_py()
+        return self.to_pyarrow(expr).as_py()
 
     def lake_table(self, name: str) -> ir.Table:
         """The current version of lake table ``name`` (all shops); an empty table when it does not exist."""
-        schema = lake_table_schema(name)
         current = lake_table_version(name)
+        version = None if current is None else (current.uri, current.version)
+        with self._lock:
+            known = self._views.get(name)
+            if known is not None and known[0] == version:
+                return known[1]
+            table = self._show(name, current)
+            self._views[name] = (version, table)
+            return table
+
+    def read_version(self, name: str) -> tuple[str, int] | None:
+        """(lake uri, version) of lake table ``name`` as this engine's view of it reads it now (None: empty or
+        not shown yet) — what a result computed from it depends on."""
+        known = self._views.get(name)
+        return None if known is None else known[0]
+
+    def _show(self, name: str, current: TableVersion | None) -> ir.Table:
+        """The engine's table for ``current`` (a version of lake table ``name``, None: nothing written yet)."""
+        schema = lake_table_schema(name)
+        if self.name == "duckdb":
+            view = f"lake_{name}"  # stable: equal questions stay equal expressions across imports
+            files = [] if current is None else list(current.files)
+            _duckdb_view(self.backend, view, files, schema, lake_table_partitions(name))
+            return self.backend.table(view)
         if current is None:
             return self.memtable(schema.empty_table())
         key = f"{current.uri}@{current.version}"
-        with self._lock:
-            view = self._registered.get(key)
-            if view is None:
-                view = f"lake_{name}_v{current.version}_{len(self._registered)}"
-                if self.name == "duckdb":
-                    _duckdb_view(self.backend, view, list(current.files), schema, lake_table_partitions(name))
-                else:
-                    _spark_view(self.backend, view, current.uri, list(current.files), schema)
-                self._registered[key] = view
+        view = self._registered.get(key)
+        if view is None:
+            view = f"lake_{name}_v{current.version}_{len(self._registered)}"
+            _spark_view(self.backend, view, current.uri, list(current.files), schema)
+            self._registered[key] = view
         return self.backend.table(view)
 
     def memtable(self, data: pa.Table) -> ir.Table:
@@ -120,8 +173,9 @@ def _duckdb_view(backend: ibis.BaseBackend, view: str, files: list[str], schema:
     file (found by benchmarks/analytics.py on the import-fed tables, whose stats cover integer columns only).
     An Arrow dataset of the same files is correct but scans at half DuckDB's speed (benchmarks/analytics.py).
     """
-    if not files:
-        backend.con.register(view, schema.empty_table())
+    if not files:  # an Arrow table registered under its own name: a registered name shadows a view's
+        backend.con.register(f"{view}_empty", schema.empty_table())
+        backend.raw_sql(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_empty")
         return
     listing = ", ".join(_sql_text(_local_path(f)) for f in files)
     types = ", ".join(f"{_sql_text(p)}: {_DUCKDB_TYPES[str(schema.field(p).type)]}" for p in partition_by)
@@ -183,6 +237,9 @@ def _duckdb() -> Engine:
         limit = os.environ.get("SHOPOPS_DUCKDB_MEMORY_LIMIT")
         if limit:
             backend.raw_sql(f"SET memory_limit = '{limit}'")
+        # parquet footers read once per file, not at every query's bind: a lake file never changes (a new
+        # version adds new files), and binding the views was a fifth of a dashboard view (measured on the demo)
+        backend.raw_sql("SET parquet_metadata_cache = true")
         engine = _local.duckdb = Engine("duckdb", backend)
     return engine
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from shopops.analytics import anomaly
+from shopops.analytics.cache import remember
 from shopops.analytics.domain import FIRST_DAY, LAST_DAY, day_in_range
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.metrics import METRICS, compute
@@ -62,7 +63,7 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
         raise InvalidInput(_("Invalid input."), [FieldError("date", _("Choose a date between %(first)s and %(last)s.")
                                                             % {"first": FIRST_DAY, "last": LAST_DAY})])
     tables = tables or shop_tables(shop)
-    first = first_data_day(tables)
+    first = remember("alerts.first_data_day", tables, {}, lambda t: first_data_day(t))
     lookback = date - dt.timedelta(days=anomaly.PROMO_LOOKBACK_DAYS + 1)
     promos = promotion_days(shop=shop, start=lookback, end=date + dt.timedelta(days=1))  # ± 1 day: peak or body
     base = anomaly.baseline_days(date, promos, first_day=first)
@@ -73,7 +74,8 @@ def alerts_check(*, shop: Shop, date: dt.date, tables: Tables | None = None,
         result["status"] = "no_data"
         return result
     start = min(base.days, default=date)
-    values = daily_values(tables, date_from=start, date_to=date, metrics=metrics)
+    values = remember("alerts.daily_values", tables, {"from": start, "to": date, "metrics": metrics},
+                      lambda t: daily_values(t, date_from=start, date_to=date, metrics=metrics))
     if (date, TOTAL) not in values:
         result["status"] = "no_data"  # nothing imported for the day yet: judging zeros would cry wolf
         return result
@@ -156,19 +158,22 @@ def kpi_cards(*, shop: Shop, end: dt.date, days: int = 1, tables: Tables | None 
     span = dt.timedelta(days=days)
     week = dt.timedelta(days=7)
 
-    def totals(a: dt.date, b: dt.date) -> tuple[dict, bool]:
-        result = compute(tables, date_from=a, date_to=b, metrics=KPI_METRICS)
-        numbers = {m: result["totals"].get(m) for m in KPI_METRICS}
+    periods = [(start, end), (start - span, end - span)]
+    if days != 7:  # else the same 7 days one week earlier are the previous period
+        periods.append((start - week, end - week))
+    # one cache entry for the cards' computations: one lookup per page view (analytics.cache)
+    found = remember("alerts.kpi_totals", tables, {"periods": periods},
+                     lambda t: [compute(t, date_from=a, date_to=b, metrics=KPI_METRICS)["totals"] for a, b in periods])
+
+    def totals(result: dict) -> tuple[dict, bool]:
+        numbers = {m: result.get(m) for m in KPI_METRICS}
         if not numbers["uv"] and numbers["buyers"]:
             numbers["uv"] = None  # buyers without a visitor: no traffic data for the period, not 0 visitors
-        return numbers, bool(result["totals"].get("deduplicated", True))
+        return numbers, bool(result.get("deduplicated", True))
 
-    current, dedup = totals(start, end)
-    previous, _d = totals(start - span, end - span)
-    if days == 7:
-        week_ago = previous  # the same 7 days one week earlier are the previous period
-    else:
-        week_ago, _d = totals(start - week, end - week)
+    current, dedup = totals(found[0])
+    previous, _d = totals(found[1])
+    week_ago = totals(found[2])[0] if len(found) > 2 else previous
     cards = []
     for m in KPI_METRICS:
         meta = METRICS[m]
@@ -190,10 +195,10 @@ OVERVIEW_METRICS = ("gmv", "orders", "buyers", "aov", "refund_amount")
 TREND_METRICS = ("gmv", "orders", "buyers")
 
 
-def _trend(tables: Tables, *, end: dt.date, days: int) -> list[dict]:
-    """GMV, orders and buyers per business day of the ``days`` ending on ``end``, zeros included."""
+def _trend(rows: list[dict], *, end: dt.date, days: int) -> list[dict]:
+    """GMV, orders and buyers per business day of the ``days`` ending on ``end`` (``rows``: the metric layer's
+    rows by day), zeros included."""
     start = end - dt.timedelta(days=days - 1)
-    rows = compute(tables, date_from=start, date_to=end, by="day", metrics=TREND_METRICS)["rows"]
     by_day = {row["day"]: row for row in rows}
     out = []
     for offset in range(days):
@@ -217,8 +222,16 @@ def sales_overview(*, shop: Shop, end: dt.date, days: int = 30, trend_days: int 
     tables = tables or shop_tables(shop)
     start = end - dt.timedelta(days=days - 1)
     span = dt.timedelta(days=days)
-    current = compute(tables, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS)
-    previous = compute(tables, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"]
+    trend_start = end - dt.timedelta(days=trend_days - 1)
+
+    def numbers(t: Tables) -> tuple[dict, dict, list[dict]]:
+        return (compute(t, date_from=start, date_to=end, by="channel", metrics=OVERVIEW_METRICS),
+                compute(t, date_from=start - span, date_to=end - span, metrics=OVERVIEW_METRICS)["totals"],
+                compute(t, date_from=trend_start, date_to=end, by="day", metrics=TREND_METRICS)["rows"])
+
+    # one cache entry for the three computations: one lookup per page view (analytics.cache)
+    current, previous, trend = remember("alerts.sales_overview", tables,
+                                        {"end": end, "days": days, "trend_days": trend_days}, numbers)
     totals = current["totals"]
     cards = [{"key": m, "label": METRICS[m].label, "kind": METRICS[m].kind, "value": totals[m],
               "previous": previous[m], "change_prev": change_rate(totals[m], previous[m])}
@@ -227,4 +240,4 @@ def sales_overview(*, shop: Shop, end: dt.date, days: int = 30, trend_days: int 
                 for row in current["rows"] if row["orders"]]
     channels.sort(key=lambda row: (-row["gmv_fen"], row["channel"]))
     return {"start": start, "end": end, "days": days, "cards": cards, "channels": channels,
-            "gmv_fen": totals["gmv"], "trend": _trend(tables, end=end, days=trend_days)}
+            "gmv_fen": totals["gmv"], "trend": _trend(trend, end=end, days=trend_days)}

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shopops.analytics.cache import remember
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.models import SavedFunnel
 from shopops.analytics.queries import funnels as funnel_queries
@@ -122,10 +123,9 @@ def funnel_report(*, shop: Any, steps: Any, date_from: Any, date_to: Any, window
     errors.raise_if_any(_("The funnel cannot be computed."))
     tables = tables or tables_for(shop)
     params = {"steps": step_list, "window_seconds": seconds, "mode": mode, "date_from": start, "date_to": end}
-    overall = _rows(tables, funnel_queries.funnel(tables, **params))
+    overall, raw = remember("behaviour.funnel", tables, {**params, "by": by}, lambda t: _funnel_raw(t, params, by))
     groups = []
     if by:
-        raw = _rows(tables, funnel_queries.funnel(tables, by=by, **params))
         values = sorted({r["grp"] for r in raw})
         groups = [{"value": v, "rows": _funnel_rows([r for r in raw if r["grp"] == v], step_list)} for v in values]
         groups.sort(key=lambda g: (-g["rows"][0]["people"], g["value"]))
@@ -134,13 +134,23 @@ def funnel_report(*, shop: Any, steps: Any, date_from: Any, date_to: Any, window
             "rows": _funnel_rows(overall, step_list), "groups": groups}
 
 
+def _funnel_raw(tables: Tables, params: dict[str, Any], by: str | None) -> tuple[list[dict], list[dict]]:
+    """The funnel's rows for the whole shop and, with ``by``, per group (the lake part of the report)."""
+    overall = _rows(tables, funnel_queries.funnel(tables, **params))
+    grouped = _rows(tables, funnel_queries.funnel(tables, by=by, **params)) if by else []
+    return overall, grouped
+
+
 def behaviours_present(*, shop: Any, tables: Tables | None = None) -> list[str]:
     """The event names in the shop's log, most frequent first (the funnel builder offers these)."""
     tables = tables or tables_for(shop)
-    events = tables["events"]
-    counted = events.group_by("behavior").aggregate(n=events.count())
-    rows = _rows(tables, counted)
+    rows = remember("behaviour.present", tables, {}, _behaviour_counts)
     return [r["behavior"] for r in sorted(rows, key=lambda r: (-r["n"], r["behavior"])) if r["behavior"]]
+
+
+def _behaviour_counts(tables: Tables) -> list[dict]:
+    events = tables["events"]
+    return _rows(tables, events.group_by("behavior").aggregate(n=events.count()))
 
 
 # --- paths ---------------------------------------------------------------------------------------------------
@@ -162,12 +172,9 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
         errors.add("limit", _("Show 1 to 200 paths."))
     errors.raise_if_any(_("The paths cannot be computed."))
     tables = tables or tables_for(shop)
-    # pages when the log names them (docs/rules/analytics.md#paths), else event types
-    column = path_queries.page_column(tables)
-    pages = column is not None and bool(tables.engine.scalar(
-        path_queries.page_events(tables, column, date_from=begin, date_to=end)))
-    params = {"date_from": begin, "date_to": end, "start": start, "max_steps": max_steps, "pages": pages}
-    raw_paths = _rows(tables, path_queries.top_paths(tables, **params))
+    pages, raw_paths = remember("behaviour.paths", tables, {"from": begin, "to": end, "start": start,
+                                                            "max_steps": max_steps},
+                                lambda t: _paths_raw(t, begin, end, start, max_steps))
     total = sum(int(r["sessions"]) for r in raw_paths)
     paths: list[dict[str, Any]] = [
         {"steps": [r[f"step_{i}"] for i in range(1, max_steps + 1) if r[f"step_{i}"] is not None],
@@ -197,6 +204,17 @@ def paths_report(*, shop: Any, date_from: Any, date_to: Any, start: Any = None, 
             "edges": edges, "ends": ends}
 
 
+def _paths_raw(tables: Tables, begin: dt.date, end: dt.date, start: str | None, max_steps: int
+               ) -> tuple[bool, list[dict]]:
+    """(are the steps pages, the top paths' rows): the lake part of the paths report."""
+    # pages when the log names them (docs/rules/analytics.md#paths), else event types
+    column = path_queries.page_column(tables)
+    pages = column is not None and bool(tables.engine.scalar(
+        path_queries.page_events(tables, column, date_from=begin, date_to=end)))
+    return pages, _rows(tables, path_queries.top_paths(tables, date_from=begin, date_to=end, start=start,
+                                                       max_steps=max_steps, pages=pages))
+
+
 # --- retention -----------------------------------------------------------------------------------------------
 
 
@@ -210,8 +228,9 @@ def retention_report(*, shop: Any, date_from: Any, date_to: Any, cohort: Any = "
     active = _choice(active or "any", retention_queries.ACTIVE, "active", errors)
     errors.raise_if_any(_("The retention cannot be computed."))
     tables = tables or tables_for(shop)
-    raw = _rows(tables, retention_queries.retention(tables, date_from=begin, date_to=end, cohort=cohort,
-                                                    period=period, active=active))
+    params = {"date_from": begin, "date_to": end, "cohort": cohort, "period": period, "active": active}
+    raw = remember("behaviour.retention", tables, params,
+                   lambda t: _rows(t, retention_queries.retention(t, **params)))
     days = 1 if period == "day" else 7
     last = end if period == "day" else end - dt.timedelta(days=end.weekday())
     by_cohort: dict[dt.date, dict] = {}
@@ -234,9 +253,13 @@ def retention_report(*, shop: Any, date_from: Any, date_to: Any, cohort: Any = "
 def behaviour_span(*, shop: Any, tables: Tables | None = None) -> tuple[dt.date, dt.date] | None:
     """First and last business date in the shop's behaviour log; None when it is empty (pages default to it)."""
     tables = tables or tables_for(shop)
-    events = tables["events"]
-    row = _rows(tables, events.aggregate(first=events.date.min(), last=events.date.max()))[0]
+    row = remember("behaviour.span", tables, {}, _span_row)
     return (row["first"], row["last"]) if row["first"] is not None else None
+
+
+def _span_row(tables: Tables) -> dict:
+    events = tables["events"]
+    return _rows(tables, events.aggregate(first=events.date.min(), last=events.date.max()))[0]
 
 
 def coverage(*, shop: Any, date_from: Any, date_to: Any, tables: Tables | None = None) -> dict | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from shopops.analytics.cache import remember
 from shopops.analytics.engine import Tables
 from shopops.analytics.queries import coverage as queries
 
@@ -26,6 +27,11 @@ def behaviour_coverage(*, tables: Tables, date_from: dt.date, date_to: dt.date) 
 
     Visitors: the log's distinct page-viewing users for its channels, the reports' summed 访客数 for the others.
     """
+    return remember("behaviour.coverage", tables, {"from": date_from, "to": date_to},
+                    lambda t: _coverage(t, date_from, date_to))
+
+
+def _coverage(tables: Tables, date_from: dt.date, date_to: dt.date) -> dict:
     log = {str(r["channel"]): r for r in tables.engine.rows(
         queries.log_visitors_by_channel(tables, date_from=date_from, date_to=date_to)) if r["people"]}
     report = {str(r["channel"]): r for r in tables.engine.rows(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shopops.analytics import metrics as layer
+from shopops.analytics.cache import remember
 from shopops.analytics.domain import FIRST_DAY, LAST_DAY, day_in_range
 from shopops.analytics.engine import LakeTables, Tables, get_engine
 from shopops.analytics.queries import explain
@@ -153,8 +154,10 @@ def metrics_report(*, shop: Shop, date_from: object, date_to: object, by: object
         errors.add("channel", _("Too long (at most %(n)s characters).") % {"n": 40})
     errors.raise_if_any(_("The metrics request is not valid."))
     assert period is not None
-    result = layer.compute(tables if tables is not None else shop_tables(shop=shop), date_from=period[0],
-                           date_to=period[1], by=grouping, channel=channel_text or None, metrics=names)
+    params: dict[str, Any] = {"date_from": period[0], "date_to": period[1], "by": grouping, "channel": channel_text or None,
+              "metrics": names}
+    result = remember("metrics.compute", tables if tables is not None else shop_tables(shop=shop), params,
+                      lambda t: layer.compute(t, **params))
     result["period"] = {"from": period[0].isoformat(), "to": period[1].isoformat()}
     result["channel"] = channel_text or None
     return result
@@ -169,8 +172,10 @@ def gmv_explanation(*, shop: Shop, date_from: object, date_to: object, vs: objec
     grouping = _by(by, explain.BY, errors)
     errors.raise_if_any(_("The GMV explanation request is not valid."))
     assert period is not None and baseline is not None
-    return explain.gmv_explain(tables if tables is not None else shop_tables(shop=shop), date_from=period[0],
-                               date_to=period[1], vs_from=baseline[0], vs_to=baseline[1], by=grouping)
+    params: dict[str, Any] = {"date_from": period[0], "date_to": period[1], "vs_from": baseline[0], "vs_to": baseline[1],
+              "by": grouping}
+    return remember("explain.gmv_explain", tables if tables is not None else shop_tables(shop=shop), params,
+                    lambda t: explain.gmv_explain(t, **params))
 
 
 def _named(label: object, language: str) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from shopops.analytics.cache import remember
 from shopops.analytics.engine import Tables
 from shopops.analytics.queries import products as query
 from shopops.analytics.selectors.metrics import parse_period, shop_tables
@@ -46,7 +47,8 @@ def products_analysis(*, shop: Shop, date_from: object, date_to: object,
     errors.raise_if_any(_("The product analysis request is not valid."))
     assert period is not None
     tables = tables if tables is not None else shop_tables(shop=shop)
-    sales = tables.engine.rows(query.sku_sales(tables, date_from=period[0], date_to=period[1]))
+    sales = remember("products.sku_sales", tables, {"from": period[0], "to": period[1]},
+                     lambda t: t.engine.rows(query.sku_sales(t, date_from=period[0], date_to=period[1])))
     catalog_map = catalog_skus(shop=shop)
     stock = stock_on_hand(shop=shop, catalog_map=catalog_map)
     return query.analyze(sales, catalog_map, stock, date_from=period[0], date_to=period[1])

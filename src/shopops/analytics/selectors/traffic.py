@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shopops.analytics.cache import remember
 from shopops.analytics.queries import attribution
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors.metrics import metrics_report, parse_period
@@ -69,6 +70,11 @@ def source_attribution(*, shop: Any, date_from: object, date_to: object, channel
     """
     start, end, code = _period(date_from, date_to, channel)
     tables = tables if tables is not None else metric_selectors.shop_tables(shop=shop)
+    return remember("traffic.source_attribution", tables, {"from": start, "to": end, "channel": code},
+                    lambda t: _attribution(t, start, end, code))
+
+
+def _attribution(tables: Any, start: dt.date, end: dt.date, code: str | None) -> dict:
     orders = tables.engine.rows(attribution.order_gmv_by_source(tables, date_from=start, date_to=end, channel=code))
     report = tables.engine.rows(attribution.report_gmv_by_source(tables, date_from=start, date_to=end, channel=code))
     return attribute(orders, report)
