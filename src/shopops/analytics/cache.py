@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 from django.core.cache import caches
 
 from shopops.analytics.engine import LakeTables, Tables
-from shopops.lake.selectors import lake_table_names, lake_table_version
+from shopops.lake.selectors import lake_table_names, lake_table_version, rollup_names, rollup_source
 
 ALIAS = "analytics"
 T = TypeVar("T")
@@ -38,10 +38,19 @@ class Recording(Tables):
         self.shop_id = tables.shop_id
         self.read: dict[str, Version] = {}
 
+    @property
+    def rollups(self) -> bool:
+        return self.inner.rollups
+
     def __getitem__(self, name: str) -> ir.Table:
         table = self.inner[name]
         # after the lookup: the version the engine's view now reads (an older one only makes the entry expire)
         self.read.setdefault(name, self.engine.read_version(name))
+        if name in rollup_names():
+            # a rollup stands for its source: a new source version whose rollup is still owed (a deferred
+            # rebuild) must expire the entry too, or it would keep serving the rollup's older numbers
+            source = rollup_source(name)
+            self.read.setdefault(source, current_version(source))
         return table
 
     def __iter__(self) -> Iterator[str]:

@@ -86,8 +86,11 @@ def rollup_ready(name: str, shop_id: int) -> bool:
     existing means complete) and no rebuild of it is owed for the shop or the whole table (docs/architecture.md#rollups). The order
     facts' own debt to the DB (orders' FactsRefreshDue) leaves facts and rollups equally behind, so it
     does not make a rollup unready."""
-    if name not in ROLLUPS or not table_exists(name):
+    if name not in ROLLUPS:
         return False
+    if not table_exists(name):
+        # nothing written to the source yet: the missing rollup reads as empty, like its source
+        return not table_exists(ROLLUPS[name].source.name)
     return not any(due.whole or due.shop_id == shop_id for due in rollup_debts(table=name))
 
 
