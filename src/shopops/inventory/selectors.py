@@ -34,7 +34,7 @@ from shopops.inventory.models import (
     SupplierSku,
 )
 from shopops.inventory.replenishment import explain, plan_replenishment
-from shopops.orders.selectors import line_fact_columns
+from shopops.orders.selectors import daily_units_by_sku
 
 if TYPE_CHECKING:
     from shopops.catalog.models import Sku
@@ -250,21 +250,14 @@ DEFAULT_LEAD_DAYS = 7.0
 
 
 def sales_history(*, shop: Shop, end: dt.date, days: int = HISTORY_DAYS) -> tuple[list[int], np.ndarray]:
-    """(sku ids, units sold per SKU × day as a float array) for the ``days`` business dates up to ``end``.
-
-    Read through ``orders.selectors.line_fact_columns`` (the only per-line read orders offers today); a
-    dedicated ``daily_units_by_sku(shop, start, end)`` selector in orders would make this a GROUP BY.
-    """
-
-
+    """(sku ids, units sold per SKU × day as a float array) for the ``days`` business dates up to ``end``."""
     sku_ids = sorted(s.pk for s in skus_by_code(shop=shop).values())
     index = {pk: i for i, pk in enumerate(sku_ids)}
     start = end - dt.timedelta(days=days - 1)
     Y = np.zeros((len(sku_ids), days))
-    cols = line_fact_columns(shop=shop)
-    for day, sku_id, qty in zip(cols["order__paid_date"], cols["sku_id"], cols["qty"], strict=True):
-        if start <= day <= end and sku_id in index:
-            Y[index[sku_id], (day - start).days] += qty
+    for day, sku_id, units in daily_units_by_sku(shop=shop, start=start, end=end):
+        if sku_id in index:
+            Y[index[sku_id], (day - start).days] += units
     return sku_ids, Y
 
 

@@ -254,6 +254,14 @@ def line_fact_columns(*, shop: Shop) -> dict[str, list]:
     return _columns(qs, LINE_FACT_FIELDS)
 
 
+def daily_units_by_sku(*, shop: Shop, start: dt.date, end: dt.date) -> list[tuple[dt.date, int, int]]:
+    """(paid date, SKU id, units) of the shop's matched order lines paid in ``start..end``, summed in the
+    database (demand history for forecasts: one row per SKU and day instead of every line)."""
+    rows = (OrderLine.objects.filter(shop=shop, sku__isnull=False, order__paid_date__range=(start, end))
+            .values_list("order__paid_date", "sku_id").annotate(units=Sum("qty")).order_by())
+    return [(day, sku_id, int(units or 0)) for day, sku_id, units in rows]
+
+
 def _columns(rows: QuerySet[Any, tuple[Any, ...]], names: tuple[str, ...]) -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in names}
     appenders = [columns[name].append for name in names]
