@@ -57,7 +57,7 @@ def test_a_new_shop_imports_its_catalog_and_orders_matches_the_lines_and_sees_it
     again = _import(shop, "taobao-orders", orders, items_path=str(items))
     assert again["unchanged"] == again["rows"] and again["unmatched_lines"] == 0
 
-    dashboard = browser.get(f"/?date={DAY}")
+    dashboard = browser.get(f"/?date={DAY}&inline=1")
     assert dashboard.status_code == 200
     cards = {card["key"]: card["value"] for card in dashboard.context["monthly"]}
     assert (cards["gmv"], cards["orders"], cards["buyers"]) == (numbers["gmv_fen"], numbers["orders"],
