@@ -43,7 +43,7 @@ def test_every_page_of_every_role_is_timed(report):
         assert list(walked["pages"]) == NAV_BY_ROLE[role]
         for page, entry in walked["pages"].items():
             assert entry["status"] == 200, (role, page)
-            assert TIMING <= set(entry) and entry["requests"] == 1
+            assert set(entry) >= TIMING and entry["requests"] == 1
             assert all(entry[k] >= 0 for k in ("p50_ms", "p95_ms", "cold_ms"))
             for fragment in entry["fragments"].values():  # lazy panels, when a page has them
                 assert fragment["status"] == 200
@@ -59,7 +59,7 @@ def test_api_lists_are_timed_for_the_roles_that_may_read_them(report):
         for entry in walked["api"].values():
             assert entry["status"] in (200, 403)
             if entry["status"] == 200:
-                assert TIMING <= set(entry)
+                assert set(entry) >= TIMING
 
 
 def test_first_requests_after_an_import(report):
@@ -70,7 +70,7 @@ def test_first_requests_after_an_import(report):
 
 def test_hand_written_sql_equals_the_apps_answers(report):
     queries = report["sql"]["queries"]
-    assert set(queries) == {"dashboard", "daily", "funnel", "retention", "top_items"}
+    assert set(queries) == {"dashboard", "daily", "funnel", "retention", "top_items", "gmv_explain"}
     for name, q in queries.items():
         assert q["equal"] is True, (name, q.get("difference"))
         assert {"p50_ms", "p95_ms", "cold_ms"} <= set(q["ours"]) and {"p50_ms", "p95_ms"} <= set(q["duckdb_sql"])
