@@ -108,8 +108,13 @@ def shopops(data_dir: Path, *args: str, check: bool = True) -> subprocess.Comple
     return result
 
 
+def progress(message: str) -> None:
+    print(f"[pages {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def run_phase(name: str, data_dir: Path, *extra: str) -> dict:
     """Run ``--phase name`` in a fresh process on the shop in ``data_dir``; its last stdout line is JSON."""
+    progress(f"{name} {' '.join(extra)}".strip())
     env = {**os.environ, "SHOPOPS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "shopops.settings",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH")]))}
     for var in ("DATABASE_URL", "SHOPOPS_LAKE_URI"):
@@ -564,13 +569,15 @@ def goals(report: dict, big: bool) -> dict:
     out: dict = {}
     pages = [(role, page, entry) for role, r in report["roles"].items() for page, entry in r["pages"].items()]
 
+    warm = report["requests"] > 0  # no warm requests (a smoke run): the warm goals are not judged
+
     def p95(entry: dict) -> float:
         return (entry.get("with_fragments") or entry)["p95_ms"] or 0.0
 
     if not big:
         worst = max(pages, key=lambda x: p95(x[2]))
         out["demo_warm_p95_le_300ms_every_page"] = {
-            "met": all(p95(e) <= GOAL_DEMO_WARM_P95_MS for _r, _p, e in pages if e["status"] == 200),
+            "met": all(p95(e) <= GOAL_DEMO_WARM_P95_MS for _r, _p, e in pages if e["status"] == 200) if warm else None,
             "worst": {"role": worst[0], "page": worst[1], "p95_ms": p95(worst[2])}, "limit_ms": GOAL_DEMO_WARM_P95_MS,
             "pages_over": sorted({p for _r, p, e in pages if p95(e) > GOAL_DEMO_WARM_P95_MS})}
         build = report["build"]
@@ -587,7 +594,7 @@ def goals(report: dict, big: bool) -> dict:
     if big:
         chosen = [(r, p, e) for r, p, e in pages if p in BIG_PAGES]
         out["big_warm_p95_le_1s_analytics_pages"] = {
-            "met": bool(chosen) and all(p95(e) <= GOAL_BIG_WARM_P95_MS for _r, _p, e in chosen),
+            "met": bool(chosen) and all(p95(e) <= GOAL_BIG_WARM_P95_MS for _r, _p, e in chosen) if warm else None,
             "pages": {p: max(p95(e) for _r, q, e in chosen if q == p) for p in BIG_PAGES
                       if any(q == p for _r, q, _e in chosen)}, "limit_ms": GOAL_BIG_WARM_P95_MS}
         rss = max(r["peak_rss_mib"] for r in report["roles"].values())
@@ -631,6 +638,7 @@ def main() -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     load_before = [round(x, 1) for x in os.getloadavg()]
     try:
+        progress(f"building in {data_dir}")
         if args.data_dir:
             build = {"kind": "existing", "data_dir": str(args.data_dir)}
         elif args.events:

@@ -29,9 +29,10 @@ def report(tmp_path_factory) -> dict:
     workdir = tmp_path_factory.mktemp("pages-bench")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPOPS_")}
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--days", "7", "--scale", "0.3", "--requests", "1", "--json",
+        # no warm requests: each page once (cold), its panels once; the warm figures are then null
+        [sys.executable, str(SCRIPT), "--days", "7", "--scale", "0.3", "--requests", "0", "--json",
          "--keep", str(workdir / "shop")],
-        capture_output=True, text=True, timeout=900, env=env, check=False)
+        capture_output=True, text=True, timeout=1800, env=env, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
 
@@ -43,8 +44,8 @@ def test_every_page_of_every_role_is_timed(report):
         assert list(walked["pages"]) == NAV_BY_ROLE[role]
         for page, entry in walked["pages"].items():
             assert entry["status"] == 200, (role, page)
-            assert set(entry) >= TIMING and entry["requests"] == 1
-            assert all(entry[k] >= 0 for k in ("p50_ms", "p95_ms", "cold_ms"))
+            assert set(entry) >= TIMING and entry["requests"] == 0
+            assert entry["cold_ms"] >= 0 and entry["p50_ms"] is entry["p95_ms"] is None
             for fragment in entry["fragments"].values():  # lazy panels, when a page has them
                 assert fragment["status"] == 200
         assert walked["pages"]["/"]["fresh_process_ms"] == walked["pages"]["/"]["cold_ms"]
@@ -73,7 +74,7 @@ def test_hand_written_sql_equals_the_apps_answers(report):
     assert set(queries) == {"dashboard", "daily", "funnel", "retention", "top_items", "gmv_explain"}
     for name, q in queries.items():
         assert q["equal"] is True, (name, q.get("difference"))
-        assert {"p50_ms", "p95_ms", "cold_ms"} <= set(q["ours"]) and {"p50_ms", "p95_ms"} <= set(q["duckdb_sql"])
+        assert q["ours"]["cold_ms"] >= 0 and q["duckdb_sql"]["cold_ms"] >= 0
 
 
 def test_goals_block(report):
@@ -84,3 +85,4 @@ def test_goals_block(report):
         assert goal["met"] in (True, False, None), name
     assert goals["sql_results_equal"]["met"] is True
     assert goals["demo_build_under_60s"]["met"] is None  # judged on the default demo only
+    assert goals["demo_warm_p95_le_300ms_every_page"]["met"] is None  # no warm requests in this run
