@@ -6,8 +6,8 @@ The shop (not timed, except the demo build: item 6 of the speed work, goal < 60 
 * ``--events N``: a UserBehavior-shaped shop of N events (≈ N/100 users; the generator of
   benchmarks/analytics.py, its 9 days moved to end yesterday), built with ``shopops init`` + ``shopops import
   taobao-userbehavior``, plus one Taobao order per buy event (that user, that item, that day: the order report
-  + item report written by the export-sample writer and imported with ``shopops import taobao-orders``), and
-  the users admin/operator/ads/service/viewer;
+  + item report written by the export-sample writer and imported with ``shopops import taobao-orders``), both
+  into the shop's Taobao channel account, and the users admin/operator/ads/service/viewer;
 * ``--data-dir DIR``: an existing shop (e.g. a copy of a built demo): nothing is built, DIR is read and one
   small events file is imported into it (use a copy).
 
@@ -151,7 +151,7 @@ def build_events_shop(data_dir: Path, events: int) -> dict:
     start = int(dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC).timestamp()) - TZ_OFFSET
     started = time.perf_counter()
     shopops(data_dir, "init", "--shop", "行为日志基准店", "--code", "bench", "--admin-password", PASSWORD)
-    run_phase("users", data_dir)
+    account = run_phase("users", data_dir)["taobao_account"]  # events and orders on the same channel account
     out["init_seconds"] = round(time.perf_counter() - started, 1)
 
     csv = data_dir / "UserBehavior.csv"
@@ -162,7 +162,7 @@ def build_events_shop(data_dir: Path, events: int) -> dict:
 
     started = time.perf_counter()
     shopops(data_dir, "import", "taobao-userbehavior", str(csv), "--date-from", first.isoformat(),
-            "--date-to", end.isoformat(), "--json")
+            "--date-to", end.isoformat(), "--channel-account", account, "--json")
     out["import_events_seconds"] = round(time.perf_counter() - started, 1)
 
     # every buy event → one order (one line: that item, qty 1) of that user, paid at the event's time
@@ -179,7 +179,7 @@ def build_events_shop(data_dir: Path, events: int) -> dict:
     out["write_orders_seconds"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
     shopops(data_dir, "import", "taobao-orders", str(orders_csv), "--items",
-            str(orders_csv.with_name("orders.items.csv")), "--json")
+            str(orders_csv.with_name("orders.items.csv")), "--channel-account", account, "--json")
     out["import_orders_seconds"] = round(time.perf_counter() - started, 1)
     out["date_from"], out["date_to"] = first.isoformat(), end.isoformat()
     return out
@@ -194,17 +194,20 @@ def _save_buys(data_dir: Path, buys, pa) -> str:
 
 
 def phase_users(_args) -> dict:
-    """The demo's role users (user_create as the demo does) in the shop ``shopops init`` made."""
+    """The demo's role users (user_create as the demo does) in the shop ``shopops init`` made, and the name of
+    its Taobao channel account (UserBehavior is a Taobao log: its orders go to the same account)."""
     import django
 
     django.setup()
+    from shopops.channels.models import ChannelAccount
     from shopops.core.models import Shop
     from shopops.core.services import user_create
 
     shop = Shop.objects.order_by("pk").first()
     for role in ROLES[1:]:
         user_create(username=role, password=PASSWORD, role=role, shops=[shop], validate=False)
-    return {"users": list(ROLES)}
+    account = ChannelAccount.objects.filter(shop=shop, channel="taobao").order_by("pk").first()
+    return {"users": list(ROLES), "taobao_account": account.name}
 
 
 def phase_write_orders(args) -> dict:
