@@ -6,16 +6,10 @@ No timing is asserted (shared, noisy machines): only shapes and equal results.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "benchmarks" / "analytics.py"
+from tests.benchmarks.runner import run_benchmark
+
 QUERIES = {"daily", "funnel", "retention", "top_items"}
 ROWS, SLICE = 20_000, 5_000
 
@@ -25,13 +19,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
     workdir = tmp_path_factory.mktemp("analytics-bench")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPOPS_")}
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--rows", str(ROWS), "--pandas-rows", str(SLICE), "--json",
-         "--keep", str(workdir)],
-        capture_output=True, text=True, timeout=600, env=env, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    return run_benchmark("analytics.py", "--rows", str(ROWS), "--pandas-rows", str(SLICE), "--keep", str(workdir),
+                         timeout=600)
 
 
 def _check_phase(phase: dict) -> None:

@@ -7,18 +7,11 @@ No timing is asserted (shared, noisy machines): only shapes and equal results.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
+from tests.benchmarks.runner import run_benchmark
 from tests.e2e.test_browser import NAV_BY_ROLE
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "benchmarks" / "pages.py"
 TIMING = {"p50_ms", "p95_ms", "cold_ms", "requests"}
 
 pytestmark = pytest.mark.slow
@@ -27,14 +20,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
     workdir = tmp_path_factory.mktemp("pages-bench")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPOPS_")}
-    result = subprocess.run(
-        # no warm requests: each page once (cold), its panels once; the warm figures are then null
-        [sys.executable, str(SCRIPT), "--days", "7", "--scale", "0.3", "--requests", "0", "--json",
-         "--keep", str(workdir / "shop")],
-        capture_output=True, text=True, timeout=1800, env=env, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    # no warm requests: each page once (cold), its panels once; the warm figures are then null
+    return run_benchmark("pages.py", "--days", "7", "--scale", "0.3", "--requests", "0", "--keep",
+                         str(workdir / "shop"), timeout=1800)
 
 
 def test_every_page_of_every_role_is_timed(report):
