@@ -24,7 +24,7 @@ echo "== SQLite: the browser suite =="
 run_pytest -q -p no:cacheprovider -m e2e
 echo "== PostgreSQL: the same suite (browser suite excepted) =="
 # Run once, on SQLite above, not repeated here: what reads the lake only (the analytics engine conformance, the
-# analytics benchmark smoke test), what runs the CLI in child processes on its own data directory (xlsx bombs,
+# analytics and pages benchmark smoke tests), what runs the CLI in child processes on its own data directory (xlsx bombs,
 # killed imports), and the principal/two-shop walks, whose authentication logic does not depend on the database
 # (each of their tests builds a second shop: minutes on PostgreSQL for no new coverage), the serve/worker
 # processes of the in-process worker test and the CLI-trust walk (their own SQLite data directories either way),
@@ -33,6 +33,7 @@ echo "== PostgreSQL: the same suite (browser suite excepted) =="
 # both: PostgreSQL refuses values SQLite accepts.
 scripts/with-postgres.sh bash -c "$(declare -f run_pytest); run_pytest -q -p no:cacheprovider -n 2 -m 'not e2e and not quality' \
   --ignore=tests/conformance --ignore=tests/analytics/test_benchmark_analytics.py \
+  --ignore=tests/analytics/test_benchmark_pages.py \
   --ignore=tests/imports/test_xlsx_bomb_cli.py --ignore=tests/imports/test_dead_import_cli.py \
   --ignore=tests/core/test_principal.py --ignore=tests/web/test_role_walk_two_shops.py \
   --ignore=tests/core/test_worker_in_serve.py --ignore=tests/cli/test_cli_trust.py \
