@@ -215,5 +215,5 @@ def test_the_warm_up_computes_every_default_panel_and_survives_a_failing_one(sho
         done = analytics_warm_up(shop_id=shop.pk)
     assert done["dashboard_kpis"] == "failed"
     assert {name for name, state in done.items() if state == "ok"} == {
-        "dashboard_month", "traffic_daily", "traffic_sources", "gmv_explain", "replenishment"}
+        "dashboard_month", "traffic_daily", "traffic_sources", "gmv_explain", "alerts", "replenishment"}
     assert analytics_warm_up(shop_id=0) == {}

@@ -1,6 +1,7 @@
 """After an import: the pages' default panels computed once, in the worker, so the next page view finds them
 in the analytics result cache instead of computing them while the operator waits (the dashboard's cards and
-last 30 days, the traffic page and the GMV explanation for their default period, the replenishment plan).
+last 30 days, the traffic page and the GMV explanation for their default period, yesterday's alert check, the
+replenishment plan).
 
 The calls are the pages' own (same selectors, same arguments), so whatever the selectors cache is what the
 pages read. A part that fails is logged and skipped: warming up never fails the import that asked for it."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from shopops.analytics.selectors.alerts import kpi_cards
+from shopops.analytics.selectors.alerts import alerts_check, kpi_cards
 from shopops.analytics.selectors.dashboard import dashboard_data
 from shopops.analytics.selectors.metrics import default_period, gmv_explanation, last_full_day, metrics_report
 from shopops.analytics.selectors.metrics import previous_period as previous_of
@@ -41,6 +42,8 @@ def _parts(shop: Shop) -> dict[str, Callable[[], object]]:
         "traffic_sources": lambda: traffic_by_source(shop=shop, date_from=date_from, date_to=date_to, channel=""),
         "gmv_explain": lambda: gmv_explanation(shop=shop, date_from=date_from, date_to=date_to,
                                                vs=previous_of(date_from, date_to), by="channel"),
+        # what the daily `shopops alerts run` (default: yesterday) reads, so the scheduled run answers at once
+        "alerts": lambda: alerts_check(shop=shop, date=day),
         "replenishment": lambda: replenishment_plan(shop=shop, end=today(shop.timezone), lang=DEFAULT_LANGUAGE),
     }
 
