@@ -177,36 +177,11 @@ def _duckdb_view(backend: ibis.BaseBackend, view: str, files: list[str], schema:
         backend.con.register(f"{view}_empty", schema.empty_table())
         backend.raw_sql(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_empty")
         return
-    paths = [_local_path(f) for f in files]
-    listing = ", ".join(_sql_text(path) for path in paths)
+    listing = ", ".join(_sql_text(_local_path(f)) for f in files)
     types = ", ".join(f"{_sql_text(p)}: {_DUCKDB_TYPES[str(schema.field(p).type)]}" for p in partition_by)
     columns = ", ".join(f'"{name}"' for name in schema.names)
-    scan = (f"SELECT {columns} FROM read_parquet([{listing}], hive_partitioning = true, "
-            f"hive_types = {{{types}}})")
-    if _stored_bytes(paths) <= MATERIALIZE_BYTES:
-        # a small version is read once into the connection's memory: a query then costs no file opens (one
-        # file per day and feed makes hundreds of small files, and opening them dominated every query)
-        backend.raw_sql(f"CREATE OR REPLACE TABLE {view}_data AS {scan}")
-        backend.raw_sql(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {view}_data")
-        return
-    backend.raw_sql(f"DROP TABLE IF EXISTS {view}_data")
-    backend.raw_sql(f"CREATE OR REPLACE VIEW {view} AS {scan}")
-
-
-MATERIALIZE_BYTES = int(os.environ.get("SHOPOPS_DUCKDB_MATERIALIZE_BYTES", 32 << 20))
-
-
-def _stored_bytes(paths: list[str]) -> int:
-    """The parquet bytes of a table version (local files; a remote one counts as too big to copy)."""
-    total = 0
-    for path in paths:
-        try:
-            total += os.path.getsize(path)
-        except OSError:
-            return MATERIALIZE_BYTES + 1
-        if total > MATERIALIZE_BYTES:
-            break
-    return total
+    backend.raw_sql(f"CREATE OR REPLACE VIEW {view} AS SELECT {columns} FROM read_parquet([{listing}], "
+                    f"hive_partitioning = true, hive_types = {{{types}}})")
 
 
 def _sql_text(text: str) -> str:
