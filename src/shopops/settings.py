@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "shopops.inventory",
     "shopops.analytics",
     "shopops.briefing",
+    "shopops.service",
     "shopops.ui",
     "shopops.accounts",
     "shopops.demo",
