@@ -81,7 +81,7 @@ def _timed_import(work: Path, items: Path) -> tuple[dict, float, float]:
     """``shopops import taobao-items`` in its own process: its summary, wall seconds and CPU seconds."""
     cpu_before = _children_cpu()
     started = time.perf_counter()
-    result = _shopops(work, "import", "taobao-items", str(items), "--json")
+    result = _shopops(work, "import", "taobao-items", str(items), "--no-warm-up", "--json")
     seconds = time.perf_counter() - started
     if result.returncode:
         raise SystemExit(result.stdout[-3000:] + result.stderr[-3000:])

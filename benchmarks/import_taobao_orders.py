@@ -108,7 +108,7 @@ def main() -> None:
         load_before = os.getloadavg()[0]
         cpu_before = _children_cpu()
         started = time.perf_counter()
-        result = _shopops(work, "import", "taobao-orders", str(orders), "--items", str(items), "--json")
+        result = _shopops(work, "import", "taobao-orders", str(orders), "--items", str(items), "--no-warm-up", "--json")
         seconds = time.perf_counter() - started
         cpu_seconds = _children_cpu() - cpu_before
         if result.returncode:
@@ -117,7 +117,7 @@ def main() -> None:
         extra: dict[str, object] = {}
         if args.reimport:
             started = time.perf_counter()
-            again = _shopops(work, "import", "taobao-orders", str(orders), "--items", str(items), "--json")
+            again = _shopops(work, "import", "taobao-orders", str(orders), "--items", str(items), "--no-warm-up", "--json")
             extra["reimport_seconds"] = round(time.perf_counter() - started, 2)
             again_summary = json.loads(again.stdout)
             extra["reimport_unchanged_rows"] = again_summary["unchanged"]

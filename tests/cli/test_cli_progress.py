@@ -118,3 +118,39 @@ def test_a_bad_xlsx_target_is_refused_before_the_review(demo_dir, tmp_path):
     result = run("campaign", "review", "1", "--xlsx", str(tmp_path), "--language", "en", data_dir=demo_dir)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"Cannot use the file {tmp_path}: it is a folder, not a file."]
+
+
+def _events_file(path, day: str, prefix: str) -> str:
+    lines = ["ts,user_id,item_id,category_id,behavior,sku_id,channel,source,session_id,price"]
+    lines += [f"{day} 12:00:{i:02d},{prefix}-{i // 3},ITEM1,cat,{('pv', 'cart', 'buy')[i % 3]},,own-site,search,"
+              f"{prefix}-{i // 3}," for i in range(30)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _cached_results(data_dir) -> int:
+    return sum(1 for _ in (data_dir / "cache" / "analytics").rglob("*.djcache"))
+
+
+def test_import_computes_the_default_panels_unless_told_not_to(demo_dir, tmp_path):
+    """Like the worker after an upload, the CLI import leaves the pages' panels in the result cache."""
+    before = _cached_results(demo_dir)
+    imported = run("import", "events", _events_file(tmp_path / "a.csv", "2026-11-19", "warm-a"), "--json",
+                   "--language", "en", data_dir=demo_dir)
+    assert imported.returncode == 0, imported.stderr
+    summary = json.loads(imported.stdout)
+    assert summary["inserted"] == 30
+    assert summary["warm_up"] and set(summary["warm_up"].values()) == {"ok"}, summary["warm_up"]
+    assert {"dashboard_kpis", "dashboard_month", "traffic_daily", "gmv_explain"} <= set(summary["warm_up"])
+    assert any(line.startswith("[import] ") for line in imported.stderr.splitlines()), imported.stderr
+    assert _cached_results(demo_dir) > before
+
+    skipped = run("import", "events", _events_file(tmp_path / "b.csv", "2026-11-19", "warm-b"), "--json",
+                  "--no-warm-up", data_dir=demo_dir)
+    assert skipped.returncode == 0, skipped.stderr
+    assert "warm_up" not in json.loads(skipped.stdout)
+
+    # a dry run changes nothing, so it computes nothing either
+    checked = run("import", "events", str(tmp_path / "a.csv"), "--dry-run", "--json", data_dir=demo_dir)
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["dry_run"] and "warm_up" not in json.loads(checked.stdout)

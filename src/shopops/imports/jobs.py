@@ -47,6 +47,12 @@ def _language() -> str:
 
 
 
+def import_changed_data(job: ImportJob) -> bool:
+    """Whether a finished job changed the shop's data (then the analytics panels are computed again at once)."""
+    return (job.status == ImportJob.Status.DONE and not job.options.get("dry_run")
+            and bool(job.inserted or job.updated))
+
+
 def import_summary(job: ImportJob) -> dict[str, object]:
     """The summary JSON of the contract: job, format, file, rows, inserted, updated, unchanged, rejected,
     errors [{row, column, message}] (first 100), seconds; plus status, skipped, dry_run, channel_account, and

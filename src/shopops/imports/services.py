@@ -13,6 +13,7 @@ from shopops.imports.formats.catalog_samples import SampleProduct, SampleSku, wr
 from shopops.imports.formats.samples import SHOPIFY_HEADER, SampleLine, SampleOrder, write_order_sample
 from shopops.imports.jobs import (
     IMPORT_ERRORS_SHOWN,
+    import_changed_data,
     import_job_create,
     import_job_run,
     import_request_check,
@@ -33,7 +34,7 @@ from shopops.imports.uploads import (
 
 __all__ = [
     "IMPORT_ERRORS_KEPT", "IMPORT_ERRORS_SHOWN", "RETENTION_DAYS_DEFAULT", "SHOPIFY_HEADER", "UPLOAD_PART",
-    "SampleLine", "SampleOrder", "SampleProduct", "SampleSku", "export_sample", "import_job_create", "import_job_run", "import_jobs_settle_dead",
+    "SampleLine", "SampleOrder", "SampleProduct", "SampleSku", "export_sample", "import_changed_data", "import_job_create", "import_job_run", "import_jobs_settle_dead",
     "import_progress", "import_request_check", "import_retention_days", "import_summary", "import_upload_accept",
     "import_upload_store", "imports_clean", "remove_folder", "upload_folder", "write_catalog_sample",
     "write_order_sample",

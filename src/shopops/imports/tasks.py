@@ -13,8 +13,12 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from shopops.analytics.services.warmup import analytics_warm_up
-from shopops.imports.models import ImportJob
-from shopops.imports.services import import_job_run, import_jobs_settle_dead, imports_clean
+from shopops.imports.services import (
+    import_changed_data,
+    import_job_run,
+    import_jobs_settle_dead,
+    imports_clean,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +26,7 @@ log = logging.getLogger(__name__)
 @db_task()
 def import_job_task(job_id: int) -> int:
     job = import_job_run(job_id=job_id)
-    if job.status == ImportJob.Status.DONE and not job.options.get("dry_run") and (job.inserted or job.updated):
+    if import_changed_data(job):
         try:
             warm_up_after_import(job.shop_id)
         except Exception:  # the queue could not take it: the pages compute their panels themselves, as before

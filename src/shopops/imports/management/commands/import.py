@@ -1,5 +1,10 @@
-"""shopops import FORMAT PATH [--channel-account NAME] [--items FILE] [--skip-invalid] [--strict-skus] [--dry-run] [--json]
-shopops import formats [--json]"""
+"""shopops import FORMAT PATH [--channel-account NAME] [--items FILE] [--skip-invalid] [--strict-skus] [--dry-run]
+[--no-warm-up] [--json]
+shopops import formats [--json]
+
+An import that changed data is followed, as in the worker, by the analytics warm-up: the pages' default panels
+computed now, so the next page view reads them from the result cache instead of computing while the operator
+waits (its parts in the JSON as ``warm_up``; ``--no-warm-up`` leaves it to the pages)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from shopops.analytics.services.warmup import analytics_warm_up
 from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand, input_file
 from shopops.imports import services
@@ -37,6 +43,8 @@ class Command(ShopOpsCommand):
                             help="orders: reject the file when a line's SKU is unknown or its code empty "
                                  "(default: import the line unmatched, to match on the 商品匹配 page)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        parser.add_argument("--no-warm-up", action="store_true",
+                            help="do not compute the dashboards' default panels after the import")
         self.add_language_argument(parser)
         self.add_shop_argument(parser)
 
@@ -67,6 +75,11 @@ class Command(ShopOpsCommand):
             skip_invalid=options["skip_invalid"], dry_run=options["dry_run"], options=extra)
         job = services.import_job_run(job_id=job.pk)
         summary = services.import_summary(job)
+        if services.import_changed_data(job) and not options["no_warm_up"]:
+            progress = self.progress(1)
+            progress.step(_("Computing the dashboards' default panels…"))
+            summary["warm_up"] = analytics_warm_up(shop_id=shop.pk)
+            progress.done()
         if options["json"]:
             self.emit_json(summary)
         else:
