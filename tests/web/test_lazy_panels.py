@@ -20,7 +20,11 @@ from django.urls import resolve, reverse
 from shopops.analytics.selectors.alerts import kpi_cards
 from shopops.analytics.selectors.dashboard import dashboard_data
 from shopops.analytics.selectors.metrics import gmv_explanation, metrics_report
-from shopops.analytics.services.warmup import TRAFFIC_METRICS, analytics_warm_up
+from shopops.analytics.services.warmup import (
+    TRAFFIC_METRICS,
+    analytics_warm_up,
+    analytics_warm_up_in_background,
+)
 from shopops.imports.models import ImportJob
 from shopops.imports.services import import_job_create
 from shopops.imports.tasks import import_job_task
@@ -217,3 +221,12 @@ def test_the_warm_up_computes_every_default_panel_and_survives_a_failing_one(sho
     assert {name for name, state in done.items() if state == "ok"} == {
         "dashboard_month", "traffic_daily", "traffic_sources", "gmv_explain", "alerts", "replenishment"}
     assert analytics_warm_up(shop_id=0) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_warm_up_runs_the_same_parts_in_a_thread(shop):
+    with mock.patch("shopops.analytics.services.warmup.analytics_warm_up", return_value={}) as warm:
+        thread = analytics_warm_up_in_background(shop_id=shop.pk)
+        thread.join(timeout=60)
+    assert not thread.is_alive() and thread.daemon
+    warm.assert_called_once_with(shop_id=shop.pk)

@@ -9,7 +9,10 @@ pages read. A part that fails is logged and skipped: warming up never fails the 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+
+from django.db import connection
 
 from shopops.analytics.selectors.alerts import alerts_check, kpi_cards
 from shopops.analytics.selectors.dashboard import dashboard_data
@@ -64,3 +67,18 @@ def analytics_warm_up(*, shop_id: int) -> dict[str, str]:
         else:
             done[name] = "ok"
     return done
+
+
+def analytics_warm_up_in_background(*, shop_id: int) -> threading.Thread:
+    """The warm-up in a daemon thread of this process, started now: a server that starts on a shop nobody has
+    opened yet (``shopops demo``) computes its panels while the browser is opening, in the process that will
+    answer, so its first dashboard finds them cached."""
+    def run() -> None:
+        try:
+            analytics_warm_up(shop_id=shop_id)
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=run, name=f"analytics-warm-up-{shop_id}", daemon=True)
+    thread.start()
+    return thread

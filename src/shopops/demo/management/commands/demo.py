@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
+from shopops.analytics.services.warmup import analytics_warm_up_in_background
 from shopops.channels.services import channel_account_ensure
 from shopops.core import roles
 from shopops.core.clock import today
@@ -102,6 +103,7 @@ class Command(ShopOpsCommand):
         }
         self._report(summary, options, world, seconds=seconds, generated=generated)
         if not options["no_serve"]:
+            analytics_warm_up_in_background(shop_id=shop.pk)  # the first dashboard finds its panels computed
             serve_forever(host=options["host"], port=options["port"], threads=8, stdout=self.stdout)
 
     def _checked_options(self, options: dict[str, Any]) -> tuple[str, bool]:
