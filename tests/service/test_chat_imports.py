@@ -101,7 +101,7 @@ def test_qianniu_sessions_are_cut_by_silence_and_the_customers_words_are_kept_as
     assert _import(new_shop, "qianniu-chats", _write(tmp_path / "q.csv", header, rows, encoding))["status"] == "done"
     alice = list(ChatSession.objects.filter(shop=new_shop, buyer_nick="tb_alice").order_by("started_at"))
     assert [s.session_id for s in alice] == ["tb_alice@20261110T020000Z", "tb_alice@20261110T070000Z"]
-    assert alice[0].agent == "花间旗舰店:小美" and alice[0].channel == "taobao"
+    assert alice[0].agent == "花间旗舰店:小美" and alice[0].channel == "tmall"
     sides = list(alice[0].messages.values_list("side", flat=True))
     assert sides == ["buyer", "system", "agent"]
     texts = list(alice[1].messages.values_list("text", flat=True))

@@ -87,14 +87,18 @@ def test_p50_is_nearest_rank():
     assert p50([3, 1, 2]) == 2
 
 
-def test_sessions_without_ids_are_cut_by_a_30_minute_silence():
-    rows = [("x", at(10, 10)), ("y", at(10, 10, 5)), ("x", at(10, 10, 20)), ("x", at(10, 10, 51)),
-            ("x", at(10, 11, 21))]
+def test_sessions_without_ids_are_cut_by_a_30_minute_silence_of_the_buyer():
+    rows = [("x", at(10, 10), True), ("y", at(10, 10, 5), True), ("x", at(10, 10, 20), True),
+            ("x", at(10, 10, 51), True), ("x", at(10, 11, 21), True),
+            ("x", at(10, 13), False),  # a reply 99 minutes later stays in the session it answers
+            ("x", at(10, 13, 40), True)]
     keys = delimit_sessions(rows)
-    assert keys[0] == keys[2] != keys[3] == keys[4]  # 31 min after 10:20 is a new session; 30 min is not
+    assert keys[0] == keys[2] != keys[3] == keys[4] == keys[5] != keys[6]  # 31 min after 10:20 is a new session
     assert keys[1] != keys[0] and keys[1].startswith("y@")
     assert keys[0] == "x@20261110T020000Z"  # stable: the buyer and the first message (UTC)
     assert delimit_sessions(list(reversed(rows))) == list(reversed(keys))
+    assert delimit_sessions([("z", at(10, 9), False), ("z", at(10, 12), True)]) == [
+        "z@20261110T010000Z", "z@20261110T040000Z"]  # the shop writing first opens one too
 
 
 def _asked(session: str, buyer: str, when: dt.datetime, channel: str = "taobao") -> list[Message]:
@@ -232,11 +236,13 @@ def test_grouping_invariants(messages, paid, days):
 
 @pytest.mark.parametrize("gap", [1, 30, 120])
 @settings(max_examples=50, deadline=None)
-@given(rows=st.lists(st.tuples(st.sampled_from(["x", "y"]), st.integers(0, 20000)), min_size=1, max_size=30))
-def test_delimited_sessions_hold_one_buyer_and_no_long_gap(gap, rows):
-    timed = [(buyer, at(10, 0) + dt.timedelta(seconds=s)) for buyer, s in rows]
+@given(rows=st.lists(st.tuples(st.sampled_from(["x", "y"]), st.integers(0, 20000), st.booleans()), min_size=1,
+                     max_size=30))
+def test_delimited_sessions_hold_one_buyer_and_no_long_silence_before_a_buyer(gap, rows):
+    timed = [(buyer, at(10, 0) + dt.timedelta(seconds=s), from_buyer) for buyer, s, from_buyer in rows]
     keys = delimit_sessions(timed, gap_minutes=gap)
     for key in set(keys):
-        members = sorted(t for (b, t), k in zip(timed, keys, strict=True) if k == key)
-        assert len({b for (b, _t), k in zip(timed, keys, strict=True) if k == key}) == 1
-        assert all(b - a <= dt.timedelta(minutes=gap) for a, b in zip(members, members[1:], strict=False))
+        members = sorted((t, b) for (_x, t, b), k in zip(timed, keys, strict=True) if k == key)
+        assert len({x for (x, _t, _b), k in zip(timed, keys, strict=True) if k == key}) == 1
+        assert all(b - a <= dt.timedelta(minutes=gap) for (a, _), (b, buyer) in zip(members, members[1:], strict=False)
+                   if buyer)

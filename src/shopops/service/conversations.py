@@ -91,17 +91,18 @@ class SessionStats:
         return sum(answered) / len(answered) if answered else None
 
 
-def delimit_sessions(messages: Sequence[tuple[str, dt.datetime]], *, gap_minutes: int = 30) -> list[str]:
-    """Session ids for an export without them: per buyer, a new session after a silence longer than
-    ``gap_minutes``; the id is the buyer and the session's first time (UTC), stable across re-imports.
-    ``messages`` are (buyer, sent_at); the answer is parallel to them."""
+def delimit_sessions(messages: Sequence[tuple[str, dt.datetime, bool]], *, gap_minutes: int = 30) -> list[str]:
+    """Session ids for an export without them: per buyer, a buyer's message after a silence longer than
+    ``gap_minutes`` starts a new session; the shop's messages always join the buyer's current session (a late
+    reply is a slow reply, not a new session). The id is the buyer and the session's first time (UTC), stable
+    across re-imports. ``messages`` are (buyer, sent_at, from the buyer); the answer is parallel to them."""
     gap = dt.timedelta(minutes=gap_minutes)
     order = sorted(range(len(messages)), key=lambda i: (messages[i][0], messages[i][1], i))
     keys = [""] * len(messages)
     current, last_buyer, last_at = "", None, None
     for i in order:
-        buyer, at = messages[i]
-        if buyer != last_buyer or last_at is None or at - last_at > gap:
+        buyer, at, from_buyer = messages[i]
+        if buyer != last_buyer or last_at is None or (from_buyer and at - last_at > gap):
             current = f"{buyer}@{at.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}"
         keys[i] = current
         last_buyer, last_at = buyer, at

@@ -43,7 +43,7 @@ QUIRKS = (
     "CSV (UTF-8 or GBK) or xlsx; one row per message, rows of a session anywhere in the file",
     "发送方: 买家/顾客/用户 → buyer, 客服/商家/卖家 → agent, 系统/自动回复/机器人/店小蜜 → system (or the row's buyer or "
     "agent nick itself)",
-    "without 会话ID, a buyer's messages are one session until a silence of more than 30 minutes",
+    "without 会话ID, a buyer's messages are one session until the buyer writes after a silence of more than 30 minutes",
     "all or nothing: a bad row rejects the file; the same file again changes nothing",
 )
 
@@ -97,7 +97,8 @@ def chat_sessions(records: Sequence[Record], *, gap_minutes: int = 30) -> list[S
         assert isinstance(sent_at, dt.datetime)
         drafts.append((text(record, SESSION), buyer, MessageDraft(side, sent_at, agent, text(record, CONTENT), row)))
     missing = [i for i, (session, _b, _m) in enumerate(drafts) if not session]
-    made = delimit_sessions([(drafts[i][1], drafts[i][2].sent_at) for i in missing], gap_minutes=gap_minutes)
+    made = delimit_sessions([(drafts[i][1], drafts[i][2].sent_at, drafts[i][2].side == "buyer") for i in missing],
+                            gap_minutes=gap_minutes)
     ids = [session for session, _b, _m in drafts]
     for index, key in zip(missing, made, strict=True):
         ids[index] = key
@@ -116,7 +117,7 @@ def chat_sessions(records: Sequence[Record], *, gap_minutes: int = 30) -> list[S
 
 
 QIANNIU_CHATS = Format(
-    name="qianniu-chats", title=gettext_noop("Qianniu chat records (Taobao/Tmall)"), channel="taobao",
+    name="qianniu-chats", title=gettext_noop("Qianniu chat records (Taobao/Tmall)"), channel="tmall",
     target="chats", columns=_columns(("会话标识",), ("买家昵称", "买家账号", "买家旺旺", "顾客"),
                                      ("客服昵称", "客服账号", "接待客服", "子账号")),
     quirks=QUIRKS, doc="qianniu-chats")

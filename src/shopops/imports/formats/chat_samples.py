@@ -46,7 +46,7 @@ def _pick(seed: str, n: int) -> int:
 
 def chats_before_orders(orders: Iterable[tuple[str, str, dt.datetime]], *, shop_name: str = "") -> list[SampleChat]:
     """A made-up session per (order no, buyer, paid at): the buyer asks 10–40 minutes before paying, the agent
-    answers within 5–200 seconds, the platform's greeting in between (what the demo world's orders imply)."""
+    answers within 5–200 seconds and closes the chat, the platform's greeting in between (what the demo world's orders imply)."""
     chats = []
     for order_no, buyer, paid_at in orders:
         k = _pick(order_no, 997)
@@ -58,7 +58,8 @@ def chats_before_orders(orders: Iterable[tuple[str, str, dt.datetime]], *, shop_
             SampleMessage("buyer", asked, question),
             SampleMessage("system", asked + dt.timedelta(seconds=1), "您好，欢迎光临，客服马上为您服务"),
             SampleMessage("agent", answer, ANSWERS[k % len(ANSWERS)], agent),
-            SampleMessage("buyer", answer + dt.timedelta(seconds=30), "好的谢谢"))))
+            SampleMessage("buyer", answer + dt.timedelta(seconds=30), "好的谢谢"),
+            SampleMessage("agent", answer + dt.timedelta(seconds=45), "不客气，祝您购物愉快", agent))))
     return chats
 
 
