@@ -9,7 +9,8 @@ chat import); then that customer's orders on the same channel are the buyer's pa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -47,13 +48,13 @@ def chat_period(*, shop: Shop, date_from: object = None, date_to: object = None)
     return period
 
 
-def _sessions(shop: Shop, start: dt.date, end: dt.date) -> list[dict]:
+def _sessions(shop: Shop, start: dt.date, end: dt.date) -> list[Mapping[str, Any]]:
     first, last = day_bounds(start, shop.timezone)[0], day_bounds(end, shop.timezone)[1]
     return list(ChatSession.objects.filter(shop=shop, started_at__gte=first, started_at__lt=last)
                 .values("pk", "session_id", "channel", "buyer_nick", "customer_id", "agent"))
 
 
-def _messages(sessions: Sequence[dict]) -> list[Message]:
+def _messages(sessions: Sequence[Mapping[str, Any]]) -> list[Message]:
     heads = {s["pk"]: s for s in sessions}
     keys = list(heads)
     out: list[Message] = []
@@ -67,7 +68,7 @@ def _messages(sessions: Sequence[dict]) -> list[Message]:
     return out
 
 
-def _customers(shop: Shop, sessions: Iterable[dict]) -> dict[tuple[str, str], int]:
+def _customers(shop: Shop, sessions: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
     """(channel, buyer nick) → customer id: the sessions' links, else the buyer's id on the channel."""
     found: dict[tuple[str, str], int] = {}
     unlinked: dict[str, set[str]] = {}
@@ -150,7 +151,8 @@ def chats_for_export(*, shop: Shop, channel: str, limit: int | None = None) -> l
     messages: dict[int, list[dict]] = {s["pk"]: [] for s in sessions}
     keys = list(messages)
     for start in range(0, len(keys), 900):
-        for row in ChatMessage.objects.filter(session_id__in=keys[start : start + 900]).order_by(
-                "session_id", "seq").values("session_id", "side", "agent", "sent_at", "text"):
-            messages[row.pop("session_id")].append(row)
+        for session_id, side, agent, sent_at, text in ChatMessage.objects.filter(
+                session_id__in=keys[start : start + 900]).order_by("session_id", "seq").values_list(
+                "session_id", "side", "agent", "sent_at", "text"):
+            messages[session_id].append({"side": side, "agent": agent, "sent_at": sent_at, "text": text})
     return [{**s, "messages": messages[s["pk"]]} for s in reversed(sessions)]
