@@ -16,12 +16,14 @@ import pytest
 from django.utils import translation
 
 from shopops.channels.models import ChannelAccount
-from shopops.core.services import shop_create
+from shopops.core.errors import InvalidInput
+from shopops.core.services import shop_create, user_create
 from shopops.imports.formats import FORMATS
 from shopops.imports.services import export_sample, import_job_create, import_job_run, import_summary
 from shopops.members.models import CustomerIdentity
 from shopops.service.models import ChatMessage, ChatSession
 from shopops.service.selectors import chats as chat_selectors
+from shopops.service.services.chats import chat_agent_map_user
 
 CHAT_FORMATS = ["qianniu-chats", "jd-dongdong-chats", "douyin-feige-chats"]
 SH = ZoneInfo("Asia/Shanghai")
@@ -211,3 +213,16 @@ def test_docs_describe_every_chat_format():
             assert f"| {column.name} | {'yes' if column.required else ''} |" in text, (name, column.name)
         for quirk in fmt.quirks:
             assert f"- {quirk}" in text, (name, quirk)
+
+
+def test_an_agent_maps_to_a_user_and_later_imports_keep_it(new_shop, tmp_path):
+    encoding, header, rows = REALISTIC["jd-dongdong-chats"]
+    assert _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "a.csv", header, rows, encoding))["status"] == "done"
+    user = user_create(username="kefu01", password="Kefu-pass-2026", role="service", shops=[new_shop], validate=False)
+    assert chat_agent_map_user(shop=new_shop, agent="jd_kefu01", user_id=user.pk) == 1
+    more = [["JD102", "jd_erin", "jd_kefu01", "顾客", "2026-11-11 09:00:00", "在吗"]]
+    assert _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "b.csv", header, more, encoding))["status"] == "done"
+    assert set(ChatSession.objects.filter(shop=new_shop, agent="jd_kefu01").values_list("agent_user", flat=True)) == {
+        user.pk}
+    with pytest.raises(InvalidInput):
+        chat_agent_map_user(shop=new_shop, agent="jd_kefu01", user_id=user.pk + 999)

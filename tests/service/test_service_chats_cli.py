@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,7 +99,7 @@ def test_no_install_exits_2(tmp_path):
 
 def test_service_is_in_the_help(tmp_path):
     result = run("help", data_dir=tmp_path)
-    assert result.returncode == 0 and "service" in result.stdout
+    assert result.returncode == 0 and any(line.split()[:1] == ["service"] for line in result.stdout.splitlines())
 
 
 def test_demo_shop_sample_chats_convert(shop, tmp_path):
@@ -124,6 +123,3 @@ def test_demo_shop_sample_chats_convert(shop, tmp_path):
     with pytest.raises(CommandError):
         call_command("service", "chats", "--from", "2026-11-20", "--to", "2026-11-01")
 
-
-def test_paths_are_what_the_docs_say():
-    assert Path(__file__).resolve().parents[2].joinpath("docs/rules/service-chats.md").exists()

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shopops.channels.domain import CHANNEL_CODES
-from shopops.core.errors import ErrorCollector, InvalidInput
+from shopops.core import selectors as core_selectors
+from shopops.core.errors import ErrorCollector, FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.members import selectors as member_selectors
 from shopops.service.conversations import SIDES
@@ -106,6 +107,8 @@ def chat_sessions_import(*, shop: Shop, channel: str, sessions: Sequence[ChatSes
                                                            external_ids=(s.buyer_nick for s in sessions))
     with transaction.atomic():
         stored = _stored(shop, channel, [s.session_id for s in sessions])
+        mapped = dict(ChatSession.objects.filter(shop=shop, agent_user__isnull=False).order_by("pk")
+                      .values_list("agent", "agent_user_id"))
         for session in sessions:
             messages = _ordered(session)
             agent = next((m.agent for m in messages if m.agent and m.side == "agent"), "") or \
@@ -115,7 +118,8 @@ def chat_sessions_import(*, shop: Shop, channel: str, sessions: Sequence[ChatSes
             found = stored.get(session.session_id)
             if found is None:
                 record = ChatSession.objects.create(shop=shop, channel=channel, session_id=session.session_id,
-                                                    customer_id=customers.get(session.buyer_nick), **head)
+                                                    customer_id=customers.get(session.buyer_nick),
+                                                    agent_user_id=mapped.get(agent), **head)
                 result.customers_linked += record.customer_id is not None
                 outcome = "inserted"
             else:
@@ -126,6 +130,8 @@ def chat_sessions_import(*, shop: Shop, channel: str, sessions: Sequence[ChatSes
                 if same and record.customer_id == linked:
                     _count(result, "unchanged", len(messages))
                     continue
+                if record.agent != agent:  # another agent: their mapping, if any
+                    record.agent_user_id = mapped.get(agent)
                 for name, value in head.items():
                     setattr(record, name, value)
                 result.customers_linked += record.customer_id is None and linked is not None
@@ -171,3 +177,13 @@ def chat_session_link_customer(*, shop: Shop, session_pk: int, customer_id: int 
         raise InvalidInput(_("No such customer."), [])
     if not ChatSession.objects.filter(shop=shop, pk=session_pk).update(customer_id=customer_id):
         raise InvalidInput(_("No such chat session."), [])
+
+
+def chat_agent_map_user(*, shop: Shop, agent: str, user_id: int | None) -> int:
+    """Map a platform agent name (千牛 sub-account, 咚咚 account, 飞鸽 nick) to one of the shop's users (None
+    unmaps) on every session of that agent; returns the sessions changed. Later imports keep the mapping."""
+    if user_id is not None and core_selectors.user_in_shop(shop=shop, pk=user_id) is None:
+        raise InvalidInput(_("No such user in this shop."), [FieldError("user", _("No such user in this shop."))])
+    if not agent:
+        raise InvalidInput(_("Name the agent."), [FieldError("agent", _("Name the agent."))])
+    return ChatSession.objects.filter(shop=shop, agent=agent).update(agent_user_id=user_id)
