@@ -105,6 +105,9 @@ def chat_sessions_import(*, shop: Shop, channel: str, sessions: Sequence[ChatSes
     result = ChatImportResult()
     customers = member_selectors.customer_ids_by_channel_id(shop=shop, channel=channel,
                                                            external_ids=(s.buyer_nick for s in sessions))
+    new: list[tuple[ChatSession, list[ChatMessageInput]]] = []
+    changed: list[ChatSession] = []
+    replaced: list[tuple[ChatSession, list[ChatMessageInput]]] = []
     with transaction.atomic():
         stored = _stored(shop, channel, [s.session_id for s in sessions])
         mapped = dict(ChatSession.objects.filter(shop=shop, agent_user__isnull=False).order_by("pk")
@@ -117,36 +120,43 @@ def chat_sessions_import(*, shop: Shop, channel: str, sessions: Sequence[ChatSes
                     "ended_at": messages[-1].sent_at, "channel_account_id": channel_account_id}
             found = stored.get(session.session_id)
             if found is None:
-                record = ChatSession.objects.create(shop=shop, channel=channel, session_id=session.session_id,
-                                                    customer_id=customers.get(session.buyer_nick),
-                                                    agent_user_id=mapped.get(agent), **head)
+                record = ChatSession(shop=shop, channel=channel, session_id=session.session_id,
+                                     customer_id=customers.get(session.buyer_nick), agent_user_id=mapped.get(agent),
+                                     **head)
                 result.customers_linked += record.customer_id is not None
-                outcome = "inserted"
-            else:
-                record, old = found
-                linked = record.customer_id or customers.get(session.buyer_nick)
-                same = old == _values(messages) and all(getattr(record, k) == v for k, v in head.items()
-                                                         if k != "channel_account_id")
-                if same and record.customer_id == linked:
-                    _count(result, "unchanged", len(messages))
-                    continue
-                if record.agent != agent:  # another agent: their mapping, if any
-                    record.agent_user_id = mapped.get(agent)
-                for name, value in head.items():
-                    setattr(record, name, value)
-                result.customers_linked += record.customer_id is None and linked is not None
-                record.customer_id = linked
-                record.save()
-                outcome = "updated"
-                if same:  # only the customer link is new
-                    _count(result, outcome, len(messages))
-                    continue
-                ChatMessage.objects.filter(session=record).delete()
-            ChatMessage.objects.bulk_create([
-                ChatMessage(shop=shop, session=record, seq=index, side=m.side, agent=m.agent, sent_at=m.sent_at,
-                            text=m.text) for index, m in enumerate(messages)])
-            _count(result, outcome, len(messages))
+                new.append((record, messages))
+                _count(result, "inserted", len(messages))
+                continue
+            record, old = found
+            linked = record.customer_id or customers.get(session.buyer_nick)
+            same = old == _values(messages)
+            if same and record.customer_id == linked and all(getattr(record, k) == v for k, v in head.items()
+                                                             if k != "channel_account_id"):
+                _count(result, "unchanged", len(messages))
+                continue
+            if record.agent != agent:  # another agent: their mapping, if any
+                record.agent_user_id = mapped.get(agent)
+            for name, value in head.items():
+                setattr(record, name, value)
+            result.customers_linked += record.customer_id is None and linked is not None
+            record.customer_id = linked
+            changed.append(record)
+            if not same:
+                replaced.append((record, messages))
+            _count(result, "updated", len(messages))
+        ChatSession.objects.bulk_create([record for record, _m in new], batch_size=500)
+        ChatSession.objects.bulk_update(changed, [*_HEAD_FIELDS, "customer_id", "agent_user_id"], batch_size=500)
+        stale = [record.pk for record, _m in replaced]
+        for start in range(0, len(stale), 900):
+            ChatMessage.objects.filter(session_id__in=stale[start : start + 900]).delete()
+        ChatMessage.objects.bulk_create([
+            ChatMessage(shop=shop, session=record, seq=index, side=m.side, agent=m.agent, sent_at=m.sent_at,
+                        text=m.text) for record, messages in (*new, *replaced) for index, m in enumerate(messages)],
+            batch_size=2000)
     return result
+
+
+_HEAD_FIELDS = ("buyer_nick", "agent", "started_at", "ended_at", "channel_account_id")
 
 
 def _count(result: ChatImportResult, outcome: str, rows: int) -> None:
