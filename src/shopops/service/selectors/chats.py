@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from shopops.analytics.selectors.metrics import parse_period
-from shopops.core.clock import day_bounds, local_date
+from shopops.core.clock import day_bounds, local_date, today
 from shopops.core.errors import ErrorCollector
 from shopops.core.models import Shop
 from shopops.members import selectors as member_selectors
@@ -39,7 +39,7 @@ def chat_period(*, shop: Shop, date_from: object = None, date_to: object = None)
     last chat's day (today when there is none)."""
     if date_from in (None, "") and date_to in (None, ""):
         last = ChatSession.objects.filter(shop=shop).order_by("-started_at").values_list("started_at", flat=True)
-        end = local_date(last[0], shop.timezone) if last else local_date(dt.datetime.now(dt.UTC), shop.timezone)
+        end = local_date(last[0], shop.timezone) if last else today(shop.timezone)
         return end - dt.timedelta(days=DEFAULT_DAYS - 1), end
     errors = ErrorCollector()
     period = parse_period(date_from, date_to, errors=errors)
