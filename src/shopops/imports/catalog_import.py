@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,17 +25,9 @@ from shopops.imports.formats.base import Format, RowProblem
 from shopops.imports.formats.catalog_formats import CatalogFormat, CatalogRow
 from shopops.imports.models import ImportJob
 from shopops.imports.order_import import read_groups
-from shopops.imports.outcome import Outcome, Tally
+from shopops.imports.outcome import DryRunRollback, Outcome, Tally, rejected_file
 
 _PATH = re.compile(r"products\[(\d+)\](?:\.skus\[(\d+)\])?(?:\.listing)?\.?(\w*)")
-
-
-class _Rollback(Exception):
-    """Undo the transaction of a dry run, keeping what it would have done."""
-
-    def __init__(self, result: SyncResult) -> None:
-        super().__init__()
-        self.result = result
 
 
 def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
@@ -60,7 +53,7 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
         tally.skipped += len(rows) - len(items)  # rows that are no SKU (Shopify's image rows)
     _check_codes(products, tally)
     if tally.errors:
-        return _rejected(tally.rows, tally.errors)
+        return rejected_file(tally.rows, tally.errors)
     progress(0.5, "write")
     account = job.channel_account_id
     try:
@@ -70,19 +63,15 @@ def run_catalog(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
                 channel_account_id=account if any(items[0].item_id for items in products) else None,
                 actor=job.created_by, audit=job.options.get("audit") != "off")
             if job.options.get("dry_run"):
-                raise _Rollback(result)
-    except _Rollback as rollback:
-        result = rollback.result
+                raise DryRunRollback(result)
+    except DryRunRollback as rollback:
+        result = cast(SyncResult, rollback.result)
     except ShopOpsError as refused:
-        return _rejected(tally.rows, [_located(error, products) for error in refused.errors or
+        return rejected_file(tally.rows, [_located(error, products) for error in refused.errors or
                                       [FieldError("", refused.detail)]])
     outcomes = [result.skus.get(item.sku_code, "unchanged") for items in products for item in items]
     return Outcome(rows=tally.rows, inserted=outcomes.count("inserted"), updated=outcomes.count("updated"),
                    unchanged=outcomes.count("unchanged"), skipped=tally.skipped, changes=result.as_dict())
-
-
-def _rejected(rows: int, errors: list[FieldError]) -> Outcome:
-    return Outcome(rows=rows, rejected=rows, errors=errors, errors_total=len(errors), rejected_file=True)
 
 
 def _check_codes(products: Sequence[list[CatalogRow]], tally: Tally) -> None:

@@ -23,6 +23,7 @@ from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.i18n import say
 from shopops.core.models import Shop
 from shopops.imports.catalog_import import run_catalog
+from shopops.imports.chat_import import run_chats
 from shopops.imports.filetypes import ReadError
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.base import Format
@@ -158,6 +159,8 @@ def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) ->
         return run_stock_count(job, fmt, progress)
     if fmt.target == "catalog":
         return run_catalog(job, fmt, progress)
+    if fmt.target == "chats":
+        return run_chats(job, fmt, progress)
     with no_cyclic_gc():
         return run_orders(job, fmt, progress)
 

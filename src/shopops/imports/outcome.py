@@ -42,3 +42,16 @@ class Outcome:
     # orders, lines, refunds and customers created / updated / unchanged, the fields updated orders changed
     # (order imports: order_changes.Changes.as_dict); empty for lake imports
     changes: dict[str, object] = field(default_factory=dict)
+
+
+def rejected_file(rows: int, errors: list[FieldError]) -> Outcome:
+    """An all-or-nothing import refused: every row rejected, nothing written."""
+    return Outcome(rows=rows, rejected=rows, errors=errors, errors_total=len(errors), rejected_file=True)
+
+
+class DryRunRollback(Exception):
+    """Undo the transaction of a dry run, keeping what it would have done (``result``)."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__()
+        self.result = result

@@ -20,14 +20,23 @@ from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
 from shopops.imports.formats.base import Format
 from shopops.imports.formats.catalog_samples import SampleProduct, SampleSku, write_catalog_sample
+from shopops.imports.formats.chat_samples import (
+    SampleChat,
+    SampleMessage,
+    chats_before_orders,
+    write_chat_sample,
+)
 from shopops.imports.formats.lake_samples import write_sample
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.imports.import_account import account_named, format_account
 from shopops.members import selectors as member_selectors
 from shopops.orders import selectors as order_selectors
+from shopops.service.selectors import chats as chat_selectors
 
 if TYPE_CHECKING:
     from shopops.channels.models import ChannelAccount
+
+SAMPLED = ("orders", "lake", "catalog", "chats")
 
 
 def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
@@ -38,8 +47,8 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
-    if fmt.target not in ("orders", "lake", "catalog"):  # stock counts: files the operator makes
-        sampled = sorted(name for name, f in FORMATS.items() if f.target in ("orders", "lake", "catalog"))
+    if fmt.target not in SAMPLED:  # stock counts: files the operator makes
+        sampled = sorted(name for name, f in FORMATS.items() if f.target in SAMPLED)
         raise InvalidInput(_("There is no sample file for %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sampled)})])
     if fmt.target == "lake":
@@ -47,6 +56,9 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
         rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
         return {"format": format_name, "file": str(path), "rows": rows}
     account = _account(shop, fmt, channel_account)
+    if fmt.target == "chats":
+        return {**write_chat_sample(format_name, path, _chats(shop, fmt, account, limit), tz=shop.timezone),
+                "channel_account": account.name if account is not None else None}
     if fmt.target == "catalog":
         return {**write_catalog_sample(format_name, path, _catalog(shop, account, limit)),
                 "channel_account": account.name if account is not None else None}
@@ -69,6 +81,22 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
         for o in orders if o["lines"]]
     return {**write_order_sample(format_name, path, samples),
             "channel_account": account.name if account is not None else None}
+
+
+def _chats(shop: Shop, fmt: Format, account: ChannelAccount | None, limit: int) -> list[SampleChat]:
+    """The channel's stored chats, or, when it has none, a chat before each of its (or the shop's) orders."""
+    channel = account.channel if account is not None else fmt.channel
+    stored = chat_selectors.chats_for_export(shop=shop, channel=channel, limit=limit)
+    if stored:
+        return [SampleChat(s["session_id"], s["buyer_nick"], tuple(
+            SampleMessage(m["side"], m["sent_at"], m["text"], m["agent"]) for m in s["messages"])) for s in stored]
+    orders = order_selectors.orders_for_export(shop=shop, channel=channel, limit=limit) or \
+        order_selectors.orders_for_export(shop=shop, limit=limit)
+    channel_ids = member_selectors.channel_ids_of(shop=shop, channel=channel,
+                                                  customer_ids={o["customer_id"] for o in orders})
+    return chats_before_orders(
+        [(o["order_no"], channel_ids.get(o["customer_id"], o["customer__code"]), o["paid_at"]) for o in orders],
+        shop_name=shop.name)
 
 
 def _catalog(shop: Shop, account: ChannelAccount | None, limit: int) -> list[SampleProduct]:

@@ -74,3 +74,15 @@ def channel_ids_of(*, shop: Shop, channel: str, customer_ids: Iterable[int]) -> 
                 .order_by("-pk").values_list("customer_id", "external_id")):
             out[customer_id] = external_id  # newest first: the first recorded is written last
     return out
+
+
+def customer_ids_by_channel_id(*, shop: Shop, channel: str, external_ids: Iterable[str]) -> dict[str, int]:
+    """channel id → customer id, for the ids among ``external_ids`` the shop knows on ``channel`` (a chat's
+    buyer nick is the buyer's id there: docs/rules/service-chats.md#inquiry-conversion)."""
+    wanted = sorted({e for e in external_ids if e})
+    out: dict[str, int] = {}
+    for start in range(0, len(wanted), 900):
+        out.update(CustomerIdentity.objects.filter(shop=shop, channel=channel,
+                                                   external_id__in=wanted[start : start + 900])
+                   .values_list("external_id", "customer_id"))
+    return out

@@ -570,3 +570,31 @@ def _keyed_lines(shop: Shop) -> QuerySet[OrderLine]:
     """Lines with a match key — every unmatched line has one — through the partial index ``orderline_match_key``
     (its condition, match_key <> '', is stated so SQLite and PostgreSQL may use it)."""
     return OrderLine.objects.filter(shop=shop).exclude(match_key="")
+
+
+class PaidOrder(NamedTuple):
+    """An order as a chat's conversion reads it."""
+
+    pk: int
+    order_no: str
+    customer_id: int
+    channel: str
+    paid_at: dt.datetime
+    paid_fen: int
+
+
+def paid_orders_of_customers(*, shop: Shop, customer_ids: Iterable[int], start: dt.datetime | None = None,
+                             end: dt.datetime | None = None) -> list[PaidOrder]:
+    """The orders of ``customer_ids`` paid in [start, end) (either end open when None), by payment time: what
+    a chat session's buyer bought (docs/rules/service-chats.md#inquiry-conversion)."""
+    wanted = sorted(set(customer_ids))
+    found: list[PaidOrder] = []
+    for first in range(0, len(wanted), 900):
+        qs = Order.objects.filter(shop=shop, customer_id__in=wanted[first : first + 900])
+        if start is not None:
+            qs = qs.filter(paid_at__gte=start)
+        if end is not None:
+            qs = qs.filter(paid_at__lt=end)
+        found += [PaidOrder(*row) for row in qs.values_list("pk", "order_no", "customer_id", "channel", "paid_at",
+                                                             "paid_fen")]
+    return sorted(found, key=lambda o: (o.paid_at, o.pk))

@@ -1,0 +1,73 @@
+"""shopops service ACTION [options]: customer service (客服) from the command line, one action each.
+
+``chats [--from D --to D] [--json]``: the chat KPIs per agent and per channel over a period (default: the 30 days
+up to the last chat), docs/rules/service-chats.md. Each action's code is a function of its own below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.table import Table
+
+from shopops.core.management.base import ShopOpsCommand
+from shopops.service.selectors import chats as chat_selectors
+
+
+def _percent(value: object) -> str:
+    return "—" if value is None else f"{float(str(value)) * 100:.1f}%"
+
+
+def _seconds(value: object) -> str:
+    return "—" if value is None else f"{float(str(value)):.0f}"
+
+
+def chats_action(command: ShopOpsCommand, options: dict[str, Any]) -> None:
+    """Per agent: sessions, 询单 buyer-days, converted, 询单转化率, first response (avg, p50), 有效回复率."""
+    shop = command.resolve_shop(options["shop"])
+    report = chat_selectors.chat_kpis_report(shop=shop, date_from=options["date_from"], date_to=options["date_to"])
+    if options["json"]:
+        command.emit_json(report)
+        return
+    table = Table(title=_("Chats %(start)s – %(end)s") % {"start": report["from"], "end": report["to"]})
+    headers = [_("Agent"), _("Sessions"), _("Inquiries"), _("Converted"), _("Inquiry conversion"),
+               _("First response avg (s)"), _("First response p50 (s)"), _("Effective reply rate")]
+    for index, header in enumerate(headers):
+        table.add_column(header, justify="left" if index == 0 else "right")
+    agents = report["agents"]
+    assert isinstance(agents, list)
+    total = report["total"]
+    for row in [*agents, *([{**total, "agent": _("Total")}] if isinstance(total, dict) else [])]:
+        table.add_row(str(row["agent"] or _("(unassigned)")), str(row["sessions"]), str(row["inquiries"]),
+                      str(row["converted"]), _percent(row["inquiry_conversion"]),
+                      _seconds(row["first_response_avg_seconds"]), _seconds(row["first_response_p50_seconds"]),
+                      _percent(row["effective_reply_rate"]))
+    Console(file=command.stdout, width=200).print(table)
+    if not agents:
+        command.stdout.write(_("No chats in this period: import a chat export (shopops import qianniu-chats FILE)."))
+
+
+ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {
+    "chats": chats_action,
+}
+
+
+class Command(ShopOpsCommand):
+    help = "Customer service: `chats` (chat KPIs per agent: sessions, 询单, 询单转化率, first response, 有效回复率)."
+    json_option = True
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=sorted(ACTIONS))
+        self.add_shop_argument(parser)
+        parser.add_argument("--from", dest="date_from", default=None, help="first business date (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="date_to", default=None, help="last business date (YYYY-MM-DD)")
+        self.add_language_argument(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.ensure_installed()
+        ACTIONS[options["action"]](self, options)
