@@ -1,1 +1,5 @@
 """The service app's records, one module per subject (tickets, reviews, returns, chats); Django finds them here."""
+
+from shopops.service.models.reviews import Review
+
+__all__ = ["Review"]
