@@ -10,6 +10,7 @@ format's file holds the shop's products with their listing on that account (``fo
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from shopops.imports.formats import FORMATS
 from shopops.imports.formats.base import Format
 from shopops.imports.formats.catalog_samples import SampleProduct, SampleSku, write_catalog_sample
 from shopops.imports.formats.lake_samples import write_sample
+from shopops.imports.formats.review_samples import SampleReviewOrder, write_reviews_sample
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.imports.import_account import account_named, format_account
 from shopops.members import selectors as member_selectors
@@ -38,8 +40,8 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
     if fmt is None:
         raise InvalidInput(_("Unknown format %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sorted(FORMATS))})])
-    if fmt.target not in ("orders", "lake", "catalog"):  # stock counts: files the operator makes
-        sampled = sorted(name for name, f in FORMATS.items() if f.target in ("orders", "lake", "catalog"))
+    if fmt.target not in ("orders", "lake", "catalog", "reviews"):  # stock counts: files the operator makes
+        sampled = sorted(name for name, f in FORMATS.items() if f.target in ("orders", "lake", "catalog", "reviews"))
         raise InvalidInput(_("There is no sample file for %(name)s.") % {"name": format_name}, [FieldError(
             "format", _("Choose one of: %(names)s.") % {"names": ", ".join(sampled)})])
     if fmt.target == "lake":
@@ -47,6 +49,8 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
         rows = write_sample(format_name, path, end_date=today(shop.timezone), skus=skus)
         return {"format": format_name, "file": str(path), "rows": rows}
     account = _account(shop, fmt, channel_account)
+    if fmt.target == "reviews":
+        return _reviews(shop, fmt, account, path, limit)
     if fmt.target == "catalog":
         return {**write_catalog_sample(format_name, path, _catalog(shop, account, limit)),
                 "channel_account": account.name if account is not None else None}
@@ -68,6 +72,19 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
                     for li in o["lines"]))
         for o in orders if o["lines"]]
     return {**write_order_sample(format_name, path, samples),
+            "channel_account": account.name if account is not None else None}
+
+
+def _reviews(shop: Shop, fmt: Format, account: ChannelAccount | None, path: str, limit: int) -> dict[str, object]:
+    """A review for each of the newest ``limit`` orders of the account (or of the format's channel), each buyer
+    by their id on that channel."""
+    orders = order_selectors.orders_for_export(
+        shop=shop, limit=limit, **({"channel_account_id": account.pk} if account else {"channel": fmt.channel}))
+    channel = account.channel if account is not None else fmt.channel
+    ids = member_selectors.channel_ids_of(shop=shop, channel=channel, customer_ids={o["customer_id"] for o in orders})
+    samples = [SampleReviewOrder(o["order_no"], ids.get(o["customer_id"], o["customer__code"]), o["paid_at"])
+               for o in orders]
+    return {**write_reviews_sample(path, samples, ZoneInfo(shop.timezone)),
             "channel_account": account.name if account is not None else None}
 
 

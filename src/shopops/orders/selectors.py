@@ -570,3 +570,15 @@ def _keyed_lines(shop: Shop) -> QuerySet[OrderLine]:
     """Lines with a match key — every unmatched line has one — through the partial index ``orderline_match_key``
     (its condition, match_key <> '', is stated so SQLite and PostgreSQL may use it)."""
     return OrderLine.objects.filter(shop=shop).exclude(match_key="")
+
+
+def order_ids_by_no(*, shop: Shop, channel: str, order_nos: Iterable[str]) -> dict[str, int]:
+    """order number → order id of the shop's orders on ``channel`` among ``order_nos`` (a review, a return
+    names its order by number only); a number stored on two accounts of the channel is ambiguous: left out."""
+    wanted = sorted({n for n in order_nos if n})
+    seen: dict[str, list[int]] = {}
+    for start in range(0, len(wanted), 900):
+        for number, pk in Order.objects.filter(shop=shop, channel=channel, order_no__in=wanted[start : start + 900]) \
+                .values_list("order_no", "pk"):
+            seen.setdefault(number, []).append(pk)
+    return {number: pks[0] for number, pks in seen.items() if len(pks) == 1}

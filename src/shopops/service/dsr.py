@@ -174,7 +174,8 @@ def day_number(day: dt.date) -> int:
 def totals(columns: Columns, start: dt.date, end: dt.date) -> Totals:
     """Scores of the ratings given from ``start`` to ``end`` (local dates, both included)."""
     inside = (columns.day >= day_number(start)) & (columns.day <= day_number(end))
-    sums, counts = {}, {}
+    sums: dict[str, int] = {}
+    counts: dict[str, int] = {}
     any_counted = np.zeros(len(columns), dtype=bool)
     rated = np.zeros(len(columns), dtype=bool)
     for dimension in DIMENSIONS:
