@@ -102,31 +102,55 @@ def rounded(value: Fraction, places: int) -> Decimal:
 # --- the core, on columns -------------------------------------------------------------------------------
 
 
-def counted_by_cap(group: np.ndarray, order: np.ndarray, eligible: np.ndarray, cap: int = MONTHLY_CAP) -> np.ndarray:
+def cap_order(group: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The permutation sorting ratings by (group, order): one int64 key when it fits, else two."""
+    n = len(group)
+    if n and int(group.min()) >= 0 and int(order.min()) >= 0 and int(order.max()) < n \
+            and int(group.max()) < (2**62) // max(n, 1):
+        return np.argsort(group.astype(np.int64) * n + order.astype(np.int64))
+    return np.lexsort((order, group))
+
+
+def counted_by_cap(group: np.ndarray, order: np.ndarray, eligible: np.ndarray, cap: int = MONTHLY_CAP,
+                   idx: np.ndarray | None = None, starts: np.ndarray | None = None) -> np.ndarray:
     """Which eligible ratings are among the first ``cap`` eligible ones of their group, by ``order``.
 
     ``group``: int64, one value per buyer and natural month; ``order``: int64, a total order of the ratings
-    (time, then key: no ties); ``eligible``: bool, a real rating in this dimension. Independent of the input's
-    order: the ratings are sorted by (group, order) first."""
+    (time, then key: no ties); ``eligible``: bool, a real rating in this dimension. ``idx`` (:func:`cap_order`)
+    and ``starts`` (:func:`group_starts`) may be given when already computed: they are the same for every
+    dimension. Independent of the input's order: the ratings are sorted by (group, order) first."""
     n = len(group)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    idx = np.lexsort((order, group))
-    g, e = group[idx], eligible[idx].astype(np.int64)
-    cum = np.cumsum(e)
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(g[1:], g[:-1], out=first[1:])
-    start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = cum - (cum[start] - e[start])  # 1-based rank among the group's eligible ratings
+    if idx is None:
+        idx = cap_order(group, order)
+    if starts is None:
+        starts = group_starts(group[idx])
+    e = eligible[idx]
+    cum = np.cumsum(e, dtype=np.int32 if n < 2**31 else np.int64)
+    rank = cum - (cum[starts] - e[starts])  # 1-based rank among the group's eligible ratings
     out = np.empty(n, dtype=bool)
-    out[idx] = (e == 1) & (rank <= cap)
+    out[idx] = e & (rank <= cap)
     return out
 
 
+def group_starts(sorted_group: np.ndarray) -> np.ndarray:
+    """For each position of a sorted group column, the position where its group starts."""
+    n = len(sorted_group)
+    first = np.empty(n, dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_group[1:], sorted_group[:-1], out=first[1:])
+    return np.maximum.accumulate(np.where(first, np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), 0))
+
+
 def month_of(day: np.ndarray) -> np.ndarray:
-    """Natural month index (months since 1970-01) of local days (days since 1970-01-01)."""
-    return day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    """Natural month index (months since 1970-01) of local days (days since 1970-01-01), through a table of
+    the days present (a few hundred), not a conversion per rating."""
+    if len(day) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(day.min())
+    table = np.arange(low, int(day.max()) + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return table[day - low]
 
 
 @dataclass(slots=True)
@@ -140,16 +164,23 @@ class Columns:
     scores: dict[str, np.ndarray]
     default: np.ndarray
     _counted: dict[str, np.ndarray] = field(default_factory=dict)
+    _group: np.ndarray | None = None
+    _idx: np.ndarray | None = None
+    _starts: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.buyer)
 
     def counted(self, dimension: str) -> np.ndarray:
-        """Counted by the cap (window aside), once per dimension."""
+        """Counted by the cap (window aside), once per dimension; the ratings are sorted once for all three."""
         if dimension not in self._counted:
-            group = self.buyer.astype(np.int64) * 65_536 + month_of(self.day)
+            if self._group is None:
+                self._group = self.buyer.astype(np.int64) * 65_536 + month_of(self.day)
+                self._idx = cap_order(self._group, self.order)
+                self._starts = group_starts(self._group[self._idx])
             eligible = (self.scores[dimension] > 0) & ~self.default
-            self._counted[dimension] = counted_by_cap(group, self.order, eligible)
+            self._counted[dimension] = counted_by_cap(self._group, self.order, eligible, idx=self._idx,
+                                                      starts=self._starts)
         return self._counted[dimension]
 
 
