@@ -121,3 +121,24 @@ def test_the_import_command_takes_the_format(shop, tmp_path, capsys):
     path = _write(tmp_path / "c.csv", ["订单编号,买家,评价时间,描述相符", "C-1,tb_c,2024-03-02 10:00:00,5"])
     call_command("import", "reviews", str(path), "--shop", shop.code)
     assert Review.objects.filter(shop=shop, order_no="C-1").exists()
+
+
+def test_docs_describe_the_reviews_format():
+    text = (Path(__file__).resolve().parents[2] / "docs/formats.md").read_text(encoding="utf-8")
+    fmt = FORMATS["reviews"]
+    assert "`reviews`" in text and fmt.doc == "reviews" and '<a id="reviews"></a>' in text
+    for column in fmt.required:
+        assert f"| {column} | yes |" in text, column
+    for column in fmt.optional:
+        assert f"| {column} |  |" in text, column
+    for quirk in fmt.quirks:
+        assert f"- {quirk}" in text, quirk
+    for row, column in HOSTILE_PROBLEMS:
+        assert f"| {row} | {column} |" in text
+
+
+def test_a_formula_in_the_text_is_kept_as_text(shop, tmp_path):
+    rows = ["订单编号,买家,评价时间,描述相符,评价内容", 'X-9,@tb,2024-03-02 10:00:00,5,"=HYPERLINK(""http://x"")"']
+    assert _import(shop, _write(tmp_path / "x.csv", rows))["inserted"] == 1
+    review = Review.objects.get(shop=shop)
+    assert review.text.startswith("'=") and not review.buyer.startswith("@")
