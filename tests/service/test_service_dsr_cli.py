@@ -91,3 +91,19 @@ def test_the_real_command_says_why_without_a_traceback(tmp_path):
     bad = run("service", "dsr", "--to", "2024-13-01")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.strip()
     assert "service" in run("--help").stdout
+
+
+def test_the_trend_and_the_effects_read_the_stored_reviews(shop, vector):
+    from decimal import Decimal
+
+    from shopops.service import selectors
+
+    days = dict(selectors.shop_dsr_trend(shop=shop, start=dt.date(2024, 3, 3), end=dt.date(2024, 3, 16)))
+    assert days[dt.date(2024, 3, 3)]["description"] == Decimal("5.00")
+    assert days[dt.date(2024, 3, 16)]["description"] == Decimal("4.56")
+    assert days[dt.date(2024, 3, 16)] == {"description": Decimal("4.56"), "service": Decimal("5.00"),
+                                          "logistics": Decimal("4.00")}
+    effects = selectors.bad_review_effects(shop=shop, as_of=dt.date(2024, 4, 1))
+    assert [e.rating.order_no for e in effects] == ["X-3"]  # over the cap: removing it changes nothing
+    assert effects[0].rise == {"description": Decimal("0.0000"), "service": Decimal("0.0000"),
+                               "logistics": Decimal("0.0000")}
