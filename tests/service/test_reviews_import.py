@@ -36,18 +36,21 @@ def test_the_format_is_registered_with_its_columns_and_aliases():
 
 def test_a_realistic_sample_imports_then_changes_nothing_again(shop, tmp_path):
     sample = export_sample(shop=shop, format_name="reviews", path=str(tmp_path / "评价.csv"), limit=300)
-    assert sample["rows"] == 300
+    n = sample["rows"]
+    assert n > 100 and sample["channel_account"] == "山茶集官方旗舰店"
+    assert (tmp_path / "评价.csv").read_bytes().decode("gbk").startswith("订单编号,买家昵称,评价时间,宝贝与描述相符")
     first = _import(shop, tmp_path / "评价.csv")
     assert first["status"] == "done", first["errors"]
-    assert (first["inserted"], first["updated"], first["unchanged"]) == (300, 0, 0)
+    assert (first["inserted"], first["updated"], first["unchanged"]) == (n, 0, 0)
     stored = Review.objects.filter(shop=shop)
-    assert stored.count() == 300 and not stored.filter(order__isnull=True).exists()  # every order found
+    assert stored.count() == n and not stored.filter(order__isnull=True).exists()  # every order found
+    assert not stored.exclude(order__status="completed").exists()
     defaults = stored.filter(is_default=True)
     assert defaults.exists() and not defaults.exclude(description=None).exists()
     assert stored.filter(description__lte=2).exists()  # the sample has bad reviews
     stamps = dict(stored.values_list("pk", "updated_at"))
     again = _import(shop, tmp_path / "评价.csv")
-    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 300)
+    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, n)
     assert dict(Review.objects.filter(shop=shop).values_list("pk", "updated_at")) == stamps
 
 
@@ -142,3 +145,15 @@ def test_a_formula_in_the_text_is_kept_as_text(shop, tmp_path):
     assert _import(shop, _write(tmp_path / "x.csv", rows))["inserted"] == 1
     review = Review.objects.get(shop=shop)
     assert review.text.startswith("'=") and not review.buyer.startswith("@")
+
+
+def test_a_sample_review_is_never_ahead_of_the_clock():
+    from zoneinfo import ZoneInfo
+
+    from shopops.imports.formats.review_samples import SampleReviewOrder, review_rows
+
+    latest = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)
+    orders = [SampleReviewOrder(str(i), f"b{i}", latest - dt.timedelta(hours=i)) for i in range(50)]
+    rows = review_rows(orders, ZoneInfo("Asia/Shanghai"), latest)
+    times = [dt.datetime.strptime(r[2], "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo("Asia/Shanghai")) for r in rows]
+    assert max(times) <= latest and rows == review_rows(orders, ZoneInfo("Asia/Shanghai"), latest)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from shopops.catalog import selectors as catalog_selectors
-from shopops.core.clock import today
+from shopops.core.clock import now, today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
@@ -76,15 +76,15 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
 
 
 def _reviews(shop: Shop, fmt: Format, account: ChannelAccount | None, path: str, limit: int) -> dict[str, object]:
-    """A review for each of the newest ``limit`` orders of the account (or of the format's channel), each buyer
-    by their id on that channel."""
+    """A review for each completed order among the newest ``limit`` of the account (or of the format's
+    channel), each buyer by their id on that channel."""
     orders = order_selectors.orders_for_export(
         shop=shop, limit=limit, **({"channel_account_id": account.pk} if account else {"channel": fmt.channel}))
     channel = account.channel if account is not None else fmt.channel
     ids = member_selectors.channel_ids_of(shop=shop, channel=channel, customer_ids={o["customer_id"] for o in orders})
     samples = [SampleReviewOrder(o["order_no"], ids.get(o["customer_id"], o["customer__code"]), o["paid_at"])
-               for o in orders]
-    return {**write_reviews_sample(path, samples, ZoneInfo(shop.timezone)),
+               for o in orders if o["status"] == "completed"]  # buyers review after 交易成功
+    return {**write_reviews_sample(path, samples, ZoneInfo(shop.timezone), now()),
             "channel_account": account.name if account is not None else None}
 
 

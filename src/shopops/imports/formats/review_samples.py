@@ -40,13 +40,16 @@ def _scores(rng: random.Random) -> tuple[int, int, int] | None:
     return tuple(rng.choices((5, 4, 3), weights=(85, 12, 3))[0] for _ in range(3))  # type: ignore[return-value]
 
 
-def review_rows(orders: Sequence[SampleReviewOrder], tz: dt.tzinfo, seed: int = 20) -> list[list[str]]:
-    """One review row per order, in the realistic file's columns (times in the shop's zone ``tz``)."""
+def review_rows(orders: Sequence[SampleReviewOrder], tz: dt.tzinfo, latest: dt.datetime,
+                seed: int = 20) -> list[list[str]]:
+    """One review row per order, in the realistic file's columns (times in the shop's zone ``tz``, never after
+    ``latest``: a review time ahead of the clock is refused)."""
     rng = random.Random(seed)
     rows = []
     for order in orders:
         scores = _scores(rng)
-        at = (order.paid_at + dt.timedelta(days=rng.randint(3, 14), minutes=rng.randint(0, 900))).astimezone(tz)
+        at = min(order.paid_at + dt.timedelta(days=rng.randint(3, 14), minutes=rng.randint(0, 900)),
+                 max(latest, order.paid_at)).astimezone(tz)
         if scores is None:
             cells, text = ["", "", ""], DEFAULT_TEXT
         else:
@@ -57,9 +60,10 @@ def review_rows(orders: Sequence[SampleReviewOrder], tz: dt.tzinfo, seed: int = 
     return rows
 
 
-def write_reviews_sample(path: str | Path, orders: Sequence[SampleReviewOrder], tz: dt.tzinfo) -> dict[str, object]:
+def write_reviews_sample(path: str | Path, orders: Sequence[SampleReviewOrder], tz: dt.tzinfo,
+                         latest: dt.datetime) -> dict[str, object]:
     """The realistic file (GBK CSV, Taobao's headers) for ``orders``."""
-    rows = review_rows(orders, tz)
+    rows = review_rows(orders, tz, latest)
     with open(path, "w", encoding="gbk", errors="replace", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REALISTIC_HEADER)

@@ -31,7 +31,7 @@ from shopops.service.dsr import (
 )
 from shopops.service.models import Review
 
-_VALUES = ("pk", "channel", "order_no", "buyer", "reviewed_at", *DIMENSIONS, "is_default")
+_VALUES = ("channel", "order_no", "buyer", "reviewed_at", *DIMENSIONS, "is_default")
 
 
 def _ratings(shop: Shop, first: dt.date, last: dt.date, channel: str | None) -> list[Rating]:
@@ -42,7 +42,7 @@ def _ratings(shop: Shop, first: dt.date, last: dt.date, channel: str | None) -> 
         qs = qs.filter(channel=channel)
     return [Rating(key=f"{ch}:{no}", buyer=f"{ch}\x1f{buyer}", at=at, description=d, service=s, logistics=lo,
                    is_default=default, order_no=no)
-            for _pk, ch, no, buyer, at, d, s, lo, default in qs.values_list(*_VALUES).iterator(chunk_size=5000)]
+            for ch, no, buyer, at, d, s, lo, default in qs.values_list(*_VALUES).iterator(chunk_size=5000)]
 
 
 def dsr_period(date_from: object, date_to: object, tz: str) -> tuple[dt.date, dt.date]:

@@ -84,8 +84,10 @@ def reviews_upsert(*, shop: Shop, channel: str, rows: Sequence[ReviewRow], dry_r
     row is bad); ``dry_run`` only counts what would change."""
     _check(rows)
     order_ids = order_selectors.order_ids_by_no(shop=shop, channel=channel, order_nos=[r.order_no for r in rows])
-    stored = {r.order_no: r for r in Review.objects.filter(shop=shop, channel=channel,
-                                                           order_no__in=[r.order_no for r in rows])}
+    numbers = sorted({r.order_no for r in rows})
+    stored = {review.order_no: review for start in range(0, len(numbers), 900)
+              for review in Review.objects.filter(shop=shop, channel=channel,
+                                                  order_no__in=numbers[start : start + 900])}
     new: list[Review] = []
     changed: list[Review] = []
     for r in rows:
