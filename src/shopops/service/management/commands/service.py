@@ -1,6 +1,9 @@
-"""shopops service ACTION [--json]: customer service from the command line, one function per action.
+"""shopops service ACTION: customer service from the command line. Each action's arguments and code are in
+functions of their own (``<action>_arguments``, ``<action>_run``), registered in ``ACTIONS``.
 
-``dsr [--from D --to D] [--channel C]``: the shop's DSR (店铺动态评分) by Taobao's rules (docs/rules/dsr.md).
+  dsr   shopops service dsr [--from D --to D] [--channel C] [--json]
+        → {"description", "service", "logistics", "counted", "excluded", …}: the shop's DSR (店铺动态评分) by
+        Taobao's rules (docs/rules/dsr.md) as of --to (today), over the 180 days up to it or from --from
 """
 
 from __future__ import annotations
@@ -16,9 +19,19 @@ from shopops.core.management.base import ShopOpsCommand
 from shopops.service import selectors
 from shopops.service.dsr import DIMENSION_LABELS
 
+# ------------------------------------------------------------------------------------------------ dsr
 
-def dsr_action(command: ShopOpsCommand, shop: Any, options: dict[str, Any]) -> None:
-    """The DSR over the 180-day window ending on ``--to`` (today), or from ``--from``."""
+
+def dsr_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--from", dest="date_from", default=None,
+                        help="dsr: first date of the ratings (YYYY-MM-DD; default: the 180 days up to --to)")
+    parser.add_argument("--to", dest="date_to", default=None, help="dsr: the as-of date (YYYY-MM-DD; default today)")
+    parser.add_argument("--channel", default=None, help="dsr: only this channel's reviews (e.g. tmall)")
+
+
+def dsr_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
+    """The DSR per dimension (two decimals, null without ratings) and the reviews counted and left out."""
+    shop = command.resolve_shop(options["shop"])
     result = selectors.shop_dsr(shop=shop, date_from=options.get("date_from"), date_to=options.get("date_to"),
                                 channel=options.get("channel") or None)
     if options["json"]:
@@ -31,24 +44,24 @@ def dsr_action(command: ShopOpsCommand, shop: Any, options: dict[str, Any]) -> N
                          % {"counted": result["counted"], "excluded": result["excluded"]})
 
 
-ACTIONS: dict[str, Callable[[ShopOpsCommand, Any, dict[str, Any]], None]] = {"dsr": dsr_action}
+# ------------------------------------------------------------------------------------------------ command
+
+ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {"dsr": dsr_run}
+ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (dsr_arguments,)
 
 
 class Command(ShopOpsCommand):
-    help = "Customer service: `dsr [--from D --to D]` (the shop's DSR by Taobao's rules)."
+    help = "Customer service: `dsr` (the shop's DSR by Taobao's rules)."
     json_option = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
+        parser.add_argument("action", choices=list(ACTIONS))
         self.add_shop_argument(parser)
-        parser.add_argument("action", choices=sorted(ACTIONS))
-        parser.add_argument("--from", dest="date_from", default=None,
-                            help="dsr: first date of the ratings (default: 180 days up to --to)")
-        parser.add_argument("--to", dest="date_to", default=None, help="dsr: the as-of date (default: today)")
-        parser.add_argument("--channel", default=None, help="dsr: only this channel's reviews (e.g. taobao)")
         self.add_language_argument(parser)
+        for add in ARGUMENTS:
+            add(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.ensure_installed()
-        shop = self.resolve_shop(options["shop"])
-        ACTIONS[options["action"]](self, shop, options)
+        ACTIONS[options["action"]](self, options)
