@@ -64,7 +64,8 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
         ("replenish", gettext_lazy("Reorder suggestions")),
     )),
     (gettext_lazy("Customer service"), (
-        ("service", gettext_lazy("Customer service: `chats` shows response times, 询单 and 询单转化率 per agent")),
+        ("service", gettext_lazy("Customer service: `chats` shows response times, 询单 and 询单转化率 per agent; "
+                                 "`dsr` the DSR by the platform's rules")),
     )),
 )
 

@@ -131,6 +131,7 @@ BAD_INPUTS = [
     ["shop", "create", "--code", "Bad Code!", "--name", "x", "--admin-user", "x"],
     ["price", "quote", "--cart", "/nonexistent.json"],
     ["imports", "clean", "--older-than", "-1"],
+    ["service", "dsr", "--from", "2026-11-30", "--to", "2026-11-01"],
 ]
 
 

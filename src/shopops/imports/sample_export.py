@@ -10,11 +10,12 @@ format's file holds the shop's products with their listing on that account (``fo
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from shopops.catalog import selectors as catalog_selectors
-from shopops.core.clock import today
+from shopops.core.clock import now, today
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.models import Shop
 from shopops.imports.formats import FORMATS
@@ -27,6 +28,7 @@ from shopops.imports.formats.chat_samples import (
     write_chat_sample,
 )
 from shopops.imports.formats.lake_samples import write_sample
+from shopops.imports.formats.review_samples import SampleReviewOrder, write_reviews_sample
 from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
 from shopops.imports.import_account import account_named, format_account
 from shopops.members import selectors as member_selectors
@@ -36,7 +38,7 @@ from shopops.service.selectors import chats as chat_selectors
 if TYPE_CHECKING:
     from shopops.channels.models import ChannelAccount
 
-SAMPLED = ("orders", "lake", "catalog", "chats")
+SAMPLED = ("orders", "lake", "catalog", "chats", "reviews")
 
 
 def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
@@ -59,6 +61,8 @@ def export_sample(*, shop: Shop, format_name: str, path: str, limit: int = 2000,
     if fmt.target == "chats":
         return {**write_chat_sample(format_name, path, _chats(shop, fmt, account, limit), tz=shop.timezone),
                 "channel_account": account.name if account is not None else None}
+    if fmt.target == "reviews":
+        return _reviews(shop, fmt, account, path, limit)
     if fmt.target == "catalog":
         return {**write_catalog_sample(format_name, path, _catalog(shop, account, limit)),
                 "channel_account": account.name if account is not None else None}
@@ -97,6 +101,19 @@ def _chats(shop: Shop, fmt: Format, account: ChannelAccount | None, limit: int) 
     return chats_before_orders(
         [(o["order_no"], channel_ids.get(o["customer_id"], o["customer__code"]), o["paid_at"]) for o in orders],
         shop_name=shop.name)
+
+
+def _reviews(shop: Shop, fmt: Format, account: ChannelAccount | None, path: str, limit: int) -> dict[str, object]:
+    """A review for each completed order among the newest ``limit`` of the account (or of the format's
+    channel), each buyer by their id on that channel."""
+    orders = order_selectors.orders_for_export(
+        shop=shop, limit=limit, **({"channel_account_id": account.pk} if account else {"channel": fmt.channel}))
+    channel = account.channel if account is not None else fmt.channel
+    ids = member_selectors.channel_ids_of(shop=shop, channel=channel, customer_ids={o["customer_id"] for o in orders})
+    samples = [SampleReviewOrder(o["order_no"], ids.get(o["customer_id"], o["customer__code"]), o["paid_at"])
+               for o in orders if o["status"] == "completed"]  # buyers review after 交易成功
+    return {**write_reviews_sample(path, samples, ZoneInfo(shop.timezone), now()),
+            "channel_account": account.name if account is not None else None}
 
 
 def _catalog(shop: Shop, account: ChannelAccount | None, limit: int) -> list[SampleProduct]:

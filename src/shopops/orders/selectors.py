@@ -598,3 +598,14 @@ def paid_orders_of_customers(*, shop: Shop, customer_ids: Iterable[int], start: 
         found += [PaidOrder(*row) for row in qs.values_list("pk", "order_no", "customer_id", "channel", "paid_at",
                                                              "paid_fen")]
     return sorted(found, key=lambda o: (o.paid_at, o.pk))
+
+def order_ids_by_no(*, shop: Shop, channel: str, order_nos: Iterable[str]) -> dict[str, int]:
+    """order number → order id of the shop's orders on ``channel`` among ``order_nos`` (a review, a return
+    names its order by number only); a number stored on two accounts of the channel is ambiguous: left out."""
+    wanted = sorted({n for n in order_nos if n})
+    seen: dict[str, list[int]] = {}
+    for start in range(0, len(wanted), 900):
+        for number, pk in Order.objects.filter(shop=shop, channel=channel, order_no__in=wanted[start : start + 900]) \
+                .values_list("order_no", "pk"):
+            seen.setdefault(number, []).append(pk)
+    return {number: pks[0] for number, pks in seen.items() if len(pks) == 1}

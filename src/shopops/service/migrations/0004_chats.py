@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('service', '0002_reviews'),
         ('channels', '0005_importjob_to_imports'),
         ('core', '0003_userprofile_color_rule'),
         ('members', '0002_channel_amazon'),

@@ -1,5 +1,6 @@
 """The service app's records, one module per subject (tickets, reviews, returns, chats); Django finds them here."""
 
 from shopops.service.models.chats import ChatMessage, ChatSession
+from shopops.service.models.reviews import Review
 
-__all__ = ["ChatMessage", "ChatSession"]
+__all__ = ["ChatMessage", "ChatSession", "Review"]
