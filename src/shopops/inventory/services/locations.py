@@ -10,6 +10,7 @@ from shopops.core.models import Shop
 from shopops.inventory.models import Location
 
 DEFAULT_LOCATION_CODE = "main"
+DEFECTIVE_LOCATION_CODE = "defective"
 
 
 def location_default(*, shop: Shop) -> Location:
@@ -53,3 +54,17 @@ def location_create(*, shop: Shop, code: str, name: str, kind: str = Location.Ki
         Location.objects.filter(shop=shop, is_default=True).update(is_default=False)
     return Location.objects.create(shop=shop, code=code, name=name or code, kind=kind, is_default=is_default,
                                    priority=priority)
+
+
+def location_defective(*, shop: Shop) -> Location:
+    """Where defective returned units go (次品仓, docs/rules/returns.md#stock-back): created inactive on first
+    use, so its units are never reserved, published to channels or counted as stock to sell."""
+    found = Location.objects.filter(shop=shop, code=DEFECTIVE_LOCATION_CODE).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return Location.objects.create(shop=shop, code=DEFECTIVE_LOCATION_CODE, name=_("Defective returns"),
+                                           active=False, priority=1000)
+    except IntegrityError:  # created meanwhile by another request
+        return Location.objects.get(shop=shop, code=DEFECTIVE_LOCATION_CODE)
