@@ -3,6 +3,7 @@
 from shopops.service.selectors.returns import (
     reason_label,
     return_detail,
+    return_dict,
     return_list,
     return_reasons,
     returns_by_reason,
@@ -14,6 +15,7 @@ from shopops.service.selectors.returns import (
 __all__ = [
     "reason_label",
     "return_detail",
+    "return_dict",
     "return_list",
     "return_reasons",
     "returns_by_reason",

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from shopops.channels.labels import channel_label
 from shopops.core.i18n import say
 from shopops.core.models import Shop
+from shopops.core.money import format_fen
 from shopops.service import return_rules as rules
 from shopops.service.models import ReturnLine, ReturnReason, ReturnRequest
 
@@ -114,3 +116,35 @@ def returns_by_status(*, shop: Shop) -> list[dict[str, Any]]:
     return [{"status": status, "name": say(label), "returns": rows[status]["returns"],
              "asked_fen": asked.get(status) or 0, "refunded_fen": rows[status]["refunded_fen"] or 0}
             for status, label in rules.STATUSES.items() if status in rows]
+
+
+def _when(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def return_dict(request: ReturnRequest, *, with_lines: bool = True) -> dict[str, Any]:
+    """A return as the API and the CLI give it: codes with their names in the user's language, money as
+    strings with two decimals, times in ISO 8601."""
+    lines = list(request.lines.all()) if with_lines else []
+    out: dict[str, Any] = {
+        "id": request.pk, "order_id": request.order_id, "order_no": request.order.order_no,
+        "channel": request.channel, "channel_name": channel_label(request.channel),
+        "kind": request.kind, "kind_name": say(rules.KINDS[request.kind]),
+        "reason": request.reason.code, "reason_name": reason_label(request.reason),
+        "status": request.status, "status_name": say(rules.STATUSES[request.status]),
+        "note": request.note, "reject_reason": request.reject_reason,
+        "logistics_company": request.logistics_company, "logistics_no": request.logistics_no,
+        "external_no": request.external_no, "requested_at": _when(request.requested_at),
+        "decided_at": _when(request.decided_at), "shipped_at": _when(request.shipped_at),
+        "received_at": _when(request.received_at), "completed_at": _when(request.completed_at),
+        "refunded": format_fen(request.refunded_fen),
+    }
+    if with_lines:
+        out["asked"] = format_fen(sum(line.amount_fen for line in lines))
+        out["lines"] = [{
+            "id": line.pk, "order_line_id": line.order_line_id, "sku_code": line.sku.sku_code if line.sku else None,
+            "title": line.title, "qty": line.qty, "amount": format_fen(line.amount_fen),
+            "refunded": format_fen(line.refunded_fen), "condition": line.condition,
+            "exchange_sku_code": line.exchange_sku.sku_code if line.exchange_sku else None,
+        } for line in lines]
+    return out
