@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
@@ -81,45 +83,40 @@ def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict]:
     return (201 if created else 200), _out(shop, created_request.pk)
 
 
+def _step(request: HttpRequest, return_id: int, step: Callable[..., object], **values: object) -> dict:
+    """Run one step of the flow as the request's user; answer the return as it is now."""
+    shop = current_shop(request)
+    step(shop=shop, return_id=return_id, actor=request.auth, **values)
+    return _out(shop, return_id)
+
+
 @router.post("/{return_id}/approve", response={200: ReturnOut, **ERRORS}, auth=needs(CHANGE_REFUNDS))
 def approve_return(request: HttpRequest, return_id: int = ReturnId) -> dict:
-    shop = current_shop(request)
-    services.return_approve(shop=shop, return_id=return_id, actor=request.auth)
-    return _out(shop, return_id)
+    return _step(request, return_id, services.return_approve)
 
 
 @router.post("/{return_id}/reject", response={200: ReturnOut, **ERRORS}, auth=needs(CHANGE_REFUNDS))
 def reject_return(request: HttpRequest, payload: RejectIn, return_id: int = ReturnId) -> dict:
-    shop = current_shop(request)
-    services.return_reject(shop=shop, return_id=return_id, reason=payload.reason, actor=request.auth)
-    return _out(shop, return_id)
+    return _step(request, return_id, services.return_reject, reason=payload.reason)
 
 
 @router.post("/{return_id}/ship", response={200: ReturnOut, **ERRORS}, auth=needs(CHANGE_REFUNDS))
 def ship_return(request: HttpRequest, payload: ShipIn, return_id: int = ReturnId) -> dict:
-    shop = current_shop(request)
-    services.return_ship(shop=shop, return_id=return_id, logistics_company=payload.logistics_company,
-                         logistics_no=payload.logistics_no, actor=request.auth)
-    return _out(shop, return_id)
+    return _step(request, return_id, services.return_ship, logistics_company=payload.logistics_company,
+                 logistics_no=payload.logistics_no)
 
 
 @router.post("/{return_id}/receive", response={200: ReturnOut, **ERRORS}, auth=needs(CHANGE_REFUNDS))
 def receive_return(request: HttpRequest, payload: ReceiveIn, return_id: int = ReturnId) -> dict:
-    shop = current_shop(request)
-    services.return_receive(shop=shop, return_id=return_id, location=payload.location, actor=request.auth,
-                            conditions={line.line_id: line.condition for line in payload.lines})
-    return _out(shop, return_id)
+    return _step(request, return_id, services.return_receive, location=payload.location,
+                 conditions={line.line_id: line.condition for line in payload.lines})
 
 
 @router.post("/{return_id}/refund", response={200: ReturnOut, **ERRORS}, auth=needs(CHANGE_REFUNDS))
 def refund_return(request: HttpRequest, return_id: int = ReturnId) -> dict:
-    shop = current_shop(request)
-    services.return_refund(shop=shop, return_id=return_id, actor=request.auth)
-    return _out(shop, return_id)
+    return _step(request, return_id, services.return_refund)
 
 
 @router.post("/{return_id}/exchange", response={200: ReturnOut, **ERRORS}, auth=needs(CHANGE_REFUNDS))
 def exchange_return(request: HttpRequest, return_id: int = ReturnId) -> dict:
-    shop = current_shop(request)
-    services.return_exchange(shop=shop, return_id=return_id, actor=request.auth)
-    return _out(shop, return_id)
+    return _step(request, return_id, services.return_exchange)

@@ -74,13 +74,11 @@ def _by_reason(lines: QuerySet[ReturnLine], limit: int | None = None) -> list[di
     rows = (lines.values("request__reason_id").annotate(
         returns=Count("request_id", distinct=True), units=Sum("qty"), refunded_fen=Sum("refunded_fen"))
         .order_by("-returns", "-units", "request__reason_id"))
-    if limit is not None:
-        rows = rows[:limit]
-    rows = list(rows)
-    reasons = ReturnReason.objects.in_bulk([row["request__reason_id"] for row in rows])
+    found = list(rows if limit is None else rows[:limit])
+    reasons = ReturnReason.objects.in_bulk([row["request__reason_id"] for row in found])
     return [{"reason": reasons[row["request__reason_id"]].code, "name": reason_label(reasons[row["request__reason_id"]]),
              "returns": row["returns"], "units": row["units"] or 0, "refunded_fen": row["refunded_fen"] or 0}
-            for row in rows]
+            for row in found]
 
 
 def returns_by_reason(*, shop: Shop, date_from: dt.date | None = None,
