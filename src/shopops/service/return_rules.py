@@ -70,3 +70,31 @@ def transition_problem(kind: str, status: str, target: str) -> Text | None:
     return gettext_noop("A return that is %(status)s cannot become %(target)s; next: %(allowed)s.",
                         status=STATUSES[status], target=STATUSES[target],
                         allowed=listing([STATUSES[s] for s in allowed]))
+
+
+# docs/rules/returns.md#imported-returns: how far along the flow a status is, so a re-import of an older export
+# never moves a return back; the final ones are equal (a platform does not reopen them)
+STATUS_RANK = {REQUESTED: 0, APPROVED: 1, SHIPPED: 2, RECEIVED: 3, REJECTED: 4, REFUNDED: 4, EXCHANGED: 4}
+
+# the platforms' free-text reasons → the taxonomy's code (the first keyword found wins; nothing found: other)
+REASON_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("no_reason_7d", ("七天无理由", "7天无理由", "七天无理由退换货")),
+    ("size", ("尺码", "尺寸", "大小不合适", "偏大", "偏小")),
+    ("wrong_item", ("发错", "错发", "商家发错")),
+    ("missing_item", ("少件", "漏发", "缺件", "少发", "未收到货")),
+    ("damaged", ("破损", "损坏", "压坏", "污渍")),
+    ("quality", ("质量", "做工", "瑕疵", "故障")),
+    ("not_as_described", ("描述不符", "与描述", "与商品描述", "色差", "材质不符", "假冒", "品牌不符")),
+    ("changed_mind", ("不想要", "拍错", "多拍", "不喜欢", "买错", "协商一致")),
+)
+
+
+def reason_code_of(text: str) -> str:
+    """The taxonomy's code of a platform's reason text (``other`` when no keyword matches)."""
+    value = (text or "").strip()
+    if value in REASONS:
+        return value
+    for code, needles in REASON_KEYWORDS:
+        if any(needle in value for needle in needles):
+            return code
+    return "other"

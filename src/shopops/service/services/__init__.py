@@ -11,8 +11,11 @@ from shopops.service.services.returns import (
     return_request,
     return_ship,
 )
+from shopops.service.services.returns_import import ImportedReturn, ReturnsImported, returns_import
 
 __all__ = [
+    "ImportedReturn",
+    "ReturnsImported",
     "ReturnLineInput",
     "return_approve",
     "return_exchange",
@@ -22,4 +25,5 @@ __all__ = [
     "return_reject",
     "return_request",
     "return_ship",
+    "returns_import",
 ]

@@ -12,7 +12,7 @@ defective one; an exchange's replacement is reserved and shipped (committed) thr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -71,11 +71,11 @@ def _reason(shop: Shop, code: str) -> ReturnReason:
     return found
 
 
-def _units_claimed(order_id: int, *, exclude: int | None = None) -> dict[int, int]:
-    """order line id → units that live returns (not rejected) of the order claim."""
+def units_claimed(order_id: int, *, exclude: Collection[int] = ()) -> dict[int, int]:
+    """order line id → units that live returns (not rejected) of the order claim, but the ``exclude``d ones."""
     rows = ReturnLine.objects.filter(request__order_id=order_id, request__status__in=LIVE, order_line__isnull=False)
-    if exclude is not None:
-        rows = rows.exclude(request_id=exclude)
+    if exclude:
+        rows = rows.exclude(request_id__in=list(exclude))
     return dict(rows.values("order_line_id").annotate(s=Sum("qty")).values_list("order_line_id", "s"))
 
 
@@ -132,7 +132,7 @@ def _create(shop: Shop, channel: str, state: order_services.OrderRefundState, ki
             lines: Sequence[ReturnLineInput], note: str, external_no: str, at: dt.datetime,
             actor: User | None) -> ReturnRequest:
     by_id = {line.line_id: line for line in state.lines}
-    claimed = _units_claimed(state.order_id)
+    claimed = units_claimed(state.order_id)
     refunded = _units_refunded(state.order_id)
     errors: list[FieldError] = []
     rows: list[ReturnLine] = []
