@@ -14,38 +14,31 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 from shopops.core.errors import FieldError
-from shopops.core.text import gettext_noop
-from shopops.imports.columns import ColumnConverter, resolve_columns
-from shopops.imports.filetypes import ReadError
 from shopops.imports.formats.base import Format, RowProblem, Skip
 from shopops.imports.formats.returns_formats import ReturnsFormat
 from shopops.imports.models import ImportJob
+from shopops.imports.order_import import read_groups
 from shopops.imports.outcome import Outcome, Tally
-from shopops.imports.readers import read_table
 from shopops.service import services as service_services
 
 
 def _read(job: ImportJob, fmt: ReturnsFormat, tally: Tally) -> list[service_services.ImportedReturn]:
+    """The file's rows as returns (the order import's reader, grouped by after-sale number: a number twice is
+    a row error of its column already); rows with a bad cell are left out, counted in ``tally``."""
+    groups = read_groups(job.file_path, fmt.columns, fmt.column("external_no"), tally, job.shop.timezone)
     out: list[service_services.ImportedReturn] = []
-    with read_table(job.file_path) as stream:
-        resolution = resolve_columns(stream.headers, fmt.columns)
-        if resolution.errors:
-            raise ReadError(gettext_noop("the file lacks required columns; nothing was imported"),
-                            list(resolution.errors))
-        converter = ColumnConverter(fmt.columns, resolution, tz=job.shop.timezone)
-        for batch in stream:
-            converted = converter.convert(batch)
-            tally.rows += len(converted.row_numbers)
-            for error in converted.errors:
-                tally.error(error)
-            for record in converted.records():
-                try:
-                    out.append(service_services.ImportedReturn(**fmt.draft(record)))  # type: ignore[arg-type]
-                except Skip:
-                    tally.skipped += 1
-                except RowProblem as problem:
-                    tally.error(FieldError(problem.column, problem.text, problem.row))
-    return out
+    for rows in groups.values():
+        tally.rows += len(rows)
+        for view in rows:
+            if view["_row"] in tally.bad_rows:
+                continue
+            try:
+                out.append(service_services.ImportedReturn(**fmt.draft(view)))  # type: ignore[arg-type]
+            except Skip:
+                tally.skipped += 1
+            except RowProblem as problem:
+                tally.error(FieldError(problem.column, problem.text, problem.row))
+    return sorted(out, key=lambda record: record.row)
 
 
 def run_returns(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) -> Outcome:
