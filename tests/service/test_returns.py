@@ -262,3 +262,27 @@ def test_demo_order_full_return_refunds_exactly_what_the_line_paid(shop):
     order.refresh_from_db()
     assert order.refunded_fen == paid_before + line.paid_fen <= order.paid_fen
     assert [r["reason"] for r in selectors.top_return_reasons(shop, line.sku_id)] == ["no_reason_7d"]
+
+
+def test_a_shop_adds_its_own_reason(world):
+    shop, order, line_a, _ = world
+    reason = returns.return_reason_create(shop=shop, code="late-delivery", name="发货太慢")
+    request, _ = returns.return_request(shop=shop, order_id=order.pk, kind="refund_only", reason="late-delivery",
+                                        lines=[L(line_a.pk, 1)])
+    assert request.reason == reason and selectors.reason_label(reason) == "发货太慢"
+    for code, name in (("late-delivery", "又一个"), ("size", "尺码"), ("Bad Code", "x"), ("ok", "")):
+        with pytest.raises(InvalidInput):
+            returns.return_reason_create(shop=shop, code=code, name=name)
+
+
+def test_exchange_without_stock_changes_nothing(world):
+    shop, order, line_a, _ = world
+    inventory.stock_move(shop=shop, sku_code="RT-B", qty=-10, type="adjustment", ref="empty-b")
+    request, _ = returns.return_request(shop=shop, order_id=order.pk, kind="exchange", reason="size",
+                                        lines=[L(line_a.pk, 1, exchange_sku="RT-B")])
+    _through(shop, request)
+    with pytest.raises(inventory.StockConflict):
+        returns.return_exchange(shop=shop, return_id=request.pk)
+    assert ReturnRequest.objects.get(pk=request.pk).status == "received"
+    assert _on_hand(shop, "RT-B") == 0
+    _ledger_explains_stock(shop)

@@ -12,6 +12,7 @@ defective one; an exchange's replacement is reserved and shipped (committed) thr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from shopops.service.models import ReturnLine, ReturnReason, ReturnRequest
 from shopops.service.refundable import LineState, refundable_fen
 
 MAX_NOTE = 500
+REASON_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 LIVE = [s for s in rules.STATUSES if s != rules.REJECTED]  # returns that claim their units
 
 
@@ -59,6 +61,25 @@ def return_reasons_ensure(*, shop: Shop) -> list[ReturnReason]:
     return list(ReturnReason.objects.filter(shop=shop))
 
 
+def return_reason_create(*, shop: Shop, code: str, name: str, actor: User | None = None) -> ReturnReason:
+    """A reason of the shop's own beside the built-in ones (its name shown as typed, in every language)."""
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = []
+    if not REASON_CODE.fullmatch(code):
+        errors.append(FieldError("code", _("Use 1 to 40 lower-case letters, digits, “-” or “_”.")))
+    elif ReturnReason.objects.filter(shop=shop, code=code).exists() or code in rules.REASONS:
+        errors.append(FieldError("code", _("This reason code is used already.")))
+    if not name or len(name) > 60:
+        errors.append(FieldError("name", _("Name it in 1 to 60 characters.")))
+    if errors:
+        raise InvalidInput(_("The reason was not added."), errors)
+    with transaction.atomic():
+        reason = ReturnReason.objects.create(shop=shop, code=code, name=name, position=1000)
+        audit_record(action="return_reason.create", object_type="return_reason", object_id=reason.pk, shop=shop,
+                     actor=actor, object_repr=name, changes={"code": code})
+    return reason
+
+
 def _reason(shop: Shop, code: str) -> ReturnReason:
     found = ReturnReason.objects.filter(shop=shop, code=(code or "").strip(), active=True).first()
     if found is None:
@@ -66,8 +87,8 @@ def _reason(shop: Shop, code: str) -> ReturnReason:
         found = ReturnReason.objects.filter(shop=shop, code=(code or "").strip(), active=True).first()
     if found is None:
         raise InvalidInput(_("Unknown return reason %(code)s.") % {"code": code},
-                           [FieldError("reason", _("Choose one of: %(codes)s.")
-                                       % {"codes": ", ".join(rules.REASONS)})])
+                           [FieldError("reason", _("Choose one of: %(codes)s.") % {"codes": ", ".join(
+                               ReturnReason.objects.filter(shop=shop, active=True).values_list("code", flat=True))})])
     return found
 
 
