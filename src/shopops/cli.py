@@ -65,7 +65,8 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
     )),
     (gettext_lazy("Customer service"), (
         ("service", gettext_lazy("Customer service: `chats` shows response times, 询单 and 询单转化率 per agent; "
-                                 "`dsr` the DSR by the platform's rules")),
+                                 "`dsr` the DSR by the platform's rules; `returns` returns and exchanges (售后) by "
+                                 "status and reason")),
     )),
 )
 

@@ -34,6 +34,7 @@ from shopops.imports.models import ImportJob
 from shopops.imports.order_import import run_orders
 from shopops.imports.outcome import IMPORT_ERRORS_KEPT, Outcome
 from shopops.imports.progress import progress_writer
+from shopops.imports.returns_import import run_returns
 from shopops.imports.reviews_import import run_reviews
 from shopops.imports.stock_count_import import run_stock_count
 from shopops.imports.tuning import no_cyclic_gc
@@ -164,6 +165,8 @@ def _run(job: ImportJob, fmt: Format, progress: Callable[[float, str], None]) ->
         return run_chats(job, fmt, progress)
     if fmt.target == "reviews":
         return run_reviews(job, fmt, progress)
+    if fmt.target == "returns":
+        return run_returns(job, fmt, progress)
     with no_cyclic_gc():
         return run_orders(job, fmt, progress)
 

@@ -38,6 +38,8 @@ def import_submit(*, shop: Shop, actor: AbstractBaseUser, format_name: str, uplo
         raise PermissionDenied(_("Importing orders needs the operator role."))
     if fmt is not None and fmt.target == "stock" and not actor.has_perm(roles.CHANGE_STOCK):
         raise PermissionDenied(_("Importing a stock count needs the right to change stock."))
+    if fmt is not None and fmt.target == "returns" and not actor.has_perm(roles.VIEW_REFUNDS):
+        raise PermissionDenied(_("Importing after-sales needs access to refunds."))
     import_request_check(shop=shop, format_name=format_name, channel_account=channel_account,
                           with_items=items is not None)
     stored: list[str] = []

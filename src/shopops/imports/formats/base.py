@@ -135,7 +135,7 @@ class Format:
     name: str
     title: Text  # English; a face says it in the user's language
     channel: str  # the channel code its default account is on (channels.domain.CHANNELS)
-    target: Literal["orders", "lake", "stock", "catalog", "chats", "reviews"]
+    target: Literal["orders", "lake", "stock", "catalog", "chats", "reviews", "returns"]
     columns: tuple[Column, ...]
     order_key: str = ""  # column grouping rows into one order (orders formats)
     # rows of one order, its item-file rows (taobao --items) → draft; raises RowProblem or Skip

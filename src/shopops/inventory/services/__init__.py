@@ -34,7 +34,13 @@ from shopops.inventory.services.ledger import (
     stock_move,
     stock_transfer,
 )
-from shopops.inventory.services.locations import DEFAULT_LOCATION_CODE, location_create, location_default
+from shopops.inventory.services.locations import (
+    DEFAULT_LOCATION_CODE,
+    DEFECTIVE_LOCATION_CODE,
+    location_create,
+    location_default,
+    location_defective,
+)
 from shopops.inventory.services.pools import pool_close, pool_create
 from shopops.inventory.services.purchasing import (
     po_cancel,
@@ -59,6 +65,7 @@ __all__ = [
     "CountLine",
     "CountResult",
     "DEFAULT_LOCATION_CODE",
+    "DEFECTIVE_LOCATION_CODE",
     "LedgerLine",
     "MoveResult",
     "StockConflict",
@@ -67,6 +74,7 @@ __all__ = [
     "inventory_alerts_run",
     "location_create",
     "location_default",
+    "location_defective",
     "po_cancel",
     "po_create",
     "po_place",

@@ -10,22 +10,27 @@ from shopops.core.models import Shop
 from shopops.inventory.models import Location
 
 DEFAULT_LOCATION_CODE = "main"
+DEFECTIVE_LOCATION_CODE = "defective"
 
 
 def location_default(*, shop: Shop) -> Location:
     """The shop's default location, created ("main", 主仓) on first use."""
-    found = Location.objects.filter(shop=shop, is_default=True).first()
+    return _location_ensure(shop, {"is_default": True}, code=DEFAULT_LOCATION_CODE, name=_("Main warehouse"),
+                            is_default=True, priority=0)
+
+
+def _location_ensure(shop: Shop, lookup: dict[str, object], **create: object) -> Location:
+    """The location ``lookup`` finds, else one created with ``create``; a concurrent creator is fine (then the
+    location it made, or the one already holding the code)."""
+    found = Location.objects.filter(shop=shop, **lookup).first()
     if found:
         return found
     try:
         with transaction.atomic():
-            return Location.objects.create(shop=shop, code=DEFAULT_LOCATION_CODE, name=_("Main warehouse"),
-                                           is_default=True, priority=0)
-    except IntegrityError:  # created meanwhile by another request, or "main" exists but is not the default
-        found = Location.objects.filter(shop=shop, is_default=True).first()
-        if found:
-            return found
-        return Location.objects.get(shop=shop, code=DEFAULT_LOCATION_CODE)
+            return Location.objects.create(shop=shop, **create)
+    except IntegrityError:  # created meanwhile by another request, or the code exists without the lookup's state
+        return Location.objects.filter(shop=shop, **lookup).first() or Location.objects.get(shop=shop,
+                                                                                            code=create["code"])
 
 
 def location_find(shop: Shop, code: str | None, field: str = "location") -> Location:
@@ -53,3 +58,10 @@ def location_create(*, shop: Shop, code: str, name: str, kind: str = Location.Ki
         Location.objects.filter(shop=shop, is_default=True).update(is_default=False)
     return Location.objects.create(shop=shop, code=code, name=name or code, kind=kind, is_default=is_default,
                                    priority=priority)
+
+
+def location_defective(*, shop: Shop) -> Location:
+    """Where defective returned units go (次品仓, docs/rules/returns.md#stock-back): created inactive on first
+    use, so its units are never reserved, published to channels or counted as stock to sell."""
+    return _location_ensure(shop, {"code": DEFECTIVE_LOCATION_CODE}, code=DEFECTIVE_LOCATION_CODE,
+                            name=_("Defective returns"), active=False, priority=1000)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('service', '0002_reviews'),
+        ('service', '0003_returns'),
         ('channels', '0005_importjob_to_imports'),
         ('core', '0003_userprofile_color_rule'),
         ('members', '0002_channel_amazon'),

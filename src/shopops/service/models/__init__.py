@@ -1,6 +1,7 @@
 """The service app's records, one module per subject (tickets, reviews, returns, chats); Django finds them here."""
 
 from shopops.service.models.chats import ChatMessage, ChatSession
+from shopops.service.models.returns import ReturnLine, ReturnReason, ReturnRequest
 from shopops.service.models.reviews import Review
 
-__all__ = ["ChatMessage", "ChatSession", "Review"]
+__all__ = ["ChatMessage", "ChatSession", "ReturnLine", "ReturnReason", "ReturnRequest", "Review"]

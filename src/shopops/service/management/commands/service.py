@@ -8,6 +8,8 @@ are shared by the actions that read a period.
   dsr   shopops service dsr [--from D --to D] [--channel C] [--json]
         → {"description", "service", "logistics", "counted", "excluded", …}: the shop's DSR (店铺动态评分) by
         Taobao's rules (docs/rules/dsr.md) as of --to (today), over the 180 days up to it or from --from
+  returns shopops service returns [--from D --to D] [--json]
+        the shop's returns (售后) by status and by reason (service/management/returns_action.py)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand
 from shopops.service import selectors
 from shopops.service.dsr import DIMENSION_LABELS
+from shopops.service.management.returns_action import run_returns
 from shopops.service.selectors import chats as chat_selectors
 
 # ------------------------------------------------------------------------------------------------ period
@@ -32,9 +35,9 @@ from shopops.service.selectors import chats as chat_selectors
 def period_arguments(parser: CommandParser) -> None:
     parser.add_argument("--from", dest="date_from", default=None,
                         help="first date (YYYY-MM-DD; chats: default the 30 days up to the last chat; dsr: the "
-                             "180 days up to --to)")
+                             "180 days up to --to; returns: first request date, default all)")
     parser.add_argument("--to", dest="date_to", default=None,
-                        help="last date (YYYY-MM-DD; dsr: the as-of date, default today)")
+                        help="last date (YYYY-MM-DD; dsr: the as-of date, default today; returns: last request date)")
 
 # ------------------------------------------------------------------------------------------------ chats
 
@@ -94,15 +97,23 @@ def dsr_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
                          % {"counted": result["counted"], "excluded": result["excluded"]})
 
 
+# ------------------------------------------------------------------------------------------------ returns
+
+
+def returns_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
+    run_returns(command, command.resolve_shop(options["shop"]), options)
+
+
 # ------------------------------------------------------------------------------------------------ command
 
-ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {"chats": chats_run, "dsr": dsr_run}
+ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {"chats": chats_run, "dsr": dsr_run,
+                                                                      "returns": returns_run}
 ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (period_arguments, dsr_arguments)
 
 
 class Command(ShopOpsCommand):
     help = ("Customer service: `chats` (chat KPIs per agent: sessions, 询单, 询单转化率, first response, 有效回复率); "
-            "`dsr` (the shop's DSR by Taobao's rules).")
+            "`dsr` (the shop's DSR by Taobao's rules); `returns` (returns and exchanges by status and by reason).")
     json_option = True
 
     def add_arguments(self, parser: CommandParser) -> None:
