@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyarrow.compute as pc
 import pytest
 from django.db.models import Sum
+from django.utils import translation
 
 from shopops.core.errors import Conflict, InvalidInput
 from shopops.core.models import AuditEntry, Shop
@@ -25,6 +26,13 @@ from shopops.service.models import ReturnRequest
 from tests.service.returns_world import new_shop_with_order
 
 L = returns.ReturnLineInput
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are matched in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
