@@ -63,6 +63,9 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
         ("stock", gettext_lazy("Stock moves, balances per location, channel stock sync")),
         ("replenish", gettext_lazy("Reorder suggestions")),
     )),
+    (gettext_lazy("Customer service"), (
+        ("service", gettext_lazy("Customer service: due times on the business calendar, SLA attainment")),
+    )),
 )
 
 
