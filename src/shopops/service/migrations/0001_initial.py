@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('first_response_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='first response (minutes)')),
                 ('next_response_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='next response (minutes)')),
                 ('resolution_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='resolution (minutes)')),
-                ('warn_percent', models.PositiveSmallIntegerField(default=75, verbose_name='warn at (% of the allowance)')),
+                ('warn_percent', models.PositiveSmallIntegerField(default=75, verbose_name='warn at (percent of the allowance used)')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policies', to='service.businesscalendar', verbose_name='business calendar')),

@@ -70,7 +70,7 @@ class SlaPolicy(ShopScoped):
     first_response_minutes = models.PositiveIntegerField(_("first response (minutes)"), null=True, blank=True)
     next_response_minutes = models.PositiveIntegerField(_("next response (minutes)"), null=True, blank=True)
     resolution_minutes = models.PositiveIntegerField(_("resolution (minutes)"), null=True, blank=True)
-    warn_percent = models.PositiveSmallIntegerField(_("warn at (% of the allowance)"), default=75)
+    warn_percent = models.PositiveSmallIntegerField(_("warn at (percent of the allowance used)"), default=75)
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="policies",
                                  verbose_name=_("business calendar"))
     active = models.BooleanField(_("active"), default=True)

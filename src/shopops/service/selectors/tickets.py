@@ -115,7 +115,7 @@ def sla_attainment(*, shop: Shop, date_from: dt.date, date_to: dt.date, now: dt.
                .prefetch_related("events").order_by("created_at", "id"))
     by_agent: dict[Any, dict[str, Any]] = {}
     by_channel: dict[Any, dict[str, Any]] = {}
-    breaches = []
+    breaches: list[dict[str, Any]] = []
     for ticket in tickets:
         states = ticket_sla(ticket, now)
         agent = ticket.assignee.get_username() if ticket.assignee is not None else None

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from shopops.channels.domain import CHANNEL_CODES
@@ -23,6 +23,7 @@ from shopops.service.models import Ticket, TicketEvent, TicketKind, TicketPriori
 from shopops.service.selectors.tickets import open_ticket_of
 from shopops.service.services.sla import sla_policy_assign, sla_refresh
 
+ORDER_LOCK_CLASS = 0x5E71  # PostgreSQL advisory lock class of "tickets about one order" (any constant)
 MAX_SUBJECT = 200
 MAX_TEXT = 10_000
 MAX_TAGS, MAX_TAG = 20, 30
@@ -83,6 +84,15 @@ def _tags(values: Sequence[str], errors: list[FieldError]) -> list[str]:
     return tags
 
 
+def _serialize_order(order_id: int) -> None:
+    """Two requests about one order open one ticket, never two: SQLite's IMMEDIATE write transactions run one
+    at a time already; on PostgreSQL a transaction-scoped advisory lock on the order does the same (a shared
+    key modulo 2³¹ only makes two orders wait for each other)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ORDER_LOCK_CLASS, order_id % 2**31])
+
+
 def ticket_open(*, shop: Shop, subject: str, actor: User | None = None, kind: str = TicketKind.INQUIRY,
                 priority: str = TicketPriority.NORMAL, channel: str = "", order_id: int | None = None,
                 customer_id: int | None = None, assignee_id: int | None = None, tags: Sequence[str] = (),
@@ -122,6 +132,7 @@ def ticket_open(*, shop: Shop, subject: str, actor: User | None = None, kind: st
         raise InvalidInput(_("The ticket was not opened."), errors)
     with transaction.atomic():
         if order is not None:
+            _serialize_order(order.pk)
             existing = open_ticket_of(shop=shop, customer_id=order.customer_id, order_id=order.pk)
             if existing is not None:
                 ticket = _locked(shop, existing.pk)
