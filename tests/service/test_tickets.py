@@ -14,9 +14,11 @@ from shopops.core.models import AuditEntry
 from shopops.core.services import shop_create
 from shopops.orders.models import Order
 from shopops.reports.models import TodoItem
+from shopops.service import tasks
 from shopops.service.models import BusinessCalendar, Ticket, TicketEvent
 from shopops.service.selectors.calendars import calendar_for, policy_matching
 from shopops.service.selectors.tickets import sla_attainment, ticket_list
+from shopops.service.services import sla as sla_services
 from shopops.service.services.calendars import calendar_default_ensure, calendar_save, sla_policy_create
 from shopops.service.services.sla import TODO_SOURCE, sla_sweep
 from shopops.service.services.tickets import (
@@ -235,3 +237,21 @@ def test_named_calendars_with_a_lunch_break(new_shop):
     with pytest.raises(InvalidInput) as bad:
         calendar_save(shop=new_shop, name="坏", week=["18:00-09:00"])
     assert bad.value.errors[0].field == "week[0]"
+
+
+def test_the_sweep_is_a_periodic_task_for_every_shop(shop, policy, new_shop, monkeypatch):
+    task = tasks.sweep_sla.task_class()
+    assert task.validate_datetime(dt.datetime(2026, 11, 24, 6, 5))
+    assert not task.validate_datetime(dt.datetime(2026, 11, 24, 6, 7))
+    ticket_open(shop=shop, subject="久等", at=at(f"{MONDAY} 09:00"))
+    real = sla_services.sla_sweep
+
+    def sweep(*, shop, now):
+        if shop.code == new_shop.code:
+            raise RuntimeError("broken")
+        return real(shop=shop, now=now)
+
+    monkeypatch.setattr(sla_services, "sla_sweep", sweep)
+    result = sla_services.sla_sweep_all(now=at(f"{MONDAY} 12:00"))
+    assert result[new_shop.code] == {"error": 1}
+    assert result[shop.code]["breached"] == 1  # its first response (3 of its 8 resolution hours are used)
