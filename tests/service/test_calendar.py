@@ -122,3 +122,13 @@ def test_working_time_adds_up_over_consecutive_spans(start, amount, later, calen
     middle = add_business_hours(start, amount, calendar)
     end = add_business_hours(middle, later, calendar)
     assert business_time_between(start, end, calendar) == amount + later
+
+
+@settings(max_examples=100, deadline=None)
+@given(points=st.lists(starts, min_size=3, max_size=3), calendar=calendars)
+def test_measured_time_is_additive_and_never_more_than_the_clock(points, calendar):
+    a, b, c = sorted(points)
+    assert business_time_between(a, c, calendar) == (business_time_between(a, b, calendar)
+                                                     + business_time_between(b, c, calendar))
+    assert dt.timedelta(0) <= business_time_between(a, b, calendar) <= b - a
+    assert business_time_between(b, a, calendar) == dt.timedelta(0)
