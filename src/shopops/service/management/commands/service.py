@@ -71,11 +71,6 @@ def due_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------------------------------------------ sla
 
-def sla_arguments(parser: CommandParser) -> None:
-    parser.add_argument("--from", dest="date_from", help="sla: first date tickets were opened (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="date_to", help="sla: last date (YYYY-MM-DD; default today)")
-
-
 def _date(option: str, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
@@ -119,7 +114,7 @@ def sla_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------------------ command
 
 ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {"due": due_run, "sla": sla_run}
-ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (due_arguments, sla_arguments)
+ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (due_arguments,)
 
 
 class Command(ShopOpsCommand):
@@ -132,6 +127,9 @@ class Command(ShopOpsCommand):
         parser.add_argument("action", choices=list(ACTIONS))
         self.add_shop_argument(parser)
         self.add_language_argument(parser)
+        # shared by the actions over a period (sla; dsr): optional, each action has its default period
+        parser.add_argument("--from", dest="date_from", help="first business date (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="date_to", help="last business date (YYYY-MM-DD; default today)")
         for add in ARGUMENTS:
             add(parser)
 
