@@ -71,6 +71,10 @@ def test_due_on_a_named_calendar_and_sla_with_breaches(shop, user_of):
                             "--json")) == {"due": "2026-11-16 14:00"}
     with pytest.raises(CommandError):
         _call("due", "--start", "2026-11-16 11:30", "--hours", "1", "--calendar", "没有")
+    mondays = [dt.date(2026, 11, 16) + dt.timedelta(weeks=w) for w in range(170)]
+    calendar_save(shop=shop, name="几乎不开", week=["09:00-10:00"], holidays="", closed=mondays)
+    with pytest.raises(CommandError, match="1098"):
+        _call("due", "--start", "2026-11-16 09:00", "--hours", "1", "--calendar", "几乎不开")
     sla_policy_create(shop=shop, name="标准", first_response=30)
     agent = user_of("service")
     ticket, _ = ticket_open(shop=shop, subject="催发货", channel="jd", assignee_id=agent.pk,

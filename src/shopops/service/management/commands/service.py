@@ -17,6 +17,8 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from shopops.core.clock import now, today
+from shopops.core.errors import InvalidInput
+from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand
 from shopops.service import calendar as cal
 from shopops.service.selectors.calendars import calendar_for
@@ -61,7 +63,10 @@ def due_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
     if calendar is None:
         raise _refuse(_("No business calendar named %(name)s.") % {"name": options["calendar"]})
     seconds = int((hours * 3600).to_integral_value())
-    due = cal.add_business_hours(start.replace(tzinfo=calendar.zone), dt.timedelta(seconds=seconds), calendar)
+    try:
+        due = cal.add_business_hours(start.replace(tzinfo=calendar.zone), dt.timedelta(seconds=seconds), calendar)
+    except InvalidInput as exc:  # the calendar barely opens: the pure module's English text, said here
+        raise _refuse(say(exc.detail)) from None
     result = {"due": due.strftime(MINUTE)}
     if options["json"]:
         command.emit_json(result)
