@@ -141,8 +141,10 @@ _text_action(services.ticket_close, "close", "Closed.")
 
 @router.post("/{ticket_id}/merge", response={200: TicketDetailOut, **ERRORS}, auth=needs(SERVE_CUSTOMERS))
 def merge(request: HttpRequest, payload: MergeIn, ticket_id: int = TICKET_ID) -> dict:
-    """Merge this ticket into ``into``; answers the ticket merged into."""
+    """Merge this ticket into ``into`` (required); answers the ticket merged into."""
     _found(request, ticket_id)
+    if payload.into is None:
+        raise InvalidInput(_("Invalid input."), [FieldError("into", _("This field is required."))])
     ticket = services.ticket_merge(shop=current_shop(request), source_id=ticket_id, target_id=payload.into,
                                    actor=request.auth)
     return _detail(request, ticket.pk)

@@ -88,5 +88,6 @@ class TextIn(Schema):
 
 
 class MergeIn(Schema):
-    into: int = Field(..., ge=1, le=MAX_DB_ID)
+    # required (checked after the ticket is found: another shop's ticket is 404 whatever the body says)
+    into: int | None = Field(None, ge=1, le=MAX_DB_ID)
 
