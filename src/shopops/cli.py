@@ -64,9 +64,9 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
         ("replenish", gettext_lazy("Reorder suggestions")),
     )),
     (gettext_lazy("Customer service"), (
-        ("service", gettext_lazy("Customer service: `chats` shows response times, 询单 and 询单转化率 per agent; "
-                                 "`dsr` the DSR by the platform's rules; `returns` returns and exchanges (售后) by "
-                                 "status and reason")),
+        ("service", gettext_lazy("Customer service: `due` due times on the business calendar, `sla` SLA attainment; "
+                                 "`chats` response times, 询单 and 询单转化率 per agent; `dsr` the DSR by the "
+                                 "platform's rules; `returns` returns and exchanges (售后) by status and reason")),
     )),
 )
 

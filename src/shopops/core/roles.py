@@ -50,6 +50,8 @@ RUN_IMPORTS = "imports.add_importjob"
 VIEW_ANALYTICS = "analytics.view_analytics"
 RUN_ALERTS = "analytics.run_alerts"
 SAVE_FUNNELS = "analytics.change_savedfunnel"
+VIEW_TICKETS = "service.view_ticket"
+SERVE_CUSTOMERS = "service.serve_customers"  # open, assign, reply to, pause, resolve, merge tickets
 
 _READ = [
     VIEW_DASHBOARD,
@@ -62,6 +64,7 @@ _READ = [
     VIEW_STOCK,
     VIEW_IMPORTS,
     VIEW_ANALYTICS,
+    VIEW_TICKETS,
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -83,14 +86,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         RUN_IMPORTS,
         RUN_ALERTS,
         SAVE_FUNNELS,
+        SERVE_CUSTOMERS,
     ],
     OPERATOR: [*_READ, ADD_PRODUCTS, CHANGE_PRODUCTS, CHANGE_PRICES, VIEW_COSTS, CHANGE_CAMPAIGNS, CHANGE_STOCK,
-               MANAGE_PURCHASING, RUN_IMPORTS, RUN_ALERTS, SAVE_FUNNELS],
+               MANAGE_PURCHASING, RUN_IMPORTS, RUN_ALERTS, SAVE_FUNNELS, SERVE_CUSTOMERS],
     # 推广: ads and content; imports its ad reports, sees campaigns and stock (for budget timing).
     ADS: [VIEW_DASHBOARD, VIEW_CHANNEL_ACCOUNTS, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_COSTS, VIEW_CAMPAIGNS, VIEW_STOCK,
           VIEW_IMPORTS, RUN_IMPORTS, VIEW_ANALYTICS, SAVE_FUNNELS],
     # 客服: tickets, returns, members' service view; no prices, no stock edits.
     SERVICE: [VIEW_DASHBOARD, VIEW_PRODUCTS, VIEW_ORDERS, VIEW_REFUNDS, CHANGE_REFUNDS, VIEW_CUSTOMERS,
-              CHANGE_CUSTOMERS, VIEW_CAMPAIGNS, VIEW_STOCK],
+              CHANGE_CUSTOMERS, VIEW_CAMPAIGNS, VIEW_STOCK, VIEW_TICKETS, SERVE_CUSTOMERS],
     VIEWER: list(_READ),
 }

@@ -21,6 +21,7 @@ SOURCE_LABELS: dict[str, Promise] = {
     "analytics": _("Metric alerts"),
     "inventory": _("Stock alerts"),
     "campaign": _("Campaign checklists"),
+    "service_sla": _("Customer-service SLA"),
 }
 SEVERITY_ORDER = ("critical", "warning", "info")
 

@@ -6,9 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('service', '0001_initial'),
         ('core', '0003_userprofile_color_rule'),
         ('orders', '0004_orderline_sku_matching'),
     ]

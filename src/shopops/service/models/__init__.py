@@ -3,5 +3,14 @@
 from shopops.service.models.chats import ChatMessage, ChatSession
 from shopops.service.models.returns import ReturnLine, ReturnReason, ReturnRequest
 from shopops.service.models.reviews import Review
+from shopops.service.models.tickets import (
+    BusinessCalendar,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketPriority,
+)
 
-__all__ = ["ChatMessage", "ChatSession", "ReturnLine", "ReturnReason", "ReturnRequest", "Review"]
+__all__ = ["BusinessCalendar", "ChatMessage", "ChatSession", "ReturnLine", "ReturnReason", "ReturnRequest", "Review",
+           "SlaPolicy", "Ticket", "TicketEvent", "TicketKind", "TicketPriority"]

@@ -1,5 +1,5 @@
-"""Reads of the service app, one module per subject (``chats``, ``reviews``, ``returns``…); callers import them from
-here (chats: ``selectors.chats``)."""
+"""Reads of the service app, one module per subject (``chats``, ``reviews``, ``returns``, ``tickets``,
+``calendars``…); callers import them from here (chats, tickets, calendars: their modules)."""
 
 from shopops.service.selectors.returns import (
     reason_label,

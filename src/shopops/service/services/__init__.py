@@ -1,5 +1,12 @@
-"""Writes of the service app, one module per subject (``chats``, ``reviews``, ``returns``…); callers import them
-from here (chats: ``services.chats``)."""
+"""Writes of the service app, one module per subject; each service is atomic and audited. Returns and reviews are
+imported from here; the others from their modules:
+
+  calendars.py  business calendars (a shop's default, created on first use) and SLA policies
+  tickets.py    tickets: open (merging into the open ticket of the same customer and order), assign, reply,
+                customer message, note, pause/resume, resolve, close, merge
+  sla.py        a ticket's SLA due times and state, and ``sla_sweep`` raising to-dos on warnings and breaches
+  chats.py      chat sessions and messages from the chat exports
+"""
 
 from shopops.service.services.returns import (
     ReturnLineInput,

@@ -2,6 +2,9 @@
 functions of their own (``<action>_arguments``, ``<action>_run``), registered in ``ACTIONS``; ``--from``/``--to``
 are shared by the actions that read a period.
 
+  due   shopops service due --start "YYYY-MM-DD HH:MM" --hours H [--calendar NAME] [--json]
+        → {"due": "YYYY-MM-DD HH:MM"}: H business hours after the start on the shop's default calendar
+  sla   shopops service sla [--from D --to D] [--json]: SLA attainment per agent and channel, and breaches
   chats shopops service chats [--from D --to D] [--json]
         the chat KPIs per agent and per channel over a period (default: the 30 days up to the last chat),
         docs/rules/service-chats.md
@@ -14,27 +17,129 @@ are shared by the actions that read a period.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from shopops.core.clock import now, today
+from shopops.core.errors import InvalidInput
 from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand
+from shopops.service import calendar as cal
 from shopops.service import selectors
 from shopops.service.dsr import DIMENSION_LABELS
 from shopops.service.management.returns_action import run_returns
 from shopops.service.selectors import chats as chat_selectors
+from shopops.service.selectors.calendars import calendar_for
+from shopops.service.selectors.tickets import sla_attainment
+
+MAX_HOURS = Decimal(100_000)
+MINUTE = "%Y-%m-%d %H:%M"
+SLA_DAYS = 30  # `service sla` without --from/--to: the tickets opened in the last 30 days
+
+
+def _refuse(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+# ------------------------------------------------------------------------------------------------ due
+
+def due_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--start", help="due: the start, local time of the calendar (YYYY-MM-DD HH:MM)")
+    parser.add_argument("--hours", help="due: business hours to add (e.g. 4 or 1.5)")
+    parser.add_argument("--calendar", help="due: a business calendar's name (default: the shop's default)")
+
+
+def due_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
+    """The instant ``--hours`` business hours after ``--start`` (a start outside working time starts at the
+    next opening)."""
+    if not options["start"] or options["hours"] is None:
+        raise _refuse(_("due needs --start \"YYYY-MM-DD HH:MM\" and --hours H."))
+    try:
+        start = dt.datetime.strptime(options["start"].strip(), MINUTE)  # noqa: DTZ007 (local: zone set below)
+    except ValueError:
+        raise _refuse(_("--start: “%(value)s” is not a time like 2024-02-09 17:30.")
+                      % {"value": options["start"]}) from None
+    try:
+        hours = Decimal(options["hours"].strip())
+    except InvalidOperation:
+        hours = Decimal("NaN")
+    if not hours.is_finite() or hours < 0 or hours > MAX_HOURS:
+        raise _refuse(_("--hours: “%(value)s” is not a number of hours from 0 to %(max)s.")
+                      % {"value": options["hours"], "max": MAX_HOURS})
+    shop = command.resolve_shop(options["shop"])
+    calendar = calendar_for(shop=shop, name=options["calendar"])
+    if calendar is None:
+        raise _refuse(_("No business calendar named %(name)s.") % {"name": options["calendar"]})
+    seconds = int((hours * 3600).to_integral_value())
+    try:
+        due = cal.add_business_hours(start.replace(tzinfo=calendar.zone), dt.timedelta(seconds=seconds), calendar)
+    except InvalidInput as exc:  # the calendar barely opens: the pure module's English text, said here
+        raise _refuse(say(exc.detail)) from None
+    result = {"due": due.strftime(MINUTE)}
+    if options["json"]:
+        command.emit_json(result)
+    else:
+        command.stdout.write(result["due"])
+
+
+# ------------------------------------------------------------------------------------------------ sla
+
+def _date(option: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise _refuse(_("%(option)s: “%(value)s” is not a date like 2024-10-08.")
+                      % {"option": option, "value": value}) from None
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def sla_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
+    """SLA attainment per agent and per channel of the tickets opened in the period, and every breach."""
+    shop = command.resolve_shop(options["shop"])
+    date_to = _date("--to", options["date_to"]) if options["date_to"] else today(shop.timezone)
+    date_from = (_date("--from", options["date_from"]) if options["date_from"]
+                 else date_to - dt.timedelta(days=SLA_DAYS - 1))
+    if date_from > date_to:
+        raise _refuse(_("--from must not be after --to."))
+    report = sla_attainment(shop=shop, date_from=date_from, date_to=date_to, now=now())
+    if options["json"]:
+        command.emit_json(report)
+        return
+    write = command.stdout.write
+    write(_("SLA attainment, tickets opened %(start)s to %(end)s") % {"start": date_from, "end": date_to})
+    for title, rows, key in ((_("By agent"), report["by_agent"], "assignee"),
+                             (_("By channel"), report["by_channel"], "channel")):
+        write(f"\n{title}")
+        for row in rows:
+            write(f"  {row[key] or _('(none)')}: {_('tickets')} {row['tickets']}  "
+                  f"{_('first response')} {_rate(row['first_response']['rate'])}  "
+                  f"{_('next response')} {_rate(row['next_response']['rate'])}  "
+                  f"{_('resolution')} {_rate(row['resolution']['rate'])}")
+    write(f"\n{_('Breaches')}: {len(report['breaches'])}")
+    for breach in report["breaches"]:
+        due = breach["due"].strftime(MINUTE) if breach["due"] is not None else "—"
+        write(f"  #{breach['ticket']} {breach['subject']}  {breach['target']}  {due}")
+
+
+# ------------------------------------------------------------------------------------------------ command
+
 
 # ------------------------------------------------------------------------------------------------ period
 
 
 def period_arguments(parser: CommandParser) -> None:
     parser.add_argument("--from", dest="date_from", default=None,
-                        help="first date (YYYY-MM-DD; chats: default the 30 days up to the last chat; dsr: the "
+                        help="first date (YYYY-MM-DD; sla: default the last 30 days; chats: default the 30 days up to the last chat; dsr: the "
                              "180 days up to --to; returns: first request date, default all)")
     parser.add_argument("--to", dest="date_to", default=None,
                         help="last date (YYYY-MM-DD; dsr: the as-of date, default today; returns: last request date)")
@@ -106,13 +211,14 @@ def returns_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------------------------------------------ command
 
-ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {"chats": chats_run, "dsr": dsr_run,
-                                                                      "returns": returns_run}
-ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (period_arguments, dsr_arguments)
+ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {
+    "due": due_run, "sla": sla_run, "chats": chats_run, "dsr": dsr_run, "returns": returns_run}
+ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (period_arguments, due_arguments, dsr_arguments)
 
 
 class Command(ShopOpsCommand):
-    help = ("Customer service: `chats` (chat KPIs per agent: sessions, 询单, 询单转化率, first response, 有效回复率); "
+    help = ("Customer service: `due` (a due time on the shop's business calendar), `sla` (SLA attainment per "
+            "agent and channel, breaches), `chats` (chat KPIs per agent: sessions, 询单, 询单转化率, first response, 有效回复率); "
             "`dsr` (the shop's DSR by Taobao's rules); `returns` (returns and exchanges by status and by reason).")
     json_option = True
 
