@@ -86,6 +86,8 @@ def create_return(request: HttpRequest, payload: ReturnIn) -> tuple[int, dict]:
 def _step(request: HttpRequest, return_id: int, step: Callable[..., object], **values: object) -> dict:
     """Run one step of the flow as the request's user; answer the return as it is now."""
     shop = current_shop(request)
+    if selectors.return_detail(shop=shop, pk=return_id) is None:  # another shop's return: 404 before any check
+        raise NotFound(_("No such return."))
     step(shop=shop, return_id=return_id, actor=request.auth, **values)
     return _out(shop, return_id)
 

@@ -40,12 +40,12 @@ class ReturnIn(Schema):
 
 
 class RejectIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=500)
+    reason: str = Field("", max_length=500, description="required: the service says so after finding the return")
 
 
 class ShipIn(Schema):
-    logistics_company: str = Field(..., min_length=1, max_length=60)
-    logistics_no: str = Field(..., min_length=1, max_length=60)
+    logistics_company: str = Field("", max_length=60, description="required (checked after finding the return)")
+    logistics_no: str = Field("", max_length=60, description="required (checked after finding the return)")
 
 
 class ConditionIn(Schema):
