@@ -53,7 +53,7 @@ def test_json_shape(report):
     assert set(report["earlier_goals"]) == {"10x_pandas_on_the_slice"}  # replaced by rollups_10x_sql
     rollups = report["ours_rollups"]
     assert set(rollups["speedup_vs_duckdb_sql"]) == QUERIES | {"total"}
-    assert set(rollups["rollups"]["built_by"]) == {"user_day", "item_day"}
+    assert set(rollups["rollups"]["built_by"]) == {"user_day", "item_day", "funnel_day"}
     assert all(n > 0 for n in rollups["rollups"]["rows"].values())
 
 

@@ -13,6 +13,7 @@ from shopops.analytics.engine import MemoryTables, get_engine
 from shopops.analytics.metrics import compute
 from shopops.analytics.queries.alerts import first_data_day
 from shopops.analytics.queries.coverage import log_visitors_by_channel
+from shopops.analytics.queries.items import BEHAVIOURS, item_ranking
 from shopops.analytics.queries.products import sku_sales
 from shopops.analytics.queries.retention import ACTIVE, COHORTS, PERIODS, retention
 from tests.analytics.metrics_data import D1, D2, shop_data
@@ -54,6 +55,15 @@ def test_sku_sales_coverage_and_first_day_from_rollups_equal_raw(data, period):
     for query in (sku_sales, log_visitors_by_channel):
         assert _sorted_rows(rolled, query(rolled, **kw)) == _sorted_rows(raw, query(raw, **kw)), query.__name__
     assert first_data_day(rolled) == first_data_day(raw)
+
+
+@FAST
+@given(shops(), periods(), st.sampled_from(BEHAVIOURS), st.integers(1, 4))
+def test_item_ranking_from_rollups_equals_raw(data, period, behavior, limit):
+    rolled, raw = _both(data)
+    kw = {"date_from": period[0], "date_to": period[1], "behavior": behavior, "limit": limit}
+    # ordered rows: the ranking's order (most first, ties by item) is part of the answer
+    assert rolled.engine.rows(item_ranking(rolled, **kw)) == raw.engine.rows(item_ranking(raw, **kw))
 
 
 class _Recording(MemoryTables):

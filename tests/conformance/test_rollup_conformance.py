@@ -11,8 +11,11 @@ import pytest
 from shopops.analytics.engine import MemoryTables
 from shopops.analytics.metrics import compute
 from shopops.analytics.queries.coverage import log_visitors_by_channel
+from shopops.analytics.queries.funnels import funnel
 from shopops.analytics.queries.retention import retention
 from tests.analytics.rollup_data import START, fixed_shop
+from tests.analytics.test_funnel_rollup import START as F_START
+from tests.analytics.test_funnel_rollup import _events
 from tests.conformance.conftest import ENGINES, normalise
 
 END = START.replace(day=30)
@@ -54,3 +57,20 @@ def test_retention_and_coverage_from_rollups_equal_on_both_engines(engines):
                   lambda t: log_visitors_by_channel(t, date_from=START, date_to=END)):
         duck, spark = _run(engines, build)
         assert duck == spark and duck
+
+
+def test_the_default_funnel_from_funnel_day_equals_on_both_engines_and_raw(engines):
+    """pv→cart→buy in a one-day window from the funnel_day rollup (chains across midnight included)."""
+    rows = [(0, 82_800, "u1", "pv"), (1, 3_600, "u1", "cart"), (1, 82_799, "u1", "buy"),
+            (0, 36_000, "u2", "pv"), (0, 43_200, "u2", "cart"), (1, 36_001, "u2", "buy"),
+            (1, 100, "u3", "pv"), (1, 100, "u3", "cart"), (2, 50, "u3", "buy"), (2, 10, "u4", "pv")]
+    data = _events(rows)
+    kw = {"steps": ["pv", "cart", "buy"], "window_seconds": 86_400, "mode": "sequential", "date_from": F_START,
+          "date_to": F_START.replace(day=F_START.day + 2)}
+    out = []
+    for name in ENGINES:
+        tables = MemoryTables(engines[name], data)
+        out.append(normalise(tables.engine.rows(funnel(tables, days_last_24_hours=True, **kw))))
+    raw = MemoryTables(engines["pyspark"], data, rollups=False)
+    assert out[0] == out[1] == normalise(raw.engine.rows(funnel(raw, **kw)))
+    assert [dict(r)["people"] for r in sorted(out[0], key=lambda r: dict(r)["step"])] == [4, 3, 2]

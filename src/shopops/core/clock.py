@@ -28,3 +28,12 @@ def day_bounds(day: dt.date, tz_name: str = DEFAULT_TZ) -> tuple[dt.datetime, dt
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     end = start + dt.timedelta(days=1)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def days_last_24_hours(date_from: dt.date, date_to: dt.date, tz_name: str = DEFAULT_TZ) -> bool:
+    """Every date of ``date_from..date_to`` lasts exactly 24 hours in ``tz_name`` (no daylight-saving change
+    in between, as in China): then a window of one day spans at most two consecutive dates."""
+    zone = ZoneInfo(tz_name)
+    offsets = {dt.datetime.combine(date_from + dt.timedelta(days=i), dt.time(), zone).utcoffset()
+               for i in range((date_to - date_from).days + 2)}
+    return len(offsets) == 1

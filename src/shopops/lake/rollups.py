@@ -13,6 +13,11 @@ Grains are chosen so distinct counts over ANY date range stay exact (UV over a w
   or to order events within a day (funnels, paths).
 * ``item_day`` (from ``events``): one row per item × day × feed: behaviour counts (additive) and ``users``, the
   distinct users of that item on that day in that feed — a distinct count, never summed (``additive: no``).
+* ``funnel_day`` (from ``events``): the pv→cart→buy funnel of a 1-day window (生意参谋's 访客→加购→支付), one
+  row per user × day × feed with the furthest step reached within the day and what a chain crossing midnight
+  needs (the day's last pv, the latest start of a pv→cart chain, the first cart, the first buy, the first buy at
+  or after the first cart). A window of one day spans at most two dates, so the funnel of any range is the best
+  of each day's level and of each pair of consecutive days stitched (analytics/queries/funnels.py).
 * ``customer_day`` (from ``orders_fact``): one row per customer × paid day × channel × source: paid orders,
   paid, goods, discount, shipping and refunded fen. Buyers of any range are distinct ``customer_id``.
 * ``sku_day`` (from ``order_lines_fact``, matched lines only): one row per SKU × paid day × channel: units, paid
@@ -71,6 +76,23 @@ ITEM_DAY = LakeTable(
         ("item_id", pa.string()), ("category_id", pa.string()), ("pv", pa.int64()), ("cart", pa.int64()),
         ("fav", pa.int64()), ("buy", pa.int64()), ("events", pa.int64()), pa.field("users", pa.int64(),
                                                                                     metadata=_DISTINCT),
+        ("date", pa.date32()), ("feed", pa.string()),
+    ]),
+)
+
+FUNNEL_STEPS = ("pv", "cart", "buy")
+FUNNEL_WINDOW_SECONDS = 86_400
+
+FUNNEL_DAY = LakeTable(
+    name="funnel_day",
+    description="Rollup of events for the pv→cart→buy funnel with a 1-day window: one row per user × day × feed "
+                "with the day's furthest step (level) and the times a chain crossing midnight needs.",
+    partition_by=FEED_PARTITIONS,
+    dictionary=("channel",),
+    schema=pa.schema([
+        ("shop_id", pa.int64()), ("channel", pa.string()), ("channel_account_id", pa.int64()),
+        ("user_id", pa.string()), ("level", pa.int64()), ("last_pv_ts", _TS), ("start2_ts", _TS),
+        ("first_cart_ts", _TS), ("first_buy_ts", _TS), ("first_buy_after_cart_ts", _TS),
         ("date", pa.date32()), ("feed", pa.string()),
     ]),
 )
@@ -142,6 +164,98 @@ def build_item_day(events: pa.Table) -> pa.Table:
     return _shape(ITEM_DAY, grouped, {**_FLAG_NAMES, "user_id_count_distinct": "users"})
 
 
+_GROUP_KEYS = ["shop_id", "channel", "channel_account_id", "date", "feed", "user_id"]
+
+
+def _group_codes(table: pa.Table, keys: list[str]) -> np.ndarray:
+    """One int64 code per row, equal for rows with equal ``keys`` (nulls included) and ordered by the keys'
+    dictionary codes: a single integer sort key instead of several string ones (columns constant over the
+    rows, as a partition's shop, date and feed are, are skipped)."""
+    combined = np.zeros(table.num_rows, dtype=np.int64)
+    for key in keys:
+        encoded = pc.dictionary_encode(table.column(key)).combine_chunks()
+        size = len(encoded.dictionary) + 1  # + null
+        if size <= 2 and encoded.null_count in (0, len(encoded)):
+            continue
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+        if int(combined.max(initial=0)) + 1 >= 2 ** 62 // size:  # keep it in int64: renumber densely first
+            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+        combined = combined * size + codes
+    return combined
+
+
+def _last_marked(group: np.ndarray, rel: np.ndarray, marked: np.ndarray, span: int) -> np.ndarray:
+    """Per row: the largest ``rel`` of a marked row at or before it in its group, -1 when none (rows sorted by
+    group then time; ``rel`` in ``[0, span - 2]``, so group offsets keep groups apart in one running max)."""
+    base = group * span
+    running = np.maximum.accumulate(base + np.where(marked, rel + 1, 0))
+    return np.where(running > base, running - base - 1, -1)
+
+
+def build_funnel_day(events: pa.Table) -> pa.Table:
+    """``funnel_day`` rows of some ``events`` rows. The same sequential rules as the funnel query (a step at the
+    same instant as the step before counts as after it; the window is inclusive): per row, the latest pv at or
+    before it starts the best pv→cart chain, the latest such start over earlier carts the best chain to a buy."""
+    steps = events.filter(pc.is_in(events.column("behavior"), pa.array(FUNNEL_STEPS))) if events.num_rows else events
+    if not steps.num_rows:
+        return FUNNEL_DAY.schema.empty_table()
+    kind = pc.index_in(steps.column("behavior"), pa.array(FUNNEL_STEPS)).to_numpy(zero_copy_only=False)
+    ts = pc.cast(steps.column("ts"), pa.int64()).to_numpy(zero_copy_only=False)
+    group = _group_codes(steps, _GROUP_KEYS)
+    order = np.lexsort((ts * len(FUNNEL_STEPS) + kind, group))  # by the keys, then time, then step
+    group = group[order]
+    new = np.empty(len(order), dtype=bool)
+    new[0] = True
+    np.not_equal(group[1:], group[:-1], out=new[1:])
+    keys = steps.select(_GROUP_KEYS)
+    keys = pa.table({name: pc.cast(col, col.type.value_type) if pa.types.is_dictionary(col.type) else col
+                     for name, col in zip(keys.column_names, keys.columns, strict=True)})
+    return _funnel_rows(keys, order, new, ts[order], kind[order])
+
+
+def _funnel_rows(keys: pa.Table, order: np.ndarray, starts_mask: np.ndarray, ts: np.ndarray,
+                 kind: np.ndarray) -> pa.Table:
+    """``funnel_day`` rows of the steps in ``order`` (``ts`` µs and ``kind`` step index already in that order;
+    ``starts_mask`` marks the first row of each group, whose key columns are read from ``keys``)."""
+    starts = np.flatnonzero(starts_mask)
+    group = np.cumsum(starts_mask) - 1
+    origin = ts[starts]  # the group's first (earliest) time
+    rel = ts - origin[group]
+    span = int(rel.max()) + 2
+    if len(starts) > 1 and len(starts) * span >= 2 ** 62:  # too many groups for one running max: halve
+        half = int(starts[len(starts) // 2])
+        return pa.concat_tables([
+            _funnel_rows(keys, order[:half], starts_mask[:half], ts[:half], kind[:half]),
+            _funnel_rows(keys, order[half:], starts_mask[half:], ts[half:], kind[half:])])
+    window = FUNNEL_WINDOW_SECONDS * 1_000_000
+    pv, cart, buy = kind == 0, kind == 1, kind == 2
+    last_pv = _last_marked(group, rel, pv, span)
+    valid_cart = cart & (last_pv >= 0) & (rel - last_pv <= window)
+    start3 = _last_marked(group, np.where(valid_cart, last_pv, 0), valid_cart, span)
+    valid_buy = buy & (start3 >= 0) & (rel - start3 <= window)
+    level = np.where(valid_buy, 3, np.where(valid_cart, 2, np.where(pv, 1, 0)))
+    never = np.iinfo(np.int64).max
+    first_cart = np.minimum.reduceat(np.where(cart, rel, never), starts)
+    buy_after_cart = buy & (rel >= first_cart[group])
+    columns = {
+        "level": np.maximum.reduceat(level, starts),
+        "last_pv_ts": np.maximum.reduceat(np.where(pv, rel, -1), starts),
+        "start2_ts": np.maximum.reduceat(np.where(valid_cart, last_pv, -1), starts),
+        "first_cart_ts": first_cart,
+        "first_buy_ts": np.minimum.reduceat(np.where(buy, rel, never), starts),
+        "first_buy_after_cart_ts": np.minimum.reduceat(np.where(buy_after_cart, rel, never), starts),
+    }
+    out = keys.take(pa.array(order[starts]))
+    for name, values in columns.items():
+        if name == "level":
+            out = out.append_column(name, pa.array(values, pa.int64()))
+            continue
+        missing = (values < 0) | (values == never)
+        stamps = pa.array(np.where(missing, 0, values + origin), pa.int64(), mask=missing)
+        out = out.append_column(name, pc.cast(stamps, _TS))
+    return out.select(FUNNEL_DAY.schema.names).cast(FUNNEL_DAY.schema)
+
+
 def build_customer_day(orders: pa.Table) -> pa.Table:
     """``customer_day`` rows of some ``orders_fact`` rows."""
     if not orders.num_rows:
@@ -170,6 +284,7 @@ def build_sku_day(lines: pa.Table) -> pa.Table:
 ROLLUPS: dict[str, Rollup] = {r.table.name: r for r in (
     Rollup(USER_DAY, EVENTS, build_user_day),
     Rollup(ITEM_DAY, EVENTS, build_item_day),
+    Rollup(FUNNEL_DAY, EVENTS, build_funnel_day),
     Rollup(CUSTOMER_DAY, ORDERS_FACT, build_customer_day),
     Rollup(SKU_DAY, ORDER_LINES_FACT, build_sku_day),
 )}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 from deltalake import DeltaTable
 
+from shopops.lake.rollups import FUNNEL_STEPS as FUNNEL_STEPS  # the funnel funnel_day holds (analytics)
+from shopops.lake.rollups import FUNNEL_WINDOW_SECONDS as FUNNEL_WINDOW_SECONDS
 from shopops.lake.rollups import ROLLUPS
 from shopops.lake.storage import ALL_TABLES as _ALL
 from shopops.lake.storage import log_head, rollup_debts, table_exists, table_uri

@@ -28,6 +28,15 @@ funnels and ClickHouse ``windowFunnel``):
   so a person active in two channels is counted in each — like 生意参谋's by-channel visitors, the rows are
   not additive.
 
+**From the rollup** (docs/architecture.md#rollups): the funnel of the shop's default question — pv→cart→buy,
+sequential, a window of one day, no ``by`` — is answered from ``funnel_day`` when the lake's rollups are
+ready, every date of the range lasts 24 hours in the shop's time zone (so a window spans at most two dates)
+and no user has events of two feeds on one date (a day's level is computed within a feed). A person's level
+is then the best of each day's own level and of each pair of consecutive days: a chain started on day d
+continues on d+1 from d's last pv (the latest start is the best for the window) or d's latest pv→cart start,
+to d+1's first cart, first buy, or first buy at or after its first cart. Equal to the raw path by property
+test (tests/analytics/test_funnel_rollup.py).
+
 Everything is set-based: one or a few window passes over the events (explicit ``ROWS`` frames), no per-user
 Python. Sequential mode uses one running max per step: for a step-``k`` event, ``start_k`` = the latest
 attempt start from which steps 1..k can be done in order ending at this event (``start_k`` = max of
@@ -44,6 +53,7 @@ import ibis
 import ibis.expr.types as ir
 
 from shopops.analytics.engine import Tables
+from shopops.lake.selectors import FUNNEL_STEPS, FUNNEL_WINDOW_SECONDS
 
 MODES = ("sequential", "strict", "any")
 BY_COLUMNS = ("channel", "source")
@@ -61,9 +71,16 @@ def funnel_events(tables: Tables, *, steps: Sequence[str], date_from: dt.date, d
 
 
 def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str,
-                  date_from: dt.date, date_to: dt.date, by: str | None = None) -> ir.Table:
-    """One row per person (and ``by`` value): ``user_id``, ``grp``, ``level`` = furthest step reached (1..n)."""
+                  date_from: dt.date, date_to: dt.date, by: str | None = None,
+                  days_last_24_hours: bool = False) -> ir.Table:
+    """One row per person (and ``by`` value): ``user_id``, ``grp``, ``level`` = furthest step reached (1..n).
+
+    ``days_last_24_hours``: the caller knows every date of the range lasts 24 hours in the shop's time zone
+    (``core.clock.days_last_24_hours``); only then may the rollup answer."""
     _check(steps, window_seconds, mode, by)
+    if days_last_24_hours and _rollup_answers(tables, steps=steps, window_seconds=window_seconds, mode=mode, by=by,
+                                               date_from=date_from, date_to=date_to):
+        return _rollup_levels(tables, date_from=date_from, date_to=date_to)
     e = funnel_events(tables, steps=steps, date_from=date_from, date_to=date_to, by=by)
     # without ``by`` the group is the constant "": leave it out of every partition and add it at the end
     person = ["user_id", "grp"] if by else ["user_id"]
@@ -104,6 +121,46 @@ def person_levels(tables: Tables, *, steps: Sequence[str], window_seconds: int, 
     return levels.filter(levels.level > 0)  # people with funnel events who never did step 1 are not in it
 
 
+def _rollup_answers(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str, by: str | None,
+                    date_from: dt.date, date_to: dt.date) -> bool:
+    """The rollup holds this funnel: the default question, rollups ready, one feed per user and date."""
+    if not (tables.rollups and tuple(steps) == FUNNEL_STEPS and window_seconds == FUNNEL_WINDOW_SECONDS
+            and mode == "sequential" and by is None):
+        return False
+    days = _funnel_days(tables, date_from, date_to)
+    if len(tables.engine.rows(days.select("feed").distinct().limit(2))) < 2:
+        return True
+    per_date = days.group_by(["user_id", "date"]).aggregate(feeds=days.feed.nunique())
+    return not tables.engine.rows(per_date.filter(per_date.feeds > 1).select("user_id").limit(1))
+
+
+def _funnel_days(tables: Tables, date_from: dt.date, date_to: dt.date) -> ir.Table:
+    days = tables["funnel_day"]
+    return days.filter(days.date >= date_from, days.date <= date_to)
+
+
+def _rollup_levels(tables: Tables, *, date_from: dt.date, date_to: dt.date) -> ir.Table:
+    """``person_levels`` of the default funnel from ``funnel_day``: each day's level, and the level a chain
+    started on one day reaches on the next."""
+    days = _funnel_days(tables, date_from, date_to)
+    window = ibis.interval(seconds=FUNNEL_WINDOW_SECONDS)
+    today = days.select("user_id", "date", "level", "last_pv_ts", "start2_ts")
+    tomorrow = days.select(next_user=days.user_id, next_date=days.date, first_cart=days.first_cart_ts,
+                           first_buy=days.first_buy_ts, first_buy_after_cart=days.first_buy_after_cart_ts)
+    pairs = today.join(tomorrow, [today.user_id == tomorrow.next_user,
+                                  tomorrow.next_date == today.date + ibis.interval(days=1)])
+    reaches_buy = ((pairs.first_buy <= pairs.start2_ts + window)
+                   | (pairs.first_buy_after_cart <= pairs.last_pv_ts + window))
+    reaches_cart = pairs.first_cart <= pairs.last_pv_ts + window
+    stitched = pairs.select("user_id", level=ibis.cases((reaches_buy.fill_null(False), 3),
+                                                        (reaches_cart.fill_null(False), 2), else_=0))
+    both = ibis.union(today.select("user_id", level=today.level.cast("int64")),
+                      stitched.select("user_id", level=stitched.level.cast("int64")))
+    levels = both.group_by("user_id").aggregate(level=both.level.max())
+    levels = levels.select("user_id", grp=ibis.literal("", "string"), level=levels.level.cast("int64"))
+    return levels.filter(levels.level > 0)
+
+
 def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar, person: Sequence[str]) -> ir.Table:
     """Per funnel event: the step it completes (``k + 1``) when some in-order chain reaches it in the window.
 
@@ -131,14 +188,14 @@ def _sequential(e: ir.Table, n: int, window: ir.IntervalScalar, person: Sequence
 
 
 def funnel(tables: Tables, *, steps: Sequence[str], window_seconds: int, mode: str = "sequential",
-           date_from: dt.date, date_to: dt.date, by: str | None = None) -> ir.Table:
+           date_from: dt.date, date_to: dt.date, by: str | None = None, days_last_24_hours: bool = False) -> ir.Table:
     """Per step (and ``by`` value): ``step`` (1-based), ``behavior``, ``people`` who reached at least that step.
 
     Columns: [``by`` value as ``grp``,] ``step``, ``behavior``, ``people``; one row for every step of every
     group that has at least one person in the funnel (``people`` may be 0 for later steps).
     """
     levels = person_levels(tables, steps=steps, window_seconds=window_seconds, mode=mode,
-                           date_from=date_from, date_to=date_to, by=by)
+                           date_from=date_from, date_to=date_to, by=by, days_last_24_hours=days_last_24_hours)
     counts = levels.group_by(["grp", "level"]).aggregate(n=levels.count())
     step_table = ibis.memtable({"step": list(range(1, len(steps) + 1)), "behavior": list(steps)})
     # people at step s = Σ persons whose furthest level ≥ s; every group that has anyone gets every step

@@ -20,6 +20,7 @@ from shopops.analytics.queries import paths as path_queries
 from shopops.analytics.queries import retention as retention_queries
 from shopops.analytics.selectors.coverage import behaviour_coverage
 from shopops.analytics.selectors.metrics import parse_period
+from shopops.core.clock import DEFAULT_TZ, days_last_24_hours
 from shopops.core.errors import ErrorCollector
 
 MAX_DAYS = 400  # a longer range is a mistake more often than a wish; the benchmark calls the builders directly
@@ -122,7 +123,8 @@ def funnel_report(*, shop: Any, steps: Any, date_from: Any, date_to: Any, window
     start, end = parse_dates(date_from, date_to, errors)
     errors.raise_if_any(_("The funnel cannot be computed."))
     tables = tables or tables_for(shop)
-    params = {"steps": step_list, "window_seconds": seconds, "mode": mode, "date_from": start, "date_to": end}
+    params = {"steps": step_list, "window_seconds": seconds, "mode": mode, "date_from": start, "date_to": end,
+              "days_last_24_hours": days_last_24_hours(start, end, shop.timezone if shop is not None else DEFAULT_TZ)}
     overall, raw = remember("behaviour.funnel", tables, {**params, "by": by}, lambda t: _funnel_raw(t, params, by))
     groups = []
     if by:
