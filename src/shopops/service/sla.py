@@ -10,7 +10,7 @@ reply) and resolution (from creation to resolved). The clocks stop while the tic
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,7 @@ from shopops.service.sla_batch import (
     STATES,
     TARGETS,
     WARNING,
+    TargetColumns,
     TicketColumns,
     sla_batch,
 )
@@ -243,16 +244,26 @@ def sla_states_many(histories: Sequence[tuple[Iterable[Event], SlaTargets]], cal
     equal results, a few numpy passes instead of a walk per ticket (the sweep, attainment)."""
     timelines = [_timeline(e for e in events if e.at <= now) for events, _targets in histories]
     columns = sla_batch(_columns(timelines, [t for _e, t in histories]), calendar, to_micros(now))
+    return target_states(columns, range(len(histories)), calendar)
+
+
+def target_states(columns: Mapping[str, TargetColumns], rows: Iterable[int],
+                  calendar: BusinessCalendar) -> list[dict[str, TargetState]]:
+    """The batch's columns → ``sla_states``'s answer for each of ``rows`` (due times in the calendar's zone)."""
     zone = calendar.zone
-    out: list[dict[str, TargetState]] = [{} for _ in histories]
-    for target in TARGETS:
-        found = columns[target]
-        for i in np.flatnonzero(found.state != NONE).tolist():
+    out: list[dict[str, TargetState]] = []
+    for i in rows:
+        states: dict[str, TargetState] = {}
+        for target in TARGETS:
+            found = columns[target]
+            if found.state[i] == NONE:
+                continue
             due, met_at = int(found.due[i]), int(found.met_at[i])
-            out[i][target] = TargetState(
+            states[target] = TargetState(
                 target, None if due == NAT else from_micros(due, zone), STATES[found.state[i]],
                 int(found.used_minutes[i]), int(found.allowance_minutes[i]),
                 None if met_at == NAT else from_micros(met_at, zone))
+        out.append(states)
     return out
 
 
