@@ -183,7 +183,7 @@ class BusinessClock:
     and closing (UTC microseconds) and the working time before it. Working time between two instants is the
     difference of their positions, and adding working time is a search back from a position, so one
     ``np.searchsorted`` does for a million instants what a walk over the days does for one
-    (docs/rules/business-calendar.md#calendar-rules)."""
+    (docs/rules/business-calendar.md#business-clock)."""
 
     first: dt.date
     last: dt.date
