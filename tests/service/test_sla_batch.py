@@ -117,3 +117,17 @@ def test_edge_cases_agree(events):
         if history[0].at <= now:
             assert sla_states_many([(history, targets)], SIX_DAY, now) == [
                 sla_states(history, targets, SIX_DAY, now)]
+
+
+def test_a_due_time_months_away_lengthens_the_clock_and_one_years_away_is_refused():
+    rare = calendar_build(tz="Asia/Shanghai", week=["", "", "", "", "", "", "10:00-10:01"], holidays="")
+    history = [Event(sla.CREATED, at("2024-03-04 09:00"))]
+    now = at("2024-03-05 09:00")
+    twenty_weeks = SlaTargets(resolution=20)
+    (batch,) = sla_states_many([(history, twenty_weeks)], rare, now)
+    assert batch == sla_states(history, twenty_weeks, rare, now)
+    assert batch[sla.RESOLUTION].due == at("2024-07-21 10:01")  # the 20th Sunday
+    with pytest.raises(InvalidInput):
+        sla_states_many([(history, SlaTargets(resolution=200))], rare, now)  # 200 weeks: past MAX_SEARCH_DAYS
+    with pytest.raises(InvalidInput):
+        sla_states(history, SlaTargets(resolution=200), rare, now)
