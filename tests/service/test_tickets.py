@@ -17,7 +17,7 @@ from shopops.reports.models import TodoItem
 from shopops.service import tasks
 from shopops.service.models import BusinessCalendar, Ticket, TicketEvent
 from shopops.service.selectors.calendars import calendar_for, policy_matching
-from shopops.service.selectors.tickets import sla_attainment, ticket_list
+from shopops.service.selectors.tickets import sla_attainment, ticket_list, ticket_sla, tickets_sla
 from shopops.service.services import sla as sla_services
 from shopops.service.services.calendars import calendar_default_ensure, calendar_save, sla_policy_create
 from shopops.service.services.sla import TODO_SOURCE, sla_sweep
@@ -255,3 +255,30 @@ def test_the_sweep_is_a_periodic_task_for_every_shop(shop, policy, new_shop, mon
     result = sla_services.sla_sweep_all(now=at(f"{MONDAY} 12:00"))
     assert result[new_shop.code] == {"error": 1}
     assert result[shop.code]["breached"] == 1  # its first response (3 of its 8 resolution hours are used)
+
+
+def test_the_batch_of_many_tickets_equals_each_ticket_on_its_own(new_shop):
+    """``tickets_sla`` (one batch per calendar: the sweep and attainment) gives what ``ticket_sla`` gives."""
+    calendar_save(shop=new_shop, name="午休", week=["09:00-12:00, 13:30-18:00"] * 6, holidays="cn")
+    plain = sla_policy_create(shop=new_shop, name="标准", first_response=60, next_response=120, resolution=480)
+    lunch = sla_policy_create(shop=new_shop, name="投诉", kind="complaint", first_response=30, resolution=240,
+                              calendar="午休", warn_percent=50)
+    assert plain.calendar_id != lunch.calendar_id
+    made = []
+    for hour, kind in [(8, "inquiry"), (9, "complaint"), (11, "inquiry"), (12, "complaint"), (17, "complaint")]:
+        ticket, _ = ticket_open(shop=new_shop, subject=f"{kind} {hour}", kind=kind, at=at(f"{MONDAY} {hour:02}:40"))
+        made.append(ticket)
+    ticket_reply(shop=new_shop, ticket_id=made[0].pk, text="您好", at=at(f"{MONDAY} 09:20"))
+    ticket_pause(shop=new_shop, ticket_id=made[0].pk, at=at(f"{MONDAY} 09:30"))
+    ticket_customer_message(shop=new_shop, ticket_id=made[0].pk, text="还在吗", at=at(f"{MONDAY} 15:00"))
+    ticket_reply(shop=new_shop, ticket_id=made[1].pk, text="抱歉", at=at(f"{MONDAY} 11:00"))
+    ticket_pause(shop=new_shop, ticket_id=made[1].pk, at=at(f"{MONDAY} 11:10"))
+    ticket_resume(shop=new_shop, ticket_id=made[1].pk, at=at("2026-11-17 14:00"))
+    ticket_resolve(shop=new_shop, ticket_id=made[3].pk, at=at(f"{MONDAY} 16:00"))
+    tickets = list(Ticket.objects.filter(shop=new_shop).select_related("policy", "policy__calendar")
+                   .prefetch_related("events").order_by("id"))
+    assert {t.policy_id for t in tickets} == {plain.pk, lunch.pk}
+    now = at("2026-11-17 16:00")
+    batch = tickets_sla(tickets, now)
+    assert batch == [ticket_sla(t, now) for t in tickets]
+    assert {s.state for states in batch for s in states.values()} >= {"met", "breached"}

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+import numpy as np
 
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.text import gettext_noop
@@ -26,6 +28,7 @@ HOLIDAY_SOURCES = (HOLIDAYS_CN, HOLIDAYS_NONE)
 WEEKDAYS = 7  # Monday first, as dt.date.weekday()
 MAX_SEARCH_DAYS = 3 * 366  # a due time further than this is refused: the calendar barely opens
 ZERO = dt.timedelta(0)
+T = TypeVar("T")
 _PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -155,24 +158,104 @@ def _day_periods(calendar: BusinessCalendar, day: dt.date) -> Day:
     return calendar.week[day.weekday()]
 
 
-def _intervals_from(calendar: BusinessCalendar, start: dt.datetime,
-                    days: int | None = None) -> Iterator[tuple[dt.datetime, dt.datetime]]:
-    """The working intervals (UTC, half-open) that end after ``start``, in order, ``start`` clipped in: those
-    of ``days`` days, or else up to MAX_SEARCH_DAYS and then InvalidInput (a due time that far away means the
-    calendar barely opens)."""
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+NAT = int(np.iinfo(np.int64).min)  # "no instant" in an int64 column of microseconds (numpy's NaT)
+_CHUNK_DAYS = 64  # clocks start and end on chunk boundaries, so nearby instants share a cached clock
+
+
+def to_micros(instant: dt.datetime) -> int:
+    """An aware instant as integer microseconds since 1970-01-01 UTC (exact, unlike a float timestamp)."""
+    return (instant - EPOCH) // MICROSECOND
+
+
+def from_micros(micros: int, zone: ZoneInfo) -> dt.datetime:
+    return (EPOCH + dt.timedelta(microseconds=int(micros))).astimezone(zone)
+
+
+class BeyondClock(Exception):
+    """An instant or an addition falls after the clock's last day (build a longer clock)."""
+
+
+@dataclass(frozen=True, eq=False)
+class BusinessClock:
+    """A calendar's working periods over the local dates [first, last] as one index: each period's opening
+    and closing (UTC microseconds) and the working time before it. Working time between two instants is the
+    difference of their positions, and adding working time is a search back from a position, so one
+    ``np.searchsorted`` does for a million instants what a walk over the days does for one
+    (docs/rules/business-calendar.md#business-clock)."""
+
+    first: dt.date
+    last: dt.date
+    opens: np.ndarray
+    closes: np.ndarray
+    before: np.ndarray  # working microseconds from the first day up to each period's opening
+
+    def position(self, instants: np.ndarray) -> np.ndarray:
+        """Working microseconds from the clock's first day up to each instant (int64 microseconds)."""
+        if not len(self.opens):
+            return np.zeros(len(instants), dtype=np.int64)
+        index = np.searchsorted(self.opens, instants, side="right") - 1
+        safe = np.maximum(index, 0)
+        inside = np.minimum(instants - self.opens[safe], self.closes[safe] - self.opens[safe])
+        return np.where(index >= 0, self.before[safe] + inside, 0)
+
+    def advance(self, starts: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        """The instant ``amounts`` of working time after each start; a start outside working time starts at
+        the next opening (zero gives the next opening, or the start itself inside a period). BeyondClock
+        when one would fall after the clock's last period."""
+        target = self.position(starts) + amounts
+        ends = self.before + (self.closes - self.opens)
+        index = np.maximum(np.searchsorted(ends, target, side="left"),
+                           np.searchsorted(self.closes, starts, side="right"))
+        if len(index) and int(index.max()) >= len(self.opens):
+            raise BeyondClock
+        return self.opens[index] + (target - self.before[index])
+
+
+def business_clock(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> BusinessClock:
+    """The clock of the calendar over at least [first, last] (widened to whole chunks and cached)."""
+    low = first.toordinal() // _CHUNK_DAYS * _CHUNK_DAYS
+    high = -(-(last.toordinal() + 1) // _CHUNK_DAYS) * _CHUNK_DAYS - 1
+    return _clock(calendar, dt.date.fromordinal(max(low, 1)), dt.date.fromordinal(high))
+
+
+@lru_cache(maxsize=64)
+def _clock(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> BusinessClock:
     zone = calendar.zone
-    start = start.astimezone(dt.UTC)
-    day = start.astimezone(zone).date()
-    for offset in range((MAX_SEARCH_DAYS if days is None else days) + 1):
-        current = day + dt.timedelta(days=offset)
-        for period in _day_periods(calendar, current):
-            opens = dt.datetime.combine(current, period.start, tzinfo=zone).astimezone(dt.UTC)
-            closes = dt.datetime.combine(current, period.end, tzinfo=zone).astimezone(dt.UTC)
-            if closes > start:
-                yield max(opens, start), closes
-    if days is not None:
-        return
-    raise InvalidInput(gettext_noop("The calendar has no working time within %(days)s days.", days=MAX_SEARCH_DAYS))
+    opens: list[int] = []
+    closes: list[int] = []
+    for offset in range((last - first).days + 1):
+        day = first + dt.timedelta(days=offset)
+        for period in _day_periods(calendar, day):
+            opens.append(to_micros(dt.datetime.combine(day, period.start, tzinfo=zone)))
+            closes.append(to_micros(dt.datetime.combine(day, period.end, tzinfo=zone)))
+    open_at, close_at = np.array(opens, dtype=np.int64), np.array(closes, dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(close_at - open_at)[:-1])).astype(np.int64) if opens else open_at
+    return BusinessClock(first, last, open_at, close_at, before)
+
+
+def local_day(micros: int, calendar: BusinessCalendar) -> dt.date:
+    return from_micros(micros, calendar.zone).date()
+
+
+def clock_reaching(calendar: BusinessCalendar, earliest: int, latest: int,
+                   attempt: Callable[[BusinessClock], T]) -> T:
+    """``attempt`` on a clock from ``earliest``'s local date that covers ``latest``, lengthened while it
+    raises BeyondClock, at most MAX_SEARCH_DAYS past ``latest``; then InvalidInput (a due time that far
+    away means the calendar barely opens)."""
+    first, last = local_day(earliest, calendar), local_day(latest, calendar)
+    days = _CHUNK_DAYS
+    while True:
+        clock = business_clock(calendar, first - dt.timedelta(days=1),
+                               last + dt.timedelta(days=min(days, MAX_SEARCH_DAYS)))
+        try:
+            return attempt(clock)
+        except BeyondClock:
+            if days >= MAX_SEARCH_DAYS:
+                raise InvalidInput(gettext_noop("The calendar has no working time within %(days)s days.",
+                                                days=MAX_SEARCH_DAYS)) from None
+            days *= 4
 
 
 def _as_delta(hours: float | int | dt.timedelta) -> dt.timedelta:
@@ -194,12 +277,10 @@ def add_business_hours(start: dt.datetime, hours: float | int | dt.timedelta,
     working time starts at the next opening (so zero hours gives the next opening, or ``start`` itself when
     it is inside a period)."""
     _aware(start)
-    remaining = _as_delta(hours)
-    for opens, closes in _intervals_from(calendar, start):
-        if remaining <= closes - opens:
-            return (opens + remaining).astimezone(calendar.zone)
-        remaining -= closes - opens
-    raise AssertionError("unreachable: _intervals_from raises when it runs out")
+    at = np.array([to_micros(start)], dtype=np.int64)
+    amount = np.array([_as_delta(hours) // MICROSECOND], dtype=np.int64)
+    due = clock_reaching(calendar, int(at[0]), int(at[0]), lambda clock: clock.advance(at, amount))
+    return from_micros(int(due[0]), calendar.zone)
 
 
 def business_time_between(a: dt.datetime, b: dt.datetime, calendar: BusinessCalendar) -> dt.timedelta:
@@ -208,10 +289,8 @@ def business_time_between(a: dt.datetime, b: dt.datetime, calendar: BusinessCale
     _aware(b)
     if b <= a:
         return ZERO
-    b = b.astimezone(dt.UTC)
-    total = ZERO
-    for opens, closes in _intervals_from(calendar, a, days=(b - a).days + 2):
-        if opens >= b:
-            break
-        total += min(closes, b) - opens
-    return total
+    ends = np.array([to_micros(a), to_micros(b)], dtype=np.int64)
+    clock = business_clock(calendar, local_day(int(ends[0]), calendar) - dt.timedelta(days=1),
+                           local_day(int(ends[1]), calendar) + dt.timedelta(days=1))
+    low, high = clock.position(ends)
+    return dt.timedelta(microseconds=int(high - low))

@@ -4,7 +4,7 @@ agent and per channel over a period."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from shopops.core.clock import day_bounds
 from shopops.core.models import Shop
 from shopops.service import sla
-from shopops.service.models import Ticket, TicketEvent
+from shopops.service.models import SlaPolicy, Ticket, TicketEvent
 from shopops.service.selectors.calendars import calendar_of, targets_of
 
 OPEN_STATUSES = (Ticket.Status.OPEN, Ticket.Status.PENDING)
@@ -48,6 +48,22 @@ def ticket_sla(ticket: Ticket, now: dt.datetime, events: Iterable[TicketEvent] |
         return {}
     history = ticket.events.all() if events is None else events
     return sla.sla_states(sla_events(ticket, history), targets_of(policy), calendar_of(policy.calendar), now)
+
+
+def tickets_sla(tickets: Sequence[Ticket], now: dt.datetime) -> list[dict[str, sla.TargetState]]:
+    """``ticket_sla`` of many tickets (their policies, calendars and events loaded), one batch per calendar
+    (service.sla_batch): the same states, computed in columns."""
+    out: list[dict[str, sla.TargetState]] = [{} for _ in tickets]
+    by_calendar: dict[int, list[tuple[int, SlaPolicy]]] = {}
+    for i, ticket in enumerate(tickets):
+        if ticket.policy is not None:
+            by_calendar.setdefault(ticket.policy.calendar_id, []).append((i, ticket.policy))
+    for members in by_calendar.values():
+        histories = [(sla_events(tickets[i], tickets[i].events.all()), targets_of(policy)) for i, policy in members]
+        calendar = calendar_of(members[0][1].calendar)
+        for (i, _policy), states in zip(members, sla.sla_states_many(histories, calendar, now), strict=True):
+            out[i] = states
+    return out
 
 
 def ticket_list(*, shop: Shop, status: str = "", kind: str = "", assignee_id: int | None = None,
@@ -116,8 +132,8 @@ def sla_attainment(*, shop: Shop, date_from: dt.date, date_to: dt.date, now: dt.
     by_agent: dict[Any, dict[str, Any]] = {}
     by_channel: dict[Any, dict[str, Any]] = {}
     breaches: list[dict[str, Any]] = []
-    for ticket in tickets:
-        states = ticket_sla(ticket, now)
+    listed = list(tickets)
+    for ticket, states in zip(listed, tickets_sla(listed, now), strict=True):
         agent = ticket.assignee.get_username() if ticket.assignee is not None else None
         for groups, key in ((by_agent, agent), (by_channel, ticket.channel or None)):
             group = groups.setdefault(key, {"tickets": 0, "targets": _tally()})

@@ -16,7 +16,7 @@ from shopops.reports.services import todo_close_missing, todo_upsert
 from shopops.service import sla
 from shopops.service.models import Ticket
 from shopops.service.selectors.calendars import policy_matching
-from shopops.service.selectors.tickets import OPEN_STATUSES, ticket_sla
+from shopops.service.selectors.tickets import OPEN_STATUSES, ticket_sla, tickets_sla
 
 TODO_SOURCE = "service_sla"
 log = logging.getLogger(__name__)
@@ -34,10 +34,11 @@ def sla_policy_assign(ticket: Ticket) -> None:
                                     priority=ticket.priority)
 
 
-def sla_refresh(ticket: Ticket, *, now: dt.datetime, save: bool = True) -> dict[str, sla.TargetState]:
+def sla_refresh(ticket: Ticket, *, now: dt.datetime, save: bool = True,
+                states: dict[str, sla.TargetState] | None = None) -> dict[str, sla.TargetState]:
     """Recompute the ticket's due times and worst state at ``now`` (a due time is None while its clock is
-    stopped or when the target is met) and store them."""
-    states = ticket_sla(ticket, now)
+    stopped or when the target is met) and store them; ``states``: already computed (the sweep's batch)."""
+    states = ticket_sla(ticket, now) if states is None else states
 
     def running_due(target: str) -> dt.datetime | None:
         state = states.get(target)
@@ -63,9 +64,10 @@ def sla_sweep(*, shop: Shop, now: dt.datetime) -> dict[str, int]:
     tickets = (Ticket.objects.filter(shop=shop, status__in=OPEN_STATUSES, merged_into__isnull=True,
                                      policy__isnull=False)
                .select_related("policy", "policy__calendar", "assignee").prefetch_related("events"))
-    for ticket in tickets:
+    listed = list(tickets)
+    for ticket, computed in zip(listed, tickets_sla(listed, now), strict=True):
         counts["tickets"] += 1
-        for target, state in sla_refresh(ticket, now=now).items():
+        for target, state in sla_refresh(ticket, now=now, states=computed).items():
             if state.state not in (sla.WARNING, sla.BREACHED) or state.met_at is not None:
                 continue
             key = f"ticket:{ticket.pk}:{target}:{state.state}"
