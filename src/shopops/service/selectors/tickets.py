@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from shopops.core.clock import day_bounds
 from shopops.core.models import Shop
@@ -51,10 +51,17 @@ def ticket_sla(ticket: Ticket, now: dt.datetime, events: Iterable[TicketEvent] |
 
 
 def ticket_list(*, shop: Shop, status: str = "", kind: str = "", assignee_id: int | None = None,
-                channel: str = "", sla_state: str = "", unassigned: bool = False) -> QuerySet[Ticket]:
-    """The shop's tickets, newest first; merged tickets are left out (their history lives on)."""
+                channel: str = "", sla_state: str = "", unassigned: bool = False, q: str = "",
+                ) -> QuerySet[Ticket]:
+    """The shop's tickets, newest first; merged tickets are left out (their history lives on). ``q`` finds
+    a ticket number, a word of the subject, an order number or a customer's nickname or code."""
     qs = (Ticket.objects.filter(shop=shop, merged_into__isnull=True)
           .select_related("assignee", "customer", "order"))
+    if q := q.strip():
+        matches = (Q(subject__icontains=q) | Q(order__order_no__icontains=q) | Q(customer__name__icontains=q)
+                   | Q(customer__code=q))
+        number = q.lstrip("#")
+        qs = qs.filter(matches | Q(pk=int(number)) if number.isdigit() and len(number) < 19 else matches)
     if status:
         qs = qs.filter(status=status)
     if kind:
