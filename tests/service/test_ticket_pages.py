@@ -48,19 +48,28 @@ def test_the_list_shows_words_badges_and_filters(client_as, ticket):
     response = client_as("service").get(reverse("web:service_tickets"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"#{ticket.pk}" in html and "&lt;script&gt;" in html and SCRIPT not in html
+    assert f"#{ticket.pk} " in html and "&lt;script&gt;" in html and SCRIPT not in html
     text = visible_text(html)
     for code in RAW_CODES:
         assert not re.search(rf"\b{code}\b", text), code
     assert ticket.get_kind_display() in text and ticket.get_priority_display() in text
     filtered = client_as("service").get(reverse("web:service_tickets"), {"type": "inquiry"}).content.decode()
-    assert f"#{ticket.pk}<" not in filtered
+    assert f"#{ticket.pk} " not in filtered
+
+
+def test_a_passed_due_time_shows_and_filters_as_breached(client_as, ticket):
+    """The stored state dates from the ticket's last event; a due time gone by is a breach on the list."""
+    assert ticket.sla_state != "breached" and ticket.first_response_due is not None
+    html = client_as("service").get(reverse("web:service_tickets"), {"sla": "breached"}).content.decode()
+    assert f"#{ticket.pk} " in html and "✕" in html
+    html = client_as("service").get(reverse("web:service_tickets"), {"sla": "ok"}).content.decode()
+    assert f"#{ticket.pk} " not in html
 
 
 def test_my_tickets_lists_only_mine(client_as, user_of, shop, ticket):
     mine, _new = ticket_open(shop=shop, subject="只给客服的工单", assignee_id=user_of("service").pk)
     html = client_as("service").get(reverse("web:service_tickets"), {"assignee": "me"}).content.decode()
-    assert f"#{mine.pk}<" in html and f"#{ticket.pk}<" not in html
+    assert f"#{mine.pk} " in html and f"#{ticket.pk} " not in html
 
 
 def test_the_detail_shows_order_customer_sla_and_escaped_history(client_as, ticket, order):
@@ -164,7 +173,7 @@ def test_another_shop_never_sees_the_ticket(client, second_shop, ticket):
     assert client.get(reverse("web:service_ticket", args=[ticket.pk])).status_code == 404
     assert act(client, ticket, action="note", text="越界").status_code == 404
     listed = client.get(reverse("web:service_tickets")).content.decode()
-    assert f"#{ticket.pk}<" not in listed and "客户留言" not in listed
+    assert f"#{ticket.pk} " not in listed and "客户留言" not in listed
     mine, _new = ticket_open(shop=second_shop.shop, subject="乙店工单")
     response = client.post(reverse("web:service_ticket_act", args=[mine.pk]), {"action": "merge",
                                                                               "into": str(ticket.pk)})
@@ -221,6 +230,7 @@ def test_settings_refuse_bad_fields_by_name(client_as, shop):
     assert response.status_code == 422
     html = response.content.decode()
     assert 'data-field="closed"' in html and "2026-13-45" in html
+    assert 'data-field="week0"' in html and 'data-field="timezone"' in html  # every problem at once
     response = save(admin, what="calendar", name="坏日历", timezone="Mars/Base", holidays="cn", closed="",
                     working="", **{**WEEK, "week0": "9点到6点"})
     html = response.content.decode()

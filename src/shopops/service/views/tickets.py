@@ -25,11 +25,20 @@ from shopops.channels.selectors import channel_options
 from shopops.core import roles
 from shopops.core.clock import now as clock_now
 from shopops.core.errors import FieldError, InvalidInput, NotFound, ShopOpsError
+from shopops.core.i18n import said_errors
 from shopops.core.selectors import users_of_shop
 from shopops.members.selectors import customer_list
 from shopops.orders.selectors import order_detail, order_list
+from shopops.service import calendar as cal
 from shopops.service import sla
-from shopops.service.models import BusinessCalendar, SlaPolicy, Ticket, TicketEvent, TicketKind, TicketPriority
+from shopops.service.models import (
+    BusinessCalendar,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketPriority,
+)
 from shopops.service.selectors import tickets as selectors
 from shopops.service.selectors.calendars import calendars_of, policies_of
 from shopops.service.services import calendars as calendar_services
@@ -52,7 +61,7 @@ SLA_PERIOD_DAYS = 30
 
 def sla_state_label(state: str) -> str:
     """A ticket's or target's SLA state in words (a sign first, so a list shows it at a glance)."""
-    return {sla.OK: _("On time"), sla.WARNING: _("⚠ Due soon"), sla.BREACHED: _("⛔ Breached"),
+    return {sla.OK: _("On time"), sla.WARNING: _("▲ Due soon"), sla.BREACHED: _("✕ Breached"),
             sla.MET: _("✓ Met")}.get(state, "—")
 
 
@@ -93,9 +102,7 @@ def _assignee(ticket: Ticket) -> str:
 
 def _columns(user: Any, now: dt.datetime) -> list[Column]:
     columns = [
-        Column("id", gettext_lazy("Ticket"), lambda t: f"#{t.pk}",
-               link=lambda t: reverse("web:service_ticket", args=[t.pk])),
-        Column("subject", gettext_lazy("Subject"), lambda t: t.subject,
+        Column("ticket", gettext_lazy("Ticket"), lambda t: f"#{t.pk} {t.subject}",
                link=lambda t: reverse("web:service_ticket", args=[t.pk])),
         Column("type", gettext_lazy("Type"), lambda t: t.get_kind_display()),
         Column("priority", gettext_lazy("Priority"), lambda t: t.get_priority_display()),
@@ -107,7 +114,7 @@ def _columns(user: Any, now: dt.datetime) -> list[Column]:
                link=lambda t: reverse("web:order_detail", args=[t.order_id]) if t.order_id else ""),
         Column("assignee", gettext_lazy("Assignee"), _assignee),
         Column("age", gettext_lazy("Age"), lambda t: age_label(t.created_at, now)),
-        Column("sla", gettext_lazy("SLA"), lambda t: sla_state_label(t.sla_state)),
+        Column("sla", gettext_lazy("SLA"), lambda t: sla_state_label(selectors.sla_state_now(t, now))),
         Column("due", gettext_lazy("Next due"), lambda t: local_time(_next_due(t))),
     ]
     hidden = {"customer"} if not user.has_perm(roles.VIEW_CUSTOMERS) else set()
@@ -127,7 +134,7 @@ def _people(request: HttpRequest) -> list[tuple[str, str]]:
 
 @page_requires(roles.VIEW_TICKETS)
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    g = request.GET
+    g, now = request.GET, clock_now()
     who = g.get("assignee", "")
     assignee_id = request.user.pk if who == MINE else parse_id(who)
     if who and who not in (MINE, UNASSIGNED) and assignee_id is None:
@@ -135,7 +142,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.ticket_list(shop=request.shop, status=_choice(g, "status", Ticket.Status.values),
                                kind=_choice(g, "type", TicketKind.values), assignee_id=assignee_id,
                                unassigned=who == UNASSIGNED, channel=g.get("channel", ""),
-                               sla_state=_choice(g, "sla", sla.STATES), q=g.get("q", "")[:100])
+                               sla_state=_choice(g, "sla", sla.STATES), q=g.get("q", "")[:100], now=now)
     actions = [{"url": "?assignee=me", "label": _("My tickets")}]
     if request.user.has_perm(roles.SERVE_CUSTOMERS):
         actions.insert(0, {"url": reverse("web:service_ticket_new"), "label": _("New ticket")})
@@ -143,7 +150,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
                 {"url": reverse("web:service_settings"), "label": _("Service settings")}]
     page = ListPage(
         title=_("My tickets") if who == MINE else gettext_lazy("Tickets"),
-        columns=_columns(request.user, clock_now()),
+        columns=_columns(request.user, now),
         filters=[
             Filter("status", gettext_lazy("Status"), [(v, str(label)) for v, label in Ticket.Status.choices]),
             Filter("type", gettext_lazy("Type"), [(v, str(label)) for v, label in TicketKind.choices]),
@@ -198,11 +205,12 @@ def _detail_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     return {
         "ticket": ticket, "channel_name": channel_label(ticket.channel) if ticket.channel else "",
         "age": age_label(ticket.created_at, now),
-        "sla_state": sla_state_label(ticket.sla_state),
+        "sla_state": sla_state_label(sla.worst_state(states.values()) or ""),
         "sla_rows": [{"label": target_label(t), "due": s.due, "state": sla_state_label(s.state), "code": s.state,
                       "used": s.used_minutes, "allowance": s.allowance_minutes, "met_at": s.met_at}
                      for t, s in states.items()],
-        "history": [{"event": e, "kind": e.get_kind_display(), "what": _event_line(e, names),
+        "history": [{"event": e, "kind": _("Ticket opened") if e.kind == TicketEvent.Kind.CREATED
+                     else e.get_kind_display(), "what": _event_line(e, names),
                      "actor": e.actor.get_username() if e.actor else ""} for e in events],
         "people": people,
         "show_order": request.user.has_perm(roles.VIEW_ORDERS),
@@ -421,7 +429,7 @@ def _calendar_labels() -> dict[str, Any]:
 def _policy_labels() -> dict[str, Any]:
     return {"name": _("Name"), "channel": _("Channel"), "type": _("Type"), "priority": _("Priority"),
             "first_response": _("First response (minutes)"), "next_response": _("Next response (minutes)"),
-            "resolution": _("Resolution (minutes)"), "warn_percent": _("Warn at (% of the time used)"),
+            "resolution": _("Resolution (minutes)"), "warn_percent": _("Warn at (percent of the time used)"),
             "calendar": _("Business calendar")}
 
 
@@ -470,18 +478,27 @@ def _whole(text: str, field: str, errors: list[FieldError]) -> int | None:
     return int(text)
 
 
+def _week_field(error: FieldError) -> FieldError:
+    """The calendar names weekday i's field ``week[i]``; the form's input is ``week<i>``."""
+    return FieldError(re.sub(r"week\[(\d)\]", r"week\1", error.field), error.message)
+
+
 def _save_calendar(request: HttpRequest, form: dict[str, str]) -> str:
     errors: list[FieldError] = []
     closed, working = _dates(form["closed"], "closed", errors), _dates(form["working"], "working", errors)
-    if errors:
-        raise InvalidInput(_("The business calendar was not saved."), errors)
+    week, holidays = [form[f] for f in WEEK_FIELDS], "cn" if form["holidays"] == "cn" else ""
+    if errors:  # the other fields are checked too, so every problem is told at once
+        try:
+            cal.calendar_build(tz=form["timezone"], week=week, holidays=holidays)
+        except InvalidInput as exc:
+            errors += said_errors(exc.errors)
+        raise InvalidInput(_("The business calendar was not saved."), [_week_field(e) for e in errors])
     try:
         record = calendar_services.calendar_save(
-            shop=request.shop, name=form["name"], week=[form[f] for f in WEEK_FIELDS], timezone=form["timezone"],
-            holidays="cn" if form["holidays"] == "cn" else "", closed=closed, working=working, actor=request.user)
-    except InvalidInput as exc:  # the calendar names weekday i's field week[i]
-        raise InvalidInput(exc.detail, [FieldError(re.sub(r"week\[(\d)\]", r"week\1", e.field), e.message)
-                                        for e in exc.errors]) from None
+            shop=request.shop, name=form["name"], week=week, timezone=form["timezone"], holidays=holidays,
+            closed=closed, working=working, actor=request.user)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.detail, [_week_field(e) for e in exc.errors]) from None
     return _("Business calendar %(name)s saved.") % {"name": record.name}
 
 
