@@ -163,6 +163,10 @@ def test_a_new_ticket_with_bad_fields_names_them(client_as, shop):
     assert 'data-field="order_no"' in html and 'data-field="customer"' in html and "NO-SUCH-ORDER" in html
     response = client_as("service").post(reverse("web:service_ticket_new"), {
         "channel": "nowhere", "type": "logistics", "priority": "high", "order_no": "", "customer": "",
+        "assignee": "somebody", "subject": "", "text": "x"})
+    assert response.status_code == 422 and 'data-field="assignee"' in response.content.decode()
+    response = client_as("service").post(reverse("web:service_ticket_new"), {
+        "channel": "nowhere", "type": "logistics", "priority": "high", "order_no": "", "customer": "",
         "assignee": "", "subject": "", "text": "x"})
     assert response.status_code == 422 and 'data-field="channel"' in response.content.decode()
     assert Ticket.objects.filter(shop=shop).count() == before

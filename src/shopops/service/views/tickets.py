@@ -354,13 +354,15 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         lookup_errors: list[FieldError] = []
         order_id, customer_id = _lookup(request, form, lookup_errors)
         assignee_id = parse_id(form["assignee"]) if form["assignee"] else None
+        if form["assignee"] and assignee_id is None:
+            lookup_errors.append(FieldError("assignee", _("Choose someone from the list.")))
         try:
             if lookup_errors:
                 raise InvalidInput(_("The ticket was not opened."), lookup_errors)
             ticket, created = services.ticket_open(
                 shop=request.shop, actor=request.user, subject=_subject(form), kind=form["type"],
                 priority=form["priority"], channel=form["channel"], order_id=order_id, customer_id=customer_id,
-                assignee_id=assignee_id if form["assignee"] else None, text=form["text"])
+                assignee_id=assignee_id, text=form["text"])
         except ShopOpsError as exc:
             detail, errors = exc.detail, [FieldError("order_no" if e.field == "order" else e.field, e.message)
                                           for e in exc.errors]
