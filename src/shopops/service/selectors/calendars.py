@@ -55,3 +55,13 @@ def policy_matching(*, shop: Shop, channel: str, kind: str, priority: str) -> Sl
         if best is None or rank > best:
             best, found = rank, policy
     return found
+
+
+def calendars_of(*, shop: Shop) -> list[BusinessCalendar]:
+    """The shop's business calendars, the default first."""
+    return list(BusinessCalendar.objects.filter(shop=shop))
+
+
+def policies_of(*, shop: Shop) -> list[SlaPolicy]:
+    """The shop's SLA policies, oldest first (the order ties are broken in), with their calendars."""
+    return list(SlaPolicy.objects.filter(shop=shop).select_related("calendar").order_by("id"))

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from shopops.core.clock import day_bounds
 from shopops.core.models import Shop
@@ -65,12 +65,35 @@ def tickets_sla(tickets: Sequence[Ticket], now: dt.datetime) -> list[dict[str, s
             out[i] = states
     return out
 
+DUE_FIELDS = ("first_response_due", "next_response_due", "resolution_due")
+
+
+def _overdue(now: dt.datetime) -> Q:
+    return Q(**{f"{DUE_FIELDS[0]}__lte": now}) | Q(**{f"{DUE_FIELDS[1]}__lte": now}) | Q(
+        **{f"{DUE_FIELDS[2]}__lte": now})
+
+
+def sla_state_now(ticket: Ticket, now: dt.datetime) -> str:
+    """The state a list shows: the stored one (refreshed on every event and by the sweep), or breached as soon
+    as a running target's stored due time has passed — without recomputing the history."""
+    if any(due is not None and due <= now for due in (getattr(ticket, f) for f in DUE_FIELDS)):
+        return sla.BREACHED
+    return ticket.sla_state
+
 
 def ticket_list(*, shop: Shop, status: str = "", kind: str = "", assignee_id: int | None = None,
-                channel: str = "", sla_state: str = "", unassigned: bool = False) -> QuerySet[Ticket]:
-    """The shop's tickets, newest first; merged tickets are left out (their history lives on)."""
+                channel: str = "", sla_state: str = "", unassigned: bool = False, q: str = "",
+                now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """The shop's tickets, newest first; merged tickets are left out (their history lives on). ``q`` finds
+    a ticket number, a word of the subject, an order number or a customer's nickname or code. Given ``now``,
+    ``sla_state`` filters as ``sla_state_now`` shows (a passed due time is a breach)."""
     qs = (Ticket.objects.filter(shop=shop, merged_into__isnull=True)
           .select_related("assignee", "customer", "order"))
+    if q := q.strip():
+        matches = (Q(subject__icontains=q) | Q(order__order_no__icontains=q) | Q(customer__name__icontains=q)
+                   | Q(customer__code=q))
+        number = q.lstrip("#")
+        qs = qs.filter(matches | Q(pk=int(number)) if number.isdigit() and len(number) < 19 else matches)
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -81,7 +104,11 @@ def ticket_list(*, shop: Shop, status: str = "", kind: str = "", assignee_id: in
         qs = qs.filter(assignee__isnull=True)
     if channel:
         qs = qs.filter(channel=channel)
-    if sla_state:
+    if sla_state and now is not None and sla_state == sla.BREACHED:
+        qs = qs.filter(Q(sla_state=sla_state) | _overdue(now))
+    elif sla_state and now is not None:
+        qs = qs.filter(Q(sla_state=sla_state) & ~_overdue(now))
+    elif sla_state:
         qs = qs.filter(sla_state=sla_state)
     return qs.order_by("-created_at", "-id")
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shopops.channels.domain import CHANNEL_CODES
-from shopops.core.errors import Conflict, FieldError, InvalidInput
+from shopops.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from shopops.core.i18n import said_errors, say
 from shopops.core.models import Shop, User
 from shopops.core.services import audit_record
@@ -73,14 +73,11 @@ def _minutes(errors: list[FieldError], field: str, value: int | None) -> int | N
     return value
 
 
-def sla_policy_create(*, shop: Shop, name: str, first_response: int | None = None,
-                      next_response: int | None = None, resolution: int | None = None, channel: str = "",
-                      kind: str = "", priority: str = "", warn_percent: int = 75, calendar: str | None = None,
-                      actor: User | None = None) -> SlaPolicy:
-    """A policy of targets in business minutes on a calendar (the default one unless named); blank channel,
-    type or priority match any ticket."""
+def sla_policy_errors(*, name: str, first_response: int | None, next_response: int | None, resolution: int | None,
+                   channel: str, kind: str, priority: str, warn_percent: int) -> list[FieldError]:
+    """Every problem of a policy's fields at once, each naming its field (a form checks its own reading of
+    the numbers first, then these)."""
     errors: list[FieldError] = []
-    name = (name or "").strip()
     if not name or len(name) > 80:
         errors.append(FieldError("name", _("Give a name of 1 to %(max)d characters.") % {"max": 80}))
     if channel and channel not in CHANNEL_CODES:
@@ -96,24 +93,59 @@ def sla_policy_create(*, shop: Shop, name: str, first_response: int | None = Non
         errors.append(FieldError("resolution", _("Give at least one target.")))
     if not 1 <= warn_percent <= 100:
         errors.append(FieldError("warn_percent", _("Give a percentage from 1 to 100.")))
-    with transaction.atomic():
-        record = calendar_named(shop=shop, name=calendar) if calendar else calendar_default_ensure(shop=shop)
-        if record is None:
-            errors.append(FieldError("calendar", _("No business calendar named %(name)s.") % {"name": calendar}))
-        if errors:
-            raise InvalidInput(_("The SLA policy was not saved."), errors)
-        assert record is not None
-        try:
-            with transaction.atomic():
-                policy = SlaPolicy.objects.create(
-                    shop=shop, name=name, channel=channel, kind=kind, priority=priority,
-                    first_response_minutes=first_response, next_response_minutes=next_response,
-                    resolution_minutes=resolution, warn_percent=warn_percent, calendar=record)
-        except IntegrityError:
-            raise Conflict(_("An SLA policy named %(name)s exists already.") % {"name": name}) from None
-        audit_record(action="sla_policy.create", object_type="sla_policy", object_id=policy.pk, shop=shop,
-                     actor=actor, object_repr=name,
-                     changes={"channel": channel, "type": kind, "priority": priority,
-                              "first_response": first_response, "next_response": next_response,
-                              "resolution": resolution, "warn_percent": warn_percent, "calendar": record.name})
+    return errors
+
+
+def sla_policy_create(*, shop: Shop, name: str, first_response: int | None = None,
+                      next_response: int | None = None, resolution: int | None = None, channel: str = "",
+                      kind: str = "", priority: str = "", warn_percent: int = 75, calendar: str | None = None,
+                      actor: User | None = None) -> SlaPolicy:
+    """A policy of targets in business minutes on a calendar (the default one unless named); blank channel,
+    type or priority match any ticket."""
+    return sla_policy_save(shop=shop, policy_id=None, name=name, first_response=first_response,
+                           next_response=next_response, resolution=resolution, channel=channel, kind=kind,
+                           priority=priority, warn_percent=warn_percent, calendar=calendar, actor=actor)
+
+
+@transaction.atomic
+def sla_policy_save(*, shop: Shop, policy_id: int | None, name: str, first_response: int | None = None,
+                    next_response: int | None = None, resolution: int | None = None, channel: str = "",
+                    kind: str = "", priority: str = "", warn_percent: int = 75, calendar: str | None = None,
+                    active: bool = True, actor: User | None = None) -> SlaPolicy:
+    """Create a policy (``policy_id`` None) or change one of the shop's (every field checked first; nothing is
+    written when one is bad). Tickets keep their policy; their due times follow at the next SLA refresh."""
+    name = (name or "").strip()
+    errors = sla_policy_errors(name=name, first_response=first_response, next_response=next_response,
+                            resolution=resolution, channel=channel, kind=kind, priority=priority,
+                            warn_percent=warn_percent)
+    policy = None
+    if policy_id is not None:
+        policy = SlaPolicy.objects.select_for_update().filter(shop=shop, pk=policy_id).first()
+        if policy is None:
+            raise NotFound(_("No SLA policy %(id)s.") % {"id": policy_id})
+    record = calendar_named(shop=shop, name=calendar) if calendar else calendar_default_ensure(shop=shop)
+    if record is None:
+        errors.append(FieldError("calendar", _("No business calendar named %(name)s.") % {"name": calendar}))
+    if errors:
+        raise InvalidInput(_("The SLA policy was not saved."), errors)
+    assert record is not None
+    values = {"name": name, "channel": channel, "kind": kind, "priority": priority,
+              "first_response_minutes": first_response, "next_response_minutes": next_response,
+              "resolution_minutes": resolution, "warn_percent": warn_percent, "calendar": record, "active": active}
+    try:
+        with transaction.atomic():
+            if policy is None:
+                policy = SlaPolicy.objects.create(shop=shop, **values)
+            else:
+                for key, value in values.items():
+                    setattr(policy, key, value)
+                policy.save()
+    except IntegrityError:
+        raise Conflict(_("An SLA policy named %(name)s exists already.") % {"name": name}) from None
+    audit_record(action="sla_policy.create" if policy_id is None else "sla_policy.change",
+                 object_type="sla_policy", object_id=policy.pk, shop=shop, actor=actor, object_repr=name,
+                 changes={"channel": channel, "type": kind, "priority": priority,
+                          "first_response": first_response, "next_response": next_response,
+                          "resolution": resolution, "warn_percent": warn_percent, "calendar": record.name,
+                          "active": active})
     return policy
