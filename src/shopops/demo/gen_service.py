@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -30,7 +30,7 @@ RETURN_CHANNELS = ("tmall", "jd", "douyin")
 AGENTS = {"tmall": ("客服小美", "客服阿杰", "客服小夏"), "jd": ("客服阿杰", "客服小雨"), "douyin": ("客服小美", "客服小周")}
 CHAT_SHARE = 0.03  # orders of the chat channels preceded by a 询单
 REVIEW_SHARE = 0.25  # completed 天猫 orders reviewed
-BAD_EVERY = 25  # one review in 25 is bad (差评), a few more at random
+BAD_EVERY = 100  # one review in 100 is bad (差评), a few more at random
 RETURN_DAYS = 60  # an after-sale export covers the last two months
 TICKET_DAYS = 45
 TICKET_SHARE = 0.004  # recent orders with a ticket
@@ -151,7 +151,7 @@ def _chats(rng: np.random.Generator, world: World, identity: dict[str, dict[str,
     for _ in range(len(chosen)):  # 询单 that do not convert: visitors who asked and left
         channel = _pick(rng, CHAT_CHANNELS)
         day_start = window_end - dt.timedelta(seconds=float(rng.random()) * span)
-        start = day_start.replace(hour=int(rng.integers(1, 15)), minute=int(rng.integers(60)), second=0)
+        start = day_start.replace(hour=int(rng.integers(1, 15)), minute=int(rng.integers(60)), second=0, microsecond=0)
         if start >= window_end - dt.timedelta(hours=1):
             continue
         chats.append(_session(rng, channel, numbers, f"访客{int(rng.integers(10**7, 10**8))}", start,
@@ -189,7 +189,7 @@ def _tickets(rng: np.random.Generator, world: World, window_end: dt.datetime) ->
         if opened >= window_end - dt.timedelta(hours=2):
             continue
         late = k % 4 == 1  # a quarter are answered late: the SLA is breached
-        reply_at: dt.datetime | None = opened + (dt.timedelta(hours=float(rng.uniform(30, 54))) if late
+        reply_at: dt.datetime | None = opened + (dt.timedelta(hours=int(rng.integers(30, 54))) if late
                                                  else dt.timedelta(minutes=int(rng.integers(3, 25))))
         resolved_at: dt.datetime | None = None
         if reply_at is not None and reply_at >= window_end:
@@ -200,7 +200,7 @@ def _tickets(rng: np.random.Generator, world: World, window_end: dt.datetime) ->
                 resolved_at = None
         out.append(TicketSpec(order.order_no, order.channel, kind, priority, subject, opened, question, reply,
                               reply_at, resolved_at, assigned=k % 5 != 4, by_chat=order.channel in CHAT_CHANNELS))
-    return out
+    return [*out[:-2], *(replace(t, resolved_at=None) for t in out[-2:])]  # the newest two are still being worked on
 
 
 def _ticket_chats(tickets: list[TicketSpec], world: World, identity: dict[str, dict[str, str]]) -> list[ChatSpec]:
@@ -231,7 +231,7 @@ def _reviews(rng: np.random.Generator, world: World, identity: dict[str, dict[st
         at = (order.paid_at + dt.timedelta(hours=float(rng.uniform(3 * 24, 12 * 24)))).replace(microsecond=0)
         if at >= window_end:
             continue
-        bad = not keen and len(reviews) % BAD_EVERY == BAD_EVERY // 2  # a few bad ones even in a small world
+        bad = not keen and len(reviews) % BAD_EVERY == 7  # a bad one even in a small world
         reviews.append(ReviewSpec(order.order_no, identity[order.customer_code][REVIEW_CHANNEL], at,
                                   *_rating(rng, keen, bad)))
     return reviews

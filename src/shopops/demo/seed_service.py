@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,7 @@ class ServiceSeeder:
         return at.astimezone(self.tz).strftime(STAMP) if at is not None else ""
 
     def seed(self) -> dict[str, Any]:
+        started = time.perf_counter()
         world = self.world
         window_end = day_bounds(world.end_date, world.config.tz)[1]
         service = build_service(stream(world.config.seed, "service"), world, window_end)
@@ -129,7 +131,8 @@ class ServiceSeeder:
         return {"chats": len(service.chats), "chat_messages": sum(len(c.messages) for c in service.chats),
                 "reviews": len(service.reviews), "returns": len(service.returns), "tickets": tickets.count(),
                 "tickets_open": tickets.filter(status__in=("open", "pending")).count(),
-                "sla_breached": sweep.get("breached", 0), "sla_policies": 2}
+                "sla_breached": sweep.get("breached", 0), "sla_policies": 2,
+                "seconds": round(time.perf_counter() - started, 2)}
 
     def _returns(self, returns: list[ReturnSpec]) -> None:
         for channel in RETURN_CHANNELS:
