@@ -207,7 +207,7 @@ def _ticket_chats(tickets: list[TicketSpec], world: World, identity: dict[str, d
     """The chat session of each ticket on a chat channel: the buyer's question a minute after the ticket was opened
     (the agent opened it from the chat), the reply when it came."""
     customer = {(o.channel, o.order_no): o.customer_code for o in world.orders}
-    chats = []
+    chats: list[ChatSpec] = []
     for number, t in enumerate(t for t in tickets if t.by_chat):
         buyer = identity[customer[(t.channel, t.order_no)]][t.channel]
         messages: list[tuple[str, dt.datetime, str]] = [("买家", t.opened_at + MINUTE, t.question)]
@@ -223,7 +223,7 @@ def _reviews(rng: np.random.Generator, world: World, identity: dict[str, dict[st
     done = [o for o in world.orders if o.channel == REVIEW_CHANNEL and o.status == "completed"]
     months: Counter[tuple[str, str]] = Counter((o.customer_code, o.paid_at.strftime("%Y-%m")) for o in done)
     fan = max(months.items(), key=lambda item: (item[1], item[0]))[0] if months else None  # reviews them all
-    reviews = []
+    reviews: list[ReviewSpec] = []
     for order, u in zip(done, rng.random(len(done)), strict=True):
         keen = fan is not None and (order.customer_code, order.paid_at.strftime("%Y-%m")) == fan
         if not keen and u >= REVIEW_SHARE:
@@ -256,7 +256,7 @@ def _returns(world: World, window_end: dt.datetime) -> list[ReturnSpec]:
     since = window_end - dt.timedelta(days=RETURN_DAYS)
     orders: dict[tuple[str, str], OrderSpec] = {(o.channel, o.order_no): o for o in world.orders}
     claimed: set[tuple[str, str, int]] = set()
-    out = []
+    out: list[ReturnSpec] = []
     for r in world.refunds:
         if r.channel not in RETURN_CHANNELS or r.line_index is None or not since <= r.requested_at < window_end:
             continue
