@@ -4,7 +4,8 @@
 All or nothing, always: a bad cell, an unknown sender or a session with two buyers rejects the file, each problem
 named by row and column, and nothing is written. The same file again changes nothing (every row unchanged); the
 summary's ``changes`` counts sessions and messages inserted, updated and unchanged and the sessions linked to a
-customer by the buyer nick.
+customer by the buyer nick. A session of a customer with an open ticket about an order adds its messages to that
+ticket (``service.services.chat_tickets``; ``ticket_messages`` counts them).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from shopops.imports.models import ImportJob
 from shopops.imports.order_import import read_groups
 from shopops.imports.outcome import DryRunRollback, Outcome, Tally, rejected_file
 from shopops.service.services import chats as chat_services
+from shopops.service.services.chat_tickets import chat_tickets_attach
 
 _COLUMN_OF = {"session_id": SESSION, "buyer": BUYER, "agent": AGENT, "side": SENDER, "sent_at": TIME,
               "text": CONTENT}
@@ -47,15 +49,17 @@ def run_chats(job: ImportJob, fmt: Format, progress: Callable[[float, str], None
     account = job.channel_account
     try:
         with transaction.atomic():
+            channel = account.channel if account is not None else fmt.channel
             result = chat_services.chat_sessions_import(
-                shop=job.shop, channel=account.channel if account is not None else fmt.channel, sessions=sessions,
+                shop=job.shop, channel=channel, sessions=sessions,
                 channel_account_id=account.pk if account is not None else None)
+            attached = chat_tickets_attach(shop=job.shop, channel=channel, session_ids=[s.session_id for s in sessions])
             if job.options.get("dry_run"):
-                raise DryRunRollback(result)
+                raise DryRunRollback((result, attached))
     except DryRunRollback as rollback:
-        result = cast(chat_services.ChatImportResult, rollback.result)
+        result, attached = cast(tuple[chat_services.ChatImportResult, int], rollback.result)
     except ShopOpsError as refused:
         return rejected_file(tally.rows, [FieldError(_COLUMN_OF.get(e.field, e.field), e.message, e.row)
                                       for e in refused.errors or [FieldError("", refused.detail)]])
     return Outcome(rows=tally.rows, inserted=result.rows["inserted"], updated=result.rows["updated"],
-                   unchanged=result.rows["unchanged"], changes=result.as_dict())
+                   unchanged=result.rows["unchanged"], changes={**result.as_dict(), "ticket_messages": attached})

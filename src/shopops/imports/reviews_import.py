@@ -3,6 +3,7 @@
 
 All or nothing: a bad cell or a row the service refuses rejects the file, each problem named by row and column;
 nothing is written. The reviews go to the channel of the import's account (the format's channel without one).
+Then each bad review of the file's period without a ticket gets its 差评 ticket (``service.services.review_tickets``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from shopops.core.clock import local_date
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.imports.columns import RowView
 from shopops.imports.formats.base import Format
@@ -24,6 +26,7 @@ from shopops.imports.models import ImportJob
 from shopops.imports.order_import import read_groups
 from shopops.imports.outcome import Outcome, Tally
 from shopops.service.services import ReviewRow, reviews_upsert
+from shopops.service.services.review_tickets import bad_review_tickets_open
 
 _COLUMN_OF = {"order_no": ORDER_COLUMN, "buyer": BUYER_COLUMN, "reviewed_at": TIME_COLUMN, **SCORE_COLUMNS}
 
@@ -57,13 +60,19 @@ def run_reviews(job: ImportJob, fmt: Format, progress: Callable[[float, str], No
                 service=_score(record, "service"), logistics=_score(record, "logistics"),
                 text=_text(record, TEXT_COLUMN), row=row if isinstance(row, int) else 0))
     account = job.channel_account
+    channel = account.channel if account is not None else fmt.channel
     try:
-        result = reviews_upsert(shop=job.shop, channel=account.channel if account is not None else fmt.channel,
+        result = reviews_upsert(shop=job.shop, channel=channel,
                                 rows=rows, dry_run=bool(job.options.get("dry_run")))
     except InvalidInput as exc:
         return _rejected(tally.rows, [FieldError(_COLUMN_OF.get(e.field, e.field), e.message, e.row)
                                       for e in exc.errors])
-    return Outcome(rows=tally.rows, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged)
+    tickets = 0
+    if not job.options.get("dry_run") and rows:
+        first = min(local_date(r.reviewed_at, job.shop.timezone) for r in rows if r.reviewed_at is not None)
+        tickets = bad_review_tickets_open(shop=job.shop, since=first, channel=channel, actor=job.created_by)
+    return Outcome(rows=tally.rows, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
+                   changes={"bad_review_tickets": tickets})
 
 
 def _rejected(rows: int, errors: list[FieldError]) -> Outcome:

@@ -131,6 +131,34 @@ def open_ticket_of(*, shop: Shop, customer_id: int, order_id: int) -> Ticket | N
             .order_by("created_at", "id").first())
 
 
+def ticket_refs(*, shop: Shop, key: str, values: Iterable[int]) -> set[int]:
+    """Which of ``values`` a ticket was opened (or joined) for already, by the ``ref`` its event keeps
+    (``services.tickets.ticket_open``): what makes opening tickets from reviews and returns idempotent."""
+    wanted = sorted(set(values))
+    found: set[int] = set()
+    for start in range(0, len(wanted), 900):
+        found.update(TicketEvent.objects.filter(shop=shop, **{f"data__{key}__in": wanted[start : start + 900]})
+                     .values_list(f"data__{key}", flat=True))
+    return found
+
+
+def open_tickets_of_customers(*, shop: Shop, customer_ids: Iterable[int]) -> dict[int, list[Ticket]]:
+    """customer id → their open or pending tickets about an order, oldest first (where a chat joins)."""
+    ids = sorted(set(customer_ids))
+    out: dict[int, list[Ticket]] = {}
+    for start in range(0, len(ids), 900):
+        for ticket in (Ticket.objects.filter(shop=shop, customer_id__in=ids[start : start + 900],
+                                             order__isnull=False, status__in=OPEN_STATUSES,
+                                             merged_into__isnull=True).order_by("created_at", "id")):
+            out.setdefault(ticket.customer_id, []).append(ticket)  # type: ignore[arg-type]
+    return out
+
+
+def ticket_event_keys(*, ticket_id: int) -> set[tuple[str, dt.datetime, str]]:
+    """(kind, at, text) of a ticket's events: a message copied from a chat is there once, whatever re-imports."""
+    return set(TicketEvent.objects.filter(ticket_id=ticket_id).values_list("kind", "at", "text"))
+
+
 def _tally() -> dict[str, dict[str, int]]:
     return {target: {"met": 0, "breached": 0, "running": 0} for target in sla.TARGETS}
 

@@ -34,6 +34,7 @@ from shopops.orders import services as order_services
 from shopops.service import return_rules as rules
 from shopops.service.models import ReturnLine, ReturnReason, ReturnRequest
 from shopops.service.refundable import LineState, refundable_fen
+from shopops.service.services.return_tickets import return_ticket_ensure
 
 MAX_NOTE = 500
 REASON_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -118,7 +119,8 @@ def return_request(*, shop: Shop, order_id: int, kind: str, reason: str, lines: 
     """Open a return of some units of an order's lines; returns (request, created). With ``external_no`` (the
     platform's 售后单号) it is idempotent: the same number again returns the stored request. Refused, nothing
     written, when a line is not the order's, asks more units than no other live return claims, or more money
-    than is refundable (docs/rules/returns.md#refundable-amount)."""
+    than is refundable (docs/rules/returns.md#refundable-amount). A new request opens or joins its order's 退换货
+ticket (``return_tickets``)."""
     at = at or clock_now()
     external_no = (external_no or "").strip()[:64]
     errors: list[FieldError] = []
@@ -141,6 +143,7 @@ def return_request(*, shop: Shop, order_id: int, kind: str, reason: str, lines: 
         with transaction.atomic():
             state = order_services.order_refund_state(shop=shop, order_id=order_id)  # the order's lock
             request = _create(shop, order.channel, state, kind, reason_row, lines, note, external_no, at, actor)
+            return_ticket_ensure(shop=shop, request=request, actor=actor)
     except IntegrityError:  # the same platform number was written meanwhile
         found = ReturnRequest.objects.filter(shop=shop, channel=order.channel, external_no=external_no).first()
         if not external_no or found is None:

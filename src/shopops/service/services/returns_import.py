@@ -5,7 +5,8 @@ An imported return is the platform's record: its kind, reason, status, units, lo
 platform refunded. It claims its units (a manual return cannot take them again) and counts in the figures by
 reason and SKU; it moves no money and no stock: the money the platforms refunded comes with the order reports
 (退款金额, one home for imported refunds), the stock with the warehouse's own records. A re-import of the same file
-changes nothing; a newer export moves a return forward, never back.
+changes nothing; a newer export moves a return forward, never back. A new return still in progress opens or
+joins its order's 退换货 ticket (a settled one needs no work).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shopops.core.services import audit_record
 from shopops.orders import selectors as order_selectors
 from shopops.service import return_rules as rules
 from shopops.service.models import ReturnLine, ReturnReason, ReturnRequest
+from shopops.service.services.return_tickets import return_ticket_ensure
 from shopops.service.services.returns import return_reasons_ensure, units_claimed
 
 
@@ -156,6 +158,8 @@ def _write(shop: Shop, channel: str, record: ImportedReturn, order_id: int, inde
                                   sku_id=line.sku_id, title=line.title[:200], qty=qty, amount_fen=amount,
                                   refunded_fen=request.refunded_fen)
         _audit(request, "return.import.create", actor)
+        if request.status not in rules.FINAL:  # still to be handled: its ticket
+            return_ticket_ensure(shop=shop, request=request, actor=actor)
         return "inserted"
     if rules.STATUS_RANK[record.status] < rules.STATUS_RANK[found.status]:
         return "unchanged"  # an older export: the stored return is further along

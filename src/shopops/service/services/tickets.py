@@ -96,11 +96,14 @@ def _serialize_order(order_id: int) -> None:
 def ticket_open(*, shop: Shop, subject: str, actor: User | None = None, kind: str = TicketKind.INQUIRY,
                 priority: str = TicketPriority.NORMAL, channel: str = "", order_id: int | None = None,
                 customer_id: int | None = None, assignee_id: int | None = None, tags: Sequence[str] = (),
-                text: str = "", at: dt.datetime | None = None) -> tuple[Ticket, bool]:
+                text: str = "", at: dt.datetime | None = None,
+                ref: dict[str, Any] | None = None) -> tuple[Ticket, bool]:
     """Open a ticket (by hand or from an order: the order gives its customer and channel). A request about an
     order whose customer already has an open or pending ticket about it joins that ticket (a ``merged``
     event with its text) instead of opening a duplicate. Returns the ticket and whether it is new. ``text``
-    is the customer's message (it starts nothing: the first-response clock starts at the opening)."""
+    is the customer's message (it starts nothing: the first-response clock starts at the opening); ``ref``
+    names what opened it (``{"review": id}``, ``{"return": id}``), kept in the event so that a second call
+    about the same thing can tell (``selectors.tickets.ticket_refs``)."""
     at = _at(at)
     errors: list[FieldError] = []
     subject = (subject or "").strip()
@@ -137,7 +140,7 @@ def ticket_open(*, shop: Shop, subject: str, actor: User | None = None, kind: st
             if existing is not None:
                 ticket = _locked(shop, existing.pk)
                 _event(ticket, TicketEvent.Kind.MERGED, at, actor, text,
-                       {"subject": subject, "type": kind, "joined": True})
+                       {"subject": subject, "type": kind, "joined": True, **(ref or {})})
                 ticket.tags = list(dict.fromkeys([*ticket.tags, *clean_tags]))
                 ticket.save(update_fields=["tags", "updated_at"])
                 _audit(ticket, "join", actor, {"subject": subject})
@@ -148,7 +151,8 @@ def ticket_open(*, shop: Shop, subject: str, actor: User | None = None, kind: st
             order=order, customer=order.customer if order is not None else customer, assignee=assignee,
             tags=clean_tags, created_at=at)
         sla_policy_assign(ticket)
-        _event(ticket, TicketEvent.Kind.CREATED, at, actor, text, {"type": kind, "priority": priority})
+        _event(ticket, TicketEvent.Kind.CREATED, at, actor, text,
+               {"type": kind, "priority": priority, **(ref or {})})
         if assignee is not None:
             _event(ticket, TicketEvent.Kind.ASSIGNED, at, actor, data={"to": assignee.pk})
         sla_refresh(ticket, now=at, save=False)

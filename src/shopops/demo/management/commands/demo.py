@@ -27,6 +27,7 @@ from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.export_sink import ExportFileSink, demo_events_import
 from shopops.demo.seed_campaigns import campaigns_demo_seed
 from shopops.demo.seed_inventory import inventory_demo_seed
+from shopops.demo.seed_service import ServiceSeeder
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import World, WorldConfig
 from shopops.demo.world import build_world
@@ -85,6 +86,7 @@ class Command(ShopOpsCommand):
         else:
             imports = self._events_import(shop, world)
         stock = self._extras_seed(shop, world, config)
+        service = self._service_seed(shop, world, imports)
         seconds = time.perf_counter() - started
         summary = {
             "created": True,
@@ -94,6 +96,7 @@ class Command(ShopOpsCommand):
             "to": world.end_date.isoformat(),
             **counts,
             "inventory": stock,
+            "service": service,
             "sink": options["sink"],
             "imports": imports,
             "users": list(roles.ROLES),
@@ -181,6 +184,17 @@ class Command(ShopOpsCommand):
         order_facts_refresh(shop=shop)
         self._log("stock: locations, suppliers, receipts and purchase orders")
         return inventory_demo_seed(shop=shop, end_date=world.end_date, seed=config.seed)
+
+    def _service_seed(self, shop: Shop, world: World, imports: list[dict[str, Any]]) -> dict[str, Any]:
+        """Customer service: calendar and SLA policies, the after-sale, review and chat exports through the
+        import pipeline (their summaries join ``imports``), the team's tickets; returns the service counts."""
+        seeder = ServiceSeeder(shop, settings.DATA_DIR / "demo-exports", world, progress=lambda step: self._log(step),
+                               log=lambda s: self._log(f"  imported {s['format']} {s['file']}: {s['rows']} rows, "
+                                                       f"{s['inserted']} inserted, {s['rejected']} rejected, "
+                                                       f"{s['seconds']} s"))
+        counts = seeder.seed()
+        imports.extend({k: s[k] for k in IMPORT_KEYS} for s in seeder.imports)
+        return counts
 
     def _report(self, summary: dict[str, Any], options: dict[str, Any], world: World, *, seconds: float,
                 generated: bool) -> None:
