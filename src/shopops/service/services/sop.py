@@ -134,8 +134,8 @@ def body_problems(body: str, field: str = "body") -> list[FieldError]:
         templating.parse(body, field)
     except templating.TemplateProblem as exc:
         problems += said_errors(exc.problems)
-    problems += [FieldError(field, _("Character %(at)s, “%(word)s”: %(reason)s Reword it before saving.")
-                            % {"at": f.start + 1, "word": f.word, "reason": say(f.reason)})
+    problems += [FieldError(field, _("Character %(at)s: %(reason)s Reword it before saving.")
+                            % {"at": f.start + 1, "reason": say(f.reason)})
                  for f in ad_law_findings(body)]
     return problems
 

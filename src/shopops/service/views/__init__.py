@@ -1,0 +1,1 @@
+"""Pages of the service app, one module per subject (``sop``: scenarios, checklists and reply templates)."""
