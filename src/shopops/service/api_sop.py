@@ -11,11 +11,12 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from shopops.core.api_auth import current_shop, needs
+from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.roles import SERVE_CUSTOMERS, VIEW_TICKETS
 from shopops.core.schemas import ERRORS, MAX_DB_ID
 from shopops.service import templating
 from shopops.service.models import ReplyTemplate
-from shopops.service.selectors.sop import reply_templates, reply_templates_for_ticket, template_render
+from shopops.service.selectors.sop import reply_template, reply_templates, reply_templates_for_ticket, template_render
 from shopops.service.selectors.tickets import ticket_detail
 from shopops.service.services.sop import sop_defaults_ensure
 
@@ -50,7 +51,7 @@ class TemplateFilters(Schema):
 
 
 class RenderFilters(Schema):
-    ticket: int = Field(..., ge=1, le=MAX_DB_ID)
+    ticket: int | None = Field(None, ge=1, le=MAX_DB_ID, description="required: the ticket to render for")
 
 
 class RenderedOut(Schema):
@@ -94,5 +95,10 @@ def list_templates(request: HttpRequest, filters: Query[TemplateFilters]) -> dic
 @router.get("/{template_id}/render", response={200: RenderedOut, **ERRORS}, auth=needs(SERVE_CUSTOMERS))
 def render_template(request: HttpRequest, filters: Query[RenderFilters], template_id: int = TEMPLATE_ID) -> dict:
     """The template's text for ``ticket``; a value the ticket lacks is a visible placeholder."""
-    text = template_render(shop=current_shop(request), ticket_id=filters.ticket, template_id=template_id)
+    shop = current_shop(request)
+    if reply_template(shop=shop, pk=template_id) is None:
+        raise HttpError(404, _("No such reply template."))
+    if filters.ticket is None:
+        raise InvalidInput(_("Invalid input."), [FieldError("ticket", _("This field is required."))])
+    text = template_render(shop=shop, ticket_id=filters.ticket, template_id=template_id)
     return {"template": template_id, "ticket": filters.ticket, "text": text}

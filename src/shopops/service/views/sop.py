@@ -19,7 +19,7 @@ from shopops.core.errors import NotFound, ShopOpsError
 from shopops.core.i18n import say
 from shopops.service import templating
 from shopops.service.models import TicketKind
-from shopops.service.selectors.sop import sop_scenarios, template_render
+from shopops.service.selectors.sop import reply_template, sop_scenario, sop_scenarios, template_render
 from shopops.service.services.sop import (
     MAX_BODY,
     scenario_delete,
@@ -35,6 +35,17 @@ EDIT = roles.SERVE_CUSTOMERS
 
 def _say_error(request: HttpRequest, exc: ShopOpsError) -> None:
     messages.error(request, " ".join([exc.detail, *(e.message for e in exc.errors)]))
+
+
+def _scenario_or_404(request: HttpRequest, pk: int) -> None:
+    """Another shop's scenario is as absent as a missing one."""
+    if sop_scenario(shop=request.shop, pk=pk) is None:
+        raise Http404
+
+
+def _template_or_404(request: HttpRequest, pk: int) -> None:
+    if reply_template(shop=request.shop, pk=pk) is None:
+        raise Http404
 
 
 def _position(value: str | None) -> int | None:
@@ -77,6 +88,8 @@ def _done(request: HttpRequest, save: Callable[[], object]) -> HttpResponse:
 def scenario_save_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a scenario (no pk) or change one: name, ticket type and channel (blank: any), steps one per line."""
     post = request.POST
+    if pk is not None:
+        _scenario_or_404(request, pk)
     return _done(request, lambda: scenario_save(
         shop=request.shop, actor=request.user, scenario_id=pk, name=post.get("name", ""),
         kind=post.get("kind", ""), channel=post.get("channel", ""), checklist=post.get("checklist", ""),
@@ -86,6 +99,7 @@ def scenario_save_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
 @page_requires(EDIT)
 @require_POST
 def scenario_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _scenario_or_404(request, pk)
     try:
         scenario_delete(shop=request.shop, scenario_id=pk, actor=request.user)
     except ShopOpsError as exc:
@@ -98,6 +112,8 @@ def scenario_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def template_save_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a reply template (no pk) or change one; a 广告法 word or an unknown variable keeps it unsaved."""
     post = request.POST
+    if pk is not None:
+        _template_or_404(request, pk)
     scenario = post.get("scenario", "")
     return _done(request, lambda: template_save(
         shop=request.shop, actor=request.user, template_id=pk,
@@ -108,6 +124,7 @@ def template_save_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
 @page_requires(EDIT)
 @require_POST
 def template_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _template_or_404(request, pk)
     try:
         template_delete(shop=request.shop, template_id=pk, actor=request.user)
     except ShopOpsError as exc:
