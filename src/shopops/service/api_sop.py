@@ -16,7 +16,12 @@ from shopops.core.roles import SERVE_CUSTOMERS, VIEW_TICKETS
 from shopops.core.schemas import ERRORS, MAX_DB_ID
 from shopops.service import templating
 from shopops.service.models import ReplyTemplate
-from shopops.service.selectors.sop import reply_template, reply_templates, reply_templates_for_ticket, template_render
+from shopops.service.selectors.sop import (
+    reply_template,
+    reply_templates,
+    reply_templates_for_ticket,
+    template_render,
+)
 from shopops.service.selectors.tickets import ticket_detail
 from shopops.service.services.sop import sop_defaults_ensure
 
