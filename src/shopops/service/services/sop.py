@@ -173,13 +173,14 @@ def template_save(*, shop: Shop, actor: User | None, scenario_id: int, title: st
     if position is not None and not 0 <= position <= 10_000:
         problems.add("position", _("Enter a number from 0 to 10000."))
     problems.raise_if_any(_("The reply template was not saved."))
+    assert scenario is not None  # a missing scenario is a problem raised above
     action = "template_add" if template.pk is None else "template_change"
     template.scenario, template.title, template.body = scenario, title, body
     if position is not None:
         template.position = position
     template.save()
     _audit(shop, action, "reply_template", template.pk, actor, title,
-           {"scenario": scenario.pk if scenario else None, "variables": templating.variables_of(body)})
+           {"scenario": scenario.pk, "variables": templating.variables_of(body)})
     return template
 
 
