@@ -37,14 +37,9 @@ def _say_error(request: HttpRequest, exc: ShopOpsError) -> None:
     messages.error(request, " ".join([exc.detail, *(e.message for e in exc.errors)]))
 
 
-def _scenario_or_404(request: HttpRequest, pk: int) -> None:
-    """Another shop's scenario is as absent as a missing one."""
-    if sop_scenario(shop=request.shop, pk=pk) is None:
-        raise Http404
-
-
-def _template_or_404(request: HttpRequest, pk: int) -> None:
-    if reply_template(shop=request.shop, pk=pk) is None:
+def _mine_or_404(request: HttpRequest, find: Callable[..., object | None], pk: int | None) -> None:
+    """Before anything: another shop's scenario or template (``find``) is as absent as a missing one."""
+    if pk is not None and find(shop=request.shop, pk=pk) is None:
         raise Http404
 
 
@@ -73,13 +68,15 @@ def sop_page(request: HttpRequest) -> HttpResponse:
         "max_body": MAX_BODY})
 
 
-def _done(request: HttpRequest, save: Callable[[], object]) -> HttpResponse:
+def _done(request: HttpRequest, write: Callable[[], object], success: str = "") -> HttpResponse:
+    """Run a write; say its problems (or ``success``) and go back to the SOP page."""
     try:
-        save()
+        write()
     except ShopOpsError as exc:
         _say_error(request, exc)
     else:
-        messages.success(request, _("Saved."))
+        if success:
+            messages.success(request, success)
     return redirect("web:service_sop")
 
 
@@ -88,23 +85,18 @@ def _done(request: HttpRequest, save: Callable[[], object]) -> HttpResponse:
 def scenario_save_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a scenario (no pk) or change one: name, ticket type and channel (blank: any), steps one per line."""
     post = request.POST
-    if pk is not None:
-        _scenario_or_404(request, pk)
+    _mine_or_404(request, sop_scenario, pk)
     return _done(request, lambda: scenario_save(
         shop=request.shop, actor=request.user, scenario_id=pk, name=post.get("name", ""),
         kind=post.get("kind", ""), channel=post.get("channel", ""), checklist=post.get("checklist", ""),
-        position=_position(post.get("position"))))
+        position=_position(post.get("position"))), _("Saved."))
 
 
 @page_requires(EDIT)
 @require_POST
 def scenario_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _scenario_or_404(request, pk)
-    try:
-        scenario_delete(shop=request.shop, scenario_id=pk, actor=request.user)
-    except ShopOpsError as exc:
-        _say_error(request, exc)
-    return redirect("web:service_sop")
+    _mine_or_404(request, sop_scenario, pk)
+    return _done(request, lambda: scenario_delete(shop=request.shop, scenario_id=pk, actor=request.user))
 
 
 @page_requires(EDIT)
@@ -112,24 +104,20 @@ def scenario_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def template_save_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a reply template (no pk) or change one; a 广告法 word or an unknown variable keeps it unsaved."""
     post = request.POST
-    if pk is not None:
-        _template_or_404(request, pk)
+    _mine_or_404(request, reply_template, pk)
     scenario = post.get("scenario", "")
     return _done(request, lambda: template_save(
         shop=request.shop, actor=request.user, template_id=pk,
         scenario_id=int(scenario) if scenario.isdigit() and len(scenario) < 12 else 0,
-        title=post.get("title", ""), body=post.get("body", ""), position=_position(post.get("position"))))
+        title=post.get("title", ""), body=post.get("body", ""), position=_position(post.get("position"))),
+        _("Saved."))
 
 
 @page_requires(EDIT)
 @require_POST
 def template_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _template_or_404(request, pk)
-    try:
-        template_delete(shop=request.shop, template_id=pk, actor=request.user)
-    except ShopOpsError as exc:
-        _say_error(request, exc)
-    return redirect("web:service_sop")
+    _mine_or_404(request, reply_template, pk)
+    return _done(request, lambda: template_delete(shop=request.shop, template_id=pk, actor=request.user))
 
 
 @page_requires(EDIT)
