@@ -28,6 +28,7 @@ from shopops.orders.matching_api import router as matching_router
 from shopops.pricing.api import router as pricing_router
 from shopops.reports.api import router as reports_router
 from shopops.service.api_returns import router as service_returns_router
+from shopops.service.api_sop import router as service_sop_router
 from shopops.service.api_tickets import router as service_tickets_router
 
 api = NinjaAPI(
@@ -93,3 +94,4 @@ api.add_router("/todos", reports_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/service/returns", service_returns_router)
 api.add_router("/service/tickets", service_tickets_router)
+api.add_router("/service/templates", service_sop_router)

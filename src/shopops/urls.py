@@ -16,6 +16,7 @@ from shopops.inventory import urls as inventory_urls
 from shopops.orders import urls as orders_urls
 from shopops.reports import urls as reports_urls
 from shopops.service import urls as service_urls
+from shopops.service import urls_sop as service_sop_urls
 
 PAGES: list = [
     *analytics_urls.urlpatterns,
@@ -28,6 +29,7 @@ PAGES: list = [
     *reports_urls.urlpatterns,
     *briefing_urls.urlpatterns,
     *service_urls.urlpatterns,
+    *service_sop_urls.urlpatterns,
 ]
 
 urlpatterns = [

@@ -1,8 +1,9 @@
-"""The service app's records, one module per subject (tickets, reviews, returns, chats); Django finds them here."""
+"""The service app's records, one module per subject (tickets, reviews, returns, chats, SOPs); Django finds them here."""
 
 from shopops.service.models.chats import ChatMessage, ChatSession
 from shopops.service.models.returns import ReturnLine, ReturnReason, ReturnRequest
 from shopops.service.models.reviews import Review
+from shopops.service.models.sop import ReplyTemplate, SopScenario, TicketChecklistMark
 from shopops.service.models.tickets import (
     BusinessCalendar,
     SlaPolicy,
@@ -12,5 +13,6 @@ from shopops.service.models.tickets import (
     TicketPriority,
 )
 
-__all__ = ["BusinessCalendar", "ChatMessage", "ChatSession", "ReturnLine", "ReturnReason", "ReturnRequest", "Review",
-           "SlaPolicy", "Ticket", "TicketEvent", "TicketKind", "TicketPriority"]
+__all__ = ["BusinessCalendar", "ChatMessage", "ChatSession", "ReplyTemplate", "ReturnLine", "ReturnReason", "ReturnRequest",
+           "Review", "SlaPolicy", "SopScenario", "Ticket", "TicketChecklistMark", "TicketEvent", "TicketKind",
+           "TicketPriority"]
