@@ -16,6 +16,7 @@ from shopops.analytics.engine import MemoryTables, get_engine
 from shopops.analytics.queries.funnels import funnel
 from shopops.core.clock import days_last_24_hours
 from shopops.lake.rollups import build_funnel_day
+from tests.analytics.test_rollup_equals_raw import _Recording
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = dt.date(2026, 11, 1)
@@ -40,16 +41,6 @@ def _events(rows: list[tuple], *, feeds: tuple[str, ...] = ("events-site",)) -> 
         cols["item_id"].append("A")
         cols["feed"].append(feed)
     return {"events": cols}
-
-
-class _Recording(MemoryTables):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.opened: set[str] = set()
-
-    def __getitem__(self, name: str):
-        self.opened.add(name)
-        return super().__getitem__(name)
 
 
 def _people(tables, **kw) -> list[int]:
