@@ -15,6 +15,7 @@ from shopops.imports import urls as imports_urls
 from shopops.inventory import urls as inventory_urls
 from shopops.orders import urls as orders_urls
 from shopops.reports import urls as reports_urls
+from shopops.service import urls as service_urls
 
 PAGES: list = [
     *analytics_urls.urlpatterns,
@@ -26,6 +27,7 @@ PAGES: list = [
     *inventory_urls.urlpatterns,
     *reports_urls.urlpatterns,
     *briefing_urls.urlpatterns,
+    *service_urls.urlpatterns,
 ]
 
 urlpatterns = [

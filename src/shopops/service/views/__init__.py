@@ -1,0 +1,1 @@
+"""The service pages (客服): one module per page family; ``common`` holds what several of them share."""
