@@ -29,13 +29,11 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
 
 
 def samples(shop) -> dict[str, object]:
-    from shopops.orders.selectors import order_list
-    from shopops.service import services
+    """The return the returns table made (its samples run first), its order and its first line's SKU."""
+    from shopops.service.selectors import return_list
 
-    order = order_list(shop=shop, with_lines=True)[0][0]
-    line = order.lines.all()[0]
-    request, _created = services.return_request(shop=shop, order_id=order.pk, kind="return_refund", reason="size",
-                                                lines=[services.ReturnLineInput(line.pk, 1)],
-                                                external_no="walk-pages-return")
-    return {"service_return": request.pk, "service_return_new": order.pk,
-            "service_sku_returns": line.sku.sku_code if line.sku else "none"}
+    found = return_list(shop=shop).first()
+    assert found is not None, "tests.web.role_walk_service_returns makes the sample return"
+    line = found.lines.select_related("sku").first()
+    return {"service_return": found.pk, "service_return_new": found.order_id,
+            "service_sku_returns": line.sku.sku_code if line is not None and line.sku else "none"}

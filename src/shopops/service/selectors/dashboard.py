@@ -76,7 +76,8 @@ def refund_figures(*, shop: Shop, date_from: dt.date, date_to: dt.date) -> dict[
     totals = order_selectors.period_order_totals(shop=shop, start=date_from, end=date_to)
     returns = ReturnRequest.objects.filter(shop=shop, requested_date__range=(date_from, date_to))
     durations = [int((done - asked).total_seconds()) for asked, done in returns.filter(
-        status=rules.REFUNDED, completed_at__isnull=False).values_list("requested_at", "completed_at")]
+        status=rules.REFUNDED, completed_at__isnull=False).values_list("requested_at", "completed_at")
+        if done is not None]
     counted = returns.exclude(status=rules.REJECTED).aggregate(n=Count("id"))["n"]
     return {"orders": totals["orders"], "gmv_fen": totals["gmv"], "refunded_fen": totals["refunded"],
             "refund_rate": round(totals["refunded"] / totals["gmv"], 4) if totals["gmv"] else None,

@@ -4,8 +4,11 @@ default), durations said in minutes, hours or days, and the names of SLA states 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,3 +51,11 @@ def duration_text(seconds: float | int | None) -> str:
     if value < 86400:
         return _("%(n)s h") % {"n": f"{value / 3600:.1f}"}
     return _("%(n)s days") % {"n": f"{value / 86400:.1f}"}
+
+
+def render_with_panel(request: HttpRequest, template: str, context: dict[str, Any],
+                      panel: Callable[[HttpRequest], dict[str, Any]]) -> HttpResponse:
+    """A page whose slow part is a panel loaded after it (ui/_lazy.html); ``?inline=1`` (a browser without
+    JavaScript) draws the panel inline instead."""
+    inline = request.GET.get("inline") == "1"
+    return render(request, template, {**context, "inline": inline, **(panel(request) if inline else {})})

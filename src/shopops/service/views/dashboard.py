@@ -14,7 +14,13 @@ from shopops.core.clock import now
 from shopops.service.selectors import dashboard as selectors
 from shopops.service.selectors import returns_by_reason, returns_by_sku
 from shopops.service.selectors.chats import chat_kpis_report
-from shopops.service.views.common import AGE_NAMES, SLA_STATE_NAMES, duration_text, page_period
+from shopops.service.views.common import (
+    AGE_NAMES,
+    SLA_STATE_NAMES,
+    duration_text,
+    page_period,
+    render_with_panel,
+)
 from shopops.ui.permissions import page_requires
 
 TOP_SKUS = 10
@@ -48,12 +54,9 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
 @page_requires(roles.VIEW_TICKETS)
 def service_dashboard(request: HttpRequest) -> HttpResponse:
     start, end = page_period(request)
-    inline = request.GET.get("inline") == "1"
-    context: dict[str, Any] = {"start": start, "end": end, "inline": inline, "tickets": _tickets(request),
-                               "tab": "dashboard"}
-    if inline:
-        context.update(panel_context(request))
-    return render(request, "service/dashboard.html", context)
+    return render_with_panel(request, "service/dashboard.html",
+                             {"start": start, "end": end, "tickets": _tickets(request), "tab": "dashboard"},
+                             panel_context)
 
 
 @page_requires(roles.VIEW_TICKETS)

@@ -19,7 +19,7 @@ from shopops.core.errors import InvalidInput
 from shopops.core.i18n import say
 from shopops.service import selectors
 from shopops.service.dsr import DIMENSION_LABELS, DIMENSIONS, REASON_LABELS
-from shopops.service.views.common import TO, page_period
+from shopops.service.views.common import TO, page_period, render_with_panel
 from shopops.ui.params import tell_bad_query
 from shopops.ui.permissions import page_requires
 
@@ -55,7 +55,7 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
                 "scores": [getattr(e.rating, d) or "—" for d in DIMENSIONS],
                 "rise": [e.rise[d] for d in DIMENSIONS]}
                for e in selectors.bad_review_effects(shop=shop, as_of=end, channel=channel)[:SHOWN_EFFECTS]]
-    return {"start": start, "end": end, "scores": scores, "counted": totals.counted,
+    return {"dsr_start": start, "dsr_end": end, "scores": scores, "counted": totals.counted,
             "excluded": [(say(REASON_LABELS[k]), n) for k, n in totals.excluded.items() if n],
             "excluded_total": sum(totals.excluded.values()), "chart": chart, "effects": effects,
             "dimension_names": [say(DIMENSION_LABELS[d]) for d in DIMENSIONS]}
@@ -65,20 +65,17 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
 def service_reviews(request: HttpRequest) -> HttpResponse:
     g = request.GET
     start, end = page_period(request)
-    inline = g.get("inline") == "1"
     reviews = selectors.review_list(shop=request.shop, date_from=start, date_to=end, channel=g.get("channel", ""),
                                     bad_only=g.get("bad") == "1", q=g.get("q", "").strip()[:100])
     page = Paginator(reviews, PAGE_SIZE).get_page(g.get("page"))
     rows = [{"r": r, "channel": channel_label(r.channel), "bad": any((getattr(r, d) or 5) <= 2 for d in DIMENSIONS)}
             for r in page.object_list]
-    context: dict[str, Any] = {"tab": "reviews", "start": start, "end": end, "inline": inline, "rows": rows,
+    context: dict[str, Any] = {"tab": "reviews", "start": start, "end": end, "rows": rows,
                                "page_obj": page, "channels": channel_options(), "channel": g.get("channel", ""),
                                "bad": g.get("bad") == "1", "q": g.get("q", ""),
                                "dimension_names": [say(DIMENSION_LABELS[d]) for d in DIMENSIONS],
                                "query_without_page": urlencode({k: v for k, v in g.items() if k != "page"})}
-    if inline:
-        context.update(panel_context(request))
-    return render(request, "service/reviews.html", context)
+    return render_with_panel(request, "service/reviews.html", context, panel_context)
 
 
 @page_requires(roles.VIEW_TICKETS)
