@@ -42,7 +42,7 @@ def _link(r: ReturnRequest) -> str:
 
 
 COLUMNS = [
-    Column("id", gettext_lazy("Return"), lambda r: f"#{r.pk}", link=_link),
+    Column("id", gettext_lazy("Return no."), lambda r: f"#{r.pk}", link=_link),
     Column("order_no", gettext_lazy("Order number"), lambda r: r.order.order_no,
            link=lambda r: reverse("web:order_detail", args=[r.order_id])),
     Column("channel", gettext_lazy("Channel"), lambda r: channel_label(r.channel)),

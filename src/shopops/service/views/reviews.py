@@ -53,7 +53,7 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
     effects = [{"channel": channel_label(e.rating.key.split(":", 1)[0]), "order_no": e.rating.order_no,
                 "buyer": e.rating.buyer.split("\x1f", 1)[-1], "at": e.rating.at,
                 "scores": [getattr(e.rating, d) or "—" for d in DIMENSIONS],
-                "rise": [e.rise[d] for d in DIMENSIONS]}
+                "rise": [f"{e.rise[d]:+}" for d in DIMENSIONS]}
                for e in selectors.bad_review_effects(shop=shop, as_of=end, channel=channel)[:SHOWN_EFFECTS]]
     return {"dsr_start": start, "dsr_end": end, "scores": scores, "counted": totals.counted,
             "excluded": [(say(REASON_LABELS[k]), n) for k, n in totals.excluded.items() if n],
