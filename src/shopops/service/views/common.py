@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from shopops.core.clock import today
 from shopops.service import sla
 from shopops.service.selectors.dashboard import NO_STATE
-from shopops.ui.params import query_date, tell_bad_query
+from shopops.ui.params import business_date_problem, parse_date, tell_bad_query
 
 DEFAULT_DAYS = 30
 FROM, TO = gettext_lazy("From"), gettext_lazy("To")
@@ -28,11 +28,22 @@ AGE_NAMES = {"lt4h": gettext_lazy("Under 4 hours"), "lt24h": gettext_lazy("4 to 
              "lt72h": gettext_lazy("1 to 3 days"), "ge72h": gettext_lazy("Over 3 days")}
 
 
+def _asked_day(request: HttpRequest, name: str, label: object, default: dt.date) -> dt.date | None:
+    """A date of the query kept to the sane range (``ui.params``): one outside it, or not a date, is said."""
+    text = request.GET.get(name, "").strip()
+    problem = business_date_problem(text, default=default)
+    if problem:
+        tell_bad_query(request, label, problem)
+        return None
+    return parse_date(text) if text else None
+
+
 def page_period(request: HttpRequest, *, default_days: int = DEFAULT_DAYS) -> tuple[dt.date, dt.date]:
     """The ``from``/``to`` dates asked; a date not understood (or a period running backwards) is said on the
     page and the default used instead: the ``default_days`` days up to today in the shop's time zone."""
-    end = query_date(request, "to", label=TO) or today(request.shop.timezone)
-    start = query_date(request, "from", label=FROM) or end - dt.timedelta(days=default_days - 1)
+    now = today(request.shop.timezone)
+    end = _asked_day(request, "to", TO, now) or now
+    start = _asked_day(request, "from", FROM, end) or end - dt.timedelta(days=default_days - 1)
     if start > end:
         tell_bad_query(request, TO, _("The end date is before the start date."))
         start = end - dt.timedelta(days=default_days - 1)
