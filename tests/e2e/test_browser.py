@@ -18,12 +18,12 @@ _COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/c
 # 商品匹配 (SKU matching) follows the SKUs for the roles that may change products
 _WRITERS = [*_COMMON[:6], "/skus/matching/", *_COMMON[6:]]
 NAV_BY_ROLE = {
-    "admin": [*_WRITERS, "/customers/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/settings/shop/",
+    "admin": [*_WRITERS, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/settings/shop/",
               "/settings/channels/", "/audit/"],
-    "operator": [*_WRITERS, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "operator": [*_WRITERS, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/"],
     "ads": [*_COMMON, *ANALYTICS, *STOCK, "/imports/"],
-    "service": [*_COMMON, "/customers/", *STOCK],
-    "viewer": [*_COMMON, "/customers/", *ANALYTICS, *STOCK, "/imports/"],
+    "service": [*_COMMON, "/customers/", "/service/", *STOCK],
+    "viewer": [*_COMMON, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/"],
 }
 
 

@@ -51,7 +51,8 @@ def _targets(shop: Shop, only_sku: str) -> dict[str, object]:
     for membership in added:
         membership.delete()
     return {**samples, "order_id": samples["order_detail"], "product_id": samples["product_detail"],
-            "customer_id": samples["customer_detail"], "sku_code": only_sku, "inventory_sku": only_sku}
+            "customer_id": samples["customer_detail"], "sku_code": only_sku, "inventory_sku": only_sku,
+            "service_sku_returns": only_sku}
 
 
 def _page_url(name: str, targets: dict[str, object]) -> str | None:

@@ -29,6 +29,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:sku_matching", _("SKU matching"), roles.CHANGE_PRODUCTS, "⇋"),
     NavItem("web:category_list", _("Categories"), roles.VIEW_PRODUCTS, "⊞"),
     NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
+    NavItem("web:service_dashboard", _("Customer service"), roles.VIEW_TICKETS, "☏"),
     NavItem("web:analytics_traffic", _("Traffic sources"), roles.VIEW_ANALYTICS, "⇄"),
     NavItem("web:analytics_funnel", _("Funnels"), roles.VIEW_ANALYTICS, "⏷"),
     NavItem("web:analytics_paths", _("Paths"), roles.VIEW_ANALYTICS, "⤳"),

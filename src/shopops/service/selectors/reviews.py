@@ -88,14 +88,34 @@ def bad_review_effects(*, shop: Shop, as_of: dt.date | None = None, channel: str
     return effects(_ratings(shop, window_start(last), last, channel), last, shop.timezone)
 
 
-def bad_reviews(shop: Shop, since: dt.date, *, channel: str | None = None) -> QuerySet[Review]:
-    """Reviews given on or after ``since`` (local date) with a score of 1 or 2 in any dimension, default
-    reviews aside: the 差评 that become tickets (docs/rules/dsr.md#bad-review)."""
+def _low() -> Q:
+    """A score of 1 or 2 in any dimension (docs/rules/dsr.md#bad-review)."""
     low = Q()
     for name in DIMENSIONS:
         low |= Q(**{f"{name}__lte": BAD_AT_MOST})
-    qs = Review.objects.filter(low, shop=shop, is_default=False,
+    return low
+
+
+def bad_reviews(shop: Shop, since: dt.date, *, channel: str | None = None) -> QuerySet[Review]:
+    """Reviews given on or after ``since`` (local date) with a score of 1 or 2 in any dimension, default
+    reviews aside: the 差评 that become tickets (docs/rules/dsr.md#bad-review)."""
+    qs = Review.objects.filter(_low(), shop=shop, is_default=False,
                                reviewed_at__gte=day_bounds(since, shop.timezone)[0])
     if channel:
         qs = qs.filter(channel=channel)
     return qs.order_by("reviewed_at", "pk")
+
+
+def review_list(*, shop: Shop, date_from: dt.date, date_to: dt.date, channel: str = "", bad_only: bool = False,
+                q: str = "") -> QuerySet[Review]:
+    """The reviews given in [date_from, date_to] (local dates), newest first; ``bad_only``: the 差评 (a score of
+    1 or 2 in any dimension, default reviews aside); ``q`` matches the order number or the buyer."""
+    start, end = day_bounds(date_from, shop.timezone)[0], day_bounds(date_to, shop.timezone)[1]
+    qs = Review.objects.filter(shop=shop, reviewed_at__gte=start, reviewed_at__lt=end)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if bad_only:
+        qs = qs.filter(_low(), is_default=False)
+    if q:
+        qs = qs.filter(Q(order_no__icontains=q) | Q(buyer__icontains=q))
+    return qs.order_by("-reviewed_at", "-pk")

@@ -9,6 +9,7 @@ imported from here; the others from their modules:
 """
 
 from shopops.service.services.returns import (
+    ReturnableLine,
     ReturnLineInput,
     return_approve,
     return_exchange,
@@ -19,12 +20,13 @@ from shopops.service.services.returns import (
     return_reject,
     return_request,
     return_ship,
+    returnable_lines,
 )
 from shopops.service.services.returns_import import ImportedReturn, ReturnsImported, returns_import
 from shopops.service.services.reviews import ReviewRow, ReviewsResult, reviews_upsert
 
 __all__ = [
-    "ImportedReturn", "ReturnLineInput", "ReturnsImported", "ReviewRow", "ReviewsResult", "reviews_upsert",
+    "ImportedReturn", "ReturnLineInput", "ReturnableLine", "returnable_lines", "ReturnsImported", "ReviewRow", "ReviewsResult", "reviews_upsert",
     "return_approve", "return_exchange", "return_reason_create", "return_reasons_ensure", "return_receive",
     "return_refund", "return_reject", "return_request", "return_ship", "returns_import",
 ]

@@ -113,6 +113,35 @@ def _line_state(state: order_services.OrderRefundState, line: order_services.Lin
                      refunded_fen=line.refunded_fen, order_left_fen=state.left_fen)
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnableLine:
+    """One order line as the new-return form shows it: units no live return claims and the most those units
+    may refund now (``refundable_fen`` of them; 0 when no unit is left)."""
+
+    line_id: int
+    sku_id: int | None
+    title: str
+    qty: int
+    paid_fen: int
+    units_left: int
+    refundable_fen: int
+
+
+def returnable_lines(*, shop: Shop, order_id: int) -> list[ReturnableLine]:
+    """What a new return of the order may take, line by line, read under the order's lock the way
+    ``return_request`` decides it (NotFound when the order is not the shop's)."""
+    with transaction.atomic():
+        state = order_services.order_refund_state(shop=shop, order_id=order_id)
+        claimed, refunded = units_claimed(order_id), _units_refunded(order_id)
+        out = []
+        for line in state.lines:
+            left = line.qty - claimed.get(line.line_id, 0)
+            most = refundable_fen(_line_state(state, line, refunded), left) if left > 0 else 0
+            out.append(ReturnableLine(line.line_id, line.sku_id, line.title, line.qty, line.paid_fen, max(0, left),
+                                      most))
+    return out
+
+
 def return_request(*, shop: Shop, order_id: int, kind: str, reason: str, lines: Sequence[ReturnLineInput],
                    note: str = "", external_no: str = "", at: dt.datetime | None = None,
                    actor: User | None = None) -> tuple[ReturnRequest, bool]:
