@@ -43,6 +43,7 @@ from shopops.service.selectors import tickets as selectors
 from shopops.service.selectors.calendars import calendars_of, policies_of
 from shopops.service.services import calendars as calendar_services
 from shopops.service.services import tickets as services
+from shopops.service.views.common import SLA_STATE_NAMES
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import (
     business_date_problem,
@@ -59,10 +60,14 @@ UNASSIGNED, MINE = "-", "me"
 SLA_PERIOD_DAYS = 30
 
 
+_SIGNS = {sla.WARNING: "▲ ", sla.BREACHED: "✕ ", sla.MET: "✓ "}
+
+
 def sla_state_label(state: str) -> str:
     """A ticket's or target's SLA state in words (a sign first, so a list shows it at a glance)."""
-    return {sla.OK: _("On time"), sla.WARNING: _("▲ Due soon"), sla.BREACHED: _("✕ Breached"),
-            sla.MET: _("✓ Met")}.get(state, "—")
+    if state not in (sla.OK, sla.WARNING, sla.BREACHED, sla.MET):
+        return "—"
+    return f"{_SIGNS.get(state, '')}{SLA_STATE_NAMES[state]}"
 
 
 def target_label(target: str) -> str:
