@@ -1,6 +1,7 @@
 """The wiring between the service parts: bad reviews become 差评 tickets (one per review, a re-import opens none),
 a return request opens or joins its order's 退换货 ticket (once per return), and an imported chat of a customer
-with an open ticket about an order adds its messages to that ticket (and opens no ticket otherwise)."""
+with an open ticket about an order adds its messages to that ticket; a chat asking for after-sales help about a
+paid order opens one ticket (once per session), a pre-sales question none."""
 
 from __future__ import annotations
 
@@ -157,3 +158,63 @@ def test_a_chat_leaves_a_resolved_ticket_alone(shop, tmp_path):
     summary = _import(shop, "qianniu-chats", path, channel_account=account.name)
     assert summary["status"] == "done" and summary["changes"]["ticket_messages"] == 0
     assert ticket.events.count() == 1
+
+
+def _tmall_buyer(shop):
+    """A tmall customer's identity, their newest tmall order and a time after it was paid."""
+    for identity in CustomerIdentity.objects.filter(shop=shop, channel="tmall").exclude(customer=None).order_by("pk"):
+        order = (Order.objects.filter(shop=shop, customer_id=identity.customer_id, channel="tmall")
+                 .exclude(paid_at=None).order_by("-paid_at", "-pk").first())
+        if order is not None:
+            return identity, order, order.paid_at + dt.timedelta(days=2)
+    raise AssertionError("the demo shop has a tmall buyer")
+
+
+def test_an_after_sales_chat_opens_one_ticket_about_the_order(shop, tmp_path):
+    account = ChannelAccount.objects.filter(shop=shop, channel="tmall").first()
+    identity, order, at = _tmall_buyer(shop)
+    minute = dt.timedelta(minutes=1)
+    path = _chat_file(tmp_path / "q.csv", [("R1", identity.external_id, "客服小美", "买家", at, "在吗"),
+                                          ("R1", identity.external_id, "客服小美", "买家", at + minute, "杯子破损了，我要退货"),
+                                          ("R1", identity.external_id, "客服小美", "客服", at + 2 * minute, "亲，马上处理")])
+    first = _import(shop, "qianniu-chats", path, channel_account=account.name)
+    assert first["status"] == "done", first["errors"]
+    ticket = Ticket.objects.get(shop=shop, order=order)
+    assert (ticket.kind, ticket.channel, ticket.customer_id, ticket.created_at) == (
+        TicketKind.RETURN, "tmall", identity.customer_id, at + minute)
+    assert "退货" in ticket.subject and identity.external_id in ticket.subject
+    kinds = list(ticket.events.order_by("at", "pk").values_list("kind", "text"))
+    assert kinds == [("created", ""), ("customer_message", "杯子破损了，我要退货"), ("agent_reply", "亲，马上处理")]
+    assert first["changes"]["ticket_messages"] == 2
+    before = _events(shop)
+    _import(shop, "qianniu-chats", path, channel_account=account.name)
+    assert _events(shop) == before  # the re-import opens nothing and copies nothing
+    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.CLOSED)
+    _import(shop, "qianniu-chats", path, channel_account=account.name)
+    assert Ticket.objects.filter(shop=shop, order=order).count() == 1  # one ticket per session, even closed
+
+
+def test_a_complaint_is_urgent_and_a_presale_question_opens_nothing(shop, tmp_path):
+    account = ChannelAccount.objects.filter(shop=shop, channel="tmall").first()
+    identity, order, at = _tmall_buyer(shop)
+    before = Ticket.objects.filter(shop=shop).count()
+    path = _chat_file(tmp_path / "q.csv", [("P1", identity.external_id, "客服小美", "买家", at, "这款支持退货吗"),
+                                          ("P2", "从没买过的人", "客服小美", "买家", at, "我要退款")])
+    assert _import(shop, "qianniu-chats", path, channel_account=account.name)["status"] == "done"
+    assert Ticket.objects.filter(shop=shop).count() == before  # a question before buying; a buyer with no order
+    path = _chat_file(tmp_path / "c.csv", [("C1", identity.external_id, "客服小美", "买家", at, "还没到货，我要投诉")])
+    _import(shop, "qianniu-chats", path, channel_account=account.name)
+    ticket = Ticket.objects.get(shop=shop, order=order)
+    assert (ticket.kind, ticket.priority) == (TicketKind.COMPLAINT, "high")
+
+
+def test_a_chat_before_the_order_was_paid_opens_nothing(shop, tmp_path):
+    account = ChannelAccount.objects.filter(shop=shop, channel="tmall").first()
+    identity, order, _at = _tmall_buyer(shop)
+    first_paid = (Order.objects.filter(shop=shop, customer_id=identity.customer_id, channel="tmall")
+                  .exclude(paid_at=None).order_by("paid_at").first().paid_at)
+    before = Ticket.objects.filter(shop=shop).count()
+    path = _chat_file(tmp_path / "q.csv", [("E1", identity.external_id, "客服小美", "买家",
+                                           first_paid - dt.timedelta(days=1), "我要退货")])
+    assert _import(shop, "qianniu-chats", path, channel_account=account.name)["status"] == "done"
+    assert Ticket.objects.filter(shop=shop).count() == before

@@ -1,6 +1,6 @@
 """Role-walk table of SOPs and reply templates: the page /service/sop/ (every role that sees tickets), its
 POST-only forms (405 to a GET for those who may edit: admin, operator, 客服), the insert-template fragment of a
-ticket, and /api/v1/service/templates (list: readers; render: those who serve customers, 422 without
+ticket, its checklist's POST-only form, and /api/v1/service/templates (list: readers; render: those who serve customers, 422 without
 ``ticket``). samples(shop) makes a scenario with a template and a ticket (the two-shop walk then proves
 another shop's are 404)."""
 
@@ -24,6 +24,7 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:service_sop_template_change": (_only(*EDITORS, ok=405), 302),
     "web:service_sop_template_delete": (_only(*EDITORS, ok=405), 302),
     "web:service_template_render": (_only(*EDITORS), 302),
+    "web:service_ticket_checklist": (_only(*EDITORS, ok=405), 302),  # POST only
 }
 
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
@@ -42,4 +43,5 @@ def samples(shop) -> dict[str, object]:
     ticket, _created = ticket_open(shop=shop, subject="模板巡检")
     return {"service_sop_scenario_change": scenario.pk, "service_sop_scenario_delete": scenario.pk,
             "service_sop_template_change": template.pk, "service_sop_template_delete": template.pk,
-            "service_template_render": [ticket.pk, template.pk], "template_id": template.pk}
+            "service_template_render": [ticket.pk, template.pk], "template_id": template.pk,
+            "service_ticket_checklist": ticket.pk}

@@ -16,4 +16,5 @@ urlpatterns: list = [
     path("service/sop/templates/<int:pk>/delete/", sop.template_delete_view, name="service_sop_template_delete"),
     path("service/tickets/<int:ticket_id>/templates/<int:template_id>/render/", sop.template_render_view,
          name="service_template_render"),
+    path("service/tickets/<int:pk>/checklist/", sop.ticket_checklist_view, name="service_ticket_checklist"),
 ]

@@ -1,6 +1,7 @@
 """The SOP page (/service/sop/): scenarios with their checklists and reply templates, edited with forms, and
-the "insert template" fragment a ticket page loads with htmx (the template rendered for that ticket).
-Reading needs ``VIEW_TICKETS``; editing and rendering for a reply ``SERVE_CUSTOMERS``."""
+the "insert template" fragment a ticket page loads with htmx (the template rendered for that ticket), and the
+ticks of a scenario's checklist on a ticket. Reading needs ``VIEW_TICKETS``; editing, rendering for a reply and
+ticking ``SERVE_CUSTOMERS``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from shopops.core.i18n import say
 from shopops.service import templating
 from shopops.service.models import TicketKind
 from shopops.service.selectors.sop import reply_template, sop_scenario, sop_scenarios, template_render
+from shopops.service.selectors.tickets import ticket_detail
 from shopops.service.services.sop import (
     MAX_BODY,
     scenario_delete,
@@ -27,6 +30,7 @@ from shopops.service.services.sop import (
     sop_defaults_ensure,
     template_delete,
     template_save,
+    ticket_checklist_mark,
 )
 from shopops.ui.permissions import page_requires
 
@@ -128,3 +132,27 @@ def template_render_view(request: HttpRequest, ticket_id: int, template_id: int)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
     return render(request, "service/sop_render.html", {"text": text})
+
+
+@page_requires(EDIT)
+@require_POST
+def ticket_checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the ticks of one scenario's checklist on a ticket (``scenario``; ``item``: each ticked step): each
+    step that changed is ticked or unticked (and audited) by the service; back to the ticket's checklist.
+    Another shop's ticket or a scenario that does not apply is 404."""
+    scenario_id = request.POST.get("scenario", "")
+    scenario = sop_scenario(shop=request.shop, pk=int(scenario_id)) if scenario_id.isdigit() and len(
+        scenario_id) < 12 else None
+    if ticket_detail(shop=request.shop, pk=pk) is None or scenario is None:
+        raise Http404
+    ticked = set(request.POST.getlist("item"))
+    changed = 0
+    try:
+        for step in scenario.checklist:
+            changed += ticket_checklist_mark(shop=request.shop, ticket_id=pk, scenario_id=scenario.pk, item=step,
+                                             done=step in ticked, actor=request.user)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    if changed:
+        messages.success(request, _("Checklist saved."))
+    return redirect(reverse("web:service_ticket", args=[pk]) + "#checklist")

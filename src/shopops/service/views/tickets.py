@@ -41,8 +41,10 @@ from shopops.service.models import (
 )
 from shopops.service.selectors import tickets as selectors
 from shopops.service.selectors.calendars import calendars_of, policies_of
+from shopops.service.selectors.sop import reply_templates_for_ticket, ticket_checklists
 from shopops.service.services import calendars as calendar_services
 from shopops.service.services import tickets as services
+from shopops.service.services.sop import sop_defaults_ensure
 from shopops.service.views.common import SLA_STATE_NAMES
 from shopops.ui.listing import Filter, ListPage, render_list
 from shopops.ui.params import (
@@ -207,6 +209,8 @@ def _detail_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     names = {int(pk): name for pk, name in people}
     states = selectors.ticket_sla(ticket, now, events)
     status = ticket.status
+    can_serve = request.user.has_perm(roles.SERVE_CUSTOMERS) and ticket.merged_into_id is None
+    sop_defaults_ensure(shop=request.shop)  # the SOP's first use may be a ticket's page
     return {
         "ticket": ticket, "channel_name": channel_label(ticket.channel) if ticket.channel else "",
         "age": age_label(ticket.created_at, now),
@@ -220,7 +224,9 @@ def _detail_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
         "people": people,
         "show_order": request.user.has_perm(roles.VIEW_ORDERS),
         "show_customer": request.user.has_perm(roles.VIEW_CUSTOMERS),
-        "can_serve": request.user.has_perm(roles.SERVE_CUSTOMERS) and ticket.merged_into_id is None,
+        "can_serve": can_serve,
+        "sop_templates": reply_templates_for_ticket(shop=request.shop, ticket=ticket) if can_serve else [],
+        "checklists": ticket_checklists(shop=request.shop, ticket_id=ticket.pk),
         "can_pause": status == Ticket.Status.OPEN, "can_resume": status == Ticket.Status.PENDING,
         "can_resolve": status in selectors.OPEN_STATUSES, "can_close": status != Ticket.Status.CLOSED,
         "can_reply": status != Ticket.Status.CLOSED,
