@@ -88,7 +88,7 @@ def bad_review_effects(*, shop: Shop, as_of: dt.date | None = None, channel: str
     return effects(_ratings(shop, window_start(last), last, channel), last, shop.timezone)
 
 
-def _low() -> Q:
+def low_score_q() -> Q:
     """A score of 1 or 2 in any dimension (docs/rules/dsr.md#bad-review)."""
     low = Q()
     for name in DIMENSIONS:
@@ -99,7 +99,7 @@ def _low() -> Q:
 def bad_reviews(shop: Shop, since: dt.date, *, channel: str | None = None) -> QuerySet[Review]:
     """Reviews given on or after ``since`` (local date) with a score of 1 or 2 in any dimension, default
     reviews aside: the 差评 that become tickets (docs/rules/dsr.md#bad-review)."""
-    qs = Review.objects.filter(_low(), shop=shop, is_default=False,
+    qs = Review.objects.filter(low_score_q(), shop=shop, is_default=False,
                                reviewed_at__gte=day_bounds(since, shop.timezone)[0])
     if channel:
         qs = qs.filter(channel=channel)
@@ -115,7 +115,7 @@ def review_list(*, shop: Shop, date_from: dt.date, date_to: dt.date, channel: st
     if channel:
         qs = qs.filter(channel=channel)
     if bad_only:
-        qs = qs.filter(_low(), is_default=False)
+        qs = qs.filter(low_score_q(), is_default=False)
     if q:
         qs = qs.filter(Q(order_no__icontains=q) | Q(buyer__icontains=q))
     return qs.order_by("-reviewed_at", "-pk")

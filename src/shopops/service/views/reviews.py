@@ -5,12 +5,14 @@ themselves with their filters. Review text is the buyer's: the templates escape 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from shopops.channels.labels import channel_label
 from shopops.channels.selectors import channel_options
@@ -19,6 +21,7 @@ from shopops.core.errors import InvalidInput
 from shopops.core.i18n import say
 from shopops.service import selectors
 from shopops.service.dsr import DIMENSION_LABELS, DIMENSIONS, REASON_LABELS
+from shopops.service.selectors.experience import Component, experience_components, group_names
 from shopops.service.views.common import TO, page_period, render_with_panel
 from shopops.ui.params import tell_bad_query
 from shopops.ui.permissions import page_requires
@@ -35,6 +38,23 @@ def _dsr_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     except InvalidInput as exc:
         tell_bad_query(request, TO, " ".join(e.message for e in exc.errors) or exc.detail)
         return selectors.dsr_period(None, None, request.shop.timezone)
+
+
+def shown_value(component: Component) -> str:
+    """A rate as a percentage with one decimal, a duration in hours with one decimal; "" without data."""
+    if component.value is None:
+        return ""
+    if component.unit == "seconds":
+        return _("%(hours)s h") % {"hours": (component.value / 3600).quantize(Decimal("0.1"))}
+    return f"{(component.value * 100).quantize(Decimal('0.1'))}%"
+
+
+def experience_panel(shop: Any, as_of: dt.date) -> list[dict[str, Any]]:
+    """The 店铺体验分 components of the 90 days up to ``as_of``, grouped (never a weighted score)."""
+    components = experience_components(shop, as_of)
+    return [{"key": key, "name": name, "rows": [{"c": c, "shown": shown_value(c)}
+                                                for c in components if c.group == key]}
+            for key, name in group_names().items()]
 
 
 def panel_context(request: HttpRequest) -> dict[str, Any]:
@@ -58,7 +78,8 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
     return {"dsr_start": start, "dsr_end": end, "scores": scores, "counted": totals.counted,
             "excluded": [(say(REASON_LABELS[k]), n) for k, n in totals.excluded.items() if n],
             "excluded_total": sum(totals.excluded.values()), "chart": chart, "effects": effects,
-            "dimension_names": [say(DIMENSION_LABELS[d]) for d in DIMENSIONS]}
+            "dimension_names": [say(DIMENSION_LABELS[d]) for d in DIMENSIONS],
+            "experience": experience_panel(shop, end)}
 
 
 @page_requires(roles.VIEW_TICKETS)

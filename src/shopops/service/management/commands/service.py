@@ -13,6 +13,9 @@ are shared by the actions that read a period.
         Taobao's rules (docs/rules/dsr.md) as of --to (today), over the 180 days up to it or from --from
   returns shopops service returns [--from D --to D] [--json]
         the shop's returns (售后) by status and by reason (service/management/returns_action.py)
+  experience shopops service experience [--to D] [--json]
+        → {"from", "to", "days", "components": [...]}: the 店铺体验分 indicators measurable from the imported
+        data over the 90 days up to --to (today), never a weighted score (docs/rules/experience-score.md)
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from shopops.service.dsr import DIMENSION_LABELS
 from shopops.service.management.returns_action import run_returns
 from shopops.service.selectors import chats as chat_selectors
 from shopops.service.selectors.calendars import calendar_for
+from shopops.service.selectors.experience import experience_report, group_names
 from shopops.service.selectors.tickets import sla_attainment
 
 MAX_HOURS = Decimal(100_000)
@@ -131,6 +135,34 @@ def sla_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
         write(f"  #{breach['ticket']} {breach['subject']}  {breach['target']}  {due}")
 
 
+# ------------------------------------------------------------------------------------------------ experience
+
+
+def experience_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
+    """The 店铺体验分 indicators of the 90 days up to --to, each with its count or why there is no data."""
+    shop = command.resolve_shop(options["shop"])
+    as_of = _date("--to", options["date_to"]) if options["date_to"] else None
+    report = experience_report(shop, as_of)
+    if options["json"]:
+        command.emit_json(report)
+        return
+    write = command.stdout.write
+    write(_("Shop experience score indicators, %(start)s to %(end)s") % {"start": report["from"], "end": report["to"]})
+    groups = group_names()
+    for key, name in groups.items():
+        write(f"\n{name}")
+        for c in (c for c in report["components"] if c["group"] == key):
+            if c["value"] is None:
+                shown = f"{_('No data')} ({c['no_data_reason']})"
+            elif c["unit"] == "seconds":
+                shown = _("%(seconds)s s") % {"seconds": c["value"]}
+            else:
+                shown = f"{Decimal(c['value']):.2%}"
+                if c["denominator"]:
+                    shown += f"  ({c['numerator']}/{c['denominator']})"
+            write(f"  {c['name']}: {shown}")
+
+
 # ------------------------------------------------------------------------------------------------ command
 
 
@@ -212,7 +244,8 @@ def returns_run(command: ShopOpsCommand, options: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------------------ command
 
 ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {
-    "due": due_run, "sla": sla_run, "chats": chats_run, "dsr": dsr_run, "returns": returns_run}
+    "due": due_run, "sla": sla_run, "chats": chats_run, "dsr": dsr_run, "returns": returns_run,
+    "experience": experience_run}
 ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (period_arguments, due_arguments, dsr_arguments)
 
 
