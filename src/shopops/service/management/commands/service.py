@@ -174,7 +174,7 @@ def period_arguments(parser: CommandParser) -> None:
                         help="first date (YYYY-MM-DD; sla: default the last 30 days; chats: default the 30 days up to the last chat; dsr: the "
                              "180 days up to --to; returns: first request date, default all)")
     parser.add_argument("--to", dest="date_to", default=None,
-                        help="last date (YYYY-MM-DD; dsr: the as-of date, default today; returns: last request date)")
+                        help="last date (YYYY-MM-DD; dsr, experience: the as-of date, default today; returns: last request date)")
 
 # ------------------------------------------------------------------------------------------------ chats
 
