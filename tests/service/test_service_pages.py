@@ -18,9 +18,11 @@ from shopops.core import roles
 from shopops.core.models import Shop
 from shopops.core.services import user_create
 from shopops.imports.services import import_job_create, import_job_run, import_summary
+from shopops.members.models import CustomerIdentity
 from shopops.orders.models import Order, OrderLine
 from shopops.service import selectors, services
 from shopops.service.models import ReturnRequest
+from shopops.service.selectors import chats as chat_selectors
 from shopops.service.selectors import dashboard as dashboard_selectors
 from tests.service.returns_world import new_shop_with_order
 
@@ -193,3 +195,32 @@ def test_a_bad_period_is_said_and_the_default_used(client_as):
     response = _zh(client_as("admin"), reverse("web:service_chats") + "?from=2026-13-01")
     assert response.status_code == 200
     assert response.context["start"] <= response.context["end"]
+
+
+def test_the_dashboard_credits_each_agent_with_the_refunds_of_what_it_sold(new_world, tmp_path):
+    """RT-1 (paid 10:00 on 11-11, Tmall) follows a 千牛 inquiry served by 小美 at 09:00: 小美 is credited with it,
+    and its refund — through a return that took 30 hours — is 小美's refund rate and refund time."""
+    shop, order = new_world["shop"], new_world["order"]
+    CustomerIdentity.objects.create(shop=shop, customer=order.customer, channel="tmall", external_id="rt-buyer")
+    chats = _write(tmp_path / "qn.csv", ["买家昵称", "客服昵称", "发送者", "发送时间", "消息内容"], [
+        ["rt-buyer", "小美", "rt-buyer", "2026-11-11 09:00:00", "这件有货吗"],
+        ["rt-buyer", "小美", "小美", "2026-11-11 09:00:30", "有的亲"]])
+    assert _import(shop, "qianniu-chats", chats)["status"] == "done"
+    line = OrderLine.objects.get(order=order, sku__sku_code="RT-A")
+    asked = dt.datetime(2026, 11, 12, 2, 0, tzinfo=dt.UTC)
+    request, _created = services.return_request(shop=shop, order_id=order.pk, kind="refund_only", reason="size",
+                                                lines=[services.ReturnLineInput(line.pk, 1)], at=asked)
+    services.return_approve(shop=shop, return_id=request.pk, at=asked)
+    services.return_refund(shop=shop, return_id=request.pk, at=asked + dt.timedelta(hours=30))
+    order.refresh_from_db()
+    figures = chat_selectors.agent_refund_figures(shop=shop, date_from="2026-11-01", date_to="2026-11-30")
+    assert set(figures) == {"小美"}
+    mei = figures["小美"]
+    assert (mei["orders"], mei["paid_fen"], mei["refunded_fen"]) == (1, order.paid_fen, order.refunded_fen) \
+        and order.refunded_fen > 0
+    assert mei["refund_rate"] == round(order.refunded_fen / order.paid_fen, 4)
+    assert mei["refund_p50_seconds"] == 30 * 3600
+    panel = _zh(_client(new_world["users"]["admin"]), reverse("web:service_dashboard_panel")
+                + "?from=2026-11-01&to=2026-11-30")
+    row = next(r for r in panel.context["chat_agents"] if r["agent"] == "小美")
+    assert row["refunds"] == mei and row["refund_duration"] == "1.2 天"

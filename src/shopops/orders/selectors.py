@@ -581,6 +581,7 @@ class PaidOrder(NamedTuple):
     channel: str
     paid_at: dt.datetime
     paid_fen: int
+    refunded_fen: int = 0
 
 
 def paid_orders_of_customers(*, shop: Shop, customer_ids: Iterable[int], start: dt.datetime | None = None,
@@ -596,7 +597,7 @@ def paid_orders_of_customers(*, shop: Shop, customer_ids: Iterable[int], start: 
         if end is not None:
             qs = qs.filter(paid_at__lt=end)
         found += [PaidOrder(*row) for row in qs.values_list("pk", "order_no", "customer_id", "channel", "paid_at",
-                                                             "paid_fen")]
+                                                             "paid_fen", "refunded_fen")]
     return sorted(found, key=lambda o: (o.paid_at, o.pk))
 
 def order_ids_by_no(*, shop: Shop, channel: str, order_nos: Iterable[str]) -> dict[str, int]:

@@ -167,8 +167,13 @@ def converted(channel: str, buyer: str, asked_at: dt.datetime, paid: PaidTimes,
               rules: ChatRules = ChatRules()) -> bool:
     """The buyer paid on the channel from ``asked_at`` to the end of the window's last local day
     (docs/rules/service-chats.md#inquiry-conversion)."""
+    return _paid_between(paid.get((channel, buyer), ()), asked_at, conversion_end(asked_at, rules))
+
+
+def conversion_end(asked_at: dt.datetime, rules: ChatRules = ChatRules()) -> dt.datetime:
+    """Where an inquiry's conversion window ends: the end of its last local day."""
     last_day = local_date(asked_at, rules.tz) + dt.timedelta(days=rules.conversion_days - 1)
-    return _paid_between(paid.get((channel, buyer), ()), asked_at, day_bounds(last_day, rules.tz)[1])
+    return day_bounds(last_day, rules.tz)[1]
 
 
 def _in_window(moment: dt.datetime, rules: ChatRules) -> bool:
@@ -236,6 +241,38 @@ def p50(values: Sequence[int]) -> int | None:
     return ordered[(len(ordered) + 1) // 2 - 1]
 
 
+InquiryUnit = tuple[str, str, dt.date]  # channel, buyer, local day
+
+
+def inquiry_units(sessions: Sequence[SessionStats], paid: PaidTimes,
+                  rules: ChatRules = ChatRules()) -> dict[InquiryUnit, tuple[dt.datetime, SessionStats]]:
+    """Each 询单 buyer-day with the moment the buyer first wrote and the session it started in (the agent it
+    counts for) — one home for what a 询单 is, read by the KPIs and by the orders' attribution."""
+    asked: dict[InquiryUnit, tuple[dt.datetime, SessionStats]] = {}
+    for stats in sessions:
+        if stats.first_buyer_at is not None and is_inquiry(stats, paid, rules):
+            unit = (stats.channel, stats.buyer, local_date(stats.first_buyer_at, rules.tz))
+            if unit not in asked or stats.first_buyer_at < asked[unit][0]:
+                asked[unit] = (stats.first_buyer_at, stats)
+    return asked
+
+
+def converted_orders(sessions: Sequence[SessionStats], paid: PaidTimes,
+                     orders: Mapping[tuple[str, str], Sequence[tuple[dt.datetime, int]]],
+                     rules: ChatRules = ChatRules()) -> dict[str, set[int]]:
+    """Per agent, the orders its 询单 converted: those the buyer paid on the channel from the moment they asked
+    to the end of the conversion window (赤兔's 客服销售额 attribution: the agent who served the inquiry is
+    credited with what it sold; docs/rules/service-chats.md#agent-orders). ``orders``: (channel, buyer) →
+    (paid at, order id)."""
+    credited: dict[str, set[int]] = {}
+    for (channel, buyer, _day), (at, stats) in inquiry_units(sessions, paid, rules).items():
+        end = conversion_end(at, rules)
+        won = {pk for paid_at, pk in orders.get((channel, buyer), ()) if at <= paid_at < end}
+        if won:
+            credited.setdefault(stats.agent, set()).update(won)
+    return credited
+
+
 def chat_kpis(sessions: Sequence[SessionStats], paid: PaidTimes, *, by: GroupBy,
               rules: ChatRules = ChatRules()) -> list[ChatKpi]:
     """Per agent, per channel or for the whole shop: sessions, first response (avg, p50), average response, 3-minute reply rate,
@@ -250,7 +287,7 @@ def chat_kpis(sessions: Sequence[SessionStats], paid: PaidTimes, *, by: GroupBy,
             found = kpis[key] = ChatKpi(key)
         return found
 
-    asked: dict[tuple[str, str, dt.date], tuple[dt.datetime, SessionStats]] = {}
+    asked = inquiry_units(sessions, paid, rules)
     effective: dict[tuple[str, str, dt.date], tuple[dt.datetime, SessionStats, bool]] = {}
     for stats in sessions:
         row = kpi(stats)
@@ -263,10 +300,6 @@ def chat_kpis(sessions: Sequence[SessionStats], paid: PaidTimes, *, by: GroupBy,
         row.waits += len(stats.waits)
         row.quick_replies += sum(1 for w in stats.waits
                                  if w.seconds is not None and w.seconds <= rules.quick_reply_seconds)
-        if stats.first_buyer_at is not None and is_inquiry(stats, paid, rules):
-            unit = (stats.channel, stats.buyer, local_date(stats.first_buyer_at, rules.tz))
-            if unit not in asked or stats.first_buyer_at < asked[unit][0]:
-                asked[unit] = (stats.first_buyer_at, stats)
         for wait in stats.waits:
             if not _in_window(wait.started_at, rules):
                 continue

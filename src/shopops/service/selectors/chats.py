@@ -20,6 +20,7 @@ from shopops.core.errors import ErrorCollector
 from shopops.core.models import Shop
 from shopops.members import selectors as member_selectors
 from shopops.orders import selectors as order_selectors
+from shopops.service import return_rules
 from shopops.service.conversations import (
     ChatRules,
     GroupBy,
@@ -27,9 +28,11 @@ from shopops.service.conversations import (
     PaidTimes,
     SessionStats,
     chat_kpis,
+    converted_orders,
+    p50,
     sessions_of,
 )
-from shopops.service.models import ChatMessage, ChatSession
+from shopops.service.models import ChatMessage, ChatSession, ReturnRequest
 
 DEFAULT_DAYS = 30
 
@@ -85,28 +88,70 @@ def _customers(shop: Shop, sessions: Iterable[Mapping[str, Any]]) -> dict[tuple[
     return found
 
 
-def _paid_times(shop: Shop, buyers: dict[tuple[str, str], int], start: dt.datetime, end: dt.datetime) -> PaidTimes:
+def _paid_orders(shop: Shop, buyers: dict[tuple[str, str], int], start: dt.datetime, end: dt.datetime
+                 ) -> dict[tuple[str, str], list[order_selectors.PaidOrder]]:
+    """(channel, buyer nick) → the orders that buyer paid on that channel in [start, end), by payment time."""
     keys_of: dict[int, list[tuple[str, str]]] = {}
     for key, customer_id in buyers.items():
         keys_of.setdefault(customer_id, []).append(key)
-    paid: dict[tuple[str, str], list[dt.datetime]] = {}
+    paid: dict[tuple[str, str], list[order_selectors.PaidOrder]] = {}
     for order in order_selectors.paid_orders_of_customers(shop=shop, customer_ids=keys_of, start=start, end=end):
         for channel, nick in keys_of[order.customer_id]:
             if channel == order.channel:
-                paid.setdefault((channel, nick), []).append(order.paid_at)
+                paid.setdefault((channel, nick), []).append(order)
     return paid
 
 
-def chat_stats(*, shop: Shop, start: dt.date, end: dt.date, rules: ChatRules
-               ) -> tuple[list[SessionStats], PaidTimes]:
-    """The sessions started in [start, end] (local days) with their figures, and their buyers' paid times over
+def _chat_world(shop: Shop, start: dt.date, end: dt.date, rules: ChatRules
+                ) -> tuple[list[SessionStats], dict[tuple[str, str], list[order_selectors.PaidOrder]]]:
+    """The sessions started in [start, end] (local days) with their figures, and their buyers' paid orders over
     the lookback before and the conversion window after."""
     sessions = _sessions(shop, start, end)
     stats = sessions_of(_messages(sessions))
     buyers = _customers(shop, sessions)
     first = day_bounds(start, rules.tz)[0] - dt.timedelta(hours=rules.presale_lookback_hours)
     last = day_bounds(end + dt.timedelta(days=rules.conversion_days), rules.tz)[1]
-    return stats, _paid_times(shop, buyers, first, last)
+    return stats, _paid_orders(shop, buyers, first, last)
+
+
+def _times(orders: Mapping[tuple[str, str], Sequence[order_selectors.PaidOrder]]) -> PaidTimes:
+    return {key: [o.paid_at for o in found] for key, found in orders.items()}
+
+
+def chat_stats(*, shop: Shop, start: dt.date, end: dt.date, rules: ChatRules
+               ) -> tuple[list[SessionStats], PaidTimes]:
+    """The sessions started in [start, end] (local days) with their figures, and their buyers' paid times over
+    the lookback before and the conversion window after."""
+    stats, orders = _chat_world(shop, start, end, rules)
+    return stats, _times(orders)
+
+
+def agent_refund_figures(*, shop: Shop, date_from: object = None, date_to: object = None,
+                         rules: ChatRules | None = None) -> dict[str, dict[str, Any]]:
+    """Per agent, the refunds of the orders its 询单 converted (docs/rules/service-chats.md#agent-orders): how
+    many orders, their paid and refunded fen, the refund rate (refunded ÷ paid, None without orders) and the
+    median seconds from a return's request to its refund on those orders (None when none was refunded)."""
+    start, end = chat_period(shop=shop, date_from=date_from, date_to=date_to)
+    rules = rules or ChatRules(tz=shop.timezone)
+    stats, orders = _chat_world(shop, start, end, rules)
+    credited = converted_orders(stats, _times(orders), {k: [(o.paid_at, o.pk) for o in v] for k, v in orders.items()},
+                                rules)
+    money = {o.pk: o for found in orders.values() for o in found}
+    waited: dict[int, list[int]] = {}
+    for order_id, asked, done in ReturnRequest.objects.filter(
+            shop=shop, order_id__in=list({pk for ids in credited.values() for pk in ids}),
+            status=return_rules.REFUNDED, completed_at__isnull=False).values_list(
+            "order_id", "requested_at", "completed_at"):
+        if done is not None:  # refunded returns have a completion time (the filter), the type does not say so
+            waited.setdefault(order_id, []).append(int((done - asked).total_seconds()))
+    out: dict[str, dict[str, Any]] = {}
+    for agent, ids in credited.items():
+        paid = sum(money[pk].paid_fen for pk in ids)
+        refunded = sum(money[pk].refunded_fen for pk in ids)
+        out[agent] = {"orders": len(ids), "paid_fen": paid, "refunded_fen": refunded,
+                      "refund_rate": round(refunded / paid, 4) if paid else None,
+                      "refund_p50_seconds": p50([s for pk in ids for s in waited.get(pk, [])])}
+    return out
 
 
 def chat_kpis_report(*, shop: Shop, date_from: object = None, date_to: object = None,

@@ -13,7 +13,7 @@ from shopops.core import roles
 from shopops.core.clock import now
 from shopops.service.selectors import dashboard as selectors
 from shopops.service.selectors import returns_by_reason, returns_by_sku
-from shopops.service.selectors.chats import chat_kpis_report
+from shopops.service.selectors.chats import agent_refund_figures, chat_kpis_report
 from shopops.service.views.common import (
     AGE_NAMES,
     SLA_STATE_NAMES,
@@ -42,7 +42,10 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
                "resolution": duration_text(row["resolution_p50_seconds"])}
               for row in selectors.agent_ticket_figures(shop=shop, date_from=start, date_to=end)]
     chats = chat_kpis_report(shop=shop, date_from=start, date_to=end)
-    chat_rows = [{**row, "first_response": duration_text(row["first_response_p50_seconds"])}
+    refunds_of = agent_refund_figures(shop=shop, date_from=start, date_to=end)
+    chat_rows = [{**row, "first_response": duration_text(row["first_response_p50_seconds"]),
+                  "refunds": refunds_of.get(str(row["agent"]), {}),
+                  "refund_duration": duration_text(refunds_of.get(str(row["agent"]), {}).get("refund_p50_seconds"))}
                  for row in chats["agents"]]  # type: ignore[union-attr]
     refunds = selectors.refund_figures(shop=shop, date_from=start, date_to=end)
     return {"start": start, "end": end, "agents": agents, "chat_agents": chat_rows,
