@@ -164,6 +164,7 @@ def test_the_dashboard_shows_the_selectors_numbers(new_world):
     assert context["refunds"]["returns"] == refunds["returns"] == 1
     html = panel.content.decode()
     assert "尺码" in html  # the reason's Chinese name
+    assert f'href="{reverse("web:service_sku_returns", args=["RT-A"])}"' in html  # the SKU's page, by its code
     with translation.override("zh-hans"):
         no_data = translation.gettext("no data")
     dispute = html.split('data-kpi="dispute-rate"', 1)[1].split("</div></div>", 1)[0]
