@@ -21,9 +21,10 @@ pytestmark = pytest.mark.e2e
 WIDTH = 1366
 # Answers that are files, not pages.
 DOWNLOADS = {"web:import_catalog_template", "web:import_errors", "web:briefing_xlsx"}
-# Fragments loaded into their pages (ui/_lazy.html): measured there, once they have arrived.
+# Fragments loaded into their pages (ui/_lazy.html, or on demand like a reply template's text on a ticket):
+# measured there, once they have arrived.
 PANELS = {"web:dashboard_kpis", "web:dashboard_month", "web:analytics_traffic_panel",
-          "web:analytics_gmv_explain_panel", "web:inventory_replenishment_panel"}
+          "web:analytics_gmv_explain_panel", "web:inventory_replenishment_panel", "web:service_template_render"}
 ADMIN_PAGES = {name for name, (by_role, _anonymous) in PAGES.items()
                if by_role.get("admin") == 200 and name not in DOWNLOADS | PANELS}
 
