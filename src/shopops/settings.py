@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "shopops.analytics",
     "shopops.briefing",
     "shopops.service",
+    "shopops.listings",
     "shopops.ui",
     "shopops.accounts",
     "shopops.demo",

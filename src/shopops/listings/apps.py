@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ListingsConfig(AppConfig):
+    name = "shopops.listings"
+    label = "listings"
+    verbose_name = _("Listings and competitors")

@@ -1,0 +1,6 @@
+"""The listings app's records, one module per subject (dictionary, audits, …); Django finds them here."""
+
+from shopops.listings.models.audits import ListingAudit
+from shopops.listings.models.dictionary import ShopWord
+
+__all__ = ["ListingAudit", "ShopWord"]
