@@ -20,7 +20,6 @@ from shopops.core.errors import ErrorCollector
 from shopops.core.models import Shop
 from shopops.members import selectors as member_selectors
 from shopops.orders import selectors as order_selectors
-from shopops.service import return_rules
 from shopops.service.conversations import (
     ChatRules,
     GroupBy,
@@ -32,7 +31,8 @@ from shopops.service.conversations import (
     p50,
     sessions_of,
 )
-from shopops.service.models import ChatMessage, ChatSession, ReturnRequest
+from shopops.service.models import ChatMessage, ChatSession
+from shopops.service.selectors.returns import refund_waits
 
 DEFAULT_DAYS = 30
 
@@ -138,12 +138,9 @@ def agent_refund_figures(*, shop: Shop, date_from: object = None, date_to: objec
                                 rules)
     money = {o.pk: o for found in orders.values() for o in found}
     waited: dict[int, list[int]] = {}
-    for order_id, asked, done in ReturnRequest.objects.filter(
-            shop=shop, order_id__in=list({pk for ids in credited.values() for pk in ids}),
-            status=return_rules.REFUNDED, completed_at__isnull=False).values_list(
-            "order_id", "requested_at", "completed_at"):
-        if done is not None:  # refunded returns have a completion time (the filter), the type does not say so
-            waited.setdefault(order_id, []).append(int((done - asked).total_seconds()))
+    for order_id, seconds in refund_waits(shop=shop,
+                                          order_id__in=list({pk for ids in credited.values() for pk in ids})):
+        waited.setdefault(order_id, []).append(seconds)
     out: dict[str, dict[str, Any]] = {}
     for agent, ids in credited.items():
         paid = sum(money[pk].paid_fen for pk in ids)

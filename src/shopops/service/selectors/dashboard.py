@@ -18,6 +18,7 @@ from shopops.service import return_rules as rules
 from shopops.service import sla
 from shopops.service.conversations import p50
 from shopops.service.models import ReturnRequest, Ticket
+from shopops.service.selectors.returns import refund_waits
 from shopops.service.selectors.tickets import OPEN_STATUSES
 
 # an open ticket's age (hours since it was created): the buckets' upper bounds, the last one open-ended
@@ -75,9 +76,7 @@ def refund_figures(*, shop: Shop, date_from: dt.date, date_to: dt.date) -> dict[
     (None when none was refunded). Disputes (平台介入) are not imported: ``dispute_rate`` is None."""
     totals = order_selectors.period_order_totals(shop=shop, start=date_from, end=date_to)
     returns = ReturnRequest.objects.filter(shop=shop, requested_date__range=(date_from, date_to))
-    durations = [int((done - asked).total_seconds()) for asked, done in returns.filter(
-        status=rules.REFUNDED, completed_at__isnull=False).values_list("requested_at", "completed_at")
-        if done is not None]
+    durations = [seconds for _order, seconds in refund_waits(shop=shop, requested_date__range=(date_from, date_to))]
     counted = returns.exclude(status=rules.REJECTED).aggregate(n=Count("id"))["n"]
     return {"orders": totals["orders"], "gmv_fen": totals["gmv"], "refunded_fen": totals["refunded"],
             "refund_rate": round(totals["refunded"] / totals["gmv"], 4) if totals["gmv"] else None,

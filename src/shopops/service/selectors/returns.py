@@ -19,6 +19,16 @@ from shopops.service.models import ReturnLine, ReturnReason, ReturnRequest
 MAX_TOP = 50
 
 
+def refund_waits(*, shop: Shop, **filters: Any) -> list[tuple[int, int]]:
+    """``(order id, seconds from the request to the refund)`` of each refunded return matching ``filters``
+    (docs/rules/returns.md#figures: the refund time of the service dashboard and of each agent's orders)."""
+    refunded = ReturnRequest.objects.filter(shop=shop, status=rules.REFUNDED, completed_at__isnull=False,
+                                            **filters)
+    return [(order_id, int((done - asked).total_seconds()))
+            for order_id, asked, done in refunded.values_list("order_id", "requested_at", "completed_at")
+            if done is not None]  # the filter guarantees it; the type does not say so
+
+
 def reason_label(reason: ReturnReason) -> str:
     """A reason's name in the user's language: the shop's own name, else the built-in one translated."""
     if reason.name:
