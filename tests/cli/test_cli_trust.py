@@ -132,6 +132,7 @@ BAD_INPUTS = [
     ["price", "quote", "--cart", "/nonexistent.json"],
     ["imports", "clean", "--older-than", "-1"],
     ["service", "dsr", "--from", "2026-11-30", "--to", "2026-11-01"],
+    ["service", "experience", "--to", "someday"],
 ]
 
 

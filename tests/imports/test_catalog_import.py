@@ -13,15 +13,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import translation
 
 from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku
 from shopops.core.services import shop_create
 from shopops.imports.formats import FORMATS
 from shopops.imports.models import ImportJob
-from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.orders.models import Order
 from tests.cli.test_cli import run
+from tests.import_files import import_file, write_csv
 
 TEMPLATE_HEADER = ["类目", "SPU编码", "商品名称", "品牌", "SKU编码", "规格", "条码", "售价", "成本", "状态",
                    "平台商品ID", "平台SKU ID"]
@@ -43,18 +42,6 @@ TAOBAO_ROWS = [
 ]
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
-    with path.open("w", encoding=encoding, newline="") as f:
-        csv.writer(f).writerows([header, *rows])
-    return path
-
-
-def _import(shop, name: str, path: Path, **options) -> dict:
-    with translation.override("zh-hans"):
-        job = import_job_create(shop=shop, format_name=name, path=str(path), **options)
-        return import_summary(import_job_run(job_id=job.pk))
-
-
 def _state(shop) -> tuple:
     return (Category.objects.filter(shop=shop).count(), Product.objects.filter(shop=shop).count(),
             sorted(Sku.objects.filter(shop=shop).values_list("sku_code", "price_fen", "cost_fen", "active")),
@@ -63,8 +50,8 @@ def _state(shop) -> tuple:
 
 
 def test_template_imports_tree_products_skus_listings_and_reimport_is_unchanged(shop, tmp_path):
-    path = _write(tmp_path / "catalog.csv", TEMPLATE_HEADER, TEMPLATE_ROWS)
-    first = _import(shop, "catalog-xlsx", path)
+    path = write_csv(tmp_path / "catalog.csv", TEMPLATE_HEADER, TEMPLATE_ROWS)
+    first = import_file(shop, "catalog-xlsx", path)
     assert first["status"] == "done", first["errors"]
     assert (first["rows"], first["inserted"]) == (3, 3)
     dress = Category.objects.get(shop=shop, name="连衣裙")
@@ -82,13 +69,13 @@ def test_template_imports_tree_products_skus_listings_and_reimport_is_unchanged(
     assert listing.external_id == "7001" and listing.channel_account.name == first["channel_account"]
     assert set(listing.skus.values_list("platform_sku_id", flat=True)) == {"7001-1", "7001-2"}
     before = _state(shop)
-    again = _import(shop, "catalog-xlsx", path)
+    again = import_file(shop, "catalog-xlsx", path)
     assert again["status"] == "done", again["errors"]
     assert (again["unchanged"], again["inserted"], again["updated"]) == (3, 0, 0)
     assert _state(shop) == before
     TEMPLATE_ROWS_CHANGED = [list(r) for r in TEMPLATE_ROWS]
     TEMPLATE_ROWS_CHANGED[1][7] = "209.00"
-    changed = _import(shop, "catalog-xlsx", _write(tmp_path / "changed.csv", TEMPLATE_HEADER, TEMPLATE_ROWS_CHANGED))
+    changed = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "changed.csv", TEMPLATE_HEADER, TEMPLATE_ROWS_CHANGED))
     assert changed["status"] == "done", changed["errors"]
     assert changed["updated"] >= 1 and changed["inserted"] == 0
     assert Sku.objects.get(shop=shop, sku_code="CI-DRESS-M").price_fen == 20900
@@ -96,8 +83,8 @@ def test_template_imports_tree_products_skus_listings_and_reimport_is_unchanged(
 
 
 def test_taobao_items_gbk_imports_and_reimport_is_unchanged(shop, tmp_path):
-    path = _write(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk")
-    first = _import(shop, "taobao-items", path)
+    path = write_csv(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk")
+    first = import_file(shop, "taobao-items", path)
     assert first["status"] == "done", first["errors"]
     assert first["inserted"] == 3
     hood = Product.objects.get(shop=shop, spu_code="CI-HOOD")
@@ -107,7 +94,7 @@ def test_taobao_items_gbk_imports_and_reimport_is_unchanged(shop, tmp_path):
     listing = Listing.objects.get(shop=shop, product=hood)
     assert listing.url == "https://item.taobao.com/item.htm?id=660001" and listing.channel_account.channel == "taobao"
     before = _state(shop)
-    again = _import(shop, "taobao-items", path)
+    again = import_file(shop, "taobao-items", path)
     assert (again["status"], again["unchanged"]) == ("done", 3), again["errors"]
     assert _state(shop) == before
 
@@ -123,7 +110,7 @@ def test_taobao_items_gbk_imports_and_reimport_is_unchanged(shop, tmp_path):
 ])
 def test_hostile_rows_are_rejected_row_by_row_and_nothing_is_written(shop, tmp_path, case, rows, header, column):
     before = _state(shop)
-    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "bad.csv", header, [TEMPLATE_ROWS[0], *rows]
+    summary = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "bad.csv", header, [TEMPLATE_ROWS[0], *rows]
                                                    if case == "too deep" else rows))
     assert summary["status"] == "rejected", summary
     assert any(e["column"] == column and e["row"] for e in summary["errors"]), summary["errors"]
@@ -132,19 +119,19 @@ def test_hostile_rows_are_rejected_row_by_row_and_nothing_is_written(shop, tmp_p
 
 def test_missing_column_and_wrong_encoding_are_refused(shop, tmp_path):
     before = _state(shop)
-    missing = _import(shop, "catalog-xlsx", _write(tmp_path / "m.csv", TEMPLATE_HEADER[:7],
+    missing = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "m.csv", TEMPLATE_HEADER[:7],
                                                    [r[:7] for r in TEMPLATE_ROWS]))
     assert missing["status"] == "rejected"
     assert any(e["column"] == "售价" for e in missing["errors"]), missing["errors"]
     garbage = tmp_path / "g.csv"
     garbage.write_bytes(b"\xff\xfe\x00\x81\x82" * 50)
-    assert _import(shop, "taobao-items", garbage)["status"] == "rejected"
+    assert import_file(shop, "taobao-items", garbage)["status"] == "rejected"
     assert _state(shop) == before
 
 
 def test_formula_in_a_title_is_neutralised(shop, tmp_path):
     rows = [["家居", "CI-F", "=cmd|' /C calc'!A0", "", "CI-F-1", "", "", "1.00", "", "", "", ""]]
-    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "f.csv", TEMPLATE_HEADER, rows))
+    summary = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "f.csv", TEMPLATE_HEADER, rows))
     assert summary["status"] == "done", summary["errors"]
     assert Product.objects.get(shop=shop, spu_code="CI-F").title.startswith("'=")
 
@@ -153,7 +140,7 @@ def test_a_sku_of_another_product_is_a_row_error(shop, tmp_path):
     taken = Sku.objects.filter(shop=shop).select_related("product").first()
     rows = [TEMPLATE_ROWS[2], ["家居", "CI-OTHER", "杯子", "", taken.sku_code, "", "", "1.00", "", "", "", ""]]
     before = _state(shop)
-    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "t.csv", TEMPLATE_HEADER, rows))
+    summary = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "t.csv", TEMPLATE_HEADER, rows))
     assert summary["status"] == "rejected"
     assert [(e["row"], e["column"]) for e in summary["errors"]] == [(3, "SKU编码")]
     assert _state(shop) == before
@@ -164,7 +151,7 @@ def test_a_service_refusal_rolls_back_the_products_written_before(shop, tmp_path
     transaction rolls back both, and the refusal names its row and column."""
     rows = [TEMPLATE_ROWS[2], ["家居", "CI-SPACE", "杯子", "", "bad code", "", "", "1.00", "", "", "", ""]]
     before = _state(shop)
-    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "s.csv", TEMPLATE_HEADER, rows))
+    summary = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "s.csv", TEMPLATE_HEADER, rows))
     assert summary["status"] == "rejected"
     assert [(e["row"], e["column"]) for e in summary["errors"]] == [(3, "SKU编码")]
     assert _state(shop) == before
@@ -186,9 +173,9 @@ def test_catalog_formats_are_documented():
 
 def test_new_shop_catalog_then_orders(db, tmp_path):
     shop = shop_create(code="newshop", name="新店")
-    catalog = _import(shop, "catalog-xlsx", _write(tmp_path / "c.csv", TEMPLATE_HEADER, TEMPLATE_ROWS))
+    catalog = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "c.csv", TEMPLATE_HEADER, TEMPLATE_ROWS))
     assert catalog["status"] == "done", catalog["errors"]
-    orders = _import(shop, "jd-orders", _write(tmp_path / "jd.csv", JD_HEADER, JD_ROWS))
+    orders = import_file(shop, "jd-orders", write_csv(tmp_path / "jd.csv", JD_HEADER, JD_ROWS))
     assert orders["status"] == "done", orders["errors"]
     order = Order.objects.get(shop=shop, order_no="900001")
     assert sorted(order.lines.values_list("sku__sku_code", flat=True)) == ["CI-DRESS-S", "CI-TEE-1"]
@@ -204,19 +191,19 @@ JD_ROWS = [["900001", "CI-DRESS-S", "碎花连衣裙", "1", "199.00", "258.90", 
 
 def test_cli_new_shop_imports_its_catalog_then_orders(tmp_path):
     assert run("init", "--shop", "新店", "--admin-password", "Admin-pass-2026", data_dir=tmp_path).returncode == 0
-    items = _write(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk")
+    items = write_csv(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk")
     first = run("import", "taobao-items", str(items), "--json", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["inserted"] == 3
     again = json.loads(run("import", "taobao-items", str(items), "--json", data_dir=tmp_path).stdout)
     assert again["unchanged"] == 3
-    catalog = _write(tmp_path / "c.csv", TEMPLATE_HEADER, TEMPLATE_ROWS)
+    catalog = write_csv(tmp_path / "c.csv", TEMPLATE_HEADER, TEMPLATE_ROWS)
     assert run("import", "catalog-xlsx", str(catalog), "--json", data_dir=tmp_path).returncode == 0
-    orders = run("import", "jd-orders", str(_write(tmp_path / "jd.csv", JD_HEADER, JD_ROWS)), "--json",
+    orders = run("import", "jd-orders", str(write_csv(tmp_path / "jd.csv", JD_HEADER, JD_ROWS)), "--json",
                  data_dir=tmp_path)
     assert orders.returncode == 0, orders.stderr
     assert json.loads(orders.stdout)["inserted"] == 2
-    bad = _write(tmp_path / "bad.csv", TEMPLATE_HEADER[:3], [r[:3] for r in TEMPLATE_ROWS])
+    bad = write_csv(tmp_path / "bad.csv", TEMPLATE_HEADER[:3], [r[:3] for r in TEMPLATE_ROWS])
     assert run("import", "catalog-xlsx", str(bad), data_dir=tmp_path).returncode == 2
 
 
@@ -279,8 +266,8 @@ SHOPIFY_ROWS = [
 
 
 def test_shopify_products_import_variants_and_skip_image_rows(shop, tmp_path):
-    path = _write(tmp_path / "products_export.csv", SHOPIFY_HEADER, SHOPIFY_ROWS, encoding="utf-8")
-    first = _import(shop, "shopify-products", path)
+    path = write_csv(tmp_path / "products_export.csv", SHOPIFY_HEADER, SHOPIFY_ROWS, encoding="utf-8")
+    first = import_file(shop, "shopify-products", path)
     assert first["status"] == "done", first["errors"]
     assert (first["rows"], first["inserted"], first["skipped"]) == (4, 3, 1)  # the image-only row is no SKU
     shirt = Product.objects.get(shop=shop, spu_code="linen-shirt")
@@ -291,14 +278,14 @@ def test_shopify_products_import_variants_and_skip_image_rows(shop, tmp_path):
     assert gift.attributes == {} and gift.active is False and gift.product.category.name == "Gift"
     assert Listing.objects.get(shop=shop, product=shirt).channel_account.channel == "shopify"
     before = _state(shop)
-    again = _import(shop, "shopify-products", path)
+    again = import_file(shop, "shopify-products", path)
     assert again["status"] == "done" and (again["unchanged"], again["inserted"], again["updated"]) == (3, 0, 0), again
     assert _state(shop) == before
 
 
 def test_dry_run_counts_and_writes_nothing(shop, tmp_path):
     before = _state(shop)
-    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "d.csv", TEMPLATE_HEADER, TEMPLATE_ROWS), dry_run=True)
+    summary = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "d.csv", TEMPLATE_HEADER, TEMPLATE_ROWS), dry_run=True)
     assert (summary["status"], summary["dry_run"], summary["inserted"]) == ("done", True, 3), summary
     assert _state(shop) == before
 
@@ -307,7 +294,7 @@ def test_a_category_code_names_the_stored_category(shop, tmp_path):
     stored = Category.objects.filter(shop=shop).first()
     rows = [[stored.code, "CI-CODE", "按编码", "", "CI-CODE-1", "", "", "5.00", "", "", "", ""]]
     count = Category.objects.filter(shop=shop).count()
-    summary = _import(shop, "catalog-xlsx", _write(tmp_path / "code.csv", TEMPLATE_HEADER, rows))
+    summary = import_file(shop, "catalog-xlsx", write_csv(tmp_path / "code.csv", TEMPLATE_HEADER, rows))
     assert summary["status"] == "done", summary["errors"]
     assert Product.objects.get(shop=shop, spu_code="CI-CODE").category == stored
     assert Category.objects.filter(shop=shop).count() == count
@@ -316,10 +303,10 @@ def test_a_category_code_names_the_stored_category(shop, tmp_path):
 def test_the_job_page_and_the_command_line_tell_a_catalog_import_s_changes(client_as, shop, tmp_path):
     """A re-import whose price changed: the job page lists created/updated/unchanged per kind and names the
     changed field; the command line's summary says the same."""
-    path = _write(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS)
-    _import(shop, "taobao-items", path)
+    path = write_csv(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS)
+    import_file(shop, "taobao-items", path)
     changed = [[*TAOBAO_ROWS[0][:8], "119.00", *TAOBAO_ROWS[0][9:]], *TAOBAO_ROWS[1:]]
-    summary = _import(shop, "taobao-items", _write(tmp_path / "items2.csv", TAOBAO_HEADER, changed))
+    summary = import_file(shop, "taobao-items", write_csv(tmp_path / "items2.csv", TAOBAO_HEADER, changed))
     assert summary["changes"]["skus"] == {"created": 0, "updated": 1, "unchanged": 2}
     job = ImportJob.objects.filter(shop=shop).latest("pk")
     page = client_as("operator").get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
@@ -327,7 +314,7 @@ def test_the_job_page_and_the_command_line_tell_a_catalog_import_s_changes(clien
     assert "SKU" in table and "类目" in table and "价格 1" in table  # the changed field by its name, with its count
     cheaper = [[*TAOBAO_ROWS[0][:8], "109.00", *TAOBAO_ROWS[0][9:]], *TAOBAO_ROWS[1:]]
     out = io.StringIO()
-    call_command("import", "taobao-items", str(_write(tmp_path / "items3.csv", TAOBAO_HEADER, cheaper)),
+    call_command("import", "taobao-items", str(write_csv(tmp_path / "items3.csv", TAOBAO_HEADER, cheaper)),
                  shop=shop.code, stdout=out)
     text = out.getvalue()
     assert "skus: 0 created, 1 updated, 2 unchanged" in text and "products: 0 created, 0 updated" in text

@@ -7,23 +7,22 @@ markup in the customers' words are kept as text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 
 from shopops.channels.models import ChannelAccount
 from shopops.core.errors import InvalidInput
 from shopops.core.services import shop_create, user_create
 from shopops.imports.formats import FORMATS
-from shopops.imports.services import export_sample, import_job_create, import_job_run, import_summary
+from shopops.imports.services import export_sample
 from shopops.members.models import CustomerIdentity
 from shopops.service.models import ChatMessage, ChatSession
 from shopops.service.selectors import chats as chat_selectors
 from shopops.service.services.chats import chat_agent_map_user
+from tests.import_files import import_file, write_csv
 
 CHAT_FORMATS = ["qianniu-chats", "jd-dongdong-chats", "douyin-feige-chats"]
 SH = ZoneInfo("Asia/Shanghai")
@@ -56,18 +55,6 @@ REALISTIC: dict[str, tuple[str, list[str], list[list[str]]]] = {
 EXPECTED = {"qianniu-chats": (3, 7), "jd-dongdong-chats": (2, 5), "douyin-feige-chats": (2, 4)}  # sessions, messages
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
-    with path.open("w", encoding=encoding, newline="") as out:
-        csv.writer(out).writerows([header, *rows])
-    return path
-
-
-def _import(shop, name: str, path: Path, **options) -> dict:
-    with translation.override("zh-hans"):
-        job = import_job_create(shop=shop, format_name=name, path=str(path), **options)
-        return import_summary(import_job_run(job_id=job.pk))
-
-
 def _state(shop) -> tuple:
     return (sorted(ChatSession.objects.filter(shop=shop).values_list(
                 "channel", "session_id", "buyer_nick", "agent", "customer_id", "started_at", "ended_at")),
@@ -83,8 +70,8 @@ def new_shop(db):
 @pytest.mark.parametrize("name", CHAT_FORMATS)
 def test_realistic_export_imports_and_reimport_changes_nothing(new_shop, tmp_path, name):
     encoding, header, rows = REALISTIC[name]
-    path = _write(tmp_path / f"{name}.csv", header, rows, encoding)
-    first = _import(new_shop, name, path)
+    path = write_csv(tmp_path / f"{name}.csv", header, rows, encoding)
+    first = import_file(new_shop, name, path)
     assert first["status"] == "done", first["errors"]
     sessions, messages = EXPECTED[name]
     assert (first["rows"], first["inserted"]) == (messages, messages)
@@ -92,7 +79,7 @@ def test_realistic_export_imports_and_reimport_changes_nothing(new_shop, tmp_pat
     assert ChatSession.objects.filter(shop=new_shop).count() == sessions
     assert ChatMessage.objects.filter(shop=new_shop).count() == messages
     before = _state(new_shop)
-    again = _import(new_shop, name, path)
+    again = import_file(new_shop, name, path)
     assert again["status"] == "done", again["errors"]
     assert (again["unchanged"], again["inserted"], again["updated"]) == (messages, 0, 0)
     assert _state(new_shop) == before
@@ -100,7 +87,7 @@ def test_realistic_export_imports_and_reimport_changes_nothing(new_shop, tmp_pat
 
 def test_qianniu_sessions_are_cut_by_silence_and_the_customers_words_are_kept_as_text(new_shop, tmp_path):
     encoding, header, rows = REALISTIC["qianniu-chats"]
-    assert _import(new_shop, "qianniu-chats", _write(tmp_path / "q.csv", header, rows, encoding))["status"] == "done"
+    assert import_file(new_shop, "qianniu-chats", write_csv(tmp_path / "q.csv", header, rows, encoding))["status"] == "done"
     alice = list(ChatSession.objects.filter(shop=new_shop, buyer_nick="tb_alice").order_by("started_at"))
     assert [s.session_id for s in alice] == ["tb_alice@20261110T020000Z", "tb_alice@20261110T070000Z"]
     assert alice[0].agent == "花间旗舰店:小美" and alice[0].channel == "tmall"
@@ -112,9 +99,9 @@ def test_qianniu_sessions_are_cut_by_silence_and_the_customers_words_are_kept_as
 
 def test_a_changed_export_updates_the_session(new_shop, tmp_path):
     encoding, header, rows = REALISTIC["jd-dongdong-chats"]
-    assert _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "a.csv", header, rows, encoding))["status"] == "done"
+    assert import_file(new_shop, "jd-dongdong-chats", write_csv(tmp_path / "a.csv", header, rows, encoding))["status"] == "done"
     longer = [*rows, ["JD101", "jd_dave", "jd_kefu02", "客服", "2026-11-10 09:45:00", "亲，可以领券"]]
-    summary = _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "b.csv", header, longer, encoding))
+    summary = import_file(new_shop, "jd-dongdong-chats", write_csv(tmp_path / "b.csv", header, longer, encoding))
     assert summary["status"] == "done", summary["errors"]
     assert summary["changes"]["sessions"] == {"inserted": 0, "updated": 1, "unchanged": 1}
     dave = ChatSession.objects.get(shop=new_shop, session_id="JD101")
@@ -124,7 +111,7 @@ def test_a_changed_export_updates_the_session(new_shop, tmp_path):
 
 def test_dry_run_writes_nothing(new_shop, tmp_path):
     encoding, header, rows = REALISTIC["douyin-feige-chats"]
-    summary = _import(new_shop, "douyin-feige-chats", _write(tmp_path / "d.csv", header, rows, encoding), dry_run=True)
+    summary = import_file(new_shop, "douyin-feige-chats", write_csv(tmp_path / "d.csv", header, rows, encoding), dry_run=True)
     assert summary["status"] == "done" and summary["inserted"] == 4
     assert not ChatSession.objects.filter(shop=new_shop).exists()
 
@@ -152,12 +139,12 @@ HOSTILE_ROWS = [
 @pytest.mark.parametrize(("case", "change", "column", "row"), HOSTILE, ids=[c[0] for c in HOSTILE])
 def test_hostile_rows_reject_the_file_naming_row_and_column(new_shop, tmp_path, name, case, change, column, row):
     header, encoding = HOSTILE_BASE[name]
-    assert _import(new_shop, name, _write(tmp_path / "ok.csv", header, HOSTILE_ROWS, encoding))["status"] == "done"
+    assert import_file(new_shop, name, write_csv(tmp_path / "ok.csv", header, HOSTILE_ROWS, encoding))["status"] == "done"
     before = _state(new_shop)
     rows = [list(r) for r in HOSTILE_ROWS]
     index, cell, value = change
     rows[index][cell] = value
-    summary = _import(new_shop, name, _write(tmp_path / "bad.csv", header, rows, encoding))
+    summary = import_file(new_shop, name, write_csv(tmp_path / "bad.csv", header, rows, encoding))
     assert summary["status"] == "rejected", summary
     assert any(e["column"] == column and e["row"] == row and e["message"] for e in summary["errors"]), summary["errors"]
     assert _state(new_shop) == before
@@ -165,7 +152,7 @@ def test_hostile_rows_reject_the_file_naming_row_and_column(new_shop, tmp_path, 
 
 @pytest.mark.parametrize("name", CHAT_FORMATS)
 def test_a_file_without_the_required_columns_is_refused(new_shop, tmp_path, name):
-    summary = _import(new_shop, name, _write(tmp_path / "x.csv", ["买家", "内容"], [["a", "b"]]))
+    summary = import_file(new_shop, name, write_csv(tmp_path / "x.csv", ["买家", "内容"], [["a", "b"]]))
     assert summary["status"] == "rejected"
     assert {e["column"] for e in summary["errors"]} >= {"发送方", "发送时间"}
     assert not ChatSession.objects.filter(shop=new_shop).exists()
@@ -173,7 +160,7 @@ def test_a_file_without_the_required_columns_is_refused(new_shop, tmp_path, name
 
 def test_the_hostile_formula_is_stored_as_text(new_shop, tmp_path):
     header, encoding = HOSTILE_BASE["jd-dongdong-chats"]
-    assert _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "f.csv", header, HOSTILE_ROWS, encoding))[
+    assert import_file(new_shop, "jd-dongdong-chats", write_csv(tmp_path / "f.csv", header, HOSTILE_ROWS, encoding))[
         "status"] == "done"
     assert ChatMessage.objects.get(shop=new_shop, session__session_id="S2").text == "'@SUM(A1:A9)"
 
@@ -187,7 +174,7 @@ def test_demo_shop_sample_links_buyers_and_round_trips(shop, tmp_path):
     written = export_sample(shop=shop, format_name="qianniu-chats", path=str(path), limit=50,
                             channel_account=account.name)
     assert written["rows"] > 0
-    first = _import(shop, "qianniu-chats", path, channel_account=account.name)
+    first = import_file(shop, "qianniu-chats", path, channel_account=account.name)
     assert first["status"] == "done", first["errors"][:3]
     assert first["changes"]["customers_linked"] > 0
     linked = ChatSession.objects.filter(shop=shop, channel="tmall", customer__isnull=False).first()
@@ -199,7 +186,7 @@ def test_demo_shop_sample_links_buyers_and_round_trips(shop, tmp_path):
     export_sample(shop=shop, format_name="qianniu-chats", path=str(again_path), limit=1000,
                   channel_account=account.name)
     before = _state(shop)
-    again = _import(shop, "qianniu-chats", again_path, channel_account=account.name)
+    again = import_file(shop, "qianniu-chats", again_path, channel_account=account.name)
     assert again["status"] == "done" and again["unchanged"] == again["rows"] > 0, again
     assert _state(shop) == before
 
@@ -217,11 +204,11 @@ def test_docs_describe_every_chat_format():
 
 def test_an_agent_maps_to_a_user_and_later_imports_keep_it(new_shop, tmp_path):
     encoding, header, rows = REALISTIC["jd-dongdong-chats"]
-    assert _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "a.csv", header, rows, encoding))["status"] == "done"
+    assert import_file(new_shop, "jd-dongdong-chats", write_csv(tmp_path / "a.csv", header, rows, encoding))["status"] == "done"
     user = user_create(username="kefu01", password="Kefu-pass-2026", role="service", shops=[new_shop], validate=False)
     assert chat_agent_map_user(shop=new_shop, agent="jd_kefu01", user_id=user.pk) == 1
     more = [["JD102", "jd_erin", "jd_kefu01", "顾客", "2026-11-11 09:00:00", "在吗"]]
-    assert _import(new_shop, "jd-dongdong-chats", _write(tmp_path / "b.csv", header, more, encoding))["status"] == "done"
+    assert import_file(new_shop, "jd-dongdong-chats", write_csv(tmp_path / "b.csv", header, more, encoding))["status"] == "done"
     assert set(ChatSession.objects.filter(shop=new_shop, agent="jd_kefu01").values_list("agent_user", flat=True)) == {
         user.pk}
     with pytest.raises(InvalidInput):
