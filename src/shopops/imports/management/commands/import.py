@@ -20,6 +20,7 @@ from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand, input_file
 from shopops.imports import services
 from shopops.imports.formats import FORMATS
+from shopops.listings.services.competitors import competitors_after_import
 
 
 class Command(ShopOpsCommand):
@@ -80,6 +81,10 @@ class Command(ShopOpsCommand):
             progress.step(_("Computing the dashboards' default panels…"))
             summary["warm_up"] = analytics_warm_up(shop_id=shop.pk)
             progress.done()
+        if services.import_changed_data(job):
+            found = competitors_after_import(shop_id=shop.pk, format_name=job.format)
+            if found is not None:
+                summary["competitors"] = found
         if options["json"]:
             self.emit_json(summary)
         else:
