@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,8 @@ from shopops.catalog.models import Listing
 from shopops.channels.services import channel_accounts_create_defaults
 from shopops.core.middleware import SHOP_SESSION_KEY
 from shopops.core.services import shop_create
+from shopops.imports.services import import_job_create
+from shopops.imports.tasks import import_job_task
 from shopops.listings import rivalry
 from shopops.listings.models import Competitor, CompetitorEvent, CompetitorItem
 from shopops.listings.selectors import competitors as sel
@@ -262,3 +265,28 @@ def test_pages_render(shop, tmp_path, client_as):
                   {"date": (D0 + dt.timedelta(2)).isoformat(), "price": _yuan(ours + 500), "title": "手填标题"})
     points = sel.item_observations(item)
     assert [p.source for p in points] == ["import", "import", "manual"]
+
+
+def test_a_web_upload_runs_the_detection_in_the_worker(shop, tmp_path):
+    """The worker's import task is followed by the detection task (tests run huey's tasks at once)."""
+    path = tmp_path / "worker.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([HEADER, _row(0, "60.00"), _row(1, "60.00", promo="50.00")])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    job = import_job_create(shop=shop, format_name="competitor-snapshot", path=str(path))
+    with mock.patch("shopops.imports.tasks.analytics_warm_up", return_value={}):
+        import_job_task(job.pk)
+    assert CompetitorItem.objects.filter(shop=shop, item_id="9001").exists()
+    assert [t.data["kind"] for t in _todos(shop)] == ["promo"]
+
+
+def test_bad_hand_input_says_which_field_and_changes_nothing(shop):
+    competitor = svc.competitor_save(shop=shop, data={"name": "手填对手"})
+    item = svc.competitor_item_save(competitor=competitor, data={"item_id": "h-1"})
+    with pytest.raises(svc.InvalidInput) as info:
+        svc.observation_add(item=item, data={"date": "2026-13-01", "price": "1.234", "reviews": "-3"})
+    assert {e.field for e in info.value.errors} == {"date", "price", "reviews"}
+    with pytest.raises(svc.InvalidInput) as info:
+        svc.competitor_item_save(competitor=competitor, data={"item_id": "h-2", "url": "javascript:alert(1)"})
+    assert {e.field for e in info.value.errors} == {"url"}
+    assert not item.observations.exists() and competitor.items.count() == 1

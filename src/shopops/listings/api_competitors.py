@@ -91,10 +91,12 @@ def get_competitor(request: HttpRequest, competitor_id: int = COMPETITOR_ID) -> 
     return found[0]
 
 
-@router.get("/{competitor_id}/items/{item_id}/timeline", response={200: TimelineOut, **ERRORS},
+@router.get("/{competitor_id}/items/{competitor_item_id}/timeline", response={200: TimelineOut, **ERRORS},
             auth=needs(VIEW_PRODUCTS))
-def item_timeline(request: HttpRequest, competitor_id: int = COMPETITOR_ID, item_id: int = ITEM_ID) -> dict:
-    item = sel.competitor_item(shop=current_shop(request), competitor_id=competitor_id, pk=item_id)
+def item_timeline(request: HttpRequest, competitor_id: int = COMPETITOR_ID,
+                  competitor_item_id: int = ITEM_ID) -> dict:
+    """The item's observations (imported and hand-entered, one per day) and its changes."""
+    item = sel.competitor_item(shop=current_shop(request), competitor_id=competitor_id, pk=competitor_item_id)
     if item is None:
         raise HttpError(404, _("No such competitor item."))
     return sel.timeline_json(item)

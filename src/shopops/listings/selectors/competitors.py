@@ -195,17 +195,21 @@ def changed_kinds(*, shop: Shop, series: dict[int, list[Observation]], days: int
     return out
 
 
-def rivals_of_listing(*, shop: Shop, listing) -> dict:
+def rivals_of_listing(*, shop: Shop, listing: Any) -> dict:
     """Our listing beside its rivals: each rival's current price and 到手价 (promo price when known), the band of
     the rivals' current 到手价 (min/median/max) and our price and floor."""
     items = items_rivalling(shop=shop, listing_id=listing.pk)
     series = timelines(shop=shop) if items else {}
-    rows = []
+    rows: list[dict[str, Any]] = []
+    paid: list[int] = []
     for item in items:
         now = latest(series.get(item.pk, []))
-        rows.append({"item": item, "latest": now, "paid": now.effective_fen if now else None})
+        current = now.effective_fen if now else None
+        rows.append({"item": item, "latest": now, "paid": current})
+        if current is not None:
+            paid.append(current)
     ours = ours_for(shop=shop, listings=[listing])
-    band = price_band([r["paid"] for r in rows if r["paid"] is not None])
+    band = price_band(paid)
     return {"listing": listing, "rows": rows, "band": band, "ours": ours}
 
 

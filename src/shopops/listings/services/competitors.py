@@ -56,7 +56,7 @@ def competitor_save(*, shop: Shop, data: Mapping[str, Any], competitor: Competit
         errors.append(FieldError("name", _("Enter the rival shop's name.")))
     elif len(name) > 120:
         errors.append(FieldError("name", _("At most 120 characters.")))
-    elif Competitor.objects.filter(shop=shop, name=name).exclude(pk=competitor.pk if competitor else None).exists():
+    elif Competitor.objects.filter(shop=shop, name=name).exclude(pk=competitor.pk if competitor else 0).exists():
         errors.append(FieldError("name", _("A competitor of that name exists already.")))
     if channel and channel not in CHANNEL_CODES:
         errors.append(FieldError("channel", _("Unknown channel %(value)s.") % {"value": channel}))
@@ -85,7 +85,7 @@ def competitor_item_save(*, competitor: Competitor, data: Mapping[str, Any],
     elif len(item_id) > 64:
         errors.append(FieldError("item_id", _("At most 64 characters.")))
     elif CompetitorItem.objects.filter(competitor=competitor, item_id=item_id).exclude(
-            pk=item.pk if item else None).exists():
+            pk=item.pk if item else 0).exists():
         errors.append(FieldError("item_id", _("This rival already has an item with that id.")))
     if url and not url.startswith(("http://", "https://")):
         errors.append(FieldError("url", _("Enter a web address starting with http:// or https://.")))
@@ -102,29 +102,25 @@ def competitor_item_save(*, competitor: Competitor, data: Mapping[str, Any],
     return item
 
 
-def _fen(errors: list[FieldError], data: Mapping[str, Any], field: str) -> int | None:
-    value = data.get(field)
-    if value in (None, ""):
-        return None
-    try:
-        return parse_fen(str(value).strip().lstrip("¥"))
-    except MoneyError:
-        errors.append(FieldError(field, _("Enter an amount in yuan, e.g. 59.90.")))
-        return None
-
-
-def _count(errors: list[FieldError], data: Mapping[str, Any], field: str) -> int | None:
-    value = data.get(field)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = -1
+def _count_of(text: str) -> int:
+    number = int(text)
     if number < 0:
-        errors.append(FieldError(field, _("Enter a whole number, 0 or more.")))
-        return None
+        raise ValueError(text)
     return number
+
+
+def _optional(errors: list[FieldError], data: Mapping[str, Any], field: str, money: bool) -> int | None:
+    """An optional number field: yuan → fen (``money``) or a whole count ≥ 0; empty is None; bad input is
+    an error on ``field``."""
+    value = str(data.get(field) or "").strip()
+    if not value:
+        return None
+    try:
+        return parse_fen(value.lstrip("¥")) if money else _count_of(value)
+    except (MoneyError, ValueError):
+        errors.append(FieldError(field, _("Enter an amount in yuan, e.g. 59.90.") if money
+                                 else _("Enter a whole number, 0 or more.")))
+        return None
 
 
 def observation_add(*, item: CompetitorItem, data: Mapping[str, Any],
@@ -137,10 +133,10 @@ def observation_add(*, item: CompetitorItem, data: Mapping[str, Any],
     except ValueError:
         errors.append(FieldError("date", _("Enter a date as YYYY-MM-DD.")))
         day = None
-    values = {"title": str(data.get("title") or "").strip()[:300], "price_fen": _fen(errors, data, "price"),
-              "promo_price_fen": _fen(errors, data, "promo_price"),
-              "sales_estimate": _count(errors, data, "sales_estimate"), "reviews": _count(errors, data, "reviews"),
-              "rank": _count(errors, data, "rank")}
+    values = {"title": str(data.get("title") or "").strip()[:300],
+              "price_fen": _optional(errors, data, "price", money=True),
+              "promo_price_fen": _optional(errors, data, "promo_price", money=True),
+              **{f: _optional(errors, data, f, money=False) for f in ("sales_estimate", "reviews", "rank")}}
     if not errors and values["price_fen"] is None and values["promo_price_fen"] is None and not values["title"]:
         errors.append(FieldError("price", _("Enter at least a price, a promotion price or a title.")))
     if errors or day is None:
