@@ -4,7 +4,9 @@ shopops import formats [--json]
 
 An import that changed data is followed, as in the worker, by the analytics warm-up: the pages' default panels
 computed now, so the next page view reads them from the result cache instead of computing while the operator
-waits (its parts in the JSON as ``warm_up``; ``--no-warm-up`` leaves it to the pages)."""
+waits (its parts in the JSON as ``warm_up``; ``--no-warm-up`` leaves it to the pages). A ``competitor-snapshot``
+import that changed data is followed by the rivals' change detection (counts by kind in the JSON as
+``competitors``: ``items_created`` and one count per kind of change found; docs/rules/listings.md#competitors)."""
 
 from __future__ import annotations
 
