@@ -62,6 +62,8 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
         ("campaign", gettext_lazy("Campaigns: list, margin simulation, post-mortem")),
         ("stock", gettext_lazy("Stock moves, balances per location, channel stock sync")),
         ("replenish", gettext_lazy("Reorder suggestions")),
+        ("competitors", gettext_lazy("Rival shops and their items: latest price, promotion price and changes; "
+                                     "--refresh runs the change detection")),
     )),
     (gettext_lazy("Customer service"), (
         ("service", gettext_lazy("Customer service: `due` due times on the business calendar, `sla` SLA attainment; "

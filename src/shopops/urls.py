@@ -13,6 +13,7 @@ from shopops.campaigns import urls as campaigns_urls
 from shopops.catalog import urls as catalog_urls
 from shopops.imports import urls as imports_urls
 from shopops.inventory import urls as inventory_urls
+from shopops.listings import urls_competitors as competitors_urls
 from shopops.orders import urls as orders_urls
 from shopops.reports import urls as reports_urls
 from shopops.service import urls as service_urls
@@ -35,5 +36,6 @@ PAGES: list = [
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("competitors/", include(competitors_urls)),
     path("", include((PAGES, "web"))),
 ]

@@ -94,3 +94,21 @@ def campaign_dict(campaign: Campaign, *, full: bool = True) -> dict:
                       for lot in campaign.lotteries.all()],
     })
     return out
+
+
+def sku_floors(*, shop: Shop, day: Any, prices: dict[str, int]) -> dict[str, int]:
+    """Per SKU code, its price floor (最低到手价, the lowest price the operator allows) as of ``day``: from the
+    latest campaign started by then that has the SKU in scope — its own floor, else the campaign's share of the
+    list price in ``prices`` (the simulation's rule, ``analysis.simulation_input``). SKUs no campaign covers
+    have no floor. Competitor tracking compares rivals' prices with it (docs/rules/listings.md#competitors)."""
+    floors: dict[str, int] = {}
+    campaigns = Campaign.objects.filter(shop=shop, warmup_start__lte=day).order_by("-main_start", "-id")
+    for campaign in campaigns.prefetch_related("skus"):
+        for row in campaign.skus.all():
+            if row.sku_code in floors:
+                continue
+            if row.floor_fen is not None:
+                floors[row.sku_code] = row.floor_fen
+            elif row.sku_code in prices:
+                floors[row.sku_code] = prices[row.sku_code] * campaign.floor_bp // 10_000
+    return floors

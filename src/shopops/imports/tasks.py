@@ -3,7 +3,8 @@
 When a worker starts, the import jobs a dead process left "running" are marked failed (a job running in a live
 process is left alone); every night the uploads past their retention are removed. A job that changed data is
 followed by the analytics warm-up (``warm_up_after_import``): the pages' default panels computed in the worker,
-so the operator's next page view does not wait for them."""
+so the operator's next page view does not wait for them. A ``competitor-snapshot`` import is followed by the rivals'
+change detection (``competitors_after_import``: to-dos and timeline events, each change once)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from shopops.imports.services import (
     import_jobs_settle_dead,
     imports_clean,
 )
+from shopops.listings.services.competitors import SNAPSHOT_FORMAT, competitors_after_import
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,11 @@ def import_job_task(job_id: int) -> int:
             warm_up_after_import(job.shop_id)
         except Exception:  # the queue could not take it: the pages compute their panels themselves, as before
             log.exception("could not queue the analytics warm-up after import job %s", job.pk)
+        if job.format == SNAPSHOT_FORMAT:
+            try:
+                competitors_after_import_task(job.shop_id, job.format)
+            except Exception:  # the queue could not take it: `shopops competitors --refresh` does the same
+                log.exception("could not queue the competitor detection after import job %s", job.pk)
     return job.pk
 
 
@@ -38,6 +45,12 @@ def import_job_task(job_id: int) -> int:
 def warm_up_after_import(shop_id: int) -> dict[str, str]:
     """The shop's default analytics panels, computed after an import (each failure logged, never raised)."""
     return analytics_warm_up(shop_id=shop_id)
+
+
+@db_task()
+def competitors_after_import_task(shop_id: int, format_name: str) -> dict[str, int] | None:
+    """The rivals' change detection after a competitor-snapshot import (listings.services.competitors)."""
+    return competitors_after_import(shop_id=shop_id, format_name=format_name)
 
 
 @on_startup(name="settle_dead_import_jobs")

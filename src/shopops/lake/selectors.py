@@ -99,3 +99,15 @@ def rollup_ready(name: str, shop_id: int) -> bool:
 def rollups_ready(shop_id: int) -> bool:
     """Whether every rollup is ready for ``shop_id`` (:func:`rollup_ready`)."""
     return all(rollup_ready(name, shop_id) for name in ROLLUPS)
+
+
+def shop_rows(name: str, *, shop_id: int, columns: list[str] | None = None) -> pa.Table:
+    """One shop's rows of lake table ``name`` as it is now (``columns``: only those), the partition columns
+    included; an empty table of the table's schema while nothing has been written. For small import-fed tables
+    a page reads whole (competitor snapshots): the metric layer reads through analytics' engine instead."""
+    schema = _ALL[name].schema
+    wanted = columns or schema.names
+    if not table_exists(name):
+        return schema.empty_table().select(wanted)
+    rows = DeltaTable(table_uri(name)).to_pyarrow_table(columns=wanted, filters=[("shop_id", "=", int(shop_id))])
+    return rows.select(wanted).cast(pa.schema([schema.field(c) for c in wanted]))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from shopops.analytics.metrics import METRICS, NOTES
 from shopops.analytics.selectors import metrics as metric_selectors
 from shopops.analytics.selectors import products as product_selectors
+from shopops.analytics.selectors import timeline as timeline_selectors
 from shopops.analytics.selectors import traffic as traffic_selectors
 from shopops.analytics.services.warmup import DEFAULT_DAYS, TRAFFIC_METRICS
 from shopops.analytics.views.panels import page_with_panel, panel_fragment
@@ -480,7 +481,19 @@ def _explanation(request: HttpRequest) -> dict | HttpResponse:
         "chart": chart, "total_table": _table(total_cols, total_rows, kinds=EXPLAIN_KINDS),
         "group_table": _table(group_cols, groups, kinds=EXPLAIN_KINDS), "group_label": GROUP_LABELS[group],
         "notes": [NOTE_TEXT[n] for n in (result or {}).get("notes", []) if n in NOTE_TEXT],
+        "events": _timeline(request, date_from, date_to, vs),
     }
+
+
+def _timeline(request: HttpRequest, date_from: str, date_to: str, vs: str) -> list:
+    """The events other apps report (a rival's price cut, a new promotion…) from the comparison period's
+    start to the period's end: what happened around the change (docs/architecture.md#timeline-sources)."""
+    try:
+        start, end = dt.date.fromisoformat(str(date_from)), dt.date.fromisoformat(str(date_to))
+        vs_start = dt.date.fromisoformat(str(vs).split("..")[0]) if vs else start
+    except ValueError:
+        return []
+    return timeline_selectors.timeline_events(shop=request.shop, date_from=min(start, vs_start), date_to=end)
 
 
 urlpatterns: list = [

@@ -4,7 +4,9 @@ shopops import formats [--json]
 
 An import that changed data is followed, as in the worker, by the analytics warm-up: the pages' default panels
 computed now, so the next page view reads them from the result cache instead of computing while the operator
-waits (its parts in the JSON as ``warm_up``; ``--no-warm-up`` leaves it to the pages)."""
+waits (its parts in the JSON as ``warm_up``; ``--no-warm-up`` leaves it to the pages). A ``competitor-snapshot``
+import that changed data is followed by the rivals' change detection (counts by kind in the JSON as
+``competitors``: ``items_created`` and one count per kind of change found; docs/rules/listings.md#competitors)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand, input_file
 from shopops.imports import services
 from shopops.imports.formats import FORMATS
+from shopops.listings.services.competitors import competitors_after_import
 
 
 class Command(ShopOpsCommand):
@@ -80,6 +83,10 @@ class Command(ShopOpsCommand):
             progress.step(_("Computing the dashboards' default panels…"))
             summary["warm_up"] = analytics_warm_up(shop_id=shop.pk)
             progress.done()
+        if services.import_changed_data(job):
+            found = competitors_after_import(shop_id=shop.pk, format_name=job.format)
+            if found is not None:
+                summary["competitors"] = found
         if options["json"]:
             self.emit_json(summary)
         else:
