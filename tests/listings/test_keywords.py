@@ -38,7 +38,12 @@ from django.utils import translation
 from shopops.accounts.management.commands.shop import shop_open
 from shopops.catalog.models import Listing
 from shopops.imports.services import import_job_create, import_job_run, import_summary
-from shopops.listings.selectors.keywords import keyword_report, keywords_json, listing_suggestion, suggestion_json
+from shopops.listings.selectors.keywords import (
+    keyword_report,
+    keywords_json,
+    listing_suggestion,
+    suggestion_json,
+)
 
 ITEMS_HEADER = ["宝贝名称", "宝贝类目", "价格", "商家编码", "品牌", "宝贝ID", "宝贝状态"]
 ITEMS = [["暖洋洋保温杯 316不锈钢 大容量", "厨房/保温杯", "89.00", "NY-CUP", "暖洋洋", "770001", "出售中"],
@@ -155,6 +160,20 @@ def test_cli_and_api_say_the_same(world):
     assert browser.get("/api/v1/listings/999999/suggestion").status_code == 404
     bad = browser.get("/api/v1/keywords?from=2026-11-14&to=2026-11-08")
     assert bad.status_code in (400, 422) and "to" in bad.content.decode()
+
+
+def test_cli_text_output(world):
+    shop, _admin, listing = world
+    out = io.StringIO()
+    call_command("keywords", "--from", FROM, "--to", TO, "--channel", "淘宝", "--shop", shop.code, stdout=out)
+    text = out.getvalue()
+    assert "保温杯 大容量" in text and "1000.00" in text and "25.0%" in text  # the trend of 保温杯
+    out = io.StringIO()
+    call_command("listings", "suggest", str(listing.pk), "--from", FROM, "--to", TO, "--shop", shop.code, stdout=out)
+    assert "暖洋洋保温杯大容量男儿童水杯316不锈钢" in out.getvalue() and "77.3% → 100.0%" in out.getvalue()
+    out = io.StringIO()
+    call_command("keywords", "--from", FROM, "--to", TO, "--channel", "jd", "--shop", shop.code, "--json", stdout=out)
+    assert json.loads(out.getvalue())["terms"] == []  # the file was imported on the Taobao account
 
 
 def test_cli_refuses_bad_input_with_exit_2(world):

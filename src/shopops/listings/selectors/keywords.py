@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -216,7 +215,3 @@ def suggestion_json(result: ListingSuggestion) -> dict[str, Any]:
         "root_gaps": [{"root": g.root, "orders": g.orders, "gmv": format_fen(g.sales_fen)}
                       for g in s.before.root_gaps],
     }
-
-
-def decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
