@@ -206,3 +206,17 @@ def test_pages(world):
     assert browser.get("/keywords/listings/999999/suggestion/").status_code == 404
     # the default period: the 30 days up to the last search-term day
     assert browser.get("/keywords/").context["date_to"] == TO
+
+
+def test_imported_text_is_escaped_and_bad_dates_are_said(world, tmp_path):
+    shop, admin, listing = world
+    hostile = [["2026-11-20", "手淘搜索", "<b>杯</b>", "770001", "3", "2", "1", "9.90"]]
+    done = _import(shop, "search-terms", _write(tmp_path / "hostile.csv", TERMS_HEADER, hostile, "utf-8-sig"),
+                   channel_account=listing.channel_account.name)
+    assert done["status"] == "done", done["errors"]
+    browser = Client()
+    browser.force_login(admin)
+    text = browser.get("/keywords/?from=2026-11-20&to=2026-11-20").content.decode()
+    assert "&lt;b&gt;杯&lt;/b&gt;" in text and "<b>杯</b>" not in text
+    page = browser.get("/keywords/?from=2026-11-20&to=2026-11-01")
+    assert page.status_code == 200 and page.context["errors"] and page.context["report"] is None
