@@ -38,8 +38,8 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shopops.listings.mining import Mined, mine, previous_period, term_figures_query  # noqa: E402
-from shopops.listings.tokens import ShopTokenizer  # noqa: E402
+from shopops.listings.mining import Mined, mine, previous_period, term_figures_query
+from shopops.listings.tokens import ShopTokenizer
 
 T = TypeVar("T")
 GOAL_SECONDS = 20.0
