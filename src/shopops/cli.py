@@ -50,12 +50,15 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
         ("retention", gettext_lazy("Cohort retention by day or week")),
         ("products", gettext_lazy("Product analysis: ABC classes, sell-through, price bands")),
         ("gmv", gettext_lazy("Explain a change in GMV by visitors, conversion and order value")),
+        ("keywords", gettext_lazy("Search terms and their roots (词根): visitors, clicks, orders, GMV, conversion, "
+                                  "trend")),
         ("alerts", gettext_lazy("Check a day for anomalies and update the to-do list")),
         ("briefing", gettext_lazy("The daily report: yesterday's key metrics, alerts and to-dos; "
                                   "--send pushes it to the group robots")),
     )),
     (gettext_lazy("Sell and stock"), (
         ("catalog", gettext_lazy("The catalog: the category tree and the products")),
+        ("listings", gettext_lazy("Channel listings: `suggest` a title from the shop's search terms")),
         ("matching", gettext_lazy("SKU matching: order lines not matched to a SKU, and their mappings "
                                   "(also `shopops catalog matching`)")),
         ("price", gettext_lazy("The final price of a cart under stacked promotions, with reasons")),

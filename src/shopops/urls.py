@@ -14,6 +14,7 @@ from shopops.catalog import urls as catalog_urls
 from shopops.imports import urls as imports_urls
 from shopops.inventory import urls as inventory_urls
 from shopops.listings import urls_competitors as competitors_urls
+from shopops.listings import urls_keywords as keywords_urls
 from shopops.orders import urls as orders_urls
 from shopops.reports import urls as reports_urls
 from shopops.service import urls as service_urls
@@ -31,6 +32,7 @@ PAGES: list = [
     *briefing_urls.urlpatterns,
     *service_urls.urlpatterns,
     *service_sop_urls.urlpatterns,
+    *keywords_urls.urlpatterns,
 ]
 
 urlpatterns = [

@@ -344,3 +344,30 @@ def sku_suggestions(*, shop: Shop, texts: dict[str, str], limit: int = 3) -> dic
     candidates = [(choice.id, f"{choice.title} {choice.spec}") for choice in choices]
     return {key: [(by_id[pk], score) for pk, score in found]
             for key, found in suggest(texts, candidates, limit).items()}
+
+
+@dataclass(frozen=True)
+class ListingBrief:
+    """What the listing tools (keywords, title suggestions) read of one channel listing."""
+
+    id: int
+    title: str
+    channel: str  # the channel account's channel code
+    channel_account_id: int
+    external_id: str  # the platform item id (宝贝ID, ASIN…); "" when not known
+    brand: str  # the product's brand
+    category: str  # the product's category name (the leaf)
+    spu_code: str
+
+
+def listing_brief(*, shop: Shop, pk: int) -> ListingBrief | None:
+    """One listing of ``shop`` (another shop's is as absent as a missing one)."""
+    listing = (Listing.objects.filter(shop=shop, pk=pk)
+               .select_related("channel_account", "product__category").first())
+    if listing is None:
+        return None
+    product = listing.product
+    return ListingBrief(id=listing.pk, title=listing.title, channel=listing.channel_account.channel,
+                        channel_account_id=listing.channel_account_id, external_id=listing.external_id,
+                        brand=product.brand, category=product.category.name if product.category else "",
+                        spu_code=product.spu_code)

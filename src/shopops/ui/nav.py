@@ -37,6 +37,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:analytics_retention", _("Retention"), roles.VIEW_ANALYTICS, "▩"),
     NavItem("web:analytics_products", _("Product analysis"), roles.VIEW_ANALYTICS, "▨"),
     NavItem("web:analytics_gmv_explain", _("GMV explanation"), roles.VIEW_ANALYTICS, "Σ"),
+    NavItem("web:keywords", _("Keywords"), roles.VIEW_ANALYTICS, "⌕"),
     NavItem("web:campaign_list", _("Campaigns"), roles.VIEW_CAMPAIGNS, "◎"),
     NavItem("web:inventory_stock", _("Stock"), roles.VIEW_STOCK, "▥"),
     NavItem("web:inventory_replenishment", _("Replenishment"), roles.VIEW_STOCK, "↻"),

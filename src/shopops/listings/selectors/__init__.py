@@ -1,1 +1,1 @@
-"""Reads of the listings app for its faces and other apps, one module per area (competitors, …)."""
+"""Reads of the listings app for its faces and other apps, one module per area (competitors, keywords, …)."""

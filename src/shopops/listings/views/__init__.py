@@ -1,0 +1,1 @@
+"""Pages of the listings app, one module per subject."""
