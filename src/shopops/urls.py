@@ -13,6 +13,7 @@ from shopops.campaigns import urls as campaigns_urls
 from shopops.catalog import urls as catalog_urls
 from shopops.imports import urls as imports_urls
 from shopops.inventory import urls as inventory_urls
+from shopops.listings import urls as listings_urls
 from shopops.orders import urls as orders_urls
 from shopops.reports import urls as reports_urls
 from shopops.service import urls as service_urls
@@ -36,4 +37,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include((PAGES, "web"))),
+    path("listings/", include(listings_urls)),  # namespace "listings"
 ]

@@ -344,3 +344,8 @@ def sku_suggestions(*, shop: Shop, texts: dict[str, str], limit: int = 3) -> dic
     candidates = [(choice.id, f"{choice.title} {choice.spec}") for choice in choices]
     return {key: [(by_id[pk], score) for pk, score in found]
             for key, found in suggest(texts, candidates, limit).items()}
+
+
+def listing_in_shop(*, shop: Shop, pk: int) -> Listing | None:
+    """One channel listing of ``shop`` with its channel account and product (None: absent or another shop's)."""
+    return Listing.objects.select_related("channel_account", "product").filter(shop=shop, pk=pk).first()

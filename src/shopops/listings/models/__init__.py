@@ -2,5 +2,6 @@
 
 from shopops.listings.models.audits import ListingAudit
 from shopops.listings.models.dictionary import ShopWord
+from shopops.listings.models.revisions import ListingRevision
 
-__all__ = ["ListingAudit", "ShopWord"]
+__all__ = ["ListingAudit", "ListingRevision", "ShopWord"]
