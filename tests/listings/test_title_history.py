@@ -69,10 +69,10 @@ def test_a_bad_title_is_refused_and_nothing_is_saved(world, title, why):
     assert listing.title == "最生活 保温杯 500ml" and not ListingRevision.objects.filter(shop=shop).exists()
 
 
-def test_another_shops_listing_is_refused(world, shop):
+def test_another_shops_listing_is_refused(world, second_shop):
     _own, listing = world
     with pytest.raises(InvalidInput):
-        listing_title_change(shop=shop, listing=listing, title="别的标题", by=None)
+        listing_title_change(shop=second_shop.shop, listing=listing, title="别的标题", by=None)
 
 
 def test_word_diff_counts_repeats_and_ignores_ascii_case():
