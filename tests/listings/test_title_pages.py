@@ -77,3 +77,11 @@ def test_the_api_changes_the_title_and_gives_the_history(api_as, listing):
     assert api_as("viewer").patch(f"/api/v1/listings/{listing.pk}/title", data=json.dumps({"title": "x"}),
                                   content_type="application/json").status_code == 403
     assert client.get("/api/v1/listings/999999999/history").status_code == 404
+
+
+def test_htmx_saves_and_swaps_in_the_fragment(client_as, listing):
+    response = client_as("operator").post(f"/listings/{listing.pk}/title/save/",
+                                          {"title": listing.title + " 加厚", "subtitle": "", "note": ""},
+                                          HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert response.status_code == 200 and "<html" not in text and 'id="title-history"' in text and "加厚" in text

@@ -79,9 +79,9 @@ def title_edit(request: HttpRequest, pk: int) -> HttpResponse:
                              by=request.user, note=form["note"])
     except ShopOpsError as exc:
         return _title_page(request, listing, form=form, detail=exc.detail, errors=exc.errors, status=422)
-    messages.success(request, _("Title saved."))
-    if request.htmx:
+    if request.htmx:  # the fragment shows the new history at once; no message left for a later page
         return _title_page(request, listing)
+    messages.success(request, _("Title saved."))
     return redirect("listings:title_history", pk=listing.pk)
 
 

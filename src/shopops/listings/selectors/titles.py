@@ -21,7 +21,7 @@ from shopops.listings.models import ListingRevision
 
 WINDOW_DAYS = 14
 FIGURES = ("uv", "pv", "buyers", "cvr", "gmv")  # 访客数, 浏览量, 支付买家数, 支付转化率, 支付金额 (fen)
-MAX_HISTORY = 50
+MAX_HISTORY = 20  # each shown change reads two windows from the lake
 
 
 @dataclass(frozen=True, slots=True)
