@@ -25,6 +25,7 @@ from shopops.inventory.api import router as inventory_router
 from shopops.listings.api_competitors import router as competitors_router
 from shopops.listings.api_keywords import router as keywords_router
 from shopops.listings.api_keywords import suggestion_router as listing_suggestion_router
+from shopops.listings.api_titles import router as listings_titles_router
 from shopops.members.api import router as members_router
 from shopops.orders.api import router as orders_router
 from shopops.orders.matching_api import router as matching_router
@@ -100,4 +101,6 @@ api.add_router("/service/tickets", service_tickets_router)
 api.add_router("/service/templates", service_sop_router)
 api.add_router("/competitors", competitors_router)
 api.add_router("/keywords", keywords_router)
+# the dictionary and title history first: the listing audit router's /listings/{id} would take /listings/dictionary
+api.add_router("/listings", listings_titles_router)
 api.add_router("/listings", listing_suggestion_router)

@@ -13,6 +13,7 @@ from shopops.campaigns import urls as campaigns_urls
 from shopops.catalog import urls as catalog_urls
 from shopops.imports import urls as imports_urls
 from shopops.inventory import urls as inventory_urls
+from shopops.listings import urls as listings_urls
 from shopops.listings import urls_competitors as competitors_urls
 from shopops.listings import urls_keywords as keywords_urls
 from shopops.orders import urls as orders_urls
@@ -40,4 +41,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("competitors/", include(competitors_urls)),
     path("", include((PAGES, "web"))),
+    path("listings/", include(listings_urls)),  # namespace "listings"
 ]

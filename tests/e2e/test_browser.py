@@ -19,8 +19,8 @@ _COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/c
 _WRITERS = [*_COMMON[:6], "/skus/matching/", *_COMMON[6:]]
 NAV_BY_ROLE = {
     "admin": [*_WRITERS, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/", "/users/", "/settings/shop/",
-              "/settings/channels/", "/audit/"],
-    "operator": [*_WRITERS, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/"],
+              "/settings/channels/", "/listings/dictionary/", "/audit/"],
+    "operator": [*_WRITERS, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/", "/listings/dictionary/"],
     "ads": [*_COMMON, *ANALYTICS, *STOCK, "/imports/"],
     "service": [*_COMMON, "/customers/", "/service/", *STOCK],
     "viewer": [*_COMMON, "/customers/", "/service/", *ANALYTICS, *STOCK, "/imports/"],

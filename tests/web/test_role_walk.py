@@ -70,7 +70,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
 _APP_TABLES = [importlib.import_module(f"tests.web.role_walk_{app}")
                for app in ("catalog", "imports", "reports", "campaigns", "inventory",
                            "analytics_metrics", "analytics_behaviour", "analytics_alerts", "briefing", "settings", "service_returns",
-                           "service_tickets", "service_sop", "service_pages", "competitors", "keywords")]
+                           "service_tickets", "service_sop", "service_pages", "competitors", "keywords",
+                           "listings_titles")]
 for _table in _APP_TABLES:
     assert not set(_table.PAGES) & set(PAGES) and not set(_table.ENDPOINTS) & set(ENDPOINTS), _table.__name__
     PAGES.update(_table.PAGES)
@@ -83,7 +84,7 @@ def _web_patterns() -> dict[str, URLPattern]:
     def walk(patterns, namespace=""):
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace in ("web", "competitors"):
+                if p.namespace in ("web", "competitors", "listings"):
                     walk(p.url_patterns, p.namespace + ":")
             elif isinstance(p, URLPattern) and p.name and namespace:
                 found[namespace + p.name] = p

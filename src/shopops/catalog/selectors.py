@@ -362,8 +362,7 @@ class ListingBrief:
 
 def listing_brief(*, shop: Shop, pk: int) -> ListingBrief | None:
     """One listing of ``shop`` (another shop's is as absent as a missing one)."""
-    listing = (Listing.objects.filter(shop=shop, pk=pk)
-               .select_related("channel_account", "product__category").first())
+    listing = listing_in_shop(shop=shop, pk=pk)
     if listing is None:
         return None
     product = listing.product
@@ -371,3 +370,8 @@ def listing_brief(*, shop: Shop, pk: int) -> ListingBrief | None:
                         channel_account_id=listing.channel_account_id, external_id=listing.external_id,
                         brand=product.brand, category=product.category.name if product.category else "",
                         spu_code=product.spu_code)
+
+def listing_in_shop(*, shop: Shop, pk: int) -> Listing | None:
+    """One channel listing of ``shop`` with its channel account and product (None: absent or another shop's)."""
+    return (Listing.objects.select_related("channel_account", "product__category")
+            .filter(shop=shop, pk=pk).first())

@@ -46,6 +46,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:user_list", _("Users"), roles.MANAGE_USERS, "☺"),
     NavItem("web:settings_shop", _("Shop profile"), roles.CHANGE_SHOP, "⚙"),
     NavItem("web:settings_channels", _("Channel accounts"), roles.CHANGE_CHANNEL_ACCOUNTS, "⛓"),
+    NavItem("listings:dictionary", _("Shop dictionary"), roles.CHANGE_PRODUCTS, "≣"),
     NavItem("web:audit_log", _("Audit log"), roles.VIEW_AUDIT, "✎"),
 )
 

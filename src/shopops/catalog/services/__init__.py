@@ -13,8 +13,10 @@ from shopops.catalog.services.categories import (
     category_rename,
 )
 from shopops.catalog.services.listings import (
+    MAX_TITLE,
     UpsertCounts,
     listing_skus_upsert,
+    listing_text_update,
     listing_upsert,
     listings_create_bulk,
 )
@@ -25,6 +27,7 @@ from shopops.catalog.services.sync import ListingSync, ProductSync, SkuSync, Syn
 
 __all__ = [
     "KEEP",
+    "MAX_TITLE",
     "BulkResult",
     "ListingSync",
     "ProductSync",
@@ -40,6 +43,7 @@ __all__ = [
     "category_move",
     "category_rename",
     "listing_skus_upsert",
+    "listing_text_update",
     "listing_upsert",
     "listings_create_bulk",
     "mapping_delete",

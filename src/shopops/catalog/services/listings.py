@@ -67,6 +67,38 @@ def listing_upsert(
     return listing, created
 
 
+MAX_TITLE = 200  # catalog.Listing.title and .subtitle
+
+
+@transaction.atomic
+def listing_text_update(*, shop: Shop, listing_id: int, title: str | None = None,
+                        subtitle: str | None = None) -> Listing:
+    """Change the title and/or subtitle of one listing of ``shop`` (``None``: keep). Only the catalog writes its
+    listings: the listings app's title editing calls this after its own checks; this one keeps the record's
+    own limits (a non-empty title, at most ``MAX_TITLE`` characters)."""
+    errors: list[FieldError] = []
+    if title is not None and (not title.strip() or len(title.strip()) > MAX_TITLE):
+        errors.append(FieldError("title", _("Give a title of at most 200 characters.")))
+    if subtitle is not None and len(subtitle.strip()) > MAX_TITLE:
+        errors.append(FieldError("subtitle", _("At most %(n)s characters.") % {"n": MAX_TITLE}))
+    listing = Listing.objects.select_for_update().filter(shop=shop, pk=listing_id).first()
+    if listing is None:
+        errors.append(FieldError("listing", _("No such listing.")))
+    if errors:
+        raise InvalidInput(_("The listing was not saved."), errors)
+    assert listing is not None
+    changed = []
+    if title is not None and listing.title != title.strip():
+        listing.title = title.strip()
+        changed.append("title")
+    if subtitle is not None and listing.subtitle != subtitle.strip():
+        listing.subtitle = subtitle.strip()
+        changed.append("subtitle")
+    if changed:
+        listing.save(update_fields=[*changed, "updated_at"])
+    return listing
+
+
 def _key(platform_sku_id: str, sku_id: int) -> tuple[str, int | None]:
     """A listing SKU is known by its platform SKU id, or, when the platform gives none, by our SKU."""
     return (platform_sku_id, None) if platform_sku_id else ("", sku_id)

@@ -9,6 +9,7 @@ from shopops.listings.models.competitors import (
     CompetitorObservation,
 )
 from shopops.listings.models.dictionary import ShopWord
+from shopops.listings.models.revisions import ListingRevision
 
 __all__ = ["Competitor", "CompetitorEvent", "CompetitorImage", "CompetitorItem", "CompetitorObservation",
-           "ListingAudit", "ShopWord"]
+           "ListingAudit", "ListingRevision", "ShopWord"]

@@ -1,1 +1,2 @@
-"""Writes of the listings app, one module per area (competitors, …); other apps call these."""
+"""Writes of the listings app, one module per subject: competitors, title editing with its history (``titles``),
+the shop dictionary (``dictionary``); other apps call these. Import the functions from their module."""

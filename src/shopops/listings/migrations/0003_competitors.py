@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0003_sku_mapping'),
         ('core', '0003_userprofile_color_rule'),
-        ('listings', '0001_initial'),
+        ('listings', '0002_title_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
