@@ -24,7 +24,7 @@ def campaign(shop):
 
 
 def _todo(campaign, asset):
-    return TodoItem.objects.get(shop=campaign.shop, source="campaign", key=f"{campaign.pk}:asset:{asset.pk}")
+    return TodoItem.objects.get(shop=campaign.shop, source="campaign", key=f"asset:{campaign.pk}:{asset.pk}")
 
 
 def test_an_open_asset_is_a_to_do_item_of_its_owner_until_done_or_cancelled(campaign, user_of):
@@ -138,3 +138,19 @@ def test_api_permissions(api_as, campaign):
                                   content_type="application/json").status_code == 403
     assert api_as("operator").patch(f"{base}/999999", {"status": "done"},
                                     content_type="application/json").status_code == 404
+
+
+def test_the_demo_campaigns_get_an_asset_plan_with_owners_and_one_overdue_asset(shop):
+    from shopops.demo.seed_campaigns import campaigns_demo_seed
+
+    end = dt.date(2026, 11, 20)
+    seeded = campaigns_demo_seed(shop=shop, end_date=end)
+    past = CampaignAsset.objects.filter(campaign_id=seeded["past"])
+    upcoming = CampaignAsset.objects.filter(campaign_id=seeded["upcoming"])
+    assert past.count() >= 4 and set(past.values_list("status", flat=True)) == {"done"}
+    assert all(a.owner_id and a.due_date for a in [*past, *upcoming])
+    overdue = [a for a in upcoming if a.due_date <= end and a.status in ("planned", "in_progress")]
+    assert len(overdue) == 1 and overdue[0].status == "in_progress"
+    open_todos = TodoItem.objects.filter(shop=shop, source="campaign", key__startswith=f"asset:{seeded['upcoming']}:",
+                                         status="open")
+    assert open_todos.count() == upcoming.exclude(status__in=["done", "cancelled"]).count() >= 1

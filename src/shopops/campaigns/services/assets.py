@@ -24,7 +24,7 @@ UNSET = object()  # "leave this field as it is" in campaign_asset_update
 
 
 def _todo_key(asset: CampaignAsset) -> str:
-    return f"{asset.campaign_id}:asset:{asset.pk}"
+    return f"asset:{asset.campaign_id}:{asset.pk}"  # beside the checklist's "<campaign>:<item>"
 
 
 def _sync_todo(asset: CampaignAsset, *, reopen: bool = False) -> None:
