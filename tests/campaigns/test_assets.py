@@ -9,7 +9,15 @@ import pytest
 
 from shopops.campaigns import services
 from shopops.campaigns.models import CampaignAsset
+from shopops.catalog.selectors import skus_by_code
+from shopops.channels.selectors import channel_account_names
+from shopops.channels.services import channel_accounts_create_defaults
 from shopops.core.errors import InvalidInput
+from shopops.core.models import User
+from shopops.core.services import roles_sync, shop_create, user_create
+from shopops.demo.seed_campaigns import campaigns_demo_seed
+from shopops.imports.formats.samples import SampleLine, SampleOrder, write_order_sample
+from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.reports.models import TodoItem
 from tests.campaigns.test_campaigns import plan
 
@@ -18,8 +26,6 @@ YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 
 @pytest.fixture
 def campaign(shop):
-    from shopops.catalog.selectors import skus_by_code
-
     return services.campaign_save(shop=shop, data=plan(sorted(skus_by_code(shop=shop))[:3]))
 
 
@@ -50,8 +56,6 @@ def test_an_unowned_asset_goes_to_the_operators(campaign):
 
 
 def test_bad_input_names_every_field_and_saves_nothing(campaign):
-    from shopops.core.models import User
-
     stranger = User.objects.create(username="stranger-asset")
     with pytest.raises(InvalidInput) as caught:
         services.campaign_asset_add(campaign=campaign, kind="poster", title=" ", channel="myspace",
@@ -141,8 +145,6 @@ def test_api_permissions(api_as, campaign):
 
 
 def test_the_demo_campaigns_get_an_asset_plan_with_owners_and_one_overdue_asset(shop):
-    from shopops.demo.seed_campaigns import campaigns_demo_seed
-
     end = dt.date(2026, 11, 20)
     seeded = campaigns_demo_seed(shop=shop, end_date=end)
     past = CampaignAsset.objects.filter(campaign_id=seeded["past"])
@@ -154,3 +156,30 @@ def test_the_demo_campaigns_get_an_asset_plan_with_owners_and_one_overdue_asset(
     open_todos = TodoItem.objects.filter(shop=shop, source="campaign", key__startswith=f"asset:{seeded['upcoming']}:",
                                          status="open")
     assert open_todos.count() == upcoming.exclude(status__in=["done", "cancelled"]).count() >= 1
+
+
+def test_the_asset_plan_works_in_a_shop_built_only_from_imports(db, tmp_path, client):
+    """A new shop with nothing but an imported order file: a campaign gets its asset plan, page and to-dos."""
+
+    roles_sync()
+    shop = shop_create(code="imported-assets", name="花间")
+    channel_accounts_create_defaults(shop=shop)
+    owner = user_create(username="huajian-admin", password="Admin-pass-2026", role="admin", shops=[shop],
+                        validate=False)
+    paid = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)
+    orders = tmp_path / "orders.csv"
+    write_order_sample("taobao-orders", orders, [SampleOrder(
+        order_no="9001", buyer="tb_a", placed_at=paid, paid_at=paid, status="paid", paid_fen=9900, shipping_fen=0,
+        lines=(SampleLine("TEE-1", "T恤", 9900, 1),))])
+    account = next(name for name in channel_account_names(shop=shop) if "天猫" in name or "tmall" in name.lower())
+    job = import_job_create(shop=shop, format_name="taobao-orders", path=str(orders), channel_account=account)
+    assert import_summary(import_job_run(job_id=job.pk))["status"] == "done"
+    campaign = services.campaign_save(shop=shop, data={
+        "name": "双11 花间", "warmup_start": "2026-10-20", "main_start": "2026-10-31", "main_end": "2026-11-11",
+        "return_end": "2026-11-12", "channels": ["tmall"]})
+    asset = services.campaign_asset_add(campaign=campaign, kind="banner", title="会场 banner", owner=owner,
+                                        due_date=dt.date(2020, 1, 1))
+    assert _todo(campaign, asset).assignee == owner
+    client.force_login(owner)
+    page = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "会场 banner" in page and 'class="overdue"' in page
