@@ -12,7 +12,15 @@ from ninja.errors import HttpError
 
 from shopops.campaigns import selectors, services
 from shopops.campaigns.models import Campaign, Lottery
-from shopops.campaigns.schemas import AssetIn, AssetPatch, CampaignFilters, CampaignIn, DrawIn, LotteryIn, SimulationQuery
+from shopops.campaigns.schemas import (
+    AssetIn,
+    AssetPatch,
+    CampaignFilters,
+    CampaignIn,
+    DrawIn,
+    LotteryIn,
+    SimulationQuery,
+)
 from shopops.core import selectors as core_selectors
 from shopops.core.api_auth import current_shop, needs
 from shopops.core.clock import today

@@ -4,7 +4,11 @@ plans: create and change plans (checked whole, audited); checklist: items mirror
 snapshots: the simulation and review kept on a campaign; lottery: create and draw; assets: the asset plan (店铺视觉); calendar: a shop's dates.
 """
 
-from shopops.campaigns.services.assets import campaign_asset_add, campaign_asset_set_status, campaign_asset_update
+from shopops.campaigns.services.assets import (
+    campaign_asset_add,
+    campaign_asset_set_status,
+    campaign_asset_update,
+)
 from shopops.campaigns.services.calendar import calendar_entry_save
 from shopops.campaigns.services.checklist import (
     TODO_SOURCE,
