@@ -40,6 +40,10 @@ def test_demo_imports_every_channel_file(tmp_path):
     assert rows["events"] == events["rows"]
     assert rows["traffic_daily"] == sum(i["rows"] for i in imports if i["format"] == "sycm-traffic")
     assert rows["orders_fact"] == summary["orders"]
+    # the listings side: 搜索词 reports and rival snapshots went through the pipeline into the lake
+    assert {"search-terms", "competitor-snapshot"} <= formats
+    assert rows["search_terms"] == sum(i["rows"] for i in imports if i["format"] == "search-terms")
+    assert rows["competitor_snapshots"] == sum(i["rows"] for i in imports if i["format"] == "competitor-snapshot")
 
 
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="a SQLite subprocess: once per CI run is enough")

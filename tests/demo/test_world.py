@@ -307,9 +307,10 @@ def test_catalog_realism():
     for product in world.products:
         assert product.description and product.listings
         titles = {listing.channel: listing.title for listing in product.listings}
-        assert gbk_bytes(titles["tmall"]) <= 60
+        fits = {listing.channel: "too-long" not in listing.flaws for listing in product.listings}
+        assert gbk_bytes(titles["tmall"]) <= 60 or not fits["tmall"]  # over-long only where planted
         if "douyin" in titles:
-            assert len(titles["douyin"]) <= 30
+            assert len(titles["douyin"]) <= 30 or not fits["douyin"]
         assert len(set(titles.values())) == len(titles)
 
 

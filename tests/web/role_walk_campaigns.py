@@ -23,6 +23,7 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "web:campaign_create": (_only(*PLANNERS), 302),
     "web:campaign_detail": (ALL_OK, 302),
     "web:campaign_checklist": (dict.fromkeys(ROLES, 405), 302),  # POST only; owners may tick their own items
+    "web:campaign_assets": (dict.fromkeys(ROLES, 405), 302),  # POST only; owners may move their own assets
     "web:campaign_simulate": (ALL_OK, 302),  # costs and margins only for roles with catalog.view_cost
     "web:campaign_review": (ALL_OK, 302),
     "web:campaign_lottery": (ALL_OK, 302),
@@ -36,6 +37,9 @@ ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {
     ("GET", "/api/v1/campaigns/{campaign_id}/simulate"): (ALL_OK, 401),
     ("GET", "/api/v1/campaigns/{campaign_id}/review"): (ALL_OK, 401),
     ("POST", "/api/v1/campaigns/{campaign_id}/lotteries"): (_only(*PLANNERS, ok=422), 401),
+    ("GET", "/api/v1/campaigns/{campaign_id}/assets"): (ALL_OK, 401),
+    ("POST", "/api/v1/campaigns/{campaign_id}/assets"): (_only(*PLANNERS, ok=422), 401),
+    ("PATCH", "/api/v1/campaigns/{campaign_id}/assets/{asset_id}"): (_only(*PLANNERS), 401),  # empty: no change
     ("POST", "/api/v1/campaigns/{campaign_id}/lotteries/{lottery_id}/draw"): (_only(*PLANNERS), 401),
 }
 
@@ -57,6 +61,9 @@ def samples(shop) -> dict[str, object]:
             "checklist": [{"kind": "assets", "title": "素材", "owner": "service", "due_date": "2026-10-15"}]})
         services.lottery_create(campaign=campaign, data={"name": "抽奖", "min_paid": "100.00",
                                                          "prizes": [{"name": "礼盒", "value": "199.00", "count": 2}]})
+        services.campaign_asset_add(campaign=campaign, kind="banner", title="会场 banner", due_date=None)
     lottery = campaign.lotteries.first()
-    pages = dict.fromkeys(("campaign_detail", "campaign_checklist", "campaign_simulate", "campaign_review", "campaign_lottery"), campaign.pk)
-    return {**pages, "campaign_id": campaign.pk, "lottery_id": lottery.pk}
+    asset = campaign.assets.first()
+    pages = dict.fromkeys(("campaign_detail", "campaign_checklist", "campaign_assets", "campaign_simulate",
+                           "campaign_review", "campaign_lottery"), campaign.pk)
+    return {**pages, "campaign_id": campaign.pk, "lottery_id": lottery.pk, "asset_id": asset.pk}

@@ -12,8 +12,20 @@ from ninja.errors import HttpError
 
 from shopops.campaigns import selectors, services
 from shopops.campaigns.models import Campaign, Lottery
-from shopops.campaigns.schemas import CampaignFilters, CampaignIn, DrawIn, LotteryIn, SimulationQuery
+from shopops.campaigns.schemas import (
+    AssetIn,
+    AssetPatch,
+    CampaignFilters,
+    CampaignIn,
+    DrawIn,
+    LotteryIn,
+    SimulationQuery,
+)
+from shopops.core import selectors as core_selectors
 from shopops.core.api_auth import current_shop, needs
+from shopops.core.clock import today
+from shopops.core.errors import FieldError, InvalidInput
+from shopops.core.models import User
 from shopops.core.money import format_fen
 from shopops.core.roles import CHANGE_CAMPAIGNS, VIEW_CAMPAIGNS, VIEW_COSTS, VIEW_CUSTOMERS
 from shopops.core.schemas import ERRORS, MAX_DB_ID
@@ -22,6 +34,7 @@ router = Router(tags=["campaigns"])
 
 CampaignId = Path(..., ge=1, le=MAX_DB_ID)
 LotteryId = Path(..., ge=1, le=MAX_DB_ID)
+AssetId = Path(..., ge=1, le=MAX_DB_ID)
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
@@ -101,3 +114,55 @@ def _lottery_out(request: HttpRequest, lottery: Lottery) -> dict:
             "drawn_at": lottery.drawn_at,
             "winners": [{"prize": w["prize"], "customer": w["customer_code"] if show else None}
                         for w in lottery.winners]}
+
+
+# --- the asset plan (店铺视觉) ----------------------------------------------------------------------------------
+
+
+def _owner(request: HttpRequest, name: str | None) -> User | None:
+    """The shop's user of that name (None for none); an unknown name answers 422 naming ``owner``."""
+    if not name:
+        return None
+    user = core_selectors.users_of_shop(shop=current_shop(request)).filter(username=name).first()
+    if user is None:
+        raise InvalidInput(_("The asset was not saved."),
+                           [FieldError("owner", _("This user does not work in this shop."))])
+    return user
+
+
+@router.get("/{campaign_id}/assets", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_CAMPAIGNS))
+def list_assets(request: HttpRequest, campaign_id: int = CampaignId) -> dict:
+    """The campaign's asset plan, soonest due first; ``overdue`` is judged in the shop's time zone."""
+    campaign = _campaign(request, campaign_id)
+    day = today(campaign.shop.timezone)
+    items = [selectors.asset_dict(a, day) for a in selectors.campaign_assets(campaign=campaign)]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/{campaign_id}/assets", response={201: dict[str, Any], **ERRORS}, auth=needs(CHANGE_CAMPAIGNS))
+def create_asset(request: HttpRequest, payload: AssetIn, campaign_id: int = CampaignId) -> tuple[int, dict]:
+    """Add an asset; a wrong field answers 422 naming it and nothing is saved."""
+    campaign = _campaign(request, campaign_id)
+    asset = services.campaign_asset_add(campaign=campaign, kind=payload.kind, title=payload.title,
+                                        channel=payload.channel or "", owner=_owner(request, payload.owner),
+                                        due_date=payload.due_date, status=payload.status, note=payload.note)
+    return 201, selectors.asset_dict(asset, today(campaign.shop.timezone))
+
+
+@router.patch("/{campaign_id}/assets/{asset_id}", response={200: dict[str, Any], **ERRORS},
+              auth=needs(CHANGE_CAMPAIGNS))
+def update_asset(request: HttpRequest, payload: AssetPatch, campaign_id: int = CampaignId,
+                 asset_id: int = AssetId) -> dict:
+    """Change the fields given (``null`` clears owner, channel or due date)."""
+    campaign = _campaign(request, campaign_id)
+    asset = selectors.campaign_asset(campaign=campaign, pk=asset_id)
+    if asset is None:
+        raise HttpError(404, _("No such asset."))
+    given = payload.model_dump(exclude_unset=True)
+    if "owner" in given:
+        given["owner"] = _owner(request, given["owner"])
+    for name in ("kind", "title", "status"):  # these cannot be cleared
+        if name in given and given[name] is None:
+            del given[name]
+    asset = services.campaign_asset_update(asset=asset, **given)
+    return selectors.asset_dict(asset, today(campaign.shop.timezone))

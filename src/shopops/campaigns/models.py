@@ -144,6 +144,40 @@ class ChecklistItem(ShopScoped):
         verbose_name_plural = _("checklist items")
 
 
+class CampaignAsset(ShopScoped):
+    """One storefront asset of a campaign's asset plan (店铺视觉): a banner, a 主图 variant, a detail-page update…,
+    owned by a person with a due date; open assets are mirrored as to-do items (services.checklist)."""
+
+    class Kind(models.TextChoices):
+        BANNER = "banner", _("Banner")
+        MAIN_IMAGE = "main_image", _("Main image variant")
+        DETAIL_PAGE = "detail_page", _("Detail-page update")
+        VIDEO = "video", _("Main video")
+        OTHER = "other", _("Other asset")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=160)
+    channel = models.CharField(_("channel"), max_length=20, blank=True)  # empty: every channel of the campaign
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("owner"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("campaign asset")
+        verbose_name_plural = _("campaign assets")
+
+
 class Lottery(ShopScoped):
     """抽奖: prizes, who may win (buyers whose paid orders in the campaign reach ``min_paid_fen``), and the
     recorded draw: its seed, the hash of the eligible list and the winners."""

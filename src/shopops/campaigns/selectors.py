@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from shopops.campaigns import domain
 from shopops.campaigns.analysis import (  # noqa: F401 — the faces read these through selectors
@@ -20,7 +21,7 @@ from shopops.campaigns.analysis import (  # noqa: F401 — the faces read these 
     promotion_days,
     strip_costs,
 )
-from shopops.campaigns.models import Campaign, ChecklistItem, Lottery
+from shopops.campaigns.models import Campaign, CampaignAsset, ChecklistItem, Lottery
 from shopops.core.clock import today
 from shopops.core.models import Shop
 from shopops.core.money import format_fen
@@ -58,6 +59,30 @@ def campaign_by_name(*, shop: Shop, name: str) -> Campaign | None:
 
 def checklist_item(*, campaign: Campaign, pk: int) -> ChecklistItem | None:
     return ChecklistItem.objects.filter(campaign=campaign, pk=pk).select_related("owner").first()
+
+
+def campaign_assets(*, campaign: Campaign) -> QuerySet[CampaignAsset]:
+    """The campaign's asset plan (店铺视觉), soonest due first (no due date last)."""
+    return (CampaignAsset.objects.filter(campaign=campaign).select_related("owner")
+            .order_by(F("due_date").asc(nulls_last=True), "id"))
+
+
+def campaign_asset(*, campaign: Campaign, pk: int) -> CampaignAsset | None:
+    return CampaignAsset.objects.filter(campaign=campaign, pk=pk).select_related("owner").first()
+
+
+def asset_overdue(asset: CampaignAsset, day: dt.date) -> bool:
+    """Past its due date and neither done nor cancelled."""
+    return (asset.due_date is not None and asset.due_date < day
+            and asset.status in (CampaignAsset.Status.PLANNED, CampaignAsset.Status.IN_PROGRESS))
+
+
+def asset_dict(asset: CampaignAsset, day: dt.date) -> dict[str, Any]:
+    """One asset as JSON (the API's shape): codes, the owner's user name, ISO dates, ``overdue`` on ``day``."""
+    return {"id": asset.pk, "kind": asset.kind, "title": asset.title, "channel": asset.channel or None,
+            "owner": asset.owner.get_username() if asset.owner else None,
+            "due_date": asset.due_date.isoformat() if asset.due_date else None, "status": asset.status,
+            "note": asset.note, "overdue": asset_overdue(asset, day)}
 
 
 def lottery_detail(*, campaign: Campaign, pk: int) -> Lottery | None:

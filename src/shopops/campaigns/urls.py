@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/checklist/", views.campaign_checklist, name="campaign_checklist"),
+    path("campaigns/<int:pk>/assets/", views.campaign_assets, name="campaign_assets"),
     path("campaigns/<int:pk>/simulate/", views.campaign_simulate, name="campaign_simulate"),
     path("campaigns/<int:pk>/review/", views.campaign_review, name="campaign_review"),
     path("campaigns/<int:pk>/lottery/", views.campaign_lottery, name="campaign_lottery"),

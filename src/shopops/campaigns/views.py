@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shopops.campaigns import domain, inputs, plan_form, selectors, services, simulation
-from shopops.campaigns.models import Campaign, ChecklistItem
+from shopops.campaigns.models import Campaign, CampaignAsset, ChecklistItem
 from shopops.campaigns.review_xlsx import review_workbook
 from shopops.channels.labels import channel_label
 from shopops.core import roles
@@ -206,6 +206,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **context, "can_edit": can_edit,
         "status": STATUS_LABELS[domain.campaign_status(phases, today(request.shop.timezone))],
         "checklist": campaign.checklist.all(), "kinds_checklist": ChecklistItem.Kind.choices, "users": users,
+        **_asset_context(request, campaign),
         "data": selectors.campaign_dict(campaign),
         "channel_names": [channel_label(c) for c in campaign.channels],
     }, status=422 if context["errors"] else 200)
@@ -243,6 +244,60 @@ def campaign_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     except ShopOpsError as exc:
         messages.error(request, f"{exc.detail} " + " ".join(e.message for e in exc.errors))
     return redirect(reverse("web:campaign_detail", args=[campaign.pk]) + "#checklist")
+
+
+def _asset_context(request: HttpRequest, campaign: Campaign) -> dict:
+    """The asset plan section (店铺视觉): rows with their labels and overdue flag, and the forms' choices."""
+    day = today(request.shop.timezone)
+    rows = [{"asset": a, "overdue": selectors.asset_overdue(a, day),
+             "channel_name": channel_label(a.channel) if a.channel else ""}
+            for a in selectors.campaign_assets(campaign=campaign)]
+    return {"assets": rows, "asset_kinds": CampaignAsset.Kind.choices, "asset_statuses": CampaignAsset.Status.choices,
+            "asset_channels": [(c, channel_label(c)) for c in campaign.channels]}
+
+
+def _asset_fields(request: HttpRequest) -> dict:
+    """The add / edit form's fields as the services take them (the owner resolved in this shop)."""
+    owner_id = parse_id(request.POST.get("owner"))
+    return {"kind": request.POST.get("kind", "other"), "title": request.POST.get("title", ""),
+            "channel": request.POST.get("channel", ""),
+            "owner": core_selectors.user_in_shop(shop=request.shop, pk=owner_id) if owner_id else None,
+            "due_date": parse_date(request.POST.get("due_date")), "note": request.POST.get("note", "")}
+
+
+@page_requires(roles.VIEW_CAMPAIGNS)
+@require_POST
+def campaign_assets(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or edit an asset of the plan, or move its status. Planners may do everything; an asset's owner may
+    move its status (the designer who makes the banner is often not a planner)."""
+    campaign = _campaign(request, pk)
+    can_edit = request.user.has_perm(roles.CHANGE_CAMPAIGNS)
+    action = request.POST.get("action", "")
+    try:
+        if action == "add":
+            if not can_edit:
+                raise PermissionDenied
+            services.campaign_asset_add(campaign=campaign, status=request.POST.get("status") or "planned",
+                                        **_asset_fields(request))
+        else:
+            asset = selectors.campaign_asset(campaign=campaign, pk=parse_id(request.POST.get("asset")) or 0)
+            if asset is None:
+                raise Http404
+            if action == "status":
+                if not (can_edit or asset.owner_id == request.user.pk):
+                    raise PermissionDenied
+                services.campaign_asset_set_status(asset=asset, status=request.POST.get("status", ""))
+            elif action == "edit":
+                if not can_edit:
+                    raise PermissionDenied
+                services.campaign_asset_update(asset=asset, status=request.POST.get("status") or asset.status,
+                                               **_asset_fields(request))
+            else:
+                raise Http404
+        messages.success(request, _("Asset plan saved."))
+    except ShopOpsError as exc:
+        messages.error(request, f"{exc.detail} " + " ".join(e.message for e in exc.errors))
+    return redirect(reverse("web:campaign_detail", args=[campaign.pk]) + "#assets")
 
 
 # --- simulation and review ------------------------------------------------------------------------------------

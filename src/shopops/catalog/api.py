@@ -73,7 +73,10 @@ def product_out(product: Product, *, show_cost: bool, with_listings: bool = Fals
                 "title": listing.title,
                 "subtitle": listing.subtitle,
                 "keywords": listing.keywords,
-                "media": listing.media,
+                "media": [item if isinstance(item, str) else str(item.get("url", "")) for item in listing.media
+                          if isinstance(item, str | dict)],  # URLs, as before
+                "media_items": [item if isinstance(item, dict) else {"kind": "main", "url": item}
+                                for item in listing.media if isinstance(item, str | dict)],
                 "status": listing.status,
                 "external_id": listing.external_id,
                 "url": listing.url,

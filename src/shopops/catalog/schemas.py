@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -56,7 +57,9 @@ class ListingOut(Schema):
     title: str
     subtitle: str
     keywords: list[str]
-    media: list[str]
+    media: list[str]  # the items' URLs
+    # the items as stored, docs/rules/listings.md#media ({"kind", "url", "width", "height", "bytes", …})
+    media_items: list[dict[str, Any]] = []
     status: str
     external_id: str = ""
     url: str = ""

@@ -9,6 +9,7 @@ missing video) so the listing audit has something real to show.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,7 @@ from shopops.demo.spec import CategorySpec, ListingSpec, ProductSpec, SkuSpec
 TMALL_TITLE_BYTES = 60  # 30 汉字 = 60 字符 (docs/rules/platforms.md#listing-titles)
 DOUYIN_TITLE_CHARS = 30  # 抖店 name: 最多30个字符 (docs/rules/platforms.md#listing-titles)
 PDD_TITLE_CHARS = 40
+MEDIA_HOST = "https://img.shanchaji.example"  # where the demo's gallery files would be served
 NEW_PRODUCT_BOOST = 1.5  # extra demand at launch (新品首发), decaying over about a month
 NEW_PRODUCT_DECAY_DAYS = 30.0
 
@@ -91,24 +93,25 @@ def _listing(channel: str, product: data.ProductData, cat: data.CategoryData, th
     keywords = tuple(dict.fromkeys([product.words[-1], *product.words[:2], *cat.words[:2]]))
     if channel == "tmall":
         title = _fill(brand + name, [*words, "官方正品"], lambda t: gbk_bytes(t) <= TMALL_TITLE_BYTES)
-        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "video.mp4",
+        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "white.jpg", "video.mp4",
                  "detail_1.jpg", "detail_2.jpg", "detail_3.jpg", "detail_4.jpg")
         subtitle = f"{selling}｜正品保障 假一赔十"
     elif channel == "jd":
         title = f"{brand}（{data.BRAND_LATIN}）{name}{_size_hint(product)} {product.words[0]}{product.words[1]}"
-        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg",
+        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "white.jpg",
                  "detail_1.jpg", "detail_2.jpg", "detail_3.jpg")
         subtitle = f"{selling}｜京东物流 次日达"
     elif channel == "douyin":
         head = ("顶级" if "douyin-absolute" in flaws else "") + brand + name
         spoken = [f" {w}" for w in (*product.words[:3], "直播间专享")]
         title = _fill(head, spoken, lambda t: len(t) <= DOUYIN_TITLE_CHARS)
-        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "video.mp4")
+        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "white.jpg", "video.mp4",
+                 "detail_1.jpg")
         subtitle = f"直播间专享｜{selling}"
     elif channel == "pdd":
         claim = ["全网最低价"] if "pdd-absolute" in flaws else []
         title = _fill(f"【官方正品】{brand}{name}", [*claim, *words], lambda t: len(t) <= PDD_TITLE_CHARS)
-        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "main_6.jpg",
+        media = ("main_1.jpg", "main_2.jpg", "main_3.jpg", "main_4.jpg", "main_5.jpg", "main_6.jpg", "white.jpg",
                  "detail_1.jpg", "detail_2.jpg")
         subtitle = f"品牌直供｜{selling}｜退货包运费"
     elif channel == "xiaohongshu":
@@ -127,7 +130,24 @@ def _listing(channel: str, product: data.ProductData, cat: data.CategoryData, th
         media = tuple(m for m in media if m != "video.mp4")
     if thin_gallery and channel == "tmall":
         media = media[:2] + media[5:]  # a thin gallery: only two main images
-    return ListingSpec(channel=channel, title=title, subtitle=subtitle, keywords=keywords, media=media)
+    return ListingSpec(channel=channel, title=title, subtitle=subtitle, keywords=keywords,
+                       media=tuple(media_item(channel, name) for name in media))
+
+
+def media_item(channel: str, name: str) -> dict[str, object]:
+    """One entry of a listing's ``media`` (docs/rules/listings.md#media) for a file name of the demo's
+    galleries: its kind from the name, the pixels and bytes the platform would record (stable per channel and
+    name, no random draw: the catalog stream stays as it was). 小红书 covers are 3:4, detail sections 750 wide."""
+    spread = zlib.crc32(f"{channel}/{name}".encode())
+    url = f"{MEDIA_HOST}/{channel}/{name}"
+    if name.endswith(".mp4"):
+        return {"kind": "video", "url": url, "bytes": 3_000_000 + spread % 5_000_000, "seconds": 15 + spread % 40}
+    if name.startswith("detail_"):
+        return {"kind": "detail", "url": url, "width": 750, "height": 1000 + spread % 800,
+                "bytes": 150_000 + spread % 250_000}
+    kind = "white" if name.startswith("white") else "main"
+    width, height = (1080, 1440) if channel == "xiaohongshu" else (800, 800)
+    return {"kind": kind, "url": url, "width": width, "height": height, "bytes": 120_000 + spread % 280_000}
 
 
 def _description(product: data.ProductData, cat: data.CategoryData) -> str:

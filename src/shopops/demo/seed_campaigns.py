@@ -99,6 +99,7 @@ def _past_seed(shop: Shop, end_date: dt.date, codes: list[str], users: Mapping[s
     lottery = campaign_services.lottery_create(campaign=past, data={
         "name": "双11 晒单抽奖", "min_paid": "300.00", "prizes": PAST_PRIZES})
     campaign_services.lottery_draw(lottery=lottery, seed=f"demo-{year}")
+    _assets_seed(past, users, preset["warmup_start"], today=end_date + dt.timedelta(days=1))
     return past
 
 
@@ -152,4 +153,34 @@ def _upcoming_seed(shop: Shop, end_date: dt.date, catalog: Mapping[str, Any], co
                       task("cs_scripts", "客服话术：满减与赠品规则", roles.SERVICE, 2)],
     })
     campaign_services.campaign_simulate(campaign=upcoming, as_of=end_date)
+    _assets_seed(upcoming, users, warm, today=end_date + dt.timedelta(days=1), late=True)
     return upcoming
+
+
+# the asset plan (店铺视觉) of a campaign: (kind, title, channel, role, days before the warm-up)
+ASSET_PLAN = (
+    ("banner", "首页头图 banner", "", roles.OPERATOR, 6),
+    ("main_image", "主图 活动价标签版", "tmall", roles.OPERATOR, 5),
+    ("main_image", "主图 直播间专享版", "douyin", roles.OPERATOR, 5),
+    ("detail_page", "详情页 满减与赠品说明", "tmall", roles.OPERATOR, 4),
+    ("detail_page", "详情页 京东版 活动说明", "jd", roles.ADMIN, 3),
+    ("video", "主图视频 活动版 15 秒", "", roles.OPERATOR, 2),
+)
+
+
+def _assets_seed(campaign: Any, users: Mapping[str, AbstractBaseUser], warmup: dt.date, *, today: dt.date,
+                 late: bool = False) -> None:
+    """The campaign's asset plan, due days before its warm-up: those due before ``today`` are done, the rest
+    planned; with ``late`` one more asset, due two days ago, is still in progress (overdue on the page and in
+    its owner's to-do list)."""
+    plan = [(kind, title, channel, role, warmup - dt.timedelta(days=days))
+            for kind, title, channel, role, days in ASSET_PLAN if not channel or channel in campaign.channels]
+    if late:
+        plan.append(("main_image", "白底图 补拍", "tmall", roles.OPERATOR, today - dt.timedelta(days=2)))
+    for kind, title, channel, role, due in plan:
+        status = "done" if due < today else "planned"
+        if late and title == "白底图 补拍":
+            status = "in_progress"
+        campaign_services.campaign_asset_add(
+            campaign=campaign, kind=kind, title=f"{campaign.name} {title}", channel=channel,
+            owner=users.get(role), due_date=due, status=status)

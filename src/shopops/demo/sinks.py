@@ -81,14 +81,15 @@ class DatabaseSink:
             catalog_services.category_create(shop=self.shop, code=category.code, name=category.name, audit=False)
 
     def write_listings(self, world: World) -> dict[str, int]:
-        """Each product's listings on its channels (per-channel titles, subtitles, keywords and media: what no
-        catalog file carries); returns SKU ids by code."""
+        """Each product's listings on its channels (per-channel titles, subtitles, keywords, media and platform
+        item ids: what no catalog file carries); returns SKU ids by code."""
         accounts = self.accounts()
         skus = catalog_selectors.skus_by_code(shop=self.shop)
         products = {sku.product.spu_code: sku.product_id for sku in skus.values()}
         catalog_services.listings_create_bulk(shop=self.shop, listings=[
             {"product_id": products[product.spu_code], "channel_account_id": accounts[li.channel].pk,
-             "title": li.title, "subtitle": li.subtitle, "keywords": list(li.keywords), "media": list(li.media)}
+             "title": li.title, "subtitle": li.subtitle, "keywords": list(li.keywords), "media": [dict(m) for m in li.media],
+             "external_id": li.external_id}
             for product in world.products for li in product.listings if li.channel in accounts])
         return {code: sku.pk for code, sku in skus.items()}
 

@@ -41,7 +41,10 @@ class ListingSpec:
     title: str
     subtitle: str
     keywords: tuple[str, ...]
-    media: tuple[str, ...]  # file names of main images / video, e.g. ("main_1.jpg", "video.mp4")
+    # pictures and video in display order, docs/rules/listings.md#media: {"kind", "url", "width", "height", "bytes"}
+    media: tuple[dict[str, object], ...]
+    external_id: str = ""  # the platform's item id (商品ID), as search-term reports name the item
+    flaws: tuple[str, ...] = ()  # audit findings planted on purpose (demo.gen_listings.FLAWS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,48 @@ class CampaignDay:
     intensity: float  # traffic multiplier applied that day
 
 
+@dataclass(frozen=True, slots=True)
+class SearchTermSpec:
+    """One 生意参谋 搜索词 row: a day's search term that brought visitors to one item (search-terms format)."""
+
+    date: dt.date
+    channel: str
+    term: str
+    item_id: str  # the listing's external_id
+    impressions: int
+    visitors: int  # 访客数, never above item_uv
+    clicks: int
+    orders: int
+    sales_fen: int
+    rank: int
+    item_uv: int  # the item's visitors that day (all sources): the ceiling of its search terms' visitors
+    in_title: bool  # False: a converting term the listing's title lacks (a keyword gap)
+
+
+@dataclass(frozen=True, slots=True)
+class RivalSnapshotSpec:
+    """One competitor-snapshot row: a rival shop's item as seen on one day."""
+
+    date: dt.date
+    channel: str
+    shop: str
+    item_id: str
+    title: str
+    category: str
+    price_fen: int  # 一口价
+    promo_price_fen: int  # 到手价
+    sales_estimate: int
+    reviews: int
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShopWordSpec:
+    word: str
+    kind: str  # listings.models.ShopWord.Kind: brand, model, term, rival_brand, allowed
+    note: str = ""
+
+
 @dataclass(slots=True)
 class World:
     config: WorldConfig
@@ -163,3 +208,6 @@ class World:
     refunds: list[RefundSpec] = field(default_factory=list)
     traffic: list[TrafficSpec] = field(default_factory=list)
     campaign_days: list[CampaignDay] = field(default_factory=list)
+    search_terms: list[SearchTermSpec] = field(default_factory=list)
+    rival_snapshots: list[RivalSnapshotSpec] = field(default_factory=list)
+    shop_words: list[ShopWordSpec] = field(default_factory=list)

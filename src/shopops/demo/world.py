@@ -6,13 +6,15 @@ tables. The same config always gives an equal World: every component draws from 
 (gen_random.stream keyed by the component's name), so adding a component later never changes the existing
 ones. The wall clock is read only to default ``end_date`` to yesterday in the shop's time zone.
 
-Flow: calendar → catalog → traffic (new buyers = UV × CVR) → customers (first purchases + BG/NBD repeat
+Flow: calendar → catalog (listings dressed: gen_listings) → traffic (new buyers = UV × CVR) → customers (first purchases + BG/NBD repeat
 buying) → orders (time, basket, prices, promotions, shipping) → refunds → traffic report (aggregated back from
-the orders) and channel shares.
+the orders) and channel shares → search terms of the top items (gen_search) and the rivals' snapshots
+(gen_rivals).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -20,13 +22,16 @@ import numpy as np
 from shopops.core import clock as core_clock
 from shopops.demo import gen_catalog_data, gen_people
 from shopops.demo.gen_calendar import build_calendar
-from shopops.demo.gen_catalog import build_catalog
+from shopops.demo.gen_catalog import Catalog, build_catalog
 from shopops.demo.gen_channels import CHANNEL_PLANS
 from shopops.demo.gen_clock import LocalClock
 from shopops.demo.gen_customers import customer_specs, simulate_purchases
+from shopops.demo.gen_listings import dress_listings, shop_words
 from shopops.demo.gen_orders import build_orders, order_specs
 from shopops.demo.gen_random import stream
 from shopops.demo.gen_refunds import build_refunds, close_refunded_orders, refund_specs
+from shopops.demo.gen_rivals import rival_snapshots
+from shopops.demo.gen_search import search_term_specs
 from shopops.demo.gen_traffic import plan_traffic, traffic_specs
 from shopops.demo.spec import ChannelSpec, World, WorldConfig
 
@@ -43,7 +48,7 @@ def build_world(config: WorldConfig) -> World:
     start, end = world_window(config)
     seed, days = config.seed, config.days
     calendar = build_calendar(start, days)
-    catalog = build_catalog(stream(seed, "catalog"), start, days)
+    catalog = _dressed(build_catalog(stream(seed, "catalog"), start, days), seed)
     plan = plan_traffic(stream(seed, "traffic"), calendar, config.scale)
     purchases = simulate_purchases(stream(seed, "customers"), plan, calendar)
     n_customers = purchases.n_customers
@@ -87,7 +92,23 @@ def build_world(config: WorldConfig) -> World:
     shares = uv / uv.sum()
     channels = [ChannelSpec(code=p.code, account_name=gen_catalog_data.BRAND + p.account_suffix,
                             share=round(float(shares[c]), 4)) for c, p in enumerate(CHANNEL_PLANS)]
+    search_terms = search_term_specs(stream(seed, "search"), catalog.products, catalog.skus, orders, traffic,
+                                     calendar.dates, config.tz)
+    rivals = rival_snapshots(stream(seed, "rivals"), start, end)
     return World(config=config, start_date=start, end_date=end, brand=gen_catalog_data.BRAND,
                  shop_name=gen_catalog_data.SHOP_NAME, channels=channels, categories=catalog.categories,
                  products=catalog.products, skus=catalog.skus, customers=customers, orders=orders,
-                 refunds=refunds, traffic=traffic, campaign_days=calendar.campaign_days)
+                 refunds=refunds, traffic=traffic, campaign_days=calendar.campaign_days,
+                 search_terms=search_terms, rival_snapshots=rivals, shop_words=shop_words())
+
+
+def _dressed(catalog: Catalog, seed: int) -> Catalog:
+    """The catalog with its listings dressed (gen_listings: item ids, planted findings); the order lines carry
+    the dressed titles, as the platforms' order exports show the listing's title."""
+    products = dress_listings(stream(seed, "listings"), catalog.products)
+    codes = [p.code for p in CHANNEL_PLANS]
+    line_titles = [list(titles) for titles in catalog.line_titles]
+    for p_idx, product in enumerate(products):
+        for listing in product.listings:
+            line_titles[codes.index(listing.channel)][p_idx] = listing.title
+    return dataclasses.replace(catalog, products=products, line_titles=line_titles)

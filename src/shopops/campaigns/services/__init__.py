@@ -1,9 +1,14 @@
 """Writes for campaigns, one module per concern; import them from here (``shopops.campaigns.services``).
 
 plans: create and change plans (checked whole, audited); checklist: items mirrored into the to-do list;
-snapshots: the simulation and review kept on a campaign; lottery: create and draw; calendar: a shop's dates.
+snapshots: the simulation and review kept on a campaign; lottery: create and draw; assets: the asset plan (店铺视觉); calendar: a shop's dates.
 """
 
+from shopops.campaigns.services.assets import (
+    campaign_asset_add,
+    campaign_asset_set_status,
+    campaign_asset_update,
+)
 from shopops.campaigns.services.calendar import calendar_entry_save
 from shopops.campaigns.services.checklist import (
     TODO_SOURCE,
@@ -19,6 +24,9 @@ __all__ = [
     "SNAPSHOT_ROWS",
     "TODO_SOURCE",
     "calendar_entry_save",
+    "campaign_asset_add",
+    "campaign_asset_set_status",
+    "campaign_asset_update",
     "campaign_review_save",
     "campaign_save",
     "campaign_simulate",

@@ -1,4 +1,5 @@
-"""Campaign checklists: each open item is a to-do item of its owner (reports' to-do list) until it is done."""
+"""Campaign checklists: each open item is a to-do item of its owner (reports' to-do list) until it is done;
+``campaign_todo_sync`` is the one place a campaign's to-do items (checklist items, planned assets) are made."""
 
 from __future__ import annotations
 
@@ -30,17 +31,23 @@ def _todo_key(campaign_id: int, item_id: int) -> str:
     return f"{campaign_id}:{item_id}"
 
 
-def _sync_todo(item: ChecklistItem, *, reopen: bool = False) -> None:
-    """A checklist item is a to-do item for its owner (source "campaign", key "<campaign>:<item>") until done."""
-    campaign = item.campaign
-    key = _todo_key(campaign.pk, item.pk)
-    if item.done:
+def campaign_todo_sync(*, campaign: Campaign, key: str, title: str, detail: str, owner: User | None,
+                       due_date: dt.date | None, open_: bool, data: dict, reopen: bool = False) -> None:
+    """One home for a campaign's to-do items (checklist items and the asset plan's assets): open, it is a to-do
+    item of its owner (or of the operators when nobody owns it) with its due date; otherwise it closes."""
+    if not open_:
         todo_close(shop=campaign.shop, source=TODO_SOURCE, key=key)
         return
-    todo_upsert(shop=campaign.shop, source=TODO_SOURCE, key=key, title=f"{campaign.name}: {item.title}",
-                detail=str(item.get_kind_display()), assignee=item.owner, role="" if item.owner else roles.OPERATOR,
-                due_date=item.due_date, url=_todo_url(campaign),
-                data={"campaign": campaign.pk, "item": item.pk}, reopen=reopen)
+    todo_upsert(shop=campaign.shop, source=TODO_SOURCE, key=key, title=f"{campaign.name}: {title}",
+                detail=detail, assignee=owner, role="" if owner else roles.OPERATOR,
+                due_date=due_date, url=_todo_url(campaign), data={"campaign": campaign.pk, **data}, reopen=reopen)
+
+
+def _sync_todo(item: ChecklistItem, *, reopen: bool = False) -> None:
+    """A checklist item is a to-do item for its owner (source "campaign", key "<campaign>:<item>") until done."""
+    campaign_todo_sync(campaign=item.campaign, key=_todo_key(item.campaign_id, item.pk), title=item.title,
+                       detail=str(item.get_kind_display()), owner=item.owner, due_date=item.due_date,
+                       open_=not item.done, data={"item": item.pk}, reopen=reopen)
 
 
 @transaction.atomic

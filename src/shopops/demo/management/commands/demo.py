@@ -27,6 +27,7 @@ from shopops.core.services import roles_sync, shop_create, user_create
 from shopops.demo.export_sink import ExportFileSink, demo_events_import
 from shopops.demo.seed_campaigns import campaigns_demo_seed
 from shopops.demo.seed_inventory import inventory_demo_seed
+from shopops.demo.seed_listings import listings_demo_seed
 from shopops.demo.seed_service import ServiceSeeder
 from shopops.demo.sinks import DatabaseSink
 from shopops.demo.spec import World, WorldConfig
@@ -87,6 +88,7 @@ class Command(ShopOpsCommand):
             imports = self._events_import(shop, world)
         stock = self._extras_seed(shop, world, config)
         service = self._service_seed(shop, world, imports)
+        self._listings_seed(shop, world, imports)
         seconds = time.perf_counter() - started
         summary = {
             "created": True,
@@ -195,6 +197,15 @@ class Command(ShopOpsCommand):
         counts = seeder.seed()
         imports.extend({k: s[k] for k in IMPORT_KEYS} for s in seeder.imports)
         return counts
+
+    def _listings_seed(self, shop: Shop, world: World, imports: list[dict[str, Any]]) -> None:
+        """Listings: the search channels' 搜索词 reports and the rivals' snapshots through the import pipeline
+        (their summaries join ``imports``), and the brand's shop dictionary."""
+        self._log("listings: search terms, rival snapshots and the shop dictionary")
+        summaries = listings_demo_seed(shop, world, settings.DATA_DIR, log=lambda s: self._log(
+            f"  imported {s['format']} {s['file']}: {s['rows']} rows, {s['inserted']} inserted, "
+            f"{s['rejected']} rejected, {s['seconds']} s"))
+        imports.extend({k: s[k] for k in IMPORT_KEYS} for s in summaries)
 
     def _report(self, summary: dict[str, Any], options: dict[str, Any], world: World, *, seconds: float,
                 generated: bool) -> None:
