@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from shopops.listings.title_diff import word_diff
 from shopops.listings.tokens import ShopTokenizer
 
 # Hamming distance (of 64 bits) at or under which two perceptual hashes are the same picture: a resized or
@@ -68,19 +68,10 @@ class Ours:
 
 
 def title_diff(before: str, after: str, tokenizer: ShopTokenizer) -> dict[str, list[str]]:
-    """The words added and removed between two titles (a word twice counts twice), in title order."""
-    old, new = tokenizer.words(before), tokenizer.words(after)
-    removed_left, added_left = Counter(old) - Counter(new), Counter(new) - Counter(old)
-    return {"added": _take(new, added_left), "removed": _take(old, removed_left)}
-
-
-def _take(words: list[str], wanted: Counter) -> list[str]:
-    out = []
-    for word in words:
-        if wanted[word] > 0:
-            out.append(word)
-            wanted[word] -= 1
-    return out
+    """The words added and removed between two titles (a word twice counts twice), in title order: the same
+    word diff as our own titles' history (``title_diff.word_diff``)."""
+    diff = word_diff(tokenizer.words(before), tokenizer.words(after))
+    return {"added": list(diff.added), "removed": list(diff.removed)}
 
 
 def changes(seen: Seen, observations: Iterable[Observation], ours: Ours,
