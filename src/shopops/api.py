@@ -22,6 +22,7 @@ from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
 from shopops.imports.api import router as channels_router
 from shopops.inventory.api import router as inventory_router
+from shopops.listings.api_audits import router as listings_audits_router
 from shopops.members.api import router as members_router
 from shopops.orders.api import router as orders_router
 from shopops.orders.matching_api import router as matching_router
@@ -95,3 +96,4 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/service/returns", service_returns_router)
 api.add_router("/service/tickets", service_tickets_router)
 api.add_router("/service/templates", service_sop_router)
+api.add_router("/listings", listings_audits_router)

@@ -1,0 +1,1 @@
+"""Read-only queries of the listings app, one module per subject (dictionary, audits)."""

@@ -1,0 +1,1 @@
+"""What changes the listings app's data, one module per subject (audits, …)."""
