@@ -25,6 +25,8 @@ class MediaItem:
 
 
 def _number(value: Any) -> int | None:
+    if type(value) is int:  # the usual case, without the exception machinery
+        return value if value >= 0 else None
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -37,12 +39,12 @@ def _item(raw: Any, kind: str | None = None) -> MediaItem | None:
         return MediaItem(kind or "main", url=raw) if raw.strip() else None
     if not isinstance(raw, dict):
         return None
-    found = kind or str(raw.get("kind") or "main")
+    found = kind or raw.get("kind") or "main"
     if found not in KINDS:
         return None
-    return MediaItem(found, url=str(raw.get("url") or ""), path=str(raw.get("path") or ""),
-                     width=_number(raw.get("width")), height=_number(raw.get("height")),
-                     bytes=_number(raw.get("bytes")))
+    get = raw.get
+    return MediaItem(found, str(get("url") or ""), str(get("path") or ""), _number(get("width")),
+                     _number(get("height")), _number(get("bytes")))
 
 
 def media_items(media: Any) -> list[MediaItem]:

@@ -30,7 +30,10 @@ def score(problems: Iterable[Problem], weights: Mapping[str, int],
     for problem in problems:
         component = COMPONENT_OF.get(problem.rule)
         if component in points:
-            points[component] = max(0, points[component] - PENALTY[problem.severity])
+            points[component] -= PENALTY[problem.severity]
+    for name, value in points.items():
+        if value < 0:
+            points[name] = 0
     explained = {name: {"score": points[name], "weight": weights.get(name, 0)} for name in names}
     total = sum(part["weight"] for part in explained.values())
     if not total:

@@ -24,7 +24,7 @@ from shopops.core.clock import now
 from shopops.core.i18n import say
 from shopops.core.models import Shop
 from shopops.core.progress import progress_file_writer, write_progress_file
-from shopops.listings.engine import ListingFacts, RuleEngine, Verdict
+from shopops.listings.engine import ListingFacts, RuleEngine, Verdict, audit_many
 from shopops.listings.models import ListingAudit
 from shopops.listings.problems import Severity, worst
 from shopops.listings.selectors.audits import progress_path
@@ -102,7 +102,7 @@ def audit_listings(*, shop: Shop, channel: str | None = None, on_progress: Progr
               "rules_version", "audited_at"]
     for begin in range(0, len(rows), BATCH):
         chunk = rows[begin:begin + BATCH]
-        verdicts = [engine.audit(_facts(row)) for row in chunk]
+        verdicts = audit_many(engine, [_facts(row) for row in chunk])
         with transaction.atomic():
             ListingAudit.objects.bulk_create([_audit_row(shop, v, at) for v in verdicts], update_conflicts=True,
                                              unique_fields=["listing"], update_fields=fields)
