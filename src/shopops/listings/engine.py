@@ -58,7 +58,7 @@ class RuleEngine:
     def __init__(self, dictionary: Mapping[str, Iterable[str]] | None = None, image_root: Path | None = None,
                  ) -> None:
         words = dictionary or {}
-        self.tokenizer = ShopTokenizer(w for kind in PROTECTED_KINDS for w in words.get(kind, ()))
+        self.tokenizer = ShopTokenizer((w for kind in PROTECTED_KINDS for w in words.get(kind, ())), hmm=False)
         self.rivals = tuple(sorted({w for w in words.get("rival_brand", ()) if w}))
         self.allowed = frozenset(w for w in words.get("allowed", ()) if w)
         self._read = media_rules.file_inspector(image_root)

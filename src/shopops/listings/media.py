@@ -6,14 +6,12 @@ is read the same way; anything else is ignored rather than failing an audit. Pur
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 KINDS = ("main", "white", "video", "detail")
 
 
-@dataclass(frozen=True, slots=True)
-class MediaItem:
+class MediaItem(NamedTuple):
     """One picture or video; sizes None when not recorded."""
 
     kind: str

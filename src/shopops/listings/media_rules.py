@@ -36,7 +36,9 @@ def file_inspector(root: Path | None) -> Inspector:
 
 def completeness(items: Sequence[MediaItem], rules: RuleSet) -> list[Problem]:
     """What is missing: main images (and too many), the 白底图, the video, detail sections."""
-    count = {kind: sum(1 for i in items if i.kind == kind) for kind in ("main", "white", "video", "detail")}
+    count = dict.fromkeys(("main", "white", "video", "detail"), 0)
+    for item in items:
+        count[item.kind] += 1
     out: list[Problem] = []
     spec = rules.images
     if count["main"] < spec.min_main:

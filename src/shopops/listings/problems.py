@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from shopops.core.text import Text
 
@@ -19,10 +19,9 @@ class Severity(StrEnum):
 SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """``rule`` is the rule's code; ``span`` the flagged text (``title[start:end]`` when it comes from the title,
-    ``start``/``end`` None otherwise); ``message`` English with its parameters, said by the face."""
+    ``start``/``end`` None otherwise); ``message`` English with its parameters, said by the face. A named tuple: audits make millions."""
 
     rule: str
     severity: Severity
