@@ -35,7 +35,11 @@ def file_inspector(root: Path | None) -> Inspector:
 
 
 def completeness(items: Sequence[MediaItem], rules: RuleSet) -> list[Problem]:
-    """What is missing: main images (and too many), the 白底图, the video, detail sections."""
+    """What is missing: main images (and too many), the 白底图, the video, detail sections. No media at all means
+    none were imported (a catalog export carries no pictures): one note, not an error per missing picture."""
+    if not items:
+        return [Problem("media_unknown", Severity.INFO, gettext_noop(
+            "No pictures are recorded for this listing: import or add them to have them checked."))]
     count = dict.fromkeys(("main", "white", "video", "detail"), 0)
     for item in items:
         count[item.kind] += 1

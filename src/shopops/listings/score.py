@@ -16,7 +16,7 @@ COMPONENT_OF: Mapping[str, str] = {
     "repeated_word": "title", "backend_terms_length": "title",
     "ad_law": "compliance", "rival_brand": "compliance",
     "required_attribute": "attributes",
-    "main_images": "media", "white_image": "media", "video": "media", "detail_sections": "media",
+    "main_images": "media", "media_unknown": "media", "white_image": "media", "video": "media", "detail_sections": "media",
     "image_size": "images", "image_ratio": "images", "image_bytes": "images", "white_background": "images",
 }
 PENALTY: Mapping[Severity, int] = {Severity.ERROR: 40, Severity.WARNING: 15, Severity.INFO: 5}
