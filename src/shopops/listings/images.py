@@ -41,11 +41,10 @@ def white_border(image: Image.Image) -> bool:
     rgb.thumbnail((SAMPLE_SIDE, SAMPLE_SIDE))
     width, height = rgb.size
     bx, by = max(1, int(width * BORDER)), max(1, int(height * BORDER))
-    pixels = rgb.load()
-    assert pixels is not None
+    data = rgb.tobytes()  # R, G, B per pixel, row by row
     coords = [(x, y) for y in range(height) for x in range(width)
               if x < bx or x >= width - bx or y < by or y >= height - by]
-    white = sum(1 for x, y in coords if min(pixels[x, y]) >= WHITE_LEVEL)  # type: ignore[call-overload]
+    white = sum(1 for x, y in coords if min(data[3 * (y * width + x):3 * (y * width + x) + 3]) >= WHITE_LEVEL)
     return bool(coords) and white / len(coords) >= WHITE_SHARE
 
 

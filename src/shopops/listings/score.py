@@ -38,5 +38,5 @@ def score(problems: Iterable[Problem], weights: Mapping[str, int],
     total = sum(part["weight"] for part in explained.values())
     if not total:
         return 100, explained
-    value = sum(part["score"] * part["weight"] for part in explained.values()) / total
-    return int(value + 0.5), explained
+    weighted = sum(part["score"] * part["weight"] for part in explained.values())
+    return (2 * weighted + total) // (2 * total), explained  # rounded half up, in integers
