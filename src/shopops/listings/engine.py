@@ -5,14 +5,13 @@ words and title findings of a title are cached, so a title shared by many listin
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from shopops.core.text import gettext_noop
+from shopops.core.tuning import no_cyclic_gc
 from shopops.listings import media_rules, title_rules
 from shopops.listings.media import media_items
 from shopops.listings.problems import SEVERITY_RANK, Problem, Severity
@@ -107,23 +106,11 @@ class RuleEngine:
         return Verdict(facts.listing_id, facts.channel, facts.title, value, problems, components, rules.version)
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused for a batch: the rules make no reference cycles (reference counting
-    frees everything), while the collector's full passes would walk the growing title caches again and again —
-    most of a large audit's time (docs/rules/listings.md#engine). Restored as it was afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def audit_many(engine: RuleEngine, facts: Iterable[ListingFacts]) -> list[Verdict]:
-    """``engine.audit`` over a batch of listings (the audit service and the benchmark call this)."""
-    with _no_cycle_collection():
+    """``engine.audit`` over a batch of listings (the audit service and the benchmark call this), the cyclic
+    collector paused: the rules make no reference cycles, and its full passes over the growing title caches were
+    most of a large audit's time (``core.tuning``)."""
+    with no_cyclic_gc():
         return [engine.audit(one) for one in facts]
 
 
