@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from shopops.channels.domain import channel_code_of
 from shopops.channels.labels import channel_label
-from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.base import ActionCommand, ShopOpsCommand
 from shopops.listings.selectors import audits as audit_selectors
 from shopops.listings.services.audits import audit_listings
 
@@ -98,19 +98,8 @@ ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (audit_arguments, check
 ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {"audit": audit_run, "check": check_run}
 
 
-class Command(ShopOpsCommand):
+class Command(ActionCommand):
     help = ("Channel listings: `audit` (every listing by its platform's rules, worst first; `listing` in the JSON "
             "is our listing id, `item_id` the platform's), `check` (one title under a channel's rules).")
-    json_option = True
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
-        parser.add_argument("action", choices=list(ACTIONS))
-        self.add_shop_argument(parser)
-        self.add_language_argument(parser)
-        for add in ARGUMENTS:
-            add(parser)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.ensure_installed()
-        ACTIONS[options["action"]](self, options)
+    actions = ACTIONS
+    arguments = ARGUMENTS
