@@ -110,6 +110,15 @@ def test_a_model_number_is_one_token():
     assert tokens[0].word == "BZ-YQ1722" and tokens[0].protected
 
 
+def test_chunked_tokens_are_jiebas_words():
+    from shopops.listings.tokens import _jieba
+
+    tokenizer = ShopTokenizer()
+    for text in ("保温杯 大容量  便携 2024新款iPhone15手机壳", "最好的 保温杯\t最好的 保温杯", "  "):
+        ours = [(t.word, t.start, t.end) for t in tokenizer.tokens(text)]
+        assert ours == [(w, i, j) for w, i, j in _jieba().tokenize(text) if w.strip()], text
+
+
 def test_token_findings_lie_on_token_boundaries_and_join_runs():
     text = "中国第一保温杯最大化"
     spans = [(0, 2, False), (2, 4, False), (4, 7, False), (7, 10, False)]  # 中国 / 第一 / 保温杯 / 最大化

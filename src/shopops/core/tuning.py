@@ -23,8 +23,9 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """The cyclic collector off for the block, back on (and run once) after it (module doc)."""
+def no_cyclic_gc(*, collect: bool = True) -> Iterator[None]:
+    """The cyclic collector off for the block, back on (and run once unless ``collect`` is False: a caller that
+    pauses it around many blocks collects once at its end) after it (module doc)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -32,4 +33,5 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            if collect:
+                gc.collect()
