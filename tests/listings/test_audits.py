@@ -141,3 +141,14 @@ def test_api_contracts(shop, api_as):
     assert one.status_code == 200 and one.json()["listing"] == items[0]["listing"]
     assert operator.get(f"/api/v1/listings/{2**62}").status_code == 404
     assert api_as("viewer").post("/api/v1/listings/audit", {}, content_type="application/json").status_code == 403
+
+
+def test_cli_text_output_in_english(imported):
+    out = io.StringIO()
+    call_command("listings", "audit", "--shop", imported.code, "--language", "en", "-v", "0", stdout=out)
+    text = out.getvalue()
+    assert "Taobao" in text and "“最好” is forbidden by the Advertising Law" in text and "2 listings audited." in text
+    out = io.StringIO()
+    call_command("listings", "check", "--shop", imported.code, "--channel", "douyin", "--title", "🔥" + "杯" * 30,
+                 "--language", "en", stdout=out)
+    assert "length 31 / 30 characters" in out.getvalue() and "Emoji are not allowed" in out.getvalue()
