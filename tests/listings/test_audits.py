@@ -70,6 +70,13 @@ def test_a_new_shop_is_audited_with_a_todo_per_listing_with_errors_closed_when_f
     assert TodoItem.objects.get(shop=imported, source="listing").status == "done"
 
 
+def test_the_todo_of_a_listing_that_is_gone_is_closed(imported):
+    audit_listings(shop=imported)
+    _cup(imported).delete()
+    assert audit_listings(shop=imported)["todos_closed"] == 1
+    assert TodoItem.objects.get(shop=imported, source="listing").status == "done"
+
+
 def test_selectors_filter_and_order_worst_first(imported):
     audit_listings(shop=imported)
     everything = list(selectors.audits(shop=imported))

@@ -30,7 +30,7 @@ from shopops.listings.models import ListingAudit
 from shopops.listings.problems import Severity, worst
 from shopops.listings.selectors.audits import progress_path
 from shopops.listings.selectors.dictionary import shop_words
-from shopops.reports.services import todo_close, todo_upsert
+from shopops.reports.services import todo_close, todo_close_missing, todo_upsert
 
 TODO_SOURCE = "listing"
 BATCH = 2000
@@ -64,9 +64,13 @@ def _audit_row(shop: Shop, verdict: Verdict, at: Any) -> ListingAudit:
                         rules_version=verdict.rules_version, audited_at=at)
 
 
+def _todo_key(verdict: Verdict) -> str:
+    return f"listing:{verdict.listing_id}"
+
+
 def _sync_todo(shop: Shop, verdict: Verdict, before: tuple[str, ...] | None, external_id: str) -> str:
     """Raise, refresh or close the listing's to-do; "" when nothing changed."""
-    key = f"listing:{verdict.listing_id}"
+    key = _todo_key(verdict)
     errors = _errors_key(verdict)
     if errors == (before or ()) and before is not None:
         return ""
@@ -99,10 +103,13 @@ def audit_listings(*, shop: Shop, channel: str | None = None, on_progress: Progr
                                                                                              "problems")}
     at = now()
     counts = {"audited": 0, "with_errors": 0, "todos_raised": 0, "todos_closed": 0}
+    erring: set[str] = set()
     with no_cyclic_gc():  # the engine's caches grow over the run: no full collector passes over them (#engine)
         for begin in range(0, len(rows), BATCH):
-            _audit_batch(shop, engine, rows[begin:begin + BATCH], previous, at, counts)
+            erring |= _audit_batch(shop, engine, rows[begin:begin + BATCH], previous, at, counts)
             report(counts["audited"] / len(rows), "auditing")
+    if channel is None:  # the whole shop: a to-do of a listing that is gone (or no longer erring) is closed
+        counts["todos_closed"] += todo_close_missing(shop=shop, source=TODO_SOURCE, keep_keys=erring)
     report(1.0, "done")
     return {**counts, "seconds": round(time.perf_counter() - started, 3)}
 
@@ -112,8 +119,9 @@ FIELDS = ["channel", "title", "score", "problems", "problem_count", "worst_sever
 
 
 def _audit_batch(shop: Shop, engine: RuleEngine, chunk: list[dict[str, Any]],
-                 previous: dict[int, tuple[str, ...]], at: Any, counts: dict[str, int]) -> None:
-    """One batch: audited, upserted in one statement, its to-dos synced, in one transaction."""
+                 previous: dict[int, tuple[str, ...]], at: Any, counts: dict[str, int]) -> set[str]:
+    """One batch: audited, upserted in one statement, its to-dos synced, in one transaction; the to-do keys of
+    its listings with errors."""
     verdicts = audit_many(engine, [_facts(row) for row in chunk])
     with transaction.atomic():
         ListingAudit.objects.bulk_create([_audit_row(shop, v, at) for v in verdicts], update_conflicts=True,
@@ -122,8 +130,10 @@ def _audit_batch(shop: Shop, engine: RuleEngine, chunk: list[dict[str, Any]],
             change = _sync_todo(shop, verdict, previous.get(verdict.listing_id), row["external_id"])
             if change:
                 counts[f"todos_{change}"] += 1
-            counts["with_errors"] += worst(verdict.problems) == Severity.ERROR
     counts["audited"] += len(chunk)
+    erring = {_todo_key(v) for v in verdicts if worst(v.problems) == Severity.ERROR}
+    counts["with_errors"] += len(erring)
+    return erring
 
 
 def audit_listings_tracked(*, shop: Shop, channel: str | None = None) -> dict[str, Any]:
