@@ -22,6 +22,7 @@ from shopops.core.api_auth import UNDECLARED, needs
 from shopops.core.errors import ShopOpsError
 from shopops.imports.api import router as channels_router
 from shopops.inventory.api import router as inventory_router
+from shopops.listings.api_audits import router as listings_audits_router
 from shopops.listings.api_competitors import router as competitors_router
 from shopops.listings.api_keywords import router as keywords_router
 from shopops.listings.api_keywords import suggestion_router as listing_suggestion_router
@@ -103,4 +104,5 @@ api.add_router("/competitors", competitors_router)
 api.add_router("/keywords", keywords_router)
 # the dictionary and title history first: the listing audit router's /listings/{id} would take /listings/dictionary
 api.add_router("/listings", listings_titles_router)
+api.add_router("/listings", listings_audits_router)
 api.add_router("/listings", listing_suggestion_router)

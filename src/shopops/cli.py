@@ -58,7 +58,8 @@ GROUPS: tuple[tuple[Promise, tuple[tuple[str, Promise], ...]], ...] = (
     )),
     (gettext_lazy("Sell and stock"), (
         ("catalog", gettext_lazy("The catalog: the category tree and the products")),
-        ("listings", gettext_lazy("Channel listings: `suggest` a title from the shop's search terms")),
+        ("listings", gettext_lazy("Channel listings: `audit` every listing by its platform's rules (score, "
+                                  "problems), `check` one title, `suggest` a title from the shop's search terms")),
         ("matching", gettext_lazy("SKU matching: order lines not matched to a SKU, and their mappings "
                                   "(also `shopops catalog matching`)")),
         ("price", gettext_lazy("The final price of a cart under stacked promotions, with reasons")),

@@ -1,4 +1,4 @@
-"""The import's speed knob (imports.tuning): the collector is put back after its block, also when the block
+"""The import's speed knob (core.tuning): the collector is put back after its block, also when the block
 raises; an import runs under it and leaves a sound database, SQLite's page cache untouched."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import gc
 import pytest
 from django.db import connection
 
+from shopops.core.tuning import no_cyclic_gc
 from shopops.imports import jobs
-from shopops.imports.tuning import no_cyclic_gc
 from tests.lake.test_inserted_facts import _import, _write
 
 pytestmark = pytest.mark.django_db

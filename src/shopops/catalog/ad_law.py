@@ -8,12 +8,17 @@ so "最近" is read as the allowed word and never as "最" + "近". (jieba is no
 segmenter is used; the dictionary scan is deterministic and needs no model.) Latin entries (NO.1, TOP1)
 match case-insensitively, also in full-width letters, and only as whole tokens (TOP1 is not found in TOP10).
 Pure: no Django; reasons are ``core.text`` messages said by the face.
+
+``ad_law_token_findings`` is the same rule read on a text's words (a caller's segmentation, e.g. the listings
+tokenizer with the shop dictionary): a finding is one word or a run of whole words, never part of a word and
+never a protected word (a brand such as 最生活), docs/rules/ad-law.md#tokens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shopops.core.text import Text, gettext_noop
 
@@ -87,6 +92,24 @@ def _dictionary(categories: Iterable[str], allow: Iterable[str]) -> dict[str, st
     return entries
 
 
+# ``_fold`` over a whole text in one call (the same mapping: full-width ASCII to half-width, ASCII upper case)
+_FOLD_TABLE = {**{code: chr(code - 0xFEE0).upper() for code in range(0xFF01, 0xFF5F)},
+               **{code: chr(code).upper() for code in range(ord("a"), ord("z") + 1)}}
+
+
+def _fold_text(text: str) -> str:
+    return text.translate(_FOLD_TABLE)
+
+
+@lru_cache(maxsize=64)
+def _cached_dictionary(categories: tuple[str, ...], allow: frozenset[str],
+                       ) -> tuple[dict[str, str | None], frozenset[str]]:
+    """The dictionary of a (categories, allow-list) pair and the first characters of its entries (a word
+    starting with none of them is passed at once), built once per process: audits call it per title."""
+    entries = _dictionary(categories, allow)
+    return entries, frozenset(entry[0] for entry in entries if entry) | {TIMED[0]}
+
+
 def _latin_bounded(folded: str, start: int, end: int) -> bool:
     """A Latin entry is a whole token: no ASCII letter or digit touches it on either side."""
     if not folded[start:end].isascii():
@@ -116,7 +139,7 @@ def ad_law_findings(text: str, categories: Iterable[str] = (), allow: Iterable[s
     (``CATEGORIES``), ``allow`` adds a shop's own allowed words to ``ALLOWED``."""
     entries = _dictionary(categories, allow)
     longest = max(map(len, entries))
-    folded = "".join(map(_fold, text))
+    folded = _fold_text(text)
     findings: list[Finding] = []
     i = 0
     while i < len(folded):
@@ -136,4 +159,45 @@ def ad_law_findings(text: str, categories: Iterable[str] = (), allow: Iterable[s
             word = text[i:i + size]
             findings.append(Finding(word, family, i, i + size, _reason(word, family)))
         i += size
+    return findings
+
+
+TOKEN_RUN = 6  # the most words one entry may span (中国 + 第一, 史上 + 最低价…)
+
+
+def ad_law_token_findings(text: str, tokens: Sequence[tuple[int, int, bool]], categories: Iterable[str] = (),
+                          allow: Iterable[str] = ()) -> list[Finding]:
+    """Every forbidden word of ``text`` that is a whole word or a run of whole words of ``tokens``
+    (``(start, end, protected)`` in text order, blanks left out); a protected word is never (part of) a
+    finding. At each word the longest run that is an entry wins, so an allowed word (最近, 第一步) hides the
+    forbidden one it contains."""
+    entries, starts = _cached_dictionary(tuple(sorted(categories)), frozenset(w for w in allow if w))
+    folded = _fold_text(text)
+    findings: list[Finding] = []
+    i = 0
+    while i < len(tokens):
+        start, first_end, protected = tokens[i]
+        if protected or folded[start] not in starts:
+            i += 1
+            continue
+        hit: tuple[int, str | None] | None = None
+        last = i
+        while last + 1 < len(tokens) and last + 1 < i + TOKEN_RUN and not tokens[last + 1][2]:
+            last += 1
+        for j in range(last, i - 1, -1):
+            piece = folded[start:tokens[j][1]]
+            if piece in entries:
+                hit = (j, entries[piece])
+                break
+        if hit is None and folded[start:first_end] == TIMED and not _timed(text, first_end):
+            hit = (i, "urgency")
+        if hit is None:
+            i += 1
+            continue
+        j, family = hit
+        if family is not None:
+            end = tokens[j][1]
+            word = text[start:end]
+            findings.append(Finding(word, family, start, end, _reason(word, family)))
+        i = j + 1
     return findings

@@ -375,3 +375,28 @@ def listing_in_shop(*, shop: Shop, pk: int) -> Listing | None:
     """One channel listing of ``shop`` with its channel account and product (None: absent or another shop's)."""
     return (Listing.objects.select_related("channel_account", "product__category")
             .filter(shop=shop, pk=pk).first())
+
+def listings_for_audit(*, shop: Shop, channel: str | None = None,
+                       listing_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Each channel listing with what the listing audit reads (docs/rules/listings.md#engine): id, platform item
+    id, title, keywords, media, channel code, category code, the product's brand and its SKUs' attributes merged
+    (first value of each name wins). Two queries, however many listings."""
+    listings = Listing.objects.filter(shop=shop)
+    if channel:
+        listings = listings.filter(channel_account__channel=channel)
+    if listing_ids is not None:
+        listings = listings.filter(pk__in=list(listing_ids))
+    rows = list(listings.order_by("pk").values(
+        "id", "external_id", "title", "keywords", "media", "product_id", "channel_account__channel",
+        "product__brand", "product__category__code"))
+    attributes: dict[int, dict[str, str]] = {}
+    skus = Sku.objects.filter(shop=shop, product_id__in=listings.values("product_id")).order_by("pk")
+    for product_id, values in skus.values_list("product_id", "attributes"):
+        merged = attributes.setdefault(product_id, {})
+        for name, value in (values or {}).items() if isinstance(values, dict) else ():
+            merged.setdefault(str(name), str(value))
+    return [{"id": row["id"], "external_id": row["external_id"], "title": row["title"],
+             "keywords": row["keywords"] if isinstance(row["keywords"], list) else [], "media": row["media"],
+             "channel": row["channel_account__channel"], "category": row["product__category__code"] or "",
+             "attributes": {**attributes.get(row["product_id"], {}), "brand": row["product__brand"] or ""}}
+            for row in rows]

@@ -22,6 +22,7 @@ from shopops.core.clock import now
 from shopops.core.errors import FieldError, InvalidInput
 from shopops.core.i18n import say
 from shopops.core.models import Shop
+from shopops.core.tuning import no_cyclic_gc
 from shopops.imports.catalog_import import run_catalog
 from shopops.imports.chat_import import run_chats
 from shopops.imports.filetypes import ReadError
@@ -37,7 +38,6 @@ from shopops.imports.progress import progress_writer
 from shopops.imports.returns_import import run_returns
 from shopops.imports.reviews_import import run_reviews
 from shopops.imports.stock_count_import import run_stock_count
-from shopops.imports.tuning import no_cyclic_gc
 from shopops.imports.uploads import upload_remove
 
 if TYPE_CHECKING:

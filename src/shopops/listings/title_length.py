@@ -20,7 +20,7 @@ class Unit(StrEnum):
 
 def gbk_style_bytes(text: str) -> int:
     """ASCII 1, anything else 2 (the sellers' 30 汉字 = 60 字符 convention; full-width signs count 2 too)."""
-    return sum(1 if ord(ch) < 128 else 2 for ch in text)
+    return 2 * len(text) - len(text.encode("ascii", "ignore"))  # = Σ (1 if ASCII else 2), without a loop
 
 
 def utf8_bytes(text: str) -> int:

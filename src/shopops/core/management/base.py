@@ -256,3 +256,28 @@ class ShopOpsCommand(BaseCommand):
                 if argument is None:
                     raise
                 raise file_error(argument, exc) from exc
+
+
+Action = Callable[[ShopOpsCommand, dict[str, Any]], None]
+
+
+class ActionCommand(ShopOpsCommand):
+    """``shopops NAME ACTION``: one command, its actions' code in functions of their own (``actions``: name →
+    ``run(command, options)``; ``arguments``: functions adding each action's flags), ``--shop``, ``--language``
+    and ``--json`` shared (``shopops service``, ``shopops listings``)."""
+
+    json_option = True
+    actions: dict[str, Action] = {}
+    arguments: tuple[Callable[[CommandParser], None], ...] = ()
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=list(self.actions))
+        self.add_shop_argument(parser)
+        self.add_language_argument(parser)
+        for add in self.arguments:
+            add(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.ensure_installed()
+        self.actions[options["action"]](self, options)

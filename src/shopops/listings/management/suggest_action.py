@@ -19,6 +19,7 @@ from shopops.listings.selectors.keywords import listing_suggestion, suggestion_j
 
 
 def suggest_arguments(parser: CommandParser) -> None:
+    parser.add_argument("listing", nargs="?", default=None, help="suggest: the listing's id")
     parser.add_argument("--from", dest="date_from", default=None,
                         help="suggest: first date of the search terms (default: the 30 days up to the last one)")
     parser.add_argument("--to", dest="date_to", default=None, help="suggest: last date of the search terms")

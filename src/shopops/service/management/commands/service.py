@@ -33,7 +33,7 @@ from rich.table import Table
 from shopops.core.clock import now, today
 from shopops.core.errors import InvalidInput
 from shopops.core.i18n import say
-from shopops.core.management.base import ShopOpsCommand
+from shopops.core.management.base import ActionCommand, ShopOpsCommand
 from shopops.service import calendar as cal
 from shopops.service import selectors
 from shopops.service.dsr import DIMENSION_LABELS
@@ -249,20 +249,9 @@ ACTIONS: dict[str, Callable[[ShopOpsCommand, dict[str, Any]], None]] = {
 ARGUMENTS: tuple[Callable[[CommandParser], None], ...] = (period_arguments, due_arguments, dsr_arguments)
 
 
-class Command(ShopOpsCommand):
+class Command(ActionCommand):
     help = ("Customer service: `due` (a due time on the shop's business calendar), `sla` (SLA attainment per "
             "agent and channel, breaches), `chats` (chat KPIs per agent: sessions, 询单, 询单转化率, first response, 有效回复率); "
             "`dsr` (the shop's DSR by Taobao's rules); `returns` (returns and exchanges by status and by reason).")
-    json_option = True
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
-        parser.add_argument("action", choices=list(ACTIONS))
-        self.add_shop_argument(parser)
-        self.add_language_argument(parser)
-        for add in ARGUMENTS:
-            add(parser)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.ensure_installed()
-        ACTIONS[options["action"]](self, options)
+    actions = ACTIONS
+    arguments = ARGUMENTS

@@ -1,6 +1,7 @@
-"""The import's one speed knob that reaches below Django, in one place with its reason and its risk.
+"""Speed knobs that reach below Django, in one place with their reason and their risk (the order import, the
+listing audit's batches: docs/rules/listings.md#engine). Pure: no Django.
 
-* **No cyclic garbage collector during an order import** (:func:`no_cyclic_gc`). Reason: an order import
+* **No cyclic garbage collector during an order import or an audit batch** (:func:`no_cyclic_gc`). Reason: an order import
   holds millions of small objects (records, drafts, inputs) for the whole run and CPython's cyclic
   collector walks all of them again and again as more are made; at 1,000,000 lines that made the import
   superlinear. Measured (benchmarks/import_taobao_orders.py --lines 200000, CPU seconds of the import
@@ -22,8 +23,9 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """The cyclic collector off for the block, back on (and run once) after it (module doc)."""
+def no_cyclic_gc(*, collect: bool = True) -> Iterator[None]:
+    """The cyclic collector off for the block, back on (and run once unless ``collect`` is False: a caller that
+    pauses it around many blocks collects once at its end) after it (module doc)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -31,4 +33,5 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
+            if collect:
+                gc.collect()

@@ -1,0 +1,150 @@
+"""The listing audit: every channel listing of a shop through the platform's rules, its score and problems
+saved (``ListingAudit``, the latest per listing), and a to-do per listing with errors (docs/rules/listings.md#audit).
+
+The rule engine is built once per run with the shop dictionary; audits are written in bulk (one upsert per
+batch); a to-do is raised only when a listing's errors changed since its last audit and closed when they are
+gone, so a re-audit of an unchanged shop touches no to-do. Progress goes to a file (``core.progress``) that
+``selectors.audits.audit_progress`` reads while the run goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shopops.catalog.selectors import listings_for_audit
+from shopops.channels.labels import channel_label
+from shopops.core.clock import now
+from shopops.core.i18n import say
+from shopops.core.models import Shop
+from shopops.core.progress import progress_file_writer, write_progress_file
+from shopops.core.tuning import no_cyclic_gc
+from shopops.listings.engine import ListingFacts, RuleEngine, Verdict, audit_many
+from shopops.listings.models import ListingAudit
+from shopops.listings.problems import Severity, worst
+from shopops.listings.selectors.audits import progress_path
+from shopops.listings.selectors.dictionary import shop_words
+from shopops.reports.services import todo_close, todo_close_missing, todo_upsert
+
+TODO_SOURCE = "listing"
+BATCH = 2000
+Progress = Callable[[float, str], None]
+
+
+def image_root() -> Path:
+    """Where a media item's ``path`` is looked up (docs/rules/listings.md#media): the data directory."""
+    return Path(settings.DATA_DIR)
+
+
+def audit_queued(*, shop: Shop) -> None:
+    """Mark the shop's audit as queued (the page shows it before the worker picks it up)."""
+    write_progress_file(progress_path(shop), {"status": "queued", "progress": 0.0, "phase": "queued"})
+
+
+def _facts(row: dict[str, Any]) -> ListingFacts:
+    return ListingFacts(listing_id=row["id"], channel=row["channel"], title=row["title"], keywords=row["keywords"],
+                        media=row["media"], category=row["category"], attributes=row["attributes"])
+
+
+def _errors_key(verdict: Verdict) -> tuple[str, ...]:
+    return tuple(sorted(f"{p.rule}:{p.span}" for p in verdict.problems if p.severity is Severity.ERROR))
+
+
+def _audit_row(shop: Shop, verdict: Verdict, at: Any) -> ListingAudit:
+    problems = [p.as_dict() for p in verdict.problems]
+    return ListingAudit(shop=shop, listing_id=verdict.listing_id, channel=verdict.channel, title=verdict.title[:200],
+                        score=verdict.score, problems=problems, problem_count=len(problems),
+                        worst_severity=worst(verdict.problems), components=verdict.components,
+                        rules_version=verdict.rules_version, audited_at=at)
+
+
+def _todo_key(verdict: Verdict) -> str:
+    return f"listing:{verdict.listing_id}"
+
+
+def _sync_todo(shop: Shop, verdict: Verdict, before: tuple[str, ...] | None, external_id: str) -> str:
+    """Raise, refresh or close the listing's to-do; "" when nothing changed."""
+    key = _todo_key(verdict)
+    errors = _errors_key(verdict)
+    if errors == (before or ()) and before is not None:
+        return ""
+    if not errors:
+        return "closed" if todo_close(shop=shop, source=TODO_SOURCE, key=key) else ""
+    first = next(p for p in verdict.problems if p.severity is Severity.ERROR)
+    title = _("Listing %(item)s on %(channel)s: %(problem)s") % {
+        "item": external_id or verdict.listing_id, "channel": channel_label(verdict.channel),
+        "problem": say(first.message)}
+    detail = "\n".join(say(p.message) for p in verdict.problems if p.severity is Severity.ERROR)
+    todo_upsert(shop=shop, source=TODO_SOURCE, key=key, title=title, detail=detail, severity="warning",
+                role="operator", data={"listing": verdict.listing_id, "score": verdict.score,
+                                       "rules": sorted({p.rule for p in verdict.problems})},
+                reopen=before is not None)
+    return "raised"
+
+
+def audit_listings(*, shop: Shop, channel: str | None = None, on_progress: Progress | None = None,
+                   ) -> dict[str, Any]:
+    """Audit every listing of the shop (or of one channel): ``{"audited", "with_errors", "todos_raised",
+    "todos_closed", "seconds"}``."""
+    started = time.perf_counter()
+    report = on_progress or (lambda fraction, phase: None)
+    report(0.0, "reading")
+    rows = listings_for_audit(shop=shop, channel=channel)
+    engine = RuleEngine(shop_words(shop), image_root=image_root())
+    previous = {listing_id: tuple(sorted(f"{p.get('rule')}:{p.get('span')}" for p in problems
+                                         if p.get("severity") == Severity.ERROR))
+                for listing_id, problems in ListingAudit.objects.filter(shop=shop).values_list("listing_id",
+                                                                                             "problems")}
+    at = now()
+    counts = {"audited": 0, "with_errors": 0, "todos_raised": 0, "todos_closed": 0}
+    erring: set[str] = set()
+    with no_cyclic_gc():  # the engine's caches grow over the run: no full collector passes over them (#engine)
+        for begin in range(0, len(rows), BATCH):
+            erring |= _audit_batch(shop, engine, rows[begin:begin + BATCH], previous, at, counts)
+            report(counts["audited"] / len(rows), "auditing")
+    if channel is None:  # the whole shop: a to-do of a listing that is gone (or no longer erring) is closed
+        counts["todos_closed"] += todo_close_missing(shop=shop, source=TODO_SOURCE, keep_keys=erring)
+    report(1.0, "done")
+    return {**counts, "seconds": round(time.perf_counter() - started, 3)}
+
+
+FIELDS = ["channel", "title", "score", "problems", "problem_count", "worst_severity", "components", "rules_version",
+          "audited_at"]
+
+
+def _audit_batch(shop: Shop, engine: RuleEngine, chunk: list[dict[str, Any]],
+                 previous: dict[int, tuple[str, ...]], at: Any, counts: dict[str, int]) -> set[str]:
+    """One batch: audited, upserted in one statement, its to-dos synced, in one transaction; the to-do keys of
+    its listings with errors."""
+    verdicts = audit_many(engine, [_facts(row) for row in chunk])
+    with transaction.atomic():
+        ListingAudit.objects.bulk_create([_audit_row(shop, v, at) for v in verdicts], update_conflicts=True,
+                                         unique_fields=["listing"], update_fields=FIELDS)
+        for row, verdict in zip(chunk, verdicts, strict=True):
+            change = _sync_todo(shop, verdict, previous.get(verdict.listing_id), row["external_id"])
+            if change:
+                counts[f"todos_{change}"] += 1
+    counts["audited"] += len(chunk)
+    erring = {_todo_key(v) for v in verdicts if worst(v.problems) == Severity.ERROR}
+    counts["with_errors"] += len(erring)
+    return erring
+
+
+def audit_listings_tracked(*, shop: Shop, channel: str | None = None) -> dict[str, Any]:
+    """``audit_listings`` with its progress in the shop's progress file (the task's entry; the page polls it)."""
+    target = progress_path(shop)
+    write_progress_file(target, {"status": "running", "progress": 0.0, "phase": "reading"})
+    try:
+        summary = audit_listings(shop=shop, channel=channel,
+                                 on_progress=progress_file_writer(target, {"status": "running"}))
+    except Exception:
+        write_progress_file(target, {"status": "failed", "progress": 1.0, "phase": "failed"})
+        raise
+    write_progress_file(target, {"status": "done", "progress": 1.0, "phase": "done", "summary": summary})
+    return summary
