@@ -11,7 +11,7 @@ change of visitors (or clicks) against the previous period, both 4-place decimal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
@@ -56,7 +56,7 @@ class Command(ShopOpsCommand):
         if options["json"]:
             self.emit_json(keywords_json(period, mined, limit=limit))
             return
-        console = Console(file=self.stdout, width=140)
+        console = Console(file=cast(IO[str], self.stdout), width=140)  # OutputWrapper writes like a text file
         scope = channel_label(period.channel) if period.channel else _("all channels")
         console.print(escape(_("Search terms %(start)s – %(end)s, %(scope)s: %(terms)s terms, %(roots)s roots")
                       % {"start": period.start, "end": period.end, "scope": scope, "terms": len(mined.terms),
