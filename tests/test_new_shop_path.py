@@ -11,13 +11,14 @@ from shopops.accounts.management.commands.shop import shop_open
 from shopops.catalog.models import Sku
 from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.orders.models import OrderLine
+from tests.import_files import write_csv
 from tests.imports.matching_files import NO_CODE_TITLE, UNKNOWN, orders_and_items
-from tests.imports.test_catalog_import import TAOBAO_HEADER, TAOBAO_ROWS, _write
+from tests.imports.test_catalog_import import TAOBAO_HEADER, TAOBAO_ROWS
 
 DAY = "2026-12-02"
 
 
-def _import(shop, name: str, path, **options) -> dict:
+def import_file(shop, name: str, path, **options) -> dict:
     with translation.override("zh-hans"):
         job = import_job_create(shop=shop, format_name=name, path=str(path), **options)
         return import_summary(import_job_run(job_id=job.pk))
@@ -29,10 +30,10 @@ def test_a_new_shop_imports_its_catalog_and_orders_matches_the_lines_and_sees_it
     settings.SHOPOPS_LAKE_URI = str(tmp_path / "lake")
     shop, admin, _created, _accounts = shop_open(code="first-day", name="新开的店", admin_username="first-day-admin",
                                                  admin_password="First-day-2026")
-    catalog = _import(shop, "taobao-items", _write(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk"))
+    catalog = import_file(shop, "taobao-items", write_csv(tmp_path / "items.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk"))
     assert catalog["status"] == "done", catalog["errors"]
     orders, items, numbers = orders_and_items(tmp_path, "CI-HOOD-L", day=DAY)
-    imported = _import(shop, "taobao-orders", orders, items_path=str(items))
+    imported = import_file(shop, "taobao-orders", orders, items_path=str(items))
     assert imported["status"] == "done", imported["errors"]
     assert imported["unmatched_lines"] == 3 and imported["inserted"] == numbers["orders"]
 
@@ -57,7 +58,7 @@ def test_a_new_shop_imports_its_catalog_and_orders_matches_the_lines_and_sees_it
     assert Sku.objects.get(shop=shop, sku_code=offered).product.title == NO_CODE_TITLE
     assert offered in browser.get("/skus/matching/").content.decode()
 
-    again = _import(shop, "taobao-orders", orders, items_path=str(items))
+    again = import_file(shop, "taobao-orders", orders, items_path=str(items))
     assert again["unchanged"] == again["rows"] and again["unmatched_lines"] == 0
 
     dashboard = browser.get(f"/?date={DAY}&inline=1")

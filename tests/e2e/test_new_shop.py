@@ -18,8 +18,9 @@ import pytest
 
 from shopops.core.money import format_yuan_fen
 from tests.e2e.conftest import served
+from tests.import_files import write_csv
 from tests.imports.matching_files import write_order_report
-from tests.imports.test_catalog_import import TAOBAO_HEADER, TAOBAO_ROWS, _write
+from tests.imports.test_catalog_import import TAOBAO_HEADER, TAOBAO_ROWS
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +112,7 @@ def test_a_new_shop_from_nothing_to_its_numbers(admin_page, new_shop, tmp_path):
     page.wait_for_url(base + "/imports/new/**")
     assert page.locator("h1").inner_text() == "新建导入"
     _fits(page, "the import page")
-    catalog = _write(tmp_path / "宝贝列表.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk")
+    catalog = write_csv(tmp_path / "宝贝列表.csv", TAOBAO_HEADER, TAOBAO_ROWS, encoding="gbk")
     _upload(page, base, "taobao-items", catalog)
     assert page.locator("#import-state td.num").first.inner_text() == str(len(TAOBAO_ROWS))
 

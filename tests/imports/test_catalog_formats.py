@@ -15,7 +15,7 @@ import pytest
 from shopops.catalog.models import Category, Listing, ListingSku, Product, Sku
 from shopops.core.models import AuditEntry
 from shopops.imports.services import export_sample
-from tests.imports.test_catalog_import import _import, _write
+from tests.import_files import import_file, write_csv
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def _rows(spec: Spec) -> list[list[str]]:
 
 def _refused(shop, spec: Spec, path: Path, column: str) -> list[dict]:
     before = _state(shop)
-    summary = _import(shop, spec.name, path)
+    summary = import_file(shop, spec.name, path)
     assert summary["status"] == "rejected", summary
     assert _state(shop) == before  # all or nothing: not one row written
     named = [e for e in summary["errors"] if e["column"] == column]
@@ -132,15 +132,15 @@ def _refused(shop, spec: Spec, path: Path, column: str) -> list[dict]:
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_good_file_imports_and_the_same_file_again_changes_nothing(shop, tmp_path, spec):
-    path = _write(tmp_path / "good.csv", spec.header, _rows(spec), encoding=spec.encoding)
-    first = _import(shop, spec.name, path)
+    path = write_csv(tmp_path / "good.csv", spec.header, _rows(spec), encoding=spec.encoding)
+    first = import_file(shop, spec.name, path)
     assert first["status"] == "done", first["errors"]
     assert (first["rows"], first["inserted"]) == (3, 3)
     product = Product.objects.get(shop=shop, spu_code=spec.spu_codes()[0])
     assert product.skus.count() == 2
     before = _state(shop)
     audit = AuditEntry.objects.filter(shop=shop).count()
-    again = _import(shop, spec.name, path)
+    again = import_file(shop, spec.name, path)
     assert again["status"] == "done", again["errors"]
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 3)
     changes = again["changes"]
@@ -152,7 +152,7 @@ def test_good_file_imports_and_the_same_file_again_changes_nothing(shop, tmp_pat
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_a_changed_file_updates_and_says_exactly_what_changed(shop, tmp_path, spec):
-    assert _import(shop, spec.name, _write(tmp_path / "a.csv", spec.header, _rows(spec), encoding=spec.encoding))[
+    assert import_file(shop, spec.name, write_csv(tmp_path / "a.csv", spec.header, _rows(spec), encoding=spec.encoding))[
         "status"] == "done"
     rows = _rows(spec)
     added = list(rows[1])
@@ -166,7 +166,7 @@ def test_a_changed_file_updates_and_says_exactly_what_changed(shop, tmp_path, sp
     rows[0][spec.col(spec.price)] = "88.00"  # product A's first SKU: a new price
     if spec.barcode:
         rows[1][spec.col(spec.barcode)] = "6999999999999"  # its second: a new barcode
-    summary = _import(shop, spec.name, _write(tmp_path / "b.csv", spec.header, rows, encoding=spec.encoding))
+    summary = import_file(shop, spec.name, write_csv(tmp_path / "b.csv", spec.header, rows, encoding=spec.encoding))
     assert summary["status"] == "done", summary["errors"]
     changes = summary["changes"]
     assert changes["products"] == {"created": 0, "updated": 1, "unchanged": 1}
@@ -188,11 +188,11 @@ def test_the_other_encoding_is_read_alike_and_utf16_is_refused(shop, tmp_path, s
     """The readers detect UTF-8 (with or without BOM) and GBK/GB18030 themselves: a GBK file where the platform
     writes UTF-8 (and the other way round) imports the same. UTF-16 (Excel's “Unicode text”) is refused."""
     other = "utf-8" if spec.encoding == "gbk" else "gb18030"  # GB18030: GBK that also has ¥
-    summary = _import(shop, spec.name, _write(tmp_path / "other.csv", spec.header, _rows(spec), encoding=other))
+    summary = import_file(shop, spec.name, write_csv(tmp_path / "other.csv", spec.header, _rows(spec), encoding=other))
     assert (summary["status"], summary["inserted"]) == ("done", 3), summary["errors"]
     assert Product.objects.get(shop=shop, spu_code=spec.spu_codes()[1]).skus.count() == 1
     before = _state(shop)
-    refused = _import(shop, spec.name, _write(tmp_path / "u16.csv", spec.header, _rows(spec), encoding="utf-16"))
+    refused = import_file(shop, spec.name, write_csv(tmp_path / "u16.csv", spec.header, _rows(spec), encoding="utf-16"))
     assert refused["status"] == "rejected" and CHINESE.search(refused["errors"][0]["message"]), refused
     assert _state(shop) == before
 
@@ -202,14 +202,14 @@ def test_a_missing_required_column_is_refused(shop, tmp_path, spec):
     drop = spec.col(spec.required)
     header = [h for i, h in enumerate(spec.header) if i != drop]
     rows = [[c for i, c in enumerate(r) if i != drop] for r in spec.rows]
-    _refused(shop, spec, _write(tmp_path / "m.csv", header, rows, encoding=spec.encoding), spec.required)
+    _refused(shop, spec, write_csv(tmp_path / "m.csv", header, rows, encoding=spec.encoding), spec.required)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_a_sku_code_twice_is_refused_on_its_row(shop, tmp_path, spec):
     rows = _rows(spec)
     rows[2][spec.col(spec.sku)] = rows[0][spec.col(spec.sku)]
-    errors = _refused(shop, spec, _write(tmp_path / "d.csv", spec.header, rows, encoding=spec.encoding), spec.sku)
+    errors = _refused(shop, spec, write_csv(tmp_path / "d.csv", spec.header, rows, encoding=spec.encoding), spec.sku)
     assert any(e["row"] == 4 for e in errors), errors
 
 
@@ -219,7 +219,7 @@ def test_a_sku_code_twice_is_refused_on_its_row(shop, tmp_path, spec):
 def test_a_category_too_deep_or_inside_itself_is_refused(shop, tmp_path, spec, path):
     rows = _rows(spec)
     rows[2][spec.col(spec.category)] = path
-    errors = _refused(shop, spec, _write(tmp_path / "c.csv", spec.header, rows, encoding=spec.encoding), spec.category)
+    errors = _refused(shop, spec, write_csv(tmp_path / "c.csv", spec.header, rows, encoding=spec.encoding), spec.category)
     assert errors[0]["row"] == 4 and CHINESE.search(errors[0]["message"])
 
 
@@ -228,7 +228,7 @@ def test_a_category_too_deep_or_inside_itself_is_refused(shop, tmp_path, spec, p
 def test_a_negative_or_garbled_price_is_refused_in_chinese(shop, tmp_path, spec, price):
     rows = _rows(spec)
     rows[1][spec.col(spec.price)] = price
-    errors = _refused(shop, spec, _write(tmp_path / "p.csv", spec.header, rows, encoding=spec.encoding),
+    errors = _refused(shop, spec, write_csv(tmp_path / "p.csv", spec.header, rows, encoding=spec.encoding),
                       spec.price_named or spec.price)
     assert errors[0]["row"] == 3 and CHINESE.search(errors[0]["message"]), errors
 
@@ -240,7 +240,7 @@ def test_formulas_are_stored_as_text_and_escaped_when_exported(shop, tmp_path, s
         row[spec.col(spec.title)] = row[spec.col(spec.title)] and '=HYPERLINK("http://evil.example","点我")'
         row[spec.col(spec.brand)] = row[spec.col(spec.brand)] and "+cmd|' /C calc'!A0"
     rows[2][spec.col(spec.title)] = "@SUM(A1)"
-    summary = _import(shop, spec.name, _write(tmp_path / "f.csv", spec.header, rows, encoding=spec.encoding))
+    summary = import_file(shop, spec.name, write_csv(tmp_path / "f.csv", spec.header, rows, encoding=spec.encoding))
     assert summary["status"] == "done", summary["errors"]
     first, second = (Product.objects.get(shop=shop, spu_code=code) for code in spec.spu_codes())
     assert first.title == '\'=HYPERLINK("http://evil.example","点我")' and first.brand.startswith("'+")
@@ -260,14 +260,14 @@ def test_an_empty_seller_code_is_derived_from_the_platform_sku_id(shop, tmp_path
     assert spec.sku_id is not None
     rows = _rows(spec)
     rows[2][spec.col(spec.sku)] = ""
-    summary = _import(shop, spec.name, _write(tmp_path / "e.csv", spec.header, rows, encoding=spec.encoding))
+    summary = import_file(shop, spec.name, write_csv(tmp_path / "e.csv", spec.header, rows, encoding=spec.encoding))
     assert summary["status"] == "done", summary["errors"]
     prefix = spec.spu_codes()[1].split("-")[0]
     code = f"{prefix}-{spec.rows[2][spec.col(spec.sku_id)].strip()}"
     assert Sku.objects.get(shop=shop, sku_code=code).listing_skus.get().platform_sku_id == code.split("-", 1)[1]
     rows[2][spec.col(spec.sku_id)] = ""
     rows[2][spec.col(spec.sku)] = ""
-    errors = _refused(shop, spec, _write(tmp_path / "e2.csv", spec.header, rows, encoding=spec.encoding), spec.sku)
+    errors = _refused(shop, spec, write_csv(tmp_path / "e2.csv", spec.header, rows, encoding=spec.encoding), spec.sku)
     assert errors[0]["row"] == 4
 
 
@@ -275,13 +275,13 @@ def test_a_platform_file_without_spu_attaches_its_listing_to_the_stored_product(
     """A JD file naming SKUs the catalog already holds (imported from the template) lists that product on the
     JD account and leaves its title, category and prices to the catalog of record."""
     template = SPECS[0]
-    assert _import(shop, template.name, _write(tmp_path / "t.csv", template.header, _rows(template),
+    assert import_file(shop, template.name, write_csv(tmp_path / "t.csv", template.header, _rows(template),
                                                 encoding=template.encoding))["status"] == "done"
     jd = SPECS[3]
     rows = _rows(jd)[:2]
     rows[0][jd.col(jd.sku)], rows[1][jd.col(jd.sku)] = "XA-S", "XA-M"
     before = sorted(Sku.objects.filter(shop=shop, sku_code__in=["XA-S", "XA-M"]).values_list("sku_code", "price_fen"))
-    summary = _import(shop, jd.name, _write(tmp_path / "jd.csv", jd.header, rows, encoding=jd.encoding))
+    summary = import_file(shop, jd.name, write_csv(tmp_path / "jd.csv", jd.header, rows, encoding=jd.encoding))
     assert summary["status"] == "done", summary["errors"]
     assert summary["changes"]["products"] == {"created": 0, "updated": 0, "unchanged": 1}
     product = Product.objects.get(shop=shop, spu_code="XA")
@@ -298,8 +298,8 @@ def test_export_sample_imports_back_into_the_same_shop_unchanged(shop, tmp_path,
     out = tmp_path / "sample.csv"
     written = export_sample(shop=shop, format_name=spec.name, path=str(out), limit=20)
     assert written["rows"] > 0
-    first = _import(shop, spec.name, out)
+    first = import_file(shop, spec.name, out)
     assert first["status"] == "done" and first["changes"]["products"]["created"] == 0, first["errors"]
     assert first["changes"]["skus"]["created"] == 0 and first["changes"]["skus"]["updated"] == 0, first["changes"]
-    again = _import(shop, spec.name, out)
+    again = import_file(shop, spec.name, out)
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, again["rows"]), again["changes"]

@@ -19,7 +19,8 @@ from shopops.listings.selectors import audits as selectors
 from shopops.listings.selectors.dictionary import shop_words
 from shopops.listings.services.audits import audit_listings
 from shopops.reports.models import TodoItem
-from tests.imports.test_catalog_import import TAOBAO_HEADER, _write
+from tests.import_files import write_csv
+from tests.imports.test_catalog_import import TAOBAO_HEADER
 
 ROWS = [
     ["最生活 最好的保温杯 316不锈钢 大容量", "家居/杯具", "49.00", "100", "CI-CUP", "", "", "", "", "770001", "出售中"],
@@ -34,7 +35,7 @@ def imported(db, tmp_path):
                                                   admin_password="Listings-pass-2026")
     with translation.override("zh-hans"):
         job = import_job_create(shop=shop, format_name="taobao-items",
-                                path=str(_write(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk")))
+                                path=str(write_csv(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk")))
         summary = import_summary(import_job_run(job_id=job.pk))
     assert summary["status"] == "done", summary["errors"]
     ShopWord.objects.create(shop=shop, word="最生活", kind=ShopWord.Kind.BRAND)

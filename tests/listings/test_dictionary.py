@@ -6,15 +6,24 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from shopops.core.errors import InvalidInput, NotFound
 from shopops.listings.models import ShopWord
-from shopops.listings.selectors.dictionary_pages import dictionary_by_kind, protected_words
+from shopops.listings.selectors.dictionary import protected_words, shop_words
+from shopops.listings.selectors.dictionary_pages import dictionary_by_kind
 from shopops.listings.services.dictionary import (
     dictionary_word_add,
     dictionary_word_remove,
     dictionary_words_paste,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are matched in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 PASTE = "最生活,品牌\nBZ-YQ1722,model\n\n保温杯\n某大牌,他人品牌\n最近,允许词\n"
 
@@ -30,7 +39,7 @@ def test_pasted_lines_add_words_of_each_kind_and_pasting_again_adds_none(shop):
                                    ("某大牌", "rival_brand"), ("最近", "allowed")])
     again = dictionary_words_paste(shop=shop, text=PASTE.replace("BZ-YQ1722", "bz-yq1722"))
     assert (again.added, again.unchanged) == (0, 5)
-    assert sorted(protected_words(shop=shop)) == sorted(["最生活", "BZ-YQ1722", "保温杯"])
+    assert sorted(protected_words(shop_words(shop))) == sorted(["最生活", "BZ-YQ1722", "保温杯"])
     by_kind = {kind: [w.word for w in words] for kind, _label, words in dictionary_by_kind(shop=shop)}
     assert by_kind["rival_brand"] == ["某大牌"] and list(by_kind) == ["brand", "model", "term", "rival_brand", "allowed"]
 

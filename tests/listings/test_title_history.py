@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from shopops.analytics.engine import MemoryTables, get_engine
 from shopops.core.clock import today
@@ -16,6 +17,13 @@ from shopops.listings.selectors.titles import WINDOW_DAYS, title_history, window
 from shopops.listings.services.titles import listing_title_change
 from shopops.listings.title_diff import word_diff
 from tests.listings.titles_world import ITEM, import_behaviour, new_shop_with_listing
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are matched in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 NEW_TITLE = "最生活 保温杯 BZ-YQ1722 大容量"
 

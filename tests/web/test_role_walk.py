@@ -71,7 +71,7 @@ _APP_TABLES = [importlib.import_module(f"tests.web.role_walk_{app}")
                for app in ("catalog", "imports", "reports", "campaigns", "inventory",
                            "analytics_metrics", "analytics_behaviour", "analytics_alerts", "briefing", "settings", "service_returns",
                            "service_tickets", "service_sop", "service_pages", "competitors", "keywords",
-                           "listings_titles")]
+                           "listings_titles", "listings_audits")]
 for _table in _APP_TABLES:
     assert not set(_table.PAGES) & set(PAGES) and not set(_table.ENDPOINTS) & set(ENDPOINTS), _table.__name__
     PAGES.update(_table.PAGES)

@@ -16,6 +16,7 @@ from shopops.core.errors import FieldError, InvalidInput, NotFound
 from shopops.core.roles import CHANGE_PRODUCTS, VIEW_PRODUCTS
 from shopops.core.schemas import ERRORS, MAX_DB_ID, PageParams
 from shopops.listings.selectors import audits as selectors
+from shopops.listings.services.audits import listing_audit_current
 from shopops.listings.tasks import queue_audit
 
 router = Router(tags=["listings"])
@@ -75,7 +76,7 @@ def audit_progress(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/{listing_id}", response={200: dict[str, Any], **ERRORS}, auth=needs(VIEW_PRODUCTS))
 def listing_audit(request: HttpRequest, listing_id: int = ListingId) -> dict[str, Any]:
-    found = selectors.listing_audit(shop=current_shop(request), listing_id=listing_id)
+    found = listing_audit_current(shop=current_shop(request), listing_id=listing_id)
     if found is None:
-        raise NotFound(_("This listing has not been audited."))
+        raise NotFound(_("No such listing."))
     return selectors.audit_json(found)

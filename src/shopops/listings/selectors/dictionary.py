@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from shopops.core.models import Shop
 from shopops.listings.models import ShopWord
 
@@ -12,3 +14,9 @@ def shop_words(shop: Shop) -> dict[str, tuple[str, ...]]:
     for kind, word in ShopWord.objects.filter(shop=shop).order_by("word").values_list("kind", "word"):
         out.setdefault(kind, []).append(word)
     return {kind: tuple(words) for kind, words in out.items()}
+
+
+def protected_words(words: Mapping[str, Sequence[str]]) -> list[str]:
+    """The words the tokenizer keeps whole (docs/rules/listings.md#tokens): brand words, model numbers, product
+    terms of ``shop_words``."""
+    return [w for kind in ShopWord.PROTECTED for w in words.get(kind, ())]

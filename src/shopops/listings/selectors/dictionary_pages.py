@@ -26,8 +26,3 @@ def dictionary_by_kind(*, shop: Shop) -> list[tuple[str, str, list[ShopWord]]]:
 def dictionary_word(*, shop: Shop, pk: int) -> ShopWord | None:
     """One word of the shop's dictionary (None: absent or another shop's)."""
     return ShopWord.objects.filter(shop=shop, pk=pk).first()
-
-
-def protected_words(*, shop: Shop) -> list[str]:
-    """The words the tokenizer keeps whole for this shop: brand words, model numbers, product terms."""
-    return list(ShopWord.objects.filter(shop=shop, kind__in=ShopWord.PROTECTED).values_list("word", flat=True))

@@ -10,7 +10,7 @@ where each is segmented once with the shop dictionary. The faces (CLI, API, page
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from shopops.analytics.selectors.metrics import last_full_day, parse_period, shop_tables
 from shopops.analytics.selectors.traffic import parse_channel
-from shopops.catalog.ad_law import ad_law_findings
 from shopops.catalog.selectors import ListingBrief, listing_brief
 from shopops.core.errors import ErrorCollector, NotFound
 from shopops.core.models import Shop
 from shopops.core.money import format_fen
+from shopops.listings import title_rules
 from shopops.listings.composer import Suggestion, compose
+from shopops.listings.engine import RuleEngine
 from shopops.listings.mining import (
     Coverage,
     Figures,
@@ -35,34 +36,24 @@ from shopops.listings.mining import (
     term_figures_query,
 )
 from shopops.listings.models import ShopWord
+from shopops.listings.rulesets import rule_set
+from shopops.listings.selectors.dictionary import protected_words, shop_words
 from shopops.listings.title_length import Unit
 from shopops.listings.tokens import ShopTokenizer
 
 SUGGESTION_DAYS = 30  # a suggestion reads the 30 days up to the shop's last search-term day
-# Provisional title budgets (docs/rules/listings.md#length): the lead wires helper 1's per-platform rule sets.
-_BUDGETS: dict[str, tuple[int, Unit]] = {"taobao": (60, Unit.GBK_BYTES), "tmall": (60, Unit.GBK_BYTES),
-                                         "douyin": (30, Unit.CHARACTERS)}
-_DEFAULT_BUDGET = (60, Unit.CHARACTERS)
+# A channel whose platform sets no title limit (own site, Shopify, WeCom) still gets a budget: the common
+# 60-character length of the Chinese platforms (docs/rules/listings.md#title-suggestion).
+OPEN_BUDGET = 60
 
 
 def title_budget(channel: str) -> tuple[int, Unit]:
-    """``(limit, unit)`` of a channel's title."""
-    return _BUDGETS.get(channel, _DEFAULT_BUDGET)
+    """``(limit, unit)`` of a channel's title: its platform rule set's limit and counting basis."""
+    rules = rule_set(channel)
+    return (rules.title_limit.value if rules.title_limit else OPEN_BUDGET), rules.title_unit
 
 
-def shop_dictionary(*, shop: Shop) -> dict[str, list[str]]:
-    """The shop dictionary's words by kind (brand, model, term, rival_brand, allowed)."""
-    words: dict[str, list[str]] = {kind: [] for kind in ShopWord.Kind.values}
-    for word, kind in ShopWord.objects.filter(shop=shop).values_list("word", "kind"):
-        words.setdefault(kind, []).append(word)
-    return words
-
-
-def protected_words(dictionary: dict[str, list[str]]) -> list[str]:
-    return [w for kind in ShopWord.PROTECTED for w in dictionary.get(kind, [])]
-
-
-def shop_tokenizer(dictionary: dict[str, list[str]]) -> ShopTokenizer:
+def shop_tokenizer(dictionary: Mapping[str, Sequence[str]]) -> ShopTokenizer:
     return ShopTokenizer(protected_words(dictionary))
 
 
@@ -93,7 +84,7 @@ def _mined(shop: Shop, period: KeywordPeriod, tokenizer: ShopTokenizer, item_ids
 def keyword_report(*, shop: Shop, date_from: object, date_to: object, channel: object = None) -> tuple[KeywordPeriod, Mined]:
     """The shop's search terms and roots over the period, with the previous period's figures."""
     period = keyword_period(date_from, date_to, channel)
-    return period, _mined(shop, period, shop_tokenizer(shop_dictionary(shop=shop)))
+    return period, _mined(shop, period, shop_tokenizer(shop_words(shop)))
 
 
 # ---------------------------------------------------------------------------------------------------- JSON
@@ -149,7 +140,7 @@ def suggestion_period(shop: Shop, channel: str, date_from: object = None, date_t
     return KeywordPeriod(end - dt.timedelta(days=SUGGESTION_DAYS - 1), end, channel)
 
 
-def _core_term(listing: ListingBrief, dictionary: dict[str, list[str]]) -> str:
+def _core_term(listing: ListingBrief, dictionary: Mapping[str, Sequence[str]]) -> str:
     """The product term (核心词): a product term of the dictionary written in the title, else the category."""
     title = listing.title.casefold()
     for word in sorted(dictionary.get(ShopWord.Kind.TERM, []), key=len, reverse=True):
@@ -158,17 +149,17 @@ def _core_term(listing: ListingBrief, dictionary: dict[str, list[str]]) -> str:
     return listing.category if listing.category.casefold() in title else ""
 
 
-def _brand(listing: ListingBrief, dictionary: dict[str, list[str]]) -> str:
+def _brand(listing: ListingBrief, dictionary: Mapping[str, Sequence[str]]) -> str:
     title = listing.title.casefold()
     written = [w for w in dictionary.get(ShopWord.Kind.BRAND, []) if w.casefold() in title]
     return written[0] if written else listing.brand
 
 
-def flag_check(dictionary: dict[str, list[str]]) -> Callable[[str], bool]:
-    """The 广告法 check (catalog.ad_law) with the shop's allowed words and its protected words (the brand 最生活
-    is not the 极限词 最)."""
-    allow = [*dictionary.get(ShopWord.Kind.ALLOWED, []), *protected_words(dictionary)]
-    return lambda text: bool(ad_law_findings(text, allow=allow))
+def flag_check(dictionary: Mapping[str, Sequence[str]]) -> Callable[[str], bool]:
+    """The audit's 广告法 rule on a title's words (the shop's protected words kept whole and its allowed words
+    allowed): a suggestion the audit would flag is never made."""
+    engine = RuleEngine(dictionary)
+    return lambda text: bool(title_rules.ad_law(text, engine.tokens(text), (), engine.allowed))
 
 
 def listing_suggestion(*, shop: Shop, listing_id: int, date_from: object = None,
@@ -178,7 +169,7 @@ def listing_suggestion(*, shop: Shop, listing_id: int, date_from: object = None,
     if listing is None:
         raise NotFound(_("No such listing."))
     period = suggestion_period(shop, listing.channel, date_from, date_to)
-    dictionary = shop_dictionary(shop=shop)
+    dictionary = shop_words(shop)
     tokenizer = shop_tokenizer(dictionary)
     basis, mined = "channel", None
     if listing.external_id:

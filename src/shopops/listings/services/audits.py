@@ -10,12 +10,13 @@ gone, so a re-audit of an unchanged shop touches no to-do. Progress goes to a fi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import listings_for_audit
@@ -28,7 +29,7 @@ from shopops.core.tuning import no_cyclic_gc
 from shopops.listings.engine import ListingFacts, RuleEngine, Verdict, audit_many
 from shopops.listings.models import ListingAudit
 from shopops.listings.problems import Severity, worst
-from shopops.listings.selectors.audits import progress_path
+from shopops.listings.selectors.audits import listing_audit, progress_path
 from shopops.listings.selectors.dictionary import shop_words
 from shopops.reports.services import todo_close, todo_close_missing, todo_upsert
 
@@ -88,19 +89,24 @@ def _sync_todo(shop: Shop, verdict: Verdict, before: tuple[str, ...] | None, ext
     return "raised"
 
 
+def _stored(shop: Shop, listing_ids: Iterable[int] | None) -> QuerySet[ListingAudit]:
+    audits = ListingAudit.objects.filter(shop=shop)
+    return audits if listing_ids is None else audits.filter(listing_id__in=list(listing_ids))
+
+
 def audit_listings(*, shop: Shop, channel: str | None = None, on_progress: Progress | None = None,
-                   ) -> dict[str, Any]:
-    """Audit every listing of the shop (or of one channel): ``{"audited", "with_errors", "todos_raised",
-    "todos_closed", "seconds"}``."""
+                   listing_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """Audit every listing of the shop (or of one channel, or the listings ``listing_ids``: one whose title was
+    just edited): ``{"audited", "with_errors", "todos_raised", "todos_closed", "seconds"}``."""
     started = time.perf_counter()
+    listing_ids = None if listing_ids is None else list(listing_ids)
     report = on_progress or (lambda fraction, phase: None)
     report(0.0, "reading")
-    rows = listings_for_audit(shop=shop, channel=channel)
+    rows = listings_for_audit(shop=shop, channel=channel, listing_ids=listing_ids)
     engine = RuleEngine(shop_words(shop), image_root=image_root())
     previous = {listing_id: tuple(sorted(f"{p.get('rule')}:{p.get('span')}" for p in problems
                                          if p.get("severity") == Severity.ERROR))
-                for listing_id, problems in ListingAudit.objects.filter(shop=shop).values_list("listing_id",
-                                                                                             "problems")}
+                for listing_id, problems in _stored(shop, listing_ids).values_list("listing_id", "problems")}
     at = now()
     counts = {"audited": 0, "with_errors": 0, "todos_raised": 0, "todos_closed": 0}
     erring: set[str] = set()
@@ -108,7 +114,7 @@ def audit_listings(*, shop: Shop, channel: str | None = None, on_progress: Progr
         for begin in range(0, len(rows), BATCH):
             erring |= _audit_batch(shop, engine, rows[begin:begin + BATCH], previous, at, counts)
             report(counts["audited"] / len(rows), "auditing")
-    if channel is None:  # the whole shop: a to-do of a listing that is gone (or no longer erring) is closed
+    if channel is None and listing_ids is None:  # the whole shop: a to-do of a listing that is gone (or no longer erring) is closed
         counts["todos_closed"] += todo_close_missing(shop=shop, source=TODO_SOURCE, keep_keys=erring)
     report(1.0, "done")
     return {**counts, "seconds": round(time.perf_counter() - started, 3)}
@@ -148,3 +154,14 @@ def audit_listings_tracked(*, shop: Shop, channel: str | None = None) -> dict[st
         raise
     write_progress_file(target, {"status": "done", "progress": 1.0, "phase": "done", "summary": summary})
     return summary
+
+
+def listing_audit_current(*, shop: Shop, listing_id: int) -> ListingAudit | None:
+    """The listing's audit, made now when it has none or its title changed since (None: not a listing of
+    ``shop``): a listing page or ``GET /api/v1/listings/{id}`` never shows a stale or missing score."""
+    audit = listing_audit(shop=shop, listing_id=listing_id)
+    if audit is not None and audit.title == audit.listing.title:
+        return audit
+    if not audit_listings(shop=shop, listing_ids=[listing_id])["audited"]:
+        return None
+    return listing_audit(shop=shop, listing_id=listing_id)

@@ -16,7 +16,8 @@ from shopops.core import clock
 from shopops.core.errors import ErrorCollector
 from shopops.core.models import Shop
 from shopops.listings.models import ListingRevision
-from shopops.listings.selectors.dictionary_pages import protected_words
+from shopops.listings.selectors.dictionary import protected_words, shop_words
+from shopops.listings.services.audits import audit_listings
 from shopops.listings.title_diff import word_diff
 from shopops.listings.tokens import ShopTokenizer
 
@@ -52,7 +53,7 @@ def listing_title_change(*, shop: Shop, listing: Any, title: str, subtitle: str 
     errors.raise_if_any(_("The title was not saved."))
     before = {"title": listing.title, "subtitle": listing.subtitle}
     saved = listing_text_update(shop=shop, listing_id=listing.pk, title=title, subtitle=subtitle)
-    tokenizer = ShopTokenizer(protected_words(shop=shop))
+    tokenizer = ShopTokenizer(protected_words(shop_words(shop)))
     at = clock.now()
     who = by if by is not None and getattr(by, "is_authenticated", False) else None
     revisions = []
@@ -65,4 +66,5 @@ def listing_title_change(*, shop: Shop, listing: Any, title: str, subtitle: str 
             shop=shop, listing_id=saved.pk, field=field, before=old, after=new, added=list(diff.added),
             removed=list(diff.removed), changed_by=who, changed_at=at, note=note))
     listing.title, listing.subtitle = saved.title, saved.subtitle
+    audit_listings(shop=shop, listing_ids=[saved.pk])  # the new title's score and problems (and its to-do) now
     return revisions
