@@ -39,7 +39,7 @@ class AssetIn(Schema):
     """One asset of the plan (店铺视觉); codes as in the page's lists, ``owner`` a user name of this shop."""
 
     kind: str = Field("other", max_length=20, description="banner | main_image | detail_page | video | other")
-    title: str = Field(..., max_length=200)
+    title: str = Field("", max_length=200, description="required (checked after the campaign is found)")
     channel: str | None = Field(None, max_length=20, description="a channel code; empty: every channel")
     owner: str | None = Field(None, max_length=150, description="User name of someone working in this shop")
     due_date: dt.date | None = None
