@@ -55,7 +55,7 @@ class CompetitorIn(Schema):
     note: str = Field("", max_length=1000)
 
 
-class EventOut(Schema):
+class CompetitorEventOut(Schema):
     date: str
     kind: str
     text: str
@@ -68,7 +68,7 @@ class TimelineOut(Schema):
     item_id: str
     title: str
     points: list[PointOut]
-    events: list[EventOut]
+    events: list[CompetitorEventOut]
 
 
 @router.get("", response={200: list[CompetitorOut], **ERRORS}, auth=needs(VIEW_PRODUCTS))
