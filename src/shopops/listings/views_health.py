@@ -27,7 +27,13 @@ from shopops.core.worker import worker_missing_notice
 from shopops.listings.highlight import title_pieces
 from shopops.listings.models import ListingAudit
 from shopops.listings.problems import SEVERITY_RANK, Severity
-from shopops.listings.rule_labels import RULE_LABELS, SEVERITY_LABELS, component_label, rule_label, severity_label
+from shopops.listings.rule_labels import (
+    RULE_LABELS,
+    SEVERITY_LABELS,
+    component_label,
+    rule_label,
+    severity_label,
+)
 from shopops.listings.selectors.audits import AUDIT_COLUMNS, audit_progress, audit_xlsx_row, audits, said
 from shopops.listings.selectors.health import health_summary
 from shopops.listings.services.audits import listing_audit_current
