@@ -73,6 +73,8 @@ def test_listings_never_audited_offer_the_audit_which_queues_and_reports_its_pro
         assert 'id="audit-done"' in done and "hx-trigger" not in done
         assert ListingAudit.objects.filter(shop=shop).count() == 3
         assert client.post("/listings/audit/").status_code == 302  # without JavaScript: back to the page
+        assert 'id="audit-done"' in client.get("/listings/audit/progress/").content.decode()
+        assert 'id="audit-done"' not in client.get("/listings/").content.decode()  # told once, to the watcher
     finally:
         progress_path(shop).unlink()
     write_progress_file(progress_path(shop), {"status": "running", "progress": 0.4, "phase": "auditing"})

@@ -111,8 +111,11 @@ def _filters(request: HttpRequest) -> tuple[dict[str, str], list[dict[str, Any]]
     return chosen, selects
 
 
-def _progress_context(request: HttpRequest) -> dict[str, Any]:
+def _progress_context(request: HttpRequest, *, polled: bool = True) -> dict[str, Any]:
+    """The progress bar's state; a finished or failed run is told only to the page that watched it (polled)."""
     state = audit_progress(shop=request.shop)
+    if not polled and state["status"] in ("done", "failed"):
+        state = {**state, "status": "idle"}
     running = state["status"] in ("queued", "running")
     return {"state": state, "running": running, "percent": round(float(state["progress"]) * 100),
             "worker_notice": worker_missing_notice(queued=state["status"] == "queued")}
@@ -131,7 +134,7 @@ def health_page(request: HttpRequest) -> HttpResponse:
     context = {"summary": health_summary(shop=request.shop, found=found), "selects": selects, "filtered": bool(chosen),
                "rows": [_row(audit) for audit in page_obj.object_list], "page_obj": page_obj, "query": query,
                "export_url": "?" + urlencode({**chosen, "export": "xlsx"}),
-               "can_audit": request.user.has_perm(roles.CHANGE_PRODUCTS), **_progress_context(request)}
+               "can_audit": request.user.has_perm(roles.CHANGE_PRODUCTS), **_progress_context(request, polled=False)}
     return render(request, "listings/health.html", context)
 
 
