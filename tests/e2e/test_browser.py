@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 STOCK = ["/campaigns/", "/stock/", "/stock/replenishment/", "/stock/purchase-orders/"]
 ANALYTICS = ["/analytics/traffic/", "/analytics/funnel/", "/analytics/paths/", "/analytics/retention/",
              "/analytics/products/", "/analytics/gmv-explain/", "/keywords/"]
-_COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/competitors/"]
+_COMMON = ["/", "/todos/", "/briefing/", "/orders/", "/products/", "/skus/", "/categories/", "/listings/", "/competitors/"]
 # 商品匹配 (SKU matching) follows the SKUs for the roles that may change products
 _WRITERS = [*_COMMON[:6], "/skus/matching/", *_COMMON[6:]]
 NAV_BY_ROLE = {

@@ -24,7 +24,8 @@ DOWNLOADS = {"web:import_catalog_template", "web:import_errors", "web:briefing_x
 # Fragments loaded into their pages (ui/_lazy.html, or on demand like a reply template's text on a ticket):
 # measured there, once they have arrived.
 PANELS = {"web:dashboard_kpis", "web:dashboard_month", "web:analytics_traffic_panel",
-          "web:analytics_gmv_explain_panel", "web:inventory_replenishment_panel", "web:service_template_render"}
+          "web:analytics_gmv_explain_panel", "web:inventory_replenishment_panel", "web:service_template_render",
+          "web:keywords_suggestion", "competitors:rivals", "listings:health_progress"}
 ADMIN_PAGES = {name for name, (by_role, _anonymous) in PAGES.items()
                if by_role.get("admin") == 200 and name not in DOWNLOADS | PANELS}
 

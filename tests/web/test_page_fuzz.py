@@ -87,7 +87,8 @@ def _page_urls(shop) -> dict[str, str]:
             product = Product.objects.filter(shop=shop).first()
             urls[name] = reverse(name, args=[product.pk, product.skus.first().pk])
         else:
-            urls[name] = reverse(name, args=_args(samples[short]) if short in samples else [])
+            key = name if name in samples else short  # a full name wins: two namespaces may share a short one
+            urls[name] = reverse(name, args=_args(samples[key]) if key in samples else [])
     return urls
 
 

@@ -71,7 +71,7 @@ _APP_TABLES = [importlib.import_module(f"tests.web.role_walk_{app}")
                for app in ("catalog", "imports", "reports", "campaigns", "inventory",
                            "analytics_metrics", "analytics_behaviour", "analytics_alerts", "briefing", "settings", "service_returns",
                            "service_tickets", "service_sop", "service_pages", "competitors", "keywords",
-                           "listings_titles", "listings_audits")]
+                           "listings_titles", "listings_audits", "listings_pages")]
 for _table in _APP_TABLES:
     assert not set(_table.PAGES) & set(PAGES) and not set(_table.ENDPOINTS) & set(ENDPOINTS), _table.__name__
     PAGES.update(_table.PAGES)
@@ -114,7 +114,8 @@ def page_url(name: str, samples: dict) -> str:
     if short == "sku_edit":
         product = Product.objects.get(pk=samples["product_detail"])
         return reverse(name, args=[product.pk, product.skus.first().pk])
-    return reverse(name, args=_args(samples[short]) if short in samples else [])
+    key = name if name in samples else short  # a full name wins: two namespaces may share a short one
+    return reverse(name, args=_args(samples[key]) if key in samples else [])
 
 
 def _args(value: object) -> list:

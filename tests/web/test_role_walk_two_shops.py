@@ -60,8 +60,9 @@ def _page_url(name: str, targets: dict[str, object]) -> str | None:
     if short == "sku_edit":
         product = Product.objects.get(pk=targets["product_detail"])
         return reverse(name, args=[product.pk, product.skus.first().pk])
-    if short in targets:
-        return reverse(name, args=_args(targets[short]))
+    key = name if name in targets else short  # a full name wins: two namespaces may share a short one
+    if key in targets:
+        return reverse(name, args=_args(targets[key]))
     return None
 
 

@@ -371,6 +371,11 @@ def listing_brief(*, shop: Shop, pk: int) -> ListingBrief | None:
                         brand=product.brand, category=product.category.name if product.category else "",
                         spu_code=product.spu_code)
 
+def listing_count(*, shop: Shop) -> int:
+    """How many channel listings the shop has (the listing health page: none yet means import them first)."""
+    return Listing.objects.filter(shop=shop).count()
+
+
 def listing_in_shop(*, shop: Shop, pk: int) -> Listing | None:
     """One channel listing of ``shop`` with its channel account and product (None: absent or another shop's)."""
     return (Listing.objects.select_related("channel_account", "product__category")

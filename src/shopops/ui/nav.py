@@ -28,6 +28,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("web:sku_list", _("SKUs"), roles.VIEW_PRODUCTS, "▫"),
     NavItem("web:sku_matching", _("SKU matching"), roles.CHANGE_PRODUCTS, "⇋"),
     NavItem("web:category_list", _("Categories"), roles.VIEW_PRODUCTS, "⊞"),
+    NavItem("listings:health", _("Listing health"), roles.VIEW_PRODUCTS, "✚"),
     NavItem("competitors:list", _("Competitors"), roles.VIEW_PRODUCTS, "⚔"),
     NavItem("web:customer_list", _("Customers"), roles.VIEW_CUSTOMERS, "◉"),
     NavItem("web:service_dashboard", _("Customer service"), roles.VIEW_TICKETS, "☏"),

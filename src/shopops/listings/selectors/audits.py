@@ -24,6 +24,7 @@ from shopops.core.text import Text
 from shopops.listings.engine import RuleEngine
 from shopops.listings.models import ListingAudit
 from shopops.listings.problems import Severity
+from shopops.listings.rule_labels import severity_label
 from shopops.listings.selectors.dictionary import shop_words
 
 
@@ -96,10 +97,10 @@ def audit_xlsx_row(audit: ListingAudit) -> dict[str, Any]:
     """One audit as a spreadsheet row (``AUDIT_COLUMNS``): channel by its Chinese name, problems one per line."""
     return {"listing": audit.listing_id, "item_id": audit.listing.external_id,
             "channel": channel_label(audit.channel), "title": audit.title, "score": audit.score,
-            "problem_count": audit.problem_count, "worst_severity": audit.worst_severity,
-            "problems": "\n".join(f"[{p.get('severity')}] {said(p)}" + (f" «{p['span']}»" if p.get("span") else "")
+            "problem_count": audit.problem_count, "worst_severity": say(severity_label(audit.worst_severity)),
+            "problems": "\n".join(f"[{say(severity_label(str(p.get('severity', ''))))}] {said(p)}" + (f" «{p['span']}»" if p.get("span") else "")
                                   for p in audit.problems),
-            "audited_at": audit.audited_at.replace(tzinfo=None)}
+            "audited_at": audit.audited_at}  # aware: ui.tables.xlsx_response writes it in local time
 
 
 MAX_TITLE = 500  # a title to check longer than this is not a title
