@@ -426,6 +426,11 @@ PHASES = {"audit": phase_audit, "audit_db": phase_audit_db, "keywords": phase_ke
 QUICK = {"listings": 600, "db_listings": 200, "rows": 20_000, "terms": 500}
 
 
+def _load() -> list[float]:
+    """The machine's load average over 1, 5 and 15 minutes (other processes share it: wall times move with it)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--phase", choices=[*sorted(PHASES), "all"], action="append",
@@ -440,13 +445,12 @@ def main() -> None:
     if args.quick:
         vars(args).update(QUICK)
     names = sorted(PHASES) if not args.phase or "all" in args.phase else list(dict.fromkeys(args.phase))
-    load_before = os.getloadavg()
-    results = [PHASES[name](args) for name in names]
+    load_before = _load()
+    results = [{**PHASES[name](args), "load_average_after": _load()} for name in names]
     print(json.dumps({"phases": results, "goals_met": all(r["goal"]["met"] for r in results if r["goal"]),
                       "agree": all(r["agree"] for r in results if r["agree"] is not None),
-                      "date": dt.date.today().isoformat(),
-                      "load_average": {"before": [round(x, 2) for x in load_before],
-                                       "after": [round(x, 2) for x in os.getloadavg()]},
+                      "date": dt.datetime.now(dt.UTC).date().isoformat(),
+                      "load_average": {"before": load_before, "after": _load()},
                       "python": sys.version.split()[0], "machine": platform.machine(), "cpus": os.cpu_count()},
                      indent=2, ensure_ascii=False))
 

@@ -28,6 +28,7 @@ def test_every_phase_runs_and_reports_ours_the_baseline_and_the_goal(report):
     assert phases["audit"]["goal"]["limit"] == 10.0 and phases["keywords"]["goal"]["limit"] == 20.0
     assert report["agree"] is True and isinstance(report["goals_met"], bool)
     assert len(report["load_average"]["before"]) == 3 == len(report["load_average"]["after"])
+    assert all(len(phase["load_average_after"]) == 3 for phase in report["phases"])
 
 
 def test_the_engine_phase_agrees_with_the_per_listing_baseline(report):
