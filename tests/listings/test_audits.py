@@ -62,6 +62,7 @@ def test_a_new_shop_is_audited_with_a_todo_per_listing_with_errors_closed_when_f
     assert "ad_law" not in [p["rule"] for p in hood.problems]  # 最生活 is our brand, BZ-YQ1722 one word
     todo = TodoItem.objects.get(shop=imported, source="listing")
     assert todo.key == f"listing:{cup.listing_id}" and todo.status == "open" and "770001" in todo.title
+    assert todo.url == f"/listings/{cup.listing_id}/"  # the listing page (listings:detail)
 
     again = audit_listings(shop=imported)  # nothing changed: no to-do touched
     assert again["todos_raised"] == 0 and again["todos_closed"] == 0

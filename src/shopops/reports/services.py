@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,42 @@ PERSON_SET = ("assignee", "due_date")  # fields people change on the to-do page;
 MAX_SNOOZE_DAYS = 366
 MAX_COMMENT_CHARS = 2000
 FIRST_DUE, LAST_DUE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+@dataclass(frozen=True)
+class TodoRaise:
+    """One item a raiser wants open, for ``todo_sync_many``: the arguments of ``todo_upsert`` but the shop and
+    source (same meaning, same defaults)."""
+
+    key: str
+    title: str
+    detail: str = ""
+    severity: str = "info"
+    assignee: User | None = None
+    role: str = ""
+    due_date: dt.date | None = None
+    url: str = ""
+    data: dict[str, Any] | None = None
+    reopen: bool = False
+
+
+def _fields(raise_: TodoRaise) -> dict[str, Any]:
+    if raise_.severity not in SEVERITIES:
+        raise InvalidInput(_("Unknown severity %(value)s.") % {"value": raise_.severity})
+    return {"title": raise_.title[:200], "detail": raise_.detail, "severity": raise_.severity,
+            "assignee": raise_.assignee, "role": raise_.role, "due_date": raise_.due_date, "url": raise_.url[:300],
+            "data": raise_.data or {}}
+
+
+def _refresh(item: TodoItem, fields: dict[str, Any], reopen: bool) -> None:
+    """An existing item takes the raiser's fields (a person's assignee or due date stays when the raiser passes
+    none) and opens again when ``reopen`` (a snooze ends then too)."""
+    for name, value in fields.items():
+        if value is None and name in PERSON_SET:
+            continue
+        setattr(item, name, value)
+    if reopen and item.status != TodoItem.Status.OPEN:
+        item.status, item.closed_at, item.snoozed_until = TodoItem.Status.OPEN, None, None
 
 
 @transaction.atomic
@@ -42,26 +79,50 @@ def todo_upsert(
     An item the user already closed stays closed unless ``reopen`` (the condition came back after being fixed;
     a snooze ends then too). An assignee or due date a person set stays when the raiser passes none.
     """
-    if severity not in SEVERITIES:
-        raise InvalidInput(_("Unknown severity %(value)s.") % {"value": severity})
-    fields = {"title": title[:200], "detail": detail, "severity": severity, "assignee": assignee, "role": role,
-              "due_date": due_date, "url": url[:300], "data": data or {}}
+    fields = _fields(TodoRaise(key=key, title=title, detail=detail, severity=severity, assignee=assignee, role=role,
+                               due_date=due_date, url=url, data=data, reopen=reopen))
     item, created = TodoItem.objects.select_for_update().get_or_create(
         shop=shop, source=source, key=key[:200], defaults=fields)
     if not created:
-        for name, value in fields.items():
-            if value is None and name in PERSON_SET:
-                continue
-            setattr(item, name, value)
-        if reopen and item.status != TodoItem.Status.OPEN:
-            item.status, item.closed_at, item.snoozed_until = TodoItem.Status.OPEN, None, None
+        _refresh(item, fields, reopen)
         item.save()
     return item
 
 
+SYNC_FIELDS = ["title", "detail", "severity", "assignee", "role", "due_date", "url", "data", "status", "closed_at",
+               "snoozed_until", "updated_at"]
+
+
+@transaction.atomic
+def todo_sync_many(*, shop: Shop, source: str, items: list[TodoRaise], batch_size: int = 1000) -> dict[str, int]:
+    """``todo_upsert`` for many items of one source in a few statements (a whole-shop audit raises thousands):
+    the existing items read once, the new ones created and the others refreshed in bulk, with the same rules
+    (a closed item stays closed unless its ``reopen``; a person's assignee or due date stays when the raiser
+    passes none). A key given twice: the last wins. ``{"created", "updated", "reopened"}``."""
+    wanted = {raise_.key[:200]: raise_ for raise_ in items}
+    fields = {key: _fields(raise_) for key, raise_ in wanted.items()}  # every severity checked before any write
+    existing = TodoItem.objects.select_for_update().filter(shop=shop, source=source, key__in=list(wanted))
+    stamp, refreshed, reopened = now(), [], 0
+    for item in existing:
+        was_open = item.status == TodoItem.Status.OPEN
+        _refresh(item, fields.pop(item.key), wanted[item.key].reopen)
+        item.updated_at = stamp  # bulk_update skips auto_now
+        reopened += not was_open and item.status == TodoItem.Status.OPEN
+        refreshed.append(item)
+    TodoItem.objects.bulk_update(refreshed, SYNC_FIELDS, batch_size=batch_size)
+    TodoItem.objects.bulk_create([TodoItem(shop=shop, source=source, key=key, **values)
+                                  for key, values in fields.items()], batch_size=batch_size)
+    return {"created": len(fields), "updated": len(refreshed), "reopened": reopened}
+
+
 def todo_close(*, shop: Shop, source: str, key: str, status: str = "done") -> int:
     """Close the item ``(source, key)`` when its condition cleared (no error when there is none)."""
-    return TodoItem.objects.filter(shop=shop, source=source, key=key, status=TodoItem.Status.OPEN).update(
+    return todo_close_many(shop=shop, source=source, keys=[key], status=status)
+
+
+def todo_close_many(*, shop: Shop, source: str, keys: list[str], status: str = "done") -> int:
+    """Close the open items ``(source, key)`` of ``keys`` in one statement (conditions that cleared)."""
+    return TodoItem.objects.filter(shop=shop, source=source, key__in=keys, status=TodoItem.Status.OPEN).update(
         status=status, closed_at=now())
 
 

@@ -2,8 +2,8 @@
 saved (``ListingAudit``, the latest per listing), and a to-do per listing with errors (docs/rules/listings.md#audit).
 
 The rule engine is built once per run with the shop dictionary; audits are written in bulk (one upsert per
-batch); a to-do is raised only when a listing's errors changed since its last audit and closed when they are
-gone, so a re-audit of an unchanged shop touches no to-do. Progress goes to a file (``core.progress``) that
+batch, the to-dos in bulk too); a to-do, linked to the listing's page, is raised only when a listing's errors
+changed since its last audit and closed when they are gone, so a re-audit of an unchanged shop touches no to-do. Progress goes to a file (``core.progress``) that
 ``selectors.audits.audit_progress`` reads while the run goes on.
 """
 
@@ -31,7 +31,7 @@ from shopops.listings.models import ListingAudit
 from shopops.listings.problems import Severity, worst
 from shopops.listings.selectors.audits import listing_audit, progress_path
 from shopops.listings.selectors.dictionary import shop_words
-from shopops.reports.services import todo_close, todo_close_missing, todo_upsert
+from shopops.reports.services import TodoRaise, todo_close_many, todo_close_missing, todo_sync_many
 
 TODO_SOURCE = "listing"
 BATCH = 2000
@@ -69,24 +69,30 @@ def _todo_key(verdict: Verdict) -> str:
     return f"listing:{verdict.listing_id}"
 
 
-def _sync_todo(shop: Shop, verdict: Verdict, before: tuple[str, ...] | None, external_id: str) -> str:
-    """Raise, refresh or close the listing's to-do; "" when nothing changed."""
+def listing_url(listing_id: int) -> str:
+    """The listing's page, the link of its to-do (the one place that knows the path of ``listings:detail``)."""
+    return f"/listings/{listing_id}/"
+
+
+def _todo_change(verdict: Verdict, before: tuple[str, ...] | None, external_id: str) -> TodoRaise | str | None:
+    """The listing's to-do: a ``TodoRaise`` to raise or refresh it, its key to close it, None when nothing
+    changed since the last audit."""
     key = _todo_key(verdict)
     errors = _errors_key(verdict)
     if errors == (before or ()) and before is not None:
-        return ""
+        return None
     if not errors:
-        return "closed" if todo_close(shop=shop, source=TODO_SOURCE, key=key) else ""
+        return key
     first = next(p for p in verdict.problems if p.severity is Severity.ERROR)
     title = _("Listing %(item)s on %(channel)s: %(problem)s") % {
         "item": external_id or verdict.listing_id, "channel": channel_label(verdict.channel),
         "problem": say(first.message)}
     detail = "\n".join(say(p.message) for p in verdict.problems if p.severity is Severity.ERROR)
-    todo_upsert(shop=shop, source=TODO_SOURCE, key=key, title=title, detail=detail, severity="warning",
-                role="operator", data={"listing": verdict.listing_id, "score": verdict.score,
-                                       "rules": sorted({p.rule for p in verdict.problems})},
-                reopen=before is not None)
-    return "raised"
+    return TodoRaise(key=key, title=title, detail=detail, severity="warning", role="operator",
+                     url=listing_url(verdict.listing_id),
+                     data={"listing": verdict.listing_id, "score": verdict.score,
+                           "rules": sorted({p.rule for p in verdict.problems})},
+                     reopen=before is not None)
 
 
 def _stored(shop: Shop, listing_ids: Iterable[int] | None) -> QuerySet[ListingAudit]:
@@ -126,16 +132,19 @@ FIELDS = ["channel", "title", "score", "problems", "problem_count", "worst_sever
 
 def _audit_batch(shop: Shop, engine: RuleEngine, chunk: list[dict[str, Any]],
                  previous: dict[int, tuple[str, ...]], at: Any, counts: dict[str, int]) -> set[str]:
-    """One batch: audited, upserted in one statement, its to-dos synced, in one transaction; the to-do keys of
-    its listings with errors."""
+    """One batch: audited, upserted in one statement, its to-dos raised, refreshed or closed in a few (bulk),
+    in one transaction; the to-do keys of its listings with errors."""
     verdicts = audit_many(engine, [_facts(row) for row in chunk])
     with transaction.atomic():
         ListingAudit.objects.bulk_create([_audit_row(shop, v, at) for v in verdicts], update_conflicts=True,
                                          unique_fields=["listing"], update_fields=FIELDS)
-        for row, verdict in zip(chunk, verdicts, strict=True):
-            change = _sync_todo(shop, verdict, previous.get(verdict.listing_id), row["external_id"])
-            if change:
-                counts[f"todos_{change}"] += 1
+        changes = [_todo_change(verdict, previous.get(verdict.listing_id), row["external_id"])
+                   for row, verdict in zip(chunk, verdicts, strict=True)]
+        raised = [change for change in changes if isinstance(change, TodoRaise)]
+        todo_sync_many(shop=shop, source=TODO_SOURCE, items=raised)
+        counts["todos_raised"] += len(raised)
+        counts["todos_closed"] += todo_close_many(shop=shop, source=TODO_SOURCE,
+                                                  keys=[change for change in changes if isinstance(change, str)])
     counts["audited"] += len(chunk)
     erring = {_todo_key(v) for v in verdicts if worst(v.problems) == Severity.ERROR}
     counts["with_errors"] += len(erring)
