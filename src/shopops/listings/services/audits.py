@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shopops.catalog.selectors import listings_for_audit
@@ -70,8 +71,8 @@ def _todo_key(verdict: Verdict) -> str:
 
 
 def listing_url(listing_id: int) -> str:
-    """The listing's page, the link of its to-do (the one place that knows the path of ``listings:detail``)."""
-    return f"/listings/{listing_id}/"
+    """The listing's page, the link of its to-do."""
+    return reverse("listings:detail", args=[listing_id])
 
 
 def _todo_change(verdict: Verdict, before: tuple[str, ...] | None, external_id: str) -> TodoRaise | str | None:
