@@ -140,3 +140,15 @@ def test_search_terms_and_rivals_go_through_the_import_pipeline(shop, test_world
     stored = Listing.objects.filter(shop=shop).exclude(external_id="")
     assert stored.count() == sum(len(p.listings) for p in test_world.products)
     assert all(isinstance(item, dict) and "kind" in item for li in stored for item in li.media)
+    # each rival item rivals our listings of its channel and category (the listing page shows them)
+    from shopops.listings.models import CompetitorItem
+
+    items = CompetitorItem.objects.filter(shop=shop).prefetch_related("rivals__product__category",
+                                                                      "rivals__channel_account")
+    assert items.exists()
+    linked = [item for item in items if item.rivals.all()]
+    assert linked
+    for item in linked:
+        snapshot = next(s for s in test_world.rival_snapshots if s.item_id == item.item_id)
+        assert {(li.channel_account.channel, li.product.category.name) for li in item.rivals.all()} == {
+            (snapshot.channel, snapshot.category)}

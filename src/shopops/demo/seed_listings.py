@@ -6,11 +6,21 @@ through the listings services. Works after either sink: the listings themselves 
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from shopops.catalog.selectors import listings_for_audit
 from shopops.demo.export_sink import run_import
+from shopops.demo.gen_catalog_data import CATEGORIES
 from shopops.demo.spec import World
+from shopops.listings.selectors.competitors import competitor_by_name, competitor_item_by_platform_id
+from shopops.listings.services.competitors import (
+    competitor_changes_detect,
+    competitor_item_save,
+    competitors_sync,
+)
 from shopops.listings.services.dictionary import dictionary_word_add
 
 SEARCH_SOURCE = {"tmall": "手淘搜索", "jd": "京东搜索", "douyin": "抖音商城搜索", "pdd": "拼多多搜索"}
@@ -66,4 +76,29 @@ def listings_demo_seed(shop: object, world: World, data_dir: Path | str,
                     log(summary)
     for word in world.shop_words:
         dictionary_word_add(shop=shop, word=word.word, kind=word.kind, note=word.note)
+    rivals_link(shop, world)
+    competitor_changes_detect(shop=shop)  # what `shopops import` does after a snapshot file: events and to-dos
     return summaries
+
+
+def rivals_link(shop: Any, world: World) -> int:
+    """Tie each rival item to our listings of its channel and category (护肤 rivals our 护肤 listings), as an
+    operator does on the item page: the listing page then shows its rivals. Returns the items linked."""
+    competitors_sync(shop=shop)  # the rivals and items the imported snapshots name
+    codes = {category.name: category.code for category in CATEGORIES}
+    ours: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in listings_for_audit(shop=shop):
+        ours[(row["channel"], row["category"])].append(row["id"])
+    linked: set[tuple[str, str]] = set()
+    for snapshot in world.rival_snapshots:
+        key = (snapshot.shop, snapshot.item_id)
+        listing_ids = ours.get((snapshot.channel, codes.get(snapshot.category, "")))
+        competitor = competitor_by_name(shop=shop, name=snapshot.shop)
+        if key in linked or not listing_ids or competitor is None:
+            continue
+        item = competitor_item_by_platform_id(competitor=competitor, item_id=snapshot.item_id)
+        if item is not None:
+            competitor_item_save(competitor=competitor, item=item, data={
+                "item_id": item.item_id, "title": item.title, "url": item.url, "rivals": listing_ids})
+            linked.add(key)
+    return len(linked)

@@ -61,6 +61,11 @@ def competitor_by_name(*, shop: Shop, name: str) -> Competitor | None:
     return Competitor.objects.filter(shop=shop, name=name).first()
 
 
+def competitor_item_by_platform_id(*, competitor: Competitor, item_id: str) -> CompetitorItem | None:
+    """A rival's item by the platform's item id (as the snapshots name it)."""
+    return CompetitorItem.objects.filter(competitor=competitor, item_id=item_id).first()
+
+
 def competitor_item(*, shop: Shop, competitor_id: int, pk: int) -> CompetitorItem | None:
     return (CompetitorItem.objects.filter(shop=shop, competitor_id=competitor_id, pk=pk)
             .select_related("competitor").prefetch_related("rivals").first())
