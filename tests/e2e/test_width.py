@@ -25,7 +25,7 @@ DOWNLOADS = {"web:import_catalog_template", "web:import_errors", "web:briefing_x
 # measured there, once they have arrived.
 PANELS = {"web:dashboard_kpis", "web:dashboard_month", "web:analytics_traffic_panel",
           "web:analytics_gmv_explain_panel", "web:inventory_replenishment_panel", "web:service_template_render",
-          "web:keywords_suggestion", "competitors:rivals", "listings:health_progress"}
+          "web:keywords_suggestion", "competitors:rivals", "listings:health_progress", "listings:title_history"}
 ADMIN_PAGES = {name for name, (by_role, _anonymous) in PAGES.items()
                if by_role.get("admin") == 200 and name not in DOWNLOADS | PANELS}
 

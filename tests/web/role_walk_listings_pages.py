@@ -15,6 +15,8 @@ PAGES: dict[str, tuple[dict[str, int], int]] = {
     "listings:health_progress": (ALL_OK, 302),
     "listings:health_audit": ({r: (405 if r in EDITORS else 403) for r in ROLES}, 302),  # POST only
     "listings:detail": (ALL_OK, 302),
+    "listings:media_add": ({r: (405 if r in EDITORS else 403) for r in ROLES}, 302),  # POST only
+    "listings:media_remove": ({r: (405 if r in EDITORS else 403) for r in ROLES}, 302),  # POST only
 }
 
 ENDPOINTS: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
@@ -25,4 +27,5 @@ def samples(shop) -> dict[str, object]:
     from shopops.catalog.models import Listing
 
     listing = Listing.objects.filter(shop=shop).order_by("pk").first()
-    return {"listings:detail": listing.pk}  # competitors:detail has the short name too
+    return {"listings:detail": listing.pk, "listings:media_add": listing.pk,
+            "listings:media_remove": [listing.pk, 0]}  # competitors:detail has the short name too

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from shopops.core.text import Text, gettext_noop
+
 KINDS = ("main", "white", "video", "detail")
+KIND_LABELS: dict[str, Text] = {
+    "main": gettext_noop("Main image"),  # 主图
+    "white": gettext_noop("White-background image"),  # 白底图
+    "video": gettext_noop("Main video"),  # 主图视频
+    "detail": gettext_noop("Detail-page image"),  # 详情图
+}
+IMAGE_KINDS = ("main", "white", "detail")  # the kinds a picture file can be added as
 
 
 class MediaItem(NamedTuple):

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +23,11 @@ from shopops.catalog.selectors import category_options, listing_in_shop
 from shopops.channels.labels import channel_label
 from shopops.channels.selectors import channel_options
 from shopops.core import roles
+from shopops.core.errors import NotFound, ShopOpsError
 from shopops.core.i18n import say
 from shopops.core.worker import worker_missing_notice
 from shopops.listings.highlight import title_pieces
+from shopops.listings.media import IMAGE_KINDS, KIND_LABELS
 from shopops.listings.models import ListingAudit
 from shopops.listings.problems import SEVERITY_RANK, Severity
 from shopops.listings.rule_labels import (
@@ -37,6 +40,7 @@ from shopops.listings.rule_labels import (
 from shopops.listings.selectors.audits import AUDIT_COLUMNS, audit_progress, audit_xlsx_row, audits, said
 from shopops.listings.selectors.health import health_summary
 from shopops.listings.services.audits import listing_audit_current
+from shopops.listings.services.media import MEDIA_DIR, listing_image_add, listing_media_remove, media_as_list
 from shopops.listings.tasks import queue_audit
 from shopops.ui.permissions import page_requires
 from shopops.ui.tables import Column, xlsx_response
@@ -173,8 +177,51 @@ def listing_page(request: HttpRequest, pk: int) -> HttpResponse:
                  "severity_name": say(severity_label(str(p.get("severity", "")))), "message": said(p),
                  "span": p.get("span", "")} for p in _by_severity(audit.problems)] if audit else []
     context = {"listing": listing, "channel": channel_label(listing.channel_account.channel), "audit": audit,
+               "media": _media_rows(listing.media), "image_kinds": [(k, say(KIND_LABELS[k])) for k in IMAGE_KINDS],
                "band": band(audit.score) if audit else "",
                "title": highlighted_title(listing.title, audit.problems) if audit else listing.title,
                "components": _components(audit) if audit else [], "problems": problems,
                "can_audit": request.user.has_perm(roles.CHANGE_PRODUCTS)}
     return render(request, "listings/detail.html", context)
+
+
+def _media_rows(media: Any) -> list[dict[str, Any]]:
+    """The listing's pictures and video as the page lists them (index = position in the stored list)."""
+    rows = []
+    for index, item in enumerate(media_as_list(media)):
+        width, height, size = item.get("width"), item.get("height"), item.get("bytes")
+        rows.append({"index": index, "kind": say(KIND_LABELS[item["kind"]]) if item.get("kind") in KIND_LABELS
+                     else str(item.get("kind", "")), "name": item.get("name") or item.get("url") or "",
+                     "size": f"{width}×{height}" if width and height else "—",
+                     "kb": f"{int(size) / 1024:,.0f} KB" if isinstance(size, int) else "—",
+                     "added_here": str(item.get("path") or "").startswith(MEDIA_DIR + "/")})
+    return rows
+
+
+@page_requires(roles.CHANGE_PRODUCTS)
+@require_POST
+def media_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a picture file to the listing (checked with Pillow by the audit that follows)."""
+    upload = request.FILES.get("file")
+    try:
+        listing_image_add(shop=request.shop, listing_id=pk, kind=request.POST.get("kind", ""),
+                          file_name=upload.name if upload else "", content=upload.read() if upload else b"")
+    except NotFound as exc:
+        raise Http404 from exc
+    except ShopOpsError as exc:
+        messages.error(request, " ".join([exc.detail, *(e.message for e in exc.errors)]))
+    else:
+        messages.success(request, _("Picture added; the listing was audited again."))
+    return redirect(reverse("listings:detail", args=[pk]) + "#listing-media")
+
+
+@page_requires(roles.CHANGE_PRODUCTS)
+@require_POST
+def media_remove(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    """Remove one picture or video from the listing's media."""
+    try:
+        listing_media_remove(shop=request.shop, listing_id=pk, index=index)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, _("Removed; the listing was audited again."))
+    return redirect(reverse("listings:detail", args=[pk]) + "#listing-media")

@@ -4,6 +4,7 @@ matching (platform item id × platform SKU id → our SKU) write and read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -96,6 +97,24 @@ def listing_text_update(*, shop: Shop, listing_id: int, title: str | None = None
         changed.append("subtitle")
     if changed:
         listing.save(update_fields=[*changed, "updated_at"])
+    return listing
+
+
+@transaction.atomic
+def listing_media_update(*, shop: Shop, listing_id: int, media: list[dict[str, Any]]) -> Listing:
+    """Replace the media list of one listing of ``shop`` (docs/rules/listings.md#media: items with a ``kind``);
+    the listings app adds and removes pictures through this, the catalog owns the record."""
+    listing = Listing.objects.select_for_update().filter(shop=shop, pk=listing_id).first()
+    errors: list[FieldError] = []
+    if listing is None:
+        errors.append(FieldError("listing", _("No such listing.")))
+    if not all(isinstance(item, dict) and item.get("kind") for item in media):
+        errors.append(FieldError("media", _("Each picture needs a kind.")))
+    if errors:
+        raise InvalidInput(_("The listing was not saved."), errors)
+    assert listing is not None
+    listing.media = media
+    listing.save(update_fields=["media", "updated_at"])
     return listing
 
 
