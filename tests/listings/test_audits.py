@@ -9,17 +9,15 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from shopops.accounts.management.commands.shop import shop_open
 from shopops.catalog.models import Listing
-from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.listings.models import ListingAudit, ShopWord
 from shopops.listings.selectors import audits as selectors
 from shopops.listings.selectors.dictionary import shop_words
 from shopops.listings.services.audits import audit_listings
 from shopops.reports.models import TodoItem
-from tests.import_files import write_csv
+from tests.import_files import import_file, write_csv
 from tests.imports.test_catalog_import import TAOBAO_HEADER
 
 ROWS = [
@@ -33,10 +31,7 @@ ROWS = [
 def imported(db, tmp_path):
     shop, _admin, _created, _accounts = shop_open(code="listings-new", name="新店", admin_username="listings-admin",
                                                   admin_password="Listings-pass-2026")
-    with translation.override("zh-hans"):
-        job = import_job_create(shop=shop, format_name="taobao-items",
-                                path=str(write_csv(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk")))
-        summary = import_summary(import_job_run(job_id=job.pk))
+    summary = import_file(shop, "taobao-items", write_csv(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk"))
     assert summary["status"] == "done", summary["errors"]
     ShopWord.objects.create(shop=shop, word="最生活", kind=ShopWord.Kind.BRAND)
     return shop

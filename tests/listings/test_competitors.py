@@ -70,6 +70,18 @@ def _yuan(fen: int) -> str:
     return f"{fen / 100:.2f}"
 
 
+def test_a_backlog_of_snapshots_puts_old_changes_on_the_timeline_and_only_recent_ones_in_the_todos(shop, tmp_path):
+    """A year of snapshots imported at once: every change is an event, only those within ALERT_DAYS of the newest
+    observation are to-dos (docs/rules/listings.md#competitors)."""
+    rows = [_row(0, "99.00"), _row(1, "99.00", title="保温杯 新款"),  # an old title change
+            _row(svc.ALERT_DAYS + 10, "99.00", title="保温杯 新款 送杯套")]  # a recent one
+    _import(shop, tmp_path, rows)
+    item = CompetitorItem.objects.get(shop=shop, item_id="9001")
+    assert sorted(e.date for e in CompetitorEvent.objects.filter(item=item, kind="title")) == [
+        D0 + dt.timedelta(days=1), D0 + dt.timedelta(days=svc.ALERT_DAYS + 10)]
+    assert [t.due_date for t in _todos(shop)] == [D0 + dt.timedelta(days=svc.ALERT_DAYS + 10)]
+
+
 def test_each_change_fires_once_over_a_snapshot_sequence(shop, tmp_path):
     listing, ours = _our_listing(shop)
     above, below = _yuan(ours + 1000), _yuan(ours - 100)

@@ -8,19 +8,17 @@ import io
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from openpyxl import load_workbook
 
 from shopops.accounts.management.commands.shop import shop_open
 from shopops.catalog.models import Listing
 from shopops.core.progress import write_progress_file
-from shopops.imports.services import import_job_create, import_job_run, import_summary
 from shopops.listings import views_health
 from shopops.listings.highlight import Piece, title_pieces
 from shopops.listings.models import ListingAudit, ShopWord
 from shopops.listings.selectors.audits import progress_path
 from shopops.listings.services.audits import audit_listings
-from tests.import_files import write_csv
+from tests.import_files import import_file, write_csv
 from tests.imports.test_catalog_import import TAOBAO_HEADER
 
 HOSTILE = "<script>alert(1)</script> 最好的杯子"
@@ -44,10 +42,7 @@ def _new_shop(code: str):
 def imported(db, tmp_path):
     """A new shop with nothing but a Taobao item export (three listings, one with a hostile title)."""
     shop, client = _new_shop("health-new")
-    with translation.override("zh-hans"):
-        job = import_job_create(shop=shop, format_name="taobao-items",
-                                path=str(write_csv(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk")))
-        summary = import_summary(import_job_run(job_id=job.pk))
+    summary = import_file(shop, "taobao-items", write_csv(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk"))
     assert summary["status"] == "done", summary["errors"]
     ShopWord.objects.create(shop=shop, word="最生活", kind=ShopWord.Kind.BRAND)
     return shop, client

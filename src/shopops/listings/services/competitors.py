@@ -210,6 +210,11 @@ def competitors_sync(*, shop: Shop, snapshots: Mapping[tuple[str, str], sel.Snap
     return created
 
 
+# A change older than this many days before the newest observation is history (a year of snapshots imported
+# at once): it goes on the timelines, not into the to-do list (docs/rules/listings.md#competitors).
+ALERT_DAYS = 14
+
+
 def competitor_changes_detect(*, shop: Shop) -> dict[str, int]:
     """Sync the rivals from the imports, then process every item's observations newer than the last one
     processed: each change becomes an event and a to-do, once. Returns counts by kind (and ``items_created``)."""
@@ -217,6 +222,8 @@ def competitor_changes_detect(*, shop: Shop) -> dict[str, int]:
     counts: dict[str, int] = {"items_created": competitors_sync(shop=shop, snapshots=snapshots)}
     tokenizer = sel.shop_tokenizer(shop=shop)
     series = sel.timelines(shop=shop)
+    newest = max((o.date for observations in series.values() for o in observations), default=None)
+    alert_from = newest - dt.timedelta(days=ALERT_DAYS) if newest else None
     items = CompetitorItem.objects.filter(shop=shop).select_related("competitor").prefetch_related("rivals")
     for item in items:
         seen = rivalry.Seen(date=item.seen_date, title=item.seen_title, price_fen=item.seen_price_fen,
@@ -228,7 +235,7 @@ def competitor_changes_detect(*, shop: Shop) -> dict[str, int]:
             continue
         with transaction.atomic():
             for change in found:
-                if _record(item, change):
+                if _record(item, change, alert=alert_from is not None and change.date > alert_from):
                     counts[change.kind] = counts.get(change.kind, 0) + 1
             item.seen_date, item.seen_title, item.seen_price_fen = new_seen.date, new_seen.title, new_seen.price_fen
             item.seen_promo_fen, item.seen_below_price = new_seen.promo_fen, new_seen.below_price
@@ -246,12 +253,15 @@ def competitors_detect_all() -> dict[str, dict[str, int]]:
     return out
 
 
-def _record(item: CompetitorItem, change: rivalry.Change) -> bool:
-    """Store the change as an event and raise its to-do; False when that event was already stored."""
+def _record(item: CompetitorItem, change: rivalry.Change, *, alert: bool = True) -> bool:
+    """Store the change as an event and, when ``alert`` (a recent change), raise its to-do; False when that event
+    was already stored."""
     event, created = CompetitorEvent.objects.get_or_create(
         shop=item.shop, item=item, kind=change.kind, date=change.date, defaults={"detail": change.detail})
     if not created:
         return False
+    if not alert:
+        return True
     todo_upsert(shop=item.shop, source=TODO_SOURCE, key=f"{item.pk}:{change.kind}:{change.date.isoformat()}",
                 title=sel.event_text(event), severity="warning" if change.kind.startswith("below") else "info",
                 role="operator", due_date=change.date, data={"item": item.pk, "kind": change.kind, **change.detail},
