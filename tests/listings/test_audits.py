@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 
 from shopops.accounts.management.commands.shop import shop_open
 from shopops.catalog.models import Listing
+from shopops.imports.services import import_job_create
+from shopops.imports.tasks import import_job_task
 from shopops.listings.models import ListingAudit, ShopWord
 from shopops.listings.selectors import audits as selectors
 from shopops.listings.selectors.dictionary import shop_words
@@ -156,3 +158,24 @@ def test_cli_text_output_in_english(imported):
     call_command("listings", "check", "--shop", imported.code, "--channel", "douyin", "--title", "🔥" + "杯" * 30,
                  "--language", "en", stdout=out)
     assert "length 31 / 30 characters" in out.getvalue() and "Emoji are not allowed" in out.getvalue()
+
+
+def test_a_catalog_import_audits_the_listings_from_the_command_and_in_the_worker(db, tmp_path):
+    """After `shopops import taobao-items` (and after a web upload, in the worker) the listings are audited: the
+    health page, the scores and the to-dos are current without anyone pressing the button."""
+    shop, _admin, _created, _accounts = shop_open(code="listings-cli", name="新店", admin_username="listings-cli",
+                                                  admin_password="Listings-pass-2026")
+    path = write_csv(tmp_path / "items.csv", TAOBAO_HEADER, ROWS, encoding="gbk")
+    out = io.StringIO()
+    call_command("import", "taobao-items", str(path), "--shop", shop.code, "--no-warm-up", "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["listings_audit"]["audited"] == 2 and summary["listings_audit"]["with_errors"] >= 1
+    assert ListingAudit.objects.filter(shop=shop).count() == 2
+    assert "competitors" not in summary
+
+    ListingAudit.objects.filter(shop=shop).delete()
+    job = import_job_create(shop=shop, format_name="taobao-items",
+                            path=str(write_csv(tmp_path / "items2.csv", TAOBAO_HEADER,
+                                               [[*ROWS[0][:2], "59.00", *ROWS[0][3:]], ROWS[1]], encoding="gbk")))
+    import_job_task.call_local(job.pk)  # the worker's task, run here (a changed price: data changed)
+    assert ListingAudit.objects.filter(shop=shop).count() == 2

@@ -16,6 +16,7 @@ from shopops.demo.export_sink import run_import
 from shopops.demo.gen_catalog_data import CATEGORIES
 from shopops.demo.spec import World
 from shopops.listings.selectors.competitors import competitor_by_name, competitor_item_by_platform_id
+from shopops.listings.services.audits import audit_listings
 from shopops.listings.services.competitors import (
     competitor_changes_detect,
     competitor_item_save,
@@ -78,6 +79,7 @@ def listings_demo_seed(shop: object, world: World, data_dir: Path | str,
         dictionary_word_add(shop=shop, word=word.word, kind=word.kind, note=word.note)
     rivals_link(shop, world)
     competitor_changes_detect(shop=shop)  # what `shopops import` does after a snapshot file: events and to-dos
+    audit_listings(shop=shop)  # and after a catalog file (here once the dictionary is in): scores and to-dos
     return summaries
 
 

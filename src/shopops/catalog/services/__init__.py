@@ -15,8 +15,8 @@ from shopops.catalog.services.categories import (
 from shopops.catalog.services.listings import (
     MAX_TITLE,
     UpsertCounts,
-    listing_skus_upsert,
     listing_media_update,
+    listing_skus_upsert,
     listing_text_update,
     listing_upsert,
     listings_create_bulk,

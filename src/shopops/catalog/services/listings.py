@@ -4,8 +4,8 @@ matching (platform item id × platform SKU id → our SKU) write and read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _

@@ -6,7 +6,9 @@ An import that changed data is followed, as in the worker, by the analytics warm
 computed now, so the next page view reads them from the result cache instead of computing while the operator
 waits (its parts in the JSON as ``warm_up``; ``--no-warm-up`` leaves it to the pages). A ``competitor-snapshot``
 import that changed data is followed by the rivals' change detection (counts by kind in the JSON as
-``competitors``: ``items_created`` and one count per kind of change found; docs/rules/listings.md#competitors)."""
+``competitors``: ``items_created`` and one count per kind of change found; docs/rules/listings.md#competitors); a
+catalog import by the audit of the shop's listings (``listings_audit``: ``audited``, ``with_errors``, to-dos raised
+and closed; docs/rules/listings.md#audit)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from shopops.core.i18n import say
 from shopops.core.management.base import ShopOpsCommand, input_file
 from shopops.imports import services
 from shopops.imports.formats import FORMATS
-from shopops.listings.services.competitors import competitors_after_import
+from shopops.listings.services.after_import import listings_after_import
 
 
 class Command(ShopOpsCommand):
@@ -83,10 +85,9 @@ class Command(ShopOpsCommand):
             progress.step(_("Computing the dashboards' default panels…"))
             summary["warm_up"] = analytics_warm_up(shop_id=shop.pk)
             progress.done()
-        if services.import_changed_data(job):
-            found = competitors_after_import(shop_id=shop.pk, format_name=job.format)
-            if found is not None:
-                summary["competitors"] = found
+        if services.import_changed_data(job):  # a catalog file: the listings' audit; a snapshot file: the rivals'
+            summary.update(listings_after_import(shop_id=shop.pk, format_name=job.format,
+                                                 target=FORMATS[job.format].target))
         if options["json"]:
             self.emit_json(summary)
         else:
